@@ -1,0 +1,56 @@
+// gantry-cli: Gantry's core, headless — dstack's verbs against the local or dstack backend.
+
+#include "CliCommand.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <array>
+#include <cstring>
+
+using namespace gantry::cli;
+
+namespace {
+
+constexpr std::array kCommands = {
+    Command{"version", "print the version", [](const QStringList &) { QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n'; return 0; }},
+};
+
+int usage(QTextStream &out)
+{
+    out << "usage: gantry-cli <command> [options]\n\ncommands:\n";
+    for (const Command &c : kCommands)
+        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+    out << "\nRun 'gantry-cli <command> --help' for a command's options.\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("gantry"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GANTRY_VERSION));
+
+    QStringList args = QCoreApplication::arguments().mid(1);
+    QTextStream err(stderr);
+    if (args.isEmpty())
+        return usage(err);
+    const QString verb = args.takeFirst();
+    if (verb == QLatin1String("--version")) {
+        QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n';
+        return 0;
+    }
+    if (verb == QLatin1String("--help") || verb == QLatin1String("-h")) {
+        QTextStream out(stdout);
+        usage(out);
+        return 0;
+    }
+    for (const Command &c : kCommands) {
+        if (verb == QLatin1String(c.name))
+            return c.run(args);
+    }
+    err << "gantry-cli: unknown command '" << verb << "'\n";
+    return usage(err);
+}

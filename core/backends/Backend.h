@@ -1,0 +1,72 @@
+#pragma once
+
+// The one provisioning interface. The local backend and the dstack backend implement it;
+// the CLI and every GUI view talk to this and nothing else. All calls return at once and
+// report through signals on the Qt event loop; no call blocks the caller's thread.
+
+#include "config/Configuration.h"
+#include "offers/Offer.h"
+#include "runs/RunInfo.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+namespace gantry {
+
+class LogStore;
+
+// One sample of a run's resource use, for the run monitor's charts.
+struct MetricSample {
+    QDateTime at;
+    double cpuPercent = 0;        // 0..100, normalised over the CPUs the run has
+    double memoryBytes = 0;
+    double memoryTotalBytes = 0;
+    QList<double> gpuUtilPercent;  // per GPU
+    QList<double> gpuMemoryBytes;  // per GPU
+    QList<double> gpuMemoryTotalBytes;
+};
+
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Backend() override = default;
+
+    virtual QString id() const = 0;           // "local", "dstack"
+    virtual QString displayName() const = 0;  // "This machine", "dstack: main @ http://…"
+
+    // Plan: emits planFinished(requestId, plan) once; plan.error is set on failure.
+    virtual int plan(const Configuration &configuration) = 0;
+
+    // Deploy exactly this offer. Emits applyFinished(requestId, runName, error).
+    virtual int apply(const Configuration &configuration, const Offer &offer) = 0;
+
+    // Runs this backend knows (including ones started by an earlier process). refresh()
+    // re-reads them and emits runsChanged() when anything changed.
+    virtual QList<RunInfo> runs() const = 0;
+    virtual void refresh() = 0;
+
+    // Graceful stop (abort=false) or kill at once (abort=true). Emits runsChanged as it progresses.
+    virtual void stop(const QString &runName, bool abort) = 0;
+
+    // The run's log store, owned by the backend (nullptr for an unknown run).
+    virtual LogStore *logStore(const QString &runName) = 0;
+
+    // Latest metric samples (newest last); may be empty.
+    virtual QList<MetricSample> metrics(const QString &runName) const { Q_UNUSED(runName); return {}; }
+
+    // The bearer token a chat client must send to this run's model, if any (never logged).
+    virtual QString modelToken(const QString &runName) const { Q_UNUSED(runName); return {}; }
+
+Q_SIGNALS:
+    void planFinished(int requestId, const gantry::Plan &plan);
+    void applyFinished(int requestId, const QString &runName, const QString &error);
+    void runsChanged();
+    void metricsUpdated(const QString &runName);
+    void connectionChanged(bool connected, const QString &message);
+};
+
+} // namespace gantry

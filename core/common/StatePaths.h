@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+namespace gantry {
+
+// Where Gantry keeps its state: runs (spec, status, logs), the chat database, backups.
+// $GANTRY_HOME when set (tests always set it), else the XDG data dir ($XDG_DATA_HOME/gantry,
+// i.e. ~/.local/share/gantry). The directory is created on first use.
+QString stateDir();
+
+// stateDir()/runs — one sub-directory per local run.
+QString runsDir();
+
+// stateDir()/chat.sqlite — the conversation store.
+QString chatDatabasePath();
+
+// Writes data to path atomically (temporary file + rename), so readers never see a
+// half-written file. Returns an empty string on success, else a message a user can act on.
+QString writeFileAtomically(const QString &path, const QByteArray &data);
+
+} // namespace gantry
