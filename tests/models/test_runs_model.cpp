@@ -1,0 +1,134 @@
+// RunsModel (diffing refreshes, ages, status roles) and ProjectModel (configurations in a
+// real folder, kept current) under QAbstractItemModelTester.
+
+#include "common/TestEnvironment.h"
+#include "models/ProjectModel.h"
+#include "models/RunsModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gantry;
+
+namespace {
+
+RunInfo run(const QString &name, RunStatus status, double price, const QDateTime &submitted)
+{
+    RunInfo r;
+    r.name = name;
+    r.backend = QStringLiteral("local");
+    r.configurationPath = QStringLiteral("/p/serve.dstack.yml");
+    r.status = status;
+    r.price = price;
+    r.cost = price / 2;
+    r.submittedAt = submitted;
+    return r;
+}
+
+void touch(const QString &path)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("type: service\n");
+}
+
+} // namespace
+
+class TestRunsModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void showsRunsAndTotals()
+    {
+        RunsModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-27T07:00:00Z"), Qt::ISODate);
+        m.setNow(now);
+        m.setRuns({run("a", RunStatus::Running, 0.5, now.addSecs(-125)), run("b", RunStatus::Terminated, 2.0, now.addDays(-2))});
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.index(0, RunsModel::Configuration).data().toString(), QStringLiteral("serve.dstack.yml"));
+        QCOMPARE(m.index(0, RunsModel::Status).data().toString(), QStringLiteral("running"));
+        QCOMPARE(m.index(0, RunsModel::Age).data().toString(), QStringLiteral("2m"));
+        QCOMPARE(m.index(1, RunsModel::Age).data().toString(), QStringLiteral("2d"));
+        QCOMPARE(m.index(0, RunsModel::Price).data().toString(), QStringLiteral("$0.5"));
+        QCOMPARE(m.index(0, RunsModel::Cost).data().toString(), QStringLiteral("$0.25"));
+        QCOMPARE(m.index(1, RunsModel::Name).data(RunsModel::StatusRole).toInt(), int(RunStatus::Terminated));
+        QCOMPARE(m.activeCount(), 1);
+        QCOMPARE(m.activePricePerHour(), 0.5);
+    }
+
+    void refreshKeepsRowsOfRunsThatStay()
+    {
+        RunsModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        m.setRuns({run("a", RunStatus::Provisioning, 1, now), run("b", RunStatus::Running, 1, now), run("c", RunStatus::Running, 1, now)});
+        QPersistentModelIndex c = m.index(2, 0);
+        QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        RunInfo ready = run("c", RunStatus::Running, 1, now);
+        ready.ready = true;
+        m.setRuns({run("a", RunStatus::Running, 1, now), ready, run("d", RunStatus::Submitted, 1, now)});
+        QCOMPARE(removed.size(), 1);
+        QVERIFY(changed.size() >= 2);
+        QCOMPARE(m.rowCount(), 3);
+        QVERIFY(c.isValid());
+        QCOMPARE(c.data().toString(), QStringLiteral("c"));
+        QCOMPARE(c.sibling(c.row(), RunsModel::Status).data().toString(), QStringLiteral("running · ready"));
+        QCOMPARE(m.rowOfRun(QStringLiteral("d")), 2);
+        QCOMPARE(m.rowOfRun(QStringLiteral("b")), -1);
+        m.setRuns({});
+        QCOMPARE(m.rowCount(), 0);
+    }
+
+    void ageText_data()
+    {
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("seconds") << 5 << "5s";
+        QTest::newRow("minutes") << 3599 << "59m";
+        QTest::newRow("hours") << 7200 << "2h";
+        QTest::newRow("days") << 86400 * 3 << "3d";
+        QTest::newRow("clock skew") << -10 << "0s";
+    }
+    void ageText()
+    {
+        QFETCH(int, seconds);
+        QFETCH(QString, text);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QCOMPARE(RunsModel::ageText(now.addSecs(-seconds), now), text);
+        QCOMPARE(RunsModel::ageText({}, now), QString());
+    }
+
+    void projectModelListsConfigurations()
+    {
+        const QString dir = test::freshDir(QStringLiteral("project-model"));
+        touch(dir + "/serve.dstack.yml");
+        touch(dir + "/.dstack.yml");
+        touch(dir + "/notes.yml");
+        QDir(dir).mkpath("sub");
+        touch(dir + "/sub/task.dstack.yaml");
+        ProjectModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setRoot(dir);
+        QStringList names;
+        for (int r = 0; r < m.rowCount(); ++r)
+            names << m.index(r).data().toString();
+        QCOMPARE(names, QStringList({".dstack.yml", "serve.dstack.yml", "sub/task.dstack.yaml"}));
+        QCOMPARE(m.index(1).data(ProjectModel::PathRole).toString(), dir + "/serve.dstack.yml");
+
+        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+        touch(dir + "/train.dstack.yml");
+        QVERIFY(reset.wait(5000));
+        QCOMPARE(m.rowCount(), 4);
+
+        m.setRoot({});
+        QCOMPARE(m.rowCount(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunsModel)
+#include "test_runs_model.moc"
