@@ -1,28 +1,354 @@
 #include "MainWindow.h"
 
+#include "Settings.h"
+#include "backends/Backend.h"
+#include "chat/ChatPanel.h"
+#include "config/ConfigParser.h"
+#include "editor/EditorPanel.h"
+#include "models/ProjectModel.h"
+#include "models/RunsModel.h"
+#include "offers/OffersPanel.h"
+#include "runs/LogView.h"
+#include "runs/RunsPanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeySequence>
 #include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace gantry::ui {
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent)
+namespace {
+
+QLabel *sectionLabel(const QString &text, QWidget *parent)
 {
-    setWindowTitle(QStringLiteral("Gantry"));
-    auto *tabs = new QTabWidget(this);
-    for (const char *name : {"Editor", "Offers", "Runs", "Chat"})
-        tabs->addTab(new QLabel(QString::fromLatin1(name), tabs), QString::fromLatin1(name));
-    setCentralWidget(tabs);
-    statusBar()->showMessage(tr("Backend: local"));
-    resize(1200, 800);
+    auto *label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    label->setContentsMargins(4, 6, 4, 2);
+    return label;
 }
 
-void MainWindow::openProject(const QString &path)
+} // namespace
+
+MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
+    : QMainWindow(parent)
+    , m_backends(backends)
+    , m_project(new ProjectModel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_editor(new EditorPanel(this))
+    , m_offers(new OffersPanel(this))
+    , m_runs(new RunsPanel(this))
+    , m_chat(new ChatPanel(this))
+    , m_configList(new QListView(this))
+    , m_runList(new QListView(this))
+    , m_banner(new QWidget(this))
+    , m_bannerText(new QLabel(this))
+    , m_backendLabel(new QLabel(this))
+    , m_connectionLabel(new QLabel(this))
+    , m_activeLabel(new QLabel(this))
 {
-    m_projectPath = QDir(path).absolutePath();
-    setWindowTitle(QStringLiteral("%1 — Gantry").arg(QDir(m_projectPath).dirName()));
+    setWindowTitle(QStringLiteral("Gantry"));
+    setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
+
+    m_tabs->addTab(m_editor, tr("Editor"));
+    m_tabs->addTab(m_offers, tr("Offers"));
+    m_tabs->addTab(m_runs, tr("Runs"));
+    m_tabs->addTab(m_chat, tr("Chat"));
+    m_tabs->setDocumentMode(true);
+
+    // Left: the project's configurations, then its runs.
+    m_configList->setModel(m_project);
+    m_configList->setUniformItemSizes(true);
+    m_runList->setModel(m_runs->model());
+    m_runList->setModelColumn(RunsModel::Name);
+    m_runList->setUniformItemSizes(true);
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(4, 0, 0, 4);
+    leftLayout->setSpacing(2);
+    leftLayout->addWidget(sectionLabel(tr("Configurations"), left));
+    leftLayout->addWidget(m_configList, 1);
+    leftLayout->addWidget(sectionLabel(tr("Runs"), left));
+    leftLayout->addWidget(m_runList, 1);
+
+    // In-window notification banner (runs becoming ready or failing).
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->setContentsMargins(10, 6, 6, 6);
+    m_banner->setAutoFillBackground(true);
+    m_bannerText->setTextFormat(Qt::RichText);
+    m_bannerText->setWordWrap(true);
+    auto *closeBanner = new QToolButton(m_banner);
+    closeBanner->setText(QStringLiteral("✕"));
+    closeBanner->setAutoRaise(true);
+    closeBanner->setToolTip(tr("Dismiss"));
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(closeBanner);
+    m_banner->hide();
+    connect(closeBanner, &QToolButton::clicked, m_banner, &QWidget::hide);
+
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_tabs, 1);
+
+    auto *split = new QSplitter(this);
+    split->setObjectName(QStringLiteral("mainSplitter"));
+    split->addWidget(left);
+    split->addWidget(centre);
+    split->setStretchFactor(1, 1);
+    split->setSizes({220, 1060});
+    setCentralWidget(split);
+
+    statusBar()->addWidget(m_backendLabel);
+    statusBar()->addWidget(m_connectionLabel);
+    statusBar()->addPermanentWidget(m_activeLabel);
+
+    // Wiring: config → plan → offer → run → endpoint → chat.
+    m_offers->setBackends(m_backends);
+    m_runs->setBackends(m_backends);
+    connect(m_configList, &QListView::activated, this, [this](const QModelIndex &i) {
+        openConfiguration(i.data(ProjectModel::PathRole).toString());
+    });
+    connect(m_configList, &QListView::clicked, this, [this](const QModelIndex &i) {
+        openConfiguration(i.data(ProjectModel::PathRole).toString());
+    });
+    connect(m_runList, &QListView::clicked, this, [this](const QModelIndex &i) {
+        m_runs->selectRun(i.data(RunsModel::RunNameRole).toString());
+        showTab(RunsTab);
+    });
+    connect(m_editor, &EditorPanel::parsed, this, [this] {
+        const ParseResult &r = m_editor->parseResult();
+        m_offers->setConfiguration(r.valid() ? r.configuration : std::nullopt);
+    });
+    connect(m_editor, &EditorPanel::modificationChanged, this, [this](bool modified) {
+        setWindowModified(modified);
+    });
+    connect(m_offers, &OffersPanel::deployed, this, [this](const QString &runName) {
+        m_runs->refreshNow();
+        m_runs->selectRun(runName);
+        showTab(RunsTab);
+    });
+    connect(m_runs, &RunsPanel::chatRequested, this,
+            [this](const ModelEndpoint &endpoint, const QString &token, const QString &runName) {
+                m_chat->useEndpoint(endpoint, token, runName);
+                showTab(ChatTab);
+            });
+    connect(m_runs, &RunsPanel::runsUpdated, this, [this] {
+        updateStatusBar();
+        m_chat->setRunEndpoints(m_runs->model()->runs());
+    });
+    connect(m_runs, &RunsPanel::runBecameReady, this, [this](const QString &run, const QString &url) {
+        notify(tr("Run ready"), tr("%1 is ready at %2").arg(run, url));
+    });
+    connect(m_runs, &RunsPanel::runFailed, this, [this](const QString &run, const QString &message) {
+        notify(tr("Run failed"), tr("%1 failed: %2").arg(run, message), true);
+    });
+    for (Backend *b : std::as_const(m_backends)) {
+        connect(b, &Backend::connectionChanged, this, [this](bool connected, const QString &message) {
+            m_connectionLabel->setText(connected ? tr("● connected") : tr("○ %1").arg(message));
+        });
+    }
+    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
+        Settings::instance().setValue(Settings::Key::CurrentTab, index);
+    });
+
+    buildMenus();
+    updateStatusBar();
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(QStringLiteral("Gantry"));
+        m_tray->show();
+    }
+
+    Settings &settings = Settings::instance();
+    resize(1280, 820);
+    restoreGeometry(settings.value(Settings::Key::WindowGeometry).toByteArray());
+    restoreState(settings.value(Settings::Key::WindowState).toByteArray());
+    split->restoreState(settings.value(Settings::Key::MainSplitter).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(Settings::Key::CurrentTab).toInt());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Folder…"), this, &MainWindow::openFolderDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    QAction *save = file->addAction(tr("&Save"), this, [this] { m_editor->save(); });
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    updateRecentMenu();
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    QAction *plan = run->addAction(tr("&Plan"), this, [this] {
+        m_editor->reparseNow();
+        showTab(OffersTab);
+        m_offers->plan();
+    });
+    plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction *deploy = run->addAction(tr("&Deploy Selected Offer"), this, [this] { m_offers->deploySelected(); });
+    deploy->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    QAction *stop = run->addAction(tr("&Stop Run"), this, [this] { m_runs->stopSelected(false); });
+    stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    QAction *abort = run->addAction(tr("&Abort Run"), this, [this] { m_runs->stopSelected(true); });
+    abort->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Period));
+    QAction *chat = run->addAction(tr("&Chat with Model"), this, [this] { m_runs->chatButton()->click(); });
+    chat->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QStringList names = {tr("&Editor"), tr("&Offers"), tr("&Runs"), tr("C&hat")};
+    for (int i = 0; i < names.size(); ++i) {
+        QAction *a = view->addAction(names[i], this, [this, i] { showTab(Tab(i)); });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    QAction *find = view->addAction(tr("&Find in Log"), this, [this] {
+        showTab(RunsTab);
+        m_runs->logView()->setFocus();
+    });
+    find->setShortcut(QKeySequence::Find);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = Settings::instance().recentProjects();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openProject(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openFolderDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open project folder"), m_projectPath);
+    if (!dir.isEmpty())
+        openProject(dir);
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        notify(tr("Cannot open"), tr("%1 does not exist.").arg(path), true);
+        return false;
+    }
+    const QString dir = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
+    m_projectPath = QDir::cleanPath(dir);
+    m_project->setRoot(m_projectPath);
+    Settings::instance().addRecentProject(m_projectPath);
+    updateRecentMenu();
+    setWindowTitle(QStringLiteral("%1[*] — Gantry").arg(QDir(m_projectPath).dirName()));
+    QString file = info.isDir() ? findConfiguration(m_projectPath) : info.absoluteFilePath();
+    if (file.isEmpty() && !m_project->paths().isEmpty())
+        file = m_project->paths().constFirst();
+    if (!file.isEmpty())
+        openConfiguration(file);
+    return true;
+}
+
+bool MainWindow::openConfiguration(const QString &filePath)
+{
+    if (filePath.isEmpty() || QFileInfo(filePath).absoluteFilePath() == m_editor->filePath())
+        return true;
+    if (m_editor->isModified())
+        m_editor->save();  // switching files keeps the edits: the file is the source of truth
+    QString error;
+    if (!m_editor->openFile(filePath, &error)) {
+        notify(tr("Cannot open"), error, true);
+        return false;
+    }
+    const int row = int(m_project->paths().indexOf(m_editor->filePath()));
+    if (row >= 0)
+        m_configList->setCurrentIndex(m_project->index(row));
+    return true;
+}
+
+void MainWindow::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(int(tab));
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_bannerText->text();
+}
+
+void MainWindow::notify(const QString &title, const QString &message, bool problem)
+{
+    if (!Settings::instance().value(Settings::Key::Notifications).toBool())
+        return;
+    QPalette p = m_banner->palette();
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    p.setColor(QPalette::Window, problem ? (dark ? QColor(0x5c, 0x1f, 0x1f) : QColor(0xfd, 0xec, 0xea))
+                                         : (dark ? QColor(0x1e, 0x4a, 0x2c) : QColor(0xe6, 0xf4, 0xea)));
+    m_banner->setPalette(p);
+    m_bannerText->setText(QStringLiteral("<b>%1</b> — %2").arg(title.toHtmlEscaped(), message.toHtmlEscaped()));
+    m_banner->show();
+    if (m_tray && !isActiveWindow())
+        m_tray->showMessage(title, message, problem ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+}
+
+void MainWindow::updateStatusBar()
+{
+    QStringList names;
+    for (Backend *b : std::as_const(m_backends))
+        names << b->displayName();
+    m_backendLabel->setText(names.isEmpty() ? tr("No backend") : tr("Backend: %1").arg(names.join(QStringLiteral(", "))));
+    if (m_connectionLabel->text().isEmpty())
+        m_connectionLabel->setText(m_backends.isEmpty() ? QString() : tr("● ready"));
+    const RunsModel *runs = m_runs->model();
+    m_activeLabel->setText(tr("%n active run(s)", nullptr, runs->activeCount()) + QStringLiteral(" · ")
+                           + tr("%1/h").arg(Offer::formatPrice(runs->activePricePerHour())));
+}
+
+QStringList MainWindow::saveScreenshots(const QString &directory)
+{
+    QDir().mkpath(directory);
+    QStringList written;
+    const int current = m_tabs->currentIndex();
+    const char *names[] = {"editor", "offers", "runs", "chat"};
+    for (int i = 0; i < 4; ++i) {
+        m_tabs->setCurrentIndex(i);
+        QApplication::processEvents();
+        const QString path = QDir(directory).filePath(QString::fromLatin1(names[i]) + QStringLiteral(".png"));
+        if (grab().save(path))
+            written << path;
+    }
+    m_tabs->setCurrentIndex(current);
+    return written;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    Settings &settings = Settings::instance();
+    settings.setValue(Settings::Key::WindowGeometry, saveGeometry());
+    settings.setValue(Settings::Key::WindowState, saveState());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(Settings::Key::MainSplitter, split->saveState());
+    // Unsaved editor text stays in its backup and is offered back next time.
+    event->accept();
 }
 
 } // namespace gantry::ui

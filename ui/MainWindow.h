@@ -1,19 +1,84 @@
 #pragma once
 
+// The one window: the project's configurations and runs on the left; Editor, Offers, Runs
+// and Chat as tabs in the centre; backend, connection, active runs and their cost per hour
+// in the status bar. It wires the panels together and owns no logic of its own.
+
+#include <QList>
 #include <QMainWindow>
+
+class QLabel;
+class QListView;
+class QMenu;
+class QSystemTrayIcon;
+class QTabWidget;
+
+namespace gantry {
+class Backend;
+class ProjectModel;
+}
 
 namespace gantry::ui {
 
-// The one window: project tree on the left; Editor, Offers, Runs and Chat in the centre.
+class ChatPanel;
+class EditorPanel;
+class OffersPanel;
+class RunsPanel;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
-    void openProject(const QString &path);
+    enum Tab { EditorTab, OffersTab, RunsTab, ChatTab };
+
+    explicit MainWindow(const QList<Backend *> &backends = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Open a project folder (or a configuration file: its folder, with that file in the editor).
+    bool openProject(const QString &path);
+    QString projectPath() const { return m_projectPath; }
+    bool openConfiguration(const QString &filePath);
+
+    void showTab(Tab tab);
+    // Write one PNG per panel into directory; returns the files written.
+    QStringList saveScreenshots(const QString &directory);
+
+    EditorPanel *editor() const { return m_editor; }
+    OffersPanel *offers() const { return m_offers; }
+    RunsPanel *runs() const { return m_runs; }
+    ChatPanel *chat() const { return m_chat; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QString bannerText() const;
+
+public Q_SLOTS:
+    void openFolderDialog();
+    void notify(const QString &title, const QString &message, bool problem = false);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildMenus();
+    void updateRecentMenu();
+    void updateStatusBar();
+
+    QList<Backend *> m_backends;
     QString m_projectPath;
+    ProjectModel *m_project;
+    QTabWidget *m_tabs;
+    EditorPanel *m_editor;
+    OffersPanel *m_offers;
+    RunsPanel *m_runs;
+    ChatPanel *m_chat;
+    QListView *m_configList;
+    QListView *m_runList;
+    QWidget *m_banner;
+    QLabel *m_bannerText;
+    QLabel *m_backendLabel;
+    QLabel *m_connectionLabel;
+    QLabel *m_activeLabel;
+    QMenu *m_recentMenu = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
 };
 
 } // namespace gantry::ui

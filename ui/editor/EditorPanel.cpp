@@ -1,0 +1,240 @@
+#include "editor/EditorPanel.h"
+
+#include "common/StatePaths.h"
+#include "editor/YamlEditor.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace gantry::ui {
+
+namespace {
+constexpr int kLineRole = Qt::UserRole;
+constexpr int kColumnRole = Qt::UserRole + 1;
+} // namespace
+
+EditorPanel::EditorPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_editor(new YamlEditor(this))
+    , m_problems(new QListWidget(this))
+    , m_title(new QLabel(this))
+    , m_summary(new QLabel(this))
+    , m_restoreBar(new QWidget(this))
+    , m_restoreText(new QLabel(this))
+    , m_saveButton(new QPushButton(tr("Save"), this))
+    , m_parseTimer(new QTimer(this))
+    , m_backupTimer(new QTimer(this))
+{
+    auto *header = new QHBoxLayout;
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    header->addWidget(m_title, 1);
+    header->addWidget(m_summary);
+    m_saveButton->setToolTip(tr("Save (Ctrl+S)"));
+    m_saveButton->setEnabled(false);
+    header->addWidget(m_saveButton);
+
+    // Shown when a backup newer than the file exists: the last session ended unsaved.
+    auto *restoreLayout = new QHBoxLayout(m_restoreBar);
+    restoreLayout->setContentsMargins(8, 4, 8, 4);
+    m_restoreBar->setAutoFillBackground(true);
+    m_restoreBar->setBackgroundRole(QPalette::ToolTipBase);
+    m_restoreText->setForegroundRole(QPalette::ToolTipText);
+    auto *restore = new QPushButton(tr("Restore"), m_restoreBar);
+    auto *discard = new QPushButton(tr("Discard"), m_restoreBar);
+    restoreLayout->addWidget(m_restoreText, 1);
+    restoreLayout->addWidget(restore);
+    restoreLayout->addWidget(discard);
+    m_restoreBar->hide();
+    connect(restore, &QPushButton::clicked, this, &EditorPanel::restoreBackup);
+    connect(discard, &QPushButton::clicked, this, &EditorPanel::discardBackup);
+
+    m_problems->setAlternatingRowColors(true);
+    m_problems->setUniformItemSizes(true);
+    m_problems->setAccessibleName(tr("Problems"));
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_editor);
+    split->addWidget(m_problems);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setSizes({600, 140});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(header);
+    layout->addWidget(m_restoreBar);
+    layout->addWidget(split, 1);
+
+    m_parseTimer->setSingleShot(true);
+    m_parseTimer->setInterval(250);
+    m_backupTimer->setSingleShot(true);
+    m_backupTimer->setInterval(2000);
+    connect(m_parseTimer, &QTimer::timeout, this, &EditorPanel::reparseNow);
+    connect(m_backupTimer, &QTimer::timeout, this, &EditorPanel::writeBackup);
+    connect(m_editor, &QsciScintilla::textChanged, this, [this] {
+        if (m_loading)
+            return;
+        m_parseTimer->start();
+        if (isModified())
+            m_backupTimer->start();
+    });
+    connect(m_editor, &QsciScintilla::modificationChanged, this, [this](bool modified) {
+        updateTitle();
+        Q_EMIT modificationChanged(modified);
+    });
+    connect(m_saveButton, &QPushButton::clicked, this, [this] { save(); });
+    connect(m_problems, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        m_editor->goTo(item->data(kLineRole).toInt(), item->data(kColumnRole).toInt());
+    });
+    connect(m_problems, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
+        m_editor->goTo(item->data(kLineRole).toInt(), item->data(kColumnRole).toInt());
+    });
+    updateTitle();
+}
+
+QString EditorPanel::backupPathFor(const QString &filePath)
+{
+    const QByteArray id = QCryptographicHash::hash(QFileInfo(filePath).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+    return stateDir() + QStringLiteral("/backups/") + QFileInfo(filePath).fileName() + QLatin1Char('-') + QString::fromLatin1(id);
+}
+
+bool EditorPanel::openFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Cannot open %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    m_loading = true;
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_editor->setText(QString::fromUtf8(file.readAll()));
+    m_editor->setModified(false);
+    m_editor->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
+    m_loading = false;
+    m_saveButton->setEnabled(true);
+
+    const QString backup = backupPathFor(m_path);
+    QFile b(backup);
+    const bool differs = b.exists() && b.open(QIODevice::ReadOnly) && QString::fromUtf8(b.readAll()) != m_editor->text();
+    if (differs) {
+        m_restoreText->setText(tr("Unsaved changes to %1 from %2 were found. Restore them?")
+                                   .arg(QFileInfo(path).fileName(), QFileInfo(backup).lastModified().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        m_restoreBar->show();
+    } else {
+        m_restoreBar->hide();
+        QFile::remove(backup);
+    }
+    updateTitle();
+    reparseNow();
+    Q_EMIT fileOpened(m_path);
+    return true;
+}
+
+bool EditorPanel::hasBackupOffer() const
+{
+    return !m_restoreBar->isHidden();
+}
+
+void EditorPanel::restoreBackup()
+{
+    QFile b(backupPathFor(m_path));
+    if (b.open(QIODevice::ReadOnly)) {
+        const QString text = QString::fromUtf8(b.readAll());
+        m_editor->selectAll();
+        m_editor->replaceSelectedText(text);  // undoable, and marks the document modified
+    }
+    m_restoreBar->hide();
+    reparseNow();
+}
+
+void EditorPanel::discardBackup()
+{
+    QFile::remove(backupPathFor(m_path));
+    m_restoreBar->hide();
+}
+
+bool EditorPanel::save(QString *error)
+{
+    if (m_path.isEmpty())
+        return false;
+    const QString problem = writeFileAtomically(m_path, m_editor->text().toUtf8());
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        m_summary->setText(problem);
+        return false;
+    }
+    m_editor->setModified(false);
+    m_backupTimer->stop();
+    QFile::remove(backupPathFor(m_path));
+    m_restoreBar->hide();
+    return true;
+}
+
+bool EditorPanel::isModified() const
+{
+    return m_editor->isModified();
+}
+
+void EditorPanel::writeBackup()
+{
+    if (m_path.isEmpty() || !isModified())
+        return;
+    QDir().mkpath(stateDir() + QStringLiteral("/backups"));
+    writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8());
+}
+
+void EditorPanel::reparseNow()
+{
+    m_parseTimer->stop();
+    if (m_path.isEmpty())
+        return;
+    m_result = parseConfiguration(m_editor->text().toUtf8(), m_path);
+    m_editor->setDiagnostics(m_result.diagnostics);
+    showProblems();
+    Q_EMIT parsed();
+}
+
+void EditorPanel::showProblems()
+{
+    m_problems->clear();
+    int errors = 0, warnings = 0;
+    for (const Diagnostic &d : m_result.diagnostics) {
+        (d.severity == Severity::Error ? errors : warnings)++;
+        auto *item = new QListWidgetItem(style()->standardIcon(d.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
+                                                                                            : QStyle::SP_MessageBoxWarning),
+                                         QStringLiteral("%1:%2  %3").arg(d.line).arg(d.column).arg(d.message), m_problems);
+        item->setData(kLineRole, d.line);
+        item->setData(kColumnRole, d.column);
+        item->setToolTip(d.toString());
+    }
+    if (errors == 0 && warnings == 0)
+        m_summary->setText(m_result.configuration ? tr("✓ valid %1").arg(m_result.configuration->typeName) : QString());
+    else
+        m_summary->setText(tr("%n error(s)", nullptr, errors) + QStringLiteral(", ") + tr("%n warning(s)", nullptr, warnings));
+}
+
+void EditorPanel::updateTitle()
+{
+    if (m_path.isEmpty()) {
+        m_title->setText(tr("No configuration open — pick one on the left"));
+        return;
+    }
+    m_title->setText((isModified() ? QStringLiteral("● ") : QString()) + QFileInfo(m_path).fileName());
+    m_title->setToolTip(m_path);
+}
+
+} // namespace gantry::ui

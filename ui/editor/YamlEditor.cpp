@@ -1,0 +1,248 @@
+#include "editor/YamlEditor.h"
+
+#include "editor/SchemaCompletion.h"
+#include "editor/YamlPath.h"
+
+#include <Qsci/qscilexeryaml.h>
+
+#include <QApplication>
+#include <QEvent>
+#include <QFontDatabase>
+#include <QKeyEvent>
+#include <QPalette>
+#include <QToolTip>
+
+namespace gantry::ui {
+
+namespace {
+constexpr int kDiagnosticMargin = 1;
+constexpr int kErrorMarker = 1;
+constexpr int kWarningMarker = 2;
+constexpr int kCompletionList = 1;
+
+bool isDark(const QPalette &p)
+{
+    return p.color(QPalette::Base).lightness() < 128;
+}
+} // namespace
+
+YamlEditor::YamlEditor(QWidget *parent)
+    : QsciScintilla(parent)
+{
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSize(10);
+    m_lexer = new QsciLexerYAML(this);
+    m_lexer->setDefaultFont(mono);
+    m_lexer->setFont(mono);
+    setLexer(m_lexer);
+    setUtf8(true);
+    setIndentationsUseTabs(false);
+    setIndentationWidth(2);
+    setTabWidth(2);
+    setAutoIndent(true);
+    setBraceMatching(NoBraceMatch);
+    setCaretLineVisible(true);
+    setEolMode(EolUnix);
+    setWrapMode(WrapNone);
+
+    // Margin 0: line numbers; margin 1: diagnostic markers; margin 2: folding.
+    setMarginType(0, NumberMargin);
+    setMarginLineNumbers(0, true);
+    setMarginsFont(mono);
+    setMarginWidth(0, QStringLiteral("0000"));
+    setMarginType(kDiagnosticMargin, SymbolMargin);
+    setMarginWidth(kDiagnosticMargin, 16);
+    setMarginMarkerMask(kDiagnosticMargin, (1 << kErrorMarker) | (1 << kWarningMarker));
+    setMarginSensitivity(kDiagnosticMargin, true);
+    setFolding(BoxedTreeFoldStyle, 2);
+    markerDefine(Circle, kErrorMarker);
+    markerDefine(Circle, kWarningMarker);
+    setMarkerBackgroundColor(QColor(0xd3, 0x2f, 0x2f), kErrorMarker);
+    setMarkerForegroundColor(QColor(0xd3, 0x2f, 0x2f), kErrorMarker);
+    setMarkerBackgroundColor(QColor(0xe0, 0x9b, 0x00), kWarningMarker);
+    setMarkerForegroundColor(QColor(0xe0, 0x9b, 0x00), kWarningMarker);
+
+    indicatorDefine(SquiggleIndicator, m_errorIndicator);
+    setIndicatorForegroundColor(QColor(0xd3, 0x2f, 0x2f), m_errorIndicator);
+    indicatorDefine(SquiggleIndicator, m_warningIndicator);
+    setIndicatorForegroundColor(QColor(0xe0, 0x9b, 0x00), m_warningIndicator);
+
+    // Hover: Scintilla's dwell notifications after 400 ms of stillness.
+    SendScintilla(SCI_SETMOUSEDWELLTIME, 400);
+    connect(this, &QsciScintillaBase::SCN_DWELLSTART, this, &YamlEditor::onDwell);
+    connect(this, &QsciScintillaBase::SCN_DWELLEND, this, [] { QToolTip::hideText(); });
+    connect(this, &QsciScintillaBase::SCN_CHARADDED, this, &YamlEditor::onCharAdded);
+    connect(this, &QsciScintilla::userListActivated, this, &YamlEditor::onCompletionChosen);
+    connect(this, &QsciScintilla::marginClicked, this, [this](int, int line, Qt::KeyboardModifiers) {
+        const QString text = diagnosticText(line + 1);
+        if (!text.isEmpty())
+            QToolTip::showText(QCursor::pos(), text, this);
+    });
+    applyPalette();
+}
+
+void YamlEditor::applyPalette()
+{
+    const QPalette p = palette();
+    const bool dark = isDark(QApplication::palette());
+    m_lexer->setDefaultPaper(QApplication::palette().color(QPalette::Base));
+    m_lexer->setPaper(QApplication::palette().color(QPalette::Base));
+    m_lexer->setDefaultColor(QApplication::palette().color(QPalette::Text));
+    m_lexer->setColor(QApplication::palette().color(QPalette::Text), QsciLexerYAML::Default);
+    m_lexer->setColor(dark ? QColor(0x80, 0xcb, 0xff) : QColor(0x1a, 0x5f, 0xb4), QsciLexerYAML::Identifier);
+    m_lexer->setColor(dark ? QColor(0x8c, 0x8c, 0x8c) : QColor(0x6a, 0x73, 0x7d), QsciLexerYAML::Comment);
+    m_lexer->setColor(dark ? QColor(0xf7, 0x8c, 0x6c) : QColor(0xb3, 0x1d, 0x28), QsciLexerYAML::Number);
+    m_lexer->setColor(dark ? QColor(0xc3, 0xe8, 0x8d) : QColor(0x22, 0x86, 0x3a), QsciLexerYAML::Reference);
+    m_lexer->setColor(dark ? QColor(0xc7, 0x92, 0xea) : QColor(0x6f, 0x42, 0xc1), QsciLexerYAML::Keyword);
+    m_lexer->setColor(dark ? QColor(0xc7, 0x92, 0xea) : QColor(0x6f, 0x42, 0xc1), QsciLexerYAML::DocumentDelimiter);
+    m_lexer->setColor(dark ? QColor(0xc3, 0xe8, 0x8d) : QColor(0x03, 0x2f, 0x62), QsciLexerYAML::TextBlockMarker);
+    m_lexer->setColor(dark ? QColor(0xff, 0x53, 0x70) : QColor(0xd7, 0x3a, 0x49), QsciLexerYAML::SyntaxErrorMarker);
+    m_lexer->setColor(dark ? QColor(0x89, 0xdd, 0xff) : QColor(0x00, 0x5c, 0xc5), QsciLexerYAML::Operator);
+    setMarginsBackgroundColor(p.color(QPalette::Window));
+    setMarginsForegroundColor(p.color(QPalette::PlaceholderText));
+    setFoldMarginColors(p.color(QPalette::Window), p.color(QPalette::Window));
+    setCaretForegroundColor(p.color(QPalette::Text));
+    setCaretLineBackgroundColor(dark ? QColor(0x2a, 0x2d, 0x33) : QColor(0xf3, 0xf6, 0xfa));
+    setSelectionBackgroundColor(p.color(QPalette::Highlight));
+    setSelectionForegroundColor(p.color(QPalette::HighlightedText));
+}
+
+void YamlEditor::changeEvent(QEvent *event)
+{
+    QsciScintilla::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyPalette();
+}
+
+void YamlEditor::setDiagnostics(const Diagnostics &diagnostics)
+{
+    m_diagnostics = diagnostics;
+    const int lastLine = std::max(0, lines() - 1);
+    clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), m_errorIndicator);
+    clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), m_warningIndicator);
+    markerDeleteAll(kErrorMarker);
+    markerDeleteAll(kWarningMarker);
+    for (const Diagnostic &d : diagnostics) {
+        if (d.line <= 0)
+            continue;
+        const int line = std::min(d.line - 1, lastLine);
+        const QString lineText = text(line);
+        // Underline from the column to the end of the token there (at least one character).
+        int from = 0;
+        if (d.column > 0)
+            from = std::clamp(d.column - 1, 0, int(std::max<qsizetype>(0, lineText.size() - 1)));
+        else
+            while (from < lineText.size() && lineText[from].isSpace())
+                ++from;
+        int to = from;
+        while (to < lineText.size() && !lineText[to].isSpace())
+            ++to;
+        if (to == from)
+            to = from + 1;
+        const bool error = d.severity == Severity::Error;
+        fillIndicatorRange(line, from, line, to, error ? m_errorIndicator : m_warningIndicator);
+        markerAdd(line, error ? kErrorMarker : kWarningMarker);
+    }
+}
+
+QString YamlEditor::diagnosticText(int line) const
+{
+    QStringList parts;
+    for (const Diagnostic &d : m_diagnostics)
+        if (d.line == line)
+            parts << QStringLiteral("%1: %2").arg(d.severityName(), d.message);
+    return parts.join(QLatin1Char('\n'));
+}
+
+bool YamlEditor::hasIndicatorAt(int line, int column) const
+{
+    const int pos = int(const_cast<YamlEditor *>(this)->positionFromLineIndex(line - 1, column - 1));
+    for (int indicator : {m_errorIndicator, m_warningIndicator}) {
+        const long value = const_cast<YamlEditor *>(this)->SendScintilla(SCI_INDICATORVALUEAT, indicator, pos);
+        if (value != 0)
+            return true;
+    }
+    return false;
+}
+
+void YamlEditor::goTo(int line, int column)
+{
+    const int l = std::max(0, line - 1);
+    setCursorPosition(l, std::max(0, column - 1));
+    ensureLineVisible(l);
+    setFocus();
+}
+
+void YamlEditor::onDwell(int position, int x, int y)
+{
+    if (position < 0)
+        return;
+    int line = 0, index = 0;
+    lineIndexFromPosition(position, &line, &index);
+    const QString text = diagnosticText(line + 1);
+    if (!text.isEmpty())
+        QToolTip::showText(viewport()->mapToGlobal(QPoint(x, y)), text, this);
+}
+
+QStringList YamlEditor::completionsAtCursor() const
+{
+    int line = 0, index = 0;
+    getCursorPosition(&line, &index);
+    const QStringList docLines = text().split(QLatin1Char('\n'));
+    const YamlCursorContext ctx = yamlContextAt(docLines, line, index);
+    QStringList candidates = ctx.atValue ? schemaValues(ctx.path, ctx.key) : schemaKeys(ctx.path);
+    if (!ctx.prefix.isEmpty()) {
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                        [&](const QString &c) { return !c.startsWith(ctx.prefix, Qt::CaseInsensitive); }),
+                         candidates.end());
+    }
+    return candidates;
+}
+
+void YamlEditor::showCompletions()
+{
+    const QStringList candidates = completionsAtCursor();
+    if (!candidates.isEmpty())
+        showUserList(kCompletionList, candidates);
+}
+
+void YamlEditor::onCompletionChosen(int id, const QString &chosen)
+{
+    if (id != kCompletionList)
+        return;
+    int line = 0, index = 0;
+    getCursorPosition(&line, &index);
+    const QStringList docLines = text().split(QLatin1Char('\n'));
+    const YamlCursorContext ctx = yamlContextAt(docLines, line, index);
+    // Replace the typed prefix with the choice; keys get their colon.
+    setSelection(line, index - int(ctx.prefix.size()), line, index);
+    replaceSelectedText(ctx.atValue ? chosen : chosen + QStringLiteral(": "));
+}
+
+void YamlEditor::onCharAdded(int ch)
+{
+    // Offer completions while typing the first letters of a key, or right after "key: ".
+    if (isListActive())
+        return;
+    if (QChar(ch).isLetter() || ch == ' ') {
+        int line = 0, index = 0;
+        getCursorPosition(&line, &index);
+        const QString before = text(line).left(index);
+        const YamlCursorContext ctx = yamlContextAt(text().split(QLatin1Char('\n')), line, index);
+        const bool typingKey = !ctx.atValue && ctx.prefix.size() == 1 && ch != ' ';
+        const bool afterColon = ctx.atValue && before.endsWith(QLatin1String(": "));
+        if (typingKey || afterColon)
+            showCompletions();
+    }
+}
+
+void YamlEditor::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && (event->modifiers() & Qt::ControlModifier)) {
+        showCompletions();
+        return;
+    }
+    QsciScintilla::keyPressEvent(event);
+}
+
+} // namespace gantry::ui

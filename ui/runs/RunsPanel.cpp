@@ -1,0 +1,310 @@
+#include "runs/RunsPanel.h"
+
+#include "backends/Backend.h"
+#include "models/RunsModel.h"
+#include "runs/LogView.h"
+#include "runs/MetricsChart.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace gantry::ui {
+
+namespace {
+
+QColor statusColor(RunStatus status, bool ready, bool dark)
+{
+    switch (status) {
+    case RunStatus::Running:
+        return ready ? (dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x1b, 0x7f, 0x3b))
+                     : (dark ? QColor(0x64, 0xb5, 0xf6) : QColor(0x15, 0x65, 0xc0));
+    case RunStatus::Pending:
+    case RunStatus::Submitted:
+    case RunStatus::Provisioning: return dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0xa6, 0x6a, 0x00);
+    case RunStatus::Failed: return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+    case RunStatus::Terminating:
+    case RunStatus::Terminated:
+    case RunStatus::Done: return {};
+    }
+    return {};
+}
+
+class StatusDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const auto status = RunStatus(index.data(RunsModel::StatusRole).toInt());
+        const bool dark = option->palette.color(QPalette::Base).lightness() < 128;
+        const QColor c = statusColor(status, index.data(RunsModel::ReadyRole).toBool(), dark);
+        if (c.isValid()) {
+            option->palette.setColor(QPalette::Text, c);
+            option->font.setBold(true);
+        } else {
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+        }
+    }
+};
+
+} // namespace
+
+RunsPanel::RunsPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new RunsModel(this))
+    , m_table(new QTableView(this))
+    , m_title(new QLabel(this))
+    , m_details(new QLabel(this))
+    , m_url(new QLineEdit(this))
+    , m_copyUrl(new QPushButton(tr("Copy"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_abort(new QPushButton(tr("Abort"), this))
+    , m_chat(new QPushButton(tr("Chat with this model"), this))
+    , m_timeline(new QTreeWidget(this))
+    , m_log(new LogView(this))
+    , m_metrics(new MetricsChart(this))
+    , m_refresh(new QTimer(this))
+{
+    m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(RunsModel::Status, new StatusDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Status, QHeaderView::Stretch);
+    m_table->setColumnWidth(RunsModel::Name, 170);
+    m_table->setColumnWidth(RunsModel::Configuration, 170);
+    m_table->setColumnWidth(RunsModel::Backend, 80);
+    m_table->setColumnWidth(RunsModel::Age, 60);
+    m_table->setColumnWidth(RunsModel::Price, 80);
+    m_table->setColumnWidth(RunsModel::Cost, 80);
+
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setWordWrap(true);
+    m_url->setReadOnly(true);
+    m_url->setPlaceholderText(tr("waiting for the service to become ready"));
+    m_stop->setToolTip(tr("Stop the run gracefully (Ctrl+.)"));
+    m_abort->setToolTip(tr("Kill the run at once"));
+    m_chat->setToolTip(tr("Open the Chat tab on this run's model"));
+
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(new QLabel(tr("Endpoint:"), this));
+    actions->addWidget(m_url, 1);
+    actions->addWidget(m_copyUrl);
+    actions->addSpacing(12);
+    actions->addWidget(m_chat);
+    actions->addWidget(m_stop);
+    actions->addWidget(m_abort);
+
+    m_timeline->setColumnCount(3);
+    m_timeline->setHeaderLabels({tr("Time"), tr("Status"), tr("Message")});
+    m_timeline->setRootIsDecorated(false);
+    m_timeline->setUniformRowHeights(true);
+    m_timeline->setColumnWidth(0, 170);
+    m_timeline->setColumnWidth(1, 110);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(m_log, tr("Logs"));
+    tabs->addTab(m_timeline, tr("Timeline"));
+    tabs->addTab(m_metrics, tr("Metrics"));
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_title);
+    detailLayout->addWidget(m_details);
+    detailLayout->addLayout(actions);
+    detailLayout->addWidget(tabs, 1);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    split->addWidget(detail);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    split->setSizes({160, 520});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(split);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::showSelected);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
+        const int row = m_model->rowOfRun(m_shownRun);
+        if (row >= tl.row() && row <= br.row() && tl.column() == 0)
+            showSelected();
+    });
+    connect(m_copyUrl, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_url->text()); });
+    connect(m_stop, &QPushButton::clicked, this, [this] { stopSelected(false); });
+    connect(m_abort, &QPushButton::clicked, this, [this] { stopSelected(true); });
+    connect(m_chat, &QPushButton::clicked, this, [this] {
+        const int row = m_model->rowOfRun(selectedRun());
+        if (row < 0 || !m_model->runAt(row).model)
+            return;
+        const RunInfo &run = m_model->runAt(row);
+        Backend *backend = backendOf(run.name);
+        Q_EMIT chatRequested(*run.model, backend ? backend->modelToken(run.name) : QString(), run.name);
+    });
+    m_refresh->setInterval(2000);
+    connect(m_refresh, &QTimer::timeout, this, &RunsPanel::refreshNow);
+    m_refresh->start();
+    showSelected();
+}
+
+void RunsPanel::setBackends(const QList<Backend *> &backends)
+{
+    for (const QPointer<Backend> &b : std::as_const(m_backends))
+        if (b)
+            disconnect(b, nullptr, this, nullptr);
+    m_backends.clear();
+    for (Backend *backend : backends) {
+        m_backends << backend;
+        connect(backend, &Backend::runsChanged, this, &RunsPanel::collectRuns);
+        connect(backend, &Backend::metricsUpdated, this, [this, backend](const QString &run) {
+            if (run == m_shownRun)
+                m_metrics->setSamples(backend->metrics(run));
+        });
+    }
+    collectRuns();
+}
+
+void RunsPanel::refreshNow()
+{
+    for (const QPointer<Backend> &b : std::as_const(m_backends))
+        if (b)
+            b->refresh();
+    m_model->setNow(QDateTime::currentDateTimeUtc());
+}
+
+Backend *RunsPanel::backendOf(const QString &runName) const
+{
+    return m_runBackend.value(runName);
+}
+
+void RunsPanel::collectRuns()
+{
+    QList<RunInfo> all;
+    m_runBackend.clear();
+    for (const QPointer<Backend> &b : std::as_const(m_backends)) {
+        if (!b)
+            continue;
+        for (const RunInfo &run : b->runs()) {
+            all << run;
+            m_runBackend.insert(run.name, b);
+        }
+    }
+    // Newest first.
+    std::stable_sort(all.begin(), all.end(), [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
+    // Notice transitions the user wants to hear about (not on the first look at a run).
+    for (const RunInfo &run : std::as_const(all)) {
+        const QString state = toString(run.status) + (run.ready ? QStringLiteral("/ready") : QString());
+        const auto previous = m_lastState.constFind(run.name);
+        if (previous != m_lastState.constEnd() && *previous != state) {
+            if (run.ready && !previous->endsWith(QLatin1String("/ready")))
+                Q_EMIT runBecameReady(run.name, run.serviceUrl);
+            else if (run.status == RunStatus::Failed)
+                Q_EMIT runFailed(run.name, run.error.isEmpty() ? run.statusMessage : run.error);
+        }
+        m_lastState.insert(run.name, state);
+    }
+    const QString keep = selectedRun();
+    m_model->setNow(QDateTime::currentDateTimeUtc());
+    m_model->setRuns(all);
+    if (!keep.isEmpty() && selectedRun() != keep)
+        selectRun(keep);
+    else if (keep.isEmpty() && m_model->rowCount() > 0)
+        m_table->selectRow(0);
+    showSelected();
+    Q_EMIT runsUpdated();
+}
+
+void RunsPanel::selectRun(const QString &name)
+{
+    const int row = m_model->rowOfRun(name);
+    if (row >= 0)
+        m_table->selectRow(row);
+}
+
+QString RunsPanel::selectedRun() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(RunsModel::RunNameRole).toString();
+}
+
+void RunsPanel::stopSelected(bool abort)
+{
+    const QString name = selectedRun();
+    if (Backend *b = backendOf(name))
+        b->stop(name, abort);
+}
+
+void RunsPanel::showSelected()
+{
+    const QString name = selectedRun();
+    const int row = m_model->rowOfRun(name);
+    const bool has = row >= 0;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_stop, m_abort, m_copyUrl, m_chat})
+        w->setEnabled(false);
+    if (!has) {
+        m_title->setText(m_model->rowCount() == 0 ? tr("No runs yet — plan a configuration and press Deploy") : tr("Select a run"));
+        m_details->clear();
+        m_url->clear();
+        m_timeline->clear();
+        if (!m_shownRun.isEmpty()) {
+            m_log->setStore(nullptr);
+            m_metrics->setSamples({});
+        }
+        m_shownRun.clear();
+        return;
+    }
+    const RunInfo &run = m_model->runAt(row);
+    Backend *backend = backendOf(name);
+    m_title->setText(run.name);
+    QStringList facts;
+    facts << tr("status <b>%1</b>").arg(m_model->index(row, RunsModel::Status).data().toString().toHtmlEscaped());
+    facts << tr("backend %1").arg(run.backend.toHtmlEscaped());
+    if (!run.offer.instanceName.isEmpty())
+        facts << run.offer.instanceName.toHtmlEscaped() + QStringLiteral(" — ") + run.offer.resourcesText().toHtmlEscaped();
+    facts << tr("%1/h, %2 so far").arg(Offer::formatPrice(run.price), Offer::formatPrice(run.cost));
+    if (run.model)
+        facts << tr("model <b>%1</b>").arg(run.model->name.toHtmlEscaped());
+    if (!run.error.isEmpty())
+        facts << QStringLiteral("<span style='color:#c62828'>%1</span>").arg(run.error.toHtmlEscaped());
+    m_details->setText(facts.join(QStringLiteral(" · ")));
+    const bool active = !isFinal(run.status);
+    m_url->setText(run.ready ? (run.model ? run.model->baseUrl : run.serviceUrl) : QString());
+    m_copyUrl->setEnabled(!m_url->text().isEmpty());
+    m_stop->setEnabled(active && run.status != RunStatus::Terminating);
+    m_abort->setEnabled(active);
+    m_chat->setEnabled(run.ready && run.model.has_value() && active);
+
+    m_timeline->clear();
+    for (const StatusEvent &e : run.history)
+        new QTreeWidgetItem(m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), e.status, e.message});
+
+    if (m_shownRun != name) {
+        m_shownRun = name;
+        m_log->setStore(backend ? backend->logStore(name) : nullptr);
+        m_metrics->setSamples(backend ? backend->metrics(name) : QList<MetricSample>());
+    }
+}
+
+} // namespace gantry::ui
