@@ -1,12 +1,20 @@
-// gantry: the desktop app. Thin: parse arguments, build the main window, run.
+// gantry: the desktop app. Thin: parse arguments, make the backends, build the main window, run.
 
 #include "MainWindow.h"
+#include "ScreenshotTour.h"
+#include "Settings.h"
+#include "backends/BackendFactory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QTextStream>
+#include <QTimer>
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer startup;
+    startup.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("gantry"));
     QApplication::setOrganizationName(QStringLiteral("gantry"));
@@ -18,12 +26,43 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Deploy an LLM as a service and chat with it."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project folder to open."));
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project folder (or configuration file) to open."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Write a PNG of each panel (editor, offers, runs, chat) into DIR, then quit."),
+                                        QStringLiteral("DIR"));
+    const QCommandLineOption deploy(QStringLiteral("deploy"),
+                                    QStringLiteral("With --screenshot: also deploy the first offer, chat with it, and stop it."));
+    const QCommandLineOption startupProbe(QStringLiteral("startup-probe"),
+                                          QStringLiteral("Print the milliseconds to the first painted window, then quit (benchmarks)."));
+    parser.addOption(screenshot);
+    parser.addOption(deploy);
+    parser.addOption(startupProbe);
     parser.process(app);
 
-    gantry::ui::MainWindow window;
-    if (!parser.positionalArguments().isEmpty())
-        window.openProject(parser.positionalArguments().constFirst());
+    std::unique_ptr<gantry::Backend> local = gantry::createLocalBackend();
+    gantry::ui::MainWindow window({local.get()});
+    const QStringList args = parser.positionalArguments();
+    if (!args.isEmpty())
+        window.openProject(args.constFirst());
+    else if (!parser.isSet(screenshot) && !parser.isSet(startupProbe)) {
+        const QStringList recent = gantry::ui::Settings::instance().recentProjects();
+        if (!recent.isEmpty())
+            window.openProject(recent.constFirst());
+    }
     window.show();
+
+    if (parser.isSet(startupProbe)) {
+        // Queued behind the first expose and paint of the window.
+        QTimer::singleShot(0, &app, [&] {
+            QTextStream(stdout) << "startup-ms " << startup.elapsed() << Qt::endl;
+            app.quit();
+        });
+    }
+    std::unique_ptr<gantry::app::ScreenshotTour> tour;
+    if (parser.isSet(screenshot)) {
+        tour = std::make_unique<gantry::app::ScreenshotTour>(&window, parser.value(screenshot), parser.isSet(deploy));
+        QObject::connect(tour.get(), &gantry::app::ScreenshotTour::finished, &app, [](int code) { QApplication::exit(code); });
+        tour->start();
+    }
     return app.exec();
 }

@@ -1,7 +1,9 @@
 #pragma once
 
-// The Chat tab: conversations on the left; the endpoint picker (ready runs plus manual
-// endpoints), the message view and the input box on the right.
+// The Chat tab: conversations on the left (new, rename, delete, search); on the right the
+// endpoint picker (ready runs plus manual endpoints), system prompt and parameters, the
+// message view and the input box. The chat core (ChatSession over a ChatClient and the
+// SQLite ConversationStore) does the work; this only shows it.
 
 #include "runs/RunInfo.h"
 
@@ -9,39 +11,91 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QListView;
 class QPlainTextEdit;
 class QPushButton;
+class QSpinBox;
+
+namespace gantry {
+class ChatClient;
+class ChatSession;
+class ConversationListModel;
+class ConversationStore;
+class MessageListModel;
+}
 
 namespace gantry::ui {
+
+class ChatInput;
+class MessageDelegate;
 
 class ChatPanel : public QWidget
 {
     Q_OBJECT
 public:
     explicit ChatPanel(QWidget *parent = nullptr);
+    ~ChatPanel() override;
 
     // The runs whose models can be chatted with (ready ones are offered in the picker).
     void setRunEndpoints(const QList<RunInfo> &runs);
-    // Pick this endpoint (from "Chat with this model").
+    // Pick this endpoint (from "Chat with this model"); the token stays in memory.
     void useEndpoint(const ModelEndpoint &endpoint, const QString &token, const QString &runName);
-
+    // A manual endpoint: base URL (…/v1), model name, optional bearer token.
+    void addManualEndpoint(const QString &baseUrl, const QString &model, const QString &token);
     ModelEndpoint currentEndpoint() const;
+
+    void newConversation();
+    void sendInput();
+
+    ChatSession *session() const { return m_session; }
+    ConversationStore *store() const { return m_store; }
+    MessageListModel *messages() const { return m_messages; }
+    ConversationListModel *conversations() const { return m_conversations; }
     QComboBox *endpointPicker() const { return m_endpoints; }
+    ChatInput *input() const { return m_input; }
+    QListView *messageView() const { return m_messageView; }
+    QSpinBox *maxTokens() const { return m_maxTokens; }
+    QString errorText() const;
 
 private:
     struct Choice {
         QString label;
         ModelEndpoint endpoint;
-        QString token;  // held in memory only
+        QString token;  // in memory only: never written to settings or logs
     };
     void rebuildPicker();
+    void applyEndpoint();
+    void applyParameters();
+    void updateButtons();
+    void openConversationAt(int row);
+    void addEndpointDialog();
 
+    ConversationStore *m_store;
+    ChatClient *m_client;
+    ChatSession *m_session;
+    ConversationListModel *m_conversations;
+    MessageListModel *m_messages;
+    MessageDelegate *m_delegate;
     QList<Choice> m_runChoices;
     QList<Choice> m_manualChoices;
+    qint64 m_editingMessage = -1;
+
+    QLineEdit *m_search;
+    QListView *m_conversationView;
     QComboBox *m_endpoints;
-    QLabel *m_notice;
+    QLabel *m_tokenNote;
+    QPlainTextEdit *m_systemPrompt;
+    QDoubleSpinBox *m_temperature;
+    QSpinBox *m_maxTokens;
+    QListView *m_messageView;
+    ChatInput *m_input;
+    QPushButton *m_send;
+    QPushButton *m_stop;
+    QLabel *m_error;
+    QLabel *m_editing;
 };
 
 } // namespace gantry::ui

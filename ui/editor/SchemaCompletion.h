@@ -7,7 +7,11 @@
 
 namespace gantry::ui {
 
-QStringList schemaKeys(const QStringList &path);                     // {"resources"} → cpu, memory, gpu, …
-QStringList schemaValues(const QStringList &path, const QString &key);  // {}, "type" → service, task, …
+// typeName: the document's `type:` ("service", "task", …); empty → service.
+QStringList schemaKeys(const QStringList &path, const QString &typeName);  // {"resources"} → cpu, memory, gpu, …
+QStringList schemaValues(const QStringList &path, const QString &key);      // {}, "type" → service, task, …
+
+// The value of the top-level `type:` key in a document, or empty.
+QString documentType(const QString &text);
 
 } // namespace gantry::ui

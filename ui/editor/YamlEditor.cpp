@@ -190,7 +190,7 @@ QStringList YamlEditor::completionsAtCursor() const
     getCursorPosition(&line, &index);
     const QStringList docLines = text().split(QLatin1Char('\n'));
     const YamlCursorContext ctx = yamlContextAt(docLines, line, index);
-    QStringList candidates = ctx.atValue ? schemaValues(ctx.path, ctx.key) : schemaKeys(ctx.path);
+    QStringList candidates = ctx.atValue ? schemaValues(ctx.path, ctx.key) : schemaKeys(ctx.path, documentType(text()));
     if (!ctx.prefix.isEmpty()) {
         candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
                                         [&](const QString &c) { return !c.startsWith(ctx.prefix, Qt::CaseInsensitive); }),

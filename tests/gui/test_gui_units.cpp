@@ -1,0 +1,172 @@
+// GUI parts that need no running backend: the YAML path at the cursor (completion), the
+// settings registry, and the offers panel driven by a backend whose plan arrives later.
+
+#include "ScriptedBackend.h"
+#include "Settings.h"
+#include "editor/YamlPath.h"
+#include "models/OffersModel.h"
+#include "offers/OffersPanel.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace gantry;
+using namespace gantry::ui;
+
+namespace {
+
+Offer offer(const QString &instance, double price, const QString &region)
+{
+    Offer o;
+    o.backend = QStringLiteral("aws");
+    o.region = region;
+    o.instanceName = instance;
+    o.price = price;
+    o.resources.cpus = 4;
+    o.resources.memoryMib = 16384;
+    return o;
+}
+
+} // namespace
+
+class TestGuiUnits : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("gantry-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_gui_units"));
+    }
+
+    void yamlContext_data()
+    {
+        QTest::addColumn<QString>("doc");  // '|' marks the cursor
+        QTest::addColumn<QStringList>("path");
+        QTest::addColumn<bool>("atValue");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("prefix");
+        QTest::newRow("top key") << "type: service\npo|" << QStringList() << false << "" << "po";
+        QTest::newRow("top value") << "type: |" << QStringList() << true << "type" << "";
+        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({"resources", "gpu"}) << false << "" << "na";
+        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({"resources", "gpu"}) << true
+                                      << "vendor" << "nv";
+        QTest::newRow("back out") << "resources:\n  gpu: 24GB\nmo|" << QStringList() << false << "" << "mo";
+        QTest::newRow("list item") << "probes:\n  - type: http\n    ur|" << QStringList({"probes"}) << false << "" << "ur";
+        QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({"model"}) << false << "" << "fo";
+    }
+    void yamlContext()
+    {
+        QFETCH(QString, doc);
+        QFETCH(QStringList, path);
+        QFETCH(bool, atValue);
+        QFETCH(QString, key);
+        QFETCH(QString, prefix);
+        const QStringList lines = doc.split(QLatin1Char('\n'));
+        int line = 0, column = 0;
+        QStringList clean;
+        for (int i = 0; i < lines.size(); ++i) {
+            QString l = lines[i];
+            const int bar = int(l.indexOf(QLatin1Char('|')));
+            if (bar >= 0) {
+                line = i;
+                column = bar;
+                l.remove(bar, 1);
+            }
+            clean << l;
+        }
+        const YamlCursorContext ctx = yamlContextAt(clean, line, column);
+        QCOMPARE(ctx.path, path);
+        QCOMPARE(ctx.atValue, atValue);
+        QCOMPARE(ctx.key, key);
+        QCOMPARE(ctx.prefix, prefix);
+    }
+
+    void yamlContextToleratesNonsense()
+    {
+        QCOMPARE(yamlContextAt({}, 3, 4).path, QStringList());
+        QCOMPARE(yamlContextAt({QStringLiteral("a:")}, 0, 99).prefix, QString());
+    }
+
+    void settingsRegistry()
+    {
+        QSet<QString> names;
+        for (int k = 0; k <= int(Settings::Key::Notifications); ++k) {
+            const QString name = Settings::name(Settings::Key(k));
+            QVERIFY2(!name.isEmpty(), qPrintable(QString::number(k)));
+            QVERIFY2(!names.contains(name), qPrintable(name));
+            names.insert(name);
+        }
+        Settings &s = Settings::instance();
+        s.setValue(Settings::Key::RecentProjects, QStringList());
+        QCOMPARE(s.value(Settings::Key::ChatMaxTokens).toInt(), 512);
+        QSignalSpy changed(&s, &Settings::changed);
+        for (int i = 0; i < 10; ++i)
+            s.addRecentProject(QStringLiteral("/p/%1").arg(i));
+        s.addRecentProject(QStringLiteral("/p/3/"));
+        const QStringList recent = s.recentProjects();
+        QCOMPARE(recent.size(), 8);
+        QCOMPARE(recent.first(), QStringLiteral("/p/3"));
+        QCOMPARE(recent.count(QStringLiteral("/p/3")), 1);
+        QVERIFY(changed.size() >= 10);
+    }
+
+    void offersPanelPlansSortsAndDeploys()
+    {
+        test::ScriptedBackend aws(QStringLiteral("aws"), {offer("g5.xlarge", 1.006, "us-east-1"), offer("p3.2xlarge", 3.06, "eu-west-1"),
+                                                          offer("g4dn.xlarge", 0.526, "ap-south-1")});
+        test::ScriptedBackend other(QStringLiteral("gcp"), {offer("n1", 0.2, "us-central1")});
+        OffersPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.resize(1000, 600);
+        panel.show();
+        panel.setBackends({&aws, &other});
+        Configuration config;
+        config.typeName = QStringLiteral("service");
+        panel.setConfiguration(config);
+        QSignalSpy planned(&panel, &OffersPanel::planFinished);
+        panel.plan();
+        QVERIFY(panel.isPlanning());  // asynchronous: nothing blocked, nothing arrived yet
+        QCOMPARE(panel.model()->rowCount(), 0);
+        QVERIFY(planned.wait(5000));
+        QVERIFY(!panel.isPlanning());
+        QCOMPARE(panel.model()->rowCount(), 4);
+        QCOMPARE(panel.footerText(), QStringLiteral("Shown 4 of 4 offers, $3.06 max"));
+
+        // Click the Price header: cheapest first; click again: dearest first.
+        QHeaderView *header = panel.table()->horizontalHeader();
+        const QPoint priceHeader(header->sectionViewportPosition(OffersModel::Price) + 5, 5);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, priceHeader);
+        const QString first = panel.model()->index(0, OffersModel::Price).data().toString();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, priceHeader);
+        const QString flipped = panel.model()->index(0, OffersModel::Price).data().toString();
+        QVERIFY(first != flipped);
+        QVERIFY((first == "$0.2" && flipped == "$3.06") || (first == "$3.06" && flipped == "$0.2"));
+
+        // Select the g5.xlarge row and Deploy: exactly that offer is applied on its backend.
+        const int row = [&] {
+            for (int r = 0; r < panel.model()->rowCount(); ++r)
+                if (panel.model()->offerAt(r).instanceName == QLatin1String("g5.xlarge"))
+                    return r;
+            return -1;
+        }();
+        QVERIFY(row >= 0);
+        panel.table()->selectRow(row);
+        QVERIFY(panel.deployButton()->isEnabled());
+        QSignalSpy deployed(&panel, &OffersPanel::deployed);
+        QTest::mouseClick(panel.deployButton(), Qt::LeftButton);
+        QVERIFY(deployed.wait(5000));
+        QCOMPARE(aws.applied.size(), 1);
+        QCOMPARE(aws.applied.first().instanceName, QStringLiteral("g5.xlarge"));
+        QCOMPARE(other.applied.size(), 0);
+        QCOMPARE(deployed.first().at(1).toString(), QStringLiteral("aws"));
+    }
+};
+
+QTEST_MAIN(TestGuiUnits)
+#include "test_gui_units.moc"

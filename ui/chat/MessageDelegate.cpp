@@ -1,0 +1,317 @@
+#include "chat/MessageDelegate.h"
+
+#include "chat/ChatTypes.h"
+#include "chat/MessageListModel.h"
+
+#include <QAbstractItemView>
+#include <QAbstractTextDocumentLayout>
+#include <QFontDatabase>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTimer>
+
+namespace gantry::ui {
+
+namespace {
+constexpr int kOuter = 8;    // space around a bubble
+constexpr int kPad = 10;     // space inside a bubble
+constexpr int kMaxCache = 400;
+
+bool isDark(const QPalette &p)
+{
+    return p.color(QPalette::Base).lightness() < 128;
+}
+
+QString roleLabel(const QString &role)
+{
+    if (role == QLatin1String("user"))
+        return MessageDelegate::tr("You");
+    if (role == QLatin1String("system"))
+        return MessageDelegate::tr("System");
+    return MessageDelegate::tr("Assistant");
+}
+} // namespace
+
+MessageDelegate::MessageDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{
+}
+
+MessageDelegate::~MessageDelegate() = default;
+
+int MessageDelegate::bodyWidth(const QStyleOptionViewItem &option) const
+{
+    // Bubbles take 85% of the width, capped for readable line lengths.
+    const int available = option.rect.width() - 2 * kOuter;
+    return std::max(120, std::min(int(available * 0.85), 900)) - 2 * kPad;
+}
+
+int MessageDelegate::estimateBodyHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const QString content = index.data(MessageListModel::ContentRole).toString();
+    const QFontMetrics fm(option.font);
+    const int charsPerLine = std::max(10, bodyWidth(option) / std::max(1, fm.averageCharWidth()));
+    int lines = 0;
+    for (const QStringView line : QStringView(content).split(QLatin1Char('\n')))
+        lines += 1 + int(line.size()) / charsPerLine;
+    return std::max(1, lines) * fm.lineSpacing() + 8;
+}
+
+MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, int width) const
+{
+    const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
+    const QString content = index.data(MessageListModel::ContentRole).toString();
+    const int status = index.data(MessageListModel::StatusRole).toInt();
+    Layout &layout = m_cache[id];
+    if (layout.doc && layout.width == width && layout.contentSize == content.size() && layout.status == status)
+        return layout;
+    if (m_cache.size() > kMaxCache) {
+        // Forget layouts of other messages; they are rebuilt when next shown.
+        for (auto it = m_cache.begin(); it != m_cache.end();)
+            it = it.key() == id ? std::next(it) : m_cache.erase(it);
+    }
+    Layout &l = m_cache[id];
+    if (!l.doc)
+        l.doc = std::make_shared<QTextDocument>();
+    QTextDocument *doc = l.doc.get();
+    doc->setDocumentMargin(0);
+    doc->setMarkdown(content.isEmpty() && status == int(ReplyStatus::Streaming) ? QStringLiteral("…") : content,
+                     QTextDocument::MarkdownDialectGitHub);
+    // Code blocks: monospace on a tinted background; remember where they are for Copy.
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    l.codeBlocks.clear();
+    QTextBlock block = doc->begin();
+    while (block.isValid()) {
+        const bool code = block.blockFormat().hasProperty(QTextFormat::BlockCodeFence)
+            || block.blockFormat().nonBreakableLines();
+        if (!code) {
+            block = block.next();
+            continue;
+        }
+        QStringList text;
+        const QTextBlock first = block;
+        QTextBlock last = block;
+        while (block.isValid()
+               && (block.blockFormat().hasProperty(QTextFormat::BlockCodeFence) || block.blockFormat().nonBreakableLines())) {
+            text << block.text();
+            last = block;
+            QTextCursor c(block);
+            c.select(QTextCursor::BlockUnderCursor);
+            QTextCharFormat cf;
+            cf.setFont(mono);
+            c.mergeCharFormat(cf);
+            QTextBlockFormat bf;
+            bf.setBackground(isDark(QPalette()) ? QColor(0x1e, 0x22, 0x28) : QColor(0xf0, 0xf2, 0xf5));
+            bf.setLeftMargin(6);
+            bf.setRightMargin(6);
+            c.mergeBlockFormat(bf);
+            block = block.next();
+        }
+        l.codeBlocks << CodeBlock{first.position(), last.position(), QRectF(), text.join(QLatin1Char('\n'))};
+    }
+    doc->setTextWidth(width);
+    for (CodeBlock &cb : l.codeBlocks) {
+        const QTextBlock first = doc->findBlock(cb.firstPosition);
+        const QTextBlock last = doc->findBlock(cb.lastPosition);
+        const QRectF a = doc->documentLayout()->blockBoundingRect(first);
+        const QRectF b = doc->documentLayout()->blockBoundingRect(last);
+        cb.rect = a.united(b);
+    }
+    l.width = width;
+    l.contentSize = content.size();
+    l.status = status;
+    return l;
+}
+
+MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &option, const QModelIndex &index,
+                                                   int bodyHeight) const
+{
+    Geometry g;
+    const QFontMetrics fm(option.font);
+    const bool user = index.data(MessageListModel::MessageRoleRole).toString() == QLatin1String("user");
+    const int width = bodyWidth(option) + 2 * kPad;
+    const int headerH = fm.height();
+    const int footerH = fm.height() + 4;
+    const int height = kPad + headerH + 4 + bodyHeight + 4 + footerH + kPad;
+    const int x = user ? option.rect.right() - kOuter - width : option.rect.left() + kOuter;
+    g.bubble = QRect(x, option.rect.top() + kOuter / 2, width, height);
+    g.header = QRect(x + kPad, g.bubble.top() + kPad, width - 2 * kPad, headerH);
+    g.body = QRect(x + kPad, g.header.bottom() + 5, width - 2 * kPad, bodyHeight);
+    g.footer = QRect(x + kPad, g.body.bottom() + 5, width - 2 * kPad, footerH);
+    // Footer, right to left: actions, then the branch switcher.
+    int right = g.footer.right();
+    auto take = [&](const QString &text) {
+        const int w = fm.horizontalAdvance(text) + 8;
+        QRect r(right - w + 1, g.footer.top(), w, g.footer.height());
+        right -= w + 4;
+        return r;
+    };
+    if (user) {
+        g.edit = take(tr("Edit"));
+    } else {
+        g.regenerate = take(tr("Regenerate"));
+    }
+    g.copy = take(tr("Copy"));
+    if (index.data(MessageListModel::BranchCountRole).toInt() > 1) {
+        g.next = take(QStringLiteral("›"));
+        const QString count = QStringLiteral("%1/%2").arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
+                                  .arg(index.data(MessageListModel::BranchCountRole).toInt());
+        right -= fm.horizontalAdvance(count) + 4;
+        g.prev = take(QStringLiteral("‹"));
+    }
+    return g;
+}
+
+QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
+    const auto it = m_cache.constFind(id);
+    const QString content = index.data(MessageListModel::ContentRole).toString();
+    int body = 0;
+    if (it != m_cache.constEnd() && it->doc && it->width == bodyWidth(option) && it->contentSize == content.size())
+        body = int(std::ceil(it->doc->size().height()));
+    else
+        body = estimateBodyHeight(option, index);
+    m_reportedHeight[id] = body;
+    const Geometry g = geometry(option, index, body);
+    return QSize(option.rect.width(), g.bubble.height() + kOuter);
+}
+
+void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const int width = bodyWidth(option);
+    Layout &l = layoutFor(index, width);
+    const int body = int(std::ceil(l.doc->size().height()));
+    const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
+    if (m_reportedHeight.value(id, -1) != body) {
+        // The estimate was off (or the streaming text grew): ask the view for a new layout.
+        m_reportedHeight[id] = body;
+        auto *self = const_cast<MessageDelegate *>(this);
+        const QPersistentModelIndex persistent(index);
+        QTimer::singleShot(0, self, [self, persistent] {
+            if (persistent.isValid())
+                Q_EMIT self->sizeHintChanged(persistent);
+        });
+    }
+    const Geometry g = geometry(option, index, body);
+    const QPalette &pal = option.palette;
+    const bool dark = isDark(pal);
+    const QString role = index.data(MessageListModel::MessageRoleRole).toString();
+    const bool user = role == QLatin1String("user");
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    QColor fill = user ? (dark ? QColor(0x1f, 0x3a, 0x5f) : QColor(0xe3, 0xee, 0xfb))
+                       : (dark ? pal.color(QPalette::AlternateBase).lighter(115) : pal.color(QPalette::AlternateBase));
+    if (role == QLatin1String("system"))
+        fill = dark ? QColor(0x3a, 0x33, 0x1c) : QColor(0xfb, 0xf5, 0xe0);
+    QPainterPath path;
+    path.addRoundedRect(QRectF(g.bubble).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+    painter->fillPath(path, fill);
+    painter->setPen(pal.color(QPalette::Mid));
+    painter->drawPath(path);
+
+    QFont bold = option.font;
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->setPen(pal.color(QPalette::Text));
+    painter->drawText(g.header, Qt::AlignLeft | Qt::AlignVCenter, roleLabel(role));
+
+    // Body.
+    painter->translate(g.body.topLeft());
+    QAbstractTextDocumentLayout::PaintContext ctx;
+    ctx.palette = pal;
+    ctx.palette.setColor(QPalette::Text, pal.color(QPalette::Text));
+    ctx.clip = QRectF(0, 0, g.body.width(), g.body.height());
+    l.doc->documentLayout()->draw(painter, ctx);
+    // Copy buttons on code blocks.
+    painter->setFont(option.font);
+    const QFontMetrics fm(option.font);
+    for (const CodeBlock &cb : std::as_const(l.codeBlocks)) {
+        const QString text = tr("Copy");
+        const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(text) - 12, int(cb.rect.top()) + 2,
+                      fm.horizontalAdvance(text) + 10, fm.height() + 2);
+        painter->setPen(pal.color(QPalette::Mid));
+        painter->setBrush(pal.color(QPalette::Button));
+        painter->drawRoundedRect(r, 4, 4);
+        painter->setPen(pal.color(QPalette::ButtonText));
+        painter->drawText(r, Qt::AlignCenter, text);
+    }
+    painter->translate(-g.body.topLeft());
+
+    // Footer: status and metrics on the left, actions on the right.
+    painter->setFont(option.font);
+    QColor dim = pal.color(QPalette::PlaceholderText);
+    painter->setPen(dim);
+    QStringList left;
+    const QString status = index.data(MessageListModel::StatusTextRole).toString();
+    if (!status.isEmpty())
+        left << status;
+    const QString metrics = index.data(MessageListModel::MetricsTextRole).toString();
+    if (!metrics.isEmpty())
+        left << metrics;
+    const int leftLimit = (g.prev.isValid() ? g.prev.left() : g.copy.left()) - 8;
+    painter->drawText(QRect(g.footer.left(), g.footer.top(), std::max(0, leftLimit - g.footer.left()), g.footer.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(left.join(QStringLiteral(" · ")), Qt::ElideRight,
+                                                                        std::max(0, leftLimit - g.footer.left())));
+    painter->setPen(pal.color(QPalette::Link));
+    auto link = [&](const QRect &r, const QString &text) {
+        if (r.isValid())
+            painter->drawText(r, Qt::AlignCenter, text);
+    };
+    link(g.copy, tr("Copy"));
+    link(g.regenerate, tr("Regenerate"));
+    link(g.edit, tr("Edit"));
+    if (g.prev.isValid()) {
+        link(g.prev, QStringLiteral("‹"));
+        link(g.next, QStringLiteral("›"));
+        painter->setPen(dim);
+        const QString count = QStringLiteral("%1/%2").arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
+                                  .arg(index.data(MessageListModel::BranchCountRole).toInt());
+        painter->drawText(QRect(g.prev.right(), g.footer.top(), g.next.left() - g.prev.right(), g.footer.height()),
+                          Qt::AlignCenter, count);
+    }
+    painter->restore();
+}
+
+bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
+                                  const QModelIndex &index)
+{
+    if (event->type() != QEvent::MouseButtonRelease)
+        return QStyledItemDelegate::editorEvent(event, model, option, index);
+    const QPoint pos = static_cast<QMouseEvent *>(event)->position().toPoint();
+    Layout &l = layoutFor(index, bodyWidth(option));
+    const Geometry g = geometry(option, index, int(std::ceil(l.doc->size().height())));
+    if (g.copy.contains(pos)) {
+        Q_EMIT copyRequested(index.data(MessageListModel::ContentRole).toString());
+        return true;
+    }
+    if (g.regenerate.contains(pos)) {
+        Q_EMIT regenerateRequested(index);
+        return true;
+    }
+    if (g.edit.contains(pos)) {
+        Q_EMIT editRequested(index);
+        return true;
+    }
+    if (g.prev.contains(pos) || g.next.contains(pos)) {
+        Q_EMIT siblingRequested(index, g.prev.contains(pos) ? -1 : 1);
+        return true;
+    }
+    const QFontMetrics fm(option.font);
+    for (const CodeBlock &cb : std::as_const(l.codeBlocks)) {
+        const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(tr("Copy")) - 12, int(cb.rect.top()) + 2,
+                      fm.horizontalAdvance(tr("Copy")) + 10, fm.height() + 2);
+        if (r.translated(g.body.topLeft()).contains(pos)) {
+            Q_EMIT copyRequested(cb.text);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
+}
+
+} // namespace gantry::ui

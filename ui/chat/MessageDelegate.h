@@ -1,0 +1,69 @@
+#pragma once
+
+// Draws one chat message as a bubble: the markdown body (QTextDocument::setMarkdown, code
+// blocks monospace with a Copy button), and under answers the metrics line, the branch
+// switcher "‹ 1/2 ›" and the Copy / Regenerate / Edit actions.
+//
+// Smooth with long chats: a message's document is built only when the message is painted
+// (rows never shown get a cheap height estimate), and kept per message id; a streaming
+// message is re-laid out alone as its text grows.
+
+#include <QHash>
+#include <QStyledItemDelegate>
+
+#include <memory>
+
+class QTextDocument;
+
+namespace gantry::ui {
+
+class MessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit MessageDelegate(QObject *parent = nullptr);
+    ~MessageDelegate() override;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
+                     const QModelIndex &index) override;
+
+    int cachedLayouts() const { return int(m_cache.size()); }
+    void clearCache() { m_cache.clear(); }
+
+Q_SIGNALS:
+    void copyRequested(const QString &text);
+    void regenerateRequested(const QModelIndex &index);
+    void editRequested(const QModelIndex &index);
+    void siblingRequested(const QModelIndex &index, int delta);
+
+private:
+    struct CodeBlock {
+        int firstPosition = 0;  // document positions of its first and last blocks
+        int lastPosition = 0;
+        QRectF rect;            // in document coordinates, once laid out
+        QString text;
+    };
+    struct Layout {
+        std::shared_ptr<QTextDocument> doc;  // shared: QHash values must be copyable
+        int width = 0;
+        qsizetype contentSize = -1;
+        int status = -1;
+        QList<CodeBlock> codeBlocks;
+    };
+    struct Geometry {
+        QRect bubble, header, body, footer;
+        QRect prev, next, copy, regenerate, edit;
+    };
+
+    Layout &layoutFor(const QModelIndex &index, int width) const;
+    Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index, int bodyHeight) const;
+    int bodyWidth(const QStyleOptionViewItem &option) const;
+    int estimateBodyHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+
+    mutable QHash<qint64, Layout> m_cache;
+    mutable QHash<qint64, int> m_reportedHeight;  // the body height sizeHint last answered
+};
+
+} // namespace gantry::ui
