@@ -4,12 +4,28 @@
 #include "ScreenshotTour.h"
 #include "Settings.h"
 #include "backends/BackendFactory.h"
+#include "chat/ChatPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTextStream>
 #include <QTimer>
+
+namespace gantry::app {
+// VmRSS of this process, from /proc (Linux); 0 when unknown.
+qint64 residentKilobytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return 0;
+}
+} // namespace gantry::app
 
 int main(int argc, char *argv[])
 {
@@ -33,7 +49,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption deploy(QStringLiteral("deploy"),
                                     QStringLiteral("With --screenshot: also deploy the first offer, chat with it, and stop it."));
     const QCommandLineOption startupProbe(QStringLiteral("startup-probe"),
-                                          QStringLiteral("Print the milliseconds to the first painted window, then quit (benchmarks)."));
+                                          QStringLiteral("Print the milliseconds to the first painted window and the idle memory, then quit (benchmarks)."));
     parser.addOption(screenshot);
     parser.addOption(deploy);
     parser.addOption(startupProbe);
@@ -52,10 +68,15 @@ int main(int argc, char *argv[])
     window.show();
 
     if (parser.isSet(startupProbe)) {
-        // Queued behind the first expose and paint of the window.
+        // Queued behind the first expose and paint of the window: "window shown".
         QTimer::singleShot(0, &app, [&] {
             QTextStream(stdout) << "startup-ms " << startup.elapsed() << Qt::endl;
-            app.quit();
+            // Then idle for a second with the newest conversation open, and report memory.
+            window.chat()->openConversation(0);
+            QTimer::singleShot(1000, &app, [] {
+                QTextStream(stdout) << "idle-rss-kb " << gantry::app::residentKilobytes() << Qt::endl;
+                QApplication::quit();
+            });
         });
     }
     std::unique_ptr<gantry::app::ScreenshotTour> tour;

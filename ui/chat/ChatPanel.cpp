@@ -156,7 +156,7 @@ ChatPanel::ChatPanel(QWidget *parent)
 
     // Wiring.
     connect(m_search, &QLineEdit::textChanged, m_conversations, &ConversationListModel::setFilter);
-    connect(m_conversationView, &QListView::clicked, this, [this](const QModelIndex &i) { openConversationAt(i.row()); });
+    connect(m_conversationView, &QListView::clicked, this, [this](const QModelIndex &i) { openConversation(i.row()); });
     connect(newButton, &QPushButton::clicked, this, &ChatPanel::newConversation);
     connect(renameButton, &QToolButton::clicked, this, [this] {
         const QModelIndex i = m_conversationView->currentIndex();
@@ -415,11 +415,12 @@ void ChatPanel::newConversation()
     m_input->setFocus();
 }
 
-void ChatPanel::openConversationAt(int row)
+void ChatPanel::openConversation(int row)
 {
-    const qint64 id = m_conversations->conversationId(row);
+    const qint64 id = row >= 0 && row < m_conversations->rowCount() ? m_conversations->conversationId(row) : 0;
     if (id <= 0 || id == m_session->conversationId())
         return;
+    m_conversationView->setCurrentIndex(m_conversations->index(row));
     m_session->stop();
     m_session->openConversation(id);
     m_messages->reload();

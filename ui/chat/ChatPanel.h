@@ -48,6 +48,8 @@ public:
     ModelEndpoint currentEndpoint() const;
 
     void newConversation();
+    // Show the conversation at this row of the list (0: the newest).
+    void openConversation(int row);
     void sendInput();
 
     ChatSession *session() const { return m_session; }
@@ -70,7 +72,6 @@ private:
     void applyEndpoint();
     void applyParameters();
     void updateButtons();
-    void openConversationAt(int row);
     void addEndpointDialog();
 
     ConversationStore *m_store;

@@ -1,0 +1,279 @@
+// Drives the real main window the way a user does, on the real local backend and a real
+// llama-server: open examples/local-tiny, break the YAML and see the diagnostic on the right
+// line, fix it, Plan, sort by price, Deploy, wait for ready, chat "hello" from the run, and
+// Stop the run. A second backend with scripted cloud offers makes the offers table a
+// multi-offer one, so that sorting by price has an order to flip.
+
+#include "LlamaServer.h"
+#include "MainWindow.h"
+#include "ScriptedBackend.h"
+#include "Settings.h"
+#include "backends/BackendFactory.h"
+#include "chat/ChatInput.h"
+#include "chat/ChatPanel.h"
+#include "chat/ChatSession.h"
+#include "chat/MessageListModel.h"
+#include "common/TestEnvironment.h"
+#include "editor/EditorPanel.h"
+#include "editor/YamlEditor.h"
+#include "models/LogModel.h"
+#include "models/OffersModel.h"
+#include "models/RunsModel.h"
+#include "offers/OffersPanel.h"
+#include "runs/LogView.h"
+#include "runs/RunsPanel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QHeaderView>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace gantry;
+using namespace gantry::ui;
+
+namespace {
+
+Offer cloudOffer(const QString &instance, double price)
+{
+    Offer o;
+    o.backend = QStringLiteral("aws");
+    o.region = QStringLiteral("us-east-1");
+    o.instanceName = instance;
+    o.price = price;
+    o.resources.cpus = 8;
+    o.resources.memoryMib = 32768;
+    o.resources.gpus.append({QStringLiteral("A10G"), 24576, QStringLiteral("nvidia")});
+    return o;
+}
+
+// examples/local-tiny copied into a fresh folder, on a free port (8088 may be taken).
+QString copyExample()
+{
+    const QString dir = test::freshDir(QStringLiteral("local-tiny"));
+    QFile in(test::sourceDir() + QStringLiteral("/examples/local-tiny/serve.dstack.yml"));
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray text = in.readAll();
+    text.replace("8088", QByteArray::number(test::freePort()));
+    QFile out(dir + QStringLiteral("/serve.dstack.yml"));
+    if (!out.open(QIODevice::WriteOnly))
+        return {};
+    out.write(text);
+    return dir;
+}
+
+int lineOf(const QString &text, const QString &prefix)
+{
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (int i = 0; i < lines.size(); ++i)
+        if (lines[i].startsWith(prefix))
+            return i;
+    return -1;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Settings (QSettings) and state live under this test's private GANTRY_HOME.
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/config")));
+        QCoreApplication::setOrganizationName(QStringLiteral("gantry"));
+        QCoreApplication::setApplicationName(QStringLiteral("gantry-test"));
+    }
+
+    void editorShowsDiagnosticsAsYouType();
+    void userJourney();
+
+    void cleanup()
+    {
+        if (m_local && !m_run.isEmpty())
+            m_local->stop(m_run, true);
+        m_run.clear();
+    }
+
+private:
+    std::unique_ptr<Backend> m_local;
+    QString m_run;
+};
+
+void TestMainWindow::editorShowsDiagnosticsAsYouType()
+{
+    const QString project = copyExample();
+    QVERIFY(!project.isEmpty());
+    MainWindow window;
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openProject(project));
+    EditorPanel *editor = window.editor();
+    QCOMPARE(editor->filePath(), project + QStringLiteral("/serve.dstack.yml"));
+    QTRY_VERIFY(editor->parseResult().valid());
+    QCOMPARE(editor->problems()->count(), 0);
+
+    // Type a letter after the port number: "port: 1234x" is not a port.
+    YamlEditor *yaml = editor->editor();
+    const int portLine = lineOf(yaml->text(), QStringLiteral("port:"));
+    QVERIFY(portLine >= 0);
+    yaml->setCursorPosition(portLine, yaml->text(portLine).trimmed().size());
+    yaml->setFocus();
+    QTest::keyClick(yaml, Qt::Key_X);
+    QVERIFY(yaml->text(portLine).contains(QLatin1Char('x')));
+    QVERIFY(editor->isModified());
+    QTRY_VERIFY_WITH_TIMEOUT(editor->problems()->count() > 0, 5000);  // after the 250 ms debounce
+    const Diagnostic d = editor->parseResult().diagnostics.constFirst();
+    QCOMPARE(d.severity, Severity::Error);
+    QCOMPARE(d.line, portLine + 1);
+    QVERIFY(yaml->hasIndicatorAt(d.line, std::max(1, d.column)));
+    QVERIFY(!yaml->diagnosticText(portLine + 1).isEmpty());
+    QVERIFY(editor->problems()->item(0)->text().startsWith(QString::number(portLine + 1) + QLatin1Char(':')));
+
+    // The problems list jumps to the spot.
+    yaml->setCursorPosition(0, 0);
+    QTest::mouseClick(editor->problems()->viewport(), Qt::LeftButton, {},
+                      editor->problems()->visualItemRect(editor->problems()->item(0)).center());
+    int line = -1, index = -1;
+    yaml->getCursorPosition(&line, &index);
+    QCOMPARE(line, portLine);
+
+    // Fix it: the diagnostic goes away; undo brings it back, redo fixes it again.
+    yaml->setCursorPosition(portLine, yaml->text(portLine).trimmed().size());
+    QTest::keyClick(yaml, Qt::Key_Backspace);
+    QTRY_COMPARE_WITH_TIMEOUT(editor->problems()->count(), 0, 5000);
+    QVERIFY(editor->parseResult().valid());
+
+    // Completion offers the schema's keys at the cursor's path.
+    const int modelLine = lineOf(yaml->text(), QStringLiteral("model:"));
+    yaml->setCursorPosition(modelLine + 1, 2);
+    QVERIFY(yaml->completionsAtCursor().contains(QStringLiteral("format")));
+
+    // Save writes the file; no backup is left behind.
+    QVERIFY(editor->save());
+    QVERIFY(!editor->isModified());
+    QVERIFY(!QFile::exists(EditorPanel::backupPathFor(editor->filePath())));
+
+    // Unsaved text is backed up and offered back by the next window (after a crash).
+    QTest::keyClick(yaml, Qt::Key_Home);
+    QTest::keyClicks(yaml, QStringLiteral("# unsaved\n"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(EditorPanel::backupPathFor(editor->filePath())), 10000);
+    MainWindow second;
+    second.openProject(project);
+    QVERIFY(second.editor()->hasBackupOffer());
+    second.editor()->restoreBackup();
+    QVERIFY(second.editor()->editor()->text().contains(QStringLiteral("# unsaved")));
+    QVERIFY(second.editor()->isModified());
+    second.editor()->discardBackup();
+}
+
+void TestMainWindow::userJourney()
+{
+    QString error;
+    const QString server = test::llamaServerPath();
+    const QString model = test::tinyModelPath(&error);
+    if (server.isEmpty() || model.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error));
+    qputenv("LLAMA_SERVER", QFile::encodeName(server));
+    qputenv("TINY_MODEL", QFile::encodeName(model));
+    const QString project = copyExample();
+    QVERIFY(!project.isEmpty());
+
+    m_local = createLocalBackend();
+    test::ScriptedBackend cloud(QStringLiteral("aws"), {cloudOffer(QStringLiteral("g5.xlarge"), 1.006),
+                                                       cloudOffer(QStringLiteral("g5.12xlarge"), 5.672)});
+    MainWindow window({m_local.get(), &cloud});
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openProject(project));
+    QTRY_VERIFY(window.editor()->parseResult().valid());
+
+    // Plan (Ctrl+P): both backends answer; the table has the local offer and the cloud ones.
+    QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::OffersTab));
+    OffersPanel *offers = window.offers();
+    QTRY_VERIFY_WITH_TIMEOUT(!offers->isPlanning(), 60000);
+    OffersModel *table = offers->model();
+    QCOMPARE(table->rowCount(), 3);
+    int localRows = 0;
+    for (int r = 0; r < table->rowCount(); ++r)
+        localRows += table->offerAt(r).backend == QLatin1String("local");
+    QCOMPARE(localRows, 1);
+
+    // Sort by price (header clicks): the order flips.
+    QHeaderView *header = offers->table()->horizontalHeader();
+    const QPoint price(header->sectionViewportPosition(OffersModel::Price) + 8, header->height() / 2);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, price);
+    const QString firstInstance = table->offerAt(0).instanceName;
+    const QString lastInstance = table->offerAt(2).instanceName;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, price);
+    QCOMPARE(table->offerAt(0).instanceName, lastInstance);
+    QCOMPARE(table->offerAt(2).instanceName, firstInstance);
+    QVERIFY(table->offerAt(0).price >= table->offerAt(2).price);
+
+    // Select the local offer and Deploy.
+    int localRow = -1;
+    for (int r = 0; r < table->rowCount(); ++r)
+        if (table->offerAt(r).backend == QLatin1String("local"))
+            localRow = r;
+    offers->table()->selectRow(localRow);
+    QSignalSpy deployed(offers, &OffersPanel::deployed);
+    QTest::mouseClick(offers->deployButton(), Qt::LeftButton);
+    QVERIFY2(deployed.wait(60000) || !deployed.isEmpty(), qPrintable(offers->messageText()));
+    m_run = deployed.first().at(0).toString();
+    QVERIFY(!m_run.isEmpty());
+    QCOMPARE(deployed.first().at(1).toString(), QStringLiteral("local"));
+    QVERIFY(cloud.applied.isEmpty());
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::RunsTab));
+
+    // Wait for ready; the run monitor shows it, the banner says so, the log has lines.
+    RunsPanel *runs = window.runs();
+    QTRY_VERIFY_WITH_TIMEOUT(runs->model()->rowOfRun(m_run) >= 0
+                                 && runs->model()->runAt(runs->model()->rowOfRun(m_run)).ready, 120000);
+    QCOMPARE(runs->selectedRun(), m_run);
+    QTRY_VERIFY_WITH_TIMEOUT(window.bannerText().contains(m_run), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->model()->rowCount() > 0, 20000);
+    QVERIFY(runs->stopButton()->isEnabled());
+
+    // Chat with this model: the Chat tab opens on the run's endpoint.
+    QTRY_VERIFY(runs->chatButton()->isEnabled());
+    QTest::mouseClick(runs->chatButton(), Qt::LeftButton);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::ChatTab));
+    ChatPanel *chat = window.chat();
+    QCOMPARE(chat->currentEndpoint().name, QStringLiteral("tiny"));
+    chat->maxTokens()->setValue(16);  // the tiny model never stops on its own
+    QSignalSpy finished(chat->session(), &ChatSession::replyFinished);
+    QSignalSpy deltas(chat->session(), &ChatSession::messageDelta);
+    chat->input()->setFocus();
+    QTest::keyClicks(chat->input(), QStringLiteral("hello"));
+    QTest::keyClick(chat->input(), Qt::Key_Return);
+    QVERIFY2(finished.wait(60000) || !finished.isEmpty(), qPrintable(chat->errorText()));
+    QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
+    QVERIFY(!deltas.isEmpty());  // it streamed
+    MessageListModel *messages = chat->messages();
+    QTRY_COMPARE(messages->rowCount(), 2);
+    QCOMPARE(messages->index(0).data(MessageListModel::ContentRole).toString(), QStringLiteral("hello"));
+    QVERIFY(!messages->index(1).data(MessageListModel::ContentRole).toString().isEmpty());
+    const QString metrics = messages->index(1).data(MessageListModel::MetricsTextRole).toString();
+    QVERIFY2(metrics.contains(QStringLiteral("TTFT")) && metrics.contains(QStringLiteral("tok/s")), qPrintable(metrics));
+    QVERIFY(chat->input()->toPlainText().isEmpty());
+
+    // Stop the run from the monitor.
+    window.showTab(MainWindow::RunsTab);
+    runs->selectRun(m_run);
+    QTest::mouseClick(runs->stopButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(isFinal(runs->model()->runAt(runs->model()->rowOfRun(m_run)).status), 60000);
+    m_run.clear();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
