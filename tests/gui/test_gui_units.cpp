@@ -9,6 +9,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QFile>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -40,6 +41,8 @@ class TestGuiUnits : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        // QSettings writes under this test's private GANTRY_HOME, never the user's config.
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/config")));
         QCoreApplication::setOrganizationName(QStringLiteral("gantry-test"));
         QCoreApplication::setApplicationName(QStringLiteral("test_gui_units"));
     }
