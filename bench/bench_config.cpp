@@ -62,6 +62,19 @@ void BM_YamlTreeOnly(benchmark::State &state)
 }
 BENCHMARK(BM_YamlTreeOnly)->Unit(benchmark::kMicrosecond);
 
+// The yaml-cpp path alone: what files outside the fast reader's subset cost (anchors, block
+// scalars, implicit nulls, syntax errors).
+void BM_YamlCppFallbackOnly(benchmark::State &state)
+{
+    const QByteArray yaml = largeConfiguration();
+    for (auto _ : state) {
+        gantry::yaml::Document doc;
+        gantry::yaml::parseWithYamlCpp(yaml, doc);
+        benchmark::DoNotOptimize(doc.root);
+    }
+}
+BENCHMARK(BM_YamlCppFallbackOnly)->Unit(benchmark::kMicrosecond);
+
 void BM_ValidateSeedConfiguration(benchmark::State &state)
 {
     const QByteArray yaml = "type: service\npython: \"3.11\"\nenv:\n    - MODEL_ID=mistralai/Mistral-7B-Instruct-v0.2\nport: 8000\n"

@@ -4,7 +4,7 @@
 // debounced re-validation; this reader builds the same located tree in a fraction of that.
 //
 // It gives up (returns false) on anything outside the subset — anchors, tags, block scalars,
-// multi-line scalars or flow collections, implicit nulls, odd indentation, any syntax error —
+// multi-line scalars or flow collections, odd indentation, any syntax error —
 // and the caller then parses with yaml-cpp, which stays the authority on every error message.
 // tests/config checks that both produce identical trees (kinds, text, lines and columns).
 
@@ -93,17 +93,22 @@ private:
         return isSequenceEntry(m_lines[m_pos].text) ? sequence(indent) : mapping(indent);
     }
 
-    // The value of a key or an item whose text ends its line: a nested block, more indented.
+    // The value of a key or an item whose text ends its line: a nested block (more indented,
+    // or a sequence at the key's own indentation), else an implicit null. yaml-cpp places
+    // such a null at the next token: the next content line, or the end of the input.
     const Node *nestedBlock(int parentIndent, bool sameIndentSequenceAllowed)
     {
-        if (m_pos >= m_lines.size())
-            return nullptr;  // an implicit null: yaml-cpp decides where it sits
+        if (m_pos >= m_lines.size()) {
+            if (!m_data.endsWith('\n'))
+                return nullptr;  // the end mark is yaml-cpp's business then
+            return make(Kind::Null, int(m_data.count('\n')) + 1, 0);
+        }
         const Line &next = m_lines[m_pos];
         if (next.indent > parentIndent)
             return block(next.indent);
         if (sameIndentSequenceAllowed && next.indent == parentIndent && isSequenceEntry(next.text))
             return sequence(parentIndent);
-        return nullptr;
+        return make(Kind::Null, next.number, next.indent);
     }
 
     const Node *mapping(int indent)

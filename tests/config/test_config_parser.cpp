@@ -151,7 +151,8 @@ private Q_SLOTS:
                << "a: 1\na: 2\nb: {x: 1, x: 2}\n"
                << "key: value # comment\nurl: http://x:80/y\nq: \"a#b\"\nplain: a#b\n  # indented comment\nn: -1\n"
                << "  indented: root\n  other: 2\n"
-               << "list:\n  -   spaced\n  -\n    deep: 1\n";
+               << "list:\n  -   spaced\n  -\n    deep: 1\n"
+               << "a:\nb:   # c\n\nc:\n  d:\ne:\n  -\n  - x\n-\n" << "type: service\nmodel:\nport:\n";
         QRandomGenerator rng(quint32(qEnvironmentVariableIntValue("GANTRY_FUZZ_SEED")) + 7);
         const QByteArray specials = ":-[]{}\"'|>&*!%@`#,? \n";
         QList<QByteArray> mutated;
