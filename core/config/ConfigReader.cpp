@@ -6,6 +6,7 @@
 #include "config/Suggestion.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 namespace gantry {
 
@@ -601,17 +602,17 @@ void ConfigReader::readEnv(const Node &n)
 {
     static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     json out = json::object();
+    QSet<QString> seen;
     auto add = [&](const Node &at, const QString &key, std::optional<QString> value) {
         if (!keyPattern.match(key).hasMatch()) {
             error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
             return;
         }
-        for (const EnvVar &e : m_config.env) {
-            if (e.key == key) {
-                error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
-                return;
-            }
+        if (seen.contains(key)) {
+            error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
+            return;
         }
+        seen.insert(key);
         m_config.env.push_back({key, value});
         out[key.toStdString()] = value ? json(value->toStdString()) : json{{"key", key.toStdString()}};
     };

@@ -6,6 +6,7 @@
 #include "common/TestEnvironment.h"
 
 #include "config/ConfigSchema.h"
+#include "config/YamlTree.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -14,6 +15,39 @@
 using namespace gantry;
 using namespace gantry::test;
 using json = nlohmann::json;
+
+namespace {
+
+// A located tree as text: kind, quoting, line:column and content of every node.
+void dump(const yaml::Node *n, QString &out)
+{
+    if (!n) {
+        out += QStringLiteral("<none>");
+        return;
+    }
+    out += QStringLiteral("%1%2@%3:%4").arg(int(n->kind)).arg(n->plain ? 'p' : 'q').arg(n->line).arg(n->column);
+    if (n->kind == yaml::Kind::Scalar)
+        out += QLatin1Char('\'') + n->string() + QLatin1Char('\'');
+    if (!n->children.empty()) {
+        out += QLatin1Char('(');
+        for (const yaml::Node *c : n->children) {
+            dump(c, out);
+            out += QLatin1Char(' ');
+        }
+        out += QLatin1Char(')');
+    }
+}
+
+QString dump(const yaml::Document &doc)
+{
+    QString out;
+    dump(doc.root, out);
+    for (const yaml::Problem &p : doc.problems)
+        out += QStringLiteral(" [%1:%2 %3]").arg(p.line).arg(p.column).arg(p.message);
+    return out;
+}
+
+} // namespace
 
 class TestConfigParser : public QObject
 {
@@ -99,6 +133,55 @@ private Q_SLOTS:
             parsed += r.configuration ? 1 : 0;
         }
         QVERIFY(parsed > 0);
+    }
+
+    // The fast reader must build exactly the tree yaml-cpp builds, wherever it accepts input.
+    void fastReaderMatchesYamlCpp()
+    {
+        QList<QByteArray> corpus;
+        for (const char *seed : {"config/seed/vllm.serve.dstack.yml", "config/seed/tgi.serve.dstack.yml"}) {
+            QFile f(dataPath(QLatin1String(seed)));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            corpus << f.readAll();
+        }
+        corpus << service("env:\n  - A=1\n  - 'B=two'\n  - \"C=x y\"\nresources: {cpu: 4, gpu: \"A100:2\", disk: {size: 100GB..}}\n")
+               << service("probes:\n  - type: http  # health\n    url: /h\n    headers:\n      - name: A\n        value: 'it''s'\n")
+               << service("model:\n  name: m\n  format: openai\nbackends: [aws, gcp]\nregions: []\ntags: {}\n")
+               << "type: task\ncommands:\n- echo a\n- - nested\n  - list\nx:\n  - a: 1\n    b: [1, [2, 3], {c: d}]\n"
+               << "a: 1\na: 2\nb: {x: 1, x: 2}\n"
+               << "key: value # comment\nurl: http://x:80/y\nq: \"a#b\"\nplain: a#b\n  # indented comment\nn: -1\n"
+               << "  indented: root\n  other: 2\n"
+               << "list:\n  -   spaced\n  -\n    deep: 1\n"
+               << "a:\nb:   # c\n\nc:\n  d:\ne:\n  -\n  - x\n-\n" << "type: service\nmodel:\nport:\n";
+        QRandomGenerator rng(quint32(qEnvironmentVariableIntValue("GANTRY_FUZZ_SEED")) + 7);
+        const QByteArray specials = ":-[]{}\"'|>&*!%@`#,? \n";
+        QList<QByteArray> mutated;
+        for (const QByteArray &text : std::as_const(corpus)) {
+            for (int i = 0; i < 400; ++i) {
+                QByteArray m = text;
+                for (int k = 0; k < 1 + i % 3; ++k) {
+                    if (i % 2 && !m.isEmpty())
+                        m.remove(rng.bounded(m.size()), 1 + rng.bounded(3));
+                    else
+                        m.insert(rng.bounded(m.size() + 1), specials[rng.bounded(specials.size())]);
+                }
+                mutated << m;
+            }
+        }
+        corpus += mutated;
+        int fast = 0;
+        for (const QByteArray &text : std::as_const(corpus)) {
+            yaml::Document viaFast, viaYamlCpp;
+            if (!yaml::checkInput(text, viaYamlCpp))
+                continue;
+            yaml::parseWithYamlCpp(text, viaYamlCpp);
+            if (!yaml::parseCommonSubset(text, viaFast))
+                continue;
+            ++fast;
+            QVERIFY2(!viaYamlCpp.fatal, qPrintable(QString::fromUtf8(text) + QStringLiteral("\n=> ") + dump(viaYamlCpp)));
+            QCOMPARE(dump(viaFast), dump(viaYamlCpp));
+        }
+        QVERIFY2(fast > corpus.size() / 4, qPrintable(QString::number(fast)));  // the fast reader takes most real files
     }
 
     void didYouMean_data()
