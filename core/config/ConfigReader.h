@@ -16,6 +16,9 @@
 
 namespace gantry {
 
+// How a node reads in a message: "a mapping", "a list", "empty" or 'its text'.
+QString kindName(const yaml::Node &n);
+
 class ConfigReader
 {
 public:
