@@ -96,11 +96,6 @@ void ConfigReader::warning(const Node &at, const QString &message)
     report(at.line, at.column, Severity::Warning, message);
 }
 
-QString ConfigReader::keyName(const Node &key)
-{
-    return key.isScalar() ? key.string() : QString();
-}
-
 bool ConfigReader::checkMap(const Node &node, const QStringList &path, const QString &what)
 {
     if (!node.isMap()) {
@@ -251,6 +246,18 @@ json ConfigReader::generic(const Node &n)
     if (yaml::isFloatWord(n.text, &d))
         return d;
     return n.text;
+}
+
+qsizetype ConfigReader::lineStart(int line)
+{
+    if (m_lineStarts.empty()) {
+        m_lineStarts.push_back(0);
+        for (qsizetype i = 0; i < m_source.size(); ++i) {
+            if (m_source[i] == '\n')
+                m_lineStarts.push_back(i + 1);
+        }
+    }
+    return line >= 1 && size_t(line) <= m_lineStarts.size() ? m_lineStarts[size_t(line) - 1] : -1;
 }
 
 json ConfigReader::stringsJson(const QStringList &list)
@@ -680,10 +687,8 @@ void ConfigReader::readCommands(const Node &n, const char *field)
             CommandText command{text, item->line, item->column, false};
             // Map offsets in the command to columns when its text sits on one line of the file.
             if (!text.contains(QLatin1Char('\n'))) {
-                qsizetype start = 0;
-                for (int l = 1; l < item->line && start >= 0; ++l)
-                    start = m_source.indexOf('\n', start) + 1;
-                const qsizetype at = start + item->column - 1;
+                const qsizetype start = lineStart(item->line);
+                const qsizetype at = start < 0 ? -1 : start + item->column - 1;
                 if (at >= 0 && at < m_source.size()) {
                     const char c = m_source[at];
                     if (item->plain || c == '\'' || c == '"') {
