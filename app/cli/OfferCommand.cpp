@@ -1,0 +1,50 @@
+// gantry-cli offer [-f FILE] [DIR] [--json] [--backend local]
+// Plans the configuration and prints the offers as dstack does; exit 1 when none matches.
+
+#include "OfferCommand.h"
+
+#include "BackendSelection.h"
+#include "CliSupport.h"
+
+#include <QEventLoop>
+
+namespace gantry::cli {
+
+int runOffer(const QStringList &arguments)
+{
+    QStringList args = arguments;
+    if (takeFlag(args, {"-h", "--help"})) {
+        out() << "usage: gantry-cli offer [-f FILE] [DIR] [--json] [--backend local]\n";
+        return 0;
+    }
+    const bool json = takeFlag(args, {"--json"});
+    QString error;
+    auto backend = selectBackend(args, &error);
+    if (!backend) {
+        err() << "gantry-cli offer: " << error << '\n';
+        return 2;
+    }
+    const auto configuration = loadConfigurationArgs(args);
+    if (!configuration)
+        return 1;
+    if (const QString bad = unknownOption(args); !bad.isEmpty()) {
+        err() << "gantry-cli offer: unknown option " << bad << '\n';
+        return 2;
+    }
+    Plan plan;
+    QEventLoop loop;
+    QObject::connect(backend.get(), &Backend::planFinished, &loop, [&](int, const Plan &result) {
+        plan = result;
+        loop.quit();
+    });
+    backend->plan(*configuration);
+    loop.exec();
+    if (json)
+        printJson(planToJson(plan));
+    else
+        printPlan(out(), plan);
+    out().flush();
+    return plan.error.isEmpty() && !plan.offers.isEmpty() ? 0 : 1;
+}
+
+} // namespace gantry::cli
