@@ -124,24 +124,11 @@ int runApply(const QStringList &arguments)
             return 2;
         }
     }
-    const auto configuration = loadConfigurationArgs(args);
+    int status = 0;
+    const auto configuration = loadConfigurationForVerb(args, QStringLiteral("apply"), &status);
     if (!configuration)
-        return 1;
-    if (const QString bad = unknownOption(args); !bad.isEmpty()) {
-        err() << "gantry-cli apply: unknown option " << bad << '\n';
-        return 2;
-    }
-
-    Plan plan;
-    {
-        QEventLoop loop;
-        QObject::connect(backend.get(), &Backend::planFinished, &loop, [&](int, const Plan &result) {
-            plan = result;
-            loop.quit();
-        });
-        backend->plan(*configuration);
-        loop.exec();
-    }
+        return status;
+    const Plan plan = planAndWait(*backend, *configuration);
     if (!json)
         printPlan(out(), plan);
     out().flush();

@@ -3,6 +3,7 @@
 #include "config/ConfigParser.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 
 namespace gantry::cli {
@@ -89,6 +90,34 @@ std::optional<Configuration> loadConfigurationArgs(QStringList &args)
     if (!result.valid())
         return std::nullopt;
     return std::move(*result.configuration);
+}
+
+std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const QString &verb, int *exitCode)
+{
+    auto configuration = loadConfigurationArgs(args);
+    if (!configuration) {
+        *exitCode = 1;
+        return std::nullopt;
+    }
+    if (const QString bad = unknownOption(args); !bad.isEmpty()) {
+        err() << "gantry-cli " << verb << ": unknown option " << bad << '\n';
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    return configuration;
+}
+
+Plan planAndWait(Backend &backend, const Configuration &configuration)
+{
+    Plan plan;
+    QEventLoop loop;
+    QObject::connect(&backend, &Backend::planFinished, &loop, [&](int, const Plan &result) {
+        plan = result;
+        loop.quit();
+    });
+    backend.plan(configuration);
+    loop.exec();
+    return plan;
 }
 
 void printTable(QTextStream &stream, const QList<QStringList> &rows)

@@ -3,6 +3,7 @@
 // What several verbs share: option parsing, finding the configuration, printing a plan and
 // tables the way dstack's CLI does, and --json output.
 
+#include "backends/Backend.h"
 #include "config/Configuration.h"
 #include "offers/Offer.h"
 #include "runs/RunInfo.h"
@@ -28,6 +29,13 @@ QString unknownOption(const QStringList &args);
 
 // `[-f FILE] [DIR]` → a valid configuration, or nullopt after printing the diagnostics.
 std::optional<Configuration> loadConfigurationArgs(QStringList &args);
+
+// The same, then no option may be left over. On nullopt *exitCode is 1 (bad configuration)
+// or 2 (usage error), and the problem is printed.
+std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const QString &verb, int *exitCode);
+
+// Plans on the backend and runs the event loop until the plan arrives.
+Plan planAndWait(Backend &backend, const Configuration &configuration);
 
 // dstack's plan: header rows, the offers table, the "Shown N of M offers" footer.
 void printPlan(QTextStream &stream, const Plan &plan);

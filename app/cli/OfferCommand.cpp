@@ -6,8 +6,6 @@
 #include "BackendSelection.h"
 #include "CliSupport.h"
 
-#include <QEventLoop>
-
 namespace gantry::cli {
 
 int runOffer(const QStringList &arguments)
@@ -24,21 +22,11 @@ int runOffer(const QStringList &arguments)
         err() << "gantry-cli offer: " << error << '\n';
         return 2;
     }
-    const auto configuration = loadConfigurationArgs(args);
+    int status = 0;
+    const auto configuration = loadConfigurationForVerb(args, QStringLiteral("offer"), &status);
     if (!configuration)
-        return 1;
-    if (const QString bad = unknownOption(args); !bad.isEmpty()) {
-        err() << "gantry-cli offer: unknown option " << bad << '\n';
-        return 2;
-    }
-    Plan plan;
-    QEventLoop loop;
-    QObject::connect(backend.get(), &Backend::planFinished, &loop, [&](int, const Plan &result) {
-        plan = result;
-        loop.quit();
-    });
-    backend->plan(*configuration);
-    loop.exec();
+        return status;
+    const Plan plan = planAndWait(*backend, *configuration);
     if (json)
         printJson(planToJson(plan));
     else

@@ -2,12 +2,16 @@
 // real supervisors, real services on 127.0.0.1.
 
 #include "LocalTestSupport.h"
+#include "common/LlamaServer.h"
 #include "common/TestEnvironment.h"
+#include "backends/local/LocalBackend.h"
 #include "common/StatePaths.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTcpSocket>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +82,12 @@ QString serviceYaml(int port, const QString &extra = {})
         .arg(extra);
 }
 
+// A JSON value as text (strings unquoted), so that QCOMPARE can show both sides.
+QString jsonText(const nlohmann::json &value)
+{
+    return QString::fromStdString(value.is_string() ? value.get<std::string>() : value.dump());
+}
+
 bool tcpAnswers(int port)
 {
     QTcpSocket socket;
@@ -134,10 +144,10 @@ private Q_SLOTS:
         const CliResult json = cli({QStringLiteral("offer"), QStringLiteral("--json"), project});
         const nlohmann::json j = nlohmann::json::parse(json.out.toStdString(), nullptr, false);
         QVERIFY(j.is_object());
-        QCOMPARE(j["offers"][0]["backend"], "local");
-        QCOMPARE(j["offers"][0]["price"], 0.0);
-        QCOMPARE(j["offers"][0]["instance"]["resources"]["spot"], false);
-        QCOMPARE(j["total_offers"], 1);
+        QCOMPARE(jsonText(j["offers"][0]["backend"]), QStringLiteral("local"));
+        QCOMPARE(jsonText(j["offers"][0]["price"]), QStringLiteral("0.0"));
+        QCOMPARE(jsonText(j["offers"][0]["instance"]["resources"]["spot"]), QStringLiteral("false"));
+        QCOMPARE(jsonText(j["total_offers"]), QStringLiteral("1"));
     }
 
     void failingCommandExits1WithExitedMessage()
@@ -152,9 +162,9 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QLatin1String("about-to-fail")));
         const auto run = runJson(QStringLiteral("cli-exit-three"));
         QVERIFY(run);
-        QCOMPARE((*run)["status"], "failed");
-        QCOMPARE((*run)["status_message"], "exited (3)");
-        QCOMPARE((*run)["backend"], "local");
+        QCOMPARE(jsonText((*run)["status"]), QStringLiteral("failed"));
+        QCOMPARE(jsonText((*run)["status_message"]), QStringLiteral("exited (3)"));
+        QCOMPARE(jsonText((*run)["backend"]), QStringLiteral("local"));
         const CliResult logs = cli({QStringLiteral("logs"), QStringLiteral("cli-exit-three")});
         QCOMPARE(logs.exitCode, 0);
         QVERIFY(logs.out.contains(QLatin1String("about-to-fail")));
@@ -191,9 +201,9 @@ private Q_SLOTS:
         const CliResult ps = cli({QStringLiteral("ps")});
         QVERIFY2(ps.out.contains(QLatin1String("cli-survivor")), qPrintable(ps.out));
         const auto run = runJson(QStringLiteral("cli-survivor"));
-        QCOMPARE((*run)["status"], "running");
-        QTRY_VERIFY_WITH_TIMEOUT((*runJson(QStringLiteral("cli-survivor")))["ready"] == true, 20000);
-        QCOMPARE((*runJson(QStringLiteral("cli-survivor")))["service"]["url"], QStringLiteral("http://127.0.0.1:%1").arg(port).toStdString());
+        QCOMPARE(jsonText((*run)["status"]), QStringLiteral("running"));
+        QTRY_VERIFY_WITH_TIMEOUT(jsonText((*runJson(QStringLiteral("cli-survivor")))["ready"]) == QLatin1String("true"), 20000);
+        QCOMPARE(jsonText((*runJson(QStringLiteral("cli-survivor")))["service"]["url"]), QStringLiteral("http://127.0.0.1:%1").arg(port));
         const CliResult logs = cli({QStringLiteral("logs"), QStringLiteral("cli-survivor")});
         QVERIFY2(logs.out.contains(QLatin1String("serving-from-cli")), qPrintable(logs.out));
 
@@ -204,7 +214,7 @@ private Q_SLOTS:
         QVERIFY2(stop.out.contains(QLatin1String("stopped")), qPrintable(stop.out + stop.err));
         QVERIFY(processesInGroup(group).isEmpty());
         QVERIFY(!tcpAnswers(port));
-        QCOMPARE((*runJson(QStringLiteral("cli-survivor")))["status"], "terminated");
+        QCOMPARE(jsonText((*runJson(QStringLiteral("cli-survivor")))["status"]), QStringLiteral("terminated"));
     }
 
     void detachedApplyReturnsAtOnceWithJson()
@@ -217,12 +227,86 @@ private Q_SLOTS:
         QVERIFY2(j.is_object() && j.contains("name"), qPrintable(r.out));
         const QString name = QString::fromStdString(j["name"].get<std::string>());
         m_started << name;
-        QCOMPARE(j["backend"], "local");
+        QCOMPARE(jsonText(j["backend"]), QStringLiteral("local"));
         QVERIFY(j.contains("status_message"));
         QVERIFY(j.contains("service"));
-        QTRY_VERIFY_WITH_TIMEOUT((*runJson(name))["ready"] == true, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(jsonText((*runJson(name))["ready"]) == QLatin1String("true"), 30000);
         QCOMPARE(cli({QStringLiteral("stop"), name, QStringLiteral("--abort")}).exitCode, 0);
-        QCOMPARE((*runJson(name))["status_message"], "aborted");
+        QCOMPARE(jsonText((*runJson(name))["status_message"]), QStringLiteral("aborted"));
+    }
+
+    void localTinyServesAStreamedChatCompletion()
+    {
+        const QString server = llamaServerPath();
+        QString modelError;
+        const QString model = tinyModelPath(&modelError);
+        if (server.isEmpty() || model.isEmpty())
+            QFAIL(qPrintable(QStringLiteral("llama-server or the tiny model is missing (run scripts/setup): ") + modelError));
+        QVERIFY2(LocalBackend::portProblem(8088).isEmpty(), "examples/local-tiny listens on 8088, which is taken");
+        // The example takes both paths from the environment (value-less env entries).
+        qputenv("LLAMA_SERVER", server.toUtf8());
+        qputenv("TINY_MODEL", model.toUtf8());
+        const QString example = sourceDir() + QStringLiteral("/examples/local-tiny");
+        QProcess apply;
+        apply.setStandardInputFile(QProcess::nullDevice());
+        apply.start(cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--json"), example});
+        QVERIFY(apply.waitForFinished(60000));  // ready within 60 s
+        const QByteArray output = apply.readAllStandardOutput();
+        QVERIFY2(apply.exitCode() == 0, qPrintable(output + apply.readAllStandardError()));
+        const nlohmann::json run = nlohmann::json::parse(output.toStdString(), nullptr, false);
+        QVERIFY2(run.is_object(), output.constData());
+        const QString name = QString::fromStdString(run["name"].get<std::string>());
+        m_started << name;
+        QCOMPARE(jsonText(run["ready"]), QStringLiteral("true"));
+        QCOMPARE(jsonText(run["service"]["url"]), QStringLiteral("http://127.0.0.1:8088"));
+        QCOMPARE(jsonText(run["service"]["model"]["name"]), QStringLiteral("tiny"));
+        QCOMPARE(jsonText(run["service"]["model"]["base_url"]), QStringLiteral("http://127.0.0.1:8088/v1"));
+
+        // A streamed chat completion, as the chat panel sends it.
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:8088/v1/chat/completions")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const nlohmann::json body = {{"model", "tiny"},
+                                     {"stream", true},
+                                     {"max_tokens", 8},
+                                     {"messages", {{{"role", "user"}, {"content", "Hello"}}}}};
+        QNetworkReply *reply = network.post(request, QByteArray::fromStdString(body.dump()));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        int contentChunks = 0;
+        bool sawDone = false;
+        QString finishReason;
+        for (const QByteArray &line : reply->readAll().split('\n')) {
+            if (!line.startsWith("data:"))
+                continue;
+            const QByteArray payload = line.mid(5).trimmed();
+            if (payload == "[DONE]") {
+                sawDone = true;
+                continue;
+            }
+            const nlohmann::json chunk = nlohmann::json::parse(payload.toStdString(), nullptr, false);
+            if (!chunk.is_object() || !chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty())
+                continue;
+            const auto &choice = chunk["choices"][0];
+            if (choice.contains("delta") && choice["delta"].contains("content") && choice["delta"]["content"].is_string())
+                ++contentChunks;
+            if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
+                finishReason = QString::fromStdString(choice["finish_reason"].get<std::string>());
+        }
+        reply->deleteLater();
+        QVERIFY2(contentChunks >= 1, "no token came back");
+        QVERIFY(contentChunks <= 8);
+        QCOMPARE(finishReason, QStringLiteral("length"));
+        QVERIFY(sawDone);
+
+        const qint64 group = processGroupOf(name);
+        QVERIFY(!processesInGroup(group).isEmpty());
+        const CliResult stop = cli({QStringLiteral("stop"), name});
+        QCOMPARE(stop.exitCode, 0);
+        QVERIFY(processesInGroup(group).isEmpty());
+        QVERIFY(!tcpAnswers(8088));
     }
 
     void unknownRunIsAnError()
