@@ -43,6 +43,26 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(isFinal(statusOf(backend, name)), 20000);
     }
 
+    void hostProbeReportsLaterWithTheHostsFacts()
+    {
+        // Whatever tools this machine has (none at all takes a synchronous path inside).
+        const QByteArray injected = qgetenv("GANTRY_NVIDIA_SMI");
+        qunsetenv("GANTRY_NVIDIA_SMI");
+        HostProbe probe;
+        QSignalSpy finished(&probe, &HostProbe::finished);
+        probe.start({sourceDir(), false, true});
+        QCOMPARE(finished.count(), 0);  // never from inside start()
+        QVERIFY(finished.wait(30000));
+        qputenv("GANTRY_NVIDIA_SMI", injected);
+        const HostFacts facts = finished.first().at(0).value<HostFacts>();
+        QVERIFY(facts.cpus >= 1);
+        QVERIFY(facts.memoryMib > 0);
+        QVERIFY(facts.diskFreeMib > 0);
+        QVERIFY(facts.cpuArch == QLatin1String("x86") || facts.cpuArch == QLatin1String("arm"));
+        QVERIFY(!facts.hostName.isEmpty());
+        QVERIFY(!facts.python3Version.isEmpty());  // python3 is part of the toolchain here
+    }
+
     void failedCommandIsFailedWithExitCodeAndKeepsLogs()
     {
         LocalBackend backend;

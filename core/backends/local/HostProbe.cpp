@@ -57,7 +57,8 @@ void HostProbe::start(const HostProbeRequest &request)
 {
     m_request = request;
     m_facts = staticFacts(request.projectDir);
-    probeNvidia();
+    // Always report later, even when no tool is to be run: callers connect after start().
+    QTimer::singleShot(0, this, &HostProbe::probeNvidia);
 }
 
 void HostProbe::probeNvidia()
