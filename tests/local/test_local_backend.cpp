@@ -308,6 +308,26 @@ private Q_SLOTS:
         qputenv("GANTRY_NVIDIA_SMI", "/bin/true");
     }
 
+    void maxDurationStopsTheRun()
+    {
+        LocalBackend backend;
+        Configuration c = commandsConfiguration(freshDir(QStringLiteral("maxduration")), RunType::Task, {QStringLiteral("exec sleep 300")});
+        c.maxDurationSec = 1;
+        c.canonical["stop_duration"] = 1;
+        QString error;
+        const QString name = planAndApply(backend, c, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_started << name;
+        QTRY_COMPARE_WITH_TIMEOUT(toString(statusOf(backend, name)), toString(RunStatus::Terminated), 20000);
+        const RunInfo run = *findRun(backend, name);
+        QCOMPARE(run.statusMessage, QStringLiteral("max duration exceeded"));
+        QCOMPARE(run.terminationReason, QStringLiteral("max_duration_exceeded"));
+        const auto spec = readRunSpec(runfiles::directory(name));
+        QVERIFY(spec);
+        QCOMPARE(spec->stopGraceSec, 1);
+        QCOMPARE(spec->maxDurationSec.value_or(0), 1);
+    }
+
     void metricsSampleTheRunsProcesses()
     {
         LocalBackend backend;

@@ -273,6 +273,14 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
         spec.image = *configuration.image;
         spec.containerEngine = QStandardPaths::findExecutable(facts.containerEngine);
     }
+    if (auto stop = configuration.canonical.find("stop_duration"); configuration.canonical.is_object() && stop != configuration.canonical.end()) {
+        if (stop->is_number_integer())
+            spec.stopGraceSec = std::max(0, stop->get<int>());
+        else if (stop->is_string() && stop->get<std::string>() == "off")
+            spec.stopGraceSec = 0;
+    }
+    if (configuration.maxDurationSec && *configuration.maxDurationSec > 0)
+        spec.maxDurationSec = configuration.maxDurationSec;
     spec.offer = plan.plan.offers.first();
     spec.configuration = configuration.canonical;
     if (const QString e = writeRunSpec(dir, spec); !e.isEmpty())

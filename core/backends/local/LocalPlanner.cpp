@@ -36,6 +36,16 @@ ResourcesSpec effectiveResources(const Configuration &configuration)
     return spec;
 }
 
+QString localUserName()
+{
+    for (const char *name : {"USER", "LOGNAME"}) {
+        const QString value = qEnvironmentVariable(name);
+        if (!value.isEmpty())
+            return value;
+    }
+    return QStringLiteral("local");
+}
+
 QString pythonWarning(const Configuration &configuration, const HostFacts &facts)
 {
     if (!configuration.python)
@@ -66,7 +76,7 @@ QString durationText(std::optional<int> seconds)
 QList<std::pair<QString, QString>> localPlanHeader(const Configuration &configuration)
 {
     QList<std::pair<QString, QString>> header;
-    const QString user = qEnvironmentVariable("USER", QStringLiteral("local"));
+    const QString user = localUserName();
     QString type = configuration.typeName.isEmpty() ? QStringLiteral("service") : configuration.typeName;
     if (configuration.type == RunType::Task)
         type += QStringLiteral(" (nodes=1)");
@@ -95,7 +105,7 @@ LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &fac
     Plan &plan = result.plan;
     plan.backend = QStringLiteral("local");
     plan.project = QStringLiteral("local");
-    plan.user = qEnvironmentVariable("USER", QStringLiteral("local"));
+    plan.user = localUserName();
     plan.header = localPlanHeader(configuration);
     if (const QString warning = pythonWarning(configuration, facts); !warning.isEmpty())
         plan.header.append({QStringLiteral("Warning"), warning});

@@ -122,6 +122,7 @@ nlohmann::json LocalRunSpec::toJson() const
         {"image", image.isEmpty() ? nlohmann::json() : nlohmann::json(s(image))},
         {"container_engine", containerEngine.isEmpty() ? nlohmann::json() : nlohmann::json(s(containerEngine))},
         {"stop_grace_sec", stopGraceSec},
+        {"max_duration_sec", maxDurationSec ? nlohmann::json(*maxDurationSec) : nlohmann::json()},
         {"offer", offer.toJson()},
         {"configuration", configuration},
     };
@@ -186,6 +187,8 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
     spec.image = qs(j, "image");
     spec.containerEngine = qs(j, "container_engine");
     spec.stopGraceSec = j.value("stop_grace_sec", 10);
+    if (auto it = j.find("max_duration_sec"); it != j.end() && it->is_number_integer())
+        spec.maxDurationSec = it->get<int>();
     if (auto it = j.find("offer"); it != j.end())
         spec.offer = Offer::fromJson(*it);
     if (auto it = j.find("configuration"); it != j.end())

@@ -42,7 +42,8 @@ struct LocalRunSpec {
     std::optional<ModelSpec> model;
     QString image;                 // set: run in a container through containerEngine
     QString containerEngine;
-    int stopGraceSec = 10;
+    int stopGraceSec = 10;         // `stop_duration` when set (seconds; "off" = 0: SIGKILL at once)
+    std::optional<int> maxDurationSec;  // `max_duration`: stop the run after this long running
     Offer offer;
     nlohmann::json configuration;  // canonical JSON, as dstack stores it
 

@@ -12,6 +12,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <chrono>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -205,6 +206,13 @@ void Supervisor::startService()
         }
         recordStatus(m_info, RunStatus::Running, {});
         persist();
+        if (m_spec.maxDurationSec) {
+            QTimer::singleShot(std::chrono::seconds(*m_spec.maxDurationSec), this, [this]() {
+                log(QStringLiteral("max_duration (%1 s) reached: stopping the run").arg(*m_spec.maxDurationSec));
+                m_maxDurationExceeded = true;
+                requestStop(false);
+            });
+        }
         log(QStringLiteral("Started %1 (pid %2) in %3").arg(m_process->program()).arg(m_state.processGroup).arg(m_spec.workingDir));
         if (m_spec.port) {
             m_probe = new ReadinessProbe(*m_spec.port, m_spec.probes, this);
@@ -279,7 +287,9 @@ void Supervisor::requestStop(bool abort)
     m_stopping = true;
     m_aborting = m_aborting || abort;
     if (first) {
-        m_info.terminationReason = abort ? QStringLiteral("aborted_by_user") : QStringLiteral("stopped_by_user");
+        m_info.terminationReason = m_maxDurationExceeded ? QStringLiteral("max_duration_exceeded")
+                                   : abort               ? QStringLiteral("aborted_by_user")
+                                                         : QStringLiteral("stopped_by_user");
         recordStatus(m_info, RunStatus::Terminating, {});
         persist();
     } else {
@@ -351,7 +361,10 @@ void Supervisor::finish()
         recordStatus(m_info, RunStatus::Failed, QStringLiteral("error"));
         supervisorExit = 1;
     } else if (m_stopping) {
-        recordStatus(m_info, RunStatus::Terminated, m_aborting ? QStringLiteral("aborted") : QStringLiteral("stopped"));
+        recordStatus(m_info, RunStatus::Terminated,
+                     m_maxDurationExceeded ? QStringLiteral("max duration exceeded")
+                     : m_aborting          ? QStringLiteral("aborted")
+                                           : QStringLiteral("stopped"));
     } else if (m_exitCode == 0) {
         m_info.terminationReason = QStringLiteral("all_jobs_done");
         recordStatus(m_info, RunStatus::Terminating, {});

@@ -65,6 +65,7 @@ private:
     bool m_stopping = false;
     bool m_aborting = false;
     bool m_finishing = false;
+    bool m_maxDurationExceeded = false;
     int m_exitCode = -1;
     bool m_crashed = false;
     QString m_startError;
