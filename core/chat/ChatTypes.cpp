@@ -93,7 +93,7 @@ ChatParameters ChatParameters::fromJson(const nlohmann::json &json)
     return p;
 }
 
-QString toString(ReplyStatus status)
+QString replyStatusToString(ReplyStatus status)
 {
     switch (status) {
     case ReplyStatus::Streaming: return QStringLiteral("streaming");

@@ -40,7 +40,7 @@ struct ChatParameters {
 
 enum class ReplyStatus { Streaming, Complete, Stopped, Failed };
 
-QString toString(ReplyStatus status);                     // "streaming", "complete", …
+QString replyStatusToString(ReplyStatus status);                   // "streaming", "complete", … (not toString: QTest would pick it)
 ReplyStatus replyStatusFromString(const QString &text);   // unknown → Failed
 bool isFinal(ReplyStatus status);
 

@@ -218,7 +218,7 @@ qint64 ConversationStore::createConversation(const QString &endpointUrl, const Q
         return -1;
     const qint64 now = nowMs();
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) VALUES(?,?,?,?,?)"));
+    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
     query.addBindValue(endpointUrl);
     query.addBindValue(model);
     query.addBindValue(title);
@@ -282,7 +282,7 @@ std::optional<ConversationSummary> ConversationStore::conversation(qint64 id) co
 
 bool ConversationStore::rename(qint64 conversationId, const QString &title)
 {
-    if (!exec(QStringLiteral("UPDATE conversations SET title=? WHERE id=?"), {title, conversationId}))
+    if (!exec(QStringLiteral("UPDATE conversations SET title=COALESCE(?,'') WHERE id=?"), {title, conversationId}))
         return false;
     Q_EMIT conversationsChanged();
     return true;
@@ -452,13 +452,13 @@ qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, con
     beginTransaction();
     QSqlQuery query(db);
     query.prepare(QStringLiteral(
-        "INSERT INTO messages(conversation, parent, role, content, params, status, created) VALUES(?,?,?,?,?,?,?)"));
+        "INSERT INTO messages(conversation, parent, role, content, params, status, created) VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
     query.addBindValue(conversationId);
     query.addBindValue(nullableId(parentId));
     query.addBindValue(role);
     query.addBindValue(content);
     query.addBindValue(QString::fromStdString(params.toJson().dump()));
-    query.addBindValue(toString(status));
+    query.addBindValue(replyStatusToString(status));
     query.addBindValue(nowMs());
     if (!query.exec()) {
         m_lastError = query.lastError().text();
@@ -500,7 +500,7 @@ bool ConversationStore::flush()
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
     QSqlQuery query(db);
-    query.prepare(QStringLiteral("UPDATE messages SET content = content || ?, reasoning = reasoning || ? WHERE id=?"));
+    query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning || COALESCE(?,'') WHERE id=?"));
     bool ok = true;
     for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
         query.addBindValue(it->content);
@@ -518,8 +518,8 @@ bool ConversationStore::finishMessage(qint64 messageId, ReplyStatus status, cons
                                       const QString &error, const QString &finishReason)
 {
     flush();
-    const bool ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=?, finish_reason=? WHERE id=?"),
-                         {toString(status), QString::fromStdString(metrics.toJson().dump()), error, finishReason, messageId});
+    const bool ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), finish_reason=COALESCE(?,'') WHERE id=?"),
+                         {replyStatusToString(status), QString::fromStdString(metrics.toJson().dump()), error, finishReason, messageId});
     if (ok) {
         if (const qint64 conversationId = conversationOf(messageId); conversationId > 0)
             touch(conversationId);
@@ -541,7 +541,7 @@ QByteArray ConversationStore::exportJson(qint64 conversationId)
                      {"parent", m.parentId > 0 ? json(m.parentId) : json()},
                      {"role", utf8(m.role)},
                      {"content", utf8(m.content)},
-                     {"status", utf8(toString(m.status))},
+                     {"status", utf8(replyStatusToString(m.status))},
                      {"created", utf8(m.created.toString(Qt::ISODateWithMs))}};
         if (!m.reasoning.isEmpty())
             item["reasoning"] = utf8(m.reasoning);
@@ -647,7 +647,7 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
         }
         newIdOf.insert(oldId, id);
         const auto metrics = item.find("metrics");
-        exec(QStringLiteral("UPDATE messages SET reasoning=?, error=?, finish_reason=?, metrics=?, created=? WHERE id=?"),
+        exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), finish_reason=COALESCE(?,''), metrics=?, created=? WHERE id=?"),
              {jsonString(item, "reasoning"), jsonString(item, "error"), jsonString(item, "finish_reason"),
               QString::fromStdString((metrics != item.end() ? ReplyMetrics::fromJson(*metrics) : ReplyMetrics()).toJson().dump()),
               createdMs(jsonString(item, "created")), id});
