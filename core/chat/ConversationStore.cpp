@@ -209,7 +209,10 @@ void ConversationStore::rollbackTransaction()
 
 void ConversationStore::touch(qint64 conversationId)
 {
-    exec(QStringLiteral("UPDATE conversations SET updated=? WHERE id=?"), {nowMs(), conversationId});
+    // Strictly after every other conversation, so "most recent first" holds within a millisecond.
+    exec(QStringLiteral("UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
+                        " WHERE id=?"),
+         {nowMs(), conversationId});
 }
 
 qint64 ConversationStore::createConversation(const QString &endpointUrl, const QString &model, const QString &title)
