@@ -364,6 +364,7 @@ ReplyMetrics ChatReply::metrics() const
     m.usageFromServer = m_usageCompletionTokens >= 0;
     m.completionTokens = m.usageFromServer ? m_usageCompletionTokens : m_countedTokens;
     m.promptTokens = m_usagePromptTokens;
+    m.totalMs = m_endMs >= 0 ? m_endMs : m_clock.elapsed();
     if (m_firstTokenMs >= 0 && m.completionTokens > 1 && m_lastTokenMs > m_firstTokenMs)
         m.tokensPerSecond = (m.completionTokens - 1) * 1000.0 / double(m_lastTokenMs - m_firstTokenMs);
     return m;

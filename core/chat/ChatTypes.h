@@ -50,6 +50,7 @@ struct ReplyMetrics {
     int promptTokens = -1;           // -1: the server did not say
     int completionTokens = 0;        // the server's usage when given, else counted chunks
     bool usageFromServer = false;
+    qint64 totalMs = -1;             // request sent → reply finished (or now, while streaming)
 
     nlohmann::json toJson() const;
     static ReplyMetrics fromJson(const nlohmann::json &json);
