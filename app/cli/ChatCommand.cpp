@@ -13,6 +13,13 @@
 #include <QSocketNotifier>
 #include <QTextStream>
 
+// RUN names are resolved through the backends (the local one first); until that module is
+// in the tree, only --url and --conversation work.
+#if __has_include("BackendSelection.h")
+#include "BackendSelection.h"
+#define GANTRY_CHAT_RESOLVES_RUNS 1
+#endif
+
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -23,7 +30,8 @@ namespace {
 
 const char *const kUsage =
     "usage: gantry-cli chat (RUN | --url BASE_URL) [options] MESSAGE\n"
-    "  RUN                 a run whose model to talk to (its endpoint and model name)\n"
+    "  RUN                 a run whose model to talk to (its endpoint, model name and token)\n"
+    "  --backend B         where RUN lives (default: local)\n"
     "  --url BASE_URL      an OpenAI-compatible base URL instead, e.g. http://127.0.0.1:8000/v1\n"
     "  --model M           the model name to send (default: the run's, else the first of GET /models)\n"
     "  --format F          openai (default) or tgi (dstack's strict model proxy)\n"
@@ -135,6 +143,39 @@ void onSigint(int)
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
+// RUN's model endpoint and bearer token, from the backend that runs it.
+QString resolveRun([[maybe_unused]] QStringList &args, const QString &name, ModelEndpoint *endpoint, QString *token)
+{
+#ifdef GANTRY_CHAT_RESOLVES_RUNS
+    QString error;
+    const std::unique_ptr<Backend> backend = selectBackend(args, &error);
+    if (!backend)
+        return error;
+    const QList<RunInfo> runs = backend->runs();
+    for (const RunInfo &run : runs) {
+        if (run.name != name)
+            continue;
+        if (isFinal(run.status))
+            return QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
+                .arg(name, toString(run.status));
+        if (!run.model)
+            return QStringLiteral("run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL").arg(name);
+        if (!run.ready)
+            QTextStream(stderr) << "gantry-cli chat: run '" << name << "' is " << toString(run.status)
+                                << " but not ready yet; trying anyway\n";
+        *endpoint = *run.model;
+        *token = backend->modelToken(name);
+        return {};
+    }
+    return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them)").arg(name);
+#else
+    Q_UNUSED(endpoint);
+    Q_UNUSED(token);
+    return QStringLiteral("cannot resolve run '%1': this build has no backend to ask for its endpoint; give --url BASE_URL")
+        .arg(name);
+#endif
+}
+
 void writeOut(FILE *stream, const QString &text)
 {
     const QByteArray bytes = text.toUtf8();
@@ -144,8 +185,20 @@ void writeOut(FILE *stream, const QString &text)
 
 } // namespace
 
-int chatCommand(const QStringList &args)
+int chatCommand(const QStringList &arguments)
 {
+    // --backend belongs to the run resolution; the rest is chat's own.
+    QStringList backendArgs, args;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--backend") && i + 1 < arguments.size()) {
+            backendArgs << arguments[i] << arguments[i + 1];
+            ++i;
+        } else if (arguments[i].startsWith(QLatin1String("--backend="))) {
+            backendArgs << arguments[i];
+        } else {
+            args << arguments[i];
+        }
+    }
     Options o;
     bool help = false;
     if (const QString error = parse(args, o, help); !error.isEmpty())
@@ -176,10 +229,20 @@ int chatCommand(const QStringList &args)
         if (o.model.isEmpty())
             o.model = conversation->model;
     }
+    ModelEndpoint endpoint{o.url, o.model, o.format, !o.token.isEmpty()};
     if (!o.run.isEmpty()) {
-        err << "gantry-cli chat: cannot resolve run '" << o.run
-            << "': this build has no backend to ask for its endpoint yet; give --url BASE_URL\n";
-        return 1;
+        QString runToken;
+        if (const QString error = resolveRun(backendArgs, o.run, &endpoint, &runToken); !error.isEmpty()) {
+            err << "gantry-cli chat: " << error << '\n';
+            return 1;
+        }
+        o.url = endpoint.baseUrl;
+        if (!o.model.isEmpty())
+            endpoint.name = o.model;  // --model overrides the run's name
+        o.model = endpoint.name;
+        o.format = endpoint.format;
+        if (o.token.isEmpty())
+            o.token = runToken;
     }
 
     ChatClient client;
