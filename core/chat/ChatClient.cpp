@@ -132,9 +132,10 @@ void ChatReply::handleBytes(const QByteArray &bytes)
         return;
     }
     const QList<SseEvent> events = m_parser.feed(bytes);
+    const QPointer<ChatReply> alive(this);  // a slot on delta() or finished() may delete us
     for (const SseEvent &event : events) {
         handleEvent(event);
-        if (m_status != ReplyStatus::Streaming)
+        if (!alive || m_status != ReplyStatus::Streaming)
             return;
     }
 }
@@ -185,8 +186,9 @@ void ChatReply::onNetworkFinished()
         return;
     m_idleTimer.stop();
     checkHeaders();
+    const QPointer<ChatReply> alive(this);
     handleBytes(m_reply->readAll());
-    if (m_status != ReplyStatus::Streaming)
+    if (!alive || m_status != ReplyStatus::Streaming)
         return;
     const int status = httpStatusOf(m_reply);
     if (status >= 400) {

@@ -23,7 +23,8 @@ class QNetworkReply;
 namespace gantry {
 
 // One streamed reply. It starts at once; delta() fires as text arrives and finished() fires
-// exactly once. Whatever arrived before a stop or a fault stays in content().
+// exactly once. Whatever arrived before a stop or a fault stays in content(). The caller owns
+// it; deleting it (deleteLater from a slot) cancels the request.
 class ChatReply : public QObject
 {
     Q_OBJECT

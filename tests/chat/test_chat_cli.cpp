@@ -61,6 +61,13 @@ private Q_SLOTS:
         QCOMPARE(runCli({QStringLiteral("--help")}).exitCode, 0);
     }
 
+    void unknownRunIsAnError()
+    {
+        const Run run = runCli({QStringLiteral("no-such-run"), QStringLiteral("hi")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("'no-such-run'"), run.err.constData());
+    }
+
     void streamsToStdoutAndStoresTheExchange()
     {
         server->expect("/v1/models", ScriptedResponse::json(200, R"({"data":[{"id":"served-model"}]})"));

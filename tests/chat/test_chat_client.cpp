@@ -324,6 +324,19 @@ private Q_SLOTS:
         QCOMPARE(finished.size(), 1);
     }
 
+    void deletingTheReplyFromItsOwnSignalIsSafe()
+    {
+        server->expect(kPath.toByteArray(), helloStream().sse(kFinish).sse("[DONE]").end());
+        ChatReply *reply = client->send(hello(), {});
+        QPointer<ChatReply> watch(reply);
+        connect(reply, &ChatReply::delta, this, [reply] { delete reply; });
+        QTRY_VERIFY_WITH_TIMEOUT(watch.isNull(), 10000);
+        // The client still works afterwards.
+        server->expect(kPath.toByteArray(), helloStream().sse(kFinish).sse("[DONE]").end());
+        auto next = sendAndWait();
+        QCOMPARE(next->content(), QStringLiteral("Hello world"));
+    }
+
     void listsModels()
     {
         server->expect("/v1/models", ScriptedResponse::json(200, R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})"));
