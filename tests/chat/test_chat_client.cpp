@@ -353,6 +353,43 @@ private Q_SLOTS:
         QVERIFY(listed[1][1].toString().contains(QLatin1String("Invalid API Key")));
     }
 
+    void sessionEditAndResendMakesASiblingQuestion()
+    {
+        ConversationStore store;
+        QCOMPARE(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite")), QString());
+        ChatSession session(&store, client.get());
+        for (const char *word : {"one", "two", "three"})
+            server->expect(kPath.toByteArray(), ScriptedResponse::eventStream().sse(contentChunk(word)).pause(100).sse("[DONE]").end());
+        QSignalSpy finished(&session, &ChatSession::replyFinished);
+        QSignalSpy errors(&session, &ChatSession::error);
+        session.send(QStringLiteral("First question"));
+        QCOMPARE(session.send(QStringLiteral("Too early")), qint64(-1));  // one reply at a time
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(finished.wait(10000));
+        session.send(QStringLiteral("Second question"));
+        QVERIFY(finished.wait(10000));
+        const QList<StoredMessage> before = store.activePath(session.conversationId());
+        QCOMPARE(before.size(), 4);
+
+        const qint64 answer = session.editAndResend(before[2].id, QStringLiteral("Second, edited"));
+        QVERIFY(answer > 0);
+        QVERIFY(finished.wait(10000));
+        const QList<StoredMessage> after = store.activePath(session.conversationId());
+        QCOMPARE(after.size(), 4);
+        QCOMPARE(after[0].id, before[0].id);
+        QCOMPARE(after[1].id, before[1].id);
+        QCOMPARE(after[2].content, QStringLiteral("Second, edited"));
+        QCOMPARE(after[2].parentId, before[1].id);
+        QCOMPARE(after[2].branchCount, 2);
+        QCOMPARE(after[3].content, QStringLiteral("three"));
+        // The edited request carries the thread up to the edit, not the old question.
+        const auto body = nlohmann::json::parse(server->requests.value(2).body.toStdString());
+        QCOMPARE(body["messages"].size(), 3u);
+        QVERIFY(body["messages"][2]["content"] == "Second, edited");
+        QVERIFY(store.selectBranch(before[2].id));
+        QCOMPARE(store.activePath(session.conversationId()).value(3).content, QStringLiteral("two"));
+    }
+
     void sessionStoresThePartialReplyOfAFault()
     {
         ConversationStore store;
