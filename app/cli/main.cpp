@@ -19,6 +19,7 @@ using namespace gantry::cli;
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"chat", "send a message to a run's model and stream the answer", chatCommand},
     Command{"validate", "check a configuration (dstack's rules plus Gantry's lints)", validateCommand},
     Command{"version", "print the version", [](const QStringList &) { QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n'; return 0; }},
     Command{"offer", "show the offers for a configuration", runOffer},
