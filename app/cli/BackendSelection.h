@@ -1,0 +1,17 @@
+#pragma once
+
+// Which backend a verb talks to: `--backend local` (the default). The dstack backend adds
+// `--backend dstack [--project NAME]` here.
+
+#include "backends/Backend.h"
+
+#include <QStringList>
+
+#include <memory>
+
+namespace gantry::cli {
+
+// Consumes the backend options from args; nullptr with *error set when they are wrong.
+std::unique_ptr<gantry::Backend> selectBackend(QStringList &args, QString *error);
+
+} // namespace gantry::cli
