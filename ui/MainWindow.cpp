@@ -31,6 +31,12 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+// The icons are compiled into the static gantry_ui library: register them explicitly.
+static void initResources()
+{
+    Q_INIT_RESOURCE(gantry);
+}
+
 namespace gantry::ui {
 
 namespace {
@@ -64,6 +70,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     , m_connectionLabel(new QLabel(this))
     , m_activeLabel(new QLabel(this))
 {
+    initResources();
     setWindowTitle(QStringLiteral("Gantry"));
     setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
 

@@ -30,10 +30,6 @@ void LogModel::onLinesAppended()
     const qint64 total = m_store->lineCount();
     if (total <= m_rows)
         return;
-    // The last cached block may have been partial: drop it so it is re-read.
-    const qint64 lastBlock = (m_rows - 1) / kBlock;
-    if (m_rows > 0 && m_blocks.remove(lastBlock))
-        m_blockOrder.removeOne(lastBlock);
     beginInsertRows({}, int(m_rows), int(total - 1));
     m_rows = total;
     endInsertRows();
@@ -72,7 +68,14 @@ const LogLine *LogModel::lineAt(qint64 row) const
     if (!m_store || row < 0 || row >= m_rows)
         return nullptr;
     const qint64 block = row / kBlock;
+    const qint64 offset = row - block * kBlock;
     auto it = m_blocks.find(block);
+    // A block read while it was the partial last one is re-read once rows were added to it.
+    if (it != m_blocks.end() && offset >= it->size()) {
+        m_blocks.erase(it);
+        m_blockOrder.removeOne(block);
+        it = m_blocks.end();
+    }
     if (it == m_blocks.end()) {
         if (m_blockOrder.size() >= kMaxBlocks)
             m_blocks.remove(m_blockOrder.takeFirst());
@@ -83,7 +86,6 @@ const LogLine *LogModel::lineAt(qint64 row) const
         m_blockOrder.removeOne(block);
         m_blockOrder.append(block);
     }
-    const qint64 offset = row - block * kBlock;
     return offset < it->size() ? &(*it)[offset] : nullptr;
 }
 

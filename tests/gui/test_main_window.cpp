@@ -170,7 +170,8 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
 
     // Unsaved text is backed up and offered back by the next window (after a crash).
     QTest::keyClick(yaml, Qt::Key_Home);
-    QTest::keyClicks(yaml, QStringLiteral("# unsaved\n"));
+    QTest::keyClicks(yaml, QStringLiteral("# unsaved"));
+    QTest::keyClick(yaml, Qt::Key_Return);
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(EditorPanel::backupPathFor(editor->filePath())), 10000);
     MainWindow second;
     second.openProject(project);
