@@ -25,6 +25,16 @@ void LogModel::setStore(LogStore *store)
 
 void LogModel::onLinesAppended()
 {
+    // A writer appends line by line; a view wants one insertion per frame, not thousands.
+    if (m_insertPending)
+        return;
+    m_insertPending = true;
+    QMetaObject::invokeMethod(this, &LogModel::insertNewRows, Qt::QueuedConnection);
+}
+
+void LogModel::insertNewRows()
+{
+    m_insertPending = false;
     if (!m_store)
         return;
     const qint64 total = m_store->lineCount();

@@ -49,12 +49,14 @@ private:
     static constexpr int kBlock = 256;
     static constexpr int kMaxBlocks = 48;
 
-    void onLinesAppended();
+    void onLinesAppended();  // coalesced: rows are inserted once per event-loop pass
+    void insertNewRows();
     const LogLine *lineAt(qint64 row) const;
     QString format(const LogLine &line) const;
 
     QPointer<LogStore> m_store;
     qint64 m_rows = 0;
+    bool m_insertPending = false;
     bool m_showTimestamps = true;
     QString m_highlight;
     mutable QHash<qint64, QList<LogLine>> m_blocks;  // block number → lines

@@ -11,7 +11,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
+#include <QHeaderView>
+#include <QTableView>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyledItemDelegate>
@@ -48,7 +49,7 @@ public:
 LogView::LogView(QWidget *parent)
     : QWidget(parent)
     , m_model(new LogModel(this))
-    , m_view(new QListView(this))
+    , m_view(new QTableView(this))
     , m_follow(new QCheckBox(tr("Follow"), this))
     , m_timestamps(new QCheckBox(tr("Timestamps"), this))
     , m_search(new QLineEdit(this))
@@ -87,11 +88,16 @@ LogView::LogView(QWidget *parent)
     m_view->setFont(mono);
     m_view->setModel(m_model);
     m_view->setItemDelegate(new LogLineDelegate(m_view));
-    m_view->setUniformItemSizes(true);
-    m_view->setLayoutMode(QListView::SinglePass);
+    m_view->horizontalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(mono).height() + 2);
+    m_view->setShowGrid(false);
     m_view->setWordWrap(false);
-    m_view->setTextElideMode(Qt::ElideNone);
-    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
 
@@ -100,9 +106,14 @@ LogView::LogView(QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);
 
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+    // Follow: one scroll per event-loop pass, however many insertions arrived in it.
+    auto *followTimer = new QTimer(this);
+    followTimer->setSingleShot(true);
+    followTimer->setInterval(0);
+    connect(followTimer, &QTimer::timeout, m_view, &QTableView::scrollToBottom);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this, followTimer] {
         if (m_follow->isChecked())
-            m_view->scrollToBottom();
+            followTimer->start();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         if (m_follow->isChecked())
@@ -179,7 +190,7 @@ void LogView::findNext(bool forward)
 
 void LogView::copySelection()
 {
-    QModelIndexList rows = m_view->selectionModel()->selectedIndexes();
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
     std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
     QString text;
     for (const QModelIndex &i : std::as_const(rows))

@@ -1,14 +1,15 @@
 #pragma once
 
-// A run's log: a QListView over LogModel with uniform row heights (so a million lines cost
-// nothing to lay out), follow/pause, search with next/previous and highlight, timestamps
+// A run's log: a one-column QTableView over LogModel with fixed row heights (a QListView
+// re-lays out every row on each insertion; a table's fixed-size rows cost O(1) to place, so
+// a million lines scroll and follow smoothly), follow/pause, search with next/previous and highlight, timestamps
 // on/off, copy and save.
 
 #include <QWidget>
 
 class QCheckBox;
 class QLineEdit;
-class QListView;
+class QTableView;
 class QLabel;
 
 namespace gantry {
@@ -26,7 +27,7 @@ public:
 
     void setStore(LogStore *store);
     LogModel *model() const { return m_model; }
-    QListView *view() const { return m_view; }
+    QTableView *view() const { return m_view; }
 
     void setFollow(bool follow);
     bool follow() const;
@@ -36,7 +37,7 @@ public:
 
 private:
     LogModel *m_model;
-    QListView *m_view;
+    QTableView *m_view;
     QCheckBox *m_follow;
     QCheckBox *m_timestamps;
     QLineEdit *m_search;
