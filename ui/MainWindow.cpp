@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "Look.h"
 
 #include "Settings.h"
 #include "backends/Backend.h"
@@ -307,7 +308,7 @@ void MainWindow::notify(const QString &title, const QString &message, bool probl
     if (!Settings::instance().value(Settings::Key::Notifications).toBool())
         return;
     QPalette p = m_banner->palette();
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    const bool dark = isDark(palette());
     p.setColor(QPalette::Window, problem ? (dark ? QColor(0x5c, 0x1f, 0x1f) : QColor(0xfd, 0xec, 0xea))
                                          : (dark ? QColor(0x1e, 0x4a, 0x2c) : QColor(0xe6, 0xf4, 0xea)));
     m_banner->setPalette(p);

@@ -87,17 +87,7 @@ void OffersModel::setOffers(const QList<Offer> &offers)
     m_regions = {};
     m_instances = {};
     m_gpuNames = {};
-    m_offers.reserve(offers.size());
-    m_packed.reserve(size_t(offers.size()));
-    for (const Offer &o : offers) {
-        m_offers.append(o);
-        pack(o);
-    }
-    for (StringTable *t : {&m_backends, &m_regions, &m_instances, &m_gpuNames})
-        t->rank();
-    rankPrices();
-    sortAll();
-    applyFilter();
+    addOffers(offers);
     endResetModel();
 }
 
@@ -106,6 +96,14 @@ void OffersModel::appendOffers(const QList<Offer> &offers)
     if (offers.isEmpty())
         return;
     beginResetModel();
+    addOffers(offers);
+    endResetModel();
+}
+
+void OffersModel::addOffers(const QList<Offer> &offers)
+{
+    m_offers.reserve(m_offers.size() + offers.size());
+    m_packed.reserve(m_packed.size() + size_t(offers.size()));
     for (const Offer &o : offers) {
         m_offers.append(o);
         pack(o);
@@ -115,7 +113,6 @@ void OffersModel::appendOffers(const QList<Offer> &offers)
     rankPrices();
     sortAll();
     applyFilter();
-    endResetModel();
 }
 
 void OffersModel::clear()

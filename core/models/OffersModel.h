@@ -89,6 +89,7 @@ private:
     static constexpr int kPriceRankBits = 24;
     static constexpr uint32_t kPriceRankMask = (1u << kPriceRankBits) - 1;
 
+    void addOffers(const QList<Offer> &offers);  // pack, rank, sort, filter (inside a reset)
     void pack(const Offer &offer);
     void sortAll();       // m_sorted from m_packed, by the current column/order
     void applyFilter();   // m_visible from m_sorted and the current filter

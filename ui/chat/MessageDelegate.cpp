@@ -1,4 +1,5 @@
 #include "chat/MessageDelegate.h"
+#include "Look.h"
 
 #include "chat/ChatTypes.h"
 #include "chat/MessageListModel.h"
@@ -20,11 +21,6 @@ namespace {
 constexpr int kOuter = 8;    // space around a bubble
 constexpr int kPad = 10;     // space inside a bubble
 constexpr int kMaxCache = 400;
-
-bool isDark(const QPalette &p)
-{
-    return p.color(QPalette::Base).lightness() < 128;
-}
 
 QString roleLabel(const QString &role)
 {

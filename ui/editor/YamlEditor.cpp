@@ -1,4 +1,5 @@
 #include "editor/YamlEditor.h"
+#include "Look.h"
 
 #include "editor/SchemaCompletion.h"
 #include "editor/YamlPath.h"
@@ -20,10 +21,6 @@ constexpr int kErrorMarker = 1;
 constexpr int kWarningMarker = 2;
 constexpr int kCompletionList = 1;
 
-bool isDark(const QPalette &p)
-{
-    return p.color(QPalette::Base).lightness() < 128;
-}
 } // namespace
 
 YamlEditor::YamlEditor(QWidget *parent)

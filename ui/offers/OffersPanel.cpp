@@ -1,4 +1,5 @@
 #include "offers/OffersPanel.h"
+#include "Look.h"
 
 #include "backends/Backend.h"
 #include "models/OffersModel.h"
@@ -118,16 +119,8 @@ OffersPanel::OffersPanel(QWidget *parent)
     // The table: uniform rows, sorted by the model itself (no proxy).
     m_table->setModel(m_model);
     m_table->setItemDelegate(new OfferRowDelegate(m_table));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    setUpDataTable(m_table);
     m_table->horizontalHeader()->setSectionResizeMode(OffersModel::Resources, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setHighlightSections(false);
     m_table->setColumnWidth(OffersModel::Number, 48);
     m_table->setColumnWidth(OffersModel::Backend, 90);
     m_table->setColumnWidth(OffersModel::Region, 130);

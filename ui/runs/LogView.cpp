@@ -1,4 +1,5 @@
 #include "runs/LogView.h"
+#include "Look.h"
 
 #include "Settings.h"
 #include "models/LogModel.h"
@@ -33,7 +34,7 @@ public:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
-        const bool dark = option->palette.color(QPalette::Base).lightness() < 128;
+        const bool dark = isDark(option->palette);
         if (index.data(LogModel::HighlightRole).toBool())
             option->backgroundBrush = dark ? QColor(0x6b, 0x5b, 0x00) : QColor(0xff, 0xec, 0x8b);
         const QString source = index.data(LogModel::SourceRole).toString();

@@ -1,4 +1,5 @@
 #include "runs/RunsPanel.h"
+#include "Look.h"
 
 #include "backends/Backend.h"
 #include "models/RunsModel.h"
@@ -49,7 +50,7 @@ public:
     {
         QStyledItemDelegate::initStyleOption(option, index);
         const auto status = RunStatus(index.data(RunsModel::StatusRole).toInt());
-        const bool dark = option->palette.color(QPalette::Base).lightness() < 128;
+        const bool dark = isDark(option->palette);
         const QColor c = statusColor(status, index.data(RunsModel::ReadyRole).toBool(), dark);
         if (c.isValid()) {
             option->palette.setColor(QPalette::Text, c);
@@ -80,13 +81,7 @@ RunsPanel::RunsPanel(QWidget *parent)
 {
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(RunsModel::Status, new StatusDelegate(m_table));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    setUpDataTable(m_table);
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Status, QHeaderView::Stretch);
     m_table->setColumnWidth(RunsModel::Name, 170);
     m_table->setColumnWidth(RunsModel::Configuration, 170);
