@@ -861,6 +861,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         "port": 8000, "model": body.get("model", "tiny")}
                 record = new_run(project, body["name"], {"run_name": body["name"], "configuration": conf}, CATALOGUE[0])
                 record["submitted"] -= 60  # started a minute ago, elsewhere
+                for event in record["logs"]:
+                    event["t"] = round(event["t"] - 60, 3)
                 STATE["runs"].setdefault(project, {})[body["name"]] = record
                 save_state()
                 return self.send_json(200, run_json(record))

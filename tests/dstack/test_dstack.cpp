@@ -2,6 +2,7 @@
 // answers dstack's REST API with the reference's exact shapes and strictness.
 
 #include "FakeDstackServer.h"
+#include "LlamaServer.h"
 #include "TestEnvironment.h"
 
 #include "backends/dstack/DstackBackend.h"
@@ -13,6 +14,8 @@
 #include "secrets/TokenStore.h"
 
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -447,14 +450,16 @@ private Q_SLOTS:
     {
         m_server->hook(QStringLiteral("external_run"), {{"name", "cli-started"}});
         auto b = backend();
-        QSignalSpy changed(b.get(), &Backend::runsChanged);
-        b->refresh();
-        QVERIFY(changed.wait(10000));
+        QSignalSpy synced(b.get(), &DstackBackend::synchronized);
+        b->synchronize();  // what the CLI does: one round, then every run's logs drained
+        QVERIFY(synced.wait(10000));
         const auto run = runNamed(*b, QStringLiteral("cli-started"));
         QVERIFY(run);
         QCOMPARE(gantry::toString(run->status), gantry::toString(RunStatus::Running));
         QVERIFY(run->model);
         QCOMPARE(run->project, QStringLiteral("main"));
+        const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
+        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")), QString::fromStdString(expected["stdout"].get<std::string>()));
     }
 
     void serverGoneKeepsStateAndRecovers()
@@ -481,6 +486,61 @@ private Q_SLOTS:
         QCOMPARE(gantry::toString(runNamed(*b, name)->status), gantry::toString(RunStatus::Running));
         b->stop(name, true);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+    }
+
+    // plan → pick → apply → logs → ready → chat through the dstack proxy → stop, with the
+    // real llama-server behind the fake server's service URL.
+    void wholeFlowChatsThroughTheServiceProxy()
+    {
+        test::LlamaServer llama;
+        QString error;
+        QVERIFY2(llama.start(&error, {QStringLiteral("--alias"), QStringLiteral("tiny")}), qPrintable(error));
+        FakeDstackServer server(test::freshDir(QStringLiteral("fake-dstack-chat")));
+        QVERIFY2(server.start(&error, {QStringLiteral("--upstream"), llama.rootUrl()}), qPrintable(error));
+        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+
+        DstackBackend b(DstackProject{QStringLiteral("main"), server.url(), FakeDstackServer::token(), true});
+        b.setPollIntervals(100, 400);
+        const Configuration c = serviceConfiguration(QStringLiteral("chat-svc"));
+        const Plan plan = planFor(b, c);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        const QString name = applyOffer(b, c, plan.offers.at(3), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        LogStore *store = b.logStore(name);
+        QVERIFY(store);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name) && runNamed(b, name)->ready, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(store->lineCount() > 10, 20000);
+        const RunInfo run = *runNamed(b, name);
+        QVERIFY(run.model);
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(run.model->baseUrl + QStringLiteral("/chat/completions")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const QByteArray body = QByteArray::fromStdString(nlohmann::json{{"model", run.model->name.toStdString()},
+                                                                         {"messages", {{{"role", "user"}, {"content", "hello"}}}},
+                                                                         {"max_tokens", 8},
+                                                                         {"stream", true}}.dump());
+        // Without the dstack token the proxy refuses (§4.2).
+        QNetworkReply *refused = network.post(request, body);
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
+        QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 403);
+        refused->deleteLater();
+
+        request.setRawHeader("Authorization", "Bearer " + b.modelToken(name).toUtf8());
+        QNetworkReply *reply = network.post(request, body);
+        int pieces = 0;
+        connect(reply, &QNetworkReply::readyRead, this, [&pieces] { ++pieces; });
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60000);
+        const QByteArray stream = reply->readAll();
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        QVERIFY(stream.contains("data: [DONE]"));
+        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData());  // role chunk + one per token + final
+        QVERIFY(pieces >= 1);
+        reply->deleteLater();
+
+        b.stop(name, false);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name)->status == RunStatus::Terminated, 20000);
     }
 
     void keychainRoundTrip()

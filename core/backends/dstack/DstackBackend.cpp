@@ -383,6 +383,38 @@ void DstackBackend::refresh()
     tick();
 }
 
+void DstackBackend::synchronize()
+{
+    m_syncRequested = true;
+    refresh();
+}
+
+void DstackBackend::drainAllLogs()
+{
+    m_logsDraining = 1;  // released below
+    auto released = [this] {
+        if (--m_logsDraining == 0)
+            Q_EMIT synchronized();
+    };
+    for (const auto &[name, tracked] : m_runs) {
+        if (tracked->submissionId.isEmpty() || !logStore(name))
+            continue;
+        ++m_logsDraining;
+        auto *context = new QObject(this);  // one answer per follower, then gone
+        connect(tracked->follower, &DstackLogFollower::caughtUp, context, [context, released] {
+            context->deleteLater();
+            released();
+        });
+        connect(tracked->follower, &DstackLogFollower::failed, context, [context, released] {
+            context->deleteLater();
+            released();
+        });
+        if (!tracked->follower->isPolling())
+            tracked->follower->poll();
+    }
+    released();
+}
+
 void DstackBackend::scheduleTick(int delayMs)
 {
     m_monitoring = true;
@@ -475,6 +507,10 @@ void DstackBackend::requestDone()
     }
     if (!m_connected)
         m_intervalMs = m_maxIntervalMs;
+    if (m_syncRequested) {
+        m_syncRequested = false;
+        drainAllLogs();
+    }
     if (m_monitoring)
         m_timer.start(m_intervalMs);
 }

@@ -54,6 +54,10 @@ public:
     QString modelToken(const QString &runName) const override;
 
     bool isConnected() const { return m_connected; }
+
+    // For one-shot callers (the CLI): one full round — runs/list, runs/get of active runs —
+    // then every known run's logs drained into its LogStore; emits synchronized() once.
+    void synchronize();
     // Polling cadence (tests may shorten it); defaults 1000 → 5000 ms.
     void setPollIntervals(int minMs, int maxMs);
     void setRequestTimeoutMs(int ms);
@@ -66,6 +70,7 @@ Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
+    void synchronized();
 
 private:
     struct Tracked;
@@ -76,6 +81,7 @@ private:
     void tick();
     void finishTick();
     void requestDone();
+    void drainAllLogs();
     void pollLogsAndMetrics(Tracked &tracked);
     void markConnected();
     void markDisconnected(const DstackError &error);
@@ -101,6 +107,8 @@ private:
     int m_maxIntervalMs = 5000;
     int m_intervalMs = 1000;
     bool m_connected = true;
+    bool m_syncRequested = false;
+    int m_logsDraining = 0;
 };
 
 } // namespace gantry
