@@ -437,6 +437,7 @@ void DstackBackend::tick()
         m_client->post(QStringLiteral("/api/runs/list"), body, this,
                        [this](const nlohmann::json &list) {
                            markConnected();
+                           m_lastError.clear();
                            QStringList order;
                            if (list.is_array()) {
                                for (const auto &run : list) {
@@ -458,6 +459,7 @@ void DstackBackend::tick()
                            requestDone();
                        },
                        [this](const DstackError &e) {
+                           m_lastError = e.message;
                            handleError(e);
                            requestDone();
                        });

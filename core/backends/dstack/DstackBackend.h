@@ -54,6 +54,8 @@ public:
     QString modelToken(const QString &runName) const override;
 
     bool isConnected() const { return m_connected; }
+    // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
+    QString lastError() const { return m_lastError; }
 
     // For one-shot callers (the CLI): one full round — runs/list, runs/get of active runs —
     // then every known run's logs drained into its LogStore; emits synchronized() once.
@@ -108,6 +110,7 @@ private:
     int m_intervalMs = 1000;
     bool m_connected = true;
     bool m_syncRequested = false;
+    QString m_lastError;
     int m_logsDraining = 0;
 };
 
