@@ -15,5 +15,6 @@ struct Command {
 };
 
 // One declaration per verb, defined in <Verb>Command.cpp.
+int validateCommand(const QStringList &args);  // validate [-f FILE] [DIR] [--json]
 
 } // namespace gantry::cli

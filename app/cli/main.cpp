@@ -13,6 +13,7 @@ using namespace gantry::cli;
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"validate", "check a configuration (dstack's rules plus Gantry's lints)", validateCommand},
     Command{"version", "print the version", [](const QStringList &) { QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n'; return 0; }},
 };
 

@@ -1,0 +1,1471 @@
+#include "config/ConfigReader.h"
+
+#include "config/ConfigSchema.h"
+#include "config/Grammar.h"
+#include "config/ResourcesGrammar.h"
+#include "config/Suggestion.h"
+
+#include <QRegularExpression>
+
+namespace gantry {
+
+namespace {
+
+using json = nlohmann::json;
+
+QString kindName(const yaml::Node &n)
+{
+    switch (n.kind) {
+    case yaml::Kind::Map: return QStringLiteral("a mapping");
+    case yaml::Kind::Sequence: return QStringLiteral("a list");
+    case yaml::Kind::Null: return QStringLiteral("empty");
+    case yaml::Kind::Scalar: break;
+    }
+    return n.isNull() ? QStringLiteral("empty") : QStringLiteral("'%1'").arg(n.string());
+}
+
+json str(const QString &s)
+{
+    return s.toStdString();
+}
+
+// The canonical configuration before any field is read: every key the server echoes for
+// this run type, with the value it echoes when the field is absent.
+json defaultCanonical(RunType type)
+{
+    json j = {
+        {"type", ConfigSchema::runTypeName(type).toStdString()},
+        {"name", nullptr}, {"image", nullptr}, {"user", nullptr}, {"privileged", false}, {"entrypoint", nullptr},
+        {"working_dir", nullptr}, {"registry_auth", nullptr}, {"python", nullptr}, {"nvcc", nullptr},
+        {"docker", nullptr}, {"single_branch", nullptr}, {"env", json::object()}, {"shell", nullptr},
+        {"resources", grammar::toJson(ResourcesSpec{})}, {"priority", nullptr}, {"volumes", json::array()},
+        {"repos", json::array()}, {"files", json::array()}, {"setup", json::array()},
+        // profile fields
+        {"backends", nullptr}, {"regions", nullptr}, {"availability_zones", nullptr}, {"instance_types", nullptr},
+        {"reservation", nullptr}, {"spot_policy", nullptr}, {"retry", nullptr}, {"max_duration", nullptr},
+        {"stop_duration", nullptr}, {"max_price", nullptr}, {"creation_policy", nullptr}, {"idle_duration", nullptr},
+        {"utilization_policy", nullptr}, {"startup_order", nullptr}, {"stop_criteria", nullptr},
+        {"schedule", nullptr}, {"fleets", nullptr}, {"instances", nullptr}, {"tags", nullptr},
+        {"backend_options", nullptr},
+    };
+    switch (type) {
+    case RunType::Service:
+        j.update({{"port", nullptr}, {"commands", json::array()}, {"model", nullptr}, {"gateway", nullptr},
+                  {"https", nullptr}, {"auth", true}, {"strip_prefix", true}, {"replicas", nullptr},
+                  {"scaling", nullptr}, {"rate_limits", json::array()}, {"probes", nullptr}, {"groups", nullptr}});
+        break;
+    case RunType::Task:
+        j.update({{"nodes", 1}, {"groups", nullptr}, {"ports", json::array()}, {"commands", json::array()}});
+        break;
+    case RunType::DevEnvironment:
+        j.erase("entrypoint");
+        j.update({{"ide", nullptr}, {"version", nullptr}, {"init", json::array()}, {"inactivity_duration", nullptr},
+                  {"ports", json::array()}});
+        break;
+    }
+    return j;
+}
+
+bool isAbsolutePath(const QString &p)
+{
+    return p.startsWith(QLatin1Char('/')) && !p.split(QLatin1Char('/')).contains(QStringLiteral(".."));
+}
+
+} // namespace
+
+ConfigReader::ConfigReader(const QString &filePath, const QByteArray &source, Diagnostics &out)
+    : m_file(filePath), m_source(source), m_out(out)
+{
+}
+
+// ---------------------------------------------------------------------------------------
+// Diagnostics and typed scalars
+
+void ConfigReader::report(int line, int column, Severity severity, const QString &message)
+{
+    m_out.push_back({m_file, line, column, severity, message});
+}
+
+void ConfigReader::error(const Node &at, const QString &message)
+{
+    report(at.line, at.column, Severity::Error, message);
+}
+
+void ConfigReader::warning(const Node &at, const QString &message)
+{
+    report(at.line, at.column, Severity::Warning, message);
+}
+
+QString ConfigReader::keyName(const Node &key)
+{
+    return key.isScalar() ? key.string() : QString();
+}
+
+bool ConfigReader::checkMap(const Node &node, const QStringList &path, const QString &what)
+{
+    if (!node.isMap()) {
+        error(node, QStringLiteral("%1 must be a mapping of keys to values, not %2").arg(what, kindName(node)));
+        return false;
+    }
+    const QStringList known = ConfigSchema::keysFor(path, m_config.type);
+    for (size_t i = 0; i < node.mapSize(); ++i) {
+        const Node &key = node.key(i);
+        if (!key.isScalar()) {
+            error(key, QStringLiteral("%1 has a key that is not a name").arg(what));
+            continue;
+        }
+        const QString name = key.string();
+        if (!known.contains(name))
+            error(key, QStringLiteral("unknown key '%1' in %2%3").arg(name, what, didYouMean(name, known)));
+    }
+    return true;
+}
+
+std::optional<QString> ConfigReader::string(const Node &n, const QString &what)
+{
+    if (!n.isScalar() || n.isNull()) {
+        error(n, QStringLiteral("%1 must be a string, not %2").arg(what, kindName(n)));
+        return std::nullopt;
+    }
+    return n.string();
+}
+
+std::optional<bool> ConfigReader::boolean(const Node &n, const QString &what)
+{
+    bool v = false;
+    if (n.isScalar() && n.plain && yaml::isBoolWord(n.text, &v))
+        return v;
+    error(n, QStringLiteral("%1 must be true or false, not %2").arg(what, kindName(n)));
+    return std::nullopt;
+}
+
+std::optional<long long> ConfigReader::integer(const Node &n, const QString &what)
+{
+    long long v = 0;
+    if (n.isScalar() && yaml::isIntWord(n.text, &v))
+        return v;
+    error(n, QStringLiteral("%1 must be a whole number, not %2").arg(what, kindName(n)));
+    return std::nullopt;
+}
+
+std::optional<double> ConfigReader::number(const Node &n, const QString &what)
+{
+    long long i = 0;
+    double d = 0;
+    if (n.isScalar() && yaml::isIntWord(n.text, &i))
+        return double(i);
+    if (n.isScalar() && yaml::isFloatWord(n.text, &d))
+        return d;
+    error(n, QStringLiteral("%1 must be a number, not %2").arg(what, kindName(n)));
+    return std::nullopt;
+}
+
+std::optional<QStringList> ConfigReader::stringList(const Node &n, const QString &what)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("%1 must be a list of strings, not %2").arg(what, kindName(n)));
+        return std::nullopt;
+    }
+    QStringList out;
+    bool ok = true;
+    for (const Node *item : n.children) {
+        if (!item->isScalar() || item->isNull()) {
+            error(*item, QStringLiteral("%1 must be a list of strings; this item is %2").arg(what, kindName(*item)));
+            ok = false;
+            continue;
+        }
+        out << item->string();
+    }
+    return ok ? std::optional<QStringList>(out) : std::nullopt;
+}
+
+std::optional<QString> ConfigReader::oneOf(const Node &n, const QString &what, const QStringList &allowed)
+{
+    if (n.isScalar() && allowed.contains(n.string()))
+        return n.string();
+    const QString given = n.isScalar() ? n.string() : QString();
+    error(n, QStringLiteral("%1 must be one of %2, not %3%4")
+                 .arg(what, allowed.join(QStringLiteral(", ")), kindName(n), didYouMean(given, allowed)));
+    return std::nullopt;
+}
+
+std::optional<json> ConfigReader::duration(const Node &n, const QString &what, bool offAllowed, const json &offValue, int minimum)
+{
+    bool flag = false;
+    if (n.isScalar() && offAllowed) {
+        if (n.text == "off" || (n.plain && yaml::isBoolWord(n.text, &flag) && !flag))
+            return offValue;
+        if (n.plain && yaml::isBoolWord(n.text, &flag) && flag)
+            return json(nullptr);  // `true` = the default
+    }
+    if (!n.isScalar() || n.isNull()) {
+        error(n, QStringLiteral("%1 must be a duration such as 30s, 5m or 2h%2, not %3")
+                     .arg(what, offAllowed ? QStringLiteral(" (or off)") : QString(), kindName(n)));
+        return std::nullopt;
+    }
+    QString why;
+    const auto seconds = grammar::parseDuration(n.text, &why);
+    if (!seconds) {
+        error(n, QStringLiteral("%1: %2").arg(what, why));
+        return std::nullopt;
+    }
+    if (*seconds < minimum) {
+        error(n, QStringLiteral("%1 must be at least %2 seconds").arg(what).arg(minimum));
+        return std::nullopt;
+    }
+    return json(*seconds);
+}
+
+json ConfigReader::generic(const Node &n)
+{
+    switch (n.kind) {
+    case yaml::Kind::Null: return nullptr;
+    case yaml::Kind::Sequence: {
+        json a = json::array();
+        for (const Node *item : n.children)
+            a.push_back(generic(*item));
+        return a;
+    }
+    case yaml::Kind::Map: {
+        json o = json::object();
+        for (size_t i = 0; i < n.mapSize(); ++i)
+            o[n.key(i).text] = generic(n.value(i));
+        return o;
+    }
+    case yaml::Kind::Scalar: break;
+    }
+    if (!n.plain)
+        return n.text;
+    bool b = false;
+    long long i = 0;
+    double d = 0;
+    if (n.isNull())
+        return nullptr;
+    if (yaml::isBoolWord(n.text, &b))
+        return b;
+    if (yaml::isIntWord(n.text, &i))
+        return i;
+    if (yaml::isFloatWord(n.text, &d))
+        return d;
+    return n.text;
+}
+
+json ConfigReader::stringsJson(const QStringList &list)
+{
+    json a = json::array();
+    for (const QString &s : list)
+        a.push_back(s.toStdString());
+    return a;
+}
+
+// ---------------------------------------------------------------------------------------
+// The whole file
+
+std::optional<Configuration> ConfigReader::read()
+{
+    yaml::parse(m_source, m_doc);
+    for (const yaml::Problem &p : m_doc.problems)
+        report(p.line, p.column, Severity::Error, p.message);
+    if (m_doc.fatal)
+        return std::nullopt;
+    const Node *root = m_doc.root;
+    if (!root || root->isNull()) {
+        report(1, 1, Severity::Error, QStringLiteral("the file is empty: a configuration needs at least `type: service` (or task, dev-environment)"));
+        return std::nullopt;
+    }
+    if (!root->isMap()) {
+        error(*root, QStringLiteral("a configuration must be a YAML mapping of keys to values (such as `type: service`), not %1")
+                         .arg(kindName(*root)));
+        return std::nullopt;
+    }
+    m_config.filePath = m_file;
+
+    const Node *typeValue = nullptr;
+    for (size_t i = 0; i < root->mapSize(); ++i) {
+        if (root->key(i).isScalar() && root->key(i).text == "type") {
+            m_typeKey = &root->key(i);
+            typeValue = &root->value(i);
+        }
+    }
+    if (!typeValue) {
+        error(*root, QStringLiteral("missing `type`: add `type: service` (or task, dev-environment) as the first line"));
+        return std::nullopt;
+    }
+    const QString typeName = typeValue->isScalar() ? typeValue->string() : QString();
+    const auto type = ConfigSchema::runTypeFromName(typeName);
+    if (!type) {
+        static const QStringList others = {QStringLiteral("fleet"), QStringLiteral("gateway"), QStringLiteral("volume"), QStringLiteral("preset")};
+        if (others.contains(typeName))
+            error(*typeValue, QStringLiteral("this is a %1 configuration; Gantry runs service, task and dev-environment configurations").arg(typeName));
+        else
+            error(*typeValue, QStringLiteral("`type` must be service, task or dev-environment, not %1%2")
+                                  .arg(kindName(*typeValue), didYouMean(typeName, ConfigSchema::runTypeNames())));
+        return std::nullopt;
+    }
+    m_config.type = *type;
+    m_config.typeName = typeName;
+    m_config.canonical = defaultCanonical(*type);
+
+    const QStringList known = ConfigSchema::keysFor({}, *type);
+    for (size_t i = 0; i < root->mapSize(); ++i) {
+        const Node &key = root->key(i);
+        const Node &value = root->value(i);
+        if (!key.isScalar() || key.isNull()) {
+            error(key, QStringLiteral("a top-level key must be a plain name"));
+            continue;
+        }
+        const QString name = key.string();
+        if (!known.contains(name)) {
+            const QStringList elsewhere = ConfigSchema::runTypesAccepting(name);
+            QString message = QStringLiteral("unknown key '%1' in a %2 configuration").arg(name, typeName);
+            if (!elsewhere.isEmpty())
+                message = QStringLiteral("'%1' is not allowed in a %2 (only in: %3)").arg(name, typeName, elsewhere.join(QStringLiteral(", ")));
+            error(key, message + didYouMean(name, known));
+            continue;
+        }
+        readTopLevel(key, value);
+    }
+    checkCrossFieldRules();
+    lintCommands(m_config, m_commands, m_out);
+    return m_config;
+}
+
+// ---------------------------------------------------------------------------------------
+// Top-level fields
+
+void ConfigReader::readTopLevel(const Node &key, const Node &value)
+{
+    const std::string &k = key.text;
+    const QString name = key.string();
+    json &out = m_config.canonical[k];
+    Configuration &c = m_config;
+
+    if (k == "type")
+        return;
+    if (value.isNull() && value.plain)
+        return;  // `key:` with nothing after it is "not set"; the cross-field rules say what is missing
+    if (k == "name") {
+        if (auto s = string(value, name)) {
+            c.name = *s;
+            out = str(*s);
+            static const QRegularExpression runName(QStringLiteral("^[a-z][a-z0-9-]{1,40}$"));
+            if (!runName.match(*s).hasMatch())
+                warning(value, QStringLiteral("run name '%1' will be refused by the dstack server: use 2 to 41 lowercase letters, "
+                                              "digits and '-', starting with a letter")
+                                   .arg(*s));
+        }
+    } else if (k == "image") {
+        m_imageKey = &key;
+        if (auto s = string(value, name)) {
+            c.image = *s;
+            out = str(*s);
+        }
+    } else if (k == "user" || k == "entrypoint" || k == "reservation") {
+        if (auto s = string(value, name))
+            out = str(*s);
+    } else if (k == "working_dir") {
+        if (auto s = string(value, name)) {
+            out = str(*s);
+            if (!s->startsWith(QLatin1Char('/')))
+                error(value, QStringLiteral("working_dir must be an absolute path (start with /), not '%1'").arg(*s));
+        }
+    } else if (k == "privileged" || k == "nvcc" || k == "docker" || k == "single_branch" || k == "dstack" || k == "auth"
+               || k == "strip_prefix") {
+        if (auto b = boolean(value, name)) {
+            out = *b;
+            if (k == "docker") {
+                m_dockerKey = &key;
+                m_dockerOn = *b;
+            }
+            if (k == "nvcc" && *b)
+                m_nvccKey = &key;
+        }
+    } else if (k == "registry_auth") {
+        if (checkMap(value, {name}, name)) {
+            json o = json::object();
+            for (const char *field : {"username", "password"}) {
+                const Node *v = value.find(field);
+                if (!v)
+                    error(value, QStringLiteral("registry_auth needs `%1`").arg(QLatin1String(field)));
+                else if (auto s = string(*v, QStringLiteral("registry_auth.") + QLatin1String(field)))
+                    o[field] = s->toStdString();
+            }
+            out = o;
+        }
+    } else if (k == "python") {
+        m_pythonKey = &key;
+        readPython(value);
+    } else if (k == "env") {
+        readEnv(value);
+    } else if (k == "shell") {
+        if (auto s = string(value, name)) {
+            if (*s == QLatin1String("sh") || *s == QLatin1String("bash") || s->startsWith(QLatin1Char('/'))) {
+                c.shell = *s;
+                out = str(*s);
+            } else {
+                error(value, QStringLiteral("shell must be sh, bash or an absolute path such as /bin/zsh, not '%1'").arg(*s));
+            }
+        }
+    } else if (k == "resources") {
+        readResources(value);
+    } else if (k == "priority") {
+        if (auto v = integer(value, name)) {
+            if (*v < 0 || *v > 100)
+                error(value, QStringLiteral("priority must be between 0 and 100, not %1").arg(*v));
+            else
+                out = *v;
+        }
+    } else if (k == "volumes") {
+        readVolumes(value);
+    } else if (k == "repos") {
+        out = readObjectList(value, name, {name}, true);
+        if (value.isSequence() && value.children.size() > 1)
+            error(*value.children[1], QStringLiteral("repos may list at most one repository"));
+    } else if (k == "files") {
+        out = readObjectList(value, name, {name}, true);
+    } else if (k == "home_dir" || k == "setup") {
+        warning(key, QStringLiteral("`%1` is deprecated and ignored by dstack; remove it").arg(name));
+        out = generic(value);
+    } else if (k == "backends") {
+        readBackends(value);
+    } else if (k == "regions" || k == "availability_zones" || k == "instance_types") {
+        if (auto list = stringList(value, name)) {
+            out = stringsJson(*list);
+            if (k == "regions")
+                c.regions = *list;
+            else if (k == "instance_types")
+                c.instanceTypes = *list;
+        }
+    } else if (k == "spot_policy" || k == "creation_policy" || k == "startup_order" || k == "stop_criteria") {
+        if (auto v = oneOf(value, name, ConfigSchema::valuesFor({name}))) {
+            out = str(*v);
+            if (k == "spot_policy")
+                c.spotPolicy = *v;
+        }
+    } else if (k == "retry") {
+        readRetry(value);
+    } else if (k == "max_duration" || k == "stop_duration") {
+        if (auto d = duration(value, name, true, "off")) {
+            out = *d;
+            if (k == "max_duration" && d->is_number_integer())
+                c.maxDurationSec = d->get<int>();
+        }
+    } else if (k == "idle_duration") {
+        if (auto d = duration(value, name, true, -1))
+            out = *d;
+    } else if (k == "inactivity_duration") {
+        if (auto d = duration(value, name, true, "off"))
+            out = *d;
+    } else if (k == "max_price") {
+        if (auto v = number(value, name)) {
+            if (*v <= 0)
+                error(value, QStringLiteral("max_price must be greater than 0 (dollars per hour), not %1").arg(*v));
+            else {
+                c.maxPrice = *v;
+                out = *v;
+            }
+        }
+    } else if (k == "utilization_policy") {
+        if (checkMap(value, {name}, name)) {
+            json o = {{"min_gpu_utilization", nullptr}, {"time_window", nullptr}};
+            if (const Node *v = value.find("min_gpu_utilization")) {
+                if (auto u = integer(*v, QStringLiteral("min_gpu_utilization"))) {
+                    if (*u < 0 || *u > 100)
+                        error(*v, QStringLiteral("min_gpu_utilization must be between 0 and 100"));
+                    o["min_gpu_utilization"] = *u;
+                }
+            } else {
+                error(value, QStringLiteral("utilization_policy needs `min_gpu_utilization` (0..100)"));
+            }
+            if (const Node *v = value.find("time_window")) {
+                if (auto d = duration(*v, QStringLiteral("time_window"), false, nullptr, 300))
+                    o["time_window"] = *d;
+            } else {
+                error(value, QStringLiteral("utilization_policy needs `time_window` (at least 5m)"));
+            }
+            out = o;
+        }
+    } else if (k == "schedule") {
+        if (checkMap(value, {name}, name)) {
+            const Node *cron = value.find("cron");
+            if (!cron)
+                error(value, QStringLiteral("schedule needs `cron`, e.g. cron: \"0 8 * * *\""));
+            else if (cron->isScalar())
+                out = {{"cron", json::array({cron->text})}};
+            else if (auto list = stringList(*cron, QStringLiteral("schedule.cron")))
+                out = {{"cron", stringsJson(*list)}};
+        }
+    } else if (k == "fleets" || k == "instances") {
+        out = readObjectList(value, name, {name}, true);
+    } else if (k == "tags") {
+        if (!value.isMap()) {
+            error(value, QStringLiteral("tags must be a mapping of names to strings, not %1").arg(kindName(value)));
+        } else {
+            for (size_t i = 0; i < value.mapSize(); ++i) {
+                if (!value.value(i).isScalar())
+                    error(value.value(i), QStringLiteral("tag values must be strings"));
+            }
+            out = generic(value);
+        }
+    } else if (k == "backend_options") {
+        out = generic(value);
+    } else if (k == "port") {
+        m_portKey = &key;
+        readPort(value);
+    } else if (k == "ports") {
+        if (!value.isSequence()) {
+            error(value, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(value)));
+        } else {
+            json a = json::array();
+            for (const Node *item : value.children)
+                a.push_back(portMapping(*item, false));
+            out = a;
+        }
+    } else if (k == "commands" || k == "init") {
+        if (k == "commands") {
+            m_commandsKey = &key;
+            m_commandsValue = &value;
+        }
+        readCommands(value, k.c_str());
+    } else if (k == "model") {
+        readModel(value);
+    } else if (k == "gateway") {
+        if (value.isMap())
+            checkMap(value, {name}, name);
+        else if (!value.isScalar())
+            error(value, QStringLiteral("gateway must be true, false, a gateway name or {project, name}"));
+        out = generic(value);
+    } else if (k == "https") {
+        bool b = false;
+        if (value.isScalar() && value.plain && yaml::isBoolWord(value.text, &b))
+            out = b;
+        else if (value.isScalar() && value.text == "auto")
+            out = "auto";
+        else
+            error(value, QStringLiteral("https must be true, false or auto, not %1").arg(kindName(value)));
+    } else if (k == "replicas") {
+        m_replicasKey = &key;
+        readReplicas(value);
+    } else if (k == "scaling") {
+        m_scalingKey = &key;
+        readScaling(value);
+    } else if (k == "rate_limits") {
+        readRateLimits(value);
+    } else if (k == "probes") {
+        readProbes(value);
+    } else if (k == "groups") {
+        m_groupsKey = &key;
+        readGroups(value);
+    } else if (k == "nodes") {
+        m_nodesKey = &key;
+        if (auto v = integer(value, name)) {
+            if (*v < 1)
+                error(value, QStringLiteral("nodes must be at least 1"));
+            else
+                out = *v;
+        }
+    } else if (k == "ide") {
+        m_ideKey = &key;
+        if (auto v = oneOf(value, name, ConfigSchema::valuesFor({name})))
+            out = str(*v);
+    } else if (k == "version") {
+        m_versionKey = &key;
+        if (auto s = string(value, name))
+            out = str(*s);
+    }
+}
+
+void ConfigReader::readPython(const Node &n)
+{
+    if (n.isNull())
+        return;
+    const QStringList versions = ConfigSchema::valuesFor({QStringLiteral("python")});
+    QString v = n.isScalar() ? n.string() : QString();
+    double d = 0;
+    // YAML 1.1 reads 3.10 as the float 3.1; dstack maps it back to "3.10".
+    if (n.isScalar() && n.plain && yaml::isFloatWord(n.text, &d) && v == QLatin1String("3.1"))
+        v = QStringLiteral("3.10");
+    if (!versions.contains(v)) {
+        error(n, QStringLiteral("python must be one of %1 (quote it: python: \"3.11\"), not %2")
+                     .arg(versions.join(QStringLiteral(", ")), kindName(n)));
+        return;
+    }
+    m_config.python = v;
+    m_config.canonical["python"] = v.toStdString();
+}
+
+void ConfigReader::readEnv(const Node &n)
+{
+    static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    json out = json::object();
+    auto add = [&](const Node &at, const QString &key, std::optional<QString> value) {
+        if (!keyPattern.match(key).hasMatch()) {
+            error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
+            return;
+        }
+        for (const EnvVar &e : m_config.env) {
+            if (e.key == key) {
+                error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
+                return;
+            }
+        }
+        m_config.env.push_back({key, value});
+        out[key.toStdString()] = value ? json(value->toStdString()) : json{{"key", key.toStdString()}};
+    };
+    if (n.isSequence()) {
+        for (const Node *item : n.children) {
+            if (item->isMap()) {
+                error(*item, QStringLiteral("env list items are strings: write `- KEY=value`, not `- KEY: value`"));
+                continue;
+            }
+            if (!item->isScalar() || item->isNull()) {
+                error(*item, QStringLiteral("env list items must be \"KEY=value\" or \"KEY\", not %1").arg(kindName(*item)));
+                continue;
+            }
+            const QString text = item->string();
+            const qsizetype eq = text.indexOf(QLatin1Char('='));
+            if (eq < 0)
+                add(*item, text, std::nullopt);
+            else
+                add(*item, text.left(eq), text.mid(eq + 1));
+        }
+    } else if (n.isMap()) {
+        for (size_t i = 0; i < n.mapSize(); ++i) {
+            const Node &key = n.key(i);
+            const Node &value = n.value(i);
+            bool b = false;
+            if (value.isNull() && value.plain) {
+                error(value, QStringLiteral("env %1 has no value: give one, or use the list form `- %1` to take it from your environment")
+                                 .arg(key.string()));
+            } else if (value.isScalar() && value.plain && yaml::isBoolWord(value.text, &b)) {
+                error(value, QStringLiteral("env %1 is a boolean; quote it (\"%2\") to pass it as text").arg(key.string(), value.string()));
+            } else if (!value.isScalar()) {
+                error(value, QStringLiteral("env %1 must be a string or a number, not %2").arg(key.string(), kindName(value)));
+            } else {
+                add(key, key.string(), value.string());
+            }
+        }
+    } else {
+        error(n, QStringLiteral("env must be a list of KEY=value strings or a mapping, not %1").arg(kindName(n)));
+        return;
+    }
+    m_config.canonical["env"] = out;
+}
+
+void ConfigReader::readCommands(const Node &n, const char *field)
+{
+    const QString what = QLatin1String(field);
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("%1 must be a list of shell commands (one per `- ` line), not %2").arg(what, kindName(n)));
+        return;
+    }
+    json out = json::array();
+    QStringList list;
+    for (const Node *item : n.children) {
+        if (item->isMap()) {
+            error(*item, QStringLiteral("this command contains ': ', so YAML read it as a mapping; quote the whole command"));
+            continue;
+        }
+        if (!item->isScalar() || item->isNull()) {
+            error(*item, QStringLiteral("%1 items must be strings, not %2").arg(what, kindName(*item)));
+            continue;
+        }
+        const QString text = item->string();
+        list << text;
+        out.push_back(item->text);
+        if (qstrcmp(field, "commands") == 0) {
+            CommandText command{text, item->line, item->column, false};
+            // Map offsets in the command to columns when its text sits on one line of the file.
+            if (!text.contains(QLatin1Char('\n'))) {
+                qsizetype start = 0;
+                for (int l = 1; l < item->line && start >= 0; ++l)
+                    start = m_source.indexOf('\n', start) + 1;
+                const qsizetype at = start + item->column - 1;
+                if (at >= 0 && at < m_source.size()) {
+                    const char c = m_source[at];
+                    if (item->plain || c == '\'' || c == '"') {
+                        command.mappable = !text.contains(QLatin1Char('\\')) && !text.contains(QLatin1String("''"));
+                        if (!item->plain)
+                            command.column += 1;
+                    }
+                }
+            }
+            m_commands.push_back(command);
+        }
+    }
+    if (qstrcmp(field, "commands") == 0)
+        m_config.commands = list;
+    m_config.canonical[field] = out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Resources
+
+std::optional<Range<int>> ConfigReader::countRange(const Node &n, const QString &what, const QStringList &path)
+{
+    if (n.isMap()) {
+        if (!checkMap(n, path, what))
+            return std::nullopt;
+        Range<int> r;
+        for (const char *side : {"min", "max"}) {
+            if (const Node *v = n.find(side); v && !v->isNull()) {
+                auto i = integer(*v, what + QLatin1Char('.') + QLatin1String(side));
+                if (!i)
+                    return std::nullopt;
+                (qstrcmp(side, "min") == 0 ? r.min : r.max) = int(*i);
+            }
+        }
+        if (!r.min && !r.max) {
+            error(n, QStringLiteral("%1 needs min, max or both").arg(what));
+            return std::nullopt;
+        }
+        if (r.min && r.max && *r.min > *r.max) {
+            error(n, QStringLiteral("%1 has min above max").arg(what));
+            return std::nullopt;
+        }
+        return r;
+    }
+    if (!n.isScalar() || n.isNull()) {
+        error(n, QStringLiteral("%1 must be a count or range such as 2, 1.. or 2..8, not %2").arg(what, kindName(n)));
+        return std::nullopt;
+    }
+    QString why;
+    const auto r = grammar::parseCountRange(n.text, &why);
+    if (!r)
+        error(n, QStringLiteral("%1: %2").arg(what, why));
+    return r;
+}
+
+std::optional<Range<double>> ConfigReader::memoryRange(const Node &n, const QString &what, const QStringList &path, bool unitRequired)
+{
+    if (n.isMap()) {
+        if (!checkMap(n, path, what))
+            return std::nullopt;
+        Range<double> r;
+        for (const char *side : {"min", "max"}) {
+            if (const Node *v = n.find(side); v && !v->isNull()) {
+                QString why;
+                const auto m = grammar::parseMemory(v->text, false, &why);
+                if (!v->isScalar() || !m) {
+                    error(*v, QStringLiteral("%1.%2: %3").arg(what, QLatin1String(side), why));
+                    return std::nullopt;
+                }
+                (qstrcmp(side, "min") == 0 ? r.min : r.max) = *m;
+            }
+        }
+        if (!r.min && !r.max) {
+            error(n, QStringLiteral("%1 needs min, max or both").arg(what));
+            return std::nullopt;
+        }
+        return r;
+    }
+    if (!n.isScalar() || n.isNull()) {
+        error(n, QStringLiteral("%1 must be a size or range such as 16GB, 8GB.. or 24GB..80GB, not %2").arg(what, kindName(n)));
+        return std::nullopt;
+    }
+    QString why;
+    const auto r = grammar::parseMemoryRange(n.text, unitRequired, &why);
+    if (!r)
+        error(n, QStringLiteral("%1: %2").arg(what, why));
+    return r;
+}
+
+void ConfigReader::readResources(const Node &n)
+{
+    if (!checkMap(n, {QStringLiteral("resources")}, QStringLiteral("resources")))
+        return;
+    ResourcesSpec &r = m_config.resources;
+    for (size_t i = 0; i < n.mapSize(); ++i) {
+        const std::string &k = n.key(i).text;
+        const Node &v = n.value(i);
+        if (k == "cpu") {
+            readCpu(v, r);
+        } else if (k == "memory") {
+            if (v.isNull())
+                continue;
+            if (auto m = memoryRange(v, QStringLiteral("resources.memory"), {QStringLiteral("resources"), QStringLiteral("memory")}, false))
+                r.memoryGb = *m;
+        } else if (k == "gpu") {
+            readGpu(v, r.gpu);
+        } else if (k == "disk") {
+            if (v.isNull()) {
+                r.diskGb = std::nullopt;
+                continue;
+            }
+            const Node *size = &v;
+            if (v.isMap()) {
+                if (!checkMap(v, {QStringLiteral("resources"), QStringLiteral("disk")}, QStringLiteral("resources.disk")))
+                    continue;
+                if (v.find("min") || v.find("max")) {
+                    size = &v;  // a bare {min, max} range
+                } else {
+                    size = v.find("size");
+                    if (!size) {
+                        error(v, QStringLiteral("resources.disk needs `size`, e.g. size: 200GB.."));
+                        continue;
+                    }
+                }
+            }
+            if (auto m = memoryRange(*size, QStringLiteral("resources.disk"), {QStringLiteral("resources"), QStringLiteral("disk"), QStringLiteral("size")}, false))
+                r.diskGb = *m;
+        } else if (k == "shm_size") {
+            if (v.isNull())
+                continue;
+            QString why;
+            const auto m = v.isScalar() ? grammar::parseMemory(v.text, false, &why) : std::nullopt;
+            if (!m)
+                error(v, QStringLiteral("resources.shm_size must be one size such as 16GB%1").arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+            else
+                r.shmSizeGb = *m;
+        }
+    }
+    m_config.canonical["resources"] = grammar::toJson(r);
+}
+
+void ConfigReader::readCpu(const Node &n, ResourcesSpec &r)
+{
+    const QString what = QStringLiteral("resources.cpu");
+    if (n.isNull())
+        return;
+    if (n.isMap()) {
+        if (!checkMap(n, {QStringLiteral("resources"), QStringLiteral("cpu")}, what))
+            return;
+        if (n.find("min") || n.find("max")) {
+            if (auto c = countRange(n, what, {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
+                r.cpuCount = *c;
+            return;
+        }
+        if (const Node *arch = n.find("arch"); arch && !arch->isNull()) {
+            if (auto a = oneOf(*arch, QStringLiteral("resources.cpu.arch"), ConfigSchema::valuesFor({QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("arch")})))
+                r.cpuArch = *a;
+        }
+        if (const Node *count = n.find("count"); count && !count->isNull()) {
+            if (auto c = countRange(*count, QStringLiteral("resources.cpu.count"), {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
+                r.cpuCount = *c;
+        }
+        return;
+    }
+    if (!n.isScalar()) {
+        error(n, QStringLiteral("resources.cpu must be a count, a range, ARCH:COUNT or {arch, count}, not %1").arg(kindName(n)));
+        return;
+    }
+    std::optional<QString> arch;
+    Range<int> count = r.cpuCount;
+    QString why;
+    if (!grammar::parseCpuSpec(n.text, &arch, &count, &why)) {
+        error(n, QStringLiteral("resources.cpu: %1").arg(why));
+        return;
+    }
+    r.cpuArch = arch;
+    r.cpuCount = count;
+}
+
+void ConfigReader::readGpu(const Node &n, GpuSpec &gpu)
+{
+    const QString what = QStringLiteral("resources.gpu");
+    const QStringList path = {QStringLiteral("resources"), QStringLiteral("gpu")};
+    if (n.isNull())
+        return;
+    long long count = 0;
+    if (n.isScalar() && n.plain && yaml::isIntWord(n.text, &count)) {
+        if (count < 0) {
+            error(n, QStringLiteral("resources.gpu: a GPU count cannot be negative"));
+            return;
+        }
+        gpu = GpuSpec{};
+        gpu.count = Range<int>{int(count), int(count)};  // `gpu: 24` is 24 GPUs, not 24 GB
+        return;
+    }
+    if (n.isScalar()) {
+        QString why;
+        if (auto spec = grammar::parseGpuSpec(n.text, &why))
+            gpu = *spec;
+        else
+            error(n, QStringLiteral("resources.gpu: %1").arg(why));
+        return;
+    }
+    if (!checkMap(n, path, what))
+        return;
+    GpuSpec spec;
+    spec.count = Range<int>{1, std::nullopt};
+    if (const Node *v = n.find("vendor"); v && !v->isNull()) {
+        const auto vendor = v->isScalar() ? grammar::gpuVendorFromWord(v->text) : std::nullopt;
+        if (vendor)
+            spec.vendor = vendor;
+        else
+            error(*v, QStringLiteral("resources.gpu.vendor must be one of %1, not %2%3")
+                          .arg(ConfigSchema::gpuVendors().join(QStringLiteral(", ")), kindName(*v),
+                               didYouMean(v->string(), ConfigSchema::gpuVendors())));
+    }
+    if (const Node *v = n.find("name"); v && !v->isNull()) {
+        if (v->isScalar())
+            spec.names = v->string().split(QLatin1Char(','), Qt::SkipEmptyParts);
+        else if (auto list = stringList(*v, QStringLiteral("resources.gpu.name")))
+            spec.names = *list;
+    }
+    if (const Node *v = n.find("count"); v && !v->isNull()) {
+        if (auto c = countRange(*v, QStringLiteral("resources.gpu.count"), path + QStringList{QStringLiteral("count")}))
+            spec.count = *c;
+    }
+    if (const Node *v = n.find("memory"); v && !v->isNull()) {
+        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.memory"), path + QStringList{QStringLiteral("memory")}, false))
+            spec.memoryGb = *m;
+    }
+    if (const Node *v = n.find("total_memory"); v && !v->isNull()) {
+        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.total_memory"), path + QStringList{QStringLiteral("total_memory")}, false))
+            spec.totalMemoryGb = *m;
+    }
+    if (const Node *v = n.find("compute_capability"); v && !v->isNull()) {
+        QString why;
+        if (v->isSequence() && v->children.size() == 2) {
+            const auto major = integer(*v->children[0], QStringLiteral("compute_capability major"));
+            const auto minor = integer(*v->children[1], QStringLiteral("compute_capability minor"));
+            if (major && minor)
+                spec.computeCapability = std::make_pair(int(*major), int(*minor));
+        } else if (v->isScalar()) {
+            if (auto cc = grammar::parseComputeCapability(v->text, &why))
+                spec.computeCapability = cc;
+            else
+                error(*v, QStringLiteral("resources.gpu.%1").arg(why));
+        } else {
+            error(*v, QStringLiteral("resources.gpu.compute_capability must be like 8.0 or [8, 0]"));
+        }
+    }
+    gpu = spec;
+}
+
+// ---------------------------------------------------------------------------------------
+// Service fields
+
+json ConfigReader::portMapping(const Node &n, bool service)
+{
+    auto valid = [&](long long p, const Node &at) {
+        if (p < 1 || p > 65535) {
+            error(at, QStringLiteral("port %1 is out of range: use 1 to 65535").arg(p));
+            return false;
+        }
+        return true;
+    };
+    long long number = 0;
+    if (n.isScalar() && yaml::isIntWord(n.text, &number)) {
+        if (!valid(number, n))
+            return nullptr;
+        if (service)
+            m_config.containerPort = int(number);
+        return {{"local_port", service ? json(80) : json(number)}, {"container_port", number}};
+    }
+    if (n.isScalar() && !n.isNull()) {
+        const QString text = n.string().remove(QLatin1Char(' '));
+        const QStringList sides = text.split(QLatin1Char(':'));
+        bool okLocal = false, okContainer = false;
+        const long long container = sides.size() == 2 ? sides[1].toLongLong(&okContainer) : 0;
+        const long long local = sides.size() == 2 ? sides[0].toLongLong(&okLocal) : 0;
+        if (sides.size() == 2 && sides[0] == QLatin1String("*") && okContainer) {
+            if (service) {
+                error(n, QStringLiteral("'*:%1' is not allowed for a service port: write port: %1").arg(container));
+                return nullptr;
+            }
+            if (!valid(container, n))
+                return nullptr;
+            return {{"local_port", nullptr}, {"container_port", container}};
+        }
+        if (sides.size() == 2 && okLocal && okContainer) {
+            if (!valid(local, n) || !valid(container, n))
+                return nullptr;
+            if (service)
+                m_config.containerPort = int(container);
+            return {{"local_port", local}, {"container_port", container}};
+        }
+        error(n, QStringLiteral("port %1 must be a number (the port the app listens on), \"A:B\" or {local_port, container_port}")
+                     .arg(kindName(n)));
+        return nullptr;
+    }
+    if (n.isMap()) {
+        if (!checkMap(n, {service ? QStringLiteral("port") : QStringLiteral("ports")}, QStringLiteral("port")))
+            return nullptr;
+        const Node *c = n.find("container_port");
+        if (!c) {
+            error(n, QStringLiteral("port needs `container_port` (the port the app listens on)"));
+            return nullptr;
+        }
+        const auto container = integer(*c, QStringLiteral("container_port"));
+        if (!container || !valid(*container, *c))
+            return nullptr;
+        json local = 80;
+        if (const Node *l = n.find("local_port"); l && !l->isNull()) {
+            const auto lp = integer(*l, QStringLiteral("local_port"));
+            if (!lp || !valid(*lp, *l))
+                return nullptr;
+            local = *lp;
+        } else if (!service) {
+            local = *container;
+        }
+        if (service)
+            m_config.containerPort = int(*container);
+        return {{"local_port", local}, {"container_port", *container}};
+    }
+    error(n, QStringLiteral("port must be a number, \"A:B\" or {local_port, container_port}, not %1").arg(kindName(n)));
+    return nullptr;
+}
+
+void ConfigReader::readPort(const Node &n)
+{
+    const json p = portMapping(n, true);
+    if (!p.is_null())
+        m_config.canonical["port"] = p;
+}
+
+void ConfigReader::readModel(const Node &n)
+{
+    if (n.isNull())
+        return;
+    ModelSpec model;
+    if (n.isScalar()) {
+        model.name = n.string();
+    } else if (checkMap(n, {QStringLiteral("model")}, QStringLiteral("model"))) {
+        const Node *format = n.find("format");
+        if (!format) {
+            error(n, QStringLiteral("model needs `format: openai` (an OpenAI-compatible server such as vLLM) or `format: tgi`"));
+            return;
+        }
+        const auto f = oneOf(*format, QStringLiteral("model.format"), ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("format")}));
+        if (!f)
+            return;
+        model.format = *f;
+        if (const Node *type = n.find("type")) {
+            if (!oneOf(*type, QStringLiteral("model.type"), ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("type")})))
+                return;
+        }
+        const Node *name = n.find("name");
+        if (!name) {
+            error(n, QStringLiteral("model needs `name`: the model name clients send"));
+            return;
+        }
+        const auto s = string(*name, QStringLiteral("model.name"));
+        if (!s)
+            return;
+        model.name = *s;
+        const bool openai = model.format == QLatin1String("openai");
+        for (const char *field : {"prefix", "chat_template", "eos_token"}) {
+            const Node *v = n.find(field);
+            if (!v)
+                continue;
+            const bool allowed = (qstrcmp(field, "prefix") == 0) == openai;
+            if (!allowed) {
+                error(*v, QStringLiteral("model.%1 is only valid with format: %2")
+                                                        .arg(QLatin1String(field), openai ? QStringLiteral("tgi") : QStringLiteral("openai")));
+                return;
+            }
+            const auto text = string(*v, QStringLiteral("model.") + QLatin1String(field));
+            if (!text)
+                return;
+            if (qstrcmp(field, "prefix") == 0)
+                model.prefix = *text;
+        }
+        json j = {{"type", "chat"}, {"name", model.name.toStdString()}, {"format", model.format.toStdString()}};
+        if (openai) {
+            j["prefix"] = model.prefix.toStdString();
+        } else {
+            j["chat_template"] = n.find("chat_template") ? json(n.find("chat_template")->text) : json(nullptr);
+            j["eos_token"] = n.find("eos_token") ? json(n.find("eos_token")->text) : json(nullptr);
+        }
+        m_config.model = model;
+        m_config.canonical["model"] = j;
+        return;
+    } else {
+        return;
+    }
+    m_config.model = model;
+    m_config.canonical["model"] = {{"type", "chat"}, {"name", model.name.toStdString()}, {"format", "openai"}, {"prefix", "/v1"}};
+}
+
+void ConfigReader::readProbes(const Node &n)
+{
+    if (n.isNull())
+        return;
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("probes must be a list of probes (or [] to disable them), not %1").arg(kindName(n)));
+        return;
+    }
+    const QStringList path = {QStringLiteral("probes")};
+    std::vector<ProbeSpec> probes;
+    json out = json::array();
+    if (n.children.size() > 10)
+        error(*n.children[10], QStringLiteral("at most 10 probes are allowed"));
+    for (const Node *item : n.children) {
+        if (!checkMap(*item, path, QStringLiteral("a probe")))
+            continue;
+        ProbeSpec p;
+        json j = {{"type", "http"}, {"url", nullptr}, {"method", nullptr}, {"headers", json::array()}, {"body", nullptr},
+                  {"timeout", nullptr}, {"interval", nullptr}, {"ready_after", nullptr}, {"until_ready", nullptr}};
+        const Node *type = item->find("type");
+        if (!type)
+            error(*item, QStringLiteral("a probe needs `type: http`"));
+        else
+            oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
+        if (const Node *v = item->find("url")) {
+            if (auto s = string(*v, QStringLiteral("probe url"))) {
+                if (!s->startsWith(QLatin1Char('/')) || s->size() > 2048)
+                    error(*v, QStringLiteral("probe url must be a path starting with / (at most 2048 characters), not '%1'").arg(*s));
+                p.url = *s;
+                j["url"] = s->toStdString();
+            }
+        }
+        if (const Node *v = item->find("method")) {
+            if (auto m = oneOf(*v, QStringLiteral("probe method"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("method")}))) {
+                p.method = *m;
+                j["method"] = m->toStdString();
+            }
+        }
+        if (const Node *v = item->find("headers")) {
+            if (!v->isSequence()) {
+                error(*v, QStringLiteral("probe headers must be a list of {name, value}"));
+            } else {
+                if (v->children.size() > 16)
+                    error(*v->children[16], QStringLiteral("a probe may have at most 16 headers"));
+                for (const Node *h : v->children) {
+                    if (!checkMap(*h, {QStringLiteral("probes"), QStringLiteral("headers")}, QStringLiteral("a probe header")))
+                        continue;
+                    const Node *name = h->find("name");
+                    const Node *value = h->find("value");
+                    if (!name || !value) {
+                        error(*h, QStringLiteral("a probe header needs `name` and `value`"));
+                        continue;
+                    }
+                    const auto ns = string(*name, QStringLiteral("header name"));
+                    const auto vs = string(*value, QStringLiteral("header value"));
+                    if (ns && vs) {
+                        p.headers.emplace_back(*ns, *vs);
+                        j["headers"].push_back({{"name", ns->toStdString()}, {"value", vs->toStdString()}});
+                    }
+                }
+            }
+        }
+        if (const Node *v = item->find("body")) {
+            if (auto s = string(*v, QStringLiteral("probe body"))) {
+                if (p.method == QLatin1String("get") || p.method == QLatin1String("head"))
+                    error(*v, QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
+                p.body = *s;
+                j["body"] = s->toStdString();
+            }
+        }
+        if (const Node *v = item->find("timeout")) {
+            if (auto d = duration(*v, QStringLiteral("probe timeout"), false, nullptr, 1)) {
+                if (d->get<int>() > 300)
+                    error(*v, QStringLiteral("probe timeout may be at most 5m"));
+                p.timeoutSec = d->get<int>();
+                j["timeout"] = *d;
+            }
+        }
+        if (const Node *v = item->find("interval")) {
+            if (auto d = duration(*v, QStringLiteral("probe interval"), false, nullptr, 1)) {
+                p.intervalSec = d->get<int>();
+                j["interval"] = *d;
+            }
+        }
+        if (const Node *v = item->find("ready_after")) {
+            if (auto r = integer(*v, QStringLiteral("probe ready_after"))) {
+                if (*r < 1)
+                    error(*v, QStringLiteral("probe ready_after must be at least 1"));
+                p.readyAfter = int(*r);
+                j["ready_after"] = *r;
+            }
+        }
+        if (const Node *v = item->find("until_ready")) {
+            if (auto b = boolean(*v, QStringLiteral("probe until_ready")))
+                j["until_ready"] = *b;
+        }
+        for (const json &earlier : out) {
+            if (earlier == j)
+                error(*item, QStringLiteral("this probe repeats an earlier one; probes must be unique"));
+        }
+        probes.push_back(p);
+        out.push_back(j);
+    }
+    m_config.probes = probes;
+    m_config.canonical["probes"] = out;
+}
+
+void ConfigReader::readReplicas(const Node &n)
+{
+    long long count = 0;
+    if (n.isScalar() && yaml::isIntWord(n.text, &count)) {
+        if (count < 0)
+            error(n, QStringLiteral("replicas cannot be negative"));
+        else
+            m_config.canonical["replicas"] = grammar::toJson(Range<int>{int(count), int(count)});
+        return;
+    }
+    auto r = countRange(n, QStringLiteral("replicas"), {QStringLiteral("replicas")});
+    if (!r)
+        return;
+    if (!r->max) {
+        error(n, QStringLiteral("a replicas range needs a maximum, e.g. 0..4"));
+        return;
+    }
+    if (!r->min)
+        r->min = 0;
+    m_replicasRange = *r->min != *r->max;
+    m_config.canonical["replicas"] = grammar::toJson(*r);
+}
+
+void ConfigReader::readScaling(const Node &n)
+{
+    if (!checkMap(n, {QStringLiteral("scaling")}, QStringLiteral("scaling")))
+        return;
+    json j = {{"metric", "rps"}, {"target", nullptr}, {"window", 60}, {"scale_up_delay", 300}, {"scale_down_delay", 600}};
+    if (const Node *v = n.find("metric"))
+        oneOf(*v, QStringLiteral("scaling.metric"), ConfigSchema::valuesFor({QStringLiteral("scaling"), QStringLiteral("metric")}));
+    else
+        error(n, QStringLiteral("scaling needs `metric: rps`"));
+    if (const Node *v = n.find("target")) {
+        if (auto t = number(*v, QStringLiteral("scaling.target"))) {
+            if (*t <= 0)
+                error(*v, QStringLiteral("scaling.target must be greater than 0 (requests per second per replica)"));
+            j["target"] = *t;
+        }
+    } else {
+        error(n, QStringLiteral("scaling needs `target`: requests per second per replica"));
+    }
+    if (const Node *v = n.find("window")) {
+        if (auto d = duration(*v, QStringLiteral("scaling.window"), false, nullptr)) {
+            if (*d != 30 && *d != 60 && *d != 300)
+                error(*v, QStringLiteral("scaling.window must be 30s, 60s or 300s"));
+            j["window"] = *d;
+        }
+    }
+    for (const char *delay : {"scale_up_delay", "scale_down_delay"}) {
+        if (const Node *v = n.find(delay)) {
+            if (auto d = duration(*v, QStringLiteral("scaling.") + QLatin1String(delay), false, nullptr))
+                j[delay] = *d;
+        }
+    }
+    m_config.canonical["scaling"] = j;
+}
+
+void ConfigReader::readRetry(const Node &n)
+{
+    bool b = false;
+    if (n.isScalar() && n.plain && yaml::isBoolWord(n.text, &b)) {
+        m_config.canonical["retry"] = b;
+        return;
+    }
+    if (!checkMap(n, {QStringLiteral("retry")}, QStringLiteral("retry")))
+        return;
+    const QStringList events = ConfigSchema::valuesFor({QStringLiteral("retry"), QStringLiteral("on_events")});
+    json j = {{"on_events", stringsJson(events)}, {"duration", nullptr}};
+    if (const Node *v = n.find("on_events")) {
+        if (auto list = stringList(*v, QStringLiteral("retry.on_events"))) {
+            if (list->isEmpty())
+                error(*v, QStringLiteral("retry.on_events may not be empty: list some of %1, or remove it for all").arg(events.join(QStringLiteral(", "))));
+            for (qsizetype i = 0; i < list->size(); ++i) {
+                if (!events.contains(list->at(i)))
+                    error(*v->children[size_t(i)], QStringLiteral("retry event must be one of %1, not '%2'%3")
+                                                       .arg(events.join(QStringLiteral(", ")), list->at(i), didYouMean(list->at(i), events)));
+            }
+            j["on_events"] = stringsJson(*list);
+        }
+    }
+    if (const Node *v = n.find("duration")) {
+        if (auto d = duration(*v, QStringLiteral("retry.duration"), false, nullptr))
+            j["duration"] = *d;
+    }
+    m_config.canonical["retry"] = j;
+}
+
+void ConfigReader::readVolumes(const Node &n)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("volumes must be a list such as - my-volume:/data, not %1").arg(kindName(n)));
+        return;
+    }
+    json out = json::array();
+    for (const Node *item : n.children) {
+        if (item->isScalar() && !item->isNull()) {
+            const QString text = item->string();
+            const qsizetype colon = text.indexOf(QLatin1Char(':'));
+            const QString left = colon < 0 ? QString() : text.left(colon);
+            const QString path = colon < 0 ? QString() : text.mid(colon + 1);
+            if (left.isEmpty() || !isAbsolutePath(path)) {
+                error(*item, QStringLiteral("volume '%1' must be NAME:/abs/path or /host/path:/abs/path (absolute paths, no ..)").arg(text));
+                continue;
+            }
+            if (left.contains(QLatin1Char('/'))) {
+                if (!isAbsolutePath(left)) {
+                    error(*item, QStringLiteral("instance volume path '%1' must be absolute without ..").arg(left));
+                    continue;
+                }
+                out.push_back({{"instance_path", left.toStdString()}, {"path", path.toStdString()}, {"optional", false}});
+            } else {
+                out.push_back({{"name", left.toStdString()}, {"path", path.toStdString()}});
+            }
+            continue;
+        }
+        if (!checkMap(*item, {QStringLiteral("volumes")}, QStringLiteral("a volume")))
+            continue;
+        const Node *path = item->find("path");
+        if (!path || !path->isScalar() || !isAbsolutePath(path->string())) {
+            error(path ? *path : *item, QStringLiteral("a volume needs `path`: an absolute path in the container, without .."));
+            continue;
+        }
+        if (!item->find("name") && !item->find("instance_path")) {
+            error(*item, QStringLiteral("a volume needs `name` (network volume) or `instance_path` (instance volume)"));
+            continue;
+        }
+        out.push_back(generic(*item));
+    }
+    m_config.canonical["volumes"] = out;
+}
+
+void ConfigReader::readBackends(const Node &n)
+{
+    const auto list = stringList(n, QStringLiteral("backends"));
+    if (!list)
+        return;
+    const QStringList &known = ConfigSchema::backendIds();
+    bool ok = true;
+    for (qsizetype i = 0; i < list->size(); ++i) {
+        if (!known.contains(list->at(i))) {
+            ok = false;
+            error(*n.children[size_t(i)], QStringLiteral("unknown backend '%1'%2").arg(list->at(i), didYouMean(list->at(i), known)));
+        }
+    }
+    if (ok) {
+        m_config.backends = *list;
+        m_config.canonical["backends"] = stringsJson(*list);
+    }
+}
+
+json ConfigReader::readObjectList(const Node &n, const QString &what, const QStringList &path, bool stringsAllowed)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("%1 must be a list, not %2").arg(what, kindName(n)));
+        return json::array();
+    }
+    for (const Node *item : n.children) {
+        if (item->isScalar() && stringsAllowed)
+            continue;
+        if (checkMap(*item, path, QStringLiteral("an item of ") + what) && path.first() == QLatin1String("repos")) {
+            if (const Node *v = item->find("if_exists"))
+                oneOf(*v, QStringLiteral("repos.if_exists"), ConfigSchema::valuesFor({QStringLiteral("repos"), QStringLiteral("if_exists")}));
+        }
+    }
+    return generic(n);
+}
+
+void ConfigReader::readRateLimits(const Node &n)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("rate_limits must be a list, not %1").arg(kindName(n)));
+        return;
+    }
+    json out = json::array();
+    QStringList prefixes;
+    for (const Node *item : n.children) {
+        if (!checkMap(*item, {QStringLiteral("rate_limits")}, QStringLiteral("a rate limit")))
+            continue;
+        json j = {{"prefix", "/"}, {"key", {{"type", "ip_address"}}}, {"rps", nullptr}, {"burst", 0}};
+        if (const Node *v = item->find("prefix")) {
+            if (auto s = string(*v, QStringLiteral("rate_limits.prefix"))) {
+                if (prefixes.contains(*s))
+                    error(*v, QStringLiteral("rate limit prefix '%1' is used twice; prefixes must be unique").arg(*s));
+                prefixes << *s;
+                j["prefix"] = s->toStdString();
+            }
+        } else {
+            prefixes << QStringLiteral("/");
+        }
+        if (const Node *v = item->find("key")) {
+            if (checkMap(*v, {QStringLiteral("rate_limits"), QStringLiteral("key")}, QStringLiteral("rate_limits.key"))) {
+                const Node *type = v->find("type");
+                if (!type)
+                    error(*v, QStringLiteral("rate_limits.key needs `type: ip_address` or `type: header`"));
+                else if (auto t = oneOf(*type, QStringLiteral("rate_limits.key.type"), ConfigSchema::valuesFor({QStringLiteral("rate_limits"), QStringLiteral("key"), QStringLiteral("type")}))) {
+                    if (*t == QLatin1String("header") && !v->find("header"))
+                        error(*v, QStringLiteral("a header rate-limit key needs `header: NAME`"));
+                    j["key"] = generic(*v);
+                }
+            }
+        }
+        if (const Node *v = item->find("rps")) {
+            if (auto r = number(*v, QStringLiteral("rate_limits.rps"))) {
+                if (*r <= 0)
+                    error(*v, QStringLiteral("rate_limits.rps must be greater than 0"));
+                j["rps"] = *r;
+            }
+        } else {
+            error(*item, QStringLiteral("a rate limit needs `rps`"));
+        }
+        if (const Node *v = item->find("burst")) {
+            if (auto b = integer(*v, QStringLiteral("rate_limits.burst")))
+                j["burst"] = *b;
+        }
+        out.push_back(j);
+    }
+    m_config.canonical["rate_limits"] = out;
+}
+
+void ConfigReader::readGroups(const Node &n)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("groups must be a list of groups, not %1").arg(kindName(n)));
+        return;
+    }
+    for (const Node *item : n.children) {
+        if (!checkMap(*item, {QStringLiteral("groups")}, QStringLiteral("a group")))
+            continue;
+        if (!item->find("replicas") && !item->find("count") && !item->find("nodes"))
+            error(*item, QStringLiteral("a group needs `replicas` (or `count`)"));
+        if (const Node *r = item->find("router"))
+            checkMap(*r, {QStringLiteral("groups"), QStringLiteral("router")}, QStringLiteral("router"));
+        if (const Node *r = item->find("resources"))
+            checkMap(*r, {QStringLiteral("groups"), QStringLiteral("resources")}, QStringLiteral("group resources"));
+    }
+    m_config.canonical["groups"] = generic(n);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rules between fields (§1.9)
+
+void ConfigReader::checkCrossFieldRules()
+{
+    const Configuration &c = m_config;
+    const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
+    const bool commandsWritten = m_commandsValue && m_commandsValue->isSequence() && !m_commandsValue->children.empty();
+    if (runsCommands && !m_groupsKey && !commandsWritten && !c.image) {
+        error(m_commandsKey ? *m_commandsKey : *m_typeKey,
+              QStringLiteral("a %1 needs `commands` (what to run) or `image` (whose entrypoint runs)").arg(c.typeName));
+    }
+    if (c.type == RunType::Service && !m_portKey)
+        error(*m_typeKey, QStringLiteral("a service needs `port`: the port your app listens on (e.g. port: 8000)"));
+    if (m_imageKey && m_pythonKey && c.python) {
+        error(*m_pythonKey, QStringLiteral("`python` cannot be used together with `image`: drop `python: \"%1\"` (the image brings its own "
+                                           "Python), or drop `image: %2` to use dstack's default image with Python %1")
+                                .arg(*c.python, c.image.value_or(QString())));
+    }
+    if (m_dockerOn) {
+        for (const Node *other : {m_imageKey, m_pythonKey, m_nvccKey}) {
+            if (other)
+                error(*other, QStringLiteral("`%1` cannot be used with `docker: true` (Docker-in-Docker uses its own image); drop one of them")
+                                  .arg(other->string()));
+        }
+    }
+    if (m_replicasRange && !m_scalingKey)
+        error(*m_replicasKey, QStringLiteral("a replicas range needs `scaling` (e.g. scaling: {metric: rps, target: 10}); or give one number"));
+    if (m_scalingKey && !m_replicasRange)
+        error(*m_scalingKey, QStringLiteral("`scaling` needs replicas as a range such as replicas: 0..4"));
+    if (m_groupsKey && m_replicasKey)
+        error(*m_replicasKey, QStringLiteral("`replicas` cannot be used with `groups`: set replicas inside each group"));
+    if (m_groupsKey && m_nodesKey)
+        error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`"));
+    if (m_groupsKey && c.type == RunType::Service) {
+        if (m_scalingKey)
+            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level with `groups`: set it inside the group"));
+        if (m_commandsKey)
+            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level with `groups`: set them inside each group"));
+    }
+    if (m_versionKey && !m_ideKey)
+        error(*m_versionKey, QStringLiteral("`version` needs `ide`"));
+}
+
+} // namespace gantry

@@ -1,0 +1,21 @@
+#pragma once
+
+// "Did you mean …?" for misspelt keys, enum values and variable names.
+
+#include <QString>
+#include <QStringList>
+
+namespace gantry {
+
+// Levenshtein distance, case-insensitive (a key typed in the wrong case is still a typo).
+int editDistance(const QString &a, const QString &b);
+
+// The candidate closest to `word`, or an empty string when none is plausibly what was meant
+// (distance above a third of the longer word, at least 2). A candidate that starts with, or
+// is contained in, `word` (or the other way round) counts as close: `$MODEL` → `MODEL_ID`.
+QString closestMatch(const QString &word, const QStringList &candidates);
+
+// "; did you mean 'port'?" or "" — ready to append to a message.
+QString didYouMean(const QString &word, const QStringList &candidates);
+
+} // namespace gantry

@@ -1,0 +1,67 @@
+#pragma once
+
+// A YAML document as a small tree that remembers where every node came from.
+//
+// Built from yaml-cpp's event parser rather than YAML::Node: one arena, no shared pointers,
+// keys kept as nodes (with their own line and column), and duplicate keys detected — yaml-cpp
+// itself accepts them silently. Input that is not YAML (NUL bytes, invalid UTF-8, tabs used
+// for indentation, several documents) is refused up front with one diagnostic that says where.
+
+#include <QByteArray>
+#include <QString>
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gantry::yaml {
+
+enum class Kind { Null, Scalar, Sequence, Map };
+
+struct Node {
+    Kind kind = Kind::Null;
+    bool plain = true;   // an unquoted scalar: typed by YAML 1.1 rules (yes/off → bool, 3.10 → float)
+    int line = 0;        // 1-based
+    int column = 0;      // 1-based
+    std::string text;    // scalars only
+    // Sequence: the items. Map: key, value, key, value… (keys are nodes too).
+    std::vector<const Node *> children;
+
+    bool isNull() const { return kind == Kind::Null || (kind == Kind::Scalar && plain && isNullWord(text)); }
+    bool isScalar() const { return kind == Kind::Scalar; }
+    bool isMap() const { return kind == Kind::Map; }
+    bool isSequence() const { return kind == Kind::Sequence; }
+    QString string() const { return QString::fromStdString(text); }
+
+    size_t mapSize() const { return children.size() / 2; }
+    const Node &key(size_t i) const { return *children[2 * i]; }
+    const Node &value(size_t i) const { return *children[2 * i + 1]; }
+    const Node *find(std::string_view key) const;  // map value by key, nullptr if absent
+
+    static bool isNullWord(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+};
+
+struct Problem {
+    int line = 0;
+    int column = 0;
+    QString message;
+};
+
+struct Document {
+    const Node *root = nullptr;          // nullptr when the input is empty or unusable
+    std::vector<Problem> problems;       // fatal syntax problem (at most one), then duplicate keys
+    bool fatal = false;                  // the input could not be parsed at all
+
+    std::deque<Node> arena;              // owns every node (deque: stable addresses)
+};
+
+// Parses `data`. Never throws.
+void parse(const QByteArray &data, Document &out);
+
+// YAML 1.1 scalar typing, as the PyYAML loader of the dstack CLI does it.
+bool isBoolWord(std::string_view s, bool *value);
+bool isIntWord(std::string_view s, long long *value);
+bool isFloatWord(std::string_view s, double *value);
+
+} // namespace gantry::yaml
