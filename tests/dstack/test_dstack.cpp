@@ -10,6 +10,7 @@
 #include "backends/dstack/DstackConfigFile.h"
 #include "backends/dstack/DstackError.h"
 #include "backends/dstack/DstackModels.h"
+#include "config/ConfigParser.h"
 #include "runs/LogStore.h"
 #include "secrets/TokenStore.h"
 
@@ -364,6 +365,29 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
         QCOMPARE(runNamed(*b, name)->terminationReason, QStringLiteral("stopped_by_user"));
         QCOMPARE(runNamed(*b, name)->statusMessage, QStringLiteral("stopped"));
+    }
+
+    // A configuration read by the real parser passes the (strict) server and deploys.
+    void parsedConfigurationPlansAndApplies()
+    {
+        const ParseResult parsed = loadConfiguration(test::dataPath(QStringLiteral("dstack/chat-svc.dstack.yml")));
+        QVERIFY(parsed.valid());
+        auto b = backend();
+        qputenv("GANTRY_DSTACK_TEST_ENV", "filled");
+        const Plan plan = planFor(*b, *parsed.configuration);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        QVERIFY(plan.offers.size() >= 150);
+        QVERIFY(plan.header.at(3).second.startsWith(QLatin1String("cpu=")));
+        QString error;
+        const QString name = applyOffer(*b, *parsed.configuration, plan.offers.at(2), &error);
+        qunsetenv("GANTRY_DSTACK_TEST_ENV");
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(name, QStringLiteral("cli-chat"));
+        const auto conf = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
+        QVERIFY(conf["env"]["GANTRY_DSTACK_TEST_ENV"] == "filled");
+        QVERIFY(conf["instance_types"] == nlohmann::json::array({plan.offers.at(2).instanceName.toStdString()}));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
 
     void abortStopsAtOnce()
