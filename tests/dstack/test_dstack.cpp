@@ -207,6 +207,15 @@ private Q_SLOTS:
         unreachable.testConnection();
         QVERIFY(gone.wait(10000));
         QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")), qPrintable(gone.first().at(3).toString()));
+
+        // https:// to a plain-HTTP server: a TLS failure, said as one.
+        QString tlsUrl = m_server->url();
+        tlsUrl.replace(QLatin1String("http://"), QLatin1String("https://"));
+        DstackBackend tls(DstackProject{QStringLiteral("main"), tlsUrl, FakeDstackServer::token(), true});
+        QSignalSpy tlsSpy(&tls, &DstackBackend::connectionTested);
+        tls.testConnection();
+        QVERIFY(tlsSpy.wait(10000));
+        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")), qPrintable(tlsSpy.first().at(3).toString()));
     }
 
     void planKeepsServerOrder()
