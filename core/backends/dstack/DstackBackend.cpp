@@ -522,7 +522,7 @@ void DstackBackend::pollLogsAndMetrics(Tracked &t)
     const RunInfo &info = t.info;
     if (t.submissionId.isEmpty() || info.status == RunStatus::Submitted || info.status == RunStatus::Pending)
         return;
-    if (!t.finalLogsFetched && logStore(info.name)) {
+    if (!t.finalLogsFetched && logStore(info.name) && !t.follower->isPolling()) {
         if (isFinal(info.status))
             t.finalLogsFetched = true;  // one last drain after the end
         t.follower->poll();
