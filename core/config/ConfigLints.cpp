@@ -130,16 +130,18 @@ QSet<QString> assignedNames(const std::vector<CommandText> &commands)
 
 void lintVariables(const Configuration &config, const std::vector<CommandText> &commands, Diagnostics &out)
 {
-    QStringList defined;
+    QStringList defined;  // in order, for suggestions
     for (const EnvVar &e : config.env)
         defined << e.key;
     const QSet<QString> assigned = assignedNames(commands);
     for (const QString &name : assigned)
         defined << name;
+    static const QSet<QString> runtime(runtimeVariables().begin(), runtimeVariables().end());
+    const QSet<QString> known(defined.begin(), defined.end());
     for (const CommandText &command : commands) {
         QSet<QString> reported;
         for (const VariableUse &use : variableUses(command.text)) {
-            if (defined.contains(use.name) || runtimeVariables().contains(use.name) || reported.contains(use.name))
+            if (known.contains(use.name) || runtime.contains(use.name) || reported.contains(use.name))
                 continue;
             reported.insert(use.name);
             QString message = QStringLiteral("%1 is not defined: it is not in env and dstack does not set it").arg(use.written);

@@ -6,6 +6,7 @@
 #include "config/Suggestion.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 namespace gantry {
 
@@ -108,6 +109,7 @@ bool ConfigReader::checkMap(const Node &node, const QStringList &path, const QSt
         return false;
     }
     const QStringList known = ConfigSchema::keysFor(path, m_config.type);
+    m_unknownKeys = false;
     for (size_t i = 0; i < node.mapSize(); ++i) {
         const Node &key = node.key(i);
         if (!key.isScalar()) {
@@ -115,8 +117,10 @@ bool ConfigReader::checkMap(const Node &node, const QStringList &path, const QSt
             continue;
         }
         const QString name = key.string();
-        if (!known.contains(name))
+        if (!known.contains(name)) {
+            m_unknownKeys = true;
             error(key, QStringLiteral("unknown key '%1' in %2%3").arg(name, what, didYouMean(name, known)));
+        }
     }
     return true;
 }
@@ -598,17 +602,17 @@ void ConfigReader::readEnv(const Node &n)
 {
     static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     json out = json::object();
+    QSet<QString> seen;
     auto add = [&](const Node &at, const QString &key, std::optional<QString> value) {
         if (!keyPattern.match(key).hasMatch()) {
             error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
             return;
         }
-        for (const EnvVar &e : m_config.env) {
-            if (e.key == key) {
-                error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
-                return;
-            }
+        if (seen.contains(key)) {
+            error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
+            return;
         }
+        seen.insert(key);
         m_config.env.push_back({key, value});
         out[key.toStdString()] = value ? json(value->toStdString()) : json{{"key", key.toStdString()}};
     };
@@ -635,7 +639,7 @@ void ConfigReader::readEnv(const Node &n)
             const Node &value = n.value(i);
             bool b = false;
             if (value.isNull() && value.plain) {
-                error(value, QStringLiteral("env %1 has no value: give one, or use the list form `- %1` to take it from your environment")
+                error(key, QStringLiteral("env %1 has no value: give one, or use the list form `- %1` to take it from your environment")
                                  .arg(key.string()));
             } else if (value.isScalar() && value.plain && yaml::isBoolWord(value.text, &b)) {
                 error(value, QStringLiteral("env %1 is a boolean; quote it (\"%2\") to pass it as text").arg(key.string(), value.string()));
@@ -801,7 +805,8 @@ void ConfigReader::readResources(const Node &n)
                 } else {
                     size = v.find("size");
                     if (!size) {
-                        error(v, QStringLiteral("resources.disk needs `size`, e.g. size: 200GB.."));
+                        if (!m_unknownKeys)  // a misspelt `size` was reported already
+                            error(v, QStringLiteral("resources.disk needs `size`, e.g. size: 200GB.."));
                         continue;
                     }
                 }
@@ -985,7 +990,8 @@ json ConfigReader::portMapping(const Node &n, bool service)
             return nullptr;
         const Node *c = n.find("container_port");
         if (!c) {
-            error(n, QStringLiteral("port needs `container_port` (the port the app listens on)"));
+            if (!m_unknownKeys)
+                error(n, QStringLiteral("port needs `container_port` (the port the app listens on)"));
             return nullptr;
         }
         const auto container = integer(*c, QStringLiteral("container_port"));
@@ -1025,7 +1031,8 @@ void ConfigReader::readModel(const Node &n)
     } else if (checkMap(n, {QStringLiteral("model")}, QStringLiteral("model"))) {
         const Node *format = n.find("format");
         if (!format) {
-            error(n, QStringLiteral("model needs `format: openai` (an OpenAI-compatible server such as vLLM) or `format: tgi`"));
+            if (!m_unknownKeys)
+                error(n, QStringLiteral("model needs `format: openai` (an OpenAI-compatible server such as vLLM) or `format: tgi`"));
             return;
         }
         const auto f = oneOf(*format, QStringLiteral("model.format"), ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("format")}));
@@ -1098,8 +1105,9 @@ void ConfigReader::readProbes(const Node &n)
         ProbeSpec p;
         json j = {{"type", "http"}, {"url", nullptr}, {"method", nullptr}, {"headers", json::array()}, {"body", nullptr},
                   {"timeout", nullptr}, {"interval", nullptr}, {"ready_after", nullptr}, {"until_ready", nullptr}};
+        const bool typoInProbe = m_unknownKeys;
         const Node *type = item->find("type");
-        if (!type)
+        if (!type && !typoInProbe)
             error(*item, QStringLiteral("a probe needs `type: http`"));
         else
             oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
@@ -1129,7 +1137,8 @@ void ConfigReader::readProbes(const Node &n)
                     const Node *name = h->find("name");
                     const Node *value = h->find("value");
                     if (!name || !value) {
-                        error(*h, QStringLiteral("a probe header needs `name` and `value`"));
+                        if (!m_unknownKeys)
+                            error(*h, QStringLiteral("a probe header needs `name` and `value`"));
                         continue;
                     }
                     const auto ns = string(*name, QStringLiteral("header name"));
@@ -1200,6 +1209,7 @@ void ConfigReader::readReplicas(const Node &n)
     if (!r)
         return;
     if (!r->max) {
+        m_replicasRange = true;
         error(n, QStringLiteral("a replicas range needs a maximum, e.g. 0..4"));
         return;
     }
@@ -1431,7 +1441,8 @@ void ConfigReader::checkCrossFieldRules()
 {
     const Configuration &c = m_config;
     const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
-    const bool commandsWritten = m_commandsValue && m_commandsValue->isSequence() && !m_commandsValue->children.empty();
+    // Given but broken commands were reported where they are; only absent or empty ones count here.
+    const bool commandsWritten = m_commandsValue && !(m_commandsValue->isSequence() && m_commandsValue->children.empty());
     if (runsCommands && !m_groupsKey && !commandsWritten && !c.image) {
         error(m_commandsKey ? *m_commandsKey : *m_typeKey,
               QStringLiteral("a %1 needs `commands` (what to run) or `image` (whose entrypoint runs)").arg(c.typeName));

@@ -84,6 +84,7 @@ private:
                *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr, *m_nodesKey = nullptr;
     bool m_dockerOn = false;
     bool m_replicasRange = false;
+    bool m_unknownKeys = false;  // the last checkMap() found a key it does not know
 };
 
 } // namespace gantry

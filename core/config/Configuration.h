@@ -88,7 +88,17 @@ struct Configuration {
     QStringList backends, regions, instanceTypes;
     std::optional<int> maxDurationSec; // nullopt = off
 
-    // Canonical JSON, as the dstack server stores and echoes run_spec.configuration.
+    // Canonical JSON, as the dstack server stores and echoes run_spec.configuration: every
+    // key of the run type, shorthands normalised (port → {local_port, container_port}, model →
+    // full object, resources → {cpu: {arch, count}, memory, shm_size, gpu: {...}, disk: {size}}
+    // with GB as floats, env → mapping with {"key": K} placeholders for value-less entries,
+    // durations → int seconds or "off" (idle_duration off → -1), python → "3.10" text).
+    // Deliberately NOT applied here (the server adds them only in effective_run_spec /
+    // job_spec): the default openai probe (see effectiveProbes), gpu vendor nvidia when no
+    // vendor/name/image, cpu arch x86 without a custom image, priority 0, stop_duration 300,
+    // the default image and shell, the random run name, replicas 1, retry's 1h duration for
+    // `retry: true`. Unset probe fields stay null; repos/files/fleets/instances/gateway/
+    // groups/backend_options pass through as written (validated, not normalised).
     nlohmann::json canonical;
 
     // The probes dstack would run for this service: the configured ones, else the default

@@ -7,22 +7,26 @@ namespace gantry {
 
 int editDistance(const QString &a, const QString &b)
 {
+    // Optimal string alignment: insertions, deletions, substitutions and swaps of two
+    // neighbours ("ulr" → "url") each cost 1. Three rows are enough.
     const qsizetype n = b.size();
-    std::vector<int> row(size_t(n) + 1);
+    std::vector<int> before(size_t(n) + 1), previous(size_t(n) + 1), current(size_t(n) + 1);
     for (qsizetype j = 0; j <= n; ++j)
-        row[size_t(j)] = int(j);
+        previous[size_t(j)] = int(j);
     for (qsizetype i = 1; i <= a.size(); ++i) {
-        int diagonal = row[0];
-        row[0] = int(i);
+        current[0] = int(i);
         const QChar ca = a[i - 1].toCaseFolded();
         for (qsizetype j = 1; j <= n; ++j) {
-            const int above = row[size_t(j)];
-            const int cost = ca == b[j - 1].toCaseFolded() ? 0 : 1;
-            row[size_t(j)] = std::min({above + 1, row[size_t(j - 1)] + 1, diagonal + cost});
-            diagonal = above;
+            const QChar cb = b[j - 1].toCaseFolded();
+            int d = std::min({previous[size_t(j)] + 1, current[size_t(j - 1)] + 1, previous[size_t(j - 1)] + (ca == cb ? 0 : 1)});
+            if (i > 1 && j > 1 && ca == b[j - 2].toCaseFolded() && a[i - 2].toCaseFolded() == cb)
+                d = std::min(d, before[size_t(j - 2)] + 1);
+            current[size_t(j)] = d;
         }
+        std::swap(before, previous);
+        std::swap(previous, current);
     }
-    return row[size_t(n)];
+    return previous[size_t(n)];
 }
 
 QString closestMatch(const QString &word, const QStringList &candidates)
@@ -32,7 +36,7 @@ QString closestMatch(const QString &word, const QStringList &candidates)
     for (const QString &c : candidates) {
         int score = editDistance(word, c);
         const qsizetype longer = std::max(word.size(), c.size());
-        const int limit = std::max(2, int(longer / 3));
+        const int limit = std::max(1, int(longer / 3));
         const bool related = word.size() >= 3 && c.size() >= 3
                              && (c.contains(word, Qt::CaseInsensitive) || word.contains(c, Qt::CaseInsensitive));
         if (score > limit && !related)

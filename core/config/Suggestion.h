@@ -7,11 +7,12 @@
 
 namespace gantry {
 
-// Levenshtein distance, case-insensitive (a key typed in the wrong case is still a typo).
+// Edit distance counting a swap of neighbours as one edit, case-insensitive (a key typed in
+// the wrong case is still a typo).
 int editDistance(const QString &a, const QString &b);
 
 // The candidate closest to `word`, or an empty string when none is plausibly what was meant
-// (distance above a third of the longer word, at least 2). A candidate that starts with, or
+// (distance above a third of the longer word, at least 1). A candidate that starts with, or
 // is contained in, `word` (or the other way round) counts as close: `$MODEL` → `MODEL_ID`.
 QString closestMatch(const QString &word, const QStringList &candidates);
 

@@ -217,7 +217,7 @@ public:
     {
         Node *map = m_stack.back();
         m_stack.pop_back();
-        removeDuplicateKeys(*map);
+        removeDuplicateKeys(*map, m_doc);
     }
 
 private:
@@ -243,34 +243,6 @@ private:
             m_stack.back()->children.push_back(n);
         }
     }
-    // yaml-cpp keeps every pair; dstack (PyYAML) would silently keep the last one. Either way
-    // one value is lost, so it is an error that names both places.
-    void removeDuplicateKeys(Node &map)
-    {
-        auto &c = map.children;
-        for (size_t i = 2; i + 1 < c.size();) {
-            const Node *key = c[i];
-            const Node *first = nullptr;
-            if (key->kind == Kind::Scalar) {
-                for (size_t j = 0; j < i; j += 2) {
-                    if (c[j]->kind == Kind::Scalar && c[j]->text == key->text) {
-                        first = c[j];
-                        break;
-                    }
-                }
-            }
-            if (!first) {
-                i += 2;
-                continue;
-            }
-            m_doc.problems.push_back({key->line, key->column,
-                                      QStringLiteral("duplicate key '%1' (first defined at line %2); remove one of them")
-                                          .arg(key->string())
-                                          .arg(first->line)});
-            c.erase(c.begin() + qsizetype(i), c.begin() + qsizetype(i) + 2);
-        }
-    }
-
     Document &m_doc;
     std::vector<Node *> m_stack;
     std::vector<const Node *> m_anchors;
@@ -292,12 +264,52 @@ QString explain(const std::string &yamlCppMessage)
 
 } // namespace
 
-void parse(const QByteArray &data, Document &out)
+// yaml-cpp keeps every pair; dstack (PyYAML) would silently keep the last one. Either way
+// one value is lost, so it is an error that names both places.
+void removeDuplicateKeys(Node &map, Document &doc)
+{
+    auto &c = map.children;
+    for (size_t i = 2; i + 1 < c.size();) {
+        const Node *key = c[i];
+        const Node *first = nullptr;
+        if (key->kind == Kind::Scalar) {
+            for (size_t j = 0; j < i; j += 2) {
+                if (c[j]->kind == Kind::Scalar && c[j]->text == key->text) {
+                    first = c[j];
+                    break;
+                }
+            }
+        }
+        if (!first) {
+            i += 2;
+            continue;
+        }
+        doc.problems.push_back({key->line, key->column,
+                                QStringLiteral("duplicate key '%1' (first defined at line %2); remove one of them").arg(key->string()).arg(first->line)});
+        c.erase(c.begin() + qsizetype(i), c.begin() + qsizetype(i) + 2);
+    }
+}
+
+bool checkInput(const QByteArray &data, Document &out)
 {
     if (!checkEncoding(data, out) || !checkIndentationTabs(data, out)) {
         out.fatal = true;
-        return;
+        return false;
     }
+    return true;
+}
+
+void parse(const QByteArray &data, Document &out)
+{
+    if (!checkInput(data, out))
+        return;
+    if (parseCommonSubset(data, out))
+        return;
+    parseWithYamlCpp(data, out);
+}
+
+void parseWithYamlCpp(const QByteArray &data, Document &out)
+{
     ByteArrayBuffer buffer(data);
     std::istream stream(&buffer);
     TreeBuilder builder(out);

@@ -56,8 +56,22 @@ struct Document {
     std::deque<Node> arena;              // owns every node (deque: stable addresses)
 };
 
-// Parses `data`. Never throws.
+// Parses `data`: the fast reader for the common subset when it applies, else yaml-cpp.
+// Never throws.
 void parse(const QByteArray &data, Document &out);
+
+// The two readers behind parse(), for tests that compare them. parseCommonSubset() returns
+// false (leaving `out` empty) for anything outside its subset; parseWithYamlCpp() takes all
+// input but assumes checkInput() passed.
+bool parseCommonSubset(const QByteArray &data, Document &out);
+void parseWithYamlCpp(const QByteArray &data, Document &out);
+
+// Refuses what is not YAML text (NUL, control characters, invalid UTF-8, tab indentation)
+// with one problem in `out`; true when the input may be parsed.
+bool checkInput(const QByteArray &data, Document &out);
+
+// Drops the second and later occurrences of a key from a mapping, with a problem each.
+void removeDuplicateKeys(Node &map, Document &doc);
 
 // YAML 1.1 scalar typing, as the PyYAML loader of the dstack CLI does it.
 bool isBoolWord(std::string_view s, bool *value);
