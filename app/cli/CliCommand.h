@@ -16,5 +16,6 @@ struct Command {
 
 // One declaration per verb, defined in <Verb>Command.cpp.
 int validateCommand(const QStringList &args);  // validate [-f FILE] [DIR] [--json]
+int chatCommand(const QStringList &args);      // chat (RUN | --url BASE_URL) [options] MESSAGE
 
 } // namespace gantry::cli

@@ -1,6 +1,12 @@
 // gantry-cli: Gantry's core, headless — dstack's verbs against the local or dstack backend.
 
+#include "ApplyCommand.h"
 #include "CliCommand.h"
+#include "LogsCommand.h"
+#include "OfferCommand.h"
+#include "PsCommand.h"
+#include "StopCommand.h"
+#include "SuperviseCommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -13,8 +19,15 @@ using namespace gantry::cli;
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"chat", "send a message to a run's model and stream the answer", chatCommand},
     Command{"validate", "check a configuration (dstack's rules plus Gantry's lints)", validateCommand},
     Command{"version", "print the version", [](const QStringList &) { QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n'; return 0; }},
+    Command{"offer", "show the offers for a configuration", runOffer},
+    Command{"apply", "plan, confirm and run a configuration", runApply},
+    Command{"ps", "list runs", runPs},
+    Command{"logs", "print a run's log", runLogs},
+    Command{"stop", "stop a run", runStop},
+    Command{"supervise", "(internal) own a local run", runSupervise},
 };
 
 int usage(QTextStream &out)

@@ -16,6 +16,9 @@
 
 namespace gantry {
 
+// How a node reads in a message: "a mapping", "a list", "empty" or 'its text'.
+QString kindName(const yaml::Node &n);
+
 class ConfigReader
 {
 public:
@@ -33,7 +36,6 @@ private:
 
     // Keys: unknown ones are errors with the closest known key; returns false for a non-mapping.
     bool checkMap(const Node &node, const QStringList &path, const QString &what);
-    QString keyName(const Node &key);
 
     // Typed scalars. `what` names the field in messages ("max_price", "probe timeout").
     std::optional<QString> string(const Node &n, const QString &what);
@@ -46,6 +48,7 @@ private:
     std::optional<json> duration(const Node &n, const QString &what, bool offAllowed, const json &offValue, int minimum = 0);
     json generic(const Node &n);
     json stringsJson(const QStringList &list);
+    qsizetype lineStart(int line);  // byte offset of a 1-based line in the source, -1 if none
 
     // Fields
     void readTopLevel(const Node &key, const Node &value);
@@ -78,6 +81,7 @@ private:
     Configuration m_config;
     const Node *m_typeKey = nullptr;
     std::vector<CommandText> m_commands;
+    std::vector<qsizetype> m_lineStarts;  // built on first use
     // Where fields were given (for cross-field messages); nullptr = absent.
     const Node *m_imageKey = nullptr, *m_pythonKey = nullptr, *m_dockerKey = nullptr, *m_nvccKey = nullptr,
                *m_commandsKey = nullptr, *m_commandsValue = nullptr, *m_portKey = nullptr, *m_replicasKey = nullptr, *m_scalingKey = nullptr,

@@ -123,6 +123,12 @@ private Q_SLOTS:
         QVERIFY(stream.contains("data: [DONE]"));
         reply->deleteLater();
 
+        // And through gantry-cli chat, which resolves the run's endpoint and token itself.
+        const CliResult chat = cli({QStringLiteral("chat"), QStringLiteral("cli-chat"), QStringLiteral("--project"), QStringLiteral("main"),
+                                    QStringLiteral("--param"), QStringLiteral("max_tokens=8"), QStringLiteral("--json"), QStringLiteral("hello")});
+        QVERIFY2(chat.exitCode == 0, qPrintable(chat.err + chat.out));
+        QVERIFY2(!chat.json().is_discarded(), qPrintable(chat.out.left(400)));
+
         const CliResult ps = cli({QStringLiteral("ps"), QStringLiteral("--project"), QStringLiteral("main"), QStringLiteral("--json")});
         QVERIFY2(ps.exitCode == 0, qPrintable(ps.err));
         bool listed = false;

@@ -1,0 +1,183 @@
+// gantry-cli apply [-f FILE] [DIR] [-y] [--offer N] [--detach] [--json] [--backend local]
+// Plans, shows the plan as dstack does, asks to confirm (unless -y), submits the picked offer,
+// then follows statuses and logs until the service is ready or the run ends (or returns at
+// once with --detach). Leaving (Ctrl-C, a killed CLI) never stops the run.
+
+#include "ApplyCommand.h"
+
+#include "BackendSelection.h"
+#include "CliSupport.h"
+#include "runs/LogStore.h"
+
+#include <QEventLoop>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace gantry::cli {
+
+namespace {
+
+bool confirm(const QString &question)
+{
+    err() << question << " [y/n]: ";
+    err().flush();
+    QTextStream in(stdin);
+    const QString answer = in.readLine().trimmed().toLower();
+    return answer == QLatin1String("y") || answer == QLatin1String("yes");
+}
+
+// Follows one run until it is ready (services) or final; returns the exit code.
+int follow(Backend &backend, const QString &runName, bool json)
+{
+    QEventLoop loop;
+    int exitCode = 0;
+    QString lastStatus;
+    LogStore *log = backend.logStore(runName);
+    qint64 printed = 0;
+    auto printLogs = [&]() {
+        if (!log || json)
+            return;
+        log->refresh();
+        const qint64 total = log->lineCount();
+        for (const LogLine &line : log->lines(printed, total - printed))
+            out() << line.text << '\n';
+        printed = total;
+        out().flush();
+    };
+    auto check = [&]() {
+        printLogs();
+        const QList<RunInfo> runs = backend.runs();
+        const auto it = std::find_if(runs.cbegin(), runs.cend(), [&](const RunInfo &r) { return r.name == runName; });
+        if (it == runs.cend())
+            return;
+        const RunInfo &run = *it;
+        if (run.statusMessage != lastStatus && !json) {
+            err() << runName << ": " << run.statusMessage << '\n';
+            err().flush();
+        }
+        lastStatus = run.statusMessage;
+        if (isFinal(run.status)) {
+            printLogs();
+            if (json) {
+                printJson(run.toJson());
+            } else {
+                out() << capitalised(run.statusMessage) << '\n';
+                if (!run.error.isEmpty())
+                    out() << run.error << '\n';
+                if (run.status != RunStatus::Done)
+                    out() << "Run `gantry-cli logs " << runName << "` for the full log\n";
+            }
+            exitCode = run.status == RunStatus::Done ? 0 : 1;
+            loop.quit();
+        } else if (run.ready) {
+            if (json) {
+                printJson(run.toJson());
+            } else {
+                out() << runName << " provisioning completed (running)\n";
+                out() << "Service is published at:\n  " << run.serviceUrl << '\n';
+                if (run.model)
+                    out() << "Model " << run.model->name << " is published at:\n  " << run.model->baseUrl << '\n';
+            }
+            exitCode = 0;
+            loop.quit();
+        }
+    };
+    QObject::connect(&backend, &Backend::runsChanged, &loop, check);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&]() {
+        backend.refresh();
+        check();
+    });
+    poll.start(250);
+    QTimer::singleShot(0, &loop, check);
+    loop.exec();
+    out().flush();
+    return exitCode;
+}
+
+} // namespace
+
+int runApply(const QStringList &arguments)
+{
+    QStringList args = arguments;
+    if (takeFlag(args, {"-h", "--help"})) {
+        out() << "usage: gantry-cli apply [-f FILE] [DIR] [-y] [--offer N] [--detach] [--json] [--backend local]\n";
+        return 0;
+    }
+    const bool json = takeFlag(args, {"--json"});
+    const bool yes = takeFlag(args, {"-y", "--yes"});
+    const bool detach = takeFlag(args, {"-d", "--detach"});
+    QString error;
+    const auto offerArg = takeOption(args, {"--offer"}, &error);
+    auto backend = error.isEmpty() ? selectBackend(args, &error) : nullptr;
+    if (!backend) {
+        err() << "gantry-cli apply: " << error << '\n';
+        return 2;
+    }
+    int offerNumber = 1;
+    if (offerArg) {
+        bool ok = false;
+        offerNumber = offerArg->toInt(&ok);
+        if (!ok || offerNumber < 1) {
+            err() << "gantry-cli apply: --offer takes an offer number (1, 2, …) from the plan\n";
+            return 2;
+        }
+    }
+    int status = 0;
+    const auto configuration = loadConfigurationForVerb(args, QStringLiteral("apply"), &status);
+    if (!configuration)
+        return status;
+    const Plan plan = planAndWait(*backend, *configuration);
+    if (!json)
+        printPlan(out(), plan);
+    out().flush();
+    if (!plan.error.isEmpty() || plan.offers.isEmpty()) {
+        if (json)
+            printJson(planToJson(plan));
+        return 1;
+    }
+    if (offerNumber > plan.offers.size()) {
+        err() << "gantry-cli apply: there is no offer " << offerNumber << " (the plan shows " << plan.offers.size() << ")\n";
+        return 2;
+    }
+    const QString name = configuration->name.value_or(QString());
+    if (!yes && !confirm(name.isEmpty() ? QStringLiteral("Submit a new run?") : QStringLiteral("Submit the run %1?").arg(name))) {
+        err() << "Cancelled\n";
+        return 1;
+    }
+
+    QString runName;
+    {
+        QEventLoop loop;
+        QObject::connect(backend.get(), &Backend::applyFinished, &loop, [&](int, const QString &run, const QString &problem) {
+            runName = run;
+            error = problem;
+            loop.quit();
+        });
+        backend->apply(*configuration, plan.offers.at(offerNumber - 1));
+        loop.exec();
+    }
+    if (!error.isEmpty()) {
+        err() << "gantry-cli apply: " << error << '\n';
+        if (json)
+            printJson({{"error", error.toStdString()}});
+        return 1;
+    }
+    if (detach) {
+        backend->refresh();
+        if (json) {
+            for (const RunInfo &run : backend->runs())
+                if (run.name == runName)
+                    printJson(run.toJson());
+        } else {
+            out() << "Run " << runName << " submitted; follow it with `gantry-cli logs " << runName << " -f`\n";
+        }
+        return 0;
+    }
+    if (!json)
+        out() << "Launching " << runName << "...\n";
+    return follow(*backend, runName, json);
+}
+
+} // namespace gantry::cli

@@ -1,0 +1,504 @@
+#include "backends/local/LocalBackend.h"
+
+#include "backends/local/AsyncTool.h"
+#include "backends/local/ProcessGroup.h"
+#include "common/StatePaths.h"
+#include "runs/LogStore.h"
+#include "runs/RunNames.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QHostAddress>
+#include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
+#include <QSysInfo>
+#include <QTcpServer>
+#include <QTimer>
+#include <QUuid>
+
+#include <csignal>
+#include <deque>
+
+namespace gantry {
+
+namespace {
+
+constexpr int kRefreshMs = 1000;
+constexpr int kLogRefreshMs = 250;
+constexpr int kMetricsMs = 2000;
+constexpr int kMaxMetricSamples = 300;
+constexpr int kSupervisorStartGraceSec = 30;  // a run with no supervisor pid after this is lost
+
+QString uuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+// Canonical env entries of the configuration, resolved against our own environment.
+std::vector<std::pair<QString, QString>> resolvedEnv(const Configuration &configuration)
+{
+    std::vector<std::pair<QString, QString>> env;
+    for (const EnvVar &e : configuration.env)
+        env.emplace_back(e.key, e.value ? *e.value : qEnvironmentVariable(e.key.toUtf8().constData()));
+    return env;
+}
+
+QString projectDirOf(const Configuration &configuration)
+{
+    if (configuration.filePath.isEmpty())
+        return QDir::currentPath();
+    return QFileInfo(configuration.filePath).absolutePath();
+}
+
+qint64 readPidFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    return file.readAll().trimmed().toLongLong();
+}
+
+} // namespace
+
+struct LocalBackend::Metrics {
+    std::deque<MetricSample> samples;
+    qint64 lastTicks = -1;
+    QDateTime lastAt;
+};
+
+LocalBackend::LocalBackend(QObject *parent)
+    : Backend(parent)
+{
+    m_watcher = new QFileSystemWatcher(this);
+    m_watcher->addPath(runsDir());
+    m_coalesce = new QTimer(this);
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(50);
+    connect(m_coalesce, &QTimer::timeout, this, &LocalBackend::refresh);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &LocalBackend::scheduleRefresh);
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setInterval(kRefreshMs);
+    connect(m_refreshTimer, &QTimer::timeout, this, &LocalBackend::refresh);
+    m_refreshTimer->start();
+    m_logTimer = new QTimer(this);
+    m_logTimer->setInterval(kLogRefreshMs);
+    connect(m_logTimer, &QTimer::timeout, this, [this]() {
+        for (auto &[name, store] : m_logs)
+            store->refresh();
+    });
+    m_logTimer->start();
+    m_metricsTimer = new QTimer(this);
+    m_metricsTimer->setInterval(kMetricsMs);
+    connect(m_metricsTimer, &QTimer::timeout, this, &LocalBackend::sampleMetrics);
+    m_metricsTimer->start();
+    const QSignalBlocker blocker(this);
+    refresh();
+}
+
+LocalBackend::~LocalBackend() = default;
+
+QString LocalBackend::id() const
+{
+    return QStringLiteral("local");
+}
+
+QString LocalBackend::displayName() const
+{
+    return QStringLiteral("This machine (%1)").arg(QSysInfo::machineHostName());
+}
+
+QString LocalBackend::supervisorProgram()
+{
+    const QString self = QCoreApplication::applicationFilePath();
+    if (QFileInfo(self).fileName().startsWith(QLatin1String("gantry-cli")))
+        return self;
+    const QString env = qEnvironmentVariable("GANTRY_CLI");
+    if (!env.isEmpty() && QFileInfo(env).isExecutable())
+        return env;
+    const QString sibling = QCoreApplication::applicationDirPath() + QStringLiteral("/gantry-cli");
+    if (QFileInfo(sibling).isExecutable())
+        return sibling;
+    return QStandardPaths::findExecutable(QStringLiteral("gantry-cli"));
+}
+
+QString LocalBackend::portProblem(int port)
+{
+    if (port <= 0 || port > 65535)
+        return QStringLiteral("port %1 is not a valid TCP port").arg(port);
+    for (const QHostAddress &address : {QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::LocalHost)}) {
+        QTcpServer probe;
+        if (!probe.listen(address, quint16(port))) {
+            return QStringLiteral("port %1 is already in use on this machine (%2); stop what listens there or change `port:` in the configuration")
+                .arg(port)
+                .arg(probe.errorString());
+        }
+    }
+    return {};
+}
+
+QMap<int, QString> LocalBackend::heldGpus() const
+{
+    QMap<int, QString> held;
+    for (const RunInfo &run : m_runs) {
+        if (isFinal(run.status))
+            continue;
+        for (int index : m_states.value(run.name).gpuIndexes)
+            held.insert(index, run.name);
+    }
+    return held;
+}
+
+void LocalBackend::planWithProbe(const Configuration &configuration, bool forApply,
+                                 std::function<void(const LocalPlan &, const HostFacts &)> done)
+{
+    Q_UNUSED(forApply);
+    auto *probe = new HostProbe(this);
+    HostProbeRequest request;
+    request.projectDir = projectDirOf(configuration);
+    request.checkContainerEngine = configuration.image.has_value();
+    request.checkPython = configuration.python.has_value();
+    connect(probe, &HostProbe::finished, this, [this, probe, configuration, done = std::move(done)](const HostFacts &probed) {
+        probe->deleteLater();
+        refresh();
+        HostFacts facts = probed;
+        const QMap<int, QString> held = heldGpus();
+        for (HostGpu &g : facts.gpus)
+            g.heldByRun = held.value(g.index);
+        done(makeLocalPlan(configuration, facts), facts);
+    });
+    probe->start(request);
+}
+
+int LocalBackend::plan(const Configuration &configuration)
+{
+    const int requestId = m_nextRequest++;
+    planWithProbe(configuration, false, [this, requestId](const LocalPlan &local, const HostFacts &) {
+        Q_EMIT planFinished(requestId, local.plan);
+    });
+    return requestId;
+}
+
+int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
+{
+    const int requestId = m_nextRequest++;
+    auto fail = [this, requestId](const QString &error) {
+        QTimer::singleShot(0, this, [this, requestId, error]() { Q_EMIT applyFinished(requestId, {}, error); });
+    };
+    if (offer.backend != QLatin1String("local")) {
+        fail(QStringLiteral("the local backend cannot run an offer of backend `%1`").arg(offer.backend));
+        return requestId;
+    }
+    // Checks that need nothing probed come first, so that nothing starts when they fail.
+    if (configuration.name && !isValidRunName(*configuration.name)) {
+        fail(QStringLiteral("invalid run name `%1`: use 2–41 characters, lowercase letters, digits and '-', starting with a letter")
+                 .arg(*configuration.name));
+        return requestId;
+    }
+    if (configuration.type == RunType::Service && configuration.containerPort) {
+        if (const QString problem = portProblem(*configuration.containerPort); !problem.isEmpty()) {
+            fail(problem);
+            return requestId;
+        }
+    }
+    planWithProbe(configuration, true, [this, requestId, configuration](const LocalPlan &local, const HostFacts &facts) {
+        if (!local.plan.error.isEmpty()) {
+            Q_EMIT applyFinished(requestId, {}, local.plan.error);
+            return;
+        }
+        if (local.plan.offers.isEmpty()) {
+            Q_EMIT applyFinished(requestId, {}, QStringLiteral("no offer on this machine: %1").arg(local.plan.noOffersReason));
+            return;
+        }
+        if (!local.heldBy.isEmpty()) {
+            Q_EMIT applyFinished(requestId, {},
+                                 QStringLiteral("the GPUs this run needs are held by run %1; stop it first").arg(local.heldBy.join(QStringLiteral(", "))));
+            return;
+        }
+        QString runName;
+        const QString error = startRun(configuration, local, facts, &runName);
+        refresh();
+        Q_EMIT applyFinished(requestId, error.isEmpty() ? runName : QString(), error);
+    });
+    return requestId;
+}
+
+QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName)
+{
+    refresh();
+    QSet<QString> taken;
+    for (const RunInfo &run : std::as_const(m_runs))
+        taken.insert(run.name);
+    for (const QString &dir : QDir(runsDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        taken.insert(dir);
+    QString name;
+    if (configuration.name) {
+        name = *configuration.name;
+        const auto existing = std::find_if(m_runs.cbegin(), m_runs.cend(), [&](const RunInfo &r) { return r.name == name; });
+        if (existing != m_runs.cend() && !isFinal(existing->status))
+            return QStringLiteral("run %1 is already %2; stop it first or choose another `name:`").arg(name, toString(existing->status));
+        // A finished run of the same name is replaced, as dstack does.
+        QDir(runfiles::directory(name)).removeRecursively();
+        m_logs.erase(name);
+    } else {
+        name = generateRunName(taken);
+    }
+    const QString supervisor = supervisorProgram();
+    if (supervisor.isEmpty())
+        return QStringLiteral("cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
+
+    const QString dir = runfiles::directory(name);
+    if (!QDir().mkpath(dir))
+        return QStringLiteral("cannot create the run directory %1").arg(dir);
+
+    LocalRunSpec spec;
+    spec.runName = name;
+    spec.runId = uuid();
+    spec.jobId = uuid();
+    spec.typeName = configuration.typeName.isEmpty() ? QStringLiteral("service") : configuration.typeName;
+    spec.configurationPath = configuration.filePath;
+    spec.workingDir = projectDirOf(configuration);
+    spec.shell = configuration.shell.value_or(configuration.image ? QStringLiteral("/bin/sh") : QStringLiteral("/bin/bash"));
+    spec.commands = configuration.commands;
+    spec.env = resolvedEnv(configuration);
+    if (configuration.type == RunType::Service)
+        spec.port = configuration.containerPort;
+    spec.gpuIndexes = plan.gpuIndexes;
+    if (configuration.type == RunType::Service)
+        spec.probes = configuration.effectiveProbes();
+    spec.model = configuration.model;
+    if (configuration.image) {
+        spec.image = *configuration.image;
+        spec.containerEngine = QStandardPaths::findExecutable(facts.containerEngine);
+    }
+    if (auto stop = configuration.canonical.find("stop_duration"); configuration.canonical.is_object() && stop != configuration.canonical.end()) {
+        if (stop->is_number_integer())
+            spec.stopGraceSec = std::max(0, stop->get<int>());
+        else if (stop->is_string() && stop->get<std::string>() == "off")
+            spec.stopGraceSec = 0;
+    }
+    if (configuration.maxDurationSec && *configuration.maxDurationSec > 0)
+        spec.maxDurationSec = configuration.maxDurationSec;
+    spec.offer = plan.plan.offers.first();
+    spec.configuration = configuration.canonical;
+    if (const QString e = writeRunSpec(dir, spec); !e.isEmpty())
+        return e;
+
+    RunInfo info;
+    info.name = name;
+    info.backend = QStringLiteral("local");
+    info.project = facts.hostName;
+    info.configurationPath = configuration.filePath;
+    info.submittedAt = QDateTime::currentDateTimeUtc();
+    info.offer = spec.offer;
+    recordStatus(info, RunStatus::Submitted, {});
+    LocalRunState state;
+    state.gpuIndexes = spec.gpuIndexes;
+    state.port = spec.port;
+    if (const QString e = writeRunStatus(dir, info, state); !e.isEmpty())
+        return e;
+    LogStore(runfiles::log(dir)).appendLine(QStringLiteral("Run %1 submitted (%2)").arg(name, spec.offer.resourcesText()), QStringLiteral("gantry"));
+
+    QProcess process;
+    process.setProgram(supervisor);
+    process.setArguments({QStringLiteral("supervise"), dir});
+    process.setWorkingDirectory(spec.workingDir);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(runfiles::supervisorOutput(dir), QIODevice::Append);
+    process.setStandardErrorFile(runfiles::supervisorOutput(dir), QIODevice::Append);
+    qint64 pid = 0;
+    if (!process.startDetached(&pid)) {
+        info.error = QStringLiteral("cannot start the supervisor %1: %2").arg(supervisor, process.errorString());
+        info.terminationReason = QStringLiteral("server_error");
+        recordStatus(info, RunStatus::Failed, QStringLiteral("error"));
+        writeRunStatus(dir, info, state);
+        return info.error;
+    }
+    *runName = name;
+    return {};
+}
+
+QList<RunInfo> LocalBackend::runs() const
+{
+    return m_runs;
+}
+
+void LocalBackend::scheduleRefresh()
+{
+    if (!m_coalesce->isActive())
+        m_coalesce->start();
+}
+
+void LocalBackend::markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why)
+{
+    // Leave nothing running: whatever the lost supervisor started goes with it.
+    if (state.processGroup > 1)
+        signalProcessGroup(state.processGroup, SIGKILL);
+    info.ready = false;
+    info.error = why;
+    info.terminationReason = QStringLiteral("server_error");
+    recordStatus(info, RunStatus::Failed, QStringLiteral("error"));
+    writeRunStatus(runDir, info, state);
+    LogStore(runfiles::log(runDir)).appendLine(why, QStringLiteral("gantry"));
+}
+
+void LocalBackend::refresh()
+{
+    QList<RunInfo> runs;
+    QHash<QString, LocalRunState> states;
+    const QDir root(runsDir());
+    const QStringList dirs = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QStringList watched = m_watcher->directories();
+    for (const QString &name : dirs) {
+        const QString dir = root.filePath(name);
+        LocalRunState state;
+        auto info = readRunStatus(dir, &state);
+        if (!info)
+            continue;  // being created, or not a run
+        if (!isFinal(info->status)) {
+            if (!watched.contains(dir))
+                m_watcher->addPath(dir);
+            const qint64 pid = readPidFile(runfiles::supervisorPid(dir));
+            if (pid > 0) {
+                const bool alive = processAlive(pid) && processCommandLine(pid).contains(QLatin1String("supervise"));
+                if (!alive) {
+                    // The supervisor may have finished between our two reads: read again first.
+                    info = readRunStatus(dir, &state);
+                    if (info && !isFinal(info->status))
+                        markVanished(dir, *info, state,
+                                     QStringLiteral("The supervisor of run %1 (pid %2) is gone, so the run was marked failed "
+                                                    "and what was left of its service was stopped")
+                                         .arg(name)
+                                         .arg(pid));
+                }
+            } else if (info->submittedAt.isValid() && info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
+                markVanished(dir, *info, state,
+                             QStringLiteral("The supervisor of run %1 never started (see %2)").arg(name, runfiles::supervisorOutput(dir)));
+            }
+            if (!info)
+                continue;
+        } else if (watched.contains(dir)) {
+            m_watcher->removePath(dir);
+        }
+        states.insert(info->name, state);
+        runs.append(*info);
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
+    bool changed = runs.size() != m_runs.size();
+    for (qsizetype i = 0; !changed && i < runs.size(); ++i)
+        changed = runs.at(i).toJson() != m_runs.at(i).toJson();
+    m_runs = runs;
+    m_states = states;
+    if (changed)
+        Q_EMIT runsChanged();
+}
+
+void LocalBackend::stop(const QString &runName, bool abort)
+{
+    const QString dir = runfiles::directory(runName);
+    LocalRunState state;
+    auto info = readRunStatus(dir, &state);
+    if (!info || isFinal(info->status))
+        return;
+    writeFileAtomically(runfiles::stopRequest(dir), abort ? QByteArrayLiteral("abort\n") : QByteArrayLiteral("stop\n"));
+    const qint64 pid = readPidFile(runfiles::supervisorPid(dir));
+    if (pid > 0 && processAlive(pid) && processCommandLine(pid).contains(QLatin1String("supervise"))) {
+        ::kill(pid_t(pid), SIGTERM);  // the supervisor reads the request file to tell stop from abort
+    } else if (pid > 0 || !info->submittedAt.isValid()
+               || info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
+        // No supervisor to ask: do its job here.
+        if (state.processGroup > 1)
+            signalProcessGroup(state.processGroup, SIGKILL);
+        info->terminationReason = abort ? QStringLiteral("aborted_by_user") : QStringLiteral("stopped_by_user");
+        recordStatus(*info, RunStatus::Terminated, abort ? QStringLiteral("aborted") : QStringLiteral("stopped"));
+        writeRunStatus(dir, *info, state);
+    }
+    // else: the supervisor is starting; it finds the request file when it does.
+    scheduleRefresh();
+}
+
+LogStore *LocalBackend::logStore(const QString &runName)
+{
+    if (auto it = m_logs.find(runName); it != m_logs.end())
+        return it->second.get();
+    const QString dir = runfiles::directory(runName);
+    if (!QFileInfo::exists(runfiles::status(dir)))
+        return nullptr;
+    auto store = std::make_unique<LogStore>(runfiles::log(dir));
+    LogStore *raw = store.get();
+    m_logs.emplace(runName, std::move(store));
+    return raw;
+}
+
+QList<MetricSample> LocalBackend::metrics(const QString &runName) const
+{
+    auto it = m_metrics.find(runName);
+    if (it == m_metrics.end())
+        return {};
+    return QList<MetricSample>(it->second->samples.begin(), it->second->samples.end());
+}
+
+void LocalBackend::sampleMetrics()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QSet<int> gpuIndexes;
+    QStringList sampled;
+    for (const RunInfo &run : std::as_const(m_runs)) {
+        const LocalRunState state = m_states.value(run.name);
+        if (run.status != RunStatus::Running || state.processGroup <= 1)
+            continue;
+        auto &slot = m_metrics[run.name];
+        if (!slot)
+            slot = std::make_unique<Metrics>();
+        const GroupUsage usage = sampleProcessGroup(state.processGroup);
+        MetricSample sample;
+        sample.at = now;
+        const int cpus = std::max(1, run.offer.resources.cpus);
+        if (slot->lastTicks >= 0 && slot->lastAt.isValid()) {
+            const double seconds = std::max(0.001, slot->lastAt.msecsTo(now) / 1000.0);
+            const double busy = double(usage.cpuTicks - slot->lastTicks) / double(clockTicksPerSecond());
+            sample.cpuPercent = std::clamp(busy / seconds / cpus * 100.0, 0.0, 100.0);
+        }
+        slot->lastTicks = usage.cpuTicks;
+        slot->lastAt = now;
+        sample.memoryBytes = double(usage.rssBytes);
+        sample.memoryTotalBytes = double(run.offer.resources.memoryMib) * 1024.0 * 1024.0;
+        slot->samples.push_back(sample);
+        while (slot->samples.size() > size_t(kMaxMetricSamples))
+            slot->samples.pop_front();
+        for (int i : state.gpuIndexes)
+            gpuIndexes.insert(i);
+        sampled << run.name;
+    }
+    const QString smi = nvidiaSmiProgram();
+    if (gpuIndexes.isEmpty() || smi.isEmpty()) {
+        for (const QString &name : std::as_const(sampled))
+            Q_EMIT metricsUpdated(name);
+        return;
+    }
+    runToolAsync(this, smi,
+                 {QStringLiteral("--query-gpu=index,utilization.gpu,memory.used,memory.total"), QStringLiteral("--format=csv,noheader,nounits")},
+                 5000, [this, sampled](const ToolResult &result) {
+                     const QList<GpuUsage> usage = result.succeeded() ? parseNvidiaSmiUsageCsv(result.standardOutput) : QList<GpuUsage>();
+                     for (const QString &name : sampled) {
+                         auto it = m_metrics.find(name);
+                         if (it == m_metrics.end() || it->second->samples.empty())
+                             continue;
+                         MetricSample &sample = it->second->samples.back();
+                         for (int index : m_states.value(name).gpuIndexes) {
+                             for (const GpuUsage &u : usage) {
+                                 if (u.index != index)
+                                     continue;
+                                 sample.gpuUtilPercent << u.utilPercent;
+                                 sample.gpuMemoryBytes << u.memoryUsedMib * 1024.0 * 1024.0;
+                                 sample.gpuMemoryTotalBytes << u.memoryTotalMib * 1024.0 * 1024.0;
+                             }
+                         }
+                         Q_EMIT metricsUpdated(name);
+                     }
+                 });
+}
+
+} // namespace gantry

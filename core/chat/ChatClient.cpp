@@ -1,0 +1,420 @@
+#include "chat/ChatClient.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QUrl>
+
+namespace gantry {
+
+namespace {
+
+constexpr qsizetype kMaxErrorBody = 256 * 1024;
+constexpr int kModelListTimeoutMs = 15000;
+
+QNetworkRequest jsonRequest(const QString &url, const QString &token)
+{
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Accept", "text/event-stream, application/json");
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    return request;
+}
+
+int httpStatusOf(const QNetworkReply *reply)
+{
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+// The words after "HTTP 404" in messages: the reason phrase and the server's own message.
+QString httpSummary(int status, const QNetworkReply *reply, const QString &serverMessage)
+{
+    QString text = QStringLiteral("HTTP %1").arg(status);
+    const QString reason = reply ? reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString() : QString();
+    if (!reason.isEmpty())
+        text += QLatin1Char(' ') + reason;
+    if (!serverMessage.isEmpty())
+        text += QStringLiteral(": ") + serverMessage;
+    return text;
+}
+
+bool isPing(const QByteArray &comment)
+{
+    const QByteArray c = comment.trimmed().toLower();
+    return c.isEmpty() || c == "ping" || c == "keep-alive" || c == "keepalive" || c.startsWith("ping ");
+}
+
+} // namespace
+
+void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token,
+                   QObject *context, std::function<void(const QStringList &, const QString &)> done)
+{
+    QNetworkRequest request = jsonRequest(endpointUrl(baseUrl, QStringLiteral("models")), token);
+    request.setTransferTimeout(kModelListTimeoutMs);
+    QNetworkReply *reply = network->get(request);
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        const QByteArray body = reply->readAll();
+        const int status = httpStatusOf(reply);
+        if (status >= 400) {
+            done({}, httpSummary(status, reply, errorMessageFromBody(body)));
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError) {
+            done({}, reply->errorString());
+            return;
+        }
+        QString error;
+        const QStringList ids = modelIdsFromBody(body, &error);
+        done(ids, error);
+    });
+    // If the context dies first, the reply still finishes and is freed with the manager.
+}
+
+// ---------------------------------------------------------------------------------------
+// ChatReply
+
+ChatReply::ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs)
+    : m_network(network)
+    , m_request(std::move(request))
+    , m_idleTimeoutMs(idleTimeoutMs)
+{
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &ChatReply::onIdleTimeout);
+    m_clock.start();
+}
+
+ChatReply::~ChatReply()
+{
+    detachNetworkReply();
+}
+
+void ChatReply::post()
+{
+    if (!m_network) {
+        fail(QStringLiteral("The chat client was closed before the request could be sent."));
+        return;
+    }
+    const QByteArray body = chatRequestBody(m_request.history, m_request.params, m_request.options);
+    m_reply = m_network->post(m_request.http, body);
+    connect(m_reply, &QNetworkReply::readyRead, this, &ChatReply::onReadyRead);
+    connect(m_reply, &QNetworkReply::finished, this, &ChatReply::onNetworkFinished);
+    m_idleTimer.start(m_idleTimeoutMs);
+}
+
+void ChatReply::checkHeaders()
+{
+    if (m_checkedHeaders || !m_reply)
+        return;
+    m_checkedHeaders = true;
+    const int status = httpStatusOf(m_reply);
+    m_httpError = status >= 400;
+    const QString type = m_reply->header(QNetworkRequest::ContentTypeHeader).toString();
+    m_notEventStream = !m_httpError && !type.isEmpty() && !type.contains(QLatin1String("event-stream"), Qt::CaseInsensitive);
+}
+
+void ChatReply::onReadyRead()
+{
+    m_idleTimer.start(m_idleTimeoutMs);
+    checkHeaders();
+    handleBytes(m_reply->readAll());
+}
+
+void ChatReply::handleBytes(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return;
+    m_receivedBytes = true;
+    if (m_httpError || m_notEventStream) {
+        if (m_wholeBody.size() < kMaxErrorBody)
+            m_wholeBody += bytes.left(kMaxErrorBody - m_wholeBody.size());
+        return;
+    }
+    const QList<SseEvent> events = m_parser.feed(bytes);
+    const QPointer<ChatReply> alive(this);  // a slot on delta() or finished() may delete us
+    for (const SseEvent &event : events) {
+        handleEvent(event);
+        if (!alive || m_status != ReplyStatus::Streaming)
+            return;
+    }
+}
+
+void ChatReply::handleEvent(const SseEvent &event)
+{
+    if (event.data.trimmed() == "[DONE]") {
+        m_sawDone = true;
+        finish(ReplyStatus::Complete);
+        return;
+    }
+    if (event.event == QLatin1String("error")) {
+        fail(QStringLiteral("The server reported an error mid-reply: %1").arg(errorMessageFromBody(event.data)));
+        return;
+    }
+    const ChatChunk chunk = parseChatChunk(event.data);
+    if (chunk.malformed) {
+        fail(QStringLiteral("The reply was cut off: %1.").arg(chunk.error));
+        return;
+    }
+    if (!chunk.error.isEmpty()) {
+        fail(QStringLiteral("The server reported an error mid-reply: %1").arg(chunk.error));
+        return;
+    }
+    if (!chunk.model.isEmpty())
+        m_model = chunk.model;
+    if (!chunk.finishReason.isEmpty())
+        m_finishReason = chunk.finishReason;
+    if (chunk.promptTokens)
+        m_usagePromptTokens = *chunk.promptTokens;
+    if (chunk.completionTokens)
+        m_usageCompletionTokens = *chunk.completionTokens;
+    if (chunk.content.isEmpty() && chunk.reasoning.isEmpty())
+        return;
+    const qint64 now = m_clock.elapsed();
+    if (m_firstTokenMs < 0)
+        m_firstTokenMs = now;
+    m_lastTokenMs = now;
+    ++m_countedTokens;
+    m_content += chunk.content;
+    m_reasoning += chunk.reasoning;
+    Q_EMIT delta(chunk.content, chunk.reasoning);
+}
+
+void ChatReply::onNetworkFinished()
+{
+    if (!m_reply || m_status != ReplyStatus::Streaming)
+        return;
+    m_idleTimer.stop();
+    checkHeaders();
+    const QPointer<ChatReply> alive(this);
+    handleBytes(m_reply->readAll());
+    if (!alive || m_status != ReplyStatus::Streaming)
+        return;
+    const int status = httpStatusOf(m_reply);
+    if (status >= 400) {
+        handleHttpError(status, m_wholeBody);
+        return;
+    }
+    if (m_reply->error() != QNetworkReply::NoError) {
+        fail(networkFailureMessage());
+        return;
+    }
+    if (m_notEventStream) {
+        // A server that ignored "stream": true answers with one whole chat.completion.
+        const ChatChunk whole = parseChatChunk(m_wholeBody);
+        if (whole.malformed || !whole.error.isEmpty()) {
+            fail(QStringLiteral("The server answered with something other than a chat completion: %1").arg(whole.error));
+            return;
+        }
+        handleEvent(SseEvent{QString(), m_wholeBody, QString()});
+        if (m_status == ReplyStatus::Streaming)
+            finish(ReplyStatus::Complete);
+        return;
+    }
+    // The body ended cleanly without [DONE]. A finish_reason means the reply itself is whole.
+    if (!m_finishReason.isEmpty() && !m_parser.hasPartialEvent()) {
+        finish(ReplyStatus::Complete);
+        return;
+    }
+    QString message = QStringLiteral("The stream ended before the reply was complete (no [DONE] from the server); "
+                                     "the server may have stopped or crashed. The partial reply is kept.");
+    if (!isPing(m_parser.lastComment()))
+        message += QStringLiteral(" The server's last note: %1").arg(QString::fromUtf8(m_parser.lastComment()).simplified());
+    fail(message);
+}
+
+QString ChatReply::hostDescription() const
+{
+    const QUrl url = m_request.http.url();
+    return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+}
+
+QString ChatReply::networkFailureMessage() const
+{
+    const QString host = hostDescription();
+    switch (m_reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("Could not connect to %1: connection refused. Is the run ready? "
+                              "Nothing is listening there yet.").arg(host);
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("Host %1 not found. Check the endpoint URL.").arg(m_request.http.url().host());
+    case QNetworkReply::TimeoutError:
+        return QStringLiteral("Connecting to %1 timed out. Is the run ready, and is the address reachable?").arg(host);
+    case QNetworkReply::SslHandshakeFailedError:
+        return QStringLiteral("The TLS handshake with %1 failed: %2").arg(host, m_reply->errorString());
+    default:
+        break;
+    }
+    if (m_receivedBytes) {
+        return QStringLiteral("The connection was cut before the reply was complete (%1). The server may have "
+                              "stopped or crashed; the partial reply is kept.").arg(m_reply->errorString());
+    }
+    return QStringLiteral("The request to %1 failed: %2. Is the run ready?").arg(host, m_reply->errorString());
+}
+
+void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
+{
+    const QString serverMessage = errorMessageFromBody(body);
+    if (httpStatus == 400 && m_request.options.includeUsage && !m_retriedWithoutUsage
+        && body.contains("stream_options")) {
+        // Older servers reject stream_options; ask again without it and count tokens ourselves.
+        m_retriedWithoutUsage = true;
+        m_request.options.includeUsage = false;
+        if (m_onUsageOptionRejected)
+            m_onUsageOptionRejected();
+        detachNetworkReply();
+        m_wholeBody.clear();
+        m_checkedHeaders = m_httpError = m_notEventStream = m_receivedBytes = false;
+        m_parser.reset();
+        post();
+        return;
+    }
+    const QString summary = httpSummary(httpStatus, m_reply, serverMessage);
+    if (httpStatus == 401 || httpStatus == 403) {
+        if (m_request.token.isEmpty())
+            fail(QStringLiteral("The server needs a token (%1). Give the token for this endpoint.").arg(summary));
+        else
+            fail(QStringLiteral("The server refused the token (%1). Check that the token is right for this endpoint "
+                                "and has access to the run's project.").arg(summary));
+        return;
+    }
+    if (httpStatus == 404) {
+        // Usually a wrong model name (dstack's model proxy) or a wrong base URL: ask the
+        // server what it serves, so the message can name the choices.
+        const QString model = m_request.options.model;
+        const QString url = m_request.http.url().toString();
+        detachNetworkReply();
+        if (!m_network) {
+            fail(QStringLiteral("Not found (%1) at %2.").arg(summary, url));
+            return;
+        }
+        fetchModelIds(m_network, m_request.baseUrl, m_request.token, this, [this, summary, model, url](const QStringList &ids, const QString &error) {
+            QString message = model.isEmpty() ? QStringLiteral("Not found (%1) at %2.").arg(summary, url)
+                                              : QStringLiteral("Model '%1' not found (%2).").arg(model, summary);
+            if (!ids.isEmpty())
+                message += QStringLiteral(" The server serves: %1.").arg(ids.join(QStringLiteral(", ")));
+            else
+                message += QStringLiteral(" Check the base URL (it usually ends in /v1); listing the models failed too: %1")
+                               .arg(error.isEmpty() ? QStringLiteral("the list is empty") : error);
+            fail(message);
+        });
+        return;
+    }
+    if (httpStatus >= 500)
+        fail(QStringLiteral("The server failed (%1). The run's logs may say more.").arg(summary));
+    else
+        fail(QStringLiteral("The server rejected the request (%1).").arg(summary));
+}
+
+void ChatReply::onIdleTimeout()
+{
+    if (m_status != ReplyStatus::Streaming)
+        return;
+    fail(QStringLiteral("No data from the server for %1 s, so the reply was given up. The model may be overloaded "
+                        "or the connection stalled; the partial reply is kept.")
+             .arg(m_idleTimeoutMs / 1000.0, 0, 'g', 3));
+}
+
+void ChatReply::stop()
+{
+    finish(ReplyStatus::Stopped);
+}
+
+void ChatReply::fail(const QString &message)
+{
+    if (m_status != ReplyStatus::Streaming)
+        return;
+    m_error = message;
+    finish(ReplyStatus::Failed);
+}
+
+void ChatReply::finish(ReplyStatus status)
+{
+    if (m_status != ReplyStatus::Streaming)
+        return;
+    m_status = status;
+    m_endMs = m_clock.elapsed();
+    m_idleTimer.stop();
+    detachNetworkReply();
+    Q_EMIT finished();
+}
+
+void ChatReply::detachNetworkReply()
+{
+    if (!m_reply)
+        return;
+    QNetworkReply *reply = std::exchange(m_reply, nullptr);
+    reply->disconnect(this);
+    if (reply->isFinished()) {
+        reply->deleteLater();
+        return;
+    }
+    if (m_sawDone && m_status == ReplyStatus::Complete) {
+        // Only the end of the body is left: let it arrive so the connection can be reused.
+        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        QTimer::singleShot(10000, reply, &QNetworkReply::abort);
+        return;
+    }
+    reply->abort();
+    reply->deleteLater();
+}
+
+ReplyMetrics ChatReply::metrics() const
+{
+    ReplyMetrics m;
+    m.timeToFirstTokenMs = m_firstTokenMs;
+    m.usageFromServer = m_usageCompletionTokens >= 0;
+    m.completionTokens = m.usageFromServer ? m_usageCompletionTokens : m_countedTokens;
+    m.promptTokens = m_usagePromptTokens;
+    m.totalMs = m_endMs >= 0 ? m_endMs : m_clock.elapsed();
+    if (m_firstTokenMs >= 0 && m.completionTokens > 1 && m_lastTokenMs > m_firstTokenMs)
+        m.tokensPerSecond = (m.completionTokens - 1) * 1000.0 / double(m_lastTokenMs - m_firstTokenMs);
+    return m;
+}
+
+// ---------------------------------------------------------------------------------------
+// ChatClient
+
+ChatClient::ChatClient(QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+ChatClient::~ChatClient() = default;
+
+void ChatClient::setEndpoint(const ModelEndpoint &endpoint, const QString &token)
+{
+    m_endpoint = endpoint;
+    m_token = token;
+    m_usageOptionRejected = false;
+}
+
+ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParameters &params)
+{
+    ChatReply::Request request;
+    request.http = jsonRequest(endpointUrl(m_endpoint.baseUrl, QStringLiteral("chat/completions")), m_token);
+    request.history = history;
+    request.params = params;
+    request.options.model = m_endpoint.name;
+    request.options.format = m_endpoint.format;
+    request.options.includeUsage = !m_usageOptionRejected;
+    request.token = m_token;
+    request.baseUrl = m_endpoint.baseUrl;
+    auto *reply = new ChatReply(m_network, std::move(request), m_idleTimeoutMs);
+    reply->m_onUsageOptionRejected = [self = QPointer<ChatClient>(this)] {
+        if (self)
+            self->m_usageOptionRejected = true;
+    };
+    reply->post();
+    return reply;
+}
+
+void ChatClient::listModels()
+{
+    fetchModelIds(m_network, m_endpoint.baseUrl, m_token, this, [this](const QStringList &ids, const QString &error) {
+        Q_EMIT modelsListed(ids, error);
+    });
+}
+
+} // namespace gantry

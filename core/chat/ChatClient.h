@@ -1,0 +1,138 @@
+#pragma once
+
+// A streaming client for OpenAI-compatible chat completions (llama.cpp, vLLM, TGI's
+// messages API, SGLang, and dstack's service and model proxies). Everything runs on the
+// Qt event loop; nothing blocks.
+
+#include "chat/ChatProtocol.h"
+#include "chat/ChatTypes.h"
+#include "chat/SseParser.h"
+#include "runs/RunInfo.h"
+
+#include <QElapsedTimer>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace gantry {
+
+// One streamed reply. It starts at once; delta() fires as text arrives and finished() fires
+// exactly once. Whatever arrived before a stop or a fault stays in content(). The caller owns
+// it; deleting it (deleteLater from a slot) cancels the request.
+class ChatReply : public QObject
+{
+    Q_OBJECT
+public:
+    ~ChatReply() override;
+
+    QString content() const { return m_content; }
+    QString reasoning() const { return m_reasoning; }    // reasoning_content, kept apart
+    QString finishReason() const { return m_finishReason; } // "stop", "length", … or empty
+    QString model() const { return m_model; }            // as the server named itself
+    ReplyStatus status() const { return m_status; }
+    QString errorString() const { return m_error; }      // set when status() is Failed
+    ReplyMetrics metrics() const;
+
+    // Cancels the request. The partial text stays; status becomes Stopped; finished() fires.
+    void stop();
+
+Q_SIGNALS:
+    void delta(const QString &content, const QString &reasoning);
+    void finished();
+
+private:
+    friend class ChatClient;
+    struct Request {
+        QNetworkRequest http;
+        QList<ChatMessage> history;
+        ChatParameters params;
+        ChatRequestOptions options;
+        QString token;
+        QString baseUrl;
+    };
+    ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs);
+
+    void post();
+    void onReadyRead();
+    void onNetworkFinished();
+    void onIdleTimeout();
+    void handleEvent(const SseEvent &event);
+    void handleHttpError(int httpStatus, const QByteArray &body);
+    void handleBytes(const QByteArray &bytes);
+    void checkHeaders();
+    QString networkFailureMessage() const;
+    void fail(const QString &message);
+    void finish(ReplyStatus status);
+    void detachNetworkReply();
+    QString hostDescription() const;
+
+    QPointer<QNetworkAccessManager> m_network;
+    Request m_request;
+    QNetworkReply *m_reply = nullptr;
+    QTimer m_idleTimer;
+    int m_idleTimeoutMs;
+    QElapsedTimer m_clock;
+    SseParser m_parser;
+    QByteArray m_wholeBody;       // a non-2xx answer, or a 2xx that is not an event stream
+    bool m_checkedHeaders = false;
+    bool m_httpError = false;
+    bool m_notEventStream = false;
+    bool m_receivedBytes = false;
+    bool m_sawDone = false;
+    bool m_retriedWithoutUsage = false;
+    std::function<void()> m_onUsageOptionRejected;  // tells the client to stop sending it
+
+    QString m_content, m_reasoning, m_finishReason, m_model, m_error;
+    ReplyStatus m_status = ReplyStatus::Streaming;
+    qint64 m_firstTokenMs = -1;
+    qint64 m_lastTokenMs = -1;
+    qint64 m_endMs = -1;
+    int m_countedTokens = 0;
+    int m_usagePromptTokens = -1;
+    int m_usageCompletionTokens = -1;
+};
+
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatClient(QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    // Where to send requests, and the bearer token (never logged; empty: no Authorization).
+    void setEndpoint(const gantry::ModelEndpoint &endpoint, const QString &token = {});
+    ModelEndpoint endpoint() const { return m_endpoint; }
+
+    // A reply fails with a message when no byte arrives for this long (default 120 s).
+    void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; }
+    int idleTimeout() const { return m_idleTimeoutMs; }
+
+    // Starts one streamed reply to history (+ params.systemPrompt first). The caller owns it.
+    ChatReply *send(const QList<ChatMessage> &history, const ChatParameters &params);
+
+    // GET {base}/models; answers with modelsListed.
+    void listModels();
+
+Q_SIGNALS:
+    void modelsListed(const QStringList &ids, const QString &error);
+
+private:
+    QNetworkAccessManager *m_network;
+    ModelEndpoint m_endpoint;
+    QString m_token;
+    int m_idleTimeoutMs = 120000;
+    bool m_usageOptionRejected = false;  // this endpoint answered 400 to stream_options
+};
+
+// GET {endpoint.baseUrl}/models and call done(ids, error) on the event loop; done is dropped
+// if context is destroyed first. Shared by ChatClient::listModels and the 404 explanation.
+void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token,
+                   QObject *context, std::function<void(const QStringList &, const QString &)> done);
+
+} // namespace gantry

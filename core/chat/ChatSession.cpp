@@ -1,0 +1,175 @@
+#include "chat/ChatSession.h"
+
+namespace gantry {
+
+namespace {
+
+constexpr int kTitleLength = 60;
+
+QString titleFrom(const QString &text)
+{
+    QString title = text.simplified();
+    if (title.size() > kTitleLength)
+        title = title.left(kTitleLength - 1) + QStringLiteral("…");
+    return title;
+}
+
+// What the model sees of the stored thread: every system/user message, and every answer
+// that has text (a stopped answer counts as said; a failed empty one does not).
+QList<ChatMessage> historyOf(const QList<StoredMessage> &path)
+{
+    QList<ChatMessage> history;
+    for (const StoredMessage &m : path) {
+        if (m.role == QLatin1String("assistant") && m.content.isEmpty())
+            continue;
+        history.append(ChatMessage{m.role, m.content});
+    }
+    return history;
+}
+
+} // namespace
+
+ChatSession::ChatSession(ConversationStore *store, ChatClient *client, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_client(client)
+{
+}
+
+ChatSession::~ChatSession()
+{
+    stop();
+}
+
+bool ChatSession::openConversation(qint64 conversationId)
+{
+    if (refuseWhileBusy())
+        return false;
+    if (conversationId != 0 && !m_store->conversation(conversationId)) {
+        Q_EMIT error(QStringLiteral("There is no conversation %1.").arg(conversationId));
+        return false;
+    }
+    m_conversationId = conversationId;
+    Q_EMIT conversationChanged(m_conversationId);
+    return true;
+}
+
+QList<StoredMessage> ChatSession::activePath() const
+{
+    return m_conversationId > 0 && m_store ? m_store->activePath(m_conversationId) : QList<StoredMessage>();
+}
+
+bool ChatSession::refuseWhileBusy()
+{
+    if (!isBusy())
+        return false;
+    Q_EMIT error(QStringLiteral("A reply is still streaming; stop it first."));
+    return true;
+}
+
+bool ChatSession::ensureConversation(const QString &firstText)
+{
+    if (m_conversationId > 0)
+        return true;
+    const ModelEndpoint endpoint = m_client->endpoint();
+    const qint64 id = m_store->createConversation(endpoint.baseUrl, endpoint.name, titleFrom(firstText));
+    if (id < 0) {
+        Q_EMIT error(QStringLiteral("Could not save the conversation: %1").arg(m_store->lastError()));
+        return false;
+    }
+    m_conversationId = id;
+    Q_EMIT conversationChanged(id);
+    return true;
+}
+
+qint64 ChatSession::send(const QString &text)
+{
+    if (refuseWhileBusy() || !ensureConversation(text))
+        return -1;
+    const QList<StoredMessage> path = m_store->activePath(m_conversationId);
+    const qint64 parent = path.isEmpty() ? 0 : path.last().id;
+    const qint64 userId = m_store->addMessage(m_conversationId, parent, QStringLiteral("user"), text);
+    if (userId < 0) {
+        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
+        return -1;
+    }
+    Q_EMIT messageAdded(userId);
+    return startReply(userId);
+}
+
+qint64 ChatSession::regenerate(qint64 assistantMessageId)
+{
+    if (refuseWhileBusy())
+        return -1;
+    const std::optional<StoredMessage> answer = m_store->message(assistantMessageId);
+    if (!answer || answer->role != QLatin1String("assistant") || answer->parentId <= 0) {
+        Q_EMIT error(QStringLiteral("Only an answer to a question can be regenerated."));
+        return -1;
+    }
+    m_conversationId = answer->conversationId;
+    return startReply(answer->parentId);
+}
+
+qint64 ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
+{
+    if (refuseWhileBusy())
+        return -1;
+    const std::optional<StoredMessage> question = m_store->message(userMessageId);
+    if (!question || question->role != QLatin1String("user")) {
+        Q_EMIT error(QStringLiteral("Only a question can be edited."));
+        return -1;
+    }
+    m_conversationId = question->conversationId;
+    const qint64 userId = m_store->addMessage(m_conversationId, question->parentId, QStringLiteral("user"), newText);
+    if (userId < 0) {
+        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
+        return -1;
+    }
+    Q_EMIT messageAdded(userId);
+    return startReply(userId);
+}
+
+qint64 ChatSession::startReply(qint64 userMessageId)
+{
+    const QList<ChatMessage> history = historyOf(m_store->pathTo(userMessageId));
+    const qint64 answerId = m_store->addMessage(m_conversationId, userMessageId, QStringLiteral("assistant"), QString(),
+                                                ReplyStatus::Streaming, m_params);
+    if (answerId < 0) {
+        Q_EMIT error(QStringLiteral("Could not save the reply: %1").arg(m_store->lastError()));
+        return -1;
+    }
+    m_streamingId = answerId;
+    Q_EMIT messageAdded(answerId);
+    m_reply = m_client->send(history, m_params);
+    connect(m_reply, &ChatReply::delta, this, [this, answerId](const QString &content, const QString &reasoning) {
+        m_store->appendText(answerId, content, reasoning);
+        Q_EMIT messageDelta(answerId, content, reasoning);
+        Q_EMIT messageUpdated(answerId);
+    });
+    connect(m_reply, &ChatReply::finished, this, &ChatSession::onReplyFinished);
+    return answerId;
+}
+
+void ChatSession::onReplyFinished()
+{
+    ChatReply *reply = std::exchange(m_reply, nullptr);
+    const qint64 id = std::exchange(m_streamingId, -1);
+    if (!reply)
+        return;
+    reply->disconnect(this);
+    reply->deleteLater();
+    if (m_store)
+        m_store->finishMessage(id, reply->status(), reply->metrics(), reply->errorString(), reply->finishReason());
+    Q_EMIT messageUpdated(id);
+    Q_EMIT replyFinished(id, reply->status());
+    if (reply->status() == ReplyStatus::Failed)
+        Q_EMIT error(reply->errorString());
+}
+
+void ChatSession::stop()
+{
+    if (m_reply)
+        m_reply->stop();  // finished() → onReplyFinished stores it as stopped
+}
+
+} // namespace gantry

@@ -1,0 +1,673 @@
+#include "chat/ConversationStore.h"
+
+#include <QFileInfo>
+#include <QDir>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <nlohmann/json.hpp>
+
+namespace gantry {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kSchemaVersion = 1;
+constexpr int kDefaultFlushMs = 150;
+
+const char *const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS conversations ("
+    " id INTEGER PRIMARY KEY,"
+    " endpoint TEXT NOT NULL DEFAULT '',"
+    " model TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " selected_root INTEGER)",
+    "CREATE TABLE IF NOT EXISTS messages ("
+    " id INTEGER PRIMARY KEY,"
+    " conversation INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    " parent INTEGER REFERENCES messages(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL,"
+    " content TEXT NOT NULL DEFAULT '',"
+    " reasoning TEXT NOT NULL DEFAULT '',"
+    " params TEXT NOT NULL DEFAULT '{}',"
+    " metrics TEXT NOT NULL DEFAULT '{}',"
+    " status TEXT NOT NULL DEFAULT 'complete',"
+    " error TEXT NOT NULL DEFAULT '',"
+    " finish_reason TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " selected_child INTEGER)",
+    "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation, parent)",
+};
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QVariant nullableId(qint64 id)
+{
+    return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qlonglong>());
+}
+
+json parseOrEmpty(const QString &text)
+{
+    json j = json::parse(text.toStdString(), nullptr, false);
+    return j.is_discarded() ? json::object() : j;
+}
+
+QString jsonString(const json &object, const char *key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+qint64 jsonInt(const json &object, const char *key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_number_integer() ? it->get<qint64>() : 0;
+}
+
+qint64 createdMs(const QString &iso)
+{
+    const QDateTime at = QDateTime::fromString(iso, Qt::ISODateWithMs);
+    return at.isValid() ? at.toMSecsSinceEpoch() : nowMs();
+}
+
+std::string utf8(const QString &s)
+{
+    return s.toStdString();
+}
+
+} // namespace
+
+// All messages of one conversation, with each parent's chosen child.
+struct ConversationStore::Tree {
+    QList<StoredMessage> messages;              // oldest first
+    QHash<qint64, qsizetype> indexOf;           // id → position in messages
+    QHash<qint64, QList<qint64>> children;      // parent (0: roots) → ids, oldest first
+    QHash<qint64, qint64> selectedChild;        // parent (0: roots) → chosen id
+};
+
+ConversationStore::ConversationStore(QObject *parent)
+    : QObject(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(kDefaultFlushMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ConversationStore::flush);
+}
+
+ConversationStore::~ConversationStore()
+{
+    if (!isOpen())
+        return;
+    flush();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString ConversationStore::open(const QString &path)
+{
+    if (isOpen())
+        return QStringLiteral("the conversation store is already open");
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const QString name = QStringLiteral("gantry-chat-") + QUuid::createUuid().toString(QUuid::Id128);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            const QString error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return error;
+        }
+    }
+    m_connection = name;
+    // WAL: readers (the GUI, a CLI in another process) never block the writer, and a
+    // killed process loses nothing that was committed. NORMAL sync is durable across a
+    // process crash (only a power cut may drop the last commits).
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next()
+        || query.value(0).toString().toLower() != QLatin1String("wal")) {
+        const QString error = QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
+        query = QSqlQuery();
+        QSqlDatabase::database(m_connection).close();
+        QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
+        return error;
+    }
+    exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    for (const char *statement : kSchema) {
+        if (!exec(QString::fromLatin1(statement))) {
+            const QString error = QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
+            query = QSqlQuery();
+            QSqlDatabase::database(m_connection).close();
+            QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
+            return error;
+        }
+    }
+    exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
+    return {};
+}
+
+bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    if (!query.prepare(sql)) {
+        m_lastError = query.lastError().text();
+        return false;
+    }
+    for (const QVariant &value : bind)
+        query.addBindValue(value);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// Transactions nest: only the outermost begins and commits; a failure anywhere rolls all back.
+void ConversationStore::beginTransaction()
+{
+    if (m_transactionDepth++ == 0) {
+        m_transactionFailed = false;
+        QSqlDatabase::database(m_connection).transaction();
+    }
+}
+
+bool ConversationStore::commitTransaction()
+{
+    if (--m_transactionDepth > 0)
+        return !m_transactionFailed;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (m_transactionFailed) {
+        db.rollback();
+        return false;
+    }
+    if (!db.commit()) {
+        m_lastError = db.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+void ConversationStore::rollbackTransaction()
+{
+    m_transactionFailed = true;
+    if (--m_transactionDepth == 0)
+        QSqlDatabase::database(m_connection).rollback();
+}
+
+void ConversationStore::touch(qint64 conversationId)
+{
+    // Strictly after every other conversation, so "most recent first" holds within a millisecond.
+    exec(QStringLiteral("UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
+                        " WHERE id=?"),
+         {nowMs(), conversationId});
+}
+
+qint64 ConversationStore::createConversation(const QString &endpointUrl, const QString &model, const QString &title)
+{
+    if (!isOpen())
+        return -1;
+    const qint64 now = nowMs();
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
+    query.addBindValue(endpointUrl);
+    query.addBindValue(model);
+    query.addBindValue(title);
+    query.addBindValue(now);
+    query.addBindValue(now);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return -1;
+    }
+    const qint64 id = query.lastInsertId().toLongLong();
+    Q_EMIT conversationsChanged();
+    return id;
+}
+
+QList<ConversationSummary> ConversationStore::conversations(const QString &filter) const
+{
+    QList<ConversationSummary> result;
+    if (!isOpen())
+        return result;
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    QString sql = QStringLiteral(
+        "SELECT c.id, c.endpoint, c.model, c.title, c.created, c.updated,"
+        " (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c");
+    if (!filter.isEmpty())
+        sql += QStringLiteral(" WHERE c.title LIKE ? ESCAPE '\\' OR c.model LIKE ? ESCAPE '\\' OR c.endpoint LIKE ? ESCAPE '\\'");
+    sql += QStringLiteral(" ORDER BY c.updated DESC, c.id DESC");
+    query.prepare(sql);
+    if (!filter.isEmpty()) {
+        QString pattern = filter;
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('%'), QLatin1String("\\%")).replace(QLatin1Char('_'), QLatin1String("\\_"));
+        for (int i = 0; i < 3; ++i)
+            query.addBindValue(QLatin1Char('%') + pattern + QLatin1Char('%'));
+    }
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return result;
+    }
+    while (query.next()) {
+        ConversationSummary s;
+        s.id = query.value(0).toLongLong();
+        s.endpointUrl = query.value(1).toString();
+        s.model = query.value(2).toString();
+        s.title = query.value(3).toString();
+        s.created = QDateTime::fromMSecsSinceEpoch(query.value(4).toLongLong(), Qt::UTC);
+        s.updated = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC);
+        s.messageCount = query.value(6).toInt();
+        result.append(s);
+    }
+    return result;
+}
+
+std::optional<ConversationSummary> ConversationStore::conversation(qint64 id) const
+{
+    const QList<ConversationSummary> all = conversations();
+    for (const ConversationSummary &s : all) {
+        if (s.id == id)
+            return s;
+    }
+    return std::nullopt;
+}
+
+bool ConversationStore::rename(qint64 conversationId, const QString &title)
+{
+    if (!exec(QStringLiteral("UPDATE conversations SET title=COALESCE(?,'') WHERE id=?"), {title, conversationId}))
+        return false;
+    Q_EMIT conversationsChanged();
+    return true;
+}
+
+bool ConversationStore::remove(qint64 conversationId)
+{
+    flush();
+    if (!exec(QStringLiteral("DELETE FROM messages WHERE conversation=?"), {conversationId})
+        || !exec(QStringLiteral("DELETE FROM conversations WHERE id=?"), {conversationId}))
+        return false;
+    Q_EMIT conversationsChanged();
+    return true;
+}
+
+ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
+{
+    Tree tree;
+    if (!isOpen())
+        return tree;
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "SELECT id, parent, role, content, reasoning, params, metrics, status, error, finish_reason, created, selected_child"
+        " FROM messages WHERE conversation=? ORDER BY id"));
+    query.addBindValue(conversationId);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return tree;
+    }
+    while (query.next()) {
+        StoredMessage m;
+        m.id = query.value(0).toLongLong();
+        m.conversationId = conversationId;
+        m.parentId = query.value(1).toLongLong();
+        m.role = query.value(2).toString();
+        m.content = query.value(3).toString();
+        m.reasoning = query.value(4).toString();
+        const QString params = query.value(5).toString();
+        if (params.size() > 2)
+            m.params = ChatParameters::fromJson(parseOrEmpty(params));
+        const QString metrics = query.value(6).toString();
+        if (metrics.size() > 2)
+            m.metrics = ReplyMetrics::fromJson(parseOrEmpty(metrics));
+        m.status = replyStatusFromString(query.value(7).toString());
+        m.error = query.value(8).toString();
+        m.finishReason = query.value(9).toString();
+        m.created = QDateTime::fromMSecsSinceEpoch(query.value(10).toLongLong(), Qt::UTC);
+        if (const qint64 selected = query.value(11).toLongLong(); selected > 0)
+            tree.selectedChild.insert(m.id, selected);
+        tree.children[m.parentId].append(m.id);
+        tree.indexOf.insert(m.id, tree.messages.size());
+        tree.messages.append(std::move(m));
+    }
+    QSqlQuery root(QSqlDatabase::database(m_connection));
+    root.prepare(QStringLiteral("SELECT selected_root FROM conversations WHERE id=?"));
+    root.addBindValue(conversationId);
+    if (root.exec() && root.next() && root.value(0).toLongLong() > 0)
+        tree.selectedChild.insert(0, root.value(0).toLongLong());
+    // Branch positions for the "‹ 2/3 ›" switcher.
+    for (auto it = tree.children.cbegin(); it != tree.children.cend(); ++it) {
+        for (qsizetype i = 0; i < it.value().size(); ++i) {
+            StoredMessage &m = tree.messages[tree.indexOf.value(it.value()[i])];
+            m.branchIndex = int(i);
+            m.branchCount = int(it.value().size());
+        }
+    }
+    return tree;
+}
+
+QList<StoredMessage> ConversationStore::activePath(qint64 conversationId)
+{
+    flush();
+    const Tree tree = loadTree(conversationId);
+    QList<StoredMessage> path;
+    qint64 parent = 0;
+    for (;;) {
+        const auto children = tree.children.constFind(parent);
+        if (children == tree.children.cend() || children->isEmpty())
+            break;
+        qint64 chosen = tree.selectedChild.value(parent, 0);
+        if (!children->contains(chosen))
+            chosen = children->last();
+        path.append(tree.messages[tree.indexOf.value(chosen)]);
+        parent = chosen;
+        if (path.size() > tree.messages.size())
+            break;  // a cycle could only come from a damaged file; never loop forever
+    }
+    return path;
+}
+
+qint64 ConversationStore::conversationOf(qint64 messageId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("SELECT conversation FROM messages WHERE id=?"));
+    query.addBindValue(messageId);
+    if (!query.exec() || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
+}
+
+std::optional<StoredMessage> ConversationStore::message(qint64 messageId)
+{
+    flush();
+    const Tree tree = loadTree(conversationOf(messageId));
+    const auto it = tree.indexOf.constFind(messageId);
+    if (it == tree.indexOf.cend())
+        return std::nullopt;
+    return tree.messages[*it];
+}
+
+QList<StoredMessage> ConversationStore::pathTo(qint64 messageId)
+{
+    flush();
+    const Tree tree = loadTree(conversationOf(messageId));
+    QList<StoredMessage> path;
+    for (qint64 id = messageId; id > 0 && path.size() <= tree.messages.size();) {
+        const auto it = tree.indexOf.constFind(id);
+        if (it == tree.indexOf.cend())
+            break;
+        path.prepend(tree.messages[*it]);
+        id = tree.messages[*it].parentId;
+    }
+    return path;
+}
+
+QList<qint64> ConversationStore::siblings(qint64 messageId) const
+{
+    QList<qint64> ids;
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral(
+        "SELECT s.id FROM messages s JOIN messages m ON m.id=? AND s.conversation=m.conversation"
+        " AND s.parent IS m.parent ORDER BY s.id"));
+    query.addBindValue(messageId);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return ids;
+    }
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
+
+bool ConversationStore::selectBranch(qint64 messageId)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("SELECT conversation, parent FROM messages WHERE id=?"));
+    query.addBindValue(messageId);
+    if (!query.exec() || !query.next()) {
+        m_lastError = QStringLiteral("no message %1").arg(messageId);
+        return false;
+    }
+    const qint64 conversationId = query.value(0).toLongLong();
+    const qint64 parent = query.value(1).toLongLong();
+    const bool ok = parent > 0
+        ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {messageId, parent})
+        : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {messageId, conversationId});
+    return ok;
+}
+
+qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
+                                     ReplyStatus status, const ChatParameters &params)
+{
+    if (!isOpen())
+        return -1;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    beginTransaction();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral(
+        "INSERT INTO messages(conversation, parent, role, content, params, status, created) VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
+    query.addBindValue(conversationId);
+    query.addBindValue(nullableId(parentId));
+    query.addBindValue(role);
+    query.addBindValue(content);
+    query.addBindValue(QString::fromStdString(params.toJson().dump()));
+    query.addBindValue(replyStatusToString(status));
+    query.addBindValue(nowMs());
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        rollbackTransaction();
+        return -1;
+    }
+    const qint64 id = query.lastInsertId().toLongLong();
+    const bool selected = parentId > 0
+        ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {id, parentId})
+        : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {id, conversationId});
+    touch(conversationId);
+    if (!selected) {
+        rollbackTransaction();
+        return -1;
+    }
+    if (!commitTransaction())
+        return -1;
+    Q_EMIT conversationsChanged();
+    return id;
+}
+
+void ConversationStore::appendText(qint64 messageId, const QString &content, const QString &reasoning)
+{
+    if (content.isEmpty() && reasoning.isEmpty())
+        return;
+    Pending &pending = m_pending[messageId];
+    pending.content += content;
+    pending.reasoning += reasoning;
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+bool ConversationStore::flush()
+{
+    m_flushTimer.stop();
+    if (m_pending.isEmpty() || !isOpen())
+        return true;
+    const QHash<qint64, Pending> pending = std::exchange(m_pending, {});
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    beginTransaction();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning || COALESCE(?,'') WHERE id=?"));
+    bool ok = true;
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        query.addBindValue(it->content);
+        query.addBindValue(it->reasoning);
+        query.addBindValue(it.key());
+        if (!query.exec()) {
+            m_lastError = query.lastError().text();
+            ok = false;
+        }
+    }
+    return commitTransaction() && ok;
+}
+
+bool ConversationStore::finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
+                                      const QString &error, const QString &finishReason)
+{
+    flush();
+    const bool ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), finish_reason=COALESCE(?,'') WHERE id=?"),
+                         {replyStatusToString(status), QString::fromStdString(metrics.toJson().dump()), error, finishReason, messageId});
+    if (ok) {
+        if (const qint64 conversationId = conversationOf(messageId); conversationId > 0)
+            touch(conversationId);
+    }
+    return ok;
+}
+
+QByteArray ConversationStore::exportJson(qint64 conversationId)
+{
+    flush();
+    const std::optional<ConversationSummary> summary = conversation(conversationId);
+    if (!summary)
+        return {};
+    const Tree tree = loadTree(conversationId);
+    const QList<StoredMessage> path = activePath(conversationId);
+    json messages = json::array();
+    for (const StoredMessage &m : tree.messages) {
+        json item = {{"id", m.id},
+                     {"parent", m.parentId > 0 ? json(m.parentId) : json()},
+                     {"role", utf8(m.role)},
+                     {"content", utf8(m.content)},
+                     {"status", utf8(replyStatusToString(m.status))},
+                     {"created", utf8(m.created.toString(Qt::ISODateWithMs))}};
+        if (!m.reasoning.isEmpty())
+            item["reasoning"] = utf8(m.reasoning);
+        if (!m.error.isEmpty())
+            item["error"] = utf8(m.error);
+        if (!m.finishReason.isEmpty())
+            item["finish_reason"] = utf8(m.finishReason);
+        if (const json params = m.params.toJson(); !params.empty())
+            item["params"] = params;
+        if (m.role == QLatin1String("assistant"))
+            item["metrics"] = m.metrics.toJson();
+        messages.push_back(std::move(item));
+    }
+    const json document = {{"format", "gantry-conversation"},
+                           {"version", 1},
+                           {"title", utf8(summary->title)},
+                           {"endpoint", utf8(summary->endpointUrl)},
+                           {"model", utf8(summary->model)},
+                           {"created", utf8(summary->created.toString(Qt::ISODateWithMs))},
+                           {"updated", utf8(summary->updated.toString(Qt::ISODateWithMs))},
+                           {"active_leaf", path.isEmpty() ? json() : json(path.last().id)},
+                           {"messages", messages}};
+    return QByteArray::fromStdString(document.dump(2));
+}
+
+QString ConversationStore::exportMarkdown(qint64 conversationId)
+{
+    const std::optional<ConversationSummary> summary = conversation(conversationId);
+    if (!summary)
+        return {};
+    QString md = QStringLiteral("# %1\n\n").arg(summary->title.isEmpty() ? QStringLiteral("Conversation") : summary->title);
+    md += QStringLiteral("*%1 · %2 · %3*\n").arg(summary->model, summary->endpointUrl, summary->created.toString(Qt::ISODate));
+    for (const StoredMessage &m : activePath(conversationId)) {
+        QString who = m.role;
+        if (!who.isEmpty())
+            who[0] = who[0].toUpper();
+        md += QStringLiteral("\n## %1\n\n").arg(who);
+        if (!m.reasoning.isEmpty())
+            md += QStringLiteral("<details><summary>Reasoning</summary>\n\n%1\n\n</details>\n\n").arg(m.reasoning);
+        md += m.content + QLatin1Char('\n');
+        if (m.status == ReplyStatus::Stopped)
+            md += QStringLiteral("\n*(stopped)*\n");
+        else if (m.status == ReplyStatus::Failed)
+            md += QStringLiteral("\n*(failed: %1)*\n").arg(m.error);
+        else if (m.status == ReplyStatus::Streaming)
+            md += QStringLiteral("\n*(interrupted)*\n");
+        if (m.role == QLatin1String("assistant") && m.status != ReplyStatus::Streaming)
+            md += QStringLiteral("\n*%1*\n").arg(m.metrics.toDisplayString());
+    }
+    return md;
+}
+
+qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
+{
+    auto failWith = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return qint64(-1);
+    };
+    if (!isOpen())
+        return failWith(QStringLiteral("the conversation store is not open"));
+    const json document = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (document.is_discarded() || !document.is_object())
+        return failWith(QStringLiteral("not a JSON object"));
+    if (jsonString(document, "format") != QLatin1String("gantry-conversation"))
+        return failWith(QStringLiteral("not a Gantry conversation export (\"format\" is not \"gantry-conversation\")"));
+    const auto messages = document.find("messages");
+    if (messages == document.end() || !messages->is_array())
+        return failWith(QStringLiteral("\"messages\" is missing or not a list"));
+
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    beginTransaction();
+    const qint64 conversationId = createConversation(jsonString(document, "endpoint"), jsonString(document, "model"),
+                                                     jsonString(document, "title"));
+    if (conversationId < 0) {
+        rollbackTransaction();
+        return failWith(m_lastError);
+    }
+    QHash<qint64, qint64> newIdOf;  // exported id → new id
+    for (const json &item : *messages) {
+        if (!item.is_object()) {
+            rollbackTransaction();
+            return failWith(QStringLiteral("a message is not a JSON object"));
+        }
+        const qint64 oldId = jsonInt(item, "id");
+        const qint64 oldParent = jsonInt(item, "parent");
+        if (oldParent > 0 && !newIdOf.contains(oldParent)) {
+            rollbackTransaction();
+            return failWith(QStringLiteral("message %1 names parent %2, which does not come before it").arg(oldId).arg(oldParent));
+        }
+        const QString role = jsonString(item, "role");
+        if (role != QLatin1String("system") && role != QLatin1String("user") && role != QLatin1String("assistant")) {
+            rollbackTransaction();
+            return failWith(QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(role));
+        }
+        const auto params = item.find("params");
+        const qint64 id = addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonString(item, "content"),
+                                     replyStatusFromString(jsonString(item, "status")),
+                                     params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
+        if (id < 0) {
+            rollbackTransaction();
+            return failWith(m_lastError);
+        }
+        newIdOf.insert(oldId, id);
+        const auto metrics = item.find("metrics");
+        exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), finish_reason=COALESCE(?,''), metrics=?, created=? WHERE id=?"),
+             {jsonString(item, "reasoning"), jsonString(item, "error"), jsonString(item, "finish_reason"),
+              QString::fromStdString((metrics != item.end() ? ReplyMetrics::fromJson(*metrics) : ReplyMetrics()).toJson().dump()),
+              createdMs(jsonString(item, "created")), id});
+    }
+    // Show the branch that was shown when exported: select each message on the way to its leaf.
+    qint64 leaf = newIdOf.value(jsonInt(document, "active_leaf"), 0);
+    while (leaf > 0) {
+        selectBranch(leaf);
+        QSqlQuery parent(db);
+        parent.prepare(QStringLiteral("SELECT parent FROM messages WHERE id=?"));
+        parent.addBindValue(leaf);
+        leaf = parent.exec() && parent.next() ? parent.value(0).toLongLong() : 0;
+    }
+    if (!commitTransaction())
+        return failWith(m_lastError);
+    Q_EMIT conversationsChanged();
+    return conversationId;
+}
+
+} // namespace gantry

@@ -1,0 +1,114 @@
+#pragma once
+
+// Every conversation and every word of it, in SQLite (Qt SQL, QSQLITE) in WAL mode at
+// chatDatabasePath(). Messages form a tree: editing a question or regenerating an answer
+// adds a sibling instead of overwriting, and each parent remembers which child is shown.
+// Streaming text is appended in small batches (flushed on a short timer and when the reply
+// finishes), so a crash mid-reply keeps what was on screen.
+
+#include "chat/ChatTypes.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+namespace gantry {
+
+struct ConversationSummary {
+    qint64 id = 0;
+    QString endpointUrl;
+    QString model;
+    QString title;
+    QDateTime created;
+    QDateTime updated;
+    int messageCount = 0;
+};
+
+struct StoredMessage {
+    qint64 id = 0;
+    qint64 conversationId = 0;
+    qint64 parentId = 0;       // 0: a root (the first message, or an edit of it)
+    QString role;              // system | user | assistant
+    QString content;
+    QString reasoning;
+    ReplyStatus status = ReplyStatus::Complete;
+    QString error;             // why a failed reply failed, in the client's words
+    QString finishReason;
+    ChatParameters params;     // what the reply was asked with (assistant messages)
+    ReplyMetrics metrics;
+    QDateTime created;
+    int branchIndex = 0;       // position among its siblings (0-based), for "‹ 2/3 ›"
+    int branchCount = 1;
+};
+
+class ConversationStore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConversationStore(QObject *parent = nullptr);
+    ~ConversationStore() override;  // flushes pending text
+
+    // Opens (creating if needed) the database. Returns an error message, or empty.
+    QString open(const QString &path);
+    bool isOpen() const { return !m_connection.isEmpty(); }
+    QString lastError() const { return m_lastError; }
+
+    qint64 createConversation(const QString &endpointUrl, const QString &model, const QString &title);  // -1 on error
+    QList<ConversationSummary> conversations(const QString &filter = {}) const;  // newest first; filter matches title/model/endpoint
+    std::optional<ConversationSummary> conversation(qint64 id) const;
+    bool rename(qint64 conversationId, const QString &title);
+    bool remove(qint64 conversationId);
+
+    // The shown thread: root → leaf, following each parent's selected child (the newest
+    // child when none was chosen). Pending streamed text is flushed first.
+    QList<StoredMessage> activePath(qint64 conversationId);
+    std::optional<StoredMessage> message(qint64 messageId);
+    // The message's ancestors and itself, root first (the history a regenerate sends).
+    QList<StoredMessage> pathTo(qint64 messageId);
+    QList<qint64> siblings(qint64 messageId) const;  // ids sharing its parent, oldest first, itself included
+    bool selectBranch(qint64 messageId);              // show this sibling (and its own chosen descendants)
+
+    // Adds a message under parentId (0: a new root) and makes it the shown branch. -1 on error.
+    qint64 addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
+                      ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {});
+    // Appends streamed text; written within flushIntervalMs, or at finishMessage/flush.
+    void appendText(qint64 messageId, const QString &content, const QString &reasoning = {});
+    bool finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
+                       const QString &error = {}, const QString &finishReason = {});
+    bool flush();
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
+
+    // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
+    QByteArray exportJson(qint64 conversationId);
+    QString exportMarkdown(qint64 conversationId);
+    qint64 importJson(const QByteArray &json, QString *error = nullptr);  // -1 on error
+
+Q_SIGNALS:
+    void conversationsChanged();
+
+private:
+    bool exec(const QString &sql, const QVariantList &bind = {}) const;
+    void touch(qint64 conversationId);
+    void beginTransaction();
+    bool commitTransaction();
+    void rollbackTransaction();
+    struct Tree;
+    Tree loadTree(qint64 conversationId) const;
+    qint64 conversationOf(qint64 messageId) const;
+
+    struct Pending {
+        QString content;
+        QString reasoning;
+    };
+    QString m_connection;
+    mutable QString m_lastError;
+    QHash<qint64, Pending> m_pending;
+    QTimer m_flushTimer;
+    int m_transactionDepth = 0;
+    bool m_transactionFailed = false;
+};
+
+} // namespace gantry

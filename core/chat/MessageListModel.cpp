@@ -1,0 +1,162 @@
+#include "chat/MessageListModel.h"
+
+namespace gantry {
+
+MessageListModel::MessageListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+void MessageListModel::setSession(ChatSession *session)
+{
+    if (m_session)
+        m_session->disconnect(this);
+    m_session = session;
+    if (m_session) {
+        connect(m_session, &ChatSession::conversationChanged, this, &MessageListModel::reload);
+        connect(m_session, &ChatSession::messageAdded, this, &MessageListModel::reload);
+        connect(m_session, &ChatSession::messageDelta, this, &MessageListModel::onDelta);
+        connect(m_session, &ChatSession::replyFinished, this, &MessageListModel::reload);
+    }
+    reload();
+}
+
+void MessageListModel::reload()
+{
+    QList<StoredMessage> rows = m_session ? m_session->activePath() : QList<StoredMessage>();
+    // Text still in flight from the live reply may not be flushed to the store yet.
+    if (m_session && m_session->currentReply()) {
+        for (StoredMessage &m : rows) {
+            if (m.id == m_session->streamingMessageId()) {
+                m.content = m_session->currentReply()->content();
+                m.reasoning = m_session->currentReply()->reasoning();
+            }
+        }
+    }
+    // Same ids in the same order: update in place so views keep scroll and selection.
+    bool sameShape = rows.size() >= m_rows.size();
+    for (qsizetype i = 0; sameShape && i < m_rows.size(); ++i)
+        sameShape = rows[i].id == m_rows[i].id;
+    if (!sameShape) {
+        beginResetModel();
+        m_rows = std::move(rows);
+        endResetModel();
+        return;
+    }
+    const qsizetype oldSize = m_rows.size();
+    for (qsizetype i = 0; i < oldSize; ++i)
+        m_rows[i] = rows[i];
+    if (oldSize > 0)
+        Q_EMIT dataChanged(index(0), index(int(oldSize) - 1));
+    if (rows.size() > oldSize) {
+        beginInsertRows({}, int(oldSize), int(rows.size()) - 1);
+        for (qsizetype i = oldSize; i < rows.size(); ++i)
+            m_rows.append(rows[i]);
+        endInsertRows();
+    }
+}
+
+void MessageListModel::onDelta(qint64 messageId, const QString &content, const QString &reasoning)
+{
+    const int row = rowOf(messageId);
+    if (row < 0)
+        return;
+    m_rows[row].content += content;
+    m_rows[row].reasoning += reasoning;
+    Q_EMIT dataChanged(index(row), index(row), {Qt::DisplayRole, ContentRole, ReasoningRole});
+}
+
+bool MessageListModel::showSibling(int row, int delta)
+{
+    if (!m_session || row < 0 || row >= m_rows.size())
+        return false;
+    const QList<qint64> siblings = m_session->store()->siblings(m_rows[row].id);
+    const qsizetype target = siblings.indexOf(m_rows[row].id) + delta;
+    if (target < 0 || target >= siblings.size())
+        return false;
+    if (!m_session->store()->selectBranch(siblings[target]))
+        return false;
+    reload();
+    return true;
+}
+
+qint64 MessageListModel::messageId(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows[row].id : 0;
+}
+
+int MessageListModel::rowOf(qint64 messageId) const
+{
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (m_rows[row].id == messageId)
+            return row;
+    }
+    return -1;
+}
+
+StoredMessage MessageListModel::messageAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows[row] : StoredMessage();
+}
+
+int MessageListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant MessageListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const StoredMessage &m = m_rows[index.row()];
+    switch (role) {
+    case Qt::DisplayRole:
+    case ContentRole:
+        return m.content;
+    case IdRole:
+        return m.id;
+    case MessageRoleRole:
+        return m.role;
+    case ReasoningRole:
+        return m.reasoning;
+    case StatusRole:
+        return int(m.status);
+    case StatusTextRole:
+        switch (m.status) {
+        case ReplyStatus::Complete: return QString();
+        case ReplyStatus::Streaming:
+            return m_session && m_session->streamingMessageId() == m.id ? QStringLiteral("streaming") : QStringLiteral("interrupted");
+        case ReplyStatus::Stopped: return QStringLiteral("stopped");
+        case ReplyStatus::Failed: return QStringLiteral("failed: %1").arg(m.error);
+        }
+        return {};
+    case ErrorRole:
+        return m.error;
+    case MetricsTextRole:
+        return m.role == QLatin1String("assistant") && isFinal(m.status) ? m.metrics.toDisplayString() : QString();
+    case BranchIndexRole:
+        return m.branchIndex;
+    case BranchCountRole:
+        return m.branchCount;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(IdRole, "messageId");
+    names.insert(MessageRoleRole, "role");
+    names.insert(ContentRole, "content");
+    names.insert(ReasoningRole, "reasoning");
+    names.insert(StatusRole, "status");
+    names.insert(StatusTextRole, "statusText");
+    names.insert(ErrorRole, "error");
+    names.insert(MetricsTextRole, "metricsText");
+    names.insert(BranchIndexRole, "branchIndex");
+    names.insert(BranchCountRole, "branchCount");
+    return names;
+}
+
+} // namespace gantry

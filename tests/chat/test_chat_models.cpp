@@ -1,0 +1,106 @@
+// The list models the chat panel shows, under QAbstractItemModelTester, driven by a real
+// store and a session streaming from a scripted server.
+
+#include "ChatTestPrinters.h"
+#include "ScriptedHttpServer.h"
+
+#include "chat/ConversationListModel.h"
+#include "chat/MessageListModel.h"
+#include "common/TestEnvironment.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gantry;
+using namespace gantry::test;
+
+class TestChatModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void conversationListFollowsTheStore()
+    {
+        ConversationStore store;
+        QCOMPARE(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite")), QString());
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setStore(&store);
+        QCOMPARE(model.rowCount(), 0);
+        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"));
+        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString());
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.conversationId(0), b);
+        QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("Untitled"));
+        QCOMPARE(model.data(model.index(1), ConversationListModel::TitleRole).toString(), QStringLiteral("Cats"));
+        QCOMPARE(model.data(model.index(1), ConversationListModel::ModelRole).toString(), QStringLiteral("llama"));
+        store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("hi"));
+        QCOMPARE(model.rowOf(a), 0);  // touched: now the newest
+        QCOMPARE(model.data(model.index(0), ConversationListModel::MessageCountRole).toInt(), 1);
+        model.setFilter(QStringLiteral("qwen"));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.conversationId(0), b);
+        QCOMPARE(model.rowOf(a), -1);
+        store.remove(b);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.roleNames().value(ConversationListModel::TitleRole).isEmpty());
+    }
+
+    void messageListGrowsWithAStreamingReplyAndSwitchesBranches()
+    {
+        ScriptedHttpServer server;
+        QVERIFY(server.listen());
+        const QByteArray path = "/v1/chat/completions";
+        server.expect(path, ScriptedResponse::eventStream()
+                                .sse(contentChunk("Hel"))
+                                .pause(200)
+                                .sse(contentChunk("lo"))
+                                .sse(R"({"choices":[],"usage":{"prompt_tokens":4,"completion_tokens":2}})")
+                                .sse("[DONE]")
+                                .end());
+        server.expect(path, ScriptedResponse::eventStream().sse(contentChunk("Again")).sse("[DONE]").end());
+
+        ConversationStore store;
+        QCOMPARE(store.open(freshDir(QStringLiteral("message-model")) + QStringLiteral("/chat.sqlite")), QString());
+        ChatClient client;
+        client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
+        ChatSession session(&store, &client);
+        MessageListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSession(&session);
+
+        QSignalSpy finished(&session, &ChatSession::replyFinished);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        const qint64 first = session.send(QStringLiteral("Hi"));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.data(model.index(0), MessageListModel::MessageRoleRole).toString(), QStringLiteral("user"));
+        QCOMPARE(model.data(model.index(1), MessageListModel::StatusTextRole).toString(), QStringLiteral("streaming"));
+        QTRY_COMPARE_WITH_TIMEOUT(model.data(model.index(1)).toString(), QStringLiteral("Hel"), 10000);
+        QVERIFY(!changed.isEmpty());
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(model.data(model.index(1), MessageListModel::ContentRole).toString(), QStringLiteral("Hello"));
+        QCOMPARE(model.data(model.index(1), MessageListModel::StatusRole).toInt(), int(ReplyStatus::Complete));
+        QVERIFY(model.data(model.index(1), MessageListModel::MetricsTextRole).toString().contains(QStringLiteral("4 → 2 tokens")));
+
+        const qint64 second = session.regenerate(first);
+        QVERIFY(second > 0);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.messageId(1), second);
+        QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("Again"));
+        QCOMPARE(model.data(model.index(1), MessageListModel::BranchIndexRole).toInt(), 1);
+        QCOMPARE(model.data(model.index(1), MessageListModel::BranchCountRole).toInt(), 2);
+
+        QVERIFY(model.showSibling(1, -1));
+        QCOMPARE(model.messageId(1), first);
+        QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("Hello"));
+        QVERIFY(!model.showSibling(1, -1));  // no sibling before the first
+        QCOMPARE(server.requests.size(), 2);
+        // The regenerate sent the same question, not the old answer.
+        const auto body = nlohmann::json::parse(server.requests[1].body.toStdString());
+        QCOMPARE(body["messages"].size(), 1u);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChatModels)
+#include "test_chat_models.moc"

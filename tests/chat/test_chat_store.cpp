@@ -1,0 +1,234 @@
+// The conversation store on real SQLite files: WAL, branches, batched appends that another
+// connection can read before the reply ends, export/import round trips.
+
+#include "ChatTestPrinters.h"
+
+#include "chat/ConversationStore.h"
+#include "common/TestEnvironment.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace gantry;
+using namespace gantry::test;
+
+namespace {
+
+QString freshDatabase(const QString &name)
+{
+    return freshDir(name) + QStringLiteral("/chat.sqlite");
+}
+
+QStringList contents(const QList<StoredMessage> &path)
+{
+    QStringList result;
+    for (const StoredMessage &m : path)
+        result << m.content;
+    return result;
+}
+
+} // namespace
+
+class TestChatStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void opensInWalMode()
+    {
+        const QString path = freshDatabase(QStringLiteral("wal"));
+        ConversationStore store;
+        QCOMPARE(store.open(path), QString());
+        QVERIFY(store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")) > 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("probe"));
+        QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+    }
+
+    void openFailureIsAMessage()
+    {
+        const QString dir = freshDir(QStringLiteral("unopenable"));
+        ConversationStore store;
+        // A directory where the database file should be.
+        QDir().mkpath(dir + QStringLiteral("/chat.sqlite"));
+        const QString error = store.open(dir + QStringLiteral("/chat.sqlite"));
+        QVERIFY2(error.contains(QLatin1String("chat database")), qPrintable(error));
+        QVERIFY(!store.isOpen());
+    }
+
+    void regenerateAndEditMakeBranches()
+    {
+        ConversationStore store;
+        QCOMPARE(store.open(freshDatabase(QStringLiteral("branches"))), QString());
+        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 u1 = store.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q1"));
+        const qint64 a1 = store.addMessage(c, u1, QStringLiteral("assistant"), QStringLiteral("A1"));
+        const qint64 u2 = store.addMessage(c, a1, QStringLiteral("user"), QStringLiteral("Q2"));
+        const qint64 a2 = store.addMessage(c, u2, QStringLiteral("assistant"), QStringLiteral("A2"));
+        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1", "A1", "Q2", "A2"}));
+
+        // Regenerate A1: a sibling, shown; the old thread below A1 is hidden, not lost.
+        const qint64 a1b = store.addMessage(c, u1, QStringLiteral("assistant"), QStringLiteral("A1b"));
+        QList<StoredMessage> path = store.activePath(c);
+        QCOMPARE(contents(path), QStringList({"Q1", "A1b"}));
+        QCOMPARE(path[1].branchIndex, 1);
+        QCOMPARE(path[1].branchCount, 2);
+        QCOMPARE(store.siblings(a1b), QList<qint64>({a1, a1b}));
+
+        // Back to the first answer: its own thread comes back with it.
+        QVERIFY(store.selectBranch(a1));
+        path = store.activePath(c);
+        QCOMPARE(contents(path), QStringList({"Q1", "A1", "Q2", "A2"}));
+        QCOMPARE(path[1].branchIndex, 0);
+        QCOMPARE(path[3].id, a2);
+
+        // Edit the first question: a new root.
+        const qint64 u1b = store.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q1 edited"));
+        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1 edited"}));
+        QCOMPARE(store.siblings(u1), QList<qint64>({u1, u1b}));
+        QVERIFY(store.selectBranch(u1));
+        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1", "A1", "Q2", "A2"}));
+        QCOMPARE(contents(store.pathTo(a1b)), QStringList({"Q1", "A1b"}));
+        QVERIFY(!store.selectBranch(999999));
+    }
+
+    void streamedTextIsWrittenInBatchesBeforeTheReplyEnds()
+    {
+        const QString path = freshDatabase(QStringLiteral("batched"));
+        ConversationStore writer;
+        QCOMPARE(writer.open(path), QString());
+        writer.setFlushInterval(50);
+        const qint64 c = writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 u = writer.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q"));
+        const qint64 a = writer.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+        for (const char *piece : {"Hel", "lo", " wor", "ld"})
+            writer.appendText(a, QString::fromLatin1(piece), QString());
+        writer.appendText(a, QString(), QStringLiteral("hmm"));
+
+        // Another connection (as another process would) sees the text without a finish.
+        ConversationStore reader;
+        QCOMPARE(reader.open(path), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(reader.message(a).value_or(StoredMessage()).content, QStringLiteral("Hello world"), 5000);
+        QCOMPARE(reader.message(a)->reasoning, QStringLiteral("hmm"));
+        QCOMPARE(reader.message(a)->status, ReplyStatus::Streaming);
+
+        ReplyMetrics metrics;
+        metrics.timeToFirstTokenMs = 12;
+        metrics.completionTokens = 4;
+        metrics.promptTokens = 3;
+        metrics.usageFromServer = true;
+        metrics.tokensPerSecond = 250.5;
+        writer.appendText(a, QStringLiteral("!"));
+        QVERIFY(writer.finishMessage(a, ReplyStatus::Stopped, metrics, QString(), QStringLiteral("length")));
+        const StoredMessage stored = reader.message(a).value();
+        QCOMPARE(stored.content, QStringLiteral("Hello world!"));
+        QCOMPARE(stored.status, ReplyStatus::Stopped);
+        QCOMPARE(stored.metrics, metrics);
+        QCOMPARE(stored.finishReason, QStringLiteral("length"));
+    }
+
+    void listsFiltersRenamesAndRemovesConversations()
+    {
+        ConversationStore store;
+        QCOMPARE(store.open(freshDatabase(QStringLiteral("list"))), QString());
+        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("About cats"));
+        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QStringLiteral("100% dogs"));
+        store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("meow"));
+        QList<ConversationSummary> all = store.conversations();
+        QCOMPARE(all.size(), 2);
+        QCOMPARE(all[0].id, a);  // most recently updated first
+        QCOMPARE(all[0].messageCount, 1);
+        QCOMPARE(store.conversations(QStringLiteral("qwen")).value(0).id, b);
+        QCOMPARE(store.conversations(QStringLiteral("100%")).size(), 1);
+        QCOMPARE(store.conversations(QStringLiteral("%")).size(), 1);  // % is literal, not a wildcard
+        QVERIFY(store.rename(b, QStringLiteral("Dogs")));
+        QCOMPARE(store.conversation(b)->title, QStringLiteral("Dogs"));
+        QVERIFY(store.remove(a));
+        QCOMPARE(store.conversations().size(), 1);
+        QVERIFY(store.activePath(a).isEmpty());
+    }
+
+    void exportImportRoundTripKeepsTheTree()
+    {
+        ConversationStore store;
+        QCOMPARE(store.open(freshDatabase(QStringLiteral("export"))), QString());
+        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"), QStringLiteral("Round trip"));
+        const qint64 s = store.addMessage(c, 0, QStringLiteral("system"), QStringLiteral("Be brief."));
+        const qint64 u = store.addMessage(c, s, QStringLiteral("user"), QStringLiteral("Hi \u00e9 \U0001F600"));
+        ChatParameters params;
+        params.temperature = 0.3;
+        params.maxTokens = 9;
+        const qint64 a1 = store.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming, params);
+        store.appendText(a1, QStringLiteral("first"), QStringLiteral("thought"));
+        ReplyMetrics m;
+        m.completionTokens = 1;
+        store.finishMessage(a1, ReplyStatus::Failed, m, QStringLiteral("cut"));
+        const qint64 a2 = store.addMessage(c, u, QStringLiteral("assistant"), QStringLiteral("second"));
+        store.finishMessage(a2, ReplyStatus::Complete, m);
+        QVERIFY(store.selectBranch(a1));
+
+        const QByteArray exported = store.exportJson(c);
+        QString error;
+        const qint64 copy = store.importJson(exported, &error);
+        QVERIFY2(copy > 0, qPrintable(error));
+        QCOMPARE(store.conversation(copy)->title, QStringLiteral("Round trip"));
+        QCOMPARE(store.conversation(copy)->model, QStringLiteral("tiny"));
+        const QList<StoredMessage> original = store.activePath(c);
+        const QList<StoredMessage> imported = store.activePath(copy);
+        QCOMPARE(contents(imported), contents(original));
+        QCOMPARE(contents(imported), QStringList({"Be brief.", "Hi \u00e9 \U0001F600", "first"}));
+        for (qsizetype i = 0; i < original.size(); ++i) {
+            QCOMPARE(imported[i].role, original[i].role);
+            QCOMPARE(imported[i].reasoning, original[i].reasoning);
+            QCOMPARE(imported[i].status, original[i].status);
+            QCOMPARE(imported[i].error, original[i].error);
+            QCOMPARE(imported[i].params, original[i].params);
+            QCOMPARE(imported[i].metrics, original[i].metrics);
+            QCOMPARE(imported[i].branchCount, original[i].branchCount);
+            QCOMPARE(imported[i].created, original[i].created);
+        }
+        QCOMPARE(store.siblings(imported[2].id).size(), 2);
+        // Exporting the copy gives the same document but for ids and dates of the conversation.
+        QCOMPARE(nlohmann::json::parse(store.exportJson(copy).toStdString())["messages"].size(), 4u);
+
+        const QString md = store.exportMarkdown(c);
+        QVERIFY(md.startsWith(QLatin1String("# Round trip")));
+        QVERIFY(md.contains(QStringLiteral("## User\n\nHi \u00e9")));
+        QVERIFY(md.contains(QLatin1String("*(failed: cut)*")));
+        QVERIFY(!md.contains(QLatin1String("second")));  // only the shown branch
+    }
+
+    void importRejectsBadDocumentsWithAMessage_data()
+    {
+        QTest::addColumn<QByteArray>("document");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not json") << QByteArray("nope") << "not a JSON object";
+        QTest::newRow("other format") << QByteArray(R"({"format":"x"})") << "not a Gantry conversation";
+        QTest::newRow("no messages") << QByteArray(R"({"format":"gantry-conversation"})") << "\"messages\" is missing";
+        QTest::newRow("orphan") << QByteArray(R"({"format":"gantry-conversation","messages":[{"id":2,"parent":1,"role":"user","content":"x"}]})")
+                                << "names parent 1";
+        QTest::newRow("bad role") << QByteArray(R"({"format":"gantry-conversation","messages":[{"id":1,"role":"robot","content":"x"}]})")
+                                  << "role 'robot'";
+    }
+    void importRejectsBadDocumentsWithAMessage()
+    {
+        QFETCH(QByteArray, document);
+        QFETCH(QString, message);
+        ConversationStore store;
+        QCOMPARE(store.open(freshDatabase(QStringLiteral("import-bad"))), QString());
+        QString error;
+        QCOMPARE(store.importJson(document, &error), qint64(-1));
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY(store.conversations().isEmpty());  // nothing half-imported
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChatStore)
+#include "test_chat_store.moc"
