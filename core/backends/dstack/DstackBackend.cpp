@@ -578,6 +578,15 @@ LogStore *DstackBackend::logStore(const QString &runName)
     if (!t.store) {
         const QString dir = runDir(runName);
         QDir().mkpath(dir);
+        // A run name can be reused by a new run: a log kept for another submission is not this one's.
+        if (!t.submissionId.isEmpty()) {
+            QFile cursor(dir + QStringLiteral("/log.cursor"));
+            const QString saved = cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+            if (saved != t.submissionId) {
+                QFile::remove(dir + QStringLiteral("/log"));
+                QFile::remove(dir + QStringLiteral("/log.cursor"));
+            }
+        }
         t.store = std::make_unique<LogStore>(dir + QStringLiteral("/log"));
         t.follower = new DstackLogFollower(m_client, runName, t.store.get(), dir + QStringLiteral("/log.cursor"), this);
         connect(t.follower, &DstackLogFollower::caughtUp, this, [this, runName] {
