@@ -65,7 +65,7 @@ private Q_SLOTS:
         const QString dir = gantry::test::freshDir(QStringLiteral("dstack-cli"));
         m_server = std::make_unique<FakeDstackServer>(dir);
         QVERIFY2(m_server->start(&error, {QStringLiteral("--upstream"), m_llama.rootUrl()}), qPrintable(error));
-        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
+        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 2.0}, {"stop_after", 0.3}});  // all logs are out (≈0.7 s of chunks) before ready
         m_configPath = dir + QStringLiteral("/config.yml");
         QFile f(m_configPath);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -132,16 +132,18 @@ private Q_SLOTS:
         const CliResult ps = cli({QStringLiteral("ps"), QStringLiteral("--project"), QStringLiteral("main"), QStringLiteral("--json")});
         QVERIFY2(ps.exitCode == 0, qPrintable(ps.err));
         bool listed = false;
-        for (const auto &r : ps.json()["runs"])
+        const nlohmann::json psRuns = ps.json()["runs"];  // a named copy: no loop over a temporary's member
+        for (const auto &r : psRuns)
             if (r["name"] == "cli-chat" && r["status"] == "running" && r["backend"] == "dstack")
                 listed = true;
-        QVERIFY2(listed, qPrintable(ps.out.left(400)));
+        QVERIFY2(listed, qPrintable(ps.out.left(4000)));
 
         const CliResult stop = cli({QStringLiteral("stop"), QStringLiteral("cli-chat"), QStringLiteral("--project"), QStringLiteral("main")});
         QVERIFY2(stop.exitCode == 0, qPrintable(stop.err + stop.out));
         const CliResult after = cli({QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--project"), QStringLiteral("main"), QStringLiteral("--json")});
         bool terminated = false;
-        for (const auto &r : after.json()["runs"])
+        const nlohmann::json afterRuns = after.json()["runs"];
+        for (const auto &r : afterRuns)
             if (r["name"] == "cli-chat" && r["status"] == "terminated" && r["termination_reason"] == "stopped_by_user")
                 terminated = true;
         QVERIFY2(terminated, qPrintable(after.out.left(600)));
