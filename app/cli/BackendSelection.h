@@ -1,7 +1,8 @@
 #pragma once
 
-// Which backend a verb talks to: `--backend local` (the default). The dstack backend adds
-// `--backend dstack [--project NAME]` here.
+// Which backend a verb talks to: `--backend local` (the default), or a dstack server's project
+// with `--project NAME` (a project of ~/.dstack/config.yml) or `--backend dstack` (its default
+// project).
 
 #include "backends/Backend.h"
 

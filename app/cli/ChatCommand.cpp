@@ -32,6 +32,7 @@ const char *const kUsage =
     "usage: gantry-cli chat (RUN | --url BASE_URL) [options] MESSAGE\n"
     "  RUN                 a run whose model to talk to (its endpoint, model name and token)\n"
     "  --backend B         where RUN lives (default: local)\n"
+    "  --project P         RUN lives in this dstack project (from ~/.dstack/config.yml)\n"
     "  --url BASE_URL      an OpenAI-compatible base URL instead, e.g. http://127.0.0.1:8000/v1\n"
     "  --model M           the model name to send (default: the run's, else the first of GET /models)\n"
     "  --format F          openai (default) or tgi (dstack's strict model proxy)\n"
@@ -190,10 +191,10 @@ int chatCommand(const QStringList &arguments)
     // --backend belongs to the run resolution; the rest is chat's own.
     QStringList backendArgs, args;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
-        if (arguments[i] == QLatin1String("--backend") && i + 1 < arguments.size()) {
+        if ((arguments[i] == QLatin1String("--backend") || arguments[i] == QLatin1String("--project")) && i + 1 < arguments.size()) {
             backendArgs << arguments[i] << arguments[i + 1];
             ++i;
-        } else if (arguments[i].startsWith(QLatin1String("--backend="))) {
+        } else if (arguments[i].startsWith(QLatin1String("--backend=")) || arguments[i].startsWith(QLatin1String("--project="))) {
             backendArgs << arguments[i];
         } else {
             args << arguments[i];

@@ -1,5 +1,6 @@
 #include "backends/BackendFactory.h"
 
+#include "backends/dstack/DstackBackend.h"
 #include "backends/local/LocalBackend.h"
 
 namespace gantry {
@@ -7,6 +8,11 @@ namespace gantry {
 std::unique_ptr<Backend> createLocalBackend(QObject *parent)
 {
     return std::make_unique<LocalBackend>(parent);
+}
+
+std::unique_ptr<Backend> createDstackBackend(const DstackProject &project, QObject *parent)
+{
+    return std::make_unique<DstackBackend>(project, parent);
 }
 
 } // namespace gantry

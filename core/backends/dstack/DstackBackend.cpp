@@ -1,0 +1,619 @@
+#include "backends/dstack/DstackBackend.h"
+
+#include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackLogFollower.h"
+#include "backends/dstack/DstackModels.h"
+#include "common/StatePaths.h"
+#include "runs/LogStore.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace gantry {
+
+struct DstackBackend::Tracked {
+    RunInfo info;
+    QString signature;      // what a user sees; a change resets the polling interval
+    QString submissionId;   // jobs[0].job_submissions[-1].id
+    bool seen = false;
+    std::unique_ptr<LogStore> store;
+    DstackLogFollower *follower = nullptr;
+    bool finalLogsFetched = false;
+    bool metricsInFlight = false;
+    QList<MetricSample> metrics;
+    std::optional<Offer> pinnedOffer;
+    QString pinned;         // "pinned to aws (us-east-1) …", when Gantry applied it
+};
+
+namespace {
+
+QString signatureOf(const RunInfo &r)
+{
+    return QStringList{toString(r.status), r.statusMessage, r.terminationReason, r.error, r.ready ? QStringLiteral("ready") : QString(),
+                       r.serviceUrl, r.offer.instanceName, r.finishedAt.toString(Qt::ISODate)}
+        .join(QLatin1Char('|'));
+}
+
+QString safeFileName(const QString &name)
+{
+    QString out = name;
+    for (QChar &c : out)
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') || c == QLatin1Char('.')))
+            c = QLatin1Char('_');
+    return out;
+}
+
+} // namespace
+
+DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
+    : Backend(parent)
+    , m_project(project)
+    , m_client(new DstackClient(project.url, project.name, project.token, this))
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &DstackBackend::tick);
+}
+
+DstackBackend::~DstackBackend()
+{
+    // Followers write into the stores: end them first.
+    for (auto &[name, tracked] : m_runs)
+        delete tracked->follower;
+    m_runs.clear();
+}
+
+QString DstackBackend::displayName() const
+{
+    return QStringLiteral("dstack: %1 @ %2").arg(m_project.name, m_project.url);
+}
+
+void DstackBackend::setPollIntervals(int minMs, int maxMs)
+{
+    m_minIntervalMs = qMax(10, minMs);
+    m_maxIntervalMs = qMax(m_minIntervalMs, maxMs);
+    m_intervalMs = m_minIntervalMs;
+}
+
+void DstackBackend::setRequestTimeoutMs(int ms)
+{
+    m_client->setTimeoutMs(ms);
+}
+
+QString DstackBackend::runDir(const QString &runName) const
+{
+    return stateDir() + QStringLiteral("/dstack/") + safeFileName(m_project.name) + QLatin1Char('/') + safeFileName(runName);
+}
+
+nlohmann::json DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
+{
+    nlohmann::json conf = configuration.canonical.is_object() ? configuration.canonical : nlohmann::json::object();
+    nlohmann::json env = nlohmann::json::object();
+    auto fromEnvironment = [error](const std::string &key) -> nlohmann::json {
+        const QByteArray name = QByteArray::fromStdString(key);
+        if (!qEnvironmentVariableIsSet(name.constData())) {
+            if (error && error->isEmpty())
+                *error = QStringLiteral("Environment variable %1 is not set (the configuration takes it from your environment: set it, or give it a value in `env`).")
+                             .arg(QString::fromStdString(key));
+            return nullptr;
+        }
+        return qEnvironmentVariable(name.constData()).toStdString();
+    };
+    if (auto it = conf.find("env"); it != conf.end()) {
+        if (it->is_object()) {
+            for (auto item = it->begin(); item != it->end(); ++item)
+                env[item.key()] = item->is_string() ? *item : fromEnvironment(item.key());
+        } else if (it->is_array()) {  // "K=V" / "K" list form
+            for (const auto &entry : *it) {
+                if (!entry.is_string())
+                    continue;
+                const std::string text = entry.get<std::string>();
+                const auto eq = text.find('=');
+                if (eq == std::string::npos)
+                    env[text] = fromEnvironment(text);
+                else
+                    env[text.substr(0, eq)] = text.substr(eq + 1);
+            }
+        }
+    }
+    for (const EnvVar &var : configuration.env) {
+        const std::string key = var.key.toStdString();
+        if (!var.value && (!env.contains(key) || !env[key].is_string()))
+            env[key] = fromEnvironment(key);
+    }
+    if (!env.empty() || conf.contains("env"))
+        conf["env"] = env;
+    return conf;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
+int DstackBackend::testConnection()
+{
+    const int id = m_nextRequestId++;
+    auto fail = [this, id](const DstackError &e) {
+        handleError(e);
+        Q_EMIT connectionTested(id, QString(), QString(), e.message);
+    };
+    m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this, [this, id, fail](const nlohmann::json &info) {
+        const QString version = info.contains("server_version") && info["server_version"].is_string()
+                                    ? QString::fromStdString(info["server_version"].get<std::string>())
+                                    : QStringLiteral("development build");
+        m_client->post(QStringLiteral("/api/users/get_my_user"), nullptr, this, [this, id, version, fail](const nlohmann::json &user) {
+            const QString name = QString::fromStdString(user.value("username", std::string()));
+            m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), {{"include_imported", true}}, this,
+                           [this, id, version, name](const nlohmann::json &) {
+                               markConnected();
+                               Q_EMIT connectionTested(id, version, name, QString());
+                           }, fail);
+        }, fail);
+    }, fail);
+    return id;
+}
+
+void DstackBackend::markConnected()
+{
+    if (m_connected)
+        return;
+    m_connected = true;
+    Q_EMIT connectionChanged(true, QStringLiteral("Connected to the dstack server at %1 again.").arg(m_project.url));
+}
+
+void DstackBackend::markDisconnected(const DstackError &error)
+{
+    if (!m_connected)
+        return;
+    m_connected = false;
+    Q_EMIT connectionChanged(false, error.message + QStringLiteral(" Showing the last known state; retrying."));
+}
+
+void DstackBackend::handleError(const DstackError &error)
+{
+    if (error.isConnectionLoss())
+        markDisconnected(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan and apply
+
+int DstackBackend::plan(const Configuration &configuration)
+{
+    const int id = m_nextRequestId++;
+    QString envError;
+    const nlohmann::json conf = resolvedConfiguration(configuration, &envError);
+    if (!envError.isEmpty()) {
+        Plan failed;
+        failed.backend = QStringLiteral("dstack");
+        failed.error = envError;
+        QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
+        return id;
+    }
+    nlohmann::json runSpec = {
+        {"run_name", configuration.name ? nlohmann::json(configuration.name->toStdString()) : nlohmann::json()},
+        {"configuration_path", configuration.filePath.isEmpty() ? nlohmann::json() : nlohmann::json(configuration.filePath.toStdString())},
+        {"configuration", conf},
+        {"profile", nullptr},
+        {"ssh_key_pub", nullptr},
+    };
+    struct Pending {
+        bool planDone = false, fleetsDone = false;
+        nlohmann::json plan;
+        int fleets = -1;
+        QString error;
+    };
+    auto pending = std::make_shared<Pending>();
+    auto finish = [this, id, pending] {
+        if (!pending->planDone || !pending->fleetsDone)
+            return;
+        Plan result;
+        if (pending->error.isEmpty()) {
+            result = dstackPlan(pending->plan, pending->fleets);
+            m_lastPlanRaw = result.raw;
+        } else {
+            result.backend = QStringLiteral("dstack");
+            result.project = m_project.name;
+            result.error = pending->error;
+        }
+        Q_EMIT planFinished(id, result);
+    };
+    m_client->post(m_client->projectPath(QStringLiteral("runs/get_plan")), {{"run_spec", runSpec}, {"max_offers", 1000}}, this,
+                   [this, pending, finish](const nlohmann::json &body) {
+                       markConnected();
+                       pending->plan = body;
+                       pending->planDone = true;
+                       finish();
+                   },
+                   [this, pending, finish](const DstackError &e) {
+                       handleError(e);
+                       pending->error = e.message;
+                       pending->planDone = true;
+                       finish();
+                   },
+                   60000);
+    m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), {{"include_imported", true}}, this,
+                   [pending, finish](const nlohmann::json &body) {
+                       pending->fleets = body.is_array() ? int(body.size()) : -1;
+                       pending->fleetsDone = true;
+                       finish();
+                   },
+                   [pending, finish](const DstackError &) {
+                       pending->fleetsDone = true;  // the plan itself says what failed
+                       finish();
+                   });
+    return id;
+}
+
+int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
+{
+    const int id = m_nextRequestId++;
+    QString envError;
+    const nlohmann::json conf = resolvedConfiguration(configuration, &envError);
+    if (!envError.isEmpty()) {
+        QTimer::singleShot(0, this, [this, id, envError] { Q_EMIT applyFinished(id, QString(), envError); });
+        return id;
+    }
+    // Send back the plan's run_spec when it was made for this very configuration (§2.14).
+    nlohmann::json runSpec;
+    nlohmann::json current = nullptr;
+    if (m_lastPlanRaw.is_object() && m_lastPlanRaw.contains("run_spec") && m_lastPlanRaw["run_spec"].is_object()
+        && m_lastPlanRaw["run_spec"].value("configuration", nlohmann::json()) == conf) {
+        runSpec = m_lastPlanRaw["run_spec"];
+        current = m_lastPlanRaw.value("current_resource", nlohmann::json());
+    } else {
+        runSpec = {
+            {"run_name", configuration.name ? nlohmann::json(configuration.name->toStdString()) : nlohmann::json()},
+            {"configuration_path", configuration.filePath.isEmpty() ? nlohmann::json() : nlohmann::json(configuration.filePath.toStdString())},
+            {"profile", nullptr},
+            {"ssh_key_pub", nullptr},
+        };
+    }
+    runSpec["configuration"] = dstackPinOffer(conf, offer);
+    const QString pinned = dstackPinDescription(offer);
+    const nlohmann::json body = {{"plan", {{"run_spec", runSpec}, {"current_resource", current}}}, {"force", false}};
+    m_client->post(m_client->projectPath(QStringLiteral("runs/apply")), body, this,
+                   [this, id, offer, pinned](const nlohmann::json &run) {
+                       markConnected();
+                       const RunInfo info = dstackRunInfo(run, m_project.url);
+                       Tracked &t = track(info.name);
+                       t.pinnedOffer = offer;
+                       t.pinned = pinned;
+                       QDir().mkpath(runDir(info.name));
+                       writeFileAtomically(runDir(info.name) + QStringLiteral("/pinned.json"),
+                                           QByteArray::fromStdString(nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()));
+                       absorb(run);
+                       if (!m_order.contains(info.name))
+                           m_order.prepend(info.name);
+                       Q_EMIT runsChanged();
+                       Q_EMIT applyFinished(id, info.name, QString());
+                       m_intervalMs = m_minIntervalMs;
+                       scheduleTick(m_minIntervalMs);
+                   },
+                   [this, id](const DstackError &e) {
+                       handleError(e);
+                       Q_EMIT applyFinished(id, QString(), e.message);
+                   },
+                   60000);
+    return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+DstackBackend::Tracked &DstackBackend::track(const QString &name)
+{
+    auto it = m_runs.find(name);
+    if (it != m_runs.end())
+        return *it->second;
+    auto tracked = std::make_unique<Tracked>();
+    QFile pinnedFile(runDir(name) + QStringLiteral("/pinned.json"));
+    if (pinnedFile.open(QIODevice::ReadOnly)) {  // applied by an earlier Gantry process
+        const QByteArray data = pinnedFile.readAll();
+        const nlohmann::json j = nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
+        if (j.is_object()) {
+            tracked->pinned = QString::fromStdString(j.value("description", std::string()));
+            if (j.contains("offer"))
+                tracked->pinnedOffer = Offer::fromJson(j["offer"]);
+        }
+    }
+    Tracked &ref = *tracked;
+    m_runs.emplace(name, std::move(tracked));
+    return ref;
+}
+
+bool DstackBackend::absorb(const nlohmann::json &run)
+{
+    if (run.value("deleted", false))
+        return false;
+    RunInfo info = dstackRunInfo(run, m_project.url);
+    if (info.name.isEmpty())
+        return false;
+    Tracked &t = track(info.name);
+    if (info.offer.backend.isEmpty() && t.pinnedOffer) {  // not placed yet: show the pinned offer
+        info.offer = *t.pinnedOffer;
+        info.price = t.pinnedOffer->price;
+    }
+    info.history = t.info.history;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!t.seen) {
+        info.history.append({info.submittedAt.isValid() ? info.submittedAt : now, QStringLiteral("submitted"),
+                             t.pinned.isEmpty() ? QStringLiteral("submitted") : t.pinned});
+    }
+    const bool statusChanged = !t.seen ? info.status != RunStatus::Submitted
+                                       : (info.status != t.info.status || info.statusMessage != t.info.statusMessage);
+    if (statusChanged)
+        info.history.append({now, toString(info.status), info.statusMessage});
+    if (info.ready && !t.info.ready)
+        info.history.append({now, QStringLiteral("ready"), QStringLiteral("probes pass: the service answers")});
+    const QString signature = signatureOf(info);
+    const bool changed = !t.seen || signature != t.signature;
+    t.seen = true;
+    t.signature = signature;
+    t.info = info;
+    const QString submission = dstackCurrentSubmissionId(run);
+    if (!submission.isEmpty() && submission != t.submissionId) {
+        t.submissionId = submission;
+        t.finalLogsFetched = false;
+        if (t.follower)
+            t.follower->setSubmission(submission);
+    }
+    return changed;
+}
+
+QList<RunInfo> DstackBackend::runs() const
+{
+    QList<RunInfo> out;
+    for (const QString &name : m_order) {
+        auto it = m_runs.find(name);
+        if (it != m_runs.end() && it->second->seen)
+            out.append(it->second->info);
+    }
+    for (const auto &[name, tracked] : m_runs)
+        if (!m_order.contains(name) && tracked->seen)
+            out.append(tracked->info);
+    return out;
+}
+
+void DstackBackend::refresh()
+{
+    m_listNext = true;
+    m_intervalMs = m_minIntervalMs;
+    if (m_tickRunning)
+        return;
+    m_timer.stop();
+    tick();
+}
+
+void DstackBackend::synchronize()
+{
+    m_syncRequested = true;
+    refresh();
+}
+
+void DstackBackend::drainAllLogs()
+{
+    m_logsDraining = 1;  // released below
+    auto released = [this] {
+        if (--m_logsDraining == 0)
+            Q_EMIT synchronized();
+    };
+    for (const auto &[name, tracked] : m_runs) {
+        if (tracked->submissionId.isEmpty() || !logStore(name))
+            continue;
+        ++m_logsDraining;
+        auto *context = new QObject(this);  // one answer per follower, then gone
+        connect(tracked->follower, &DstackLogFollower::caughtUp, context, [context, released] {
+            context->deleteLater();
+            released();
+        });
+        connect(tracked->follower, &DstackLogFollower::failed, context, [context, released] {
+            context->deleteLater();
+            released();
+        });
+        if (!tracked->follower->isPolling())
+            tracked->follower->poll();
+    }
+    released();
+}
+
+void DstackBackend::scheduleTick(int delayMs)
+{
+    m_monitoring = true;
+    if (!m_tickRunning)
+        m_timer.start(delayMs);
+}
+
+void DstackBackend::tick()
+{
+    m_monitoring = true;
+    m_tickRunning = true;
+    m_changedThisTick = false;
+    m_pending = 1;  // released at the end of this function
+
+    if (m_listNext || m_round % 5 == 0) {
+        m_listNext = false;
+        ++m_pending;
+        const nlohmann::json body = {{"project_name", m_project.name.toStdString()}, {"include_jobs", true},
+                                     {"job_submissions_limit", 1}, {"limit", 100}};
+        m_client->post(QStringLiteral("/api/runs/list"), body, this,
+                       [this](const nlohmann::json &list) {
+                           markConnected();
+                           m_lastError.clear();
+                           QStringList order;
+                           if (list.is_array()) {
+                               for (const auto &run : list) {
+                                   if (run.value("deleted", false))
+                                       continue;
+                                   if (absorb(run))
+                                       m_changedThisTick = true;
+                                   const QString name = dstackRunInfo(run, m_project.url).name;
+                                   if (!name.isEmpty() && !order.contains(name))
+                                       order.append(name);
+                               }
+                           }
+                           if (order != m_order)
+                               m_changedThisTick = true;
+                           m_order = order;
+                           if (!m_listedOnce)
+                               m_changedThisTick = true;
+                           m_listedOnce = true;
+                           requestDone();
+                       },
+                       [this](const DstackError &e) {
+                           m_lastError = e.message;
+                           handleError(e);
+                           requestDone();
+                       });
+    }
+
+    QStringList active;
+    for (const auto &[name, tracked] : m_runs)
+        if (tracked->seen && !isFinal(tracked->info.status))
+            active.append(name);
+    for (const QString &name : active) {
+        ++m_pending;
+        m_client->post(m_client->projectPath(QStringLiteral("runs/get")), {{"run_name", name.toStdString()}}, this,
+                       [this](const nlohmann::json &run) {
+                           markConnected();
+                           if (absorb(run))
+                               m_changedThisTick = true;
+                           requestDone();
+                       },
+                       [this, name](const DstackError &e) {
+                           if (e.isResourceNotExists()) {  // deleted elsewhere
+                               if (auto it = m_runs.find(name); it != m_runs.end())
+                                   delete it->second->follower;
+                               m_runs.erase(name);
+                               m_order.removeAll(name);
+                               m_changedThisTick = true;
+                           }
+                           handleError(e);
+                           requestDone();
+                       });
+    }
+    for (const auto &[name, tracked] : m_runs)
+        pollLogsAndMetrics(*tracked);
+    requestDone();
+}
+
+void DstackBackend::requestDone()
+{
+    if (--m_pending > 0)
+        return;
+    m_tickRunning = false;
+    ++m_round;
+    if (m_changedThisTick) {
+        m_intervalMs = m_minIntervalMs;
+        Q_EMIT runsChanged();
+    } else {
+        m_intervalMs = qMin(m_intervalMs + m_minIntervalMs, m_maxIntervalMs);
+    }
+    if (!m_connected)
+        m_intervalMs = m_maxIntervalMs;
+    if (m_syncRequested) {
+        m_syncRequested = false;
+        drainAllLogs();
+    }
+    if (m_monitoring)
+        m_timer.start(m_intervalMs);
+}
+
+void DstackBackend::pollLogsAndMetrics(Tracked &t)
+{
+    const RunInfo &info = t.info;
+    if (t.submissionId.isEmpty() || info.status == RunStatus::Submitted || info.status == RunStatus::Pending)
+        return;
+    if (!t.finalLogsFetched && logStore(info.name) && !t.follower->isPolling()) {
+        if (isFinal(info.status))
+            t.finalLogsFetched = true;  // one last drain after the end
+        t.follower->poll();
+    }
+    if ((info.status == RunStatus::Running || info.status == RunStatus::Terminating) && !t.metricsInFlight) {
+        t.metricsInFlight = true;
+        const QString name = info.name;
+        m_client->get(m_client->projectPath(QStringLiteral("metrics/job/")) + QString::fromLatin1(QUrl::toPercentEncoding(name))
+                          + QStringLiteral("?limit=60"),
+                      this,
+                      [this, name](const nlohmann::json &response) {
+                          auto it = m_runs.find(name);
+                          if (it == m_runs.end())
+                              return;
+                          it->second->metricsInFlight = false;
+                          it->second->metrics = dstackMetricSamples(response);
+                          Q_EMIT metricsUpdated(name);
+                      },
+                      [this, name](const DstackError &e) {
+                          if (auto it = m_runs.find(name); it != m_runs.end())
+                              it->second->metricsInFlight = false;
+                          handleError(e);
+                      });
+    }
+}
+
+void DstackBackend::stop(const QString &runName, bool abort)
+{
+    const nlohmann::json body = {{"runs_names", nlohmann::json::array({runName.toStdString()})}, {"abort", abort}};
+    m_client->post(m_client->projectPath(QStringLiteral("runs/stop")), body, this,
+                   [this, runName, abort](const nlohmann::json &) {
+                       markConnected();
+                       if (auto it = m_runs.find(runName); it != m_runs.end())
+                           it->second->info.history.append({QDateTime::currentDateTimeUtc(), QStringLiteral("terminating"),
+                                                            abort ? QStringLiteral("abort requested") : QStringLiteral("stop requested")});
+                       Q_EMIT runsChanged();
+                       Q_EMIT stopFinished(runName, QString());
+                       m_intervalMs = m_minIntervalMs;
+                       scheduleTick(0);
+                   },
+                   [this, runName](const DstackError &e) {
+                       handleError(e);
+                       Q_EMIT stopFinished(runName, e.message);
+                   });
+}
+
+LogStore *DstackBackend::logStore(const QString &runName)
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end())
+        return nullptr;
+    Tracked &t = *it->second;
+    if (!t.store) {
+        const QString dir = runDir(runName);
+        QDir().mkpath(dir);
+        // A run name can be reused by a new run: a log kept for another submission is not this one's.
+        if (!t.submissionId.isEmpty()) {
+            QFile cursor(dir + QStringLiteral("/log.cursor"));
+            const QString saved = cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+            if (saved != t.submissionId) {
+                QFile::remove(dir + QStringLiteral("/log"));
+                QFile::remove(dir + QStringLiteral("/log.cursor"));
+            }
+        }
+        t.store = std::make_unique<LogStore>(dir + QStringLiteral("/log"));
+        t.follower = new DstackLogFollower(m_client, runName, t.store.get(), dir + QStringLiteral("/log.cursor"), this);
+        connect(t.follower, &DstackLogFollower::caughtUp, this, [this, runName] {
+            auto found = m_runs.find(runName);
+            if (found != m_runs.end() && found->second->finalLogsFetched)
+                found->second->store->flushPartial();
+            Q_EMIT logsUpdated(runName);
+        });
+        connect(t.follower, &DstackLogFollower::failed, this, [this](const DstackError &e) { handleError(e); });
+        if (!t.submissionId.isEmpty())
+            t.follower->setSubmission(t.submissionId);
+    }
+    return t.store.get();
+}
+
+QList<MetricSample> DstackBackend::metrics(const QString &runName) const
+{
+    auto it = m_runs.find(runName);
+    return it == m_runs.end() ? QList<MetricSample>() : it->second->metrics;
+}
+
+QString DstackBackend::modelToken(const QString &runName) const
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end())
+        return {};
+    return m_project.token;
+}
+
+} // namespace gantry

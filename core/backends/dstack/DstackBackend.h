@@ -1,0 +1,117 @@
+#pragma once
+
+// The dstack backend: Gantry as a client of a dstack server (self-hosted or dstack Sky) for
+// one project. Clouds, spot and fleets are reached only through dstack's REST API
+// (reference §2–§7); every view talks to it through the Backend interface, as to the local one.
+//
+// Monitoring: once anything asks (refresh(), apply()), runs/get polls every active run each
+// second, backing off to 5 s while nothing changes; runs/list (every fifth round, and on
+// refresh()) brings in runs started elsewhere. Logs go through logs/poll into the same
+// LogStore the local backend writes (stateDir()/dstack/<project>/<run>/log), metrics come from
+// metrics/job/{run}. When the server goes away the last known state stays, connectionChanged
+// (false, why) is emitted once, and polling carries on until it answers again.
+
+#include "backends/Backend.h"
+#include "backends/dstack/DstackConfigFile.h"
+#include "backends/dstack/DstackError.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+
+namespace gantry {
+
+class DstackClient;
+class DstackLogFollower;
+
+class DstackBackend : public Backend
+{
+    Q_OBJECT
+public:
+    explicit DstackBackend(const DstackProject &project, QObject *parent = nullptr);
+    ~DstackBackend() override;
+
+    QString id() const override { return QStringLiteral("dstack"); }
+    QString displayName() const override;
+    QString projectName() const { return m_project.name; }
+    QString serverUrl() const { return m_project.url; }
+    DstackClient *client() const { return m_client; }
+
+    // "Test connection": server version (get_info), the user (get_my_user) and the project
+    // (fleets/list answers 404 for an unknown one). Emits connectionTested once.
+    int testConnection();
+
+    int plan(const Configuration &configuration) override;
+    int apply(const Configuration &configuration, const Offer &offer) override;
+    QList<RunInfo> runs() const override;
+    void refresh() override;
+    void stop(const QString &runName, bool abort) override;
+    LogStore *logStore(const QString &runName) override;
+    QList<MetricSample> metrics(const QString &runName) const override;
+    QString modelToken(const QString &runName) const override;
+
+    bool isConnected() const { return m_connected; }
+    // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
+    QString lastError() const { return m_lastError; }
+
+    // For one-shot callers (the CLI): one full round — runs/list, runs/get of active runs —
+    // then every known run's logs drained into its LogStore; emits synchronized() once.
+    void synchronize();
+    // Polling cadence (tests may shorten it); defaults 1000 → 5000 ms.
+    void setPollIntervals(int minMs, int maxMs);
+    void setRequestTimeoutMs(int ms);
+
+    // The run's configuration, with value-less env entries filled from this process's
+    // environment (§1.6): the server cannot resolve them. Empty error = fine.
+    static nlohmann::json resolvedConfiguration(const Configuration &configuration, QString *error);
+
+Q_SIGNALS:
+    void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
+    void stopFinished(const QString &runName, const QString &error);
+    void logsUpdated(const QString &runName);
+    void synchronized();
+
+private:
+    struct Tracked;
+
+    Tracked &track(const QString &name);
+    bool absorb(const nlohmann::json &run);  // returns whether anything a user sees changed
+    void scheduleTick(int delayMs);
+    void tick();
+    void finishTick();
+    void requestDone();
+    void drainAllLogs();
+    void pollLogsAndMetrics(Tracked &tracked);
+    void markConnected();
+    void markDisconnected(const DstackError &error);
+    void handleError(const DstackError &error);
+    QString runDir(const QString &runName) const;
+
+    DstackProject m_project;
+    DstackClient *m_client;
+    std::map<QString, std::unique_ptr<Tracked>> m_runs;
+    QStringList m_order;  // newest first, as runs/list gives them
+    nlohmann::json m_lastPlanRaw;
+    int m_nextRequestId = 1;
+
+    QTimer m_timer;
+    bool m_monitoring = false;
+    bool m_tickRunning = false;
+    bool m_listNext = true;
+    bool m_listedOnce = false;
+    bool m_changedThisTick = false;
+    int m_pending = 0;
+    int m_round = 0;
+    int m_minIntervalMs = 1000;
+    int m_maxIntervalMs = 5000;
+    int m_intervalMs = 1000;
+    bool m_connected = true;
+    bool m_syncRequested = false;
+    QString m_lastError;
+    int m_logsDraining = 0;
+};
+
+} // namespace gantry

@@ -1,0 +1,118 @@
+#include "backends/dstack/DstackClient.h"
+
+#include <QNetworkRequest>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <memory>
+
+namespace gantry {
+
+DstackClient::DstackClient(const QString &serverUrl, const QString &project, const QString &token, QObject *parent)
+    : QObject(parent)
+    , m_serverUrl(serverUrl.trimmed())
+    , m_project(project)
+    , m_token(token)
+{
+    while (m_serverUrl.endsWith(QLatin1Char('/')))
+        m_serverUrl.chop(1);
+}
+
+QString DstackClient::projectPath(const QString &rest) const
+{
+    return QStringLiteral("/api/project/%1/%2").arg(QString::fromLatin1(QUrl::toPercentEncoding(m_project)), rest);
+}
+
+QString DstackClient::resolve(const QString &urlOrPath) const
+{
+    const QUrl url(urlOrPath);
+    if (!url.scheme().isEmpty() && !url.host().isEmpty())
+        return urlOrPath;
+    QString path = urlOrPath;
+    if (!path.startsWith(QLatin1Char('/')))
+        path.prepend(QLatin1Char('/'));
+    return m_serverUrl + path;
+}
+
+void DstackClient::post(const QString &path, const nlohmann::json &body, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
+{
+    request("POST", path, body, owner, std::move(ok), std::move(fail), timeoutMs);
+}
+
+void DstackClient::get(const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
+{
+    request("GET", pathAndQuery, nullptr, owner, std::move(ok), std::move(fail), timeoutMs);
+}
+
+void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body, QObject *owner,
+                           OnSuccess ok, OnError fail, int timeoutMs)
+{
+    const int timeout = timeoutMs > 0 ? timeoutMs : m_timeoutMs;
+    const QString path = pathAndQuery.section(QLatin1Char('?'), 0, 0);
+    DstackRequestContext context{m_serverUrl, path.startsWith(QLatin1String("/api/project/")) ? m_project : QString(), path};
+
+    QNetworkRequest request(QUrl(m_serverUrl + pathAndQuery));
+    request.setRawHeader("X-API-VERSION", kApiVersion);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    QByteArray payload;
+    if (!body.is_null() || verb == "POST") {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (!body.is_null())
+            payload = QByteArray::fromStdString(body.dump());
+    }
+    QNetworkReply *reply = m_network.sendCustomRequest(request, verb, payload);
+
+    // Owner-bound: the owner's death aborts the reply; callbacks check the owner first.
+    QPointer<QObject> guard(owner);
+    if (owner)
+        connect(owner, &QObject::destroyed, reply, &QNetworkReply::abort);
+    auto timedOut = std::make_shared<bool>(false);
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
+        *timedOut = true;
+        reply->abort();
+    });
+    timer->start(timeout);
+
+    connect(reply, &QNetworkReply::finished, this, [reply, guard, hasOwner = owner != nullptr, timedOut, timeout, context,
+                                                    ok = std::move(ok), fail = std::move(fail)] {
+        reply->deleteLater();
+        if (hasOwner && !guard)
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (*timedOut) {
+            if (fail)
+                fail(dstackTimeoutError(timeout, context));
+            return;
+        }
+        const QByteArray data = status > 0 ? reply->readAll() : QByteArray();
+        if (status == 0) {
+            if (fail)
+                fail(dstackNetworkError(reply->error(), reply->errorString(), context));
+            return;
+        }
+        if (status >= 400) {
+            if (fail)
+                fail(dstackHttpError(status, data, context));
+            return;
+        }
+        nlohmann::json json = nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
+        if (json.is_discarded()) {
+            if (fail) {
+                DstackError e;
+                e.httpStatus = status;
+                e.message = QStringLiteral("The server at %1 answered %2 with something that is not JSON — is it a dstack server?")
+                                .arg(context.serverUrl, context.path);
+                fail(e);
+            }
+            return;
+        }
+        if (ok)
+            ok(json);
+    });
+}
+
+} // namespace gantry

@@ -1,0 +1,66 @@
+#pragma once
+
+// The one way Gantry talks to a dstack server's REST API (reference §2): every request goes
+// through request(), which adds the base URL (keeping any path prefix), the bearer token,
+// X-API-VERSION, a JSON body and a per-request timeout, and maps failures to DstackError.
+// Callbacks are bound to an owner: when the owner is destroyed first, the reply is aborted
+// and no callback runs, so no reply ever outlives the object that asked for it.
+
+#include "backends/dstack/DstackError.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+namespace gantry {
+
+class DstackClient : public QObject
+{
+    Q_OBJECT
+public:
+    // The dstack version Gantry was built and tested against; sent as X-API-VERSION so an
+    // older server refuses clearly instead of misreading us (§7.2).
+    static constexpr const char *kApiVersion = "0.21.2";
+
+    using OnSuccess = std::function<void(const nlohmann::json &body)>;
+    using OnError = std::function<void(const DstackError &error)>;
+
+    DstackClient(const QString &serverUrl, const QString &project, const QString &token, QObject *parent = nullptr);
+
+    QString serverUrl() const { return m_serverUrl; }
+    QString project() const { return m_project; }
+    void setToken(const QString &token) { m_token = token; }
+    bool hasToken() const { return !m_token.isEmpty(); }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    int timeoutMs() const { return m_timeoutMs; }
+
+    // POST path (e.g. "/api/server/get_info") with a JSON body (null = no body).
+    void post(const QString &path, const nlohmann::json &body, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
+    // GET path?query (job metrics is the one GET endpoint we need).
+    void get(const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
+
+    // "/api/project/<project>/<rest>" for this client's project.
+    QString projectPath(const QString &rest) const;
+
+    // §4.1: an absolute URL stays as it is; a path is appended to the server URL, keeping the
+    // server URL's own path prefix.
+    QString resolve(const QString &urlOrPath) const;
+
+private:
+    void request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body, QObject *owner,
+                 OnSuccess ok, OnError fail, int timeoutMs);
+
+    QNetworkAccessManager m_network;
+    QString m_serverUrl;  // without trailing slash
+    QString m_project;
+    QString m_token;      // never logged
+    int m_timeoutMs = 15000;
+};
+
+} // namespace gantry

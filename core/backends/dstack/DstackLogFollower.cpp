@@ -1,0 +1,98 @@
+#include "backends/dstack/DstackLogFollower.h"
+
+#include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackModels.h"
+#include "common/StatePaths.h"
+#include "runs/LogStore.h"
+
+#include <QFile>
+
+namespace gantry {
+
+DstackLogFollower::DstackLogFollower(DstackClient *client, const QString &runName, LogStore *store, const QString &cursorPath,
+                                     QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_runName(runName)
+    , m_store(store)
+    , m_cursorPath(cursorPath)
+{
+    QFile f(cursorPath);
+    if (f.open(QIODevice::ReadOnly)) {
+        const QStringList parts = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+        if (parts.size() >= 2) {
+            m_submissionId = parts[0];
+            m_lastTimestamp = parts[1];
+        }
+    }
+}
+
+void DstackLogFollower::setSubmission(const QString &submissionId)
+{
+    if (submissionId == m_submissionId)
+        return;
+    if (!m_submissionId.isEmpty())
+        m_store->flushPartial();
+    m_submissionId = submissionId;
+    m_lastTimestamp.clear();
+    saveCursor();
+}
+
+void DstackLogFollower::poll()
+{
+    if (m_inFlight || m_submissionId.isEmpty())
+        return;
+    m_inFlight = true;
+    request(QString());
+}
+
+void DstackLogFollower::request(const QString &nextToken)
+{
+    nlohmann::json body = {{"run_name", m_runName.toStdString()},
+                           {"job_submission_id", m_submissionId.toStdString()},
+                           {"descending", false},
+                           {"limit", 1000}};
+    if (!nextToken.isEmpty())
+        body["next_token"] = nextToken.toStdString();
+    else if (!m_lastTimestamp.isEmpty())
+        body["start_time"] = m_lastTimestamp.toStdString();
+    const QString submission = m_submissionId;
+    m_client->post(
+        m_client->projectPath(QStringLiteral("logs/poll")), body, this,
+        [this, submission](const nlohmann::json &response) {
+            if (submission != m_submissionId) {  // switched submissions meanwhile: drop
+                m_inFlight = false;
+                return;
+            }
+            if (auto logs = response.find("logs"); logs != response.end() && logs->is_array()) {
+                for (const auto &event : *logs) {
+                    const std::string message = event.value("message", std::string());
+                    const QByteArray bytes = QByteArray::fromBase64(QByteArray::fromStdString(message));
+                    const QString source = QString::fromStdString(event.value("log_source", std::string("stdout")));
+                    const QDateTime at = dstackDateTime(event.value("timestamp", nlohmann::json()));
+                    m_store->appendChunk(bytes, source, at.isValid() ? at : QDateTime::currentDateTimeUtc());
+                    if (event.contains("timestamp") && event["timestamp"].is_string())
+                        m_lastTimestamp = QString::fromStdString(event["timestamp"].get<std::string>());
+                }
+            }
+            saveCursor();
+            auto next = response.find("next_token");
+            if (next != response.end() && next->is_string() && !next->get<std::string>().empty()) {
+                request(QString::fromStdString(next->get<std::string>()));
+                return;
+            }
+            m_inFlight = false;
+            Q_EMIT caughtUp();
+        },
+        [this](const DstackError &error) {
+            m_inFlight = false;
+            Q_EMIT failed(error);
+        });
+}
+
+void DstackLogFollower::saveCursor() const
+{
+    writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8());
+}
+
+} // namespace gantry

@@ -1,0 +1,45 @@
+#pragma once
+
+// Reading dstack's response shapes into Gantry's types, and the one request-side rewrite
+// Gantry makes (pinning an offer). Pure functions: no network, so they are tested directly.
+
+#include "backends/Backend.h"
+#include "offers/Offer.h"
+#include "runs/RunInfo.h"
+
+#include <QList>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+namespace gantry {
+
+// A Run object (§2.7) → RunInfo. serverUrl resolves relative service/model URLs (§4.1).
+// ready follows §4.4: running and, if the job has probes, every probe of the current
+// submission has success_streak >= ready_after.
+RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl);
+
+// jobs[0].job_submissions[-1].id: whose logs to poll (empty when there is none yet).
+QString dstackCurrentSubmissionId(const nlohmann::json &run);
+
+// A RunPlan (§2.5) → Plan: offers of job_plans[0] in the server's order, total_offers,
+// max_price, the CLI's header rows (§5.1); raw keeps run_spec + current_resource + action.
+// fleetCount < 0 means unknown; 0 with no offers gives the "no fleets" reason.
+Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount);
+
+// "cpu=x86:2.. mem=8GB.. disk=100GB.. gpu=24GB..80GB:1.." from canonical requirements.
+QString dstackResourcesText(const nlohmann::json &resources);
+
+// GET metrics/job response (§2.12, newest first) → samples oldest first; cpu normalised by
+// cpus_detected_num; any series may be missing.
+QList<MetricSample> dstackMetricSamples(const nlohmann::json &response);
+
+// §5.3: narrow a configuration to exactly this offer: backends, regions, instance_types,
+// spot_policy and max_price = the offer's price.
+nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer);
+// What was pinned, for the run's history: "aws (us-east-1) g5.xlarge, spot, max price $0.4024".
+QString dstackPinDescription(const Offer &offer);
+
+QDateTime dstackDateTime(const nlohmann::json &value);
+
+} // namespace gantry

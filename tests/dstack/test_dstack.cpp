@@ -1,0 +1,608 @@
+// The dstack backend end to end against tests/dstack/fake_dstack_server.py, a real process that
+// answers dstack's REST API with the reference's exact shapes and strictness.
+
+#include "FakeDstackServer.h"
+#include "LlamaServer.h"
+#include "TestEnvironment.h"
+
+#include "backends/dstack/DstackBackend.h"
+#include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackConfigFile.h"
+#include "backends/dstack/DstackError.h"
+#include "backends/dstack/DstackModels.h"
+#include "config/ConfigParser.h"
+#include "runs/LogStore.h"
+#include "secrets/TokenStore.h"
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using namespace gantry;
+using gantry::test::FakeDstackServer;
+
+namespace {
+
+int unusedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();  // closed again when probe goes: nothing listens there
+}
+
+Configuration serviceConfiguration(const QString &name, nlohmann::json extra = nlohmann::json::object())
+{
+    Configuration c;
+    c.type = RunType::Service;
+    c.typeName = QStringLiteral("service");
+    c.name = name;
+    c.filePath = QStringLiteral("serve.dstack.yml");
+    c.canonical = {{"type", "service"},
+                   {"name", name.toStdString()},
+                   {"commands", {"llama-server --port 8000"}},
+                   {"port", 8000},
+                   {"model", "tiny"},
+                   {"spot_policy", "auto"}};
+    c.canonical.update(extra);
+    return c;
+}
+
+QString allText(LogStore *store, const QString &source)
+{
+    QString out;
+    for (const LogLine &line : store->lines(0, store->lineCount()))
+        if (line.source == source)
+            out += line.text + QLatin1Char('\n');
+    return out;
+}
+
+} // namespace
+
+class DstackTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<FakeDstackServer> m_server;
+
+    DstackProject project(const QString &token = FakeDstackServer::token(), const QString &name = QStringLiteral("main")) const
+    {
+        return DstackProject{name, m_server->url(), token, true};
+    }
+
+    std::unique_ptr<DstackBackend> backend()
+    {
+        auto b = std::make_unique<DstackBackend>(project());
+        b->setPollIntervals(100, 400);
+        return b;
+    }
+
+    Plan planFor(DstackBackend &b, const Configuration &c)
+    {
+        QSignalSpy spy(&b, &Backend::planFinished);
+        const int id = b.plan(c);
+        if (!spy.wait(20000))
+            return Plan{.error = QStringLiteral("no planFinished")};
+        [&] { QCOMPARE(spy.first().at(0).toInt(), id); }();
+        return spy.first().at(1).value<Plan>();
+    }
+
+    // apply → run name ("" + QFAIL on error)
+    QString applyOffer(DstackBackend &b, const Configuration &c, const Offer &offer, QString *error = nullptr)
+    {
+        QSignalSpy spy(&b, &Backend::applyFinished);
+        b.apply(c, offer);
+        if (!spy.wait(20000))
+            return {};
+        if (error)
+            *error = spy.first().at(2).toString();
+        return spy.first().at(1).toString();
+    }
+
+    std::optional<RunInfo> runNamed(const DstackBackend &b, const QString &name)
+    {
+        for (const RunInfo &r : b.runs())
+            if (r.name == name)
+                return r;
+        return std::nullopt;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<gantry::Plan>("gantry::Plan");
+        m_server = std::make_unique<FakeDstackServer>(test::freshDir(QStringLiteral("fake-dstack")));
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
+    }
+
+    void configFile()
+    {
+        const QString dir = test::freshDir(QStringLiteral("dstack-config"));
+        const QString path = dir + QStringLiteral("/config.yml");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("projects:\n- name: main\n  url: http://127.0.0.1:3000\n  token: secret-one\n  default: true\n"
+                "- name: other\n  url: https://sky.dstack.ai/\n  token: secret-two\n");
+        f.close();
+        const DstackConfigFile config = DstackConfigFile::load(path);
+        QVERIFY2(config.error.isEmpty(), qPrintable(config.error));
+        QCOMPARE(config.projects.size(), 2);
+        QCOMPARE(config.find(QString())->name, QStringLiteral("main"));
+        QCOMPARE(config.find(QStringLiteral("other"))->token, QStringLiteral("secret-two"));
+        QCOMPARE(config.find(QStringLiteral("https://sky.dstack.ai"), QStringLiteral("other"))->name, QStringLiteral("other"));
+        QVERIFY(!config.find(QStringLiteral("nope")));
+
+        qputenv("DSTACK_CONFIG_PATH", path.toUtf8());
+        QCOMPARE(DstackConfigFile::defaultPath(), path);
+        qunsetenv("DSTACK_CONFIG_PATH");
+
+        QVERIFY(DstackConfigFile::load(dir + QStringLiteral("/missing.yml")).error.isEmpty());
+        QFile bad(dir + QStringLiteral("/bad.yml"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("projects: [ {name: x, token: secret-three\n");
+        bad.close();
+        const DstackConfigFile broken = DstackConfigFile::load(bad.fileName());
+        QVERIFY(!broken.error.isEmpty());
+        QVERIFY(!broken.error.contains(QLatin1String("secret-three")));
+    }
+
+    void errorBodiesInWords()
+    {
+        const DstackRequestContext ctx{QStringLiteral("http://s"), QStringLiteral("main"), QStringLiteral("/api/project/main/runs/get")};
+        DstackError e = dstackHttpError(400, R"({"detail": [{"msg": "first", "code": "error"}, {"msg": "second", "code": "error"}]})", ctx);
+        QCOMPARE(e.message, QStringLiteral("first; second"));
+        e = dstackHttpError(400, R"({"detail": [{"msg": "Run x not found", "code": "resource_not_exists"}]})", ctx);
+        QVERIFY(e.isResourceNotExists());
+        QCOMPARE(e.message, QStringLiteral("Run x not found"));
+        e = dstackHttpError(403, R"({"detail": {"msg": "Invalid token", "code": null}})", ctx);
+        QVERIFY(e.message.contains(QLatin1String("rejected the token")));
+        e = dstackHttpError(403, R"({"detail": "Not authenticated"})", ctx);
+        QVERIFY(e.message.contains(QLatin1String("needs a token")));
+        e = dstackHttpError(403, R"({"msg": "Access denied", "code": null})", ctx);
+        QVERIFY(e.message.contains(QLatin1String("Access denied")));
+        e = dstackHttpError(404, R"({"detail": {"msg": "Not found", "code": null}})", ctx);
+        QVERIFY(e.message.contains(QLatin1String("Project 'main' does not exist")));
+        e = dstackHttpError(404, R"({"detail": "Not Found"})", DstackRequestContext{QStringLiteral("http://s"), {}, QStringLiteral("/api/x")});
+        QVERIFY(e.message.contains(QLatin1String("has no endpoint /api/x")));
+        e = dstackHttpError(422, R"({"detail": [{"type": "missing", "loc": ["body", "force"], "msg": "Field required", "input": {}}]})", ctx);
+        QVERIFY2(e.message.contains(QLatin1String("force: Field required")), qPrintable(e.message));
+        e = dstackHttpError(502, "Bad Gateway", ctx);
+        QVERIFY(e.message.contains(QLatin1String("HTTP 502")) && e.message.contains(QLatin1String("Bad Gateway")));
+    }
+
+    void connectionTest()
+    {
+        auto b = backend();
+        QSignalSpy spy(b.get(), &DstackBackend::connectionTested);
+        b->testConnection();
+        QVERIFY(spy.wait(10000));
+        QCOMPARE(spy.first().at(1).toString(), QStringLiteral("0.21.2"));
+        QCOMPARE(spy.first().at(2).toString(), QStringLiteral("alice"));
+        QVERIFY(spy.first().at(3).toString().isEmpty());
+        const auto headers = m_server->lastRequest(QStringLiteral("/api/users/get_my_user"))["headers"];
+        QVERIFY(headers["x-api-version"] == "0.21.2");
+        QVERIFY(headers["has_authorization"] == true);
+
+        DstackBackend badToken(project(QStringLiteral("wrong")));
+        QSignalSpy badSpy(&badToken, &DstackBackend::connectionTested);
+        badToken.testConnection();
+        QVERIFY(badSpy.wait(10000));
+        QVERIFY2(badSpy.first().at(3).toString().contains(QLatin1String("Invalid token")), qPrintable(badSpy.first().at(3).toString()));
+
+        DstackBackend unknownProject(project(FakeDstackServer::token(), QStringLiteral("nosuch")));
+        QSignalSpy unknownSpy(&unknownProject, &DstackBackend::connectionTested);
+        unknownProject.testConnection();
+        QVERIFY(unknownSpy.wait(10000));
+        QVERIFY(unknownSpy.first().at(3).toString().contains(QLatin1String("Project 'nosuch' does not exist")));
+
+        DstackBackend unreachable(DstackProject{QStringLiteral("main"), QStringLiteral("http://127.0.0.1:%1").arg(unusedPort()), QStringLiteral("t"), true});
+        QSignalSpy gone(&unreachable, &DstackBackend::connectionTested);
+        unreachable.testConnection();
+        QVERIFY(gone.wait(10000));
+        QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")), qPrintable(gone.first().at(3).toString()));
+
+        // https:// to a plain-HTTP server: a TLS failure, said as one.
+        QString tlsUrl = m_server->url();
+        tlsUrl.replace(QLatin1String("http://"), QLatin1String("https://"));
+        DstackBackend tls(DstackProject{QStringLiteral("main"), tlsUrl, FakeDstackServer::token(), true});
+        QSignalSpy tlsSpy(&tls, &DstackBackend::connectionTested);
+        tls.testConnection();
+        QVERIFY(tlsSpy.wait(10000));
+        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")), qPrintable(tlsSpy.first().at(3).toString()));
+    }
+
+    void planKeepsServerOrder()
+    {
+        auto b = backend();
+        const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc")));
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        QVERIFY(plan.offers.size() >= 150);
+        QCOMPARE(plan.totalOffers, plan.offers.size());
+        double highest = 0;
+        QStringList backends;
+        bool sawSpot = false, sawOnDemand = false, sawUnavailable = false;
+        for (int i = 0; i < plan.offers.size(); ++i) {
+            const Offer &o = plan.offers[i];
+            highest = qMax(highest, o.price);
+            if (!backends.contains(o.backend))
+                backends << o.backend;
+            (o.resources.spot ? sawSpot : sawOnDemand) = true;
+            const bool available = o.availability == QLatin1String("available");
+            if (!available)
+                sawUnavailable = true;
+            else
+                QVERIFY2(!sawUnavailable, "available offers come before unavailable ones (server order kept)");
+            if (i > 0 && available && plan.offers[i - 1].availability == QLatin1String("available"))
+                QVERIFY(plan.offers[i - 1].price <= o.price);
+        }
+        QVERIFY(sawSpot && sawOnDemand && sawUnavailable);
+        QVERIFY(backends.size() >= 6);
+        QCOMPARE(plan.maxPrice, highest);
+        QCOMPARE(plan.header.first(), (std::pair<QString, QString>{QStringLiteral("Project"), QStringLiteral("main")}));
+        QCOMPARE(plan.header.at(1).second, QStringLiteral("alice"));
+        QCOMPARE(plan.header.at(2).second, QStringLiteral("service"));
+        QVERIFY(plan.raw.contains("run_spec"));
+        QVERIFY(plan.raw["run_spec"]["configuration"]["name"] == "plan-svc");
+        const auto sent = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"];
+        QVERIFY(sent["run_spec"]["configuration"]["model"] == "tiny");
+    }
+
+    void planFilters()
+    {
+        auto b = backend();
+        const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
+                                                           {{"backends", {"aws", "gcp"}}, {"spot_policy", "spot"}, {"max_price", 1.0}}));
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        QVERIFY(!plan.offers.isEmpty());
+        for (const Offer &o : plan.offers) {
+            QVERIFY(o.backend == QLatin1String("aws") || o.backend == QLatin1String("gcp"));
+            QVERIFY(o.resources.spot);
+            QVERIFY(o.price <= 1.0);
+        }
+        QCOMPARE(plan.header.at(4).second, QStringLiteral("spot"));
+        QCOMPARE(plan.header.at(5).second, QStringLiteral("$1"));
+    }
+
+    void planWithoutFleets()
+    {
+        m_server->hook(QStringLiteral("fleets"), {{"has_fleets", false}});
+        auto b = backend();
+        const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc")));
+        m_server->hook(QStringLiteral("fleets"), {{"has_fleets", true}});
+        QVERIFY(plan.error.isEmpty());
+        QVERIFY(plan.offers.isEmpty());
+        QCOMPARE(plan.totalOffers, 0);
+        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")), qPrintable(plan.noOffersReason));
+        QVERIFY(plan.noOffersReason.contains(QLatin1String("type: fleet")));
+    }
+
+    void valuelessEnvComesFromTheEnvironment()
+    {
+        auto b = backend();
+        Configuration c = serviceConfiguration(QStringLiteral("env-svc"), {{"env", {{"GANTRY_TEST_SECRET", {{"key", "GANTRY_TEST_SECRET"}}}, {"A", "b"}}}});
+        c.env = {EnvVar{QStringLiteral("GANTRY_TEST_SECRET"), std::nullopt}, EnvVar{QStringLiteral("A"), QStringLiteral("b")}};
+        qunsetenv("GANTRY_TEST_SECRET");
+        Plan plan = planFor(*b, c);
+        QVERIFY(plan.error.contains(QLatin1String("Environment variable GANTRY_TEST_SECRET is not set")));
+        qputenv("GANTRY_TEST_SECRET", "from-env");
+        plan = planFor(*b, c);
+        qunsetenv("GANTRY_TEST_SECRET");
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        const auto env = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"]["env"];
+        QVERIFY(env["GANTRY_TEST_SECRET"] == "from-env");
+        QVERIFY(env["A"] == "b");
+    }
+
+    void applyPinsThePickedOfferAndMonitors()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("pin-svc"));
+        const Plan plan = planFor(*b, c);
+        QVERIFY(plan.offers.size() > 40);
+        // Pick a spot offer in the middle: not what the server would pick by itself.
+        int pick = -1;
+        for (int i = 30; i < plan.offers.size(); ++i)
+            if (plan.offers[i].resources.spot && plan.offers[i].availability == QLatin1String("available")) {
+                pick = i;
+                break;
+            }
+        QVERIFY(pick > 0);
+        const Offer offer = plan.offers[pick];
+        QString error;
+        const QString name = applyOffer(*b, c, offer, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(name, QStringLiteral("pin-svc"));
+
+        const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"];
+        QVERIFY(body["force"] == false);
+        const auto conf = body["plan"]["run_spec"]["configuration"];
+        QVERIFY(conf["backends"] == nlohmann::json::array({offer.backend.toStdString()}));
+        QVERIFY(conf["regions"] == nlohmann::json::array({offer.region.toStdString()}));
+        QVERIFY(conf["instance_types"] == nlohmann::json::array({offer.instanceName.toStdString()}));
+        QVERIFY(conf["spot_policy"] == "spot");
+        QCOMPARE(conf["max_price"].get<double>(), offer.price);
+
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->ready, 20000);
+        const RunInfo run = *runNamed(*b, name);
+        QCOMPARE(gantry::toString(run.status), gantry::toString(RunStatus::Running));
+        QCOMPARE(run.offer.instanceName, offer.instanceName);  // the server placed it exactly there
+        QCOMPARE(run.offer.region, offer.region);
+        QCOMPARE(run.price, offer.price);
+        QCOMPARE(run.serviceUrl, m_server->url() + QStringLiteral("/proxy/services/main/pin-svc/"));
+        QVERIFY(run.model);
+        QCOMPARE(run.model->baseUrl, m_server->url() + QStringLiteral("/proxy/services/main/pin-svc/v1"));
+        QCOMPARE(run.model->name, QStringLiteral("tiny"));
+        QVERIFY(run.model->needsToken);
+        QCOMPARE(b->modelToken(name), FakeDstackServer::token());
+        QVERIFY(run.history.first().message.startsWith(QLatin1String("pinned to ")));
+        QStringList statuses;
+        for (const StatusEvent &e : run.history)
+            statuses << e.status;
+        QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")), qPrintable(statuses.join(',')));
+
+        // Logs: base64 chunks that split lines and UTF-8 sequences, reassembled exactly.
+        LogStore *store = b->logStore(name);
+        QVERIFY(store);
+        const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
+        const QString stdoutText = QString::fromStdString(expected["stdout"].get<std::string>());
+        const QString stderrText = QString::fromStdString(expected["stderr"].get<std::string>());
+        QTRY_COMPARE_WITH_TIMEOUT(allText(store, QStringLiteral("stdout")), stdoutText, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(allText(store, QStringLiteral("stderr")), stderrText, 20000);
+        QVERIFY(stdoutText.contains(QStringLiteral("日本語")));
+
+        // Metrics: oldest first, cpu normalised by cpus_detected_num (230 % over 4 CPUs).
+        QTRY_VERIFY_WITH_TIMEOUT(b->metrics(name).size() >= 2, 20000);
+        const MetricSample newest = b->metrics(name).last();
+        QCOMPARE(newest.cpuPercent, 57.5);
+        QCOMPARE(newest.memoryTotalBytes, 17179869184.0);
+        QCOMPARE(newest.gpuUtilPercent, QList<double>{87.0});
+        QVERIFY(b->metrics(name).first().at < newest.at);
+
+        // Graceful stop.
+        QSignalSpy stopped(b.get(), &DstackBackend::stopFinished);
+        b->stop(name, false);
+        QVERIFY(stopped.wait(10000));
+        QVERIFY(stopped.first().at(1).toString().isEmpty());
+        QVERIFY(m_server->lastRequest(QStringLiteral("/api/project/main/runs/stop"))["body"]["abort"] == false);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+        QCOMPARE(runNamed(*b, name)->terminationReason, QStringLiteral("stopped_by_user"));
+        QCOMPARE(runNamed(*b, name)->statusMessage, QStringLiteral("stopped"));
+    }
+
+    // A configuration read by the real parser passes the (strict) server and deploys.
+    void parsedConfigurationPlansAndApplies()
+    {
+        const ParseResult parsed = loadConfiguration(test::dataPath(QStringLiteral("dstack/chat-svc.dstack.yml")));
+        QVERIFY(parsed.valid());
+        auto b = backend();
+        qputenv("GANTRY_DSTACK_TEST_ENV", "filled");
+        const Plan plan = planFor(*b, *parsed.configuration);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        QVERIFY(plan.offers.size() >= 150);
+        QVERIFY(plan.header.at(3).second.startsWith(QLatin1String("cpu=")));
+        QString error;
+        const QString name = applyOffer(*b, *parsed.configuration, plan.offers.at(2), &error);
+        qunsetenv("GANTRY_DSTACK_TEST_ENV");
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(name, QStringLiteral("cli-chat"));
+        const auto conf = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
+        QVERIFY(conf["env"]["GANTRY_DSTACK_TEST_ENV"] == "filled");
+        QVERIFY(conf["instance_types"] == nlohmann::json::array({plan.offers.at(2).instanceName.toStdString()}));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+    }
+
+    void abortStopsAtOnce()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("abort-svc"));
+        const Plan plan = planFor(*b, c);
+        QString error;
+        const QString name = applyOffer(*b, c, plan.offers.first(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QSignalSpy stopped(b.get(), &DstackBackend::stopFinished);
+        b->stop(name, true);
+        QVERIFY(stopped.wait(10000));
+        QVERIFY(m_server->lastRequest(QStringLiteral("/api/project/main/runs/stop"))["body"]["abort"] == true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+        QCOMPARE(runNamed(*b, name)->terminationReason, QStringLiteral("aborted_by_user"));
+    }
+
+    void errorsReachTheUser()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("err-svc"));
+        Offer offer = planFor(*b, c).offers.first();
+        QString error;
+
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 400},
+                                                     {"json", {{"detail", {{{"msg", "Bad thing one"}, {"code", "error"}}, {{"msg", "bad thing two"}, {"code", "error"}}}}}}});
+        QVERIFY(applyOffer(*b, c, offer, &error).isEmpty());
+        QCOMPARE(error, QStringLiteral("Bad thing one; bad thing two"));
+
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 422},
+                                                     {"json", {{"detail", {{{"type", "missing"}, {"loc", {"body", "force"}}, {"msg", "Field required"}, {"input", nlohmann::json::object()}}}}}}});
+        applyOffer(*b, c, offer, &error);
+        QVERIFY2(error.contains(QLatin1String("force: Field required")), qPrintable(error));
+
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 500}, {"body", "Internal Server Error"}});
+        applyOffer(*b, c, offer, &error);
+        QVERIFY2(error.contains(QLatin1String("HTTP 500")), qPrintable(error));
+
+        b->setRequestTimeoutMs(60000);  // apply uses its own long timeout; test the short one on runs/get
+        DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
+        client.setTimeoutMs(500);
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/get"}, {"status", 200}, {"delay", 2}, {"json", nullptr}});
+        std::optional<DstackError> got;
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "x"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
+        QCOMPARE(got->kind, DstackError::Kind::Timeout);
+        QVERIFY(got->message.contains(QLatin1String("did not answer")));
+
+        // The real thing, not a hook: a missing run is 400 resource_not_exists.
+        got.reset();
+        client.setTimeoutMs(10000);
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "no-such-run"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
+        QVERIFY(got->isResourceNotExists());
+        QCOMPARE(got->httpStatus, 400);
+
+        // A strict server: a missing `abort` is a 422 in words.
+        got.reset();
+        client.post(client.projectPath(QStringLiteral("runs/stop")), {{"runs_names", {"x"}}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
+        QCOMPARE(got->httpStatus, 422);
+        QVERIFY(got->message.contains(QLatin1String("abort: Field required")));
+    }
+
+    void ownerBoundCallbacks()
+    {
+        DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
+        bool called = false;
+        auto owner = std::make_unique<QObject>();
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1}, {"json", {{"server_version", "0.21.2"}}}});
+        client.post(QStringLiteral("/api/server/get_info"), nullptr, owner.get(), [&](const nlohmann::json &) { called = true; },
+                    [&](const DstackError &) { called = true; });
+        owner.reset();  // the asker is gone before the answer
+        // A second, later answer for a live owner: once it is here, the first one has come and gone.
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1.5}, {"json", {{"server_version", "0.21.2"}}}});
+        bool secondCalled = false;
+        client.post(QStringLiteral("/api/server/get_info"), nullptr, this, [&](const nlohmann::json &) { secondCalled = true; }, nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(secondCalled, 10000);
+        QVERIFY(!called);
+    }
+
+    void runsStartedElsewhereAppear()
+    {
+        m_server->hook(QStringLiteral("external_run"), {{"name", "cli-started"}});
+        auto b = backend();
+        QSignalSpy synced(b.get(), &DstackBackend::synchronized);
+        b->synchronize();  // what the CLI does: one round, then every run's logs drained
+        QVERIFY(synced.wait(10000));
+        const auto run = runNamed(*b, QStringLiteral("cli-started"));
+        QVERIFY(run);
+        QCOMPARE(gantry::toString(run->status), gantry::toString(RunStatus::Running));
+        QVERIFY(run->model);
+        QCOMPARE(run->project, QStringLiteral("main"));
+        const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
+        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")), QString::fromStdString(expected["stdout"].get<std::string>()));
+    }
+
+    void serverGoneKeepsStateAndRecovers()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("gone-svc"));
+        const QString name = applyOffer(*b, c, planFor(*b, c).offers.first());
+        QCOMPARE(name, QStringLiteral("gone-svc"));
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Running, 20000);
+
+        QSignalSpy connection(b.get(), &Backend::connectionChanged);
+        m_server->kill();
+        QVERIFY(connection.wait(15000));
+        QCOMPARE(connection.first().at(0).toBool(), false);
+        QVERIFY(connection.first().at(1).toString().contains(QLatin1String("Cannot reach")));
+        QVERIFY(!b->isConnected());
+        QCOMPARE(gantry::toString(runNamed(*b, name)->status), gantry::toString(RunStatus::Running));  // last known state kept
+
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(connection.size() >= 2, 20000);
+        QCOMPARE(connection.last().at(0).toBool(), true);
+        QVERIFY(b->isConnected());
+        QCOMPARE(gantry::toString(runNamed(*b, name)->status), gantry::toString(RunStatus::Running));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+    }
+
+    // plan → pick → apply → logs → ready → chat through the dstack proxy → stop, with the
+    // real llama-server behind the fake server's service URL.
+    void wholeFlowChatsThroughTheServiceProxy()
+    {
+        test::LlamaServer llama;
+        QString error;
+        QVERIFY2(llama.start(&error, {QStringLiteral("--alias"), QStringLiteral("tiny")}), qPrintable(error));
+        FakeDstackServer server(test::freshDir(QStringLiteral("fake-dstack-chat")));
+        QVERIFY2(server.start(&error, {QStringLiteral("--upstream"), llama.rootUrl()}), qPrintable(error));
+        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+
+        DstackBackend b(DstackProject{QStringLiteral("main"), server.url(), FakeDstackServer::token(), true});
+        b.setPollIntervals(100, 400);
+        const Configuration c = serviceConfiguration(QStringLiteral("chat-svc"));
+        const Plan plan = planFor(b, c);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        const QString name = applyOffer(b, c, plan.offers.at(3), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        LogStore *store = b.logStore(name);
+        QVERIFY(store);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name) && runNamed(b, name)->ready, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(store->lineCount() > 10, 20000);
+        const RunInfo run = *runNamed(b, name);
+        QVERIFY(run.model);
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(run.model->baseUrl + QStringLiteral("/chat/completions")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const QByteArray body = QByteArray::fromStdString(nlohmann::json{{"model", run.model->name.toStdString()},
+                                                                         {"messages", {{{"role", "user"}, {"content", "hello"}}}},
+                                                                         {"max_tokens", 8},
+                                                                         {"stream", true}}.dump());
+        // Without the dstack token the proxy refuses (§4.2).
+        QNetworkReply *refused = network.post(request, body);
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
+        QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 403);
+        refused->deleteLater();
+
+        request.setRawHeader("Authorization", "Bearer " + b.modelToken(name).toUtf8());
+        QNetworkReply *reply = network.post(request, body);
+        int pieces = 0;
+        connect(reply, &QNetworkReply::readyRead, this, [&pieces] { ++pieces; });
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60000);
+        const QByteArray stream = reply->readAll();
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        QVERIFY(stream.contains("data: [DONE]"));
+        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData());  // role chunk + one per token + final
+        QVERIFY(pieces >= 1);
+        reply->deleteLater();
+
+        b.stop(name, false);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name)->status == RunStatus::Terminated, 20000);
+    }
+
+    void keychainRoundTrip()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("needs a Secret Service: run under dbus-run-session + gnome-keyring-daemon --unlock (scripts/test does)");
+        TokenStore store;
+        store.setServiceName(QStringLiteral("gantry-test-dstack"));
+        const QString url = m_server->url();
+        std::optional<TokenResult> result;
+        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY2(result->ok && result->source == TokenResult::Source::Keychain, qPrintable(result->message));
+        result.reset();
+        store.read(url + QLatin1Char('/'), QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QCOMPARE(result->token, QStringLiteral("kc-secret"));
+        QCOMPARE(result->source, TokenResult::Source::Keychain);
+        result.reset();
+        store.remove(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(result->ok);
+        result.reset();
+        store.read(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(result->token.isEmpty());
+        QCOMPARE(result->source, TokenResult::Source::None);
+    }
+};
+
+QTEST_GUILESS_MAIN(DstackTest)
+#include "test_dstack.moc"

@@ -1,0 +1,59 @@
+// The token store with no Secret Service at all (CTest points D-Bus at nothing): the documented
+// fallback — memory for this session, then ~/.dstack/config.yml — with a clear message.
+
+#include "TestEnvironment.h"
+
+#include "secrets/TokenStore.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gantry;
+
+class DstackNoKeychainTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void fallsBackWithoutDroppingTheToken()
+    {
+        const QString dir = test::freshDir(QStringLiteral("nokeychain"));
+        const QString config = dir + QStringLiteral("/config.yml");
+        QFile f(config);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("projects:\n- name: cli-project\n  url: http://127.0.0.1:3000/\n  token: from-cli-config\n  default: true\n");
+        f.close();
+
+        TokenStore store;
+        store.setServiceName(QStringLiteral("gantry-test-nokeychain"));
+        store.setDstackConfigPath(config);
+        QSignalSpy unavailable(&store, &TokenStore::keychainUnavailable);
+
+        std::optional<TokenResult> result;
+        store.write(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("session-secret"), this,
+                    [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
+        QVERIFY(result->ok);
+        QCOMPARE(result->source, TokenResult::Source::SessionMemory);
+        QVERIFY2(result->message.contains(QLatin1String("No OS keychain")), qPrintable(result->message));
+        QVERIFY(!result->message.contains(QLatin1String("session-secret")));
+        QVERIFY(!store.keychainAvailable());
+        QVERIFY(unavailable.size() >= 1);
+
+        result.reset();
+        store.read(QStringLiteral("http://127.0.0.1:3000/"), QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
+        QCOMPARE(result->token, QStringLiteral("session-secret"));
+        QCOMPARE(result->source, TokenResult::Source::SessionMemory);
+
+        result.reset();
+        store.read(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("cli-project"), this, [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
+        QCOMPARE(result->token, QStringLiteral("from-cli-config"));
+        QCOMPARE(result->source, TokenResult::Source::DstackConfig);
+        QVERIFY(!result->message.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(DstackNoKeychainTest)
+#include "test_dstack_nokeychain.moc"
