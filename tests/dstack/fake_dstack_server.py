@@ -460,8 +460,8 @@ def run_json(record, include_jobs=True):
         provisioning = {
             "backend": offer["backend"], "base_backend": None,
             "instance_type": offer["instance"],
-            "instance_id": f"{record['name']}-0-0-{record['id'][:6]}", "hostname": "10.1.2.3",
-            "internal_ip": "10.128.0.5", "public_ip_enabled": True, "instance_network": None,
+            "instance_id": f"{record['name']}-0-0-{record['id'][:6]}", "hostname": "127.0.0.1",
+            "internal_ip": "127.0.0.1", "public_ip_enabled": True, "instance_network": None,
             "region": offer["region"],
             "availability_zone": (offer["availability_zones"] or [None])[0], "reservation": None,
             "price": offer["price"], "username": "ubuntu", "ssh_port": 22, "dockerized": True,
