@@ -1,5 +1,7 @@
 #include "config/Grammar.h"
 
+#include "common/NumberText.h"
+
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -61,14 +63,6 @@ bool splitRange(std::string_view s, std::string_view *lo, std::string_view *hi)
     *lo = s.substr(0, dots);
     *hi = s.substr(dots + 2);
     return true;
-}
-
-QString trimmedNumber(double v)
-{
-    QString s = QString::number(v, 'f', 3);
-    while (s.contains(QLatin1Char('.')) && (s.endsWith(QLatin1Char('0')) || s.endsWith(QLatin1Char('.'))))
-        s.chop(1);
-    return s;
 }
 
 } // namespace
@@ -240,7 +234,7 @@ QString rangeText(const Range<int> &range)
 
 QString memoryText(double gb)
 {
-    return trimmedNumber(gb) + QStringLiteral("GB");
+    return trimmedNumber(gb, 3) + QStringLiteral("GB");
 }
 
 QString memoryRangeText(const Range<double> &range)

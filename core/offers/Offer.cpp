@@ -1,5 +1,7 @@
 #include "offers/Offer.h"
 
+#include "common/NumberText.h"
+
 #include <cmath>
 
 namespace gantry {
@@ -37,10 +39,7 @@ T num(const nlohmann::json &j, const char *key, T fallback = T{})
 
 QString Offer::formatPrice(double price)
 {
-    QString s = QString::number(price, 'f', 4);
-    while (s.contains(QLatin1Char('.')) && (s.endsWith(QLatin1Char('0')) || s.endsWith(QLatin1Char('.'))))
-        s.chop(1);
-    return QStringLiteral("$") + s;
+    return QStringLiteral("$") + trimmedNumber(price, 4);
 }
 
 QString Offer::resourcesText() const

@@ -1,5 +1,7 @@
 #include "backends/dstack/DstackModels.h"
 
+#include "common/NumberText.h"
+
 #include <QStringList>
 #include <QUrl>
 
@@ -48,10 +50,7 @@ QString withoutTrailingSlash(QString s)
 // "8" or "8.5" (no trailing zeros) for ranges in GB.
 QString numberText(double v)
 {
-    QString s = QString::number(v, 'f', 2);
-    while (s.contains(QLatin1Char('.')) && (s.endsWith(QLatin1Char('0')) || s.endsWith(QLatin1Char('.'))))
-        s.chop(1);
-    return s;
+    return trimmedNumber(v, 2);
 }
 
 // A dstack Range {min, max} (or a bare number / string shorthand) as "A..B".
