@@ -3,9 +3,11 @@
 
 #include "ScriptedBackend.h"
 #include "Settings.h"
+#include "chat/ChatPanel.h"
 #include "editor/YamlPath.h"
 #include "models/OffersModel.h"
 #include "offers/OffersPanel.h"
+#include "secrets/TokenStore.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -168,6 +170,37 @@ private Q_SLOTS:
         QCOMPARE(aws.applied.first().instanceName, QStringLiteral("g5.xlarge"));
         QCOMPARE(other.applied.size(), 0);
         QCOMPARE(deployed.first().at(1).toString(), QStringLiteral("aws"));
+    }
+
+    // Runs inside scripts/test's D-Bus session with an unlocked gnome-keyring (a real Secret Service).
+    void manualEndpointTokenLivesInTheKeychain()
+    {
+        const QString url = QStringLiteral("http://127.0.0.1:9/v1");
+        const QString secret = QStringLiteral("s3cret-token-for-test");
+        {
+            ChatPanel panel;
+            panel.addManualEndpoint(url, QStringLiteral("tiny"), secret);
+            QTRY_VERIFY_WITH_TIMEOUT(panel.endpointNote().contains(QLatin1String("keychain")), 10000);
+            QVERIFY(!panel.endpointNote().contains(secret));
+        }
+        // Settings remember the URL and model, never the token.
+        const QStringList saved = Settings::instance().value(Settings::Key::ManualEndpoints).toStringList();
+        QVERIFY(saved.contains(url + QStringLiteral("#tiny")));
+        QVERIFY(!saved.join(QLatin1Char(' ')).contains(secret));
+
+        // The keychain holds it…
+        TokenStore store;
+        bool answered = false;
+        TokenResult read;
+        store.read(url, QStringLiteral("chat:tiny"), this, [&](const TokenResult &r) { read = r; answered = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+        QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
+        QCOMPARE(read.token, secret);
+
+        // …and a later session's panel gets it back for the remembered endpoint.
+        ChatPanel later;
+        QCOMPARE(later.currentEndpoint().baseUrl, url);
+        QTRY_VERIFY_WITH_TIMEOUT(later.endpointNote().contains(QLatin1String("token in the OS keychain")), 10000);
     }
 };
 

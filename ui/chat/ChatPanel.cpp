@@ -9,6 +9,7 @@
 #include "chat/MessageDelegate.h"
 #include "chat/MessageListModel.h"
 #include "common/StatePaths.h"
+#include "secrets/TokenStore.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -35,6 +36,7 @@ namespace gantry::ui {
 
 ChatPanel::ChatPanel(QWidget *parent)
     : QWidget(parent)
+    , m_tokens(new TokenStore(this))
     , m_store(new ConversationStore(this))
     , m_client(new ChatClient(this))
     , m_session(new ChatSession(m_store, m_client, this))
@@ -312,7 +314,20 @@ void ChatPanel::addManualEndpoint(const QString &baseUrl, const QString &model, 
     endpoint.name = model;
     endpoint.needsToken = !token.isEmpty();
     const QString label = tr("%1 — %2").arg(model, endpoint.baseUrl);
-    m_manualChoices << Choice{label, endpoint, token};
+    if (Choice *existing = manualChoice(label)) {
+        existing->endpoint = endpoint;
+        existing->token = token;
+    } else {
+        m_manualChoices << Choice{label, endpoint, token, QString()};
+    }
+    if (!token.isEmpty()) {
+        manualChoice(label)->tokenWhere = tr("saving the token…");
+        m_tokens->write(endpoint.baseUrl, keychainKey(model), token, this, [this, label](const TokenResult &result) {
+            if (Choice *c = manualChoice(label))
+                c->tokenWhere = result.source == TokenResult::Source::Keychain ? tr("token in the OS keychain") : result.message;
+            applyEndpoint();
+        });
+    }
     QStringList saved = Settings::instance().value(Settings::Key::ManualEndpoints).toStringList();
     const QString entry = endpoint.baseUrl + QLatin1Char('#') + model;  // the URL and model only, never the token
     if (!saved.contains(entry))
@@ -330,7 +345,8 @@ void ChatPanel::addEndpointDialog()
     auto *model = new QLineEdit(&dialog);
     auto *token = new QLineEdit(&dialog);
     token->setEchoMode(QLineEdit::Password);
-    auto *note = new QLabel(tr("The token is kept in memory for this session only (no keychain is used yet)."), &dialog);
+    auto *note = new QLabel(tr("The token is stored in the OS keychain, never in settings or logs. "
+                               "Without a keychain it is kept in memory for this session only."), &dialog);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     auto *form = new QFormLayout(&dialog);
@@ -345,6 +361,20 @@ void ChatPanel::addEndpointDialog()
         addManualEndpoint(url->text().trimmed(), model->text().trimmed(), token->text());
 }
 
+QString ChatPanel::endpointNote() const
+{
+    return m_tokenNote->text();
+}
+
+ChatPanel::Choice *ChatPanel::manualChoice(const QString &label)
+{
+    for (Choice &c : m_manualChoices) {
+        if (c.label == label)
+            return &c;
+    }
+    return nullptr;
+}
+
 ModelEndpoint ChatPanel::currentEndpoint() const
 {
     const int i = m_endpoints->currentIndex();
@@ -355,13 +385,25 @@ ModelEndpoint ChatPanel::currentEndpoint() const
 void ChatPanel::rebuildPicker()
 {
     if (m_manualChoices.isEmpty()) {
-        // Manual endpoints remembered from earlier sessions (their tokens were not kept).
+        // Manual endpoints remembered from earlier sessions; their tokens come back from the keychain.
         for (const QString &entry : Settings::instance().value(Settings::Key::ManualEndpoints).toStringList()) {
             const qsizetype hash = entry.lastIndexOf(QLatin1Char('#'));
             ModelEndpoint e;
             e.baseUrl = hash < 0 ? entry : entry.left(hash);
             e.name = hash < 0 ? QString() : entry.mid(hash + 1);
-            m_manualChoices << Choice{tr("%1 — %2").arg(e.name, e.baseUrl), e, QString()};
+            const QString label = tr("%1 — %2").arg(e.name, e.baseUrl);
+            m_manualChoices << Choice{label, e, QString(), QString()};
+            m_tokens->read(e.baseUrl, keychainKey(e.name), this, [this, label](const TokenResult &result) {
+                Choice *c = manualChoice(label);
+                if (!c || !c->token.isEmpty() || result.token.isEmpty())
+                    return;
+                c->token = result.token;
+                c->endpoint.needsToken = true;
+                c->tokenWhere = tr("token in the OS keychain");
+                if (m_client->endpoint().baseUrl == c->endpoint.baseUrl)
+                    m_client->setEndpoint(c->endpoint, c->token);
+                applyEndpoint();
+            });
         }
     }
     const QString current = m_endpoints->currentText();
@@ -390,8 +432,9 @@ void ChatPanel::applyEndpoint()
     const Choice &c = all[i];
     if (c.endpoint.baseUrl != m_client->endpoint().baseUrl || c.endpoint.name != m_client->endpoint().name)
         m_client->setEndpoint(c.endpoint, c.token);
+    const QString where = c.tokenWhere.isEmpty() ? tr("token held in memory for this session") : c.tokenWhere;
     m_tokenNote->setText(c.token.isEmpty() ? tr("%1 · no token").arg(c.endpoint.baseUrl)
-                                           : tr("%1 · token held in memory for this session").arg(c.endpoint.baseUrl));
+                                           : tr("%1 · %2").arg(c.endpoint.baseUrl, where));
     m_tokenNote->show();
     updateButtons();
 }

@@ -24,6 +24,7 @@ class ChatClient;
 class ChatSession;
 class ConversationListModel;
 class ConversationStore;
+class TokenStore;
 class MessageListModel;
 }
 
@@ -43,9 +44,12 @@ public:
     void setRunEndpoints(const QList<RunInfo> &runs);
     // Pick this endpoint (from "Chat with this model"); the token stays in memory.
     void useEndpoint(const ModelEndpoint &endpoint, const QString &token, const QString &runName);
-    // A manual endpoint: base URL (…/v1), model name, optional bearer token.
+    // A manual endpoint: base URL (…/v1), model name, optional bearer token (stored in the
+    // OS keychain; remembered endpoints get their token back from it).
     void addManualEndpoint(const QString &baseUrl, const QString &model, const QString &token);
     ModelEndpoint currentEndpoint() const;
+    // The line under the picker: the endpoint's URL and where its token is kept.
+    QString endpointNote() const;
 
     void newConversation();
     // Show the conversation at this row of the list (0: the newest).
@@ -66,14 +70,19 @@ private:
     struct Choice {
         QString label;
         ModelEndpoint endpoint;
-        QString token;  // in memory only: never written to settings or logs
+        QString token;       // from the keychain or typed in; never written to settings or logs
+        QString tokenWhere;  // where the token is kept, for the note under the picker
     };
+    // Manual endpoints' tokens live in the OS keychain under this "project" name.
+    static QString keychainKey(const QString &model) { return QStringLiteral("chat:") + model; }
+    Choice *manualChoice(const QString &label);
     void rebuildPicker();
     void applyEndpoint();
     void applyParameters();
     void updateButtons();
     void addEndpointDialog();
 
+    TokenStore *m_tokens;
     ConversationStore *m_store;
     ChatClient *m_client;
     ChatSession *m_session;
