@@ -4,6 +4,7 @@
 #include "ScreenshotTour.h"
 #include "Settings.h"
 #include "backends/BackendFactory.h"
+#include "backends/dstack/DstackConfigFile.h"
 #include "chat/ChatPanel.h"
 
 #include <QApplication>
@@ -12,6 +13,9 @@
 #include <QFile>
 #include <QTextStream>
 #include <QTimer>
+
+#include <memory>
+#include <vector>
 
 namespace gantry::app {
 // VmRSS of this process, from /proc (Linux); 0 when unknown.
@@ -55,8 +59,21 @@ int main(int argc, char *argv[])
     parser.addOption(startupProbe);
     parser.process(app);
 
-    std::unique_ptr<gantry::Backend> local = gantry::createLocalBackend();
-    gantry::ui::MainWindow window({local.get()});
+    // This machine, plus every dstack project the dstack CLI's ~/.dstack/config.yml names,
+    // so that a dstack user is connected at first start. Every view works on all of them.
+    std::vector<std::unique_ptr<gantry::Backend>> backends;
+    backends.push_back(gantry::createLocalBackend());
+    const gantry::DstackConfigFile dstack = gantry::DstackConfigFile::load();
+    if (!dstack.error.isEmpty())
+        qWarning("%s", qPrintable(dstack.error));
+    for (const gantry::DstackProject &project : dstack.projects)
+        backends.push_back(gantry::createDstackBackend(project));
+    QList<gantry::Backend *> backendList;
+    for (const auto &backend : backends) {
+        backendList << backend.get();
+        backend->refresh();
+    }
+    gantry::ui::MainWindow window(backendList);
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.constFirst());
