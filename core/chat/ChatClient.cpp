@@ -334,6 +334,7 @@ void ChatReply::finish(ReplyStatus status)
         return;
     m_status = status;
     m_endMs = m_clock.elapsed();
+    m_endNs = m_clock.nsecsElapsed();
     m_idleTimer.stop();
     detachNetworkReply();
     Q_EMIT finished();
@@ -369,6 +370,10 @@ ReplyMetrics ChatReply::metrics() const
     m.totalMs = m_endMs >= 0 ? m_endMs : m_clock.elapsed();
     if (m_firstTokenMs >= 0 && m.completionTokens > 1 && m_lastTokenMs > m_firstTokenMs)
         m.tokensPerSecond = (m.completionTokens - 1) * 1000.0 / double(m_lastTokenMs - m_firstTokenMs);
+    else if (m_firstTokenMs >= 0 && m.completionTokens > 0 && m_endNs > 0)
+        // Every token came in one network read (a fast server, a busy client): no decode
+        // window to measure, so the rate over the whole reply, which understates it a little.
+        m.tokensPerSecond = m.completionTokens * 1e9 / double(m_endNs);
     return m;
 }
 
