@@ -3,6 +3,7 @@
 
 #include "Settings.h"
 #include "backends/Backend.h"
+#include "backends/BackendFactory.h"
 #include "chat/ChatPanel.h"
 #include "config/ConfigParser.h"
 #include "editor/EditorPanel.h"
@@ -11,6 +12,7 @@
 #include "offers/OffersPanel.h"
 #include "runs/LogView.h"
 #include "runs/RunsPanel.h"
+#include "settings/DstackServersDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -170,11 +172,8 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     connect(m_runs, &RunsPanel::runFailed, this, [this](const QString &run, const QString &message) {
         notify(tr("Run failed"), tr("%1 failed: %2").arg(run, message), true);
     });
-    for (Backend *b : std::as_const(m_backends)) {
-        connect(b, &Backend::connectionChanged, this, [this](bool connected, const QString &message) {
-            m_connectionLabel->setText(connected ? tr("● connected") : tr("○ %1").arg(message));
-        });
-    }
+    for (Backend *b : std::as_const(m_backends))
+        watchConnection(b);
     connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
         Settings::instance().setValue(Settings::Key::CurrentTab, index);
     });
@@ -206,6 +205,7 @@ void MainWindow::buildMenus()
     QAction *save = file->addAction(tr("&Save"), this, [this] { m_editor->save(); });
     save->setShortcut(QKeySequence::Save);
     file->addSeparator();
+    file->addAction(tr("&dstack Server…"), this, &MainWindow::dstackServersDialog);
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     updateRecentMenu();
@@ -316,6 +316,35 @@ void MainWindow::notify(const QString &title, const QString &message, bool probl
     m_banner->show();
     if (m_tray && !isActiveWindow())
         m_tray->showMessage(title, message, problem ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+}
+
+void MainWindow::watchConnection(Backend *backend)
+{
+    connect(backend, &Backend::connectionChanged, this, [this](bool connected, const QString &message) {
+        m_connectionLabel->setText(connected ? tr("● connected") : tr("○ %1").arg(message));
+    });
+}
+
+void MainWindow::addBackend(Backend *backend)
+{
+    if (!backend || m_backends.contains(backend))
+        return;
+    m_backends << backend;
+    m_offers->setBackends(m_backends);
+    m_runs->setBackends(m_backends);
+    watchConnection(backend);
+    backend->refresh();
+    updateStatusBar();
+}
+
+void MainWindow::dstackServersDialog()
+{
+    auto *dialog = new DstackServersDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &DstackServersDialog::projectSaved, this, [this](const DstackProject &project) {
+        addBackend(createDstackBackend(project, this).release());
+    });
+    dialog->open();
 }
 
 void MainWindow::updateStatusBar()

@@ -40,6 +40,8 @@ public:
     bool openConfiguration(const QString &filePath);
 
     void showTab(Tab tab);
+    // Another backend (a dstack project added in the settings dialog): every panel gets it.
+    void addBackend(Backend *backend);
     // Write one PNG per panel into directory; returns the files written.
     QStringList saveScreenshots(const QString &directory);
 
@@ -52,6 +54,7 @@ public:
 
 public Q_SLOTS:
     void openFolderDialog();
+    void dstackServersDialog();
     void notify(const QString &title, const QString &message, bool problem = false);
 
 protected:
@@ -61,6 +64,7 @@ private:
     void buildMenus();
     void updateRecentMenu();
     void updateStatusBar();
+    void watchConnection(Backend *backend);
 
     QList<Backend *> m_backends;
     QString m_projectPath;

@@ -29,6 +29,7 @@ Entry entry(Settings::Key key)
     case K::ChatMaxTokens: return {"chat/maxTokens", 512};
     case K::ManualEndpoints: return {"chat/endpoints", QStringList()};
     case K::Notifications: return {"notifications/enabled", true};
+    case K::DstackServers: return {"dstack/servers", QStringList()};
     }
     return {"", QVariant()};
 }

@@ -28,6 +28,7 @@ public:
         ChatMaxTokens,      // int (tiny local models never stop on their own)
         ManualEndpoints,    // QStringList of base URLs (tokens live in the keychain, never here)
         Notifications,      // bool: tell the user when a run becomes ready or fails
+        DstackServers,      // QStringList of "url#project" (tokens live in the keychain, never here)
     };
     Q_ENUM(Key)
 

@@ -5,6 +5,8 @@
 #include "Settings.h"
 #include "backends/BackendFactory.h"
 #include "backends/dstack/DstackConfigFile.h"
+#include "secrets/TokenStore.h"
+#include "settings/DstackServersDialog.h"
 #include "chat/ChatPanel.h"
 
 #include <QApplication>
@@ -74,6 +76,17 @@ int main(int argc, char *argv[])
         backend->refresh();
     }
     gantry::ui::MainWindow window(backendList);
+    // dstack servers added in the GUI: URL and project from Settings, the token from the keychain.
+    auto *tokens = new gantry::TokenStore(&window);
+    for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
+        tokens->read(url, projectName, &window, [&window, url, projectName](const gantry::TokenResult &result) {
+            gantry::DstackProject project;
+            project.url = url;
+            project.name = projectName;
+            project.token = result.token;
+            window.addBackend(gantry::createDstackBackend(project, &window).release());
+        });
+    }
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.constFirst());

@@ -8,6 +8,12 @@
 #include "models/OffersModel.h"
 #include "offers/OffersPanel.h"
 #include "secrets/TokenStore.h"
+#include "settings/DstackServersDialog.h"
+#include "MainWindow.h"
+#include "FakeDstackServer.h"
+
+#include <QLabel>
+#include <QLineEdit>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -201,6 +207,54 @@ private Q_SLOTS:
         ChatPanel later;
         QCOMPARE(later.currentEndpoint().baseUrl, url);
         QTRY_VERIFY_WITH_TIMEOUT(later.endpointNote().contains(QLatin1String("token in the OS keychain")), 10000);
+    }
+
+    // File › dstack Server…: test the connection, save (token to the keychain), and the
+    // window gains the dstack backend. Real fake-server process, real Secret Service.
+    void dstackServerDialogConnectsAndAddsTheBackend()
+    {
+        gantry::test::FakeDstackServer server(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/fake-dstack"));
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+
+        MainWindow window;
+        window.dstackServersDialog();
+        auto *dialog = window.findChild<DstackServersDialog *>();
+        QVERIFY(dialog);
+        dialog->urlEdit()->setText(server.url());
+        dialog->projectEdit()->setText(QStringLiteral("main"));
+
+        dialog->tokenEdit()->setText(QStringLiteral("wrong-token"));
+        QTest::mouseClick(dialog->testButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().startsWith(QStringLiteral("✗")), 10000);
+
+        dialog->tokenEdit()->setText(gantry::test::FakeDstackServer::token());
+        QTest::mouseClick(dialog->testButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QLatin1String("Connected")), 10000);
+        QVERIFY2(dialog->statusText().contains(QLatin1String("alice")) || dialog->statusText().contains(QLatin1String("signed in as")),
+                 qPrintable(dialog->statusText()));
+
+        QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+        auto backendLabelMentionsDstack = [&] {
+            for (QLabel *label : window.findChildren<QLabel *>())
+                if (label->text().contains(QLatin1String("dstack: main")))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(backendLabelMentionsDstack(), 10000);
+        QVERIFY(dialog->statusText().contains(QLatin1String("keychain")));
+
+        const QStringList saved = Settings::instance().value(Settings::Key::DstackServers).toStringList();
+        QCOMPARE(saved, QStringList{server.url() + QStringLiteral("#main")});
+        QCOMPARE(DstackServersDialog::savedServers().size(), 1);
+
+        TokenStore store;
+        bool answered = false;
+        TokenResult read;
+        store.read(server.url(), QStringLiteral("main"), this, [&](const TokenResult &r) { read = r; answered = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+        QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
+        QCOMPARE(read.token, gantry::test::FakeDstackServer::token());
     }
 };
 
