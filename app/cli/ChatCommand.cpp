@@ -3,6 +3,7 @@
 // store. Exit 0 when the reply completed, 1 when it failed, 2 on misuse, 130 on Ctrl-C
 // (the partial reply is kept, marked stopped).
 
+#include "BackendSelection.h"
 #include "CliCommand.h"
 
 #include "chat/ChatSession.h"
@@ -12,13 +13,6 @@
 #include <QEventLoop>
 #include <QSocketNotifier>
 #include <QTextStream>
-
-// RUN names are resolved through the backends (the local one first); until that module is
-// in the tree, only --url and --conversation work.
-#if __has_include("BackendSelection.h")
-#include "BackendSelection.h"
-#define GANTRY_CHAT_RESOLVES_RUNS 1
-#endif
 
 #include <csignal>
 #include <cstdio>
@@ -145,9 +139,8 @@ void onSigint(int)
 }
 
 // RUN's model endpoint and bearer token, from the backend that runs it.
-QString resolveRun([[maybe_unused]] QStringList &args, const QString &name, ModelEndpoint *endpoint, QString *token)
+QString resolveRun(QStringList &args, const QString &name, ModelEndpoint *endpoint, QString *token)
 {
-#ifdef GANTRY_CHAT_RESOLVES_RUNS
     QString error;
     const std::unique_ptr<Backend> backend = selectBackend(args, &error);
     if (!backend)
@@ -169,12 +162,6 @@ QString resolveRun([[maybe_unused]] QStringList &args, const QString &name, Mode
         return {};
     }
     return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them)").arg(name);
-#else
-    Q_UNUSED(endpoint);
-    Q_UNUSED(token);
-    return QStringLiteral("cannot resolve run '%1': this build has no backend to ask for its endpoint; give --url BASE_URL")
-        .arg(name);
-#endif
 }
 
 void writeOut(FILE *stream, const QString &text)

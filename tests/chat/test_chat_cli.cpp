@@ -5,6 +5,7 @@
 #include "ChatTestPrinters.h"
 #include "ScriptedHttpServer.h"
 
+#include "backends/local/RunDirectory.h"
 #include "chat/ConversationStore.h"
 #include "common/StatePaths.h"
 #include "common/TestEnvironment.h"
@@ -65,7 +66,36 @@ private Q_SLOTS:
     {
         const Run run = runCli({QStringLiteral("no-such-run"), QStringLiteral("hi")});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.err.contains("'no-such-run'"), run.err.constData());
+        QVERIFY2(run.err.contains("there is no run named 'no-such-run'"), run.err.constData());
+    }
+
+    void runNameGivesTheEndpointAndModel()
+    {
+        // A local run as the local backend records it, published at the scripted server.
+        RunInfo info;
+        info.name = QStringLiteral("chat-fake-run");
+        info.backend = QStringLiteral("local");
+        info.status = RunStatus::Running;
+        info.ready = true;
+        info.submittedAt = QDateTime::currentDateTimeUtc();
+        info.serviceUrl = QStringLiteral("http://127.0.0.1:%1").arg(server->port());
+        info.model = ModelEndpoint{server->baseUrl(), QStringLiteral("run-model"), QStringLiteral("openai"), false};
+        const QString dir = runfiles::directory(info.name);
+        QDir().mkpath(dir);
+        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+
+        server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk("ok")).sse("[DONE]").end());
+        const Run run = runCli({info.name, QStringLiteral("--param"), QStringLiteral("max_tokens=1"), QStringLiteral("hi")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out, QByteArray("ok\n"));
+        QVERIFY(nlohmann::json::parse(server->requests.value(0).body.toStdString())["model"] == "run-model");
+
+        info.status = RunStatus::Failed;
+        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+        const Run failed = runCli({info.name, QStringLiteral("hi")});
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.err.contains("is failed; there is no model to talk to"), failed.err.constData());
+        QDir(dir).removeRecursively();
     }
 
     void streamsToStdoutAndStoresTheExchange()
