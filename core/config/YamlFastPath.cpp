@@ -21,7 +21,7 @@ namespace {
 struct Line {
     int number = 0;         // 1-based
     int indent = 0;         // column of the first content character, 0-based
-    std::string_view text;  // from the first content character; trailing spaces and \r removed
+    std::string_view text;  // from the first content character; trailing blanks removed
 };
 
 bool isSpace(char c) { return c == ' '; }
@@ -59,7 +59,7 @@ private:
             ++number;
             std::string_view line(p + start, size_t(end - start));
             start = end + 1;
-            while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+            while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
                 line.remove_suffix(1);
             size_t indent = 0;
             while (indent < line.size() && line[indent] == ' ')
@@ -67,7 +67,7 @@ private:
             if (indent == line.size() || line[indent] == '#')
                 continue;
             if (line[indent] == '\t' || line.find('\r') != std::string_view::npos)
-                return false;
+                return false;  // a lone CR is a line break to YAML; not this reader's business
             if (indent == 0 && (line.substr(0, 3) == "---" || line.substr(0, 3) == "..." || line[0] == '%'))
                 return false;
             m_lines.push_back({number, int(indent), line.substr(indent)});
@@ -335,8 +335,9 @@ private:
 
 } // namespace
 
-bool parseCommonSubset(const QByteArray &data, Document &out)
+bool parseCommonSubset(const QByteArray &input, Document &out)
 {
+    const QByteArray data = withUnixLineEnds(input);
     FastParser parser(data, out);
     if (parser.run())
         return true;

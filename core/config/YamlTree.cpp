@@ -308,8 +308,19 @@ void parse(const QByteArray &data, Document &out)
     parseWithYamlCpp(data, out);
 }
 
-void parseWithYamlCpp(const QByteArray &data, Document &out)
+QByteArray withUnixLineEnds(const QByteArray &data)
 {
+    if (!data.contains('\r'))
+        return data;
+    QByteArray copy = data;
+    return copy.replace("\r\n", "\n");
+}
+
+void parseWithYamlCpp(const QByteArray &input, Document &out)
+{
+    // yaml-cpp 0.7 mis-scans some flow collections before "\r\n"; a CR before LF changes
+    // no line or column, so drop it.
+    const QByteArray data = withUnixLineEnds(input);
     ByteArrayBuffer buffer(data);
     std::istream stream(&buffer);
     TreeBuilder builder(out);

@@ -66,6 +66,9 @@ void parse(const QByteArray &data, Document &out);
 bool parseCommonSubset(const QByteArray &data, Document &out);
 void parseWithYamlCpp(const QByteArray &data, Document &out);
 
+// "\r\n" → "\n" (no line or column moves); both readers see Unix line ends.
+QByteArray withUnixLineEnds(const QByteArray &data);
+
 // Refuses what is not YAML text (NUL, control characters, invalid UTF-8, tab indentation)
 // with one problem in `out`; true when the input may be parsed.
 bool checkInput(const QByteArray &data, Document &out);

@@ -152,7 +152,9 @@ private Q_SLOTS:
                << "key: value # comment\nurl: http://x:80/y\nq: \"a#b\"\nplain: a#b\n  # indented comment\nn: -1\n"
                << "  indented: root\n  other: 2\n"
                << "list:\n  -   spaced\n  -\n    deep: 1\n"
-               << "a:\nb:   # c\n\nc:\n  d:\ne:\n  -\n  - x\n-\n" << "type: service\nmodel:\nport:\n";
+               << "a:\nb:   # c\n\nc:\n  d:\ne:\n  -\n  - x\n-\n" << "type: service\nmodel:\nport:\n"
+               << "type: service\r\nport: 8000\r\ncommands:\r\n  - echo a # c\r\nenv: {A: b}\r\n"
+               << "caf\xc3\xa9: '\xc3\xbc'\nx: [\xc3\xa4, b]\nname: \xe2\x82\xac \xe2\x82\xac\ny: {\xc3\xa9: z}\n";
         QRandomGenerator rng(quint32(qEnvironmentVariableIntValue("GANTRY_FUZZ_SEED")) + 7);
         const QByteArray specials = ":-[]{}\"'|>&*!%@`#,? \n";
         QList<QByteArray> mutated;
