@@ -79,6 +79,8 @@ int main(int argc, char *argv[])
     // dstack servers added in the GUI: URL and project from Settings, the token from the keychain.
     auto *tokens = new gantry::TokenStore(&window);
     for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
+        if (dstack.find(projectName) && dstack.find(projectName)->url == url)
+            continue;  // already connected from ~/.dstack/config.yml: one backend per project
         tokens->read(url, projectName, &window, [&window, url, projectName](const gantry::TokenResult &result) {
             gantry::DstackProject project;
             project.url = url;
