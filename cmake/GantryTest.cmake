@@ -1,22 +1,29 @@
-# gantry_add_test(NAME <name> SOURCES <files…> [LIBS <targets…>] [LABELS <labels…>] [TIMEOUT <s>] [GUI])
-# One Qt Test executable per area, registered with CTest. Every test gets its own
-# GANTRY_HOME (a fresh state dir under the build tree) and knows where the source tree,
-# the llama-server binary and the tiny model are. GUI tests run offscreen.
+# gantry_add_test(NAME <name> SOURCES <files…> [LIBS <targets…>] [LABELS <labels…>] [TIMEOUT <s>] [KEYRING])
+# One Qt Test executable per area, registered with CTest. Plain `ctest` is enough: every run
+# goes through tests/support/run-isolated, which gives the test a fresh HOME of its own under
+# build/test-state/<name> (wiped at each start) and, with KEYRING, a private D-Bus session with
+# an unlocked gnome-keyring. Tests know the source tree, gantry-cli, llama-server and the tiny
+# model from compile-time definitions (gantry_test_support), not from variables a user would
+# never set. GUI tests run offscreen, as the developers' guide asks.
+set(GANTRY_TEST_LAUNCHER ${PROJECT_SOURCE_DIR}/tests/support/run-isolated)
+
 function(gantry_add_test)
-  cmake_parse_arguments(T "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "KEYRING" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE gantry_core gantry_test_support Qt6::Test gantry_flags ${T_LIBS})
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  # Tests that run gantry-cli, or deploy in-process (the supervisor is gantry-cli beside them).
+  add_dependencies(${T_NAME} gantry-cli)
+  set(keyring)
+  if(T_KEYRING)
+    set(keyring --keyring)
+  endif()
+  add_test(NAME ${T_NAME}
+           COMMAND ${GANTRY_TEST_LAUNCHER} ${CMAKE_BINARY_DIR}/test-state/${T_NAME} ${keyring} -- $<TARGET_FILE:${T_NAME}>)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  set(env
-    "GANTRY_HOME=${CMAKE_BINARY_DIR}/test-state/${T_NAME}"
-    "GANTRY_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-    "GANTRY_CLI=$<TARGET_FILE:gantry-cli>"
-    "QT_QPA_PLATFORM=offscreen")
   set_tests_properties(${T_NAME} PROPERTIES
     TIMEOUT ${T_TIMEOUT}
     LABELS "${T_LABELS}"
-    ENVIRONMENT "${env}")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 endfunction()

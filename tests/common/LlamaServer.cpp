@@ -14,16 +14,10 @@ namespace gantry::test {
 
 namespace {
 
+// scripts/build-llama-server's cache, as found when the build was configured.
 QString cacheDir()
 {
-    QString base = qEnvironmentVariable("GANTRY_CACHE_DIR");
-    if (base.isEmpty()) {
-        QString xdg = qEnvironmentVariable("XDG_CACHE_HOME");
-        if (xdg.isEmpty())
-            xdg = QDir::homePath() + QStringLiteral("/.cache");
-        base = xdg + QStringLiteral("/gantry");
-    }
-    return base + QStringLiteral("/llama-server-80fb11a");
+    return QStringLiteral(GANTRY_TEST_LLAMA_DIR);
 }
 
 // One GET, answered or not within timeoutMs; returns the HTTP status (0 = no answer).

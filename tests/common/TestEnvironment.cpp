@@ -6,12 +6,22 @@ namespace gantry::test {
 
 QString sourceDir()
 {
-    return qEnvironmentVariable("GANTRY_SOURCE_DIR", QStringLiteral(GANTRY_TEST_SOURCE_DIR));
+    return QStringLiteral(GANTRY_TEST_SOURCE_DIR);
+}
+
+QString binaryDir()
+{
+    return QStringLiteral(GANTRY_TEST_BINARY_DIR);
 }
 
 QString cliPath()
 {
-    return qEnvironmentVariable("GANTRY_CLI");
+    return QStringLiteral(GANTRY_TEST_CLI);
+}
+
+QString guiPath()
+{
+    return QStringLiteral(GANTRY_TEST_GUI);
 }
 
 QString dataPath(const QString &relative)
@@ -21,11 +31,15 @@ QString dataPath(const QString &relative)
 
 QString freshDir(const QString &name)
 {
-    const QString home = qEnvironmentVariable("GANTRY_HOME", QDir::tempPath() + QStringLiteral("/gantry-test"));
-    QDir dir(home + QStringLiteral("/cases/") + name);
+    QDir dir(QDir::homePath() + QStringLiteral("/cases/") + name);
     dir.removeRecursively();
     dir.mkpath(QStringLiteral("."));
     return dir.absolutePath();
+}
+
+bool underCi()
+{
+    return qEnvironmentVariable("CI") == QLatin1String("true");
 }
 
 } // namespace gantry::test

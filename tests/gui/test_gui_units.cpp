@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "FakeDstackServer.h"
 
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 
@@ -49,8 +50,6 @@ class TestGuiUnits : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        // QSettings writes under this test's private GANTRY_HOME, never the user's config.
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/config")));
         QCoreApplication::setOrganizationName(QStringLiteral("gantry-test"));
         QCoreApplication::setApplicationName(QStringLiteral("test_gui_units"));
     }
@@ -213,7 +212,7 @@ private Q_SLOTS:
     // window gains the dstack backend. Real fake-server process, real Secret Service.
     void dstackServerDialogConnectsAndAddsTheBackend()
     {
-        gantry::test::FakeDstackServer server(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/fake-dstack"));
+        gantry::test::FakeDstackServer server(QDir::homePath() + QStringLiteral("/fake-dstack"));
         QString error;
         QVERIFY2(server.start(&error), qPrintable(error));
 
