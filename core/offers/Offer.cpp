@@ -50,8 +50,12 @@ QString Offer::resourcesText() const
         cpu += resources.cpuArch + QLatin1Char(':');
     parts << cpu + QString::number(resources.cpus);
     parts << QStringLiteral("mem=") + gbText(resources.memoryMib);
-    if (resources.diskMib > 0)
-        parts << QStringLiteral("disk=") + gbText(resources.diskMib);
+    if (resources.diskMib > 0) {
+        QString disk = QStringLiteral("disk=") + gbText(resources.diskMib);
+        if (resources.diskFreeMib >= 0)
+            disk += QStringLiteral(" (%1 free)").arg(gbText(resources.diskFreeMib));
+        parts << disk;
+    }
     if (!resources.gpus.isEmpty()) {
         const GpuInfo &g = resources.gpus.first();
         parts << QStringLiteral("gpu=%1:%2:%3").arg(g.name, gbText(g.memoryMib)).arg(resources.gpus.size());

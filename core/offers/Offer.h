@@ -23,7 +23,8 @@ struct InstanceResources {
     qint64 memoryMib = 0;
     QList<GpuInfo> gpus;
     bool spot = false;
-    qint64 diskMib = 0;        // 0 = unknown
+    qint64 diskMib = 0;        // 0 = unknown. The disk's size, as dstack's SSH-fleet hosts report it
+    qint64 diskFreeMib = -1;   // local offers: free space on that disk, shown beside it; -1 = not told
     QString description;
 };
 

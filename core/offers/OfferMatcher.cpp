@@ -129,10 +129,8 @@ OfferMatch matchOffer(const Offer &offer, const ResourcesSpec &spec, const Match
     if (!satisfies(spec.memoryGb, mibToGb(res.memoryMib), options.divisible))
         match.unmet << QStringLiteral("needs memory %1; %2 has %3").arg(gbRangeText(spec.memoryGb), who, gbText(mibToGb(res.memoryMib)));
     if (spec.diskGb && res.diskMib > 0 && !satisfies(*spec.diskGb, mibToGb(res.diskMib), options.divisible)) {
-        match.unmet << QStringLiteral("needs disk %1; %2 has %3 %4")
-                           .arg(gbRangeText(*spec.diskGb), who, gbText(mibToGb(res.diskMib)),
-                                options.divisible ? QStringLiteral("free") : QString())
-                           .trimmed();
+        match.unmet << QStringLiteral("needs disk %1; %2 has %3")
+                           .arg(gbRangeText(*spec.diskGb), who, gbText(mibToGb(res.diskMib)));
     }
 
     // GPUs: count the offer's GPUs of the requested kind, then take as many as allowed.

@@ -3,11 +3,14 @@
 
 #include "common/TestEnvironment.h"
 #include "backends/local/GpuQuery.h"
+#include "backends/local/LocalBackend.h"
 #include "backends/local/LocalPlanner.h"
 #include "offers/OfferMatcher.h"
 #include "runs/RunNames.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
@@ -22,14 +25,17 @@ QByteArray data(const QString &name)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-HostFacts host(int cpus, qint64 memoryGb, qint64 diskGb, QList<HostGpu> gpus = {})
+// diskGb is the disk's size; freeGb what is free on it (all of it unless told).
+HostFacts host(int cpus, qint64 memoryGb, qint64 diskGb, QList<HostGpu> gpus = {}, qint64 freeGb = -1)
 {
     HostFacts facts;
     facts.hostName = QStringLiteral("devbox");
     facts.cpus = cpus;
     facts.cpuArch = QStringLiteral("x86");
     facts.memoryMib = memoryGb * 1024;
-    facts.diskFreeMib = diskGb * 1024;
+    facts.diskTotalMib = diskGb * 1024;
+    facts.diskFreeMib = (freeGb < 0 ? diskGb : freeGb) * 1024;
+    facts.diskPath = QStringLiteral("/home/dev/project");
     facts.gpus = gpus;
     return facts;
 }
@@ -82,6 +88,22 @@ class TestLocalUnits : public QObject
     Q_OBJECT
 private Q_SLOTS:
     // --- run names -------------------------------------------------------------------
+    // The GUI finds its supervisor with no variable set: gantry-cli beside the running program
+    // (build/bin/ holds this test too). $GANTRY_CLI overrides that when it names a program.
+    void findsGantryCliBesideItselfAndHonoursTheOverride()
+    {
+        qunsetenv("GANTRY_CLI");
+        const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/gantry-cli");
+        QCOMPARE(LocalBackend::supervisorProgram(), beside);
+        QCOMPARE(QFileInfo(beside).canonicalFilePath(), QFileInfo(test::cliPath()).canonicalFilePath());
+
+        qputenv("GANTRY_CLI", "/bin/true");
+        QCOMPARE(LocalBackend::supervisorProgram(), QStringLiteral("/bin/true"));
+        qputenv("GANTRY_CLI", "/nonexistent/gantry-cli");  // not a program: ignored
+        QCOMPARE(LocalBackend::supervisorProgram(), beside);
+        qunsetenv("GANTRY_CLI");
+    }
+
     void namesLookLikeDstacks()
     {
         QVERIFY(runNameAdjectiveCount() >= 120);
@@ -283,7 +305,7 @@ private Q_SLOTS:
         QCOMPARE(o.price, 0.0);
         QCOMPARE(o.resources.spot, false);
         QCOMPARE(o.availability, QStringLiteral("available"));
-        QCOMPARE(o.resourcesText(), QStringLiteral("cpu=x86:8 mem=32GB disk=200GB"));
+        QCOMPARE(o.resourcesText(), QStringLiteral("cpu=x86:8 mem=32GB disk=200GB (200GB free)"));
         QCOMPARE(local.plan.totalOffers, 1);
         QStringList keys;
         for (const auto &[key, value] : local.plan.header)
@@ -309,7 +331,32 @@ private Q_SLOTS:
         r.memoryGb = {64.0, std::nullopt};
         const LocalPlan local = makeLocalPlan(service(r), host(8, 32, 80));
         QVERIFY(local.plan.offers.isEmpty());
-        QCOMPARE(local.plan.noOffersReason, QStringLiteral("needs memory 64GB..; this machine has 32GB; needs disk 100GB..; this machine has 80GB free"));
+        QCOMPARE(local.plan.noOffersReason, QStringLiteral("needs memory 64GB..; this machine has 32GB; needs disk 100GB..; this machine has 80GB"));
+    }
+
+    // A service with no `resources:` gets dstack's defaults (disk 100GB..). The local offer is
+    // matched on the disk's size, as dstack's SSH hosts are; what is free is shown and warned
+    // about, never a reason to refuse.
+    void defaultResourcesDeployOnADiskWithLessFreeSpace()
+    {
+        const LocalPlan local = makeLocalPlan(service(ResourcesSpec{}), host(2, 24, 252, {}, 77));
+        QVERIFY2(local.plan.noOffersReason.isEmpty(), qPrintable(local.plan.noOffersReason));
+        QCOMPARE(local.plan.offers.size(), 1);
+        const Offer &offer = local.plan.offers.first();
+        QCOMPARE(offer.resources.diskMib, qint64(252) * 1024);
+        QCOMPARE(offer.resourcesText(), QStringLiteral("cpu=x86:2 mem=24GB disk=252GB (77GB free)"));
+        QString warning;
+        for (const auto &[key, value] : local.plan.header)
+            if (key == QLatin1String("Warning"))
+                warning = value;
+        QCOMPARE(warning, QStringLiteral("disk: the configuration asks for 100GB or more; 77GB is free at /home/dev/project"));
+
+        // Enough free space: no warning.
+        const LocalPlan roomy = makeLocalPlan(service(ResourcesSpec{}), host(2, 24, 252, {}, 150));
+        for (const auto &[key, value] : roomy.plan.header)
+            QVERIFY2(key != QLatin1String("Warning"), qPrintable(value));
+        // A disk smaller than asked is still no offer.
+        QVERIFY(makeLocalPlan(service(ResourcesSpec{}), host(2, 24, 64)).plan.offers.isEmpty());
     }
 
     void givesTheGpusItNeedsAndMarksHeldOnesBusy()

@@ -46,8 +46,10 @@ HostFacts HostProbe::staticFacts(const QString &projectDir)
     facts.memoryMib = memTotalMib();
     facts.diskPath = projectDir.isEmpty() ? QStringLiteral(".") : projectDir;
     const QStorageInfo storage(facts.diskPath);
-    if (storage.isValid())
+    if (storage.isValid()) {
+        facts.diskTotalMib = storage.bytesTotal() / (1024 * 1024);
         facts.diskFreeMib = storage.bytesAvailable() / (1024 * 1024);
+    }
     else
         facts.problems << QStringLiteral("cannot read free disk space at %1").arg(facts.diskPath);
     return facts;

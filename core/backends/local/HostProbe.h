@@ -17,7 +17,8 @@ struct HostFacts {
     int cpus = 0;
     QString cpuArch;              // dstack's words: "x86", "arm"
     qint64 memoryMib = 0;
-    qint64 diskFreeMib = 0;       // free space on the filesystem that holds the project
+    qint64 diskTotalMib = 0;      // size of the filesystem that holds the project (what offers match)
+    qint64 diskFreeMib = 0;       // free space on it (shown beside, warned about; never a refusal)
     QString diskPath;
     QList<HostGpu> gpus;
     QStringList problems;         // tools that failed or printed something unreadable

@@ -1,5 +1,6 @@
 #include "backends/local/LocalPlanner.h"
 
+#include "common/NumberText.h"
 #include "offers/OfferMatcher.h"
 
 namespace gantry {
@@ -18,7 +19,11 @@ Offer hostOffer(const HostFacts &facts, const QList<HostGpu> &gpus)
     r.cpus = facts.cpus;
     r.cpuArch = facts.cpuArch;
     r.memoryMib = facts.memoryMib;
-    r.diskMib = facts.diskFreeMib;
+    // dstack's SSH-fleet hosts offer their disk's size, not what is free on it; so does this
+    // machine, or a service with dstack's default `disk: 100GB..` could never run on a
+    // laptop. What is free is shown beside it and warned about (diskWarning).
+    r.diskMib = facts.diskTotalMib;
+    r.diskFreeMib = facts.diskTotalMib > 0 ? facts.diskFreeMib : -1;
     r.spot = false;
     for (const HostGpu &g : gpus)
         r.gpus.append({g.name, g.memoryMib, g.vendor});
@@ -57,6 +62,19 @@ QString pythonWarning(const Configuration &configuration, const HostFacts &facts
         return {};
     return QStringLiteral("`python: %1` asked for, but this machine's python3 is %2; commands run with it as it is")
         .arg(wanted, facts.python3Version);
+}
+
+// A warning, never a refusal: the run may well need less than the configuration asks.
+QString diskWarning(const Configuration &configuration, const HostFacts &facts)
+{
+    const std::optional<Range<double>> &disk = configuration.resources.diskGb;
+    if (!disk || !disk->min || facts.diskTotalMib <= 0)
+        return {};
+    const double freeGb = double(facts.diskFreeMib) / 1024.0;
+    if (freeGb >= *disk->min)
+        return {};
+    return QStringLiteral("disk: the configuration asks for %1GB or more; %2GB is free at %3")
+        .arg(trimmedNumber(*disk->min, 1), trimmedNumber(freeGb, 1), facts.diskPath);
 }
 
 } // namespace
@@ -107,8 +125,9 @@ LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &fac
     plan.project = QStringLiteral("local");
     plan.user = localUserName();
     plan.header = localPlanHeader(configuration);
-    if (const QString warning = pythonWarning(configuration, facts); !warning.isEmpty())
-        plan.header.append({QStringLiteral("Warning"), warning});
+    for (const QString &warning : {pythonWarning(configuration, facts), diskWarning(configuration, facts)})
+        if (!warning.isEmpty())
+            plan.header.append({QStringLiteral("Warning"), warning});
     for (const EnvVar &e : configuration.env) {
         if (!e.value && !qEnvironmentVariableIsSet(e.key.toUtf8().constData())) {
             plan.error = QStringLiteral("Environment variable %1 is not set (the configuration's `env` lists it without a value)").arg(e.key);
