@@ -168,12 +168,15 @@ void ChatReply::handleEvent(const SseEvent &event)
         m_usagePromptTokens = *chunk.promptTokens;
     if (chunk.completionTokens)
         m_usageCompletionTokens = *chunk.completionTokens;
+    if (chunk.serverTokensPerSecond)
+        m_serverTokensPerSecond = *chunk.serverTokensPerSecond;
     if (chunk.content.isEmpty() && chunk.reasoning.isEmpty())
         return;
     const qint64 now = m_clock.elapsed();
     if (m_firstTokenMs < 0)
         m_firstTokenMs = now;
     m_lastTokenMs = now;
+    m_lastTokenNs = m_clock.nsecsElapsed();
     ++m_countedTokens;
     m_content += chunk.content;
     m_reasoning += chunk.reasoning;
@@ -334,7 +337,6 @@ void ChatReply::finish(ReplyStatus status)
         return;
     m_status = status;
     m_endMs = m_clock.elapsed();
-    m_endNs = m_clock.nsecsElapsed();
     m_idleTimer.stop();
     detachNetworkReply();
     Q_EMIT finished();
@@ -368,12 +370,15 @@ ReplyMetrics ChatReply::metrics() const
     m.completionTokens = m.usageFromServer ? m_usageCompletionTokens : m_countedTokens;
     m.promptTokens = m_usagePromptTokens;
     m.totalMs = m_endMs >= 0 ? m_endMs : m_clock.elapsed();
-    if (m_firstTokenMs >= 0 && m.completionTokens > 1 && m_lastTokenMs > m_firstTokenMs)
-        m.tokensPerSecond = (m.completionTokens - 1) * 1000.0 / double(m_lastTokenMs - m_firstTokenMs);
-    else if (m_firstTokenMs >= 0 && m.completionTokens > 0 && m_endNs > 0)
-        // Every token came in one network read (a fast server, a busy client): no decode
-        // window to measure, so the rate over the whole reply, which understates it a little.
-        m.tokensPerSecond = m.completionTokens * 1e9 / double(m_endNs);
+    if (m_serverTokensPerSecond > 0) {
+        m.tokensPerSecond = m_serverTokensPerSecond;
+        m.rateFromServer = true;
+    } else if (m.completionTokens > 0 && m_lastTokenNs > 0) {
+        // The server made every token between the request and the last token's arrival, so this
+        // is never faster than it really was. First token to last is not: on a busy client the
+        // tokens arrive in one burst, and a rate over a burst of a millisecond is meaningless.
+        m.tokensPerSecond = m.completionTokens * 1e9 / double(m_lastTokenNs);
+    }
     return m;
 }
 

@@ -92,8 +92,9 @@ private:
     ReplyStatus m_status = ReplyStatus::Streaming;
     qint64 m_firstTokenMs = -1;
     qint64 m_lastTokenMs = -1;
+    qint64 m_lastTokenNs = -1;    // request sent → last token, in ns (loopback replies take < 1 ms)
+    double m_serverTokensPerSecond = 0;
     qint64 m_endMs = -1;
-    qint64 m_endNs = -1;  // the same, in ns: a reply can take under a millisecond on loopback
     int m_countedTokens = 0;
     int m_usagePromptTokens = -1;
     int m_usageCompletionTokens = -1;

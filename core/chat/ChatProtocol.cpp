@@ -1,5 +1,6 @@
 #include "chat/ChatProtocol.h"
 
+#include <cmath>
 #include <QRegularExpression>
 
 #include <nlohmann/json.hpp>
@@ -131,6 +132,11 @@ ChatChunk parseChatChunk(QByteArrayView data)
     if (const auto usage = object.find("usage"); usage != object.end() && usage->is_object()) {
         chunk.promptTokens = intAt(*usage, "prompt_tokens");
         chunk.completionTokens = intAt(*usage, "completion_tokens");
+    }
+    if (const auto timings = object.find("timings"); timings != object.end() && timings->is_object()) {
+        const auto rate = timings->find("predicted_per_second");
+        if (rate != timings->end() && rate->is_number() && rate->get<double>() > 0 && std::isfinite(rate->get<double>()))
+            chunk.serverTokensPerSecond = rate->get<double>();
     }
     return chunk;
 }

@@ -34,6 +34,9 @@ struct ChatChunk {
     QString model;          // the model that answered, when named
     std::optional<int> promptTokens;      // usage, when the chunk carries it
     std::optional<int> completionTokens;
+    // The server's own decode speed: llama.cpp's final chunk carries timings.predicted_per_second
+    // (vLLM and TGI send usage only).
+    std::optional<double> serverTokensPerSecond;
     QString error;          // an {"error": …} event: the server's message
     bool malformed = false; // not a JSON object: error holds a description
 };

@@ -128,6 +128,7 @@ nlohmann::json ReplyMetrics::toJson() const
     j["prompt_tokens"] = promptTokens >= 0 ? nlohmann::json(promptTokens) : nlohmann::json();
     j["completion_tokens"] = completionTokens;
     j["usage_from_server"] = usageFromServer;
+    j["rate_from_server"] = rateFromServer;
     j["total_ms"] = totalMs >= 0 ? nlohmann::json(totalMs) : nlohmann::json();
     return j;
 }
@@ -143,6 +144,8 @@ ReplyMetrics ReplyMetrics::fromJson(const nlohmann::json &json)
     m.completionTokens = optionalNumber<int>(json, "completion_tokens").value_or(0);
     if (auto it = json.find("usage_from_server"); it != json.end() && it->is_boolean())
         m.usageFromServer = it->get<bool>();
+    if (auto it = json.find("rate_from_server"); it != json.end() && it->is_boolean())
+        m.rateFromServer = it->get<bool>();
     m.totalMs = optionalNumber<qint64>(json, "total_ms").value_or(-1);
     return m;
 }

@@ -46,7 +46,11 @@ bool isFinal(ReplyStatus status);
 
 struct ReplyMetrics {
     qint64 timeToFirstTokenMs = -1;  // -1: no token arrived
-    double tokensPerSecond = 0;      // generation speed, first token to last
+    // Generation speed: the server's own figure when it sends one (rateFromServer), else the
+    // completion tokens over the time from the request to the last token. Never a rate over a
+    // burst of tokens that arrived together: that measures the client's reads, not the server.
+    double tokensPerSecond = 0;
+    bool rateFromServer = false;
     int promptTokens = -1;           // -1: the server did not say
     int completionTokens = 0;        // the server's usage when given, else counted chunks
     bool usageFromServer = false;

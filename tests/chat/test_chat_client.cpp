@@ -109,7 +109,8 @@ private Q_SLOTS:
         QCOMPARE(m.promptTokens, 7);
         QCOMPARE(m.completionTokens, 3);
         QVERIFY(m.timeToFirstTokenMs >= 0);
-        // The scripted stream arrives in one read: the rate falls back to the whole reply's time.
+        // No timings from this server: tokens over the time from the request to the last token.
+        QVERIFY(!m.rateFromServer);
         QVERIFY2(m.tokensPerSecond > 0, qPrintable(QString::number(m.tokensPerSecond)));
 
         QCOMPARE(server->requests.size(), 1);
@@ -123,6 +124,45 @@ private Q_SLOTS:
         QVERIFY(body["max_tokens"] == 3);
         QVERIFY(body["messages"][0]["role"] == "system");
         QVERIFY(body["messages"][1]["content"] == "Say hello");
+    }
+
+    // A server that thinks for 300 ms and then sends every token at once produced 3 tokens in
+    // no less than 300 ms: no more than 10 tok/s, however close together the tokens arrived.
+    void rateIsNeverFasterThanTheServerCouldHaveBeen()
+    {
+        server->expect(kPath.toByteArray(), ScriptedResponse::eventStream()
+                                                .pause(300)
+                                                .chunk("data: " + contentChunk("Hel") + "\n\ndata: " + contentChunk("lo")
+                                                       + "\n\ndata: " + contentChunk(" world") + "\n\n")
+                                                .sse(kFinish)
+                                                .sse("[DONE]")
+                                                .end());
+        std::unique_ptr<ChatReply> reply(client->send(hello(), {}));
+        QSignalSpy finished(reply.get(), &ChatReply::finished);
+        QVERIFY(finished.wait(10000));
+        const ReplyMetrics m = reply->metrics();
+        QCOMPARE(m.completionTokens, 3);
+        QVERIFY(!m.rateFromServer);
+        QVERIFY2(m.tokensPerSecond > 0 && m.tokensPerSecond <= 3 / 0.3, qPrintable(QString::number(m.tokensPerSecond)));
+    }
+
+    // llama.cpp's final chunk carries its own decode speed: that is the figure to show.
+    void rateComesFromTheServersTimingsWhenItSendsThem()
+    {
+        server->expect(kPath.toByteArray(),
+                       helloStream()
+                           .sse(R"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}],"model":"scripted",)"
+                                R"("timings":{"prompt_n":7,"prompt_ms":1.2,"predicted_n":3,"predicted_ms":0.854,"predicted_per_second":3512.5}})")
+                           .sse("[DONE]")
+                           .end());
+        std::unique_ptr<ChatReply> reply(client->send(hello(), {}));
+        QSignalSpy finished(reply.get(), &ChatReply::finished);
+        QVERIFY(finished.wait(10000));
+        const ReplyMetrics m = reply->metrics();
+        QVERIFY(m.rateFromServer);
+        QCOMPARE(m.tokensPerSecond, 3512.5);
+        QVERIFY2(m.toDisplayString().contains(QLatin1String("3512.5 tok/s")), qPrintable(m.toDisplayString()));
+        QCOMPARE(ReplyMetrics::fromJson(m.toJson()), m);
     }
 
     void countsTokensWhenTheServerGivesNoUsage()

@@ -65,6 +65,7 @@ private Q_SLOTS:
         QVERIFY(m.promptTokens > 0);
         QVERIFY(m.timeToFirstTokenMs >= 0);
         QVERIFY(m.tokensPerSecond > 0);
+        QVERIFY(m.rateFromServer);  // llama.cpp's timings.predicted_per_second
     }
 
     void listsTheServedModel()
