@@ -1,5 +1,7 @@
 #include "models/LogModel.h"
 
+#include "runs/LogLevel.h"
+
 #include <QSaveFile>
 
 namespace gantry {
@@ -151,6 +153,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case SourceRole: return line->source;
     case TimestampRole: return line->timestamp;
     case HighlightRole: return !m_highlight.isEmpty() && line->text.contains(m_highlight, Qt::CaseInsensitive);
+    case LevelRole: return int(logLevelOf(line->text));
     default: return {};
     }
 }

@@ -22,6 +22,7 @@ public:
         SourceRole,               // "stdout", "stderr", "gantry"
         TimestampRole,            // QDateTime, UTC
         HighlightRole,            // bool: the line contains the search text
+        LevelRole,                // int(LogLevel): the level the line's text states (not its stream)
     };
 
     explicit LogModel(QObject *parent = nullptr);

@@ -3,6 +3,7 @@
 
 #include "common/TestEnvironment.h"
 #include "models/LogModel.h"
+#include "runs/LogLevel.h"
 #include "runs/LogStore.h"
 
 #include <QAbstractItemModelTester>
@@ -83,6 +84,55 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 3001);  // 3000 lines and the final newline
         QCOMPARE(lines[5], QByteArray("ERROR disk full 5"));
         QVERIFY(!model.saveTo(dir + QStringLiteral("/no/such/dir/x.log")).isEmpty());
+    }
+
+    // The level a line states, whatever stream it came on: real lines from the servers Gantry runs.
+    void levelComesFromTheLineText_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<int>("level");
+        const int none = int(LogLevel::None), debug = int(LogLevel::Debug), info = int(LogLevel::Info),
+                  warning = int(LogLevel::Warning), error = int(LogLevel::Error);
+        // llama.cpp (everything on stderr), as the llama-server scripts/setup builds writes it
+        QTest::newRow("llama I") << QStringLiteral("0.00.013.620 I srv    load_model: loading model '/models/tiny.gguf'") << info;
+        QTest::newRow("llama W") << QStringLiteral("0.00.010.549 W srv  llama_server: CORS is set to allow all origins ('*') and no API key is set") << warning;
+        QTest::newRow("llama E") << QStringLiteral("0.00.120.001 E srv  llama_server: exiting due to model loading error") << error;
+        QTest::newRow("llama untimed") << QStringLiteral("W load: special_eos_id is not in special_eog_ids") << warning;
+        QTest::newRow("llama plain") << QStringLiteral("main: server is listening on http://127.0.0.1:8080 - starting the main loop") << none;
+        // vLLM, uvicorn, Python logging
+        QTest::newRow("vllm info") << QStringLiteral("INFO 04-10 12:00:00 [api_server.py:1024] Starting vLLM API server") << info;
+        QTest::newRow("vllm warn") << QStringLiteral("(APIServer pid=1) WARNING 10-03 01:02:03 [config.py:55] Casting torch.bfloat16") << warning;
+        QTest::newRow("uvicorn") << QStringLiteral("INFO:     Uvicorn running on http://0.0.0.0:8000") << info;
+        QTest::newRow("python error") << QStringLiteral("ERROR:root:CUDA out of memory") << error;
+        QTest::newRow("traceback") << QStringLiteral("Traceback (most recent call last):") << none;
+        // TGI (tracing), glog, logfmt, brackets
+        QTest::newRow("tgi") << QStringLiteral("2024-05-01T12:00:00.000000Z  WARN text_generation_launcher: no GPU found") << warning;
+        QTest::newRow("tgi debug") << QStringLiteral("2024-05-01T12:00:00.000000Z DEBUG text_generation_router: batch") << debug;
+        QTest::newRow("glog") << QStringLiteral("E1129 12:00:00.123456  4242 server.cc:42] bind failed") << error;
+        QTest::newRow("logfmt") << QStringLiteral("time=2026-11-29T08:00:00Z level=warning msg=\"slow\"") << warning;
+        QTest::newRow("bracket") << QStringLiteral("[error] upstream closed the connection") << error;
+        // Words that are not levels
+        QTest::newRow("lower case word") << QStringLiteral("no error so far, loading info from disk") << none;
+        QTest::newRow("late mention") << QStringLiteral("srv  log_server_r: request: GET /v1/chat/completions 127.0.0.1 200, a long message body that names ERROR only after the head of the line") << none;
+        QTest::newRow("starts with E word") << QStringLiteral("Every slot is idle") << none;
+    }
+
+    void levelComesFromTheLineText()
+    {
+        QFETCH(QString, line);
+        QFETCH(int, level);
+        QCOMPARE(int(logLevelOf(line)), level);
+
+        // The model hands it to the view, for either stream.
+        const QString dir = test::freshDir(QStringLiteral("log-model-level"));
+        LogStore store(dir + QStringLiteral("/run.log"));
+        store.appendLine(line, QStringLiteral("stderr"));
+        store.appendLine(line, QStringLiteral("stdout"));
+        LogModel model;
+        model.setStore(&store);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0).data(LogModel::LevelRole).toInt(), level);
+        QCOMPARE(model.index(1).data(LogModel::LevelRole).toInt(), level);
     }
 
     void noStoreIsEmpty()

@@ -3,6 +3,7 @@
 
 #include "Settings.h"
 #include "models/LogModel.h"
+#include "runs/LogLevel.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -26,7 +27,8 @@ namespace gantry::ui {
 namespace {
 
 // One line of text per row: no word wrap, no per-row widgets. Highlighted search hits get a
-// tinted background; stderr lines a warm text colour.
+// tinted background. Lines are coloured by the level their text states (errors red, warnings
+// amber, debug dimmed), not by stream: servers such as llama.cpp write everything to stderr.
 class LogLineDelegate : public QStyledItemDelegate
 {
 public:
@@ -37,11 +39,24 @@ public:
         const bool dark = isDark(option->palette);
         if (index.data(LogModel::HighlightRole).toBool())
             option->backgroundBrush = dark ? QColor(0x6b, 0x5b, 0x00) : QColor(0xff, 0xec, 0x8b);
-        const QString source = index.data(LogModel::SourceRole).toString();
-        if (source == QLatin1String("stderr"))
-            option->palette.setColor(QPalette::Text, dark ? QColor(0xff, 0xab, 0x91) : QColor(0xa0, 0x30, 0x10));
-        else if (source == QLatin1String("gantry"))
+        if (index.data(LogModel::SourceRole).toString() == QLatin1String("gantry")) {
             option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+            return;
+        }
+        switch (LogLevel(index.data(LogModel::LevelRole).toInt())) {
+        case LogLevel::Error:
+            option->palette.setColor(QPalette::Text, dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xc6, 0x28, 0x28));
+            break;
+        case LogLevel::Warning:
+            option->palette.setColor(QPalette::Text, dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0x9a, 0x67, 0x00));
+            break;
+        case LogLevel::Debug:
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+            break;
+        case LogLevel::Info:
+        case LogLevel::None:
+            break;
+        }
     }
 };
 
