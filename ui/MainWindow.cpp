@@ -162,10 +162,16 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
                 m_chat->useEndpoint(endpoint, token, runName);
                 showTab(ChatTab);
             });
-    connect(m_runs, &RunsPanel::runsUpdated, this, [this] {
+    auto offerReadyRuns = [this] {
+        m_chat->setRunEndpoints(m_runs->model()->runs(), [this](const QString &run) { return m_runs->modelToken(run); });
+    };
+    connect(m_runs, &RunsPanel::runsUpdated, this, [this, offerReadyRuns] {
         updateStatusBar();
-        m_chat->setRunEndpoints(m_runs->model()->runs());
+        offerReadyRuns();
     });
+    // Runs that were ready before this window existed (a restart, another process's deploy):
+    // setBackends above already collected them, before this connection was made.
+    offerReadyRuns();
     connect(m_runs, &RunsPanel::runBecameReady, this, [this](const QString &run, const QString &url) {
         notify(tr("Run ready"), tr("%1 is ready at %2").arg(run, url));
     });

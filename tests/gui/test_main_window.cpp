@@ -28,6 +28,8 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QListWidget>
+#include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -86,14 +88,13 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        // Settings (QSettings) and state live under this test's private GANTRY_HOME.
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(qEnvironmentVariable("GANTRY_HOME") + QStringLiteral("/config")));
         QCoreApplication::setOrganizationName(QStringLiteral("gantry"));
         QCoreApplication::setApplicationName(QStringLiteral("gantry-test"));
     }
 
     void editorShowsDiagnosticsAsYouType();
     void userJourney();
+    void readyRunFromAnEarlierSessionIsInThePicker();
 
     void cleanup()
     {
@@ -188,7 +189,7 @@ void TestMainWindow::userJourney()
     const QString server = test::llamaServerPath();
     const QString model = test::tinyModelPath(&error);
     if (server.isEmpty() || model.isEmpty())
-        QSKIP(qPrintable(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error));
+        GANTRY_SKIP_OR_FAIL(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error);
     qputenv("LLAMA_SERVER", QFile::encodeName(server));
     qputenv("TINY_MODEL", QFile::encodeName(model));
     const QString project = copyExample();
@@ -279,7 +280,56 @@ void TestMainWindow::userJourney()
     runs->selectRun(m_run);
     QTest::mouseClick(runs->stopButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(isFinal(runs->model()->runAt(runs->model()->rowOfRun(m_run)).status), 60000);
+    // The endpoint field says the run ended, not that it is still waiting to become ready;
+    // the chat picker no longer offers it.
+    QTRY_VERIFY(runs->endpointField()->placeholderText().contains(QLatin1String("ended")));
+    QVERIFY(runs->endpointField()->text().isEmpty());
+    QTRY_COMPARE(chat->endpointPicker()->findText(m_run, Qt::MatchContains), -1);
     m_run.clear();
+}
+
+// The GUI was closed (or killed) while a run stayed ready; at the next start the run is
+// reattached and the chat picker offers it at once, before anyone visits the Runs tab.
+void TestMainWindow::readyRunFromAnEarlierSessionIsInThePicker()
+{
+    QString error;
+    const QString server = test::llamaServerPath();
+    const QString model = test::tinyModelPath(&error);
+    if (server.isEmpty() || model.isEmpty())
+        GANTRY_SKIP_OR_FAIL(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error);
+    qputenv("LLAMA_SERVER", QFile::encodeName(server));
+    qputenv("TINY_MODEL", QFile::encodeName(model));
+    const QString project = copyExample();
+    QVERIFY(!project.isEmpty());
+
+    // An earlier session deployed it: gantry-cli, as any other process would.
+    QProcess apply;
+    apply.setWorkingDirectory(project);
+    apply.start(test::cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach")});
+    QVERIFY(apply.waitForFinished(60000));
+    QVERIFY2(apply.exitCode() == 0, apply.readAllStandardError().constData());
+    m_local = createLocalBackend();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_local->runs().isEmpty() && m_local->runs().constFirst().ready, 120000);
+    m_run = m_local->runs().constFirst().name;
+
+    // Now the GUI starts.
+    MainWindow window({m_local.get()});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ChatPanel *chat = window.chat();
+    QVERIFY2(chat->endpointPicker()->findText(m_run, Qt::MatchContains) >= 0,
+             qPrintable(QStringLiteral("picker: ") + chat->endpointPicker()->currentText() + QStringLiteral(" / ")
+                        + chat->endpointPicker()->placeholderText()));
+    QCOMPARE(chat->currentEndpoint().name, QStringLiteral("tiny"));
+
+    // And it answers.
+    window.showTab(MainWindow::ChatTab);
+    chat->maxTokens()->setValue(8);
+    QSignalSpy finished(chat->session(), &ChatSession::replyFinished);
+    chat->input()->setPlainText(QStringLiteral("hello"));
+    chat->sendInput();
+    QVERIFY2(finished.wait(60000) || !finished.isEmpty(), qPrintable(chat->errorText()));
+    QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -267,21 +267,22 @@ QString ChatPanel::errorText() const
     return m_error->isHidden() ? QString() : m_error->text();
 }
 
-void ChatPanel::setRunEndpoints(const QList<RunInfo> &runs)
+void ChatPanel::setRunEndpoints(const QList<RunInfo> &runs, const std::function<QString(const QString &)> &tokenOf)
 {
     QList<Choice> choices;
     for (const RunInfo &run : runs) {
         if (!run.ready || !run.model || isFinal(run.status))
             continue;
-        QString token;
+        QString token = tokenOf ? tokenOf(run.name) : QString();
         for (const Choice &c : std::as_const(m_runChoices))
-            if (c.endpoint.baseUrl == run.model->baseUrl)
+            if (token.isEmpty() && c.endpoint.baseUrl == run.model->baseUrl)
                 token = c.token;
         choices << Choice{tr("%1 — run %2").arg(run.model->name, run.name), *run.model, token};
     }
     bool same = choices.size() == m_runChoices.size();
     for (qsizetype i = 0; same && i < choices.size(); ++i)
-        same = choices[i].label == m_runChoices[i].label;
+        same = choices[i].label == m_runChoices[i].label && choices[i].token == m_runChoices[i].token
+            && choices[i].endpoint.baseUrl == m_runChoices[i].endpoint.baseUrl;
     if (same)
         return;
     m_runChoices = choices;

@@ -10,6 +10,8 @@
 #include <QList>
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -40,8 +42,9 @@ public:
     explicit ChatPanel(QWidget *parent = nullptr);
     ~ChatPanel() override;
 
-    // The runs whose models can be chatted with (ready ones are offered in the picker).
-    void setRunEndpoints(const QList<RunInfo> &runs);
+    // The runs whose models can be chatted with: every ready one, of every backend, is offered
+    // in the picker. tokenOf gives a run's bearer token (dstack's model proxy needs one).
+    void setRunEndpoints(const QList<RunInfo> &runs, const std::function<QString(const QString &runName)> &tokenOf = {});
     // Pick this endpoint (from "Chat with this model"); the token stays in memory.
     void useEndpoint(const ModelEndpoint &endpoint, const QString &token, const QString &runName);
     // A manual endpoint: base URL (…/v1), model name, optional bearer token (stored in the

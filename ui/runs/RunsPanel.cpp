@@ -189,6 +189,12 @@ void RunsPanel::refreshNow()
     m_model->setNow(QDateTime::currentDateTimeUtc());
 }
 
+QString RunsPanel::modelToken(const QString &runName) const
+{
+    const Backend *backend = backendOf(runName);
+    return backend ? backend->modelToken(runName) : QString();
+}
+
 Backend *RunsPanel::backendOf(const QString &runName) const
 {
     return m_runBackend.value(runName);
@@ -285,7 +291,14 @@ void RunsPanel::showSelected()
         facts << QStringLiteral("<span style='color:#c62828'>%1</span>").arg(run.error.toHtmlEscaped());
     m_details->setText(facts.join(QStringLiteral(" · ")));
     const bool active = !isFinal(run.status);
-    m_url->setText(run.ready ? (run.model ? run.model->baseUrl : run.serviceUrl) : QString());
+    const bool published = run.ready && active;
+    m_url->setText(published ? (run.model ? run.model->baseUrl : run.serviceUrl) : QString());
+    if (!active)
+        m_url->setPlaceholderText(tr("the run ended (%1): it no longer has an endpoint").arg(toString(run.status)));
+    else if (run.status == RunStatus::Terminating)
+        m_url->setPlaceholderText(tr("the run is stopping"));
+    else
+        m_url->setPlaceholderText(tr("waiting for the service to become ready"));
     m_copyUrl->setEnabled(!m_url->text().isEmpty());
     m_stop->setEnabled(active && run.status != RunStatus::Terminating);
     m_abort->setEnabled(active);

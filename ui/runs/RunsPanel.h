@@ -39,11 +39,14 @@ public:
     LogView *logView() const { return m_log; }
     QPushButton *chatButton() const { return m_chat; }
     QPushButton *stopButton() const { return m_stop; }
+    QLineEdit *endpointField() const { return m_url; }
 
     void selectRun(const QString &name);
     QString selectedRun() const;
     void stopSelected(bool abort);
     void refreshNow();
+    // The bearer token for this run's model (the dstack token; empty for local runs).
+    QString modelToken(const QString &runName) const;
 
 Q_SIGNALS:
     // The selected run's model, for the Chat tab (token: what to send as bearer, maybe empty).
