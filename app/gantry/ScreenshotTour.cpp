@@ -4,6 +4,7 @@
 #include "chat/ChatInput.h"
 #include "chat/ChatPanel.h"
 #include "chat/ChatSession.h"
+#include "chat/MessageListModel.h"
 #include "editor/EditorPanel.h"
 #include "models/OffersModel.h"
 #include "models/RunsModel.h"
@@ -74,14 +75,21 @@ void ScreenshotTour::deploy()
 {
     ui::OffersPanel *offers = m_window->offers();
     offers->table()->selectRow(0);
-    connect(offers, &ui::OffersPanel::deployed, this, [this](const QString &run) { m_runName = run; });
+    connect(offers, &ui::OffersPanel::deployed, this, [this](const QString &run) {
+        m_runName = run;
+        say(QStringLiteral("deployed %1").arg(run));
+    });
     connect(offers, &ui::OffersPanel::deployFailed, this, [this](const QString &e) { fail(QStringLiteral("deploy failed: ") + e); });
     offers->deploySelected();
     ui::RunsPanel *runs = m_window->runs();
     waitFor(QStringLiteral("the run to become ready"), [this, runs] {
         const int row = m_runName.isEmpty() ? -1 : runs->model()->rowOfRun(m_runName);
         return row >= 0 && runs->model()->runAt(row).ready;
-    }, 180000, [this] { chat(); });
+    }, 180000, [this, runs] {
+        const RunInfo run = runs->model()->runAt(runs->model()->rowOfRun(m_runName));
+        say(QStringLiteral("ready %1 %2").arg(m_runName, run.model ? run.model->baseUrl : run.serviceUrl));
+        chat();
+    });
 }
 
 void ScreenshotTour::chat()
@@ -94,7 +102,12 @@ void ScreenshotTour::chat()
     chat->input()->setPlainText(QStringLiteral("hello"));
     chat->sendInput();
     auto finished = std::make_shared<bool>(false);
-    connect(chat->session(), &ChatSession::replyFinished, this, [finished] { *finished = true; });
+    connect(chat->session(), &ChatSession::replyFinished, this, [this, finished, chat](qint64, ReplyStatus status) {
+        *finished = true;
+        const int row = chat->messages()->rowCount() - 1;
+        const QModelIndex last = chat->messages()->index(row);
+        say(QStringLiteral("chat %1 %2").arg(replyStatusToString(status), last.data(MessageListModel::MetricsTextRole).toString()));
+    });
     waitFor(QStringLiteral("the chat reply"), [finished] { return *finished; }, 120000, [this] {
         // Let the log and metrics catch up for the Runs picture.
         QTimer::singleShot(2500, this, &ScreenshotTour::shoot);
@@ -129,7 +142,16 @@ void ScreenshotTour::stopRun()
         runs->refreshNow();
         const int row = runs->model()->rowOfRun(m_runName);
         return row < 0 || isFinal(runs->model()->runAt(row).status);
-    }, 60000, [this] { Q_EMIT finished(0); });
+    }, 60000, [this, runs] {
+        const int row = runs->model()->rowOfRun(m_runName);
+        say(QStringLiteral("stopped %1 %2").arg(m_runName, row < 0 ? QStringLiteral("gone") : toString(runs->model()->runAt(row).status)));
+        Q_EMIT finished(0);
+    });
+}
+
+void ScreenshotTour::say(const QString &line)
+{
+    QTextStream(stdout) << line << Qt::endl;
 }
 
 void ScreenshotTour::fail(const QString &message)

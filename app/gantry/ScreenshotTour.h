@@ -3,7 +3,8 @@
 // `gantry --screenshot DIR`: walks the real window through the product so each panel has
 // real content, then writes editor.png, offers.png, runs.png and chat.png. Plans the open
 // configuration; with --deploy also deploys the first offer, waits until it is ready, chats
-// "hello" with it, and stops the run after the pictures are taken.
+// "hello" with it, and stops the run after the pictures are taken. Exits 0 only when every
+// step worked.
 
 #include <QObject>
 #include <QString>
@@ -35,6 +36,9 @@ private:
     void shoot();
     void stopRun();
     void fail(const QString &message);
+    // One line of progress on stdout ("deployed NAME", "ready NAME URL", "chat complete METRICS",
+    // "stopped NAME STATUS"), so that a script or test can follow the tour.
+    void say(const QString &line);
 
     ui::MainWindow *m_window;
     QString m_directory;

@@ -108,7 +108,9 @@ bool Supervisor::start(QString *error)
 
     recordStatus(m_info, RunStatus::Provisioning, {});
     persist();
-    log(QStringLiteral("Supervisor %1 provisioning run %2 on this machine").arg(m_state.supervisorPid).arg(m_spec.runName));
+    log(QStringLiteral("Supervisor %1 (%2) provisioning run %3 on this machine")
+            .arg(m_state.supervisorPid)
+            .arg(QCoreApplication::applicationFilePath(), m_spec.runName));
     QTimer::singleShot(0, this, &Supervisor::startService);
     return true;
 }

@@ -1,0 +1,190 @@
+// A new user's first contact, taken exactly as the README says and nothing more: the GUI as
+// ./scripts/run starts it (only LLAMA_SERVER and TINY_MODEL set, as that script exports them),
+// the installed layout (cmake --install), and a service with no `resources:` block. Each case
+// runs the real executables in a fresh HOME (tests/support/run-isolated); none of them is told
+// where gantry-cli is: the GUI must find its supervisor by itself.
+
+#include "common/LlamaServer.h"
+#include "common/TestEnvironment.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStorageInfo>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace gantry;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// The environment ./scripts/run gives the GUI: the user's own (a fresh HOME here) plus the two
+// paths the example's value-less env entries read. Nothing of the suite's.
+QProcessEnvironment userEnvironment(const QString &server, const QString &model)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(QLatin1String("GANTRY_")))
+            env.remove(key);
+    env.insert(QStringLiteral("LLAMA_SERVER"), server);
+    env.insert(QStringLiteral("TINY_MODEL"), model);
+    return env;
+}
+
+Result run(const QString &program, const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(program, args);
+    Result result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = QStringLiteral("timed out after %1 ms\n").arg(timeoutMs);
+    } else {
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+    result.out += QString::fromUtf8(process.readAllStandardOutput());
+    result.err += QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+// The value after "<word> " on the tour's progress line that starts with word.
+QString progress(const QString &out, const QString &word)
+{
+    for (const QString &line : out.split(QLatin1Char('\n')))
+        if (line.startsWith(word + QLatin1Char(' ')))
+            return line.mid(word.size() + 1);
+    return {};
+}
+
+// The run's log as the supervisor wrote it (state lives in ~/.local/share/gantry by default).
+QString runLog(const QString &runName)
+{
+    QFile log(QDir::homePath() + QStringLiteral("/.local/share/gantry/runs/") + runName + QStringLiteral("/log"));
+    return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
+}
+
+} // namespace
+
+class TestFirstContact : public QObject
+{
+    Q_OBJECT
+
+    QString m_server, m_model;
+    int m_tours = 0;
+
+    // `gantry --screenshot DIR --deploy PROJECT` with the user's environment: plan, deploy the
+    // local offer, wait for ready, chat "hello", take the pictures, stop. Checks every step and
+    // returns the deployed run's name.
+    QString tour(const QString &gui, const QString &project)
+    {
+        const QString shots = test::freshDir(QStringLiteral("shots-%1").arg(++m_tours));
+        const Result r = run(gui, {QStringLiteral("--screenshot"), shots, QStringLiteral("--deploy"), project},
+                             userEnvironment(m_server, m_model), 240000);
+        const QString context = QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exitCode).arg(r.out, r.err);
+        [&] { QVERIFY2(r.exitCode == 0, qPrintable(context)); }();
+        if (QTest::currentTestFailed())
+            return {};
+        const QString run = progress(r.out, QStringLiteral("deployed"));
+        [&] {
+            QVERIFY2(!run.isEmpty(), qPrintable(context));
+            QVERIFY2(progress(r.out, QStringLiteral("ready")).startsWith(run + QStringLiteral(" http://127.0.0.1:")), qPrintable(context));
+            // The chat got a whole reply from the real llama-server, with an honest rate.
+            const QString chat = progress(r.out, QStringLiteral("chat"));
+            QVERIFY2(chat.startsWith(QLatin1String("complete ")), qPrintable(context));
+            QVERIFY2(chat.contains(QLatin1String("48 tokens")), qPrintable(chat));
+            QVERIFY2(progress(r.out, QStringLiteral("stopped")) == run + QStringLiteral(" terminated"), qPrintable(context));
+            for (const char *panel : {"editor.png", "offers.png", "runs.png", "chat.png"})
+                QVERIFY2(QFileInfo(shots + QLatin1Char('/') + QLatin1String(panel)).size() > 10000, panel);
+        }();
+        return run;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        m_server = test::llamaServerPath();
+        m_model = test::tinyModelPath(&error);
+        if (m_server.isEmpty() || m_model.isEmpty())
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error);
+        QVERIFY(QFileInfo(test::guiPath()).isExecutable());
+    }
+
+    // README: ./scripts/run opens the GUI on examples/local-tiny; Plan, Deploy, Chat, Stop.
+    void theGuiAsScriptsRunStartsItDeploysAndChats()
+    {
+        const QString gui = test::guiPath();
+        // The build puts both programs in one bin/, as the installed layout does.
+        QCOMPARE(QFileInfo(gui).absolutePath(), QFileInfo(test::cliPath()).absolutePath());
+        const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
+        QVERIFY(!QTest::currentTestFailed());
+        // The supervisor was the gantry-cli beside gantry, found with no variable set.
+        QVERIFY2(runLog(run).contains(QFileInfo(test::cliPath()).absoluteFilePath()), qPrintable(runLog(run)));
+    }
+
+    // The installed layout: `cmake --install` into a prefix, then the installed gantry deploys
+    // with the installed gantry-cli (stripped, as packages ship them).
+    void theInstalledGuiFindsTheInstalledSupervisor()
+    {
+        const QString prefix = test::freshDir(QStringLiteral("prefix"));
+        const Result install = run(QStringLiteral("cmake"),
+                                   {QStringLiteral("--install"), test::binaryDir(), QStringLiteral("--prefix"), prefix,
+                                    QStringLiteral("--strip")},
+                                   QProcessEnvironment::systemEnvironment(), 120000);
+        QVERIFY2(install.exitCode == 0, qPrintable(install.out + install.err));
+        const QString gui = prefix + QStringLiteral("/bin/gantry");
+        const QString cli = prefix + QStringLiteral("/bin/gantry-cli");
+        QVERIFY(QFileInfo(gui).isExecutable());
+        QVERIFY(QFileInfo(cli).isExecutable());
+        QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
+        // Stripped: far smaller than the build tree's binaries with their debug info.
+        QVERIFY2(QFileInfo(gui).size() < QFileInfo(test::guiPath()).size() / 2,
+                 qPrintable(QStringLiteral("%1 vs %2 bytes").arg(QFileInfo(gui).size()).arg(QFileInfo(test::guiPath()).size())));
+
+        const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
+        QVERIFY(!QTest::currentTestFailed());
+        QVERIFY2(runLog(run).contains(cli), qPrintable(runLog(run)));
+    }
+
+    // A service with no `resources:` gets dstack's defaults (cpu 2.., memory 8GB.., disk 100GB..).
+    // This machine's offer is matched on its disk's size, so it still deploys here.
+    void aServiceWithoutResourcesDeploysLocally()
+    {
+        const QString project = test::freshDir(QStringLiteral("no-resources"));
+        QFile in(test::sourceDir() + QStringLiteral("/examples/local-tiny/serve.dstack.yml"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QString yaml = QString::fromUtf8(in.readAll());
+        const qsizetype resources = yaml.indexOf(QLatin1String("\nresources:"));
+        QVERIFY(resources > 0);
+        yaml.truncate(resources + 1);
+        yaml.replace(QLatin1String("8088"), QString::number(test::freePort()));
+        QFile out(project + QStringLiteral("/serve.dstack.yml"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(yaml.toUtf8());
+        out.close();
+
+        const QStorageInfo disk(project);
+        const double totalGb = double(disk.bytesTotal()) / (1024.0 * 1024 * 1024);
+        if (totalGb < 100.0)
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("this machine's disk (%1 GB) is smaller than dstack's default 100GB..").arg(totalGb));
+
+        const QString run = tour(test::guiPath(), project);
+        QVERIFY(!QTest::currentTestFailed());
+        QVERIFY(!run.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFirstContact)
+#include "test_first_contact.moc"
