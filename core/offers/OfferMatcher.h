@@ -1,6 +1,6 @@
 #pragma once
 
-// Does an offer satisfy a configuration's `resources`? dstack's semantics (reference §1.5):
+// Does an offer satisfy a configuration's `resources`? dstack's semantics (docs/reference/dstack-configuration.md#resources-grammar):
 // ranges are inclusive, either side open; GPU names compare case-insensitively; `memory` is
 // per GPU, `total_memory` over the GPUs taken; GPU `count` counts the offer's GPUs that
 // match vendor, name and memory. Every failed requirement comes back as text a user can act

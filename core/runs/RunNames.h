@@ -1,7 +1,7 @@
 #pragma once
 
 // Run names as dstack makes them: <adjective>-<animal>-<n>, with n the smallest integer ≥ 1
-// that no existing run uses for that adjective-animal pair (reference §6).
+// that no existing run uses for that adjective-animal pair (docs/reference/dstack-configuration.md#run-names).
 
 #include <QSet>
 #include <QString>

@@ -4,7 +4,7 @@
 
 namespace gantry {
 
-// dstack's run statuses (reference §3.1). Final: Terminated, Failed, Done.
+// dstack's run statuses (docs/reference/dstack-configuration.md#run-statuses). Final: Terminated, Failed, Done.
 enum class RunStatus { Pending, Submitted, Provisioning, Running, Terminating, Terminated, Failed, Done };
 
 QString toString(RunStatus status);                 // "running", …

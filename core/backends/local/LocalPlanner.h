@@ -19,7 +19,7 @@ struct LocalPlan {
 // facts.gpus[i].heldByRun marks GPUs another local run holds.
 LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &facts);
 
-// dstack's plan header rows (reference §5.1), plus "Warning" rows for local caveats.
+// dstack's plan header rows (docs/reference/dstack-configuration.md#plan-header), plus "Warning" rows for local caveats.
 QList<std::pair<QString, QString>> localPlanHeader(const Configuration &configuration);
 
 // "2h", "30m", "45s", "off".
