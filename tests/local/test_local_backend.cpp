@@ -152,7 +152,16 @@ private Q_SLOTS:
         const RunInfo run = *findRun(backend, name);
         QCOMPARE(toString(run.status), toString(RunStatus::Running));
         QCOMPARE(run.serviceUrl, QStringLiteral("http://127.0.0.1:%1").arg(port));
-        QVERIFY(std::any_of(run.history.cbegin(), run.history.cend(), [](const StatusEvent &e) { return e.status == QLatin1String("ready"); }));
+        // The timeline has when the port opened, then when the run became ready.
+        const auto opened = std::find_if(run.history.cbegin(), run.history.cend(),
+                                         [](const StatusEvent &e) { return e.status == QLatin1String("port open"); });
+        const auto readyEvent = std::find_if(run.history.cbegin(), run.history.cend(),
+                                             [](const StatusEvent &e) { return e.status == QLatin1String("ready"); });
+        QVERIFY(opened != run.history.cend());
+        QVERIFY(readyEvent != run.history.cend());
+        QVERIFY(opened < readyEvent);
+        QVERIFY(opened->at <= readyEvent->at);
+        QVERIFY2(opened->message.startsWith(QStringLiteral("Port %1 accepts connections, ").arg(port)), qPrintable(opened->message));
         QVERIFY(logContains(backend, name, QStringLiteral("Service is published at http://127.0.0.1:%1").arg(port)));
 
         // The service really answers, from the project folder.

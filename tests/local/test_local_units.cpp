@@ -5,6 +5,7 @@
 #include "backends/local/GpuQuery.h"
 #include "backends/local/LocalBackend.h"
 #include "backends/local/LocalPlanner.h"
+#include "backends/local/ReadinessProbe.h"
 #include "offers/OfferMatcher.h"
 #include "runs/RunNames.h"
 
@@ -102,6 +103,26 @@ private Q_SLOTS:
         qputenv("GANTRY_CLI", "/nonexistent/gantry-cli");  // not a program: ignored
         QCOMPARE(LocalBackend::supervisorProgram(), beside);
         qunsetenv("GANTRY_CLI");
+    }
+
+    // Readiness: 25 ms rounds for the first seconds after the port opens, then ×1.5 a round up
+    // to the probe's interval, never more than 2 s for a local service.
+    void readinessBacksOffFromFastToTheConfiguredInterval()
+    {
+        QCOMPARE(ReadinessProbe::nextDelayMs(0, 25, 15), 25);
+        QCOMPARE(ReadinessProbe::nextDelayMs(4999, 25, 15), 25);
+        QCOMPARE(ReadinessProbe::nextDelayMs(5000, 25, 15), 37);
+        QCOMPARE(ReadinessProbe::nextDelayMs(6000, 1500, 15), 2000);
+        QCOMPARE(ReadinessProbe::nextDelayMs(60000, 2000, 15), 2000);
+        QCOMPARE(ReadinessProbe::nextDelayMs(60000, 800, 1), 1000);  // `interval: 1s` is below the cap
+        int delay = 25;
+        int rounds = 0;
+        while (delay < 2000 && rounds < 100) {
+            delay = ReadinessProbe::nextDelayMs(10000, delay, 15);
+            ++rounds;
+        }
+        QCOMPARE(delay, 2000);
+        QVERIFY2(rounds > 5 && rounds < 15, qPrintable(QString::number(rounds)));  // a gradual back-off
     }
 
     void namesLookLikeDstacks()

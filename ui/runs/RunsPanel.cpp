@@ -306,7 +306,7 @@ void RunsPanel::showSelected()
 
     m_timeline->clear();
     for (const StatusEvent &e : run.history)
-        new QTreeWidgetItem(m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), e.status, e.message});
+        new QTreeWidgetItem(m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")), e.status, e.message});
 
     if (m_shownRun != name) {
         m_shownRun = name;

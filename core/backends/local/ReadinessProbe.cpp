@@ -6,11 +6,10 @@
 #include <QTcpSocket>
 #include <QTimer>
 
-namespace gantry {
+#include <algorithm>
+#include <limits>
 
-namespace {
-constexpr int kCheckIntervalMs = 500;
-}
+namespace gantry {
 
 ReadinessProbe::ReadinessProbe(int port, std::vector<ProbeSpec> probes, QObject *parent)
     : QObject(parent), m_port(port), m_probes(std::move(probes)), m_streaks(m_probes.size(), 0)
@@ -19,46 +18,59 @@ ReadinessProbe::ReadinessProbe(int port, std::vector<ProbeSpec> probes, QObject 
     m_network->setProxy(QNetworkProxy::NoProxy);  // 127.0.0.1 never goes through a proxy
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
-    m_timer->setInterval(kCheckIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &ReadinessProbe::checkAll);
+    m_timer->setTimerType(Qt::PreciseTimer);
+}
+
+int ReadinessProbe::nextDelayMs(qint64 sinceOpenMs, int previousMs, int configuredIntervalSec)
+{
+    if (sinceOpenMs < kFastPhaseMs)
+        return kFastIntervalMs;
+    const int cap = std::clamp(configuredIntervalSec * 1000, kFastIntervalMs, kLocalCapMs);
+    return std::min(cap, std::max(kFastIntervalMs, previousMs + previousMs / 2));
 }
 
 void ReadinessProbe::start()
 {
-    checkAll();
+    knock();
+}
+
+// Until the port accepts, a refused connect costs microseconds on loopback: knock often.
+void ReadinessProbe::knock()
+{
+    if (m_ready)
+        return;
+    auto *socket = new QTcpSocket(this);
+    socket->setProxy(QNetworkProxy::NoProxy);
+    connect(socket, &QTcpSocket::connected, this, [this, socket]() {
+        socket->abort();
+        socket->deleteLater();
+        m_portOpen = true;
+        m_sinceOpen.start();
+        Q_EMIT portOpened();
+        if (m_probes.empty()) {
+            m_ready = true;
+            Q_EMIT ready();
+            return;
+        }
+        checkAll();
+    });
+    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket]() {
+        m_lastFailure = QStringLiteral("TCP 127.0.0.1:%1: %2").arg(m_port).arg(socket->errorString());
+        socket->deleteLater();
+        m_timer->disconnect();
+        connect(m_timer, &QTimer::timeout, this, &ReadinessProbe::knock);
+        m_timer->start(kKnockIntervalMs);
+    });
+    socket->connectToHost(QStringLiteral("127.0.0.1"), quint16(m_port));
 }
 
 void ReadinessProbe::checkAll()
 {
     if (m_ready)
         return;
-    if (m_probes.empty()) {
-        checkTcp();
-        return;
-    }
     m_pending = int(m_probes.size());
     for (size_t i = 0; i < m_probes.size(); ++i)
         checkHttp(i);
-}
-
-void ReadinessProbe::checkTcp()
-{
-    auto *socket = new QTcpSocket(this);
-    socket->setProxy(QNetworkProxy::NoProxy);
-    m_pending = 1;
-    connect(socket, &QTcpSocket::connected, this, [this, socket]() {
-        socket->abort();
-        socket->deleteLater();
-        m_streaks.assign(1, 0);
-        m_ready = true;
-        Q_EMIT ready();
-    });
-    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket]() {
-        m_lastFailure = QStringLiteral("TCP 127.0.0.1:%1: %2").arg(m_port).arg(socket->errorString());
-        socket->deleteLater();
-        m_timer->start();
-    });
-    socket->connectToHost(QStringLiteral("127.0.0.1"), quint16(m_port));
 }
 
 void ReadinessProbe::checkHttp(size_t index)
@@ -94,7 +106,18 @@ void ReadinessProbe::recordResult(size_t index, bool success, const QString &fai
         Q_EMIT ready();
         return;
     }
-    m_timer->start();
+    scheduleNextRound();
+}
+
+void ReadinessProbe::scheduleNextRound()
+{
+    int configured = std::numeric_limits<int>::max() / 1000;
+    for (const ProbeSpec &p : m_probes)
+        configured = std::min(configured, std::max(1, p.intervalSec));
+    m_delayMs = nextDelayMs(m_sinceOpen.elapsed(), m_delayMs, configured);
+    m_timer->disconnect();
+    connect(m_timer, &QTimer::timeout, this, &ReadinessProbe::checkAll);
+    m_timer->start(m_delayMs);
 }
 
 } // namespace gantry

@@ -206,6 +206,7 @@ void Supervisor::startService()
             persist();
             return;
         }
+        m_started.start();
         recordStatus(m_info, RunStatus::Running, {});
         persist();
         if (m_spec.maxDurationSec) {
@@ -218,11 +219,26 @@ void Supervisor::startService()
         log(QStringLiteral("Started %1 (pid %2) in %3").arg(m_process->program()).arg(m_state.processGroup).arg(m_spec.workingDir));
         if (m_spec.port) {
             m_probe = new ReadinessProbe(*m_spec.port, m_spec.probes, this);
+            connect(m_probe, &ReadinessProbe::portOpened, this, &Supervisor::onPortOpened);
             connect(m_probe, &ReadinessProbe::ready, this, &Supervisor::onReady);
             m_probe->start();
         }
     });
     m_process->start();
+}
+
+// The timeline shows when the port opened as well as when the run became ready: the gap is
+// the service's own warm-up (a model loading), the rest is ours.
+void Supervisor::onPortOpened()
+{
+    if (m_stopping || m_info.status != RunStatus::Running)
+        return;
+    const QString message = QStringLiteral("Port %1 accepts connections, %2 s after the start")
+                                .arg(*m_spec.port)
+                                .arg(double(m_started.elapsed()) / 1000.0, 0, 'f', 3);
+    m_info.history.append({QDateTime::currentDateTimeUtc(), QStringLiteral("port open"), message});
+    persist();
+    log(message);
 }
 
 void Supervisor::onReady()
@@ -239,7 +255,10 @@ void Supervisor::onReady()
         endpoint.format = m_spec.model->format;
         m_info.model = endpoint;
     }
-    m_info.history.append({QDateTime::currentDateTimeUtc(), QStringLiteral("ready"), QStringLiteral("Service is published at %1").arg(base)});
+    m_info.history.append({QDateTime::currentDateTimeUtc(), QStringLiteral("ready"),
+                           QStringLiteral("Service is published at %1, %2 s after the start")
+                               .arg(base)
+                               .arg(double(m_started.elapsed()) / 1000.0, 0, 'f', 3)});
     persist();
     log(QStringLiteral("Service is published at %1").arg(base));
     if (m_info.model)

@@ -13,6 +13,7 @@
 
 #include "backends/local/RunDirectory.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
 
@@ -43,6 +44,7 @@ private:
     void startService();
     void onServiceFinished(int exitCode, QProcess::ExitStatus status);
     void onServiceError(QProcess::ProcessError error);
+    void onPortOpened();
     void onReady();
     void checkStopRequest();
     void requestStop(bool abort);
@@ -60,6 +62,7 @@ private:
     std::unique_ptr<LogStore> m_log;
     QProcess *m_process = nullptr;
     ReadinessProbe *m_probe = nullptr;
+    QElapsedTimer m_started;  // since the service process started
     QTimer *m_stopPoll = nullptr;
     QTimer *m_graceTimer = nullptr;
     bool m_stopping = false;
