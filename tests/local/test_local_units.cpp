@@ -105,17 +105,17 @@ private Q_SLOTS:
         qunsetenv("GANTRY_CLI");
     }
 
-    // Readiness: 25 ms rounds for the first seconds after the port opens, then ×1.5 a round up
+    // Readiness: 10 ms rounds for the first seconds after the port opens, then ×1.5 a round up
     // to the probe's interval, never more than 2 s for a local service.
     void readinessBacksOffFromFastToTheConfiguredInterval()
     {
-        QCOMPARE(ReadinessProbe::nextDelayMs(0, 25, 15), 25);
-        QCOMPARE(ReadinessProbe::nextDelayMs(4999, 25, 15), 25);
-        QCOMPARE(ReadinessProbe::nextDelayMs(5000, 25, 15), 37);
+        QCOMPARE(ReadinessProbe::nextDelayMs(0, 10, 15), 10);
+        QCOMPARE(ReadinessProbe::nextDelayMs(4999, 10, 15), 10);
+        QCOMPARE(ReadinessProbe::nextDelayMs(5000, 10, 15), 15);
         QCOMPARE(ReadinessProbe::nextDelayMs(6000, 1500, 15), 2000);
         QCOMPARE(ReadinessProbe::nextDelayMs(60000, 2000, 15), 2000);
         QCOMPARE(ReadinessProbe::nextDelayMs(60000, 800, 1), 1000);  // `interval: 1s` is below the cap
-        int delay = 25;
+        int delay = 10;
         int rounds = 0;
         while (delay < 2000 && rounds < 100) {
             delay = ReadinessProbe::nextDelayMs(10000, delay, 15);

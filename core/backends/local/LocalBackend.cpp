@@ -6,6 +6,7 @@
 #include "runs/LogStore.h"
 #include "runs/RunNames.h"
 
+#include <utility>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -77,8 +78,11 @@ LocalBackend::LocalBackend(QObject *parent)
     m_coalesce = new QTimer(this);
     m_coalesce->setSingleShot(true);
     m_coalesce->setInterval(50);
-    connect(m_coalesce, &QTimer::timeout, this, &LocalBackend::refresh);
-    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &LocalBackend::scheduleRefresh);
+    connect(m_coalesce, &QTimer::timeout, this, [this] {
+        if (std::exchange(m_refreshPending, false))
+            refresh();
+    });
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &LocalBackend::onDirectoryChanged);
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setInterval(kRefreshMs);
     connect(m_refreshTimer, &QTimer::timeout, this, &LocalBackend::refresh);
@@ -325,10 +329,41 @@ QList<RunInfo> LocalBackend::runs() const
     return m_runs;
 }
 
+void LocalBackend::onDirectoryChanged(const QString &path)
+{
+    if (QFileInfo(path).absolutePath() != QFileInfo(runsDir()).absoluteFilePath() || !refreshRun(path))
+        scheduleRefresh();
+}
+
+bool LocalBackend::refreshRun(const QString &runDir)
+{
+    LocalRunState state;
+    const std::optional<RunInfo> info = readRunStatus(runDir, &state);
+    if (!info)
+        return false;
+    for (RunInfo &run : m_runs) {
+        if (run.name != info->name)
+            continue;
+        if (run.toJson() != info->toJson()) {
+            run = *info;
+            m_states.insert(info->name, state);
+            Q_EMIT runsChanged();
+        }
+        return true;
+    }
+    return false;  // not known yet: the full refresh finds it
+}
+
 void LocalBackend::scheduleRefresh()
 {
-    if (!m_coalesce->isActive())
-        m_coalesce->start();
+    // Leading edge: the first change is read at once (a run becoming ready shows without
+    // delay); changes in the next 50 ms are read together once that period ends.
+    if (m_coalesce->isActive()) {
+        m_refreshPending = true;
+        return;
+    }
+    m_coalesce->start();
+    refresh();
 }
 
 void LocalBackend::markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why)

@@ -57,6 +57,11 @@ private:
     void markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why);
     void sampleMetrics();
     void scheduleRefresh();
+    // A watched directory changed: a run's own directory is re-read alone and at once (a run
+    // becoming ready reaches the views in a file read, however many runs there are); the runs
+    // directory itself (a run created or removed) means a full refresh.
+    void onDirectoryChanged(const QString &path);
+    bool refreshRun(const QString &runDir);
 
     int m_nextRequest = 1;
     QList<RunInfo> m_runs;
@@ -65,7 +70,8 @@ private:
     std::map<QString, std::unique_ptr<Metrics>> m_metrics;
     QFileSystemWatcher *m_watcher = nullptr;
     QTimer *m_refreshTimer = nullptr;
-    QTimer *m_coalesce = nullptr;
+    QTimer *m_coalesce = nullptr;    // quiet period after a refresh caused by a file change
+    bool m_refreshPending = false;   // a change arrived during that period
     QTimer *m_metricsTimer = nullptr;
     QTimer *m_logTimer = nullptr;
 };
