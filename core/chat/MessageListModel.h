@@ -2,12 +2,15 @@
 
 // The shown thread of one conversation (root → leaf), one row per message, for the chat
 // panel. It follows a ChatSession: a streaming answer grows in place (dataChanged on that
-// row only), so a view re-lays out one bubble per delta, not the whole list. QtCore only.
+// row only, at most once a frame), so a view re-lays out one bubble per frame, not the whole
+// list and not once per token. QtCore only.
 
 #include "chat/ChatSession.h"
 
 #include <QAbstractListModel>
+#include <QElapsedTimer>
 #include <QPointer>
+#include <QTimer>
 
 namespace gantry {
 
@@ -45,11 +48,21 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Streaming text reaches data() as it arrives; dataChanged for it is sent at most once per
+    // this many ms (the first after a quiet period at once).
+    static int frameIntervalMs();
+
 private:
     void onDelta(qint64 messageId, const QString &content, const QString &reasoning);
+    void emitPendingChange();
+
+    static constexpr int kFrameMs = 16;  // one frame at 60 Hz
 
     QPointer<ChatSession> m_session;
     QList<StoredMessage> m_rows;
+    QTimer m_frame;              // the end of the current frame, while a change waits for it
+    QElapsedTimer m_sinceChange; // since the last dataChanged of a streaming row
+    int m_pendingRow = -1;
 };
 
 } // namespace gantry

@@ -5,6 +5,7 @@
 #include "ScriptedHttpServer.h"
 
 #include "chat/ConversationListModel.h"
+#include "chat/MarkdownSegments.h"
 #include "chat/MessageListModel.h"
 #include "common/TestEnvironment.h"
 
@@ -99,6 +100,80 @@ private Q_SLOTS:
         // The regenerate sent the same question, not the old answer.
         const auto body = nlohmann::json::parse(server.requests[1].body.toStdString());
         QCOMPARE(body["messages"].size(), 1u);
+    }
+
+    // 300 tokens that arrive together reach data() at once but are announced to views a few
+    // times, not 300: a view lays the bubble out at most once a frame.
+    void aBurstOfTokensIsAnnouncedOncePerFrame()
+    {
+        ScriptedHttpServer server;
+        QVERIFY(server.listen());
+        QByteArray burst;
+        QString expected;
+        for (int i = 0; i < 300; ++i) {
+            const QByteArray token = " t" + QByteArray::number(i);
+            burst += "data: " + contentChunk(token) + "\n\n";
+            expected += QString::fromLatin1(token);
+        }
+        server.expect("/v1/chat/completions",
+                      ScriptedResponse::eventStream().sse(contentChunk("first")).pause(100).chunk(burst).pause(100).sse("[DONE]").end());
+        ConversationStore store;
+        QCOMPARE(store.open(freshDir(QStringLiteral("message-model-burst")) + QStringLiteral("/chat.sqlite")), QString());
+        ChatClient client;
+        client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
+        ChatSession session(&store, &client);
+        MessageListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSession(&session);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy deltas(&session, &ChatSession::messageDelta);
+        QSignalSpy finished(&session, &ChatSession::replyFinished);
+        session.send(QStringLiteral("Hi"));
+        // The first token, after a quiet period, is announced as it arrives.
+        QTRY_COMPARE_WITH_TIMEOUT(deltas.size(), 1, 10000);
+        QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("first"));
+        QTRY_COMPARE_WITH_TIMEOUT(deltas.size(), 301, 10000);
+        // The whole burst is in the model at once…
+        QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("first") + expected);
+        QVERIFY(finished.wait(10000));
+        int streamed = 0;
+        for (const QList<QVariant> &signal : std::as_const(changed))
+            streamed += !signal.at(2).value<QList<int>>().isEmpty();  // reload() sends no roles
+        // …and was announced in a handful of frames.
+        QVERIFY2(streamed >= 2 && streamed <= 4, qPrintable(QString::number(streamed)));
+        QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("first") + expected);
+    }
+
+    // A streaming reply is cut after blank lines outside code fences, before a line at the
+    // margin; the last, unfinished line decides nothing yet.
+    void markdownSegmentsCutWhereBlocksEnd_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QList<qsizetype>>("ends");
+        QTest::newRow("one paragraph") << QStringLiteral("Hello\nworld\n") << QList<qsizetype>{};
+        QTest::newRow("two paragraphs") << QStringLiteral("One.\n\nTwo.\n") << QList<qsizetype>{6};
+        QTest::newRow("open last line") << QStringLiteral("One.\n\nTw") << QList<qsizetype>{};
+        QTest::newRow("blank lines collapse") << QStringLiteral("One.\n\n\n# Two\n") << QList<qsizetype>{7};
+        QTest::newRow("fence keeps its blank lines")
+            << QStringLiteral("Code:\n\n```cpp\nint a;\n\nint b;\n```\n\nAfter.\n") << QList<qsizetype>{7, 34};
+        QTest::newRow("open fence") << QStringLiteral("```\na\n\nb\n") << QList<qsizetype>{};
+        QTest::newRow("tilde fence") << QStringLiteral("~~~\n\n```\n\n~~~\n\nx\n") << QList<qsizetype>{15};
+        QTest::newRow("indented continuation") << QStringLiteral("- item\n\n  more of it\n\nNext\n") << QList<qsizetype>{22};
+        QTest::newRow("leading blank") << QStringLiteral("\n\nText\n") << QList<qsizetype>{};
+    }
+
+    void markdownSegmentsCutWhereBlocksEnd()
+    {
+        QFETCH(QString, text);
+        QFETCH(QList<qsizetype>, ends);
+        QCOMPARE(markdownSegmentEnds(text), ends);
+        // Growing text never moves an earlier cut: segments once closed stay closed.
+        for (qsizetype n = 0; n <= text.size(); ++n) {
+            const QList<qsizetype> partial = markdownSegmentEnds(QStringView(text).left(n));
+            QVERIFY(partial.size() <= ends.size());
+            for (qsizetype i = 0; i < partial.size(); ++i)
+                QCOMPARE(partial[i], ends[i]);
+        }
     }
 };
 

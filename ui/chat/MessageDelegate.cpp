@@ -2,6 +2,7 @@
 #include "Look.h"
 
 #include "chat/ChatTypes.h"
+#include "chat/MarkdownSegments.h"
 #include "chat/MessageListModel.h"
 
 #include <QAbstractItemView>
@@ -21,6 +22,7 @@ namespace {
 constexpr int kOuter = 8;    // space around a bubble
 constexpr int kPad = 10;     // space inside a bubble
 constexpr int kMaxCache = 400;
+constexpr int kSegmentGap = 6;  // between markdown segments: a paragraph's spacing
 
 QString roleLabel(const QString &role)
 {
@@ -57,42 +59,29 @@ int MessageDelegate::estimateBodyHeight(const QStyleOptionViewItem &option, cons
     return std::max(1, lines) * fm.lineSpacing() + 8;
 }
 
-MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, int width) const
+MessageDelegate::Segment MessageDelegate::parseSegment(const QString &markdown, int width)
 {
-    const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
-    const QString content = index.data(MessageListModel::ContentRole).toString();
-    const int status = index.data(MessageListModel::StatusRole).toInt();
-    Layout &layout = m_cache[id];
-    if (layout.doc && layout.width == width && layout.contentSize == content.size() && layout.status == status)
-        return layout;
-    if (m_cache.size() > kMaxCache) {
-        // Forget layouts of other messages; they are rebuilt when next shown.
-        for (auto it = m_cache.begin(); it != m_cache.end();)
-            it = it.key() == id ? std::next(it) : m_cache.erase(it);
-    }
-    Layout &l = m_cache[id];
-    if (!l.doc)
-        l.doc = std::make_shared<QTextDocument>();
-    QTextDocument *doc = l.doc.get();
+    Segment segment;
+    segment.text = markdown;
+    segment.doc = std::make_shared<QTextDocument>();
+    QTextDocument *doc = segment.doc.get();
     doc->setDocumentMargin(0);
-    doc->setMarkdown(content.isEmpty() && status == int(ReplyStatus::Streaming) ? QStringLiteral("…") : content,
-                     QTextDocument::MarkdownDialectGitHub);
+    doc->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
     // Code blocks: monospace on a tinted background; remember where they are for Copy.
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    l.codeBlocks.clear();
     QTextBlock block = doc->begin();
+    auto isCode = [](const QTextBlock &b) {
+        return b.blockFormat().hasProperty(QTextFormat::BlockCodeFence) || b.blockFormat().nonBreakableLines();
+    };
     while (block.isValid()) {
-        const bool code = block.blockFormat().hasProperty(QTextFormat::BlockCodeFence)
-            || block.blockFormat().nonBreakableLines();
-        if (!code) {
+        if (!isCode(block)) {
             block = block.next();
             continue;
         }
         QStringList text;
         const QTextBlock first = block;
         QTextBlock last = block;
-        while (block.isValid()
-               && (block.blockFormat().hasProperty(QTextFormat::BlockCodeFence) || block.blockFormat().nonBreakableLines())) {
+        while (block.isValid() && isCode(block)) {
             text << block.text();
             last = block;
             QTextCursor c(block);
@@ -107,16 +96,69 @@ MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, in
             c.mergeBlockFormat(bf);
             block = block.next();
         }
-        l.codeBlocks << CodeBlock{first.position(), last.position(), QRectF(), text.join(QLatin1Char('\n'))};
+        segment.codeBlocks << CodeBlock{first.position(), last.position(), QRectF(), text.join(QLatin1Char('\n'))};
     }
+    setSegmentWidth(segment, width);
+    return segment;
+}
+
+void MessageDelegate::setSegmentWidth(Segment &segment, int width)
+{
+    QTextDocument *doc = segment.doc.get();
     doc->setTextWidth(width);
-    for (CodeBlock &cb : l.codeBlocks) {
-        const QTextBlock first = doc->findBlock(cb.firstPosition);
-        const QTextBlock last = doc->findBlock(cb.lastPosition);
-        const QRectF a = doc->documentLayout()->blockBoundingRect(first);
-        const QRectF b = doc->documentLayout()->blockBoundingRect(last);
+    for (CodeBlock &cb : segment.codeBlocks) {
+        const QRectF a = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.firstPosition));
+        const QRectF b = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.lastPosition));
         cb.rect = a.united(b);
     }
+}
+
+MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, int width) const
+{
+    const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
+    const QString content = index.data(MessageListModel::ContentRole).toString();
+    const int status = index.data(MessageListModel::StatusRole).toInt();
+    if (auto it = m_cache.find(id); it != m_cache.end() && it->width == width && it->contentSize == content.size()
+                                    && it->status == status)
+        return *it;
+    if (m_cache.size() > kMaxCache) {
+        // Forget layouts of other messages; they are rebuilt when next shown.
+        for (auto it = m_cache.begin(); it != m_cache.end();)
+            it = it.key() == id ? std::next(it) : m_cache.erase(it);
+    }
+    Layout &l = m_cache[id];
+    // The closed segments of the text; the open block after the last cut is one more.
+    QList<qsizetype> ends = markdownSegmentEnds(content);
+    if (ends.isEmpty() || ends.last() < content.size())
+        ends.append(content.size());
+    QList<Segment> segments;
+    segments.reserve(ends.size());
+    qsizetype begin = 0;
+    for (qsizetype i = 0; i < ends.size(); ++i) {
+        const QStringView text = QStringView(content).mid(begin, ends[i] - begin);
+        // A closed segment with the same text as before keeps its document (re-flowed if the
+        // width changed); only what changed is parsed again.
+        if (i < l.segments.size() && l.segments[i].text == text && l.segments[i].doc) {
+            Segment kept = l.segments[i];
+            if (l.width != width)
+                setSegmentWidth(kept, width);
+            segments.append(kept);
+        } else {
+            const bool placeholder = content.isEmpty() && status == int(ReplyStatus::Streaming);
+            segments.append(parseSegment(placeholder ? QStringLiteral("…") : text.toString(), width));
+        }
+        begin = ends[i];
+    }
+    // A segment ends a markdown block, and one document would leave a paragraph's space there.
+    qreal top = 0;
+    for (Segment &segment : segments) {
+        if (top > 0)
+            top += kSegmentGap;
+        segment.top = top;
+        top += segment.doc->size().height();
+    }
+    l.segments = std::move(segments);
+    l.height = top;
     l.width = width;
     l.contentSize = content.size();
     l.status = status;
@@ -168,8 +210,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     const auto it = m_cache.constFind(id);
     const QString content = index.data(MessageListModel::ContentRole).toString();
     int body = 0;
-    if (it != m_cache.constEnd() && it->doc && it->width == bodyWidth(option) && it->contentSize == content.size())
-        body = int(std::ceil(it->doc->size().height()));
+    if (it != m_cache.constEnd() && !it->segments.isEmpty() && it->width == bodyWidth(option) && it->contentSize == content.size())
+        body = int(std::ceil(it->height));
     else
         body = estimateBodyHeight(option, index);
     m_reportedHeight[id] = body;
@@ -181,7 +223,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 {
     const int width = bodyWidth(option);
     Layout &l = layoutFor(index, width);
-    const int body = int(std::ceil(l.doc->size().height()));
+    const int body = int(std::ceil(l.height));
     const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
     if (m_reportedHeight.value(id, -1) != body) {
         // The estimate was off (or the streaming text grew): ask the view for a new layout.
@@ -217,27 +259,39 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setPen(pal.color(QPalette::Text));
     painter->drawText(g.header, Qt::AlignLeft | Qt::AlignVCenter, roleLabel(role));
 
-    // Body.
-    painter->translate(g.body.topLeft());
-    QAbstractTextDocumentLayout::PaintContext ctx;
-    ctx.palette = pal;
-    ctx.palette.setColor(QPalette::Text, pal.color(QPalette::Text));
-    ctx.clip = QRectF(0, 0, g.body.width(), g.body.height());
-    l.doc->documentLayout()->draw(painter, ctx);
-    // Copy buttons on code blocks.
-    painter->setFont(option.font);
+    // Body: the segments one under the other; only those inside the exposed area are drawn.
     const QFontMetrics fm(option.font);
-    for (const CodeBlock &cb : std::as_const(l.codeBlocks)) {
-        const QString text = tr("Copy");
-        const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(text) - 12, int(cb.rect.top()) + 2,
-                      fm.horizontalAdvance(text) + 10, fm.height() + 2);
-        painter->setPen(pal.color(QPalette::Mid));
-        painter->setBrush(pal.color(QPalette::Button));
-        painter->drawRoundedRect(r, 4, 4);
-        painter->setPen(pal.color(QPalette::ButtonText));
-        painter->drawText(r, Qt::AlignCenter, text);
+    // What can be seen: the view's viewport (a long reply is many screens tall), and within it
+    // the painter's clip when there is one.
+    QRectF exposed(g.body);
+    if (const auto *view = qobject_cast<const QAbstractItemView *>(option.widget))
+        exposed = exposed.intersected(QRectF(view->viewport()->rect()));
+    if (painter->hasClipping())
+        exposed = exposed.intersected(painter->clipBoundingRect());
+    for (const Segment &segment : std::as_const(l.segments)) {
+        const QRectF area(g.body.left(), g.body.top() + segment.top, g.body.width(), segment.doc->size().height());
+        if (!area.intersects(exposed))
+            continue;
+        painter->save();
+        painter->translate(area.topLeft());
+        QAbstractTextDocumentLayout::PaintContext ctx;
+        ctx.palette = pal;
+        ctx.clip = QRectF(0, 0, area.width(), area.height());
+        segment.doc->documentLayout()->draw(painter, ctx);
+        // Copy buttons on code blocks.
+        painter->setFont(option.font);
+        for (const CodeBlock &cb : segment.codeBlocks) {
+            const QString text = tr("Copy");
+            const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(text) - 12, int(cb.rect.top()) + 2,
+                          fm.horizontalAdvance(text) + 10, fm.height() + 2);
+            painter->setPen(pal.color(QPalette::Mid));
+            painter->setBrush(pal.color(QPalette::Button));
+            painter->drawRoundedRect(r, 4, 4);
+            painter->setPen(pal.color(QPalette::ButtonText));
+            painter->drawText(r, Qt::AlignCenter, text);
+        }
+        painter->restore();
     }
-    painter->translate(-g.body.topLeft());
 
     // Footer: status and metrics on the left, actions on the right.
     painter->setFont(option.font);
@@ -281,7 +335,7 @@ bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, cons
         return QStyledItemDelegate::editorEvent(event, model, option, index);
     const QPoint pos = static_cast<QMouseEvent *>(event)->position().toPoint();
     Layout &l = layoutFor(index, bodyWidth(option));
-    const Geometry g = geometry(option, index, int(std::ceil(l.doc->size().height())));
+    const Geometry g = geometry(option, index, int(std::ceil(l.height)));
     if (g.copy.contains(pos)) {
         Q_EMIT copyRequested(index.data(MessageListModel::ContentRole).toString());
         return true;
@@ -299,12 +353,14 @@ bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, cons
         return true;
     }
     const QFontMetrics fm(option.font);
-    for (const CodeBlock &cb : std::as_const(l.codeBlocks)) {
-        const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(tr("Copy")) - 12, int(cb.rect.top()) + 2,
-                      fm.horizontalAdvance(tr("Copy")) + 10, fm.height() + 2);
-        if (r.translated(g.body.topLeft()).contains(pos)) {
-            Q_EMIT copyRequested(cb.text);
-            return true;
+    for (const Segment &segment : std::as_const(l.segments)) {
+        for (const CodeBlock &cb : segment.codeBlocks) {
+            const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(tr("Copy")) - 12, int(cb.rect.top()) + 2,
+                          fm.horizontalAdvance(tr("Copy")) + 10, fm.height() + 2);
+            if (r.translated(g.body.topLeft() + QPoint(0, int(segment.top))).contains(pos)) {
+                Q_EMIT copyRequested(cb.text);
+                return true;
+            }
         }
     }
     return QStyledItemDelegate::editorEvent(event, model, option, index);

@@ -4,9 +4,11 @@
 // blocks monospace with a Copy button), and under answers the metrics line, the branch
 // switcher "‹ 1/2 ›" and the Copy / Regenerate / Edit actions.
 //
-// Smooth with long chats: a message's document is built only when the message is painted
-// (rows never shown get a cheap height estimate), and kept per message id; a streaming
-// message is re-laid out alone as its text grows.
+// Smooth with long chats: a message's documents are built only when the message is painted
+// (rows never shown get a cheap height estimate), and kept per message id. Smooth while a
+// reply streams: its text is cut into segments where markdown blocks end
+// (markdownSegmentEnds), one document each; closed segments are parsed once, and each new
+// token re-parses only the open block at the end.
 
 #include <QHash>
 #include <QStyledItemDelegate>
@@ -45,13 +47,21 @@ private:
         QRectF rect;            // in document coordinates, once laid out
         QString text;
     };
-    struct Layout {
+    struct Segment {
         std::shared_ptr<QTextDocument> doc;  // shared: QHash values must be copyable
+        QString text;                        // the markdown it was parsed from
+        qreal top = 0;                       // in body coordinates
+        QList<CodeBlock> codeBlocks;
+    };
+    struct Layout {
+        QList<Segment> segments;
+        qreal height = 0;
         int width = 0;
         qsizetype contentSize = -1;
         int status = -1;
-        QList<CodeBlock> codeBlocks;
     };
+    static Segment parseSegment(const QString &markdown, int width);
+    static void setSegmentWidth(Segment &segment, int width);
     struct Geometry {
         QRect bubble, header, body, footer;
         QRect prev, next, copy, regenerate, edit;

@@ -1,0 +1,64 @@
+#include "chat/MarkdownSegments.h"
+
+namespace gantry {
+
+namespace {
+
+bool isBlank(QStringView line)
+{
+    for (QChar c : line)
+        if (!c.isSpace())
+            return false;
+    return true;
+}
+
+// "```lang" / "~~~" with up to three spaces before it: the fence character, else 0.
+QChar fenceOf(QStringView line)
+{
+    qsizetype i = 0;
+    while (i < line.size() && i < 3 && line[i] == QLatin1Char(' '))
+        ++i;
+    const QStringView rest = line.mid(i);
+    if (rest.startsWith(QLatin1String("```")))
+        return QLatin1Char('`');
+    if (rest.startsWith(QLatin1String("~~~")))
+        return QLatin1Char('~');
+    return {};
+}
+
+} // namespace
+
+QList<qsizetype> markdownSegmentEnds(QStringView text)
+{
+    QList<qsizetype> ends;
+    QChar openFence;            // the fence we are inside, or null
+    bool sawContent = false;    // the current segment has a non-blank line
+    qsizetype blankEnd = -1;    // after the blank line(s) that may close it
+    qsizetype start = 0;
+    while (start < text.size()) {
+        const qsizetype newline = text.indexOf(QLatin1Char('\n'), start);
+        if (newline < 0)
+            break;  // the last line is still being written: it decides nothing yet
+        const QStringView line = text.mid(start, newline - start);
+        const qsizetype next = newline + 1;
+        if (!openFence.isNull()) {
+            if (fenceOf(line) == openFence)
+                openFence = QChar();
+        } else if (isBlank(line)) {
+            if (sawContent)
+                blankEnd = next;
+        } else {
+            if (blankEnd >= 0 && !line.front().isSpace()) {
+                ends.append(blankEnd);
+                sawContent = false;
+            }
+            blankEnd = -1;
+            sawContent = true;
+            openFence = fenceOf(line);
+        }
+        start = next;
+    }
+    return ends;
+}
+
+} // namespace gantry
