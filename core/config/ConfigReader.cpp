@@ -275,7 +275,7 @@ std::optional<Configuration> ConfigReader::read()
 {
     yaml::parse(m_source, m_doc);
     for (const yaml::Problem &p : m_doc.problems)
-        report(p.line, p.column, Severity::Error, p.message);
+        report(p.line, p.column, p.warning ? Severity::Warning : Severity::Error, p.message);
     if (m_doc.fatal)
         return std::nullopt;
     const Node *root = m_doc.root;
@@ -354,6 +354,8 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
         return;
     if (value.isNull() && value.plain)
         return;  // `key:` with nothing after it is "not set"; the cross-field rules say what is missing
+    if (!c.writtenKeys.contains(name))
+        c.writtenKeys.append(name);
     if (k == "name") {
         if (auto s = string(value, name)) {
             c.name = *s;
@@ -371,13 +373,14 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
             out = str(*s);
         }
     } else if (k == "user" || k == "entrypoint" || k == "reservation") {
+        if (k == "entrypoint")
+            m_entrypointKey = &key;
         if (auto s = string(value, name))
             out = str(*s);
     } else if (k == "working_dir") {
         if (auto s = string(value, name)) {
             out = str(*s);
-            if (!s->startsWith(QLatin1Char('/')))
-                error(value, QStringLiteral("working_dir must be an absolute path (start with /), not '%1'").arg(*s));
+            // dstack 0.21 takes a relative working_dir relative to the repo directory.
         }
     } else if (k == "privileged" || k == "nvcc" || k == "docker" || k == "single_branch" || k == "dstack" || k == "auth"
                || k == "strip_prefix") {
@@ -461,7 +464,10 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
                 c.maxDurationSec = d->get<int>();
         }
     } else if (k == "idle_duration") {
-        if (auto d = duration(value, name, true, -1))
+        long long n = 0;
+        if (value.isScalar() && value.plain && yaml::isIntWord(value.text, &n) && n == -1)
+            out = -1;  // dstack's own spelling of "off"
+        else if (auto d = duration(value, name, true, -1))
             out = *d;
     } else if (k == "inactivity_duration") {
         if (auto d = duration(value, name, true, "off"))
@@ -512,8 +518,13 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
             error(value, QStringLiteral("tags must be a mapping of names to strings, not %1").arg(kindName(value)));
         } else {
             for (size_t i = 0; i < value.mapSize(); ++i) {
-                if (!value.value(i).isScalar())
-                    error(value.value(i), QStringLiteral("tag values must be strings"));
+                const Node &v = value.value(i);
+                long long n = 0;
+                double d = 0;
+                bool b = false;
+                const bool typed = v.isScalar() && v.plain && (v.isNull() || yaml::isIntWord(v.text, &n) || yaml::isFloatWord(v.text, &d) || yaml::isBoolWord(v.text, &b));
+                if (!v.isScalar() || typed)
+                    error(v, QStringLiteral("tag values must be strings, not %1: quote it (\"%2\")").arg(kindName(v), v.string()));
             }
             out = generic(value);
         }
@@ -523,6 +534,7 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
         m_portKey = &key;
         readPort(value);
     } else if (k == "ports") {
+        m_portsKey = &key;
         if (!value.isSequence()) {
             error(value, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(value)));
         } else {
@@ -609,10 +621,15 @@ void ConfigReader::readEnv(const Node &n)
     static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     json out = json::object();
     QSet<QString> seen;
-    auto add = [&](const Node &at, const QString &key, std::optional<QString> value) {
+    // The list form must match dstack's pattern; a mapping may use any key (dstack passes it on),
+    // which a shell cannot expand: a warning, not an error.
+    auto add = [&](const Node &at, const QString &key, std::optional<QString> value, bool listForm) {
         if (!keyPattern.match(key).hasMatch()) {
-            error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
-            return;
+            if (listForm || key.isEmpty()) {
+                error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
+                return;
+            }
+            warning(at, QStringLiteral("env name '%1' is not a shell variable name: programs can read it, but $%1 in a shell cannot").arg(key));
         }
         if (seen.contains(key)) {
             error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
@@ -635,9 +652,9 @@ void ConfigReader::readEnv(const Node &n)
             const QString text = item->string();
             const qsizetype eq = text.indexOf(QLatin1Char('='));
             if (eq < 0)
-                add(*item, text, std::nullopt);
+                add(*item, text, std::nullopt, true);
             else
-                add(*item, text.left(eq), text.mid(eq + 1));
+                add(*item, text.left(eq), text.mid(eq + 1), true);
         }
     } else if (n.isMap()) {
         for (size_t i = 0; i < n.mapSize(); ++i) {
@@ -652,7 +669,7 @@ void ConfigReader::readEnv(const Node &n)
             } else if (!value.isScalar()) {
                 error(value, QStringLiteral("env %1 must be a string or a number, not %2").arg(key.string(), kindName(value)));
             } else {
-                add(key, key.string(), value.string());
+                add(key, key.string(), value.string(), false);
             }
         }
     } else {
@@ -715,7 +732,7 @@ void ConfigReader::checkCrossFieldRules()
     const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
     // Given but broken commands were reported where they are; only absent or empty ones count here.
     const bool commandsWritten = m_commandsValue && !(m_commandsValue->isSequence() && m_commandsValue->children.empty());
-    if (runsCommands && !m_groupsKey && !commandsWritten && !c.image) {
+    if (runsCommands && !m_groupsKey && !m_replicaGroups && !commandsWritten && !c.image) {
         error(m_commandsKey ? *m_commandsKey : *m_typeKey,
               QStringLiteral("a %1 needs `commands` (what to run) or `image` (whose entrypoint runs)").arg(c.typeName));
     }
@@ -735,17 +752,31 @@ void ConfigReader::checkCrossFieldRules()
     }
     if (m_replicasRange && !m_scalingKey)
         error(*m_replicasKey, QStringLiteral("a replicas range needs `scaling` (e.g. scaling: {metric: rps, target: 10}); or give one number"));
-    if (m_scalingKey && !m_replicasRange)
+    if (m_scalingKey && !m_replicasRange && !m_replicaGroups)
         error(*m_scalingKey, QStringLiteral("`scaling` needs replicas as a range such as replicas: 0..4"));
-    if (m_groupsKey && m_replicasKey)
-        error(*m_replicasKey, QStringLiteral("`replicas` cannot be used with `groups`: set replicas inside each group"));
-    if (m_groupsKey && m_nodesKey)
-        error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`"));
-    if (m_groupsKey && c.type == RunType::Service) {
+    if (m_replicaGroups) {
         if (m_scalingKey)
-            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level with `groups`: set it inside the group"));
-        if (m_commandsKey)
+            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level when `replicas` is a list of groups: set it inside the group"));
+        if (m_commandsKey && commandsWritten)
+            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level when `replicas` is a list of groups: set them inside each group"));
+        for (const QString &field : std::as_const(m_groupFields)) {
+            const auto it = c.canonical.find(field.toStdString());
+            if (it != c.canonical.end() && !it->is_null())
+                error(*m_replicasKey, QStringLiteral("`%1` is set both at the service level and in a replica group; set it in one place").arg(field));
+        }
+    }
+    if (m_groupsKey) {
+        if (m_nodesKey)
+            error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`: set nodes inside each group"));
+        if (m_commandsKey && commandsWritten)
             error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level with `groups`: set them inside each group"));
+        if (m_portsKey)
+            error(*m_portsKey, QStringLiteral("`ports` cannot be used at the top level with `groups`: set them inside each group"));
+        if (m_entrypointKey)
+            error(*m_entrypointKey, QStringLiteral("`entrypoint` cannot be used with `groups`"));
+        if (!m_imageKey)
+            for (const Node *group : m_groupsWithoutCommands)
+                error(*group, QStringLiteral("this node group needs `commands` (or an `image` for the whole task)"));
     }
     if (m_versionKey && !m_ideKey)
         error(*m_versionKey, QStringLiteral("`version` needs `ide`"));

@@ -70,6 +70,9 @@ private:
     void readVolumes(const Node &n);
     void readBackends(const Node &n);
     void readGroups(const Node &n);
+    void readReplicaGroups(const Node &n);
+    bool checkGroupName(const Node &group, QStringList &names, int index);
+    void readCommandList(const Node &n, const QString &what);
     void readRateLimits(const Node &n);
     json readObjectList(const Node &n, const QString &what, const QStringList &path, bool stringsAllowed);
     void checkCrossFieldRules();
@@ -85,9 +88,13 @@ private:
     // Where fields were given (for cross-field messages); nullptr = absent.
     const Node *m_imageKey = nullptr, *m_pythonKey = nullptr, *m_dockerKey = nullptr, *m_nvccKey = nullptr,
                *m_commandsKey = nullptr, *m_commandsValue = nullptr, *m_portKey = nullptr, *m_replicasKey = nullptr, *m_scalingKey = nullptr,
-               *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr, *m_nodesKey = nullptr;
+               *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr, *m_nodesKey = nullptr,
+               *m_portsKey = nullptr, *m_entrypointKey = nullptr;
     bool m_dockerOn = false;
     bool m_replicasRange = false;
+    bool m_replicaGroups = false;              // replicas: is a list of replica groups
+    QStringList m_groupFields;                 // image/python/spot_policy/reservation set in some replica group
+    std::vector<const Node *> m_groupsWithoutCommands;  // task node groups without commands
     bool m_unknownKeys = false;  // the last checkMap() found a key it does not know
 };
 

@@ -20,7 +20,7 @@ const char *const kProfileKeys =
     "max_duration stop_duration max_price creation_policy idle_duration utilization_policy "
     "startup_order stop_criteria schedule fleets instances tags backend_options";
 const char *const kServiceKeys =
-    "port commands model gateway https auth strip_prefix replicas scaling rate_limits probes groups";
+    "port commands model gateway https auth strip_prefix replicas scaling rate_limits probes";
 const char *const kTaskKeys = "nodes groups ports commands";
 const char *const kDevEnvironmentKeys = "ide version init inactivity_duration ports";
 
@@ -72,8 +72,10 @@ const Tables &tables()
         nest("schedule", words("cron"));
         nest("fleets", words("project name"));
         nest("instances", words("name hostname fleet instance"));
-        nest("groups", words("name replicas count nodes scaling resources spot_policy reservation commands "
-                             "image python nvcc docker privileged router"));
+        // A task's node groups; a service's replica groups (`replicas:` as a list).
+        nest("groups", words("name nodes resources commands ports"));
+        nest("replica_groups", words("name count scaling resources spot_policy reservation commands "
+                                     "image python nvcc docker privileged router"));
         nest("groups/router", words("type"));
 
         auto vals = [&t](const char *path, const QStringList &v) { t.values.insert(QString::fromLatin1(path), v); };
@@ -148,7 +150,8 @@ QStringList keysFor(const QStringList &path, RunType type)
     }
     // Replica/node groups repeat resources and scaling with the top level's shape.
     QStringList p = path;
-    if (p.size() > 1 && p.first() == QLatin1String("groups") && (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling")))
+    if (p.size() > 1 && (p.first() == QLatin1String("groups") || p.first() == QLatin1String("replica_groups"))
+        && (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling") || p[1] == QLatin1String("ports")))
         p.removeFirst();
     return t.nested.value(p.join(QLatin1Char('/')));
 }

@@ -35,21 +35,17 @@ int unusedPort()
     return probe.serverPort();  // closed again when probe goes: nothing listens there
 }
 
-Configuration serviceConfiguration(const QString &name, nlohmann::json extra = nlohmann::json::object())
+// A service configuration as the parser reads it (the request body carries what a file sets).
+// `extra` is more YAML for the top level.
+Configuration serviceConfiguration(const QString &name, const QByteArray &extra = {})
 {
-    Configuration c;
-    c.type = RunType::Service;
-    c.typeName = QStringLiteral("service");
-    c.name = name;
-    c.filePath = QStringLiteral("serve.dstack.yml");
-    c.canonical = {{"type", "service"},
-                   {"name", name.toStdString()},
-                   {"commands", {"llama-server --port 8000"}},
-                   {"port", 8000},
-                   {"model", "tiny"},
-                   {"spot_policy", "auto"}};
-    c.canonical.update(extra);
-    return c;
+    const QByteArray spot = extra.contains("spot_policy:") ? QByteArray() : QByteArray("spot_policy: auto\n");
+    const QByteArray yaml = "type: service\nname: " + name.toUtf8()
+                            + "\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n" + spot + extra;
+    const ParseResult r = parseConfiguration(yaml, QStringLiteral("serve.dstack.yml"));
+    for (const Diagnostic &d : r.diagnostics)
+        qWarning().noquote() << d.line << d.column << d.message;
+    return r.configuration.value_or(Configuration{});
 }
 
 QString allText(LogStore *store, const QString &source)
@@ -251,14 +247,20 @@ private Q_SLOTS:
         QVERIFY(plan.raw.contains("run_spec"));
         QVERIFY(plan.raw["run_spec"]["configuration"]["name"] == "plan-svc");
         const auto sent = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"];
-        QVERIFY(sent["run_spec"]["configuration"]["model"] == "tiny");
+        // What the file sets, not every field at a null default (dstack 0.21.2 refuses unknown ones).
+        const auto conf = sent["run_spec"]["configuration"];
+        QVERIFY(conf["model"]["name"] == "tiny");
+        QVERIFY(!conf.contains("groups"));
+        for (auto it = conf.begin(); it != conf.end(); ++it)
+            QVERIFY2(!it->is_null(), it.key().c_str());
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
     }
 
     void planFilters()
     {
         auto b = backend();
         const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
-                                                           {{"backends", {"aws", "gcp"}}, {"spot_policy", "spot"}, {"max_price", 1.0}}));
+                                                           "backends: [aws, gcp]\nspot_policy: spot\nmax_price: 1.0\n"));
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
         QVERIFY(!plan.offers.isEmpty());
         for (const Offer &o : plan.offers) {
@@ -286,8 +288,7 @@ private Q_SLOTS:
     void valuelessEnvComesFromTheEnvironment()
     {
         auto b = backend();
-        Configuration c = serviceConfiguration(QStringLiteral("env-svc"), {{"env", {{"GANTRY_TEST_SECRET", {{"key", "GANTRY_TEST_SECRET"}}}, {"A", "b"}}}});
-        c.env = {EnvVar{QStringLiteral("GANTRY_TEST_SECRET"), std::nullopt}, EnvVar{QStringLiteral("A"), QStringLiteral("b")}};
+        const Configuration c = serviceConfiguration(QStringLiteral("env-svc"), "env:\n  - GANTRY_TEST_SECRET\n  - A=b\n");
         qunsetenv("GANTRY_TEST_SECRET");
         Plan plan = planFor(*b, c);
         QVERIFY(plan.error.contains(QLatin1String("Environment variable GANTRY_TEST_SECRET is not set")));
@@ -357,6 +358,26 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(allText(store, QStringLiteral("stderr")), stderrText, 20000);
         QVERIFY(stdoutText.contains(QStringLiteral("日本語")));
 
+        // Provisioning: the runner's diagnostic log beside the service log, and the run's and
+        // its job's events (events/list within_runs) merged into its timeline.
+        LogStore *provisioning = b->provisioningLogStore(name);
+        QVERIFY(provisioning);
+        QVERIFY(provisioning != store);
+        const QString runnerText = QString::fromStdString(expected["runner"].get<std::string>());
+        QTRY_COMPARE_WITH_TIMEOUT(allText(provisioning, QStringLiteral("stdout")), runnerText, 20000);
+        auto hasEvent = [&](const QString &text) {
+            const QList<StatusEvent> history = runNamed(*b, name)->history;
+            for (const StatusEvent &e : history)
+                if (e.status == QLatin1String("event") && e.message.startsWith(text))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(QStringLiteral("Job status changed PROVISIONING -> PULLING")), 20000);
+        QVERIFY(hasEvent(QStringLiteral("Run submitted")));
+        const QList<StatusEvent> timeline = runNamed(*b, name)->history;
+        for (qsizetype i = 1; i < timeline.size(); ++i)
+            QVERIFY2(timeline[i - 1].at <= timeline[i].at, "the timeline is in time order");
+
         // Metrics: oldest first, cpu normalised by cpus_detected_num (230 % over 4 CPUs).
         QTRY_VERIFY_WITH_TIMEOUT(b->metrics(name).size() >= 2, 20000);
         const MetricSample newest = b->metrics(name).last();
@@ -374,6 +395,71 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
         QCOMPARE(runNamed(*b, name)->terminationReason, QStringLiteral("stopped_by_user"));
         QCOMPARE(runNamed(*b, name)->statusMessage, QStringLiteral("stopped"));
+
+        // Every request of plan → apply → monitor → logs → stop passed dstack 0.21.2's own schemas.
+        QStringList judged;
+        const QStringList refused = m_server->refusedOrUnjudged(&judged);
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
+        for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll", "events/list", "runs/stop"})
+            QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
+    }
+
+    // An answer of the wrong shape is an error in words, never an exception out of a slot.
+    void malformedAnswersAreErrorsNotCrashes()
+    {
+        auto b = backend();
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", nlohmann::json::array({1})}});
+        b->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
+        QVERIFY2(b->lastError().contains(QLatin1String("item 0")), qPrintable(b->lastError()));
+        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().isEmpty(), 10000);  // the next list is a real one
+
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", {{"runs", "no"}}}});
+        b->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
+
+        // Wrong types inside otherwise good answers: read as absent, nothing thrown.
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_my_user"}, {"status", 200}, {"json", {{"username", 42}}}});
+        QSignalSpy tested(b.get(), &DstackBackend::connectionTested);
+        b->testConnection();
+        QVERIFY(tested.wait(10000));
+        QVERIFY(tested.first().at(2).toString().isEmpty());
+        QVERIFY(dstackMetricSamples(nlohmann::json{{"metrics", {1, {{"name", 3}, {"values", "x"}}}}}).isEmpty());
+        const RunInfo odd = dstackRunInfo(nlohmann::json{{"run_spec", 1}, {"jobs", {1, 2}}, {"status", {}}}, m_server->url());
+        QVERIFY(odd.name.isEmpty());
+    }
+
+    // Planning a configuration whose run is active gives `update`; applying it updates in place.
+    void activeRunUpdatesInPlace()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("upd-svc"));
+        const Plan first = planFor(*b, c);
+        QString error;
+        const QString name = applyOffer(*b, c, first.offers.first(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Running, 20000);
+
+        const Configuration changed = serviceConfiguration(QStringLiteral("upd-svc"), "env:\n  - VERSION=2\n");
+        const Plan again = planFor(*b, changed);
+        QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
+        QVERIFY(again.raw["action"] == "update");
+        QCOMPARE(again.header.last().first, QStringLiteral("Action"));
+        QVERIFY2(again.header.last().second.startsWith(QLatin1String("update: rolling deployment")), qPrintable(again.header.last().second));
+        applyOffer(*b, changed, again.offers.first(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"];
+        QVERIFY(body["plan"]["current_resource"].is_object());
+        QVERIFY(body["plan"]["run_spec"]["configuration"]["env"]["VERSION"] == "2");
+        QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir"));  // the server's own run_spec
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+
+        // Without a plan for it (another client's run of the same name): the server's refusal, in words.
+        auto other = backend();
+        applyOffer(*other, changed, again.offers.first(), &error);
+        QVERIFY2(error.contains(QLatin1String("already active")) && error.contains(QLatin1String("upd-svc")), qPrintable(error));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
 
     // A configuration read by the real parser passes the (strict) server and deploys.

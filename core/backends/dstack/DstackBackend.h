@@ -8,7 +8,9 @@
 // second, backing off to 5 s while nothing changes; runs/list (every fifth round, and on
 // refresh()) brings in runs started elsewhere. Logs go through logs/poll into the same
 // LogStore the local backend writes (stateDir()/dstack/<project>/<run>/log), metrics come from
-// metrics/job/{run}. When the server goes away the last known state stays, connectionChanged
+// metrics/job/{run}. The run's events (POST /api/events/list, within_runs) join its history and
+// the runner's diagnostic log (logs/poll, diagnose) is its provisioning log; both are kept for
+// finished runs. When the server goes away the last known state stays, connectionChanged
 // (false, why) is emitted once, and polling carries on until it answers again.
 
 #include "backends/Backend.h"
@@ -19,6 +21,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -50,6 +53,11 @@ public:
     void refresh() override;
     void stop(const QString &runName, bool abort) override;
     LogStore *logStore(const QString &runName) override;
+    // The runner's diagnostic log (logs/poll with diagnose: true), kept next to the run's log.
+    LogStore *provisioningLogStore(const QString &runName) override;
+    // Fetch the run's provisioning log and events (events/list within the run) now; emits
+    // detailsFetched(runName) once both are in (for the CLI's `logs --diagnose` and `event`).
+    void fetchRunDetails(const QString &runName);
     QList<MetricSample> metrics(const QString &runName) const override;
     QString modelToken(const QString &runName) const override;
 
@@ -72,6 +80,8 @@ Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
+    void provisioningUpdated(const QString &runName);  // provisioning log or events grew
+    void detailsFetched(const QString &runName);
     void synchronized();
 
 private:
@@ -85,6 +95,8 @@ private:
     void requestDone();
     void drainAllLogs();
     void pollLogsAndMetrics(Tracked &tracked);
+    void pollEvents(const QString &runName, std::function<void()> done = {});
+    void pollProvisioning(Tracked &tracked);
     void markConnected();
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);

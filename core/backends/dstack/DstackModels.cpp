@@ -333,6 +333,25 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     if (!reservation.isEmpty())
         plan.header.append({QStringLiteral("Reservation"), reservation});
 
+    if (str(runPlan, "action") == QLatin1String("update")) {
+        // dstack updates an active run in place: a new deployment replaces the replicas one by one.
+        const nlohmann::json &replicas = member(configuration, "replicas");
+        int count = 1;
+        if (replicas.is_number_integer())
+            count = replicas.get<int>();
+        else if (replicas.is_object() && member(replicas, "max").is_number_integer())
+            count = replicas["max"].get<int>();
+        else if (replicas.is_array()) {
+            count = 0;
+            for (const auto &group : replicas)
+                count += member(member(group, "count"), "max").is_number_integer() ? group["count"]["max"].get<int>() : 1;
+        }
+        plan.header.append({QStringLiteral("Action"),
+                            QStringLiteral("update: rolling deployment of %1 replica%2 of the active run")
+                                .arg(count)
+                                .arg(count == 1 ? QString() : QStringLiteral("s"))});
+    }
+
     if (plan.offers.isEmpty()) {
         if (fleetCount == 0)
             plan.noOffersReason = QStringLiteral(
@@ -355,7 +374,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
     std::map<std::string, std::vector<double>> series;
     std::vector<QDateTime> stamps;
     for (const auto &metric : member(response, "metrics")) {
-        const std::string name = metric.value("name", std::string());
+        const std::string name = str(metric, "name").toStdString();
         std::vector<double> values;
         for (const auto &v : member(metric, "values"))
             values.push_back(v.is_number() ? v.get<double>() : 0.0);
