@@ -13,6 +13,7 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace gantry {
 
@@ -22,11 +23,22 @@ QString kindName(const yaml::Node &n);
 class ConfigReader
 {
 public:
+    using Node = yaml::Node;
+
     ConfigReader(const QString &filePath, const QByteArray &source, Diagnostics &out);
     std::optional<Configuration> read();
 
+    // The one table of top-level keys (ConfigFields.cpp): the run types that accept each
+    // and its reader. ConfigSchema's top-level key lists come from here.
+    struct Field {
+        const char *key;
+        unsigned types;  // typeBit() of each run type that accepts the key
+        void (ConfigReader::*read)(const Node &key, const Node &value);
+    };
+    static const std::vector<Field> &fields();
+    static constexpr unsigned typeBit(RunType type) { return 1u << unsigned(type); }
+
 private:
-    using Node = yaml::Node;
     using json = nlohmann::json;
 
     // Diagnostics
@@ -50,8 +62,51 @@ private:
     json stringsJson(const QStringList &list);
     qsizetype lineStart(int line);  // byte offset of a 1-based line in the source, -1 if none
 
-    // Fields
+    // Fields: the top level goes through fields(); one reader per key or group of alike keys.
     void readTopLevel(const Node &key, const Node &value);
+    void fieldName(const Node &key, const Node &value);
+    void fieldImage(const Node &key, const Node &value);
+    void fieldPlainString(const Node &key, const Node &value);
+    void fieldWorkingDir(const Node &key, const Node &value);
+    void fieldFlag(const Node &key, const Node &value);
+    void fieldRegistryAuth(const Node &key, const Node &value);
+    void fieldPython(const Node &key, const Node &value);
+    void fieldEnv(const Node &key, const Node &value);
+    void fieldShell(const Node &key, const Node &value);
+    void fieldResources(const Node &key, const Node &value);
+    void fieldPriority(const Node &key, const Node &value);
+    void fieldVolumes(const Node &key, const Node &value);
+    void fieldRepos(const Node &key, const Node &value);
+    void fieldFiles(const Node &key, const Node &value);
+    void fieldDeprecated(const Node &key, const Node &value);
+    void fieldBackends(const Node &key, const Node &value);
+    void fieldStringList(const Node &key, const Node &value);
+    void fieldEnum(const Node &key, const Node &value);
+    void fieldRetry(const Node &key, const Node &value);
+    void fieldMaxOrStopDuration(const Node &key, const Node &value);
+    void fieldIdleDuration(const Node &key, const Node &value);
+    void fieldInactivityDuration(const Node &key, const Node &value);
+    void fieldMaxPrice(const Node &key, const Node &value);
+    void fieldUtilizationPolicy(const Node &key, const Node &value);
+    void fieldSchedule(const Node &key, const Node &value);
+    void fieldPlacementList(const Node &key, const Node &value);
+    void fieldTags(const Node &key, const Node &value);
+    void fieldBackendOptions(const Node &key, const Node &value);
+    void fieldPort(const Node &key, const Node &value);
+    void fieldPorts(const Node &key, const Node &value);
+    void fieldCommands(const Node &key, const Node &value);
+    void fieldModel(const Node &key, const Node &value);
+    void fieldGateway(const Node &key, const Node &value);
+    void fieldHttps(const Node &key, const Node &value);
+    void fieldReplicas(const Node &key, const Node &value);
+    void fieldScaling(const Node &key, const Node &value);
+    void fieldRateLimits(const Node &key, const Node &value);
+    void fieldProbes(const Node &key, const Node &value);
+    void fieldGroups(const Node &key, const Node &value);
+    void fieldNodes(const Node &key, const Node &value);
+    void fieldIde(const Node &key, const Node &value);
+    void fieldVersion(const Node &key, const Node &value);
+
     void readPython(const Node &n);
     void readEnv(const Node &n);
     void readCommands(const Node &n, const char *field);

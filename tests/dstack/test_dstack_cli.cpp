@@ -2,6 +2,7 @@
 // flow: offer → apply a picked offer → logs → ready → chat through the run's model URL with the
 // dstack token → ps → stop. The project comes from a dstack config.yml ($DSTACK_CONFIG_PATH).
 
+#include "DstackOracle.h"
 #include "FakeDstackServer.h"
 #include "LlamaServer.h"
 #include "TestEnvironment.h"
@@ -60,6 +61,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(!gantry::test::cliPath().isEmpty(), "GANTRY_CLI is not set");
+        GANTRY_REQUIRE_ORACLE(python);  // the fake server is judged by dstack's code: skip without it (fail under CI)
+        Q_UNUSED(python);
         QString error;
         QVERIFY2(m_llama.start(&error, {QStringLiteral("--alias"), QStringLiteral("tiny")}), qPrintable(error));
         const QString dir = gantry::test::freshDir(QStringLiteral("dstack-cli"));

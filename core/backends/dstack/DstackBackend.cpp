@@ -171,6 +171,7 @@ int DstackBackend::plan(const Configuration &configuration)
         bool planDone = false, fleetsDone = false;
         nlohmann::json plan;
         int fleets = -1;
+        nlohmann::json fleetList;
         QString error;
     };
     auto pending = std::make_shared<Pending>();
@@ -182,6 +183,7 @@ int DstackBackend::plan(const Configuration &configuration)
             result = dstackPlan(pending->plan, pending->fleets);
             m_lastPlanRaw = result.raw;
             m_lastPlanRaw["sent_configuration"] = conf;  // which configuration this plan answers
+            m_lastPlanRaw["fleets"] = pending->fleetList;     // whose idle instances offers may name
         } else {
             result.backend = QStringLiteral("dstack");
             result.project = m_project.name;
@@ -206,6 +208,7 @@ int DstackBackend::plan(const Configuration &configuration)
     m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
                    [pending, finish](const nlohmann::json &body) {
                        pending->fleets = body.is_array() ? int(body.size()) : -1;
+                       pending->fleetList = body;
                        pending->fleetsDone = true;
                        finish();
                    },
@@ -237,7 +240,7 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
         runSpec = m_lastPlanRaw["run_spec"];
         pinned = QStringLiteral("update in place of the active run (rolling deployment)");
     } else {
-        runSpec = dstackRunSpec(configuration, dstackPinOffer(conf, offer));
+        runSpec = dstackRunSpec(configuration, dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()));
         pinned = dstackPinDescription(offer);
     }
     const nlohmann::json body = dstackApplyBody(runSpec, current);
@@ -626,6 +629,9 @@ LogStore *DstackBackend::provisioningLogStore(const QString &runName)
         connect(t.diagFollower, &DstackLogFollower::failed, this, [this](const DstackError &e) { handleError(e); });
         if (!t.submissionId.isEmpty())
             t.diagFollower->setSubmission(t.submissionId);
+        // Someone looks at it: bring it (and the run's events) in now, also for a run that
+        // ended before this process saw it.
+        QTimer::singleShot(0, this, [this, runName] { fetchRunDetails(runName); });
     }
     return t.diagStore.get();
 }
