@@ -24,6 +24,7 @@ Test hooks (never part of dstack's API) live under /__test__/:
   POST /__test__/fleets {"has_fleets": false}
   POST /__test__/timing {"provisioning_after": s, "running_after": s, "ready_after": s, "stop_after": s}
   POST /__test__/external_run {"name": "...", "status": "running"}   a run started elsewhere
+  POST /__test__/server_version {"version": "0.21.1"}    what server/get_info answers
   GET  /__test__/expected_logs?run=NAME      → {"stdout": text, "stderr": text, "runner": text}
 """
 
@@ -865,7 +866,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/api/server/get_info":
             if method != "POST":
                 raise ApiError(405, {"detail": "Method Not Allowed"})
-            return 200, {"server_version": SERVER_VERSION}
+            return 200, {"server_version": STATE.get("server_version", SERVER_VERSION)}
         auth = self.headers.get("Authorization")
         if not auth or not auth.startswith("Bearer "):
             raise ApiError(403, {"detail": "Not authenticated"})
@@ -931,6 +932,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path == "/__test__/expected_logs":
                 stdout, stderr = log_script()
                 return self.send_json(200, {"stdout": stdout.decode(), "stderr": stderr.decode(), "runner": runner_script().decode()})
+            if path == "/__test__/server_version":
+                STATE["server_version"] = body.get("version", SERVER_VERSION)
+                return self.send_json(200, None)
             if path == "/__test__/requests":
                 return self.send_json(200, REQUEST_LOG)
         return self.send_json(404, {"detail": "Not Found"})

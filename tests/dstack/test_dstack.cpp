@@ -436,6 +436,30 @@ private Q_SLOTS:
         QVERIFY(odd.name.isEmpty());
     }
 
+    // The server's version (server/get_info) decides what may be sent: node groups need 0.21.2.
+    void olderServerIsToldWhatItLacks()
+    {
+        const ParseResult grouped = parseConfiguration("type: task\nname: grouped-task\ngroups:\n  - {commands: [x]}\n  - {nodes: 2, commands: [y]}\n",
+                                                       QStringLiteral("grouped.dstack.yml"));
+        QVERIFY(grouped.valid());
+        m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.1"}});
+        auto old = backend();
+        const Plan refused = planFor(*old, *grouped.configuration);
+        m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.2"}});
+        QVERIFY2(refused.error.contains(QLatin1String("0.21.2")) && refused.error.contains(QLatin1String("0.21.1")), qPrintable(refused.error));
+        QCOMPARE(old->serverVersion(), QStringLiteral("0.21.1"));
+        const auto sent = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"];
+        QVERIFY(sent.is_null() || sent["run_spec"]["configuration"].value("name", std::string()) != "grouped-task");  // nothing sent
+
+        auto current = backend();
+        const Plan accepted = planFor(*current, *grouped.configuration);
+        QVERIFY2(accepted.error.isEmpty(), qPrintable(accepted.error));
+        const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
+        QVERIFY(body["groups"].size() == 2);
+        QVERIFY(!body.contains("nodes"));  // never beside groups
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+    }
+
     // An offer of an idle fleet instance is pinned to that very instance.
     void idleInstanceOfferPinsTheInstance()
     {

@@ -114,9 +114,9 @@ int DstackBackend::testConnection()
         Q_EMIT connectionTested(id, QString(), QString(), e.message);
     };
     m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this, [this, id, fail](const nlohmann::json &info) {
-        const QString version = info.contains("server_version") && info["server_version"].is_string()
-                                    ? QString::fromStdString(info["server_version"].get<std::string>())
-                                    : QStringLiteral("development build");
+        m_serverVersion = dstackjson::string(info, "server_version");
+        m_serverVersionKnown = true;
+        const QString version = m_serverVersion.isEmpty() ? QStringLiteral("development build") : m_serverVersion;
         m_client->post(QStringLiteral("/api/users/get_my_user"), nullptr, this, [this, id, version, fail](const nlohmann::json &user) {
             const QString name = dstackjson::string(user, "username");
             m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
@@ -127,6 +127,21 @@ int DstackBackend::testConnection()
         }, fail);
     }, fail);
     return id;
+}
+
+void DstackBackend::withServerVersion(std::function<void()> then)
+{
+    if (m_serverVersionKnown) {
+        then();
+        return;
+    }
+    m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this,
+                   [this, then](const nlohmann::json &info) {
+                       m_serverVersion = dstackjson::string(info, "server_version");
+                       m_serverVersionKnown = true;
+                       then();
+                   },
+                   [then](const DstackError &) { then(); });
 }
 
 void DstackBackend::markConnected()
@@ -166,6 +181,24 @@ int DstackBackend::plan(const Configuration &configuration)
         QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
         return id;
     }
+    withServerVersion([this, id, configuration, conf] {
+        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
+        if (!problem.isEmpty()) {
+            Plan failed;
+            failed.backend = QStringLiteral("dstack");
+            failed.project = m_project.name;
+            failed.error = problem;
+            QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
+            return;
+        }
+        sendPlan(id, configuration, conf);
+    });
+    return id;
+}
+
+// runs/get_plan together with fleets/list (whose answer says why a plan has no offers).
+void DstackBackend::sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf)
+{
     const nlohmann::json runSpec = dstackRunSpec(configuration, conf);
     struct Pending {
         bool planDone = false, fleetsDone = false;
@@ -216,7 +249,6 @@ int DstackBackend::plan(const Configuration &configuration)
                        pending->fleetsDone = true;  // the plan itself says what failed
                        finish();
                    });
-    return id;
 }
 
 int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
@@ -228,6 +260,19 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
         QTimer::singleShot(0, this, [this, id, envError] { Q_EMIT applyFinished(id, QString(), envError); });
         return id;
     }
+    withServerVersion([this, id, configuration, offer, conf] {
+        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
+        if (!problem.isEmpty()) {
+            QTimer::singleShot(0, this, [this, id, problem] { Q_EMIT applyFinished(id, QString(), problem); });
+            return;
+        }
+        sendApply(id, configuration, offer, conf);
+    });
+    return id;
+}
+
+void DstackBackend::sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf)
+{
     // A plan made for this very configuration says whether the run exists: `update` re-sends
     // the server's own run_spec with the plan's current_resource (dstack updates the run in
     // place, so no offer is pinned); anything else submits the picked offer, pinned.
@@ -274,7 +319,6 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
                        Q_EMIT applyFinished(id, QString(), message);
                    },
                    60000);
-    return id;
 }
 
 // ---------------------------------------------------------------------------------------------

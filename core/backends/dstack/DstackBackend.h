@@ -62,6 +62,8 @@ public:
     QString modelToken(const QString &runName) const override;
 
     bool isConnected() const { return m_connected; }
+    // The server's version (server/get_info), once asked; empty before, or for a development build.
+    QString serverVersion() const { return m_serverVersion; }
     // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
     QString lastError() const { return m_lastError; }
 
@@ -98,6 +100,11 @@ private:
     void pollEvents(const QString &runName, std::function<void()> done = {});
     void pollProvisioning(Tracked &tracked);
     void markConnected();
+    // Runs `then` once the server's version is known (asks server/get_info the first time; a
+    // failure leaves it unknown and runs `then` anyway: the request itself will say what is wrong).
+    void withServerVersion(std::function<void()> then);
+    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf);
+    void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf);
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);
     QString runDir(const QString &runName) const;
@@ -124,6 +131,8 @@ private:
     bool m_syncRequested = false;
     QString m_lastError;
     int m_logsDraining = 0;
+    QString m_serverVersion;
+    bool m_serverVersionKnown = false;
 };
 
 } // namespace gantry

@@ -1,5 +1,7 @@
 #include "backends/dstack/DstackRequests.h"
 
+#include <tuple>
+
 namespace gantry {
 
 using json = nlohmann::json;
@@ -88,6 +90,23 @@ json dstackConfigurationBody(const Configuration &configuration, QString *error,
         }
     }
     return body;
+}
+
+QString dstackVersionProblem(const Configuration &configuration, const QString &serverVersion)
+{
+    const QStringList parts = serverVersion.split(QLatin1Char('.'));
+    if (parts.size() < 3)
+        return {};
+    bool ok[3] = {false, false, false};
+    const int major = parts[0].toInt(&ok[0]), minor = parts[1].toInt(&ok[1]), patch = parts[2].section(QLatin1Char('-'), 0, 0).toInt(&ok[2]);
+    if (!ok[0] || !ok[1] || !ok[2])
+        return {};
+    const auto older = [&](int a, int b, int c) { return std::tie(major, minor, patch) < std::tie(a, b, c); };
+    if (configuration.type == RunType::Task && configuration.writtenKeys.contains(QStringLiteral("groups")) && older(0, 21, 2))
+        return QStringLiteral("This task uses `groups:` (node groups), which dstack servers understand from 0.21.2 on; this server "
+                              "is %1. Upgrade the server, or describe the nodes with `nodes:` instead.")
+            .arg(serverVersion);
+    return {};
 }
 
 json dstackRunSpec(const Configuration &configuration, const json &configurationBody)

@@ -31,6 +31,12 @@ using EnvLookup = std::function<std::optional<QString>(const QString &name)>;
 // *error says which and the result is empty.
 nlohmann::json dstackConfigurationBody(const Configuration &configuration, QString *error, const EnvLookup &lookup = {});
 
+// What in this configuration a dstack server of `serverVersion` (server/get_info) does not
+// know yet, in words; empty when nothing is, or the version is unknown (a development build).
+// A 0.21.2 client's compatibility rules matter for 0.21.0/0.21.1 servers only (older minors
+// refuse its X-API-VERSION): task node groups (`groups:`) arrived in 0.21.2.
+QString dstackVersionProblem(const Configuration &configuration, const QString &serverVersion);
+
 // The run_spec around a configuration body (run_name, configuration_path, profile).
 nlohmann::json dstackRunSpec(const Configuration &configuration, const nlohmann::json &configurationBody);
 
