@@ -1,6 +1,6 @@
-// ConfigReader, part 1: typed scalars, the top level, env, commands and the cross-field rules.
-// The resources section and the structured fields live in ConfigReaderResources.cpp and
-// ConfigReaderFields.cpp.
+// ConfigReader, part 1: typed scalars, the walk over the top level (each key goes to its reader
+// in ConfigFields.cpp's table), env, commands and the cross-field rules. The resources section
+// and the structured fields live in ConfigReaderResources.cpp and ConfigReaderFields.cpp.
 
 #include "config/ConfigReader.h"
 
