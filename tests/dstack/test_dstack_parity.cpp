@@ -134,6 +134,7 @@ private Q_SLOTS:
     // `gantry-cli validate` is the same verdict as the parser (exit 0 = valid, 1 = errors).
     void cliValidateGivesTheSameVerdict()
     {
+        QVERIFY2(!test::cliPath().isEmpty(), "the gantry-cli under test is not known (run through ctest)");
         const QDir own(test::dataPath(QStringLiteral("dstack/parity")));
         const QStringList names = own.entryList({QStringLiteral("*.yml")}, QDir::Files, QDir::Name);
         QVERIFY(names.size() >= 15);
