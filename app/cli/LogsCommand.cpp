@@ -1,10 +1,13 @@
-// gantry-cli logs RUN [-f] [--backend local]
-// Prints a run's log; -f keeps following it until the run ends.
+// gantry-cli logs RUN [-f] [--diagnose] [--backend local | --project P]
+// Prints a run's log; -f keeps following it until the run ends. --diagnose prints the
+// provisioning log instead: dstack's runner log (logs/poll with diagnose), or for a local run
+// the supervisor's own lines.
 
 #include "LogsCommand.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
+#include "backends/dstack/DstackBackend.h"
 #include "runs/LogStore.h"
 
 #include <QEventLoop>
@@ -16,10 +19,12 @@ int runLogs(const QStringList &arguments)
 {
     QStringList args = arguments;
     if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli logs RUN [-f] [--backend local]\n";
+        out() << "usage: gantry-cli logs RUN [-f] [--diagnose] [--backend local | --project P]\n"
+                 "  --diagnose  the provisioning log (dstack: the runner's log; local: the supervisor's lines)\n";
         return 0;
     }
     const bool followLog = takeFlag(args, {"-f", "--follow"});
+    const bool diagnose = takeFlag(args, {"-d", "--diagnose"});
     QString error;
     auto backend = selectBackend(args, &error);
     if (!backend) {
@@ -27,12 +32,26 @@ int runLogs(const QStringList &arguments)
         return 2;
     }
     if (args.size() != 1 || !unknownOption(args).isEmpty()) {
-        err() << "usage: gantry-cli logs RUN [-f]\n";
+        err() << "usage: gantry-cli logs RUN [-f] [--diagnose]\n";
         return 2;
     }
     const QString runName = args.first();
     backend->refresh();
     LogStore *log = backend->logStore(runName);
+    QString onlySource;  // a local run's provisioning lines are the supervisor's own
+    if (log && diagnose) {
+        if (auto *dstack = qobject_cast<DstackBackend *>(backend.get())) {
+            QEventLoop wait;
+            QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
+            QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+            dstack->fetchRunDetails(runName);
+            wait.exec();
+        }
+        if (LogStore *provisioning = backend->provisioningLogStore(runName))
+            log = provisioning;
+        else
+            onlySource = QStringLiteral("gantry");
+    }
     if (!log) {
         err() << "gantry-cli logs: no run named " << runName << " (gantry-cli ps -a lists them)\n";
         return 1;
@@ -43,7 +62,8 @@ int runLogs(const QStringList &arguments)
         while (printed < log->lineCount()) {
             const QList<LogLine> lines = log->lines(printed, kBatch);
             for (const LogLine &line : lines)
-                out() << line.text << '\n';
+                if (onlySource.isEmpty() || line.source == onlySource)
+                    out() << line.text << '\n';
             printed += lines.size();
             if (lines.isEmpty())
                 break;

@@ -2,6 +2,7 @@
 
 #include "ApplyCommand.h"
 #include "CliCommand.h"
+#include "EventCommand.h"
 #include "LogsCommand.h"
 #include "OfferCommand.h"
 #include "PsCommand.h"
@@ -25,7 +26,8 @@ constexpr std::array kCommands = {
     Command{"offer", "show the offers for a configuration", runOffer},
     Command{"apply", "plan, confirm and run a configuration", runApply},
     Command{"ps", "list runs", runPs},
-    Command{"logs", "print a run's log", runLogs},
+    Command{"logs", "print a run's log (--diagnose: its provisioning log)", runLogs},
+    Command{"event", "print a run's events (provisioning steps, status changes)", runEvent},
     Command{"stop", "stop a run", runStop},
     Command{"supervise", "(internal) own a local run", runSupervise},
 };

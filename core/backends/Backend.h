@@ -55,6 +55,11 @@ public:
     // The run's log store, owned by the backend (nullptr for an unknown run).
     virtual LogStore *logStore(const QString &runName) = 0;
 
+    // The run's provisioning log: what happened before the service's own output (dstack: the
+    // runner's diagnostic log). nullptr when the backend keeps no separate one; for local runs
+    // the supervisor's own lines (source "gantry") in logStore() are the provisioning log.
+    virtual LogStore *provisioningLogStore(const QString &runName) { Q_UNUSED(runName); return nullptr; }
+
     // Latest metric samples (newest last); may be empty.
     virtual QList<MetricSample> metrics(const QString &runName) const { Q_UNUSED(runName); return {}; }
 

@@ -1,6 +1,6 @@
-// ConfigReader, part 1: typed scalars, the top level, env, commands and the cross-field rules.
-// The resources section and the structured fields live in ConfigReaderResources.cpp and
-// ConfigReaderFields.cpp.
+// ConfigReader, part 1: typed scalars, the walk over the top level (each key goes to its reader
+// in ConfigFields.cpp's table), env, commands and the cross-field rules. The resources section
+// and the structured fields live in ConfigReaderResources.cpp and ConfigReaderFields.cpp.
 
 #include "config/ConfigReader.h"
 
@@ -28,11 +28,6 @@ QString kindName(const yaml::Node &n)
 }
 
 namespace {
-
-json str(const QString &s)
-{
-    return s.toStdString();
-}
 
 // The canonical configuration before any field is read: every key the server echoes for
 // this run type, with the value it echoes when the field is absent.
@@ -275,7 +270,7 @@ std::optional<Configuration> ConfigReader::read()
 {
     yaml::parse(m_source, m_doc);
     for (const yaml::Problem &p : m_doc.problems)
-        report(p.line, p.column, Severity::Error, p.message);
+        report(p.line, p.column, p.warning ? Severity::Warning : Severity::Error, p.message);
     if (m_doc.fatal)
         return std::nullopt;
     const Node *root = m_doc.root;
@@ -345,243 +340,18 @@ std::optional<Configuration> ConfigReader::read()
 
 void ConfigReader::readTopLevel(const Node &key, const Node &value)
 {
-    const std::string &k = key.text;
     const QString name = key.string();
-    json &out = m_config.canonical[k];
-    Configuration &c = m_config;
-
-    if (k == "type")
+    if (name == QLatin1String("type"))
         return;
     if (value.isNull() && value.plain)
         return;  // `key:` with nothing after it is "not set"; the cross-field rules say what is missing
-    if (k == "name") {
-        if (auto s = string(value, name)) {
-            c.name = *s;
-            out = str(*s);
-            static const QRegularExpression runName(QStringLiteral("^[a-z][a-z0-9-]{1,40}$"));
-            if (!runName.match(*s).hasMatch())
-                warning(value, QStringLiteral("run name '%1' will be refused by the dstack server: use 2 to 41 lowercase letters, "
-                                              "digits and '-', starting with a letter")
-                                   .arg(*s));
+    if (!m_config.writtenKeys.contains(name))
+        m_config.writtenKeys.append(name);
+    for (const Field &field : fields()) {
+        if (name == QLatin1String(field.key)) {
+            (this->*field.read)(key, value);
+            return;
         }
-    } else if (k == "image") {
-        m_imageKey = &key;
-        if (auto s = string(value, name)) {
-            c.image = *s;
-            out = str(*s);
-        }
-    } else if (k == "user" || k == "entrypoint" || k == "reservation") {
-        if (auto s = string(value, name))
-            out = str(*s);
-    } else if (k == "working_dir") {
-        if (auto s = string(value, name)) {
-            out = str(*s);
-            if (!s->startsWith(QLatin1Char('/')))
-                error(value, QStringLiteral("working_dir must be an absolute path (start with /), not '%1'").arg(*s));
-        }
-    } else if (k == "privileged" || k == "nvcc" || k == "docker" || k == "single_branch" || k == "dstack" || k == "auth"
-               || k == "strip_prefix") {
-        if (auto b = boolean(value, name)) {
-            out = *b;
-            if (k == "docker") {
-                m_dockerKey = &key;
-                m_dockerOn = *b;
-            }
-            if (k == "nvcc" && *b)
-                m_nvccKey = &key;
-        }
-    } else if (k == "registry_auth") {
-        if (checkMap(value, {name}, name)) {
-            json o = json::object();
-            for (const char *field : {"username", "password"}) {
-                const Node *v = value.find(field);
-                if (!v)
-                    error(value, QStringLiteral("registry_auth needs `%1`").arg(QLatin1String(field)));
-                else if (auto s = string(*v, QStringLiteral("registry_auth.") + QLatin1String(field)))
-                    o[field] = s->toStdString();
-            }
-            out = o;
-        }
-    } else if (k == "python") {
-        m_pythonKey = &key;
-        readPython(value);
-    } else if (k == "env") {
-        readEnv(value);
-    } else if (k == "shell") {
-        if (auto s = string(value, name)) {
-            if (*s == QLatin1String("sh") || *s == QLatin1String("bash") || s->startsWith(QLatin1Char('/'))) {
-                c.shell = *s;
-                out = str(*s);
-            } else {
-                error(value, QStringLiteral("shell must be sh, bash or an absolute path such as /bin/zsh, not '%1'").arg(*s));
-            }
-        }
-    } else if (k == "resources") {
-        readResources(value);
-    } else if (k == "priority") {
-        if (auto v = integer(value, name)) {
-            if (*v < 0 || *v > 100)
-                error(value, QStringLiteral("priority must be between 0 and 100, not %1").arg(*v));
-            else
-                out = *v;
-        }
-    } else if (k == "volumes") {
-        readVolumes(value);
-    } else if (k == "repos") {
-        out = readObjectList(value, name, {name}, true);
-        if (value.isSequence() && value.children.size() > 1)
-            error(*value.children[1], QStringLiteral("repos may list at most one repository"));
-    } else if (k == "files") {
-        out = readObjectList(value, name, {name}, true);
-    } else if (k == "home_dir" || k == "setup") {
-        warning(key, QStringLiteral("`%1` is deprecated and ignored by dstack; remove it").arg(name));
-        out = generic(value);
-    } else if (k == "backends") {
-        readBackends(value);
-    } else if (k == "regions" || k == "availability_zones" || k == "instance_types") {
-        if (auto list = stringList(value, name)) {
-            out = stringsJson(*list);
-            if (k == "regions")
-                c.regions = *list;
-            else if (k == "instance_types")
-                c.instanceTypes = *list;
-        }
-    } else if (k == "spot_policy" || k == "creation_policy" || k == "startup_order" || k == "stop_criteria") {
-        if (auto v = oneOf(value, name, ConfigSchema::valuesFor({name}))) {
-            out = str(*v);
-            if (k == "spot_policy")
-                c.spotPolicy = *v;
-        }
-    } else if (k == "retry") {
-        readRetry(value);
-    } else if (k == "max_duration" || k == "stop_duration") {
-        if (auto d = duration(value, name, true, "off")) {
-            out = *d;
-            if (k == "max_duration" && d->is_number_integer())
-                c.maxDurationSec = d->get<int>();
-        }
-    } else if (k == "idle_duration") {
-        if (auto d = duration(value, name, true, -1))
-            out = *d;
-    } else if (k == "inactivity_duration") {
-        if (auto d = duration(value, name, true, "off"))
-            out = *d;
-    } else if (k == "max_price") {
-        if (auto v = number(value, name)) {
-            if (*v <= 0)
-                error(value, QStringLiteral("max_price must be greater than 0 (dollars per hour), not %1").arg(*v));
-            else {
-                c.maxPrice = *v;
-                out = *v;
-            }
-        }
-    } else if (k == "utilization_policy") {
-        if (checkMap(value, {name}, name)) {
-            json o = {{"min_gpu_utilization", nullptr}, {"time_window", nullptr}};
-            if (const Node *v = value.find("min_gpu_utilization")) {
-                if (auto u = integer(*v, QStringLiteral("min_gpu_utilization"))) {
-                    if (*u < 0 || *u > 100)
-                        error(*v, QStringLiteral("min_gpu_utilization must be between 0 and 100"));
-                    o["min_gpu_utilization"] = *u;
-                }
-            } else {
-                error(value, QStringLiteral("utilization_policy needs `min_gpu_utilization` (0..100)"));
-            }
-            if (const Node *v = value.find("time_window")) {
-                if (auto d = duration(*v, QStringLiteral("time_window"), false, nullptr, 300))
-                    o["time_window"] = *d;
-            } else {
-                error(value, QStringLiteral("utilization_policy needs `time_window` (at least 5m)"));
-            }
-            out = o;
-        }
-    } else if (k == "schedule") {
-        if (checkMap(value, {name}, name)) {
-            const Node *cron = value.find("cron");
-            if (!cron)
-                error(value, QStringLiteral("schedule needs `cron`, e.g. cron: \"0 8 * * *\""));
-            else if (cron->isScalar())
-                out = {{"cron", json::array({cron->text})}};
-            else if (auto list = stringList(*cron, QStringLiteral("schedule.cron")))
-                out = {{"cron", stringsJson(*list)}};
-        }
-    } else if (k == "fleets" || k == "instances") {
-        out = readObjectList(value, name, {name}, true);
-    } else if (k == "tags") {
-        if (!value.isMap()) {
-            error(value, QStringLiteral("tags must be a mapping of names to strings, not %1").arg(kindName(value)));
-        } else {
-            for (size_t i = 0; i < value.mapSize(); ++i) {
-                if (!value.value(i).isScalar())
-                    error(value.value(i), QStringLiteral("tag values must be strings"));
-            }
-            out = generic(value);
-        }
-    } else if (k == "backend_options") {
-        out = generic(value);
-    } else if (k == "port") {
-        m_portKey = &key;
-        readPort(value);
-    } else if (k == "ports") {
-        if (!value.isSequence()) {
-            error(value, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(value)));
-        } else {
-            json a = json::array();
-            for (const Node *item : value.children)
-                a.push_back(portMapping(*item, false));
-            out = a;
-        }
-    } else if (k == "commands" || k == "init") {
-        if (k == "commands") {
-            m_commandsKey = &key;
-            m_commandsValue = &value;
-        }
-        readCommands(value, k.c_str());
-    } else if (k == "model") {
-        readModel(value);
-    } else if (k == "gateway") {
-        if (value.isMap())
-            checkMap(value, {name}, name);
-        else if (!value.isScalar())
-            error(value, QStringLiteral("gateway must be true, false, a gateway name or {project, name}"));
-        out = generic(value);
-    } else if (k == "https") {
-        bool b = false;
-        if (value.isScalar() && value.plain && yaml::isBoolWord(value.text, &b))
-            out = b;
-        else if (value.isScalar() && value.text == "auto")
-            out = "auto";
-        else
-            error(value, QStringLiteral("https must be true, false or auto, not %1").arg(kindName(value)));
-    } else if (k == "replicas") {
-        m_replicasKey = &key;
-        readReplicas(value);
-    } else if (k == "scaling") {
-        m_scalingKey = &key;
-        readScaling(value);
-    } else if (k == "rate_limits") {
-        readRateLimits(value);
-    } else if (k == "probes") {
-        readProbes(value);
-    } else if (k == "groups") {
-        m_groupsKey = &key;
-        readGroups(value);
-    } else if (k == "nodes") {
-        m_nodesKey = &key;
-        if (auto v = integer(value, name)) {
-            if (*v < 1)
-                error(value, QStringLiteral("nodes must be at least 1"));
-            else
-                out = *v;
-        }
-    } else if (k == "ide") {
-        m_ideKey = &key;
-        if (auto v = oneOf(value, name, ConfigSchema::valuesFor({name})))
-            out = str(*v);
-    } else if (k == "version") {
-        m_versionKey = &key;
-        if (auto s = string(value, name))
-            out = str(*s);
     }
 }
 
@@ -609,10 +379,15 @@ void ConfigReader::readEnv(const Node &n)
     static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     json out = json::object();
     QSet<QString> seen;
-    auto add = [&](const Node &at, const QString &key, std::optional<QString> value) {
+    // The list form must match dstack's pattern; a mapping may use any key (dstack passes it on),
+    // which a shell cannot expand: a warning, not an error.
+    auto add = [&](const Node &at, const QString &key, std::optional<QString> value, bool listForm) {
         if (!keyPattern.match(key).hasMatch()) {
-            error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
-            return;
+            if (listForm || key.isEmpty()) {
+                error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
+                return;
+            }
+            warning(at, QStringLiteral("env name '%1' is not a shell variable name: programs can read it, but $%1 in a shell cannot").arg(key));
         }
         if (seen.contains(key)) {
             error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
@@ -635,9 +410,9 @@ void ConfigReader::readEnv(const Node &n)
             const QString text = item->string();
             const qsizetype eq = text.indexOf(QLatin1Char('='));
             if (eq < 0)
-                add(*item, text, std::nullopt);
+                add(*item, text, std::nullopt, true);
             else
-                add(*item, text.left(eq), text.mid(eq + 1));
+                add(*item, text.left(eq), text.mid(eq + 1), true);
         }
     } else if (n.isMap()) {
         for (size_t i = 0; i < n.mapSize(); ++i) {
@@ -652,7 +427,7 @@ void ConfigReader::readEnv(const Node &n)
             } else if (!value.isScalar()) {
                 error(value, QStringLiteral("env %1 must be a string or a number, not %2").arg(key.string(), kindName(value)));
             } else {
-                add(key, key.string(), value.string());
+                add(key, key.string(), value.string(), false);
             }
         }
     } else {
@@ -715,7 +490,7 @@ void ConfigReader::checkCrossFieldRules()
     const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
     // Given but broken commands were reported where they are; only absent or empty ones count here.
     const bool commandsWritten = m_commandsValue && !(m_commandsValue->isSequence() && m_commandsValue->children.empty());
-    if (runsCommands && !m_groupsKey && !commandsWritten && !c.image) {
+    if (runsCommands && !m_groupsKey && !m_replicaGroups && !commandsWritten && !c.image) {
         error(m_commandsKey ? *m_commandsKey : *m_typeKey,
               QStringLiteral("a %1 needs `commands` (what to run) or `image` (whose entrypoint runs)").arg(c.typeName));
     }
@@ -735,17 +510,31 @@ void ConfigReader::checkCrossFieldRules()
     }
     if (m_replicasRange && !m_scalingKey)
         error(*m_replicasKey, QStringLiteral("a replicas range needs `scaling` (e.g. scaling: {metric: rps, target: 10}); or give one number"));
-    if (m_scalingKey && !m_replicasRange)
+    if (m_scalingKey && !m_replicasRange && !m_replicaGroups)
         error(*m_scalingKey, QStringLiteral("`scaling` needs replicas as a range such as replicas: 0..4"));
-    if (m_groupsKey && m_replicasKey)
-        error(*m_replicasKey, QStringLiteral("`replicas` cannot be used with `groups`: set replicas inside each group"));
-    if (m_groupsKey && m_nodesKey)
-        error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`"));
-    if (m_groupsKey && c.type == RunType::Service) {
+    if (m_replicaGroups) {
         if (m_scalingKey)
-            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level with `groups`: set it inside the group"));
-        if (m_commandsKey)
+            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level when `replicas` is a list of groups: set it inside the group"));
+        if (m_commandsKey && commandsWritten)
+            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level when `replicas` is a list of groups: set them inside each group"));
+        for (const QString &field : std::as_const(m_groupFields)) {
+            const auto it = c.canonical.find(field.toStdString());
+            if (it != c.canonical.end() && !it->is_null())
+                error(*m_replicasKey, QStringLiteral("`%1` is set both at the service level and in a replica group; set it in one place").arg(field));
+        }
+    }
+    if (m_groupsKey) {
+        if (m_nodesKey)
+            error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`: set nodes inside each group"));
+        if (m_commandsKey && commandsWritten)
             error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level with `groups`: set them inside each group"));
+        if (m_portsKey)
+            error(*m_portsKey, QStringLiteral("`ports` cannot be used at the top level with `groups`: set them inside each group"));
+        if (m_entrypointKey)
+            error(*m_entrypointKey, QStringLiteral("`entrypoint` cannot be used with `groups`"));
+        if (!m_imageKey)
+            for (const Node *group : m_groupsWithoutCommands)
+                error(*group, QStringLiteral("this node group needs `commands` (or an `image` for the whole task)"));
     }
     if (m_versionKey && !m_ideKey)
         error(*m_versionKey, QStringLiteral("`version` needs `ide`"));

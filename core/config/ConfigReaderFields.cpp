@@ -8,6 +8,8 @@
 #include "config/ResourcesGrammar.h"
 #include "config/Suggestion.h"
 
+#include <QRegularExpression>
+
 namespace gantry {
 
 using json = nlohmann::json;
@@ -234,7 +236,9 @@ void ConfigReader::readProbes(const Node &n)
         }
         if (const Node *v = item->find("body")) {
             if (auto s = string(*v, QStringLiteral("probe body"))) {
-                if (p.method == QLatin1String("get") || p.method == QLatin1String("head"))
+                // dstack refuses a body only beside an explicit get/head; without `method` it takes it.
+                const bool methodGiven = item->find("method") != nullptr;
+                if (methodGiven && (p.method == QLatin1String("get") || p.method == QLatin1String("head")))
                     error(*v, QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
                 p.body = *s;
                 j["body"] = s->toStdString();
@@ -279,6 +283,10 @@ void ConfigReader::readProbes(const Node &n)
 
 void ConfigReader::readReplicas(const Node &n)
 {
+    if (n.isSequence()) {
+        readReplicaGroups(n);
+        return;
+    }
     long long count = 0;
     if (n.isScalar() && yaml::isIntWord(n.text, &count)) {
         if (count < 0)
@@ -299,6 +307,95 @@ void ConfigReader::readReplicas(const Node &n)
         r->min = 0;
     m_replicasRange = *r->min != *r->max;
     m_config.canonical["replicas"] = grammar::toJson(*r);
+}
+
+// A group's name: what dstack's replica/node group names allow.
+bool ConfigReader::checkGroupName(const Node &group, QStringList &names, int index)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,39}$"));
+    QString name = QString::number(index);
+    if (const Node *v = group.find("name")) {
+        auto s = string(*v, QStringLiteral("group name"));
+        if (!s)
+            return false;
+        if (!pattern.match(*s).hasMatch()) {
+            error(*v, QStringLiteral("group name '%1' must be 1 to 40 lowercase letters, digits and '-', starting with a letter or digit").arg(*s));
+            return false;
+        }
+        name = *s;
+    }
+    if (names.contains(name)) {
+        error(group.find("name") ? *group.find("name") : group, QStringLiteral("group name '%1' is used twice; names must be unique").arg(name));
+        return false;
+    }
+    names << name;
+    return true;
+}
+
+// `replicas:` as a list of replica groups (dstack 0.21), each with its own `count`.
+void ConfigReader::readReplicaGroups(const Node &n)
+{
+    m_replicaGroups = true;
+    if (n.children.empty()) {
+        error(n, QStringLiteral("replicas cannot be an empty list: give a number, a range or at least one group"));
+        return;
+    }
+    const QStringList path = {QStringLiteral("replica_groups")};
+    QStringList names;
+    json out = json::array();
+    int index = 0;
+    for (const Node *item : n.children) {
+        const int i = index++;
+        if (!checkMap(*item, path, QStringLiteral("a replica group")))
+            continue;
+        checkGroupName(*item, names, i);
+        json group = generic(*item);
+        bool range = false;
+        if (const Node *c = item->find("count")) {
+            long long number = 0;
+            if (c->isScalar() && yaml::isIntWord(c->text, &number)) {
+                if (number < 0)
+                    error(*c, QStringLiteral("a replica group's count cannot be negative"));
+                group["count"] = grammar::toJson(Range<int>{int(number), int(number)});
+            } else if (auto r = countRange(*c, QStringLiteral("count"), {QStringLiteral("replicas")})) {
+                if (!r->max)
+                    error(*c, QStringLiteral("a replica group's count range needs a maximum, e.g. 0..4"));
+                else {
+                    r->min = r->min.value_or(0);
+                    range = *r->min != *r->max;
+                    group["count"] = grammar::toJson(*r);
+                }
+            }
+        } else {
+            error(*item, QStringLiteral("a replica group needs `count` (a number or a range such as 1..4)"));
+        }
+        const Node *scaling = item->find("scaling");
+        if (scaling)
+            checkMap(*scaling, {QStringLiteral("scaling")}, QStringLiteral("scaling"));
+        if (range && !scaling)
+            error(*item->find("count"), QStringLiteral("a count range needs `scaling` in the same group"));
+        if (!range && scaling && item->find("count"))
+            error(*scaling, QStringLiteral("`scaling` needs the group's count as a range such as 0..4"));
+        if (const Node *r = item->find("resources"))
+            checkMap(*r, {QStringLiteral("resources")}, QStringLiteral("group resources"));
+        if (const Node *r = item->find("router"))
+            checkMap(*r, {QStringLiteral("groups"), QStringLiteral("router")}, QStringLiteral("router"));
+        if (const Node *v = item->find("spot_policy"))
+            oneOf(*v, QStringLiteral("spot_policy"), ConfigSchema::valuesFor({QStringLiteral("spot_policy")}));
+        if (const Node *v = item->find("commands"))
+            readCommandList(*v, QStringLiteral("group commands"));
+        for (const char *flag : {"nvcc", "docker", "privileged"})
+            if (const Node *v = item->find(flag))
+                boolean(*v, QLatin1String(flag));
+        if (item->find("image") && item->find("python"))
+            error(*item->find("python"), QStringLiteral("`image` and `python` are mutually exclusive within a replica group"));
+        // Fields set at the service level or in groups, never both (checked once the top level is read).
+        for (const char *field : {"image", "python", "spot_policy", "reservation"})
+            if (item->find(field) && !m_groupFields.contains(QLatin1String(field)))
+                m_groupFields << QString::fromLatin1(field);
+        out.push_back(group);
+    }
+    m_config.canonical["replicas"] = out;
 }
 
 void ConfigReader::readScaling(const Node &n)
@@ -497,23 +594,62 @@ void ConfigReader::readRateLimits(const Node &n)
     m_config.canonical["rate_limits"] = out;
 }
 
+// A task's `groups:`: node groups of a heterogeneous multi-node task (dstack 0.21).
 void ConfigReader::readGroups(const Node &n)
 {
     if (!n.isSequence()) {
-        error(n, QStringLiteral("groups must be a list of groups, not %1").arg(kindName(n)));
+        error(n, QStringLiteral("groups must be a list of node groups, not %1").arg(kindName(n)));
         return;
     }
-    for (const Node *item : n.children) {
-        if (!checkMap(*item, {QStringLiteral("groups")}, QStringLiteral("a group")))
-            continue;
-        if (!item->find("replicas") && !item->find("count") && !item->find("nodes"))
-            error(*item, QStringLiteral("a group needs `replicas` (or `count`)"));
-        if (const Node *r = item->find("router"))
-            checkMap(*r, {QStringLiteral("groups"), QStringLiteral("router")}, QStringLiteral("router"));
-        if (const Node *r = item->find("resources"))
-            checkMap(*r, {QStringLiteral("groups"), QStringLiteral("resources")}, QStringLiteral("group resources"));
+    if (n.children.empty()) {
+        error(n, QStringLiteral("groups cannot be an empty list"));
+        return;
     }
-    m_config.canonical["groups"] = generic(n);
+    QStringList names;
+    json out = json::array();
+    int index = 0;
+    for (const Node *item : n.children) {
+        const int i = index++;
+        if (!checkMap(*item, {QStringLiteral("groups")}, QStringLiteral("a node group")))
+            continue;
+        checkGroupName(*item, names, i);
+        json group = generic(*item);
+        if (const Node *v = item->find("nodes")) {
+            if (auto count = integer(*v, QStringLiteral("nodes")); count && *count < 1)
+                error(*v, QStringLiteral("a node group needs at least 1 node"));
+        }
+        if (const Node *r = item->find("resources"))
+            checkMap(*r, {QStringLiteral("resources")}, QStringLiteral("group resources"));
+        if (const Node *v = item->find("commands"))
+            readCommandList(*v, QStringLiteral("group commands"));
+        if (const Node *v = item->find("ports")) {
+            if (!v->isSequence()) {
+                error(*v, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(*v)));
+            } else {
+                json ports = json::array();
+                for (const Node *port : v->children)
+                    ports.push_back(portMapping(*port, false));
+                group["ports"] = ports;
+            }
+        }
+        const Node *commands = item->find("commands");
+        if (!commands || (commands->isSequence() && commands->children.empty()))
+            m_groupsWithoutCommands.push_back(item);
+        out.push_back(group);
+    }
+    m_config.canonical["groups"] = out;
+}
+
+// A list of shell commands inside a group: strings only.
+void ConfigReader::readCommandList(const Node &n, const QString &what)
+{
+    if (!n.isSequence()) {
+        error(n, QStringLiteral("%1 must be a list of shell commands, not %2").arg(what, kindName(n)));
+        return;
+    }
+    for (const Node *item : n.children)
+        if (!item->isScalar() || item->isNull())
+            error(*item, QStringLiteral("%1 items must be strings, not %2").arg(what, kindName(*item)));
 }
 
 } // namespace gantry

@@ -212,8 +212,14 @@ void ConfigReader::readGpu(const Node &n, GpuSpec &gpu)
                                didYouMean(v->string(), ConfigSchema::gpuVendors())));
     }
     if (const Node *v = n.find("name"); v && !v->isNull()) {
-        if (v->isScalar())
-            spec.names = v->string().split(QLatin1Char(','), Qt::SkipEmptyParts);
+        // In the object form a name is one literal, as dstack reads it: "A100,H100" names no GPU
+        // (the comma list belongs to the shorthand `gpu: A100,H100:2`); warn, since no offer matches.
+        if (v->isScalar()) {
+            spec.names = QStringList{v->string()};
+            if (v->string().contains(QLatin1Char(',')))
+                warning(*v, QStringLiteral("resources.gpu.name '%1' is one name to dstack, not a list: write name: [%2] to accept any of them")
+                                .arg(v->string(), v->string().split(QLatin1Char(',')).join(QStringLiteral(", "))));
+        }
         else if (auto list = stringList(*v, QStringLiteral("resources.gpu.name")))
             spec.names = *list;
     }

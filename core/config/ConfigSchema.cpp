@@ -1,5 +1,7 @@
 #include "config/ConfigSchema.h"
 
+#include "config/ConfigReader.h"
+
 #include <QHash>
 
 namespace gantry::ConfigSchema {
@@ -10,19 +12,6 @@ QStringList words(const char *spaceSeparated)
 {
     return QString::fromLatin1(spaceSeparated).split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
-
-// §1.2 (every run type) and §1.4 (profile fields, also accepted at top level).
-const char *const kCommonKeys =
-    "type name image user privileged entrypoint working_dir registry_auth python nvcc docker "
-    "single_branch env shell resources priority volumes repos files dstack home_dir setup";
-const char *const kProfileKeys =
-    "backends regions availability_zones instance_types reservation spot_policy retry "
-    "max_duration stop_duration max_price creation_policy idle_duration utilization_policy "
-    "startup_order stop_criteria schedule fleets instances tags backend_options";
-const char *const kServiceKeys =
-    "port commands model gateway https auth strip_prefix replicas scaling rate_limits probes groups";
-const char *const kTaskKeys = "nodes groups ports commands";
-const char *const kDevEnvironmentKeys = "ide version init inactivity_duration ports";
 
 struct Tables {
     QStringList service, task, devEnvironment;
@@ -35,11 +24,18 @@ const Tables &tables()
 {
     static const Tables t = [] {
         Tables t;
-        const QStringList common = words(kCommonKeys) + words(kProfileKeys);
-        t.service = common + words(kServiceKeys);
-        t.task = common + words(kTaskKeys);
-        t.devEnvironment = common + words(kDevEnvironmentKeys);
-        t.devEnvironment.removeAll(QStringLiteral("entrypoint"));  // not allowed for dev environments
+        // Top-level keys: the reader's own table (a key cannot be listed here and left unread).
+        t.service << QStringLiteral("type");
+        t.task << QStringLiteral("type");
+        t.devEnvironment << QStringLiteral("type");
+        for (const ConfigReader::Field &f : ConfigReader::fields()) {
+            if (f.types & ConfigReader::typeBit(RunType::Service))
+                t.service << QLatin1String(f.key);
+            if (f.types & ConfigReader::typeBit(RunType::Task))
+                t.task << QLatin1String(f.key);
+            if (f.types & ConfigReader::typeBit(RunType::DevEnvironment))
+                t.devEnvironment << QLatin1String(f.key);
+        }
 
         const QStringList range = words("min max");
         auto nest = [&t](const char *path, const QStringList &keys) { t.nested.insert(QString::fromLatin1(path), keys); };
@@ -72,8 +68,10 @@ const Tables &tables()
         nest("schedule", words("cron"));
         nest("fleets", words("project name"));
         nest("instances", words("name hostname fleet instance"));
-        nest("groups", words("name replicas count nodes scaling resources spot_policy reservation commands "
-                             "image python nvcc docker privileged router"));
+        // A task's node groups; a service's replica groups (`replicas:` as a list).
+        nest("groups", words("name nodes resources commands ports"));
+        nest("replica_groups", words("name count scaling resources spot_policy reservation commands "
+                                     "image python nvcc docker privileged router"));
         nest("groups/router", words("type"));
 
         auto vals = [&t](const char *path, const QStringList &v) { t.values.insert(QString::fromLatin1(path), v); };
@@ -148,7 +146,8 @@ QStringList keysFor(const QStringList &path, RunType type)
     }
     // Replica/node groups repeat resources and scaling with the top level's shape.
     QStringList p = path;
-    if (p.size() > 1 && p.first() == QLatin1String("groups") && (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling")))
+    if (p.size() > 1 && (p.first() == QLatin1String("groups") || p.first() == QLatin1String("replica_groups"))
+        && (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling") || p[1] == QLatin1String("ports")))
         p.removeFirst();
     return t.nested.value(p.join(QLatin1Char('/')));
 }

@@ -87,6 +87,9 @@ struct Configuration {
     std::optional<double> maxPrice;
     QStringList backends, regions, instanceTypes;
     std::optional<int> maxDurationSec; // nullopt = off
+    // The top-level keys the file sets to a value, in file order: what a client sends to a
+    // server (dstack's client sends what was written, not every field at its default).
+    QStringList writtenKeys;
 
     // Canonical JSON, as the dstack server stores and echoes run_spec.configuration: every
     // key of the run type, shorthands normalised (port → {local_port, container_port}, model →

@@ -264,29 +264,34 @@ QString explain(const std::string &yamlCppMessage)
 
 } // namespace
 
-// yaml-cpp keeps every pair; dstack (PyYAML) would silently keep the last one. Either way
-// one value is lost, so it is an error that names both places.
+// yaml-cpp keeps every pair; dstack reads the file with PyYAML, which keeps the last value of
+// a repeated key. Gantry keeps the same one (so both read the same configuration) and warns,
+// naming both places: the earlier value is silently lost otherwise.
 void removeDuplicateKeys(Node &map, Document &doc)
 {
     auto &c = map.children;
     for (size_t i = 2; i + 1 < c.size();) {
         const Node *key = c[i];
-        const Node *first = nullptr;
+        size_t first = c.size();
         if (key->kind == Kind::Scalar) {
             for (size_t j = 0; j < i; j += 2) {
                 if (c[j]->kind == Kind::Scalar && c[j]->text == key->text) {
-                    first = c[j];
+                    first = j;
                     break;
                 }
             }
         }
-        if (!first) {
+        if (first == c.size()) {
             i += 2;
             continue;
         }
         doc.problems.push_back({key->line, key->column,
-                                QStringLiteral("duplicate key '%1' (first defined at line %2); remove one of them").arg(key->string()).arg(first->line)});
-        c.erase(c.begin() + qsizetype(i), c.begin() + qsizetype(i) + 2);
+                                QStringLiteral("duplicate key '%1' (also at line %2): dstack keeps this last value and ignores the "
+                                               "earlier one; remove one of them")
+                                    .arg(key->string())
+                                    .arg(c[first]->line),
+                                true});
+        c.erase(c.begin() + qsizetype(first), c.begin() + qsizetype(first) + 2);  // the pair at i moved to i - 2
     }
 }
 

@@ -46,11 +46,12 @@ struct Problem {
     int line = 0;
     int column = 0;
     QString message;
+    bool warning = false;  // the text still reads as dstack reads it (duplicate keys)
 };
 
 struct Document {
     const Node *root = nullptr;          // nullptr when the input is empty or unusable
-    std::vector<Problem> problems;       // fatal syntax problem (at most one), then duplicate keys
+    std::vector<Problem> problems;       // fatal syntax problem (at most one), then duplicate keys (warnings)
     bool fatal = false;                  // the input could not be parsed at all
 
     std::deque<Node> arena;              // owns every node (deque: stable addresses)

@@ -1,5 +1,6 @@
 #include "FakeDstackServer.h"
 
+#include "DstackOracle.h"
 #include "TestEnvironment.h"
 
 #include <QEventLoop>
@@ -45,10 +46,16 @@ bool FakeDstackServer::start(QString *error, const QStringList &extraArgs)
 {
     if (!extraArgs.isEmpty())
         m_args = extraArgs;
+    QString why;
+    const QString python = oraclePython(&why);
+    if (python.isEmpty()) {
+        *error = QStringLiteral("the fake dstack server needs dstack's oracle: ") + why;
+        return false;
+    }
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
-    m_process->start(QStringLiteral("/usr/bin/python3"),
-                     QStringList{m_script, QString::number(m_port), QStringLiteral("--state"), m_stateFile} + m_args);
+    m_process->start(python, QStringList{m_script, QString::number(m_port), QStringLiteral("--state"), m_stateFile,
+                                         QStringLiteral("--oracle"), oracleDir()} + m_args);
     if (!m_process->waitForStarted(10000)) {
         *error = QStringLiteral("cannot start the fake dstack server: ") + m_process->errorString();
         return false;
@@ -80,6 +87,34 @@ nlohmann::json FakeDstackServer::hook(const QString &path, const nlohmann::json 
 nlohmann::json FakeDstackServer::get(const QString &pathAndQuery) const
 {
     return send(url() + pathAndQuery, "GET", nullptr);
+}
+
+nlohmann::json FakeDstackServer::requests() const
+{
+    return get(QStringLiteral("/__test__/requests"));
+}
+
+QStringList FakeDstackServer::refusedOrUnjudged(QStringList *judged) const
+{
+    static const QStringList noSchema = {QStringLiteral("/api/server/get_info"), QStringLiteral("/api/users/get_my_user")};
+    QStringList problems;
+    const nlohmann::json all = requests();
+    for (const auto &r : all) {
+        const QString path = QString::fromStdString(r.value("path", std::string()));
+        if (r.value("method", std::string()) != "POST" || noSchema.contains(path))
+            continue;
+        if (!r["endpoint"].is_string()) {
+            problems << QStringLiteral("%1: no dstack schema judged it").arg(path);
+            continue;
+        }
+        const QString endpoint = QString::fromStdString(r["endpoint"].get<std::string>());
+        if (judged && !judged->contains(endpoint))
+            judged->append(endpoint);
+        if (!r["errors"].empty())
+            problems << QStringLiteral("%1 (%2): %3 refused by dstack's schema: %4")
+                            .arg(path, endpoint, QString::fromStdString(r["body"].dump()), QString::fromStdString(r["errors"].dump()));
+    }
+    return problems;
 }
 
 nlohmann::json FakeDstackServer::lastRequest(const QString &apiPath) const

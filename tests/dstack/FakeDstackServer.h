@@ -1,7 +1,8 @@
 #pragma once
 
 // Runs tests/dstack/fake_dstack_server.py as a real process on 127.0.0.1 and talks to its
-// /__test__/ hooks. The server keeps its runs in a state file, so kill() + start() on the
+// /__test__/ hooks. The fake judges every request with dstack's own schemas, so it runs on
+// the oracle's python (DstackOracle.h); start() fails with the reason when there is none. The server keeps its runs in a state file, so kill() + start() on the
 // same port is "the server went away and came back".
 
 #include <QProcess>
@@ -32,6 +33,11 @@ public:
     nlohmann::json hook(const QString &path, const nlohmann::json &body = nullptr) const;  // POST /__test__/…
     nlohmann::json lastRequest(const QString &apiPath) const;                              // its JSON body + headers
     nlohmann::json get(const QString &pathAndQuery) const;
+    // Every API request so far: [{path, method, body, endpoint, errors}] (errors = dstack's 422 detail).
+    nlohmann::json requests() const;
+    // Each POST with a body that dstack's schema refused or that no schema judged, in words
+    // (empty = all accepted); *judged collects the endpoints that were checked.
+    QStringList refusedOrUnjudged(QStringList *judged = nullptr) const;
 
 private:
     QString m_script;

@@ -1,24 +1,31 @@
-#!/usr/bin/python3
-"""A fake dstack server for Gantry's tests (standard library only, 127.0.0.1).
+#!/usr/bin/env python3
+"""A fake dstack server for Gantry's tests (127.0.0.1), judged by dstack's own code.
 
-It answers the dstack 0.21 REST API with the exact shapes of /work/shared/reference/dstack.md
-(§2 endpoints, §3 statuses, §4 service proxy, §7 error bodies) and is as strict as the real
-server about requests: unknown keys → 422 (FastAPI style), missing `force`/`abort` → 422,
-missing/invalid token → 403, unknown project → 404, missing run → 400 resource_not_exists.
+Every request body is validated with dstack 0.21.2's own request schemas through
+`dstack_oracle.check_request` (../shared/oracles/dstack): a body the real server's schema
+refuses gets the same FastAPI 422 `{"detail": [...]}`. Every answer is built from dstack's
+own pydantic models (`Run`, `RunPlan`, `Fleet`, `JobSubmissionLogs`, `JobMetrics`, `Event`,
+`model_dump(mode="json")`), so it carries what a real server sends (`home_dir`, server
+defaults, job submissions), not what the client expects. What the schema cannot know is
+modelled here as the server does it: 403 token, 404 project, 400 resource_not_exists, run
+name rules, "Cannot override active run", updates in place of an active run.
 
-    fake_dstack_server.py [--port N] [--token T] [--project P]... [--upstream URL] [--state FILE]
+    fake_dstack_server.py --oracle DIR [--port N] [--token T] [--project P]... [--upstream URL] [--state FILE]
 
-Prints the bound port on the first line of stdout. `--upstream` is where the service proxy
+Needs a python3 with pydantic >= 2.12 and PyYAML (the oracle's). Prints the bound port on
+the first line of stdout. `--upstream` is where the service proxy
 (/proxy/services/<project>/<run>/...) forwards to (the real llama-server in tests). `--state`
 keeps the runs across a restart (tests kill the server mid-run and start it again).
 
 Test hooks (never part of dstack's API) live under /__test__/:
   GET  /__test__/last_request?path=/api/...  → {"body": ..., "headers": {...}} of the last such request
+  GET  /__test__/requests                    → every API request so far: [{"path", "endpoint", "body", "errors"}]
   POST /__test__/fail_next {"status": 500, "body": "...", "json": {...}, "delay": s, "path_contains": "..."}
   POST /__test__/fleets {"has_fleets": false}
   POST /__test__/timing {"provisioning_after": s, "running_after": s, "ready_after": s, "stop_after": s}
   POST /__test__/external_run {"name": "...", "status": "running"}   a run started elsewhere
-  GET  /__test__/expected_logs?run=NAME      → {"stdout": text, "stderr": text}
+  POST /__test__/server_version {"version": "0.21.1"}    what server/get_info answers
+  GET  /__test__/expected_logs?run=NAME      → {"stdout": text, "stderr": text, "runner": text}
 """
 
 import base64
@@ -44,6 +51,7 @@ STATE = {
     "timing": {"provisioning_after": 0.4, "running_after": 0.8, "ready_after": 1.2, "stop_after": 0.4},
 }
 LAST_REQUESTS = {}
+REQUEST_LOG = []  # every body the oracle judged, for the flow tests
 FAIL_NEXT = []
 CONFIG = {"token": "test-token", "projects": ["main"], "upstream": None, "state": None}
 
@@ -93,23 +101,53 @@ def error_400(msg, code="error"):
     return ApiError(400, {"detail": [{"msg": msg, "code": code}]})
 
 
-def error_422(kind, loc, msg, value):
-    return ApiError(422, {"detail": [{"type": kind, "loc": ["body"] + loc, "msg": msg, "input": value}]})
+DSTACK = {}  # dstack's oracle and response models, loaded in main() from --oracle
 
 
-def check_keys(obj, allowed, required, loc):
-    """FastAPI/pydantic strictness: extra keys forbidden, required keys present."""
-    if obj is None:
-        obj = {}
-    if not isinstance(obj, dict):
-        raise error_422("dict_type", loc, "Input should be a valid dictionary", obj)
-    for key in obj:
-        if key not in allowed:
-            raise error_422("extra_forbidden", loc + [key], "Extra inputs are not permitted", obj[key])
-    for key in required:
-        if key not in obj:
-            raise error_422("missing", loc + [key], "Field required", obj)
-    return obj
+def load_dstack(oracle_dir):
+    sys.path.insert(0, oracle_dir)
+    import dstack_oracle
+    from dstack._internal.core.models.events import Event
+    from dstack._internal.core.models.fleets import Fleet
+    from dstack._internal.core.models.logs import JobSubmissionLogs
+    from dstack._internal.core.models.metrics import JobMetrics
+    from dstack._internal.core.models.runs import Run, RunPlan, RunSpec
+    DSTACK.update(oracle=dstack_oracle, Event=Event, Fleet=Fleet, JobSubmissionLogs=JobSubmissionLogs,
+                  JobMetrics=JobMetrics, Run=Run, RunPlan=RunPlan, RunSpec=RunSpec)
+
+
+ROOT_ENDPOINTS = {"/api/runs/list": "runs/list", "/api/events/list": "events/list",
+                  "/api/fleets/list": "fleets/list(root)", "/api/instances/list": "instances/list"}
+
+
+def endpoint_of(path):
+    """The oracle's name for an API path (None for endpoints without a request schema)."""
+    if path in ROOT_ENDPOINTS:
+        return ROOT_ENDPOINTS[path]
+    m = re.match(r"^/api/project/[^/]+/(.+)$", path)
+    if m and m.group(1) in DSTACK["oracle"].ENDPOINTS:
+        return m.group(1)
+    return None
+
+
+def validate(entry, body):
+    """dstack's own request schema for the request: 422 with FastAPI's detail when it refuses.
+    Runs before anything else the server does (as FastAPI validates the body first)."""
+    endpoint = endpoint_of(entry["path"])
+    if endpoint is None or entry["method"] != "POST":
+        return
+    if body is None:
+        errors = [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
+    else:
+        errors = DSTACK["oracle"].check_request(endpoint, body)
+    entry["endpoint"], entry["errors"] = endpoint, errors
+    if errors:
+        raise ApiError(422, {"detail": errors})
+
+
+def dump(model, data):
+    """An answer as dstack's model dumps it (raises when the fake builds a wrong shape: a bug here)."""
+    return DSTACK[model].model_validate(data).model_dump(mode="json")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,50 +305,18 @@ def matching_offers(configuration, profile):
 
 
 # ---------------------------------------------------------------------------------------------
-# Request validation (the subset of dstack's models that Gantry sends, as strictly as dstack)
+# What the server checks after the schema
 
-RUN_SPEC_KEYS = {"configuration", "run_name", "configuration_path", "profile", "ssh_key_pub", "repo_id",
-                 "repo_data", "repo_code_hash", "repo_dir", "file_archives", "working_dir"}
-CONF_COMMON = {"type", "name", "image", "user", "privileged", "entrypoint", "working_dir", "registry_auth",
-               "python", "nvcc", "docker", "single_branch", "env", "shell", "resources", "priority",
-               "volumes", "repos", "files", "dstack", "home_dir", "setup",
-               "backends", "regions", "availability_zones", "instance_types", "reservation", "spot_policy",
-               "retry", "max_duration", "stop_duration", "max_price", "creation_policy", "idle_duration",
-               "utilization_policy", "startup_order", "stop_criteria", "schedule", "fleets", "instances",
-               "tags", "backend_options"}
-CONF_BY_TYPE = {
-    "service": CONF_COMMON | {"port", "commands", "model", "gateway", "https", "auth", "strip_prefix",
-                              "replicas", "scaling", "rate_limits", "probes", "groups"},
-    "task": CONF_COMMON | {"nodes", "groups", "ports", "commands"},
-    "dev-environment": CONF_COMMON | {"ide", "version", "init", "inactivity_duration", "ports"},
-}
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
 
-def validate_run_spec(run_spec, loc):
-    check_keys(run_spec, RUN_SPEC_KEYS, ["configuration"], loc)
-    conf = run_spec["configuration"]
-    check_keys(conf, CONF_BY_TYPE.get(conf.get("type") if isinstance(conf, dict) else None, CONF_COMMON),
-               ["type"], loc + ["configuration"])
-    if conf["type"] not in CONF_BY_TYPE:
-        raise error_422("literal_error", loc + ["configuration", "type"], "Input should be 'service', 'task' or 'dev-environment'", conf["type"])
-    env = conf.get("env") or {}
-    if isinstance(env, dict):
-        for key, value in env.items():
-            if not isinstance(value, str):
-                raise error_422("string_type", loc + ["configuration", "env", key], "Input should be a valid string", value)
-    for key in ("backends", "regions", "instance_types"):
-        if conf.get(key) is not None and not isinstance(conf[key], list):
-            raise error_422("list_type", loc + ["configuration", key], "Input should be a valid list", conf[key])
-    if conf.get("spot_policy") not in (None, "spot", "on-demand", "auto"):
-        raise error_422("enum", loc + ["configuration", "spot_policy"], "Input should be 'spot', 'on-demand' or 'auto'", conf["spot_policy"])
-    if conf.get("max_price") is not None and (not isinstance(conf["max_price"], (int, float)) or conf["max_price"] <= 0):
-        raise error_422("greater_than", loc + ["configuration", "max_price"], "Input should be greater than 0", conf["max_price"])
-    name = run_spec.get("run_name") or conf.get("name")
+def server_run_spec(run_spec):
+    """The run_spec as the server reads it: dstack's RunSpec with its defaults, plus its own name rule."""
+    spec = dump("RunSpec", run_spec)
+    name = spec.get("run_name") or spec["configuration"].get("name")
     if name is not None and not NAME_RE.match(name):
         raise error_400(f"Run name '{name}' is invalid: must match ^[a-z][a-z0-9-]{{1,40}}$")
-    if conf["type"] == "service" and conf.get("port") is None:
-        raise error_422("missing", loc + ["configuration", "port"], "Field required", conf)
+    return spec
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +351,12 @@ def model_of(conf):
     return out
 
 
+def nz(value, default):
+    return default if value is None else value
+
+
 def probes_of(conf):
+    """The job's probe specs: the configured ones, else the default openai probe (as the server)."""
     probes = conf.get("probes")
     model = model_of(conf)
     if probes is None:
@@ -357,10 +368,10 @@ def probes_of(conf):
         return []
     out = []
     for p in probes:
-        out.append({"type": "http", "url": p.get("url", "/"), "method": p.get("method", "get"),
-                    "headers": p.get("headers", []), "body": p.get("body"), "timeout": p.get("timeout", 10),
-                    "interval": p.get("interval", 15), "ready_after": p.get("ready_after", 1),
-                    "until_ready": p.get("until_ready", False)})
+        out.append({"type": "http", "url": nz(p.get("url"), "/"), "method": nz(p.get("method"), "get"),
+                    "headers": nz(p.get("headers"), []), "body": p.get("body"), "timeout": nz(p.get("timeout"), 10),
+                    "interval": nz(p.get("interval"), 15), "ready_after": nz(p.get("ready_after"), 1),
+                    "until_ready": nz(p.get("until_ready"), False)})
     return out
 
 
@@ -374,6 +385,14 @@ def log_script():
     return ("\n".join(out) + "\n").encode(), ("\n".join(err) + "\n").encode()
 
 
+def runner_script():
+    """The runner's diagnostic log (logs/poll with diagnose: true): what happened before the job ran."""
+    lines = ["shim: pulling image ghcr.io/ggml-org/llama.cpp:server", "shim: image pulled (412 MB)",
+             "runner: starting on port 10999", "runner: job submitted, working dir /workflow",
+             "executor: starting the job's commands"]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def chunk_bytes(data, sizes):
     chunks, i, k = [], 0, 0
     while i < len(data):
@@ -382,6 +401,18 @@ def chunk_bytes(data, sizes):
         i += n
         k += 1
     return chunks
+
+
+def unique_ms(events):
+    events.sort(key=lambda e: e["t"])
+    for e in events:  # millisecond resolution, unique (as the runner does)
+        e["t"] = round(e["t"], 3)
+    seen = set()
+    for e in events:
+        while e["t"] in seen:
+            e["t"] = round(e["t"] + 0.001, 3)
+        seen.add(e["t"])
+    return events
 
 
 def new_run(project, name, run_spec, offer):
@@ -393,7 +424,9 @@ def new_run(project, name, run_spec, offer):
         "run_spec": run_spec,
         "submitted": now,
         "submission_id": str(uuid.uuid4()),
+        "job_id": str(uuid.uuid4()),
         "offer": offer,
+        "deployment_num": 0,
         "stop_requested": None,   # time of runs/stop
         "abort": False,
         "final": None,            # forced status for external runs
@@ -405,15 +438,10 @@ def new_run(project, name, run_spec, offer):
         events.append({"t": base + k * 0.003, "source": "stdout", "data": base64.b64encode(chunk).decode()})
     for k, chunk in enumerate(chunk_bytes(stderr, [5, 1, 11])):
         events.append({"t": base + 0.0015 + k * 0.003, "source": "stderr", "data": base64.b64encode(chunk).decode()})
-    events.sort(key=lambda e: e["t"])
-    for e in events:  # millisecond resolution, unique (as the runner does)
-        e["t"] = round(e["t"], 3)
-    seen = set()
-    for e in events:
-        while e["t"] in seen:
-            e["t"] = round(e["t"] + 0.001, 3)
-        seen.add(e["t"])
-    record["logs"] = events
+    record["logs"] = unique_ms(events)
+    start = now + STATE["timing"]["provisioning_after"]
+    record["runner_logs"] = unique_ms([{"t": start + k * 0.002, "source": "stdout", "data": base64.b64encode(c).decode()}
+                                       for k, c in enumerate(chunk_bytes(runner_script(), [17, 40, 9]))])
     return record
 
 
@@ -443,6 +471,23 @@ def run_phase(record):
     return "running", "running", "running", None, None, None
 
 
+def job_spec_of(name, conf):
+    """A JobSpec as the server makes it from a configuration (the fields a client reads)."""
+    resources = conf.get("resources") or {}
+    spot_policy = conf.get("spot_policy")
+    return {
+        "replica_num": 0, "job_num": 0, "job_name": f"{name}-0-0", "jobs_per_replica": 1,
+        "commands": ["/bin/sh", "-i", "-c", " && ".join(conf.get("commands") or [])],
+        "env": {k: v for k, v in (conf.get("env") or {}).items() if isinstance(v, str)},
+        "home_dir": "/root",
+        "image_name": conf.get("image") or "dstackai/base:0.10-base-ubuntu24.04",
+        "requirements": {"resources": resources, "max_price": conf.get("max_price"),
+                         "spot": {"spot": True, "on-demand": False}.get(spot_policy), "reservation": None,
+                         "multinode": False},
+        "service_port": port_of(conf), "probes": probes_of(conf) if conf.get("type") == "service" else [],
+    }
+
+
 def run_json(record, include_jobs=True):
     status, job_status, message, reason, job_reason, finished = run_phase(record)
     conf = record["run_spec"]["configuration"]
@@ -458,35 +503,25 @@ def run_json(record, include_jobs=True):
     if offer is not None and status not in ("submitted",):
         price = offer["price"]
         provisioning = {
-            "backend": offer["backend"], "base_backend": None,
-            "instance_type": offer["instance"],
+            "backend": offer["backend"], "instance_type": offer["instance"],
             "instance_id": f"{record['name']}-0-0-{record['id'][:6]}", "hostname": "127.0.0.1",
-            "internal_ip": "127.0.0.1", "public_ip_enabled": True, "instance_network": None,
-            "region": offer["region"],
-            "availability_zone": (offer["availability_zones"] or [None])[0], "reservation": None,
+            "internal_ip": "127.0.0.1", "region": offer["region"],
+            "availability_zone": (offer["availability_zones"] or [None])[0],
             "price": offer["price"], "username": "ubuntu", "ssh_port": 22, "dockerized": True,
-            "ssh_proxy": None, "backend_data": None, "gpu_driver": None,
         }
     end = finished if finished is not None else now
     cost = round(price * max(0.0, end - record["submitted"]) / 3600.0, 4) if provisioning else 0.0
     submission = {
-        "id": record["submission_id"], "submission_num": 0, "deployment_num": 0,
+        "id": record["submission_id"], "submission_num": 0, "deployment_num": record.get("deployment_num", 0),
         "submitted_at": iso(record["submitted"]), "last_processed_at": iso(now),
-        "finished_at": iso(finished) if finished else None, "inactivity_secs": None,
+        "finished_at": iso(finished) if finished else None,
         "status": job_status, "status_message": message, "termination_reason": job_reason,
-        "termination_reason_message": None, "exit_status": None, "error": None,
         "job_provisioning_data": provisioning,
-        "job_runtime_data": {"network_mode": "host", "gpu": None, "cpu": None, "memory": None, "ports": {},
-                             "volume_names": [], "offer": offer, "working_dir": "/workflow", "username": "root"} if provisioning else None,
+        "job_runtime_data": {"network_mode": "host", "ports": {}, "volume_names": [], "offer": offer,
+                             "working_dir": "/workflow", "username": "root"} if provisioning else None,
         "probes": [{"success_streak": streak} for _ in probes],
-        "image_pull_progress": None,
     }
-    job = {
-        "job_spec": {"job_name": f"{record['name']}-0-0", "replica_num": 0, "job_num": 0, "replica_group": "0",
-                     "probes": probes, "service_port": port_of(conf)},
-        "job_submissions": [submission],
-        "job_connection_info": None,
-    }
+    job = {"job_spec": job_spec_of(record["name"], conf), "job_submissions": [submission]}
     service = None
     if conf.get("type") == "service":
         p, n = record["project"], record["name"]
@@ -496,7 +531,7 @@ def run_json(record, include_jobs=True):
             base = f"/proxy/services/{p}/{n}{model['prefix']}" if model["format"] == "openai" else f"/proxy/models/{p}/"
             service["model"] = {"name": model["name"], "base_url": base, "type": model["type"]}
             service["options"] = {"openai": {"model": model}}
-    return {
+    return dump("Run", {
         "id": record["id"], "project_name": record["project"], "user": USER,
         "fleet": {"id": "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "gpu-fleet"} if provisioning else None,
         "submitted_at": iso(record["submitted"]), "last_processed_at": iso(now),
@@ -504,9 +539,9 @@ def run_json(record, include_jobs=True):
         "run_spec": record["run_spec"],
         "jobs": [job] if include_jobs else [],
         "latest_job_submission": submission,
-        "cost": cost, "service": service, "deployment_num": 0,
-        "error": None, "deleted": False, "next_triggered_at": None,
-    }
+        "cost": cost, "service": service, "deployment_num": record.get("deployment_num", 0),
+        "deleted": False,
+    })
 
 
 def is_final(record):
@@ -534,72 +569,58 @@ def ready(record):
 # Endpoints
 
 def api_get_plan(project, body):
-    check_keys(body, {"run_spec", "max_offers", "full_offers", "unallocated_resources", "for_offers_only"}, ["run_spec"], [])
-    run_spec = body["run_spec"]
-    validate_run_spec(run_spec, ["run_spec"])
-    conf = run_spec["configuration"]
+    spec = server_run_spec(body["run_spec"])
+    conf = spec["configuration"]
     max_offers = body.get("max_offers") or 50
-    if not isinstance(max_offers, int) or not 1 <= max_offers <= 10000:
-        raise error_422("less_than_equal", ["max_offers"], "Input should be less than or equal to 10000", max_offers)
-    offers = matching_offers(conf, run_spec.get("profile")) if STATE["has_fleets"] or body.get("for_offers_only") else []
-    name = run_spec.get("run_name") or conf.get("name")
+    offers = matching_offers(conf, spec.get("profile")) if STATE["has_fleets"] or body.get("for_offers_only") else []
+    name = spec.get("run_name") or conf.get("name")
     existing = STATE["runs"].get(project, {}).get(name) if name else None
     current = run_json(existing) if existing else None
-    echoed = {"run_name": run_spec.get("run_name"), "repo_id": None, "repo_data": None, "repo_code_hash": None,
-              "repo_dir": None, "file_archives": [], "working_dir": None,
-              "configuration_path": run_spec.get("configuration_path"), "configuration": conf,
-              "profile": run_spec.get("profile"), "ssh_key_pub": None}
-    effective = dict(echoed, repo_id="none", repo_data={"repo_type": "virtual"}, ssh_key_pub="ssh-rsa AAAAB3Nza... dstack")
-    spot_policy = conf.get("spot_policy")
-    job_name = f"{name or 'dry-run'}-0-0"
-    return {
+    effective = dict(spec, repo_id="none", repo_data={"repo_type": "virtual"}, ssh_key_pub="ssh-rsa AAAAB3Nza... dstack")
+    return dump("RunPlan", {
         "project_name": project, "user": USER,
-        "run_spec": echoed, "effective_run_spec": effective,
+        "run_spec": spec, "effective_run_spec": effective,
         "job_plans": [{
-            "job_spec": {"replica_num": 0, "job_num": 0, "job_name": job_name, "jobs_per_replica": 1, "replica_group": "0",
-                         "commands": ["/bin/sh", "-i", "-c", " && ".join(conf.get("commands") or [])],
-                         "env": conf.get("env") or {}, "image_name": conf.get("image") or "dstackai/base:0.10-base-ubuntu24.04",
-                         "requirements": {"resources": conf.get("resources") or {}, "max_price": conf.get("max_price"),
-                                          "spot": {"spot": True, "on-demand": False}.get(spot_policy),
-                                          "reservation": None, "multinode": False, "backend_options": None},
-                         "service_port": port_of(conf), "probes": probes_of(conf) if conf.get("type") == "service" else []},
+            "job_spec": job_spec_of(name or "dry-run", conf),
             "offers": offers[:max_offers],
             "total_offers": len(offers),
             "max_price": max((o["price"] for o in offers), default=None),
         }],
         "current_resource": current,
         "action": "update" if existing and not is_final(existing) else "create",
-    }
+    })
 
 
 def api_apply(project, body):
-    check_keys(body, {"plan", "force"}, ["plan", "force"], [])
-    if not isinstance(body["force"], bool):
-        raise error_422("bool_type", ["force"], "Input should be a valid boolean", body["force"])
-    check_keys(body["plan"], {"run_spec", "current_resource"}, ["run_spec"], ["plan"])
-    run_spec = body["plan"]["run_spec"]
-    validate_run_spec(run_spec, ["plan", "run_spec"])
-    conf = run_spec["configuration"]
+    spec = server_run_spec(body["plan"]["run_spec"])
+    conf = spec["configuration"]
     runs = STATE["runs"].setdefault(project, {})
-    name = run_spec.get("run_name") or conf.get("name")
+    name = spec.get("run_name") or conf.get("name")
+    current = body["plan"].get("current_resource")
     if name and name in runs and not is_final(runs[name]):
-        raise error_400("Cannot override active run. Stop the run first.")
+        record = runs[name]
+        if current is None or current.get("id") != record["id"]:
+            raise error_400("Cannot override active run. Stop the run first.")
+        # An update in place: a new deployment of the same run (dstack's rolling deployment).
+        record["run_spec"] = dict(spec, run_name=name)
+        record["deployment_num"] = record.get("deployment_num", 0) + 1
+        save_state()
+        return run_json(record)
     if not name:
         for k in range(1000):
             candidate = f"{ADJECTIVES[k % len(ADJECTIVES)]}-{ANIMALS[k % len(ANIMALS)]}-1"
             if candidate not in runs:
                 name = candidate
                 break
-    run_spec = dict(run_spec, run_name=name)
-    offers = matching_offers(conf, run_spec.get("profile")) if STATE["has_fleets"] else []
+    spec = dict(spec, run_name=name)
+    offers = matching_offers(conf, spec.get("profile")) if STATE["has_fleets"] else []
     offer = next((o for o in offers if o["availability"] in ("available", "unknown", "idle")), None)
-    runs[name] = new_run(project, name, run_spec, offer)
+    runs[name] = new_run(project, name, spec, offer)
     save_state()
     return run_json(runs[name])
 
 
 def api_runs_get(project, body):
-    check_keys(body, {"run_name", "id"}, [], [])
     if body.get("run_name"):
         return run_json(find_run(project, body["run_name"]))
     if body.get("id"):
@@ -611,8 +632,6 @@ def api_runs_get(project, body):
 
 
 def api_runs_list(body):
-    check_keys(body, {"project_name", "repo_id", "username", "only_active", "include_jobs", "job_submissions_limit",
-                      "prev_submitted_at", "prev_run_id", "limit", "ascending"}, [], [])
     projects = [body["project_name"]] if body.get("project_name") else CONFIG["projects"]
     out = []
     for p in projects:
@@ -625,9 +644,6 @@ def api_runs_list(body):
 
 
 def api_stop(project, body):
-    check_keys(body, {"runs_names", "abort"}, ["runs_names", "abort"], [])
-    if not isinstance(body["abort"], bool):
-        raise error_422("bool_type", ["abort"], "Input should be a valid boolean", body["abort"])
     for name in body["runs_names"]:
         record = STATE["runs"].get(project, {}).get(name)
         if record is None or is_final(record):
@@ -640,21 +656,13 @@ def api_stop(project, body):
 
 
 def api_logs_poll(project, body):
-    check_keys(body, {"run_name", "job_submission_id", "start_time", "end_time", "descending", "next_token", "limit",
-                      "diagnose"}, ["run_name", "job_submission_id"], [])
-    try:
-        if uuid.UUID(body["job_submission_id"]).version != 4:
-            raise ValueError
-    except (ValueError, TypeError, AttributeError):
-        raise error_422("uuid_version", ["job_submission_id"], "UUID version 4 expected", body["job_submission_id"])
     limit = body.get("limit", 100)
-    if not isinstance(limit, int) or not 0 <= limit <= 1000:
-        raise error_422("less_than_equal", ["limit"], "Input should be less than or equal to 1000", limit)
     record = find_run(project, body["run_name"])
     if record["submission_id"] != body["job_submission_id"]:
         raise error_400(f"Job submission {body['job_submission_id']} not found", "resource_not_exists")
     now = time.time()
-    visible = [e for e in record["logs"] if e["t"] <= now]
+    source = record.get("runner_logs", []) if body.get("diagnose") else record["logs"]
+    visible = [e for e in source if e["t"] <= now]
     if body.get("next_token"):
         start = int(body["next_token"])
     else:
@@ -665,18 +673,65 @@ def api_logs_poll(project, body):
                 start += 1
     page = visible[start:start + min(limit, LOG_PAGE)]
     nxt = start + len(page)
-    return {
+    return dump("JobSubmissionLogs", {
         "logs": [{"timestamp": iso(e["t"]), "log_source": e["source"], "message": e["data"]} for e in page],
         "external_url": None,
         "next_token": str(nxt) if nxt < len(visible) else None,
-    }
+    })
+
+
+def run_events(record):
+    """The run's and its job's events as dstack 0.21.2 records them, oldest first (time, message, target)."""
+    t = STATE["timing"]
+    s = record["submitted"]
+    run = {"type": "run", "project_name": record["project"], "id": record["id"], "name": record["name"]}
+    job = {"type": "job", "project_name": record["project"], "id": record.get("job_id", record["id"]),
+           "name": f"{record['name']}-0-0"}
+    out = [(s, "Run submitted. Status: SUBMITTED", run), (s + 0.001, "Job created on run submission. Status: SUBMITTED", job)]
+    if record["offer"] is None:
+        out += [(s + t["provisioning_after"], "Job status changed SUBMITTED -> FAILED. Termination reason: FAILED_TO_START_DUE_TO_NO_CAPACITY (no fleets)", job),
+                (s + t["provisioning_after"] + 0.001, "Run status changed SUBMITTED -> FAILED", run)]
+    else:
+        offer = record["offer"]
+        out += [(s + t["provisioning_after"], f"Job status changed SUBMITTED -> PROVISIONING. Instance: {offer['instance']['name']} ({offer['backend']}, {offer['region']})", job),
+                (s + t["provisioning_after"] + 0.001, "Run status changed SUBMITTED -> PROVISIONING", run),
+                (s + (t["provisioning_after"] + t["running_after"]) / 2, "Job status changed PROVISIONING -> PULLING", job),
+                (s + t["running_after"], "Job status changed PULLING -> RUNNING", job),
+                (s + t["running_after"] + 0.001, "Run status changed PROVISIONING -> RUNNING", run)]
+        if record["stop_requested"] is not None:
+            st = record["stop_requested"]
+            out += [(st, "Run status changed RUNNING -> TERMINATING", run),
+                    (st + t["stop_after"], "Job status changed TERMINATING -> TERMINATED", job),
+                    (st + t["stop_after"] + 0.001, "Run status changed TERMINATING -> TERMINATED", run)]
+    return out
+
+
+def api_events_list(body):
+    runs = set(body.get("within_runs") or [])
+    now = time.time()
+    events = []
+    for project in CONFIG["projects"]:
+        for record in STATE["runs"].get(project, {}).values():
+            if runs and record["id"] not in runs:
+                continue
+            for k, (at, message, target) in enumerate(run_events(record)):
+                if at <= now:
+                    events.append({"id": str(uuid.uuid5(uuid.UUID(record["id"]), str(k))), "message": message,
+                                   "recorded_at": iso(at), "_t": at, "targets": [target]})
+    events.sort(key=lambda e: (e["_t"], e["id"]), reverse=not body.get("ascending", False))
+    if body.get("prev_id"):
+        ids = [e["id"] for e in events]
+        if body["prev_id"] in ids:
+            events = events[ids.index(body["prev_id"]) + 1:]
+    page = events[: body.get("limit") or 100]
+    return [dump("Event", {k: v for k, v in e.items() if k != "_t"}) for e in page]
 
 
 def api_metrics(project, run_name, query):
     record = find_run(project, run_name)
     status = run_phase(record)[0]
     if status not in ("running", "terminating") and not record.get("final"):
-        return {"metrics": []}
+        return dump("JobMetrics", {"metrics": []})
     limit = int(query.get("limit", ["1"])[0])
     now = int(time.time())
     stamps = [now - 10 * k for k in range(max(limit, 1))][:limit]
@@ -693,8 +748,8 @@ def api_metrics(project, run_name, query):
         "gpu_util_percent_gpu0": [87] * n,
     }
     if n < 2:
-        return {"metrics": []}
-    return {"metrics": [{"name": k, "timestamps": [iso(s) for s in stamps], "values": v} for k, v in series.items()]}
+        return dump("JobMetrics", {"metrics": []})
+    return dump("JobMetrics", {"metrics": [{"name": k, "timestamps": [iso(s) for s in stamps], "values": v} for k, v in series.items()]})
 
 
 def api_get_my_user():
@@ -705,12 +760,12 @@ def api_get_my_user():
 
 
 def api_fleets_list(project, body):
-    check_keys(body, {"include_imported"}, [], [])
     if not STATE["has_fleets"]:
         return []
-    return [{"id": "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "gpu-fleet", "project_name": project,
-             "spec": {"configuration": {"type": "fleet", "name": "gpu-fleet", "nodes": {"min": 0, "max": 4}}},
-             "created_at": "2026-01-10T09:00:00Z", "status": "active", "status_message": None, "instances": []}]
+    return [dump("Fleet", {
+        "id": "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "gpu-fleet", "project_name": project,
+        "spec": {"configuration": {"type": "fleet", "name": "gpu-fleet", "nodes": {"min": 0, "max": 4}}, "profile": {}},
+        "created_at": "2026-01-10T09:00:00Z", "status": "active", "status_message": None, "instances": []})]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -769,12 +824,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         body = json.loads(raw)
                     except ValueError as e:
                         raise ApiError(422, {"detail": [{"type": "json_invalid", "loc": ["body", 0], "msg": f"JSON decode error: {e}", "input": {}}]})
+                entry = {"path": path, "method": method, "body": body, "endpoint": None, "errors": None}
+                REQUEST_LOG.append(entry)
                 LAST_REQUESTS[path] = {
                     "method": method, "body": body,
                     "headers": {"x-api-version": self.headers.get("X-API-VERSION"),
                                 "content-type": self.headers.get("Content-Type"),
                                 "has_authorization": self.headers.get("Authorization") is not None},
                 }
+                validate(entry, body)
                 fail = next((f for f in FAIL_NEXT if f.get("path_contains", "") in path), None)
                 if fail is not None:
                     FAIL_NEXT.remove(fail)
@@ -791,6 +849,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(e.status, e.body)
         except (BrokenPipeError, ConnectionResetError):
             return None
+        except Exception:  # a bug in this fake (e.g. an answer dstack's model refuses): say so loudly
+            import traceback
+            text = traceback.format_exc()
+            sys.stderr.write(text)
+            return self.send_text(500, "fake_dstack_server bug:\n" + text)
 
     def api(self, method, path, query, body):
         version = self.headers.get("X-API-VERSION")
@@ -803,7 +866,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/api/server/get_info":
             if method != "POST":
                 raise ApiError(405, {"detail": "Method Not Allowed"})
-            return 200, {"server_version": SERVER_VERSION}
+            return 200, {"server_version": STATE.get("server_version", SERVER_VERSION)}
         auth = self.headers.get("Authorization")
         if not auth or not auth.startswith("Bearer "):
             raise ApiError(403, {"detail": "Not authenticated"})
@@ -813,6 +876,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 200, api_get_my_user()
         if path == "/api/runs/list" and method == "POST":
             return 200, api_runs_list(body or {})
+        if path == "/api/events/list" and method == "POST":
+            return 200, api_events_list(body or {})
         m = re.match(r"^/api/project/([^/]+)/(.+)$", path)
         if not m:
             raise ApiError(404, {"detail": "Not Found"})
@@ -836,8 +901,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise ApiError(404, {"detail": "Not Found"})
         if method != "POST":
             raise ApiError(405, {"detail": "Method Not Allowed"})
-        if body is None and rest in ("runs/get_plan", "runs/apply", "runs/stop", "logs/poll"):
-            raise ApiError(422, {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]})
         return 200, routes[rest]()
 
     def test_hook(self, method, path, query, raw):
@@ -859,16 +922,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 project = body.get("project", CONFIG["projects"][0])
                 conf = {"type": "service", "name": body["name"], "image": "ghcr.io/ggml-org/llama.cpp:server",
                         "port": 8000, "model": body.get("model", "tiny")}
-                record = new_run(project, body["name"], {"run_name": body["name"], "configuration": conf}, CATALOGUE[0])
+                record = new_run(project, body["name"], server_run_spec({"run_name": body["name"], "configuration": conf}), CATALOGUE[0])
                 record["submitted"] -= 60  # started a minute ago, elsewhere
-                for event in record["logs"]:
+                for event in record["logs"] + record["runner_logs"]:
                     event["t"] = round(event["t"] - 60, 3)
                 STATE["runs"].setdefault(project, {})[body["name"]] = record
                 save_state()
                 return self.send_json(200, run_json(record))
             if path == "/__test__/expected_logs":
                 stdout, stderr = log_script()
-                return self.send_json(200, {"stdout": stdout.decode(), "stderr": stderr.decode()})
+                return self.send_json(200, {"stdout": stdout.decode(), "stderr": stderr.decode(), "runner": runner_script().decode()})
+            if path == "/__test__/server_version":
+                STATE["server_version"] = body.get("version", SERVER_VERSION)
+                return self.send_json(200, None)
+            if path == "/__test__/requests":
+                return self.send_json(200, REQUEST_LOG)
         return self.send_json(404, {"detail": "Not Found"})
 
     def proxy(self, method, path, query, raw):
@@ -918,6 +986,7 @@ def main(argv):
     port = 0
     i = 0
     projects = []
+    oracle = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "oracles", "dstack")
     while i < len(argv):
         arg = argv[i]
         if arg == "--port":
@@ -930,6 +999,8 @@ def main(argv):
             CONFIG["upstream"] = argv[i + 1]; i += 2
         elif arg == "--state":
             CONFIG["state"] = argv[i + 1]; i += 2
+        elif arg == "--oracle":
+            oracle = argv[i + 1]; i += 2
         elif arg.isdigit():
             port = int(arg); i += 1
         else:
@@ -937,6 +1008,7 @@ def main(argv):
             return 2
     if projects:
         CONFIG["projects"] = projects
+    load_dstack(os.path.abspath(oracle))
     load_state()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True

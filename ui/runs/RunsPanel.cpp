@@ -76,6 +76,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     , m_chat(new QPushButton(tr("Chat with this model"), this))
     , m_timeline(new QTreeWidget(this))
     , m_log(new LogView(this))
+    , m_provisioning(new LogView(this))
     , m_metrics(new MetricsChart(this))
     , m_refresh(new QTimer(this))
 {
@@ -118,8 +119,11 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_timeline->setColumnWidth(0, 170);
     m_timeline->setColumnWidth(1, 110);
 
-    auto *tabs = new QTabWidget(this);
+    m_tabs = new QTabWidget(this);
+    auto *tabs = m_tabs;
     tabs->addTab(m_log, tr("Logs"));
+    // The steps before the service's own output (dstack: the runner's log); same view, search and follow.
+    tabs->addTab(m_provisioning, tr("Provisioning"));
     tabs->addTab(m_timeline, tr("Timeline"));
     tabs->addTab(m_metrics, tr("Metrics"));
 
@@ -271,6 +275,7 @@ void RunsPanel::showSelected()
         m_timeline->clear();
         if (!m_shownRun.isEmpty()) {
             m_log->setStore(nullptr);
+            m_provisioning->setStore(nullptr);
             m_metrics->setSamples({});
         }
         m_shownRun.clear();
@@ -311,6 +316,12 @@ void RunsPanel::showSelected()
     if (m_shownRun != name) {
         m_shownRun = name;
         m_log->setStore(backend ? backend->logStore(name) : nullptr);
+        LogStore *provisioning = backend ? backend->provisioningLogStore(name) : nullptr;
+        m_provisioning->setStore(provisioning);
+        const int tab = m_tabs->indexOf(m_provisioning);
+        m_tabs->setTabEnabled(tab, provisioning != nullptr);
+        m_tabs->setTabToolTip(tab, provisioning ? tr("How the run was provisioned: the runner's own log")
+                                                : tr("This backend writes its provisioning steps into the run's log (the lines from gantry)"));
         m_metrics->setSamples(backend ? backend->metrics(name) : QList<MetricSample>());
     }
 }

@@ -13,6 +13,7 @@
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QTimer;
 class QTreeWidget;
@@ -37,6 +38,7 @@ public:
     RunsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     LogView *logView() const { return m_log; }
+    LogView *provisioningView() const { return m_provisioning; }
     QPushButton *chatButton() const { return m_chat; }
     QPushButton *stopButton() const { return m_stop; }
     QLineEdit *endpointField() const { return m_url; }
@@ -74,6 +76,8 @@ private:
     QPushButton *m_chat;
     QTreeWidget *m_timeline;
     LogView *m_log;
+    LogView *m_provisioning;
+    QTabWidget *m_tabs = nullptr;
     MetricsChart *m_metrics;
     QTimer *m_refresh;
     QString m_shownRun;

@@ -1,8 +1,10 @@
 #include "backends/dstack/DstackBackend.h"
 
 #include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackJson.h"
 #include "backends/dstack/DstackLogFollower.h"
 #include "backends/dstack/DstackModels.h"
+#include "backends/dstack/DstackRequests.h"
 #include "common/StatePaths.h"
 #include "runs/LogStore.h"
 
@@ -23,6 +25,16 @@ struct DstackBackend::Tracked {
     QList<MetricSample> metrics;
     std::optional<Offer> pinnedOffer;
     QString pinned;         // "pinned to aws (us-east-1) …", when Gantry applied it
+    QString runId;          // the server's run id (events are asked for by id)
+    std::unique_ptr<LogStore> diagStore;  // the runner's diagnostic (provisioning) log
+    DstackLogFollower *diagFollower = nullptr;
+    bool finalDiagFetched = false;
+    QString lastEventId, lastEventTime;   // events/list cursor
+    QList<StatusEvent> events;            // the server's events, oldest first
+    bool eventsInFlight = false;
+    bool finalEventsFetched = false;
+    bool everActive = false;              // seen before it ended: its events are followed
+    std::vector<std::function<void()>> eventWaiters;  // told when the events poll in flight ends
 };
 
 namespace {
@@ -57,8 +69,10 @@ DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
 DstackBackend::~DstackBackend()
 {
     // Followers write into the stores: end them first.
-    for (auto &[name, tracked] : m_runs)
+    for (auto &[name, tracked] : m_runs) {
         delete tracked->follower;
+        delete tracked->diagFollower;
+    }
     m_runs.clear();
 }
 
@@ -86,43 +100,7 @@ QString DstackBackend::runDir(const QString &runName) const
 
 nlohmann::json DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
 {
-    nlohmann::json conf = configuration.canonical.is_object() ? configuration.canonical : nlohmann::json::object();
-    nlohmann::json env = nlohmann::json::object();
-    auto fromEnvironment = [error](const std::string &key) -> nlohmann::json {
-        const QByteArray name = QByteArray::fromStdString(key);
-        if (!qEnvironmentVariableIsSet(name.constData())) {
-            if (error && error->isEmpty())
-                *error = QStringLiteral("Environment variable %1 is not set (the configuration takes it from your environment: set it, or give it a value in `env`).")
-                             .arg(QString::fromStdString(key));
-            return nullptr;
-        }
-        return qEnvironmentVariable(name.constData()).toStdString();
-    };
-    if (auto it = conf.find("env"); it != conf.end()) {
-        if (it->is_object()) {
-            for (auto item = it->begin(); item != it->end(); ++item)
-                env[item.key()] = item->is_string() ? *item : fromEnvironment(item.key());
-        } else if (it->is_array()) {  // "K=V" / "K" list form
-            for (const auto &entry : *it) {
-                if (!entry.is_string())
-                    continue;
-                const std::string text = entry.get<std::string>();
-                const auto eq = text.find('=');
-                if (eq == std::string::npos)
-                    env[text] = fromEnvironment(text);
-                else
-                    env[text.substr(0, eq)] = text.substr(eq + 1);
-            }
-        }
-    }
-    for (const EnvVar &var : configuration.env) {
-        const std::string key = var.key.toStdString();
-        if (!var.value && (!env.contains(key) || !env[key].is_string()))
-            env[key] = fromEnvironment(key);
-    }
-    if (!env.empty() || conf.contains("env"))
-        conf["env"] = env;
-    return conf;
+    return dstackConfigurationBody(configuration, error);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,12 +114,12 @@ int DstackBackend::testConnection()
         Q_EMIT connectionTested(id, QString(), QString(), e.message);
     };
     m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this, [this, id, fail](const nlohmann::json &info) {
-        const QString version = info.contains("server_version") && info["server_version"].is_string()
-                                    ? QString::fromStdString(info["server_version"].get<std::string>())
-                                    : QStringLiteral("development build");
+        m_serverVersion = dstackjson::string(info, "server_version");
+        m_serverVersionKnown = true;
+        const QString version = m_serverVersion.isEmpty() ? QStringLiteral("development build") : m_serverVersion;
         m_client->post(QStringLiteral("/api/users/get_my_user"), nullptr, this, [this, id, version, fail](const nlohmann::json &user) {
-            const QString name = QString::fromStdString(user.value("username", std::string()));
-            m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), {{"include_imported", true}}, this,
+            const QString name = dstackjson::string(user, "username");
+            m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
                            [this, id, version, name](const nlohmann::json &) {
                                markConnected();
                                Q_EMIT connectionTested(id, version, name, QString());
@@ -149,6 +127,21 @@ int DstackBackend::testConnection()
         }, fail);
     }, fail);
     return id;
+}
+
+void DstackBackend::withServerVersion(std::function<void()> then)
+{
+    if (m_serverVersionKnown) {
+        then();
+        return;
+    }
+    m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this,
+                   [this, then](const nlohmann::json &info) {
+                       m_serverVersion = dstackjson::string(info, "server_version");
+                       m_serverVersionKnown = true;
+                       then();
+                   },
+                   [then](const DstackError &) { then(); });
 }
 
 void DstackBackend::markConnected()
@@ -188,27 +181,42 @@ int DstackBackend::plan(const Configuration &configuration)
         QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
         return id;
     }
-    nlohmann::json runSpec = {
-        {"run_name", configuration.name ? nlohmann::json(configuration.name->toStdString()) : nlohmann::json()},
-        {"configuration_path", configuration.filePath.isEmpty() ? nlohmann::json() : nlohmann::json(configuration.filePath.toStdString())},
-        {"configuration", conf},
-        {"profile", nullptr},
-        {"ssh_key_pub", nullptr},
-    };
+    withServerVersion([this, id, configuration, conf] {
+        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
+        if (!problem.isEmpty()) {
+            Plan failed;
+            failed.backend = QStringLiteral("dstack");
+            failed.project = m_project.name;
+            failed.error = problem;
+            QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
+            return;
+        }
+        sendPlan(id, configuration, conf);
+    });
+    return id;
+}
+
+// runs/get_plan together with fleets/list (whose answer says why a plan has no offers).
+void DstackBackend::sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf)
+{
+    const nlohmann::json runSpec = dstackRunSpec(configuration, conf);
     struct Pending {
         bool planDone = false, fleetsDone = false;
         nlohmann::json plan;
         int fleets = -1;
+        nlohmann::json fleetList;
         QString error;
     };
     auto pending = std::make_shared<Pending>();
-    auto finish = [this, id, pending] {
+    auto finish = [this, id, pending, conf] {
         if (!pending->planDone || !pending->fleetsDone)
             return;
         Plan result;
         if (pending->error.isEmpty()) {
             result = dstackPlan(pending->plan, pending->fleets);
             m_lastPlanRaw = result.raw;
+            m_lastPlanRaw["sent_configuration"] = conf;  // which configuration this plan answers
+            m_lastPlanRaw["fleets"] = pending->fleetList;     // whose idle instances offers may name
         } else {
             result.backend = QStringLiteral("dstack");
             result.project = m_project.name;
@@ -216,7 +224,7 @@ int DstackBackend::plan(const Configuration &configuration)
         }
         Q_EMIT planFinished(id, result);
     };
-    m_client->post(m_client->projectPath(QStringLiteral("runs/get_plan")), {{"run_spec", runSpec}, {"max_offers", 1000}}, this,
+    m_client->post(m_client->projectPath(QStringLiteral("runs/get_plan")), dstackGetPlanBody(runSpec, 1000), this,
                    [this, pending, finish](const nlohmann::json &body) {
                        markConnected();
                        pending->plan = body;
@@ -230,9 +238,10 @@ int DstackBackend::plan(const Configuration &configuration)
                        finish();
                    },
                    60000);
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), {{"include_imported", true}}, this,
+    m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
                    [pending, finish](const nlohmann::json &body) {
                        pending->fleets = body.is_array() ? int(body.size()) : -1;
+                       pending->fleetList = body;
                        pending->fleetsDone = true;
                        finish();
                    },
@@ -240,7 +249,6 @@ int DstackBackend::plan(const Configuration &configuration)
                        pending->fleetsDone = true;  // the plan itself says what failed
                        finish();
                    });
-    return id;
 }
 
 int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
@@ -252,30 +260,42 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
         QTimer::singleShot(0, this, [this, id, envError] { Q_EMIT applyFinished(id, QString(), envError); });
         return id;
     }
-    // Send back the plan's run_spec when it was made for this very configuration (§2.14).
+    withServerVersion([this, id, configuration, offer, conf] {
+        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
+        if (!problem.isEmpty()) {
+            QTimer::singleShot(0, this, [this, id, problem] { Q_EMIT applyFinished(id, QString(), problem); });
+            return;
+        }
+        sendApply(id, configuration, offer, conf);
+    });
+    return id;
+}
+
+void DstackBackend::sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf)
+{
+    // A plan made for this very configuration says whether the run exists: `update` re-sends
+    // the server's own run_spec with the plan's current_resource (dstack updates the run in
+    // place, so no offer is pinned); anything else submits the picked offer, pinned.
+    const bool samePlan = m_lastPlanRaw.is_object() && m_lastPlanRaw.value("sent_configuration", nlohmann::json()) == conf;
+    const nlohmann::json current = samePlan ? m_lastPlanRaw.value("current_resource", nlohmann::json()) : nlohmann::json();
+    const bool update = samePlan && m_lastPlanRaw.value("action", nlohmann::json()) == "update" && m_lastPlanRaw.value("run_spec", nlohmann::json()).is_object();
     nlohmann::json runSpec;
-    nlohmann::json current = nullptr;
-    if (m_lastPlanRaw.is_object() && m_lastPlanRaw.contains("run_spec") && m_lastPlanRaw["run_spec"].is_object()
-        && m_lastPlanRaw["run_spec"].value("configuration", nlohmann::json()) == conf) {
+    QString pinned;
+    if (update) {
         runSpec = m_lastPlanRaw["run_spec"];
-        current = m_lastPlanRaw.value("current_resource", nlohmann::json());
+        pinned = QStringLiteral("update in place of the active run (rolling deployment)");
     } else {
-        runSpec = {
-            {"run_name", configuration.name ? nlohmann::json(configuration.name->toStdString()) : nlohmann::json()},
-            {"configuration_path", configuration.filePath.isEmpty() ? nlohmann::json() : nlohmann::json(configuration.filePath.toStdString())},
-            {"profile", nullptr},
-            {"ssh_key_pub", nullptr},
-        };
+        runSpec = dstackRunSpec(configuration, dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()));
+        pinned = dstackPinDescription(offer);
     }
-    runSpec["configuration"] = dstackPinOffer(conf, offer);
-    const QString pinned = dstackPinDescription(offer);
-    const nlohmann::json body = {{"plan", {{"run_spec", runSpec}, {"current_resource", current}}}, {"force", false}};
+    const nlohmann::json body = dstackApplyBody(runSpec, current);
     m_client->post(m_client->projectPath(QStringLiteral("runs/apply")), body, this,
-                   [this, id, offer, pinned](const nlohmann::json &run) {
+                   [this, id, offer, pinned, update](const nlohmann::json &run) {
                        markConnected();
                        const RunInfo info = dstackRunInfo(run, m_project.url);
                        Tracked &t = track(info.name);
-                       t.pinnedOffer = offer;
+                       if (!update)
+                           t.pinnedOffer = offer;
                        t.pinned = pinned;
                        QDir().mkpath(runDir(info.name));
                        writeFileAtomically(runDir(info.name) + QStringLiteral("/pinned.json"),
@@ -288,12 +308,17 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
                        m_intervalMs = m_minIntervalMs;
                        scheduleTick(m_minIntervalMs);
                    },
-                   [this, id](const DstackError &e) {
+                   [this, id, name = configuration.name.value_or(QString())](const DstackError &e) {
                        handleError(e);
-                       Q_EMIT applyFinished(id, QString(), e.message);
+                       QString message = e.message;
+                       if (message.contains(QLatin1String("Cannot override active run")))
+                           message = QStringLiteral("A run named '%1' is already active in project '%2', and dstack does not replace an "
+                                                    "active run. Plan again to update it in place (the plan then says `update`), "
+                                                    "stop it first, or give this configuration another `name`. (dstack: %3)")
+                                         .arg(name, m_project.name, e.message);
+                       Q_EMIT applyFinished(id, QString(), message);
                    },
                    60000);
-    return id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,8 +335,8 @@ DstackBackend::Tracked &DstackBackend::track(const QString &name)
         const QByteArray data = pinnedFile.readAll();
         const nlohmann::json j = nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
         if (j.is_object()) {
-            tracked->pinned = QString::fromStdString(j.value("description", std::string()));
-            if (j.contains("offer"))
+            tracked->pinned = dstackjson::string(j, "description");
+            if (j.contains("offer") && j["offer"].is_object())
                 tracked->pinnedOffer = Offer::fromJson(j["offer"]);
         }
     }
@@ -322,7 +347,7 @@ DstackBackend::Tracked &DstackBackend::track(const QString &name)
 
 bool DstackBackend::absorb(const nlohmann::json &run)
 {
-    if (run.value("deleted", false))
+    if (!run.is_object() || dstackjson::boolean(run, "deleted"))
         return false;
     RunInfo info = dstackRunInfo(run, m_project.url);
     if (info.name.isEmpty())
@@ -332,6 +357,9 @@ bool DstackBackend::absorb(const nlohmann::json &run)
         info.offer = *t.pinnedOffer;
         info.price = t.pinnedOffer->price;
     }
+    t.runId = dstackjson::string(run, "id", t.runId);
+    if (!isFinal(info.status))
+        t.everActive = true;
     info.history = t.info.history;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (!t.seen) {
@@ -353,8 +381,11 @@ bool DstackBackend::absorb(const nlohmann::json &run)
     if (!submission.isEmpty() && submission != t.submissionId) {
         t.submissionId = submission;
         t.finalLogsFetched = false;
+        t.finalDiagFetched = false;
         if (t.follower)
             t.follower->setSubmission(submission);
+        if (t.diagFollower)
+            t.diagFollower->setSubmission(submission);
     }
     return changed;
 }
@@ -432,16 +463,25 @@ void DstackBackend::tick()
     if (m_listNext || m_round % 5 == 0) {
         m_listNext = false;
         ++m_pending;
-        const nlohmann::json body = {{"project_name", m_project.name.toStdString()}, {"include_jobs", true},
-                                     {"job_submissions_limit", 1}, {"limit", 100}};
-        m_client->post(QStringLiteral("/api/runs/list"), body, this,
+        m_client->post(QStringLiteral("/api/runs/list"), dstackListRunsBody(m_project.name), this,
                        [this](const nlohmann::json &list) {
                            markConnected();
+                           QString shape;
+                           if (!list.is_array())
+                               shape = QStringLiteral("%1 instead of a list of runs").arg(QString::fromLatin1(list.type_name()));
+                           for (size_t i = 0; shape.isEmpty() && i < list.size(); ++i)
+                               if (!list[i].is_object())
+                                   shape = QStringLiteral("item %1 being %2, not a run").arg(i).arg(QString::fromLatin1(list[i].type_name()));
+                           if (!shape.isEmpty()) {
+                               m_lastError = dstackShapeError(m_project.url, QStringLiteral("/api/runs/list"), shape).message;
+                               requestDone();
+                               return;
+                           }
                            m_lastError.clear();
                            QStringList order;
-                           if (list.is_array()) {
+                           {
                                for (const auto &run : list) {
-                                   if (run.value("deleted", false))
+                                   if (dstackjson::boolean(run, "deleted"))
                                        continue;
                                    if (absorb(run))
                                        m_changedThisTick = true;
@@ -471,7 +511,7 @@ void DstackBackend::tick()
             active.append(name);
     for (const QString &name : active) {
         ++m_pending;
-        m_client->post(m_client->projectPath(QStringLiteral("runs/get")), {{"run_name", name.toStdString()}}, this,
+        m_client->post(m_client->projectPath(QStringLiteral("runs/get")), dstackGetRunBody(name), this,
                        [this](const nlohmann::json &run) {
                            markConnected();
                            if (absorb(run))
@@ -480,8 +520,10 @@ void DstackBackend::tick()
                        },
                        [this, name](const DstackError &e) {
                            if (e.isResourceNotExists()) {  // deleted elsewhere
-                               if (auto it = m_runs.find(name); it != m_runs.end())
+                               if (auto it = m_runs.find(name); it != m_runs.end()) {
                                    delete it->second->follower;
+                                   delete it->second->diagFollower;
+                               }
                                m_runs.erase(name);
                                m_order.removeAll(name);
                                m_changedThisTick = true;
@@ -519,6 +561,7 @@ void DstackBackend::requestDone()
 
 void DstackBackend::pollLogsAndMetrics(Tracked &t)
 {
+    pollProvisioning(t);
     const RunInfo &info = t.info;
     if (t.submissionId.isEmpty() || info.status == RunStatus::Submitted || info.status == RunStatus::Pending)
         return;
@@ -551,8 +594,7 @@ void DstackBackend::pollLogsAndMetrics(Tracked &t)
 
 void DstackBackend::stop(const QString &runName, bool abort)
 {
-    const nlohmann::json body = {{"runs_names", nlohmann::json::array({runName.toStdString()})}, {"abort", abort}};
-    m_client->post(m_client->projectPath(QStringLiteral("runs/stop")), body, this,
+    m_client->post(m_client->projectPath(QStringLiteral("runs/stop")), dstackStopBody(runName, abort), this,
                    [this, runName, abort](const nlohmann::json &) {
                        markConnected();
                        if (auto it = m_runs.find(runName); it != m_runs.end())
@@ -600,6 +642,171 @@ LogStore *DstackBackend::logStore(const QString &runName)
             t.follower->setSubmission(t.submissionId);
     }
     return t.store.get();
+}
+
+LogStore *DstackBackend::provisioningLogStore(const QString &runName)
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end())
+        return nullptr;
+    Tracked &t = *it->second;
+    if (!t.diagStore) {
+        const QString dir = runDir(runName);
+        QDir().mkpath(dir);
+        if (!t.submissionId.isEmpty()) {  // a log kept for another submission of the same name is not this one's
+            QFile cursor(dir + QStringLiteral("/provisioning.cursor"));
+            const QString saved = cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+            if (saved != t.submissionId) {
+                QFile::remove(dir + QStringLiteral("/provisioning.log"));
+                QFile::remove(dir + QStringLiteral("/provisioning.cursor"));
+            }
+        }
+        t.diagStore = std::make_unique<LogStore>(dir + QStringLiteral("/provisioning.log"));
+        t.diagFollower = new DstackLogFollower(m_client, runName, t.diagStore.get(), dir + QStringLiteral("/provisioning.cursor"), this);
+        t.diagFollower->setDiagnose(true);
+        connect(t.diagFollower, &DstackLogFollower::caughtUp, this, [this, runName] {
+            auto found = m_runs.find(runName);
+            if (found != m_runs.end() && found->second->finalDiagFetched)
+                found->second->diagStore->flushPartial();
+            Q_EMIT provisioningUpdated(runName);
+        });
+        connect(t.diagFollower, &DstackLogFollower::failed, this, [this](const DstackError &e) { handleError(e); });
+        if (!t.submissionId.isEmpty())
+            t.diagFollower->setSubmission(t.submissionId);
+        // Someone looks at it: bring it (and the run's events) in now, also for a run that
+        // ended before this process saw it.
+        QTimer::singleShot(0, this, [this, runName] { fetchRunDetails(runName); });
+    }
+    return t.diagStore.get();
+}
+
+// The provisioning log and the events, while the run is being placed and after it ends (once).
+void DstackBackend::pollProvisioning(Tracked &t)
+{
+    const RunInfo &info = t.info;
+    if (t.everActive && !t.finalEventsFetched && !t.eventsInFlight && !t.runId.isEmpty()) {
+        if (isFinal(info.status))
+            t.finalEventsFetched = true;
+        pollEvents(info.name);
+    }
+    if (t.diagStore && !t.submissionId.isEmpty() && !t.finalDiagFetched && !t.diagFollower->isPolling()
+        && info.status != RunStatus::Submitted && info.status != RunStatus::Pending) {
+        if (isFinal(info.status))
+            t.finalDiagFetched = true;
+        t.diagFollower->poll();
+    }
+}
+
+void DstackBackend::pollEvents(const QString &runName, std::function<void()> done)
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end() || it->second->runId.isEmpty()) {
+        if (done)
+            done();
+        return;
+    }
+    Tracked &t = *it->second;
+    t.eventsInFlight = true;
+    if (!done) {  // whoever waits for this poll hears when it ends
+        done = [this, runName] {
+            auto found = m_runs.find(runName);
+            if (found == m_runs.end())
+                return;
+            auto waiters = std::move(found->second->eventWaiters);
+            found->second->eventWaiters.clear();
+            for (auto &w : waiters)
+                w();
+        };
+    }
+    const nlohmann::json body = dstackListEventsBody(t.runId, t.lastEventId, t.lastEventTime);
+    m_client->post(QStringLiteral("/api/events/list"), body, this,
+                   [this, runName, done](const nlohmann::json &events) {
+                       auto found = m_runs.find(runName);
+                       if (found == m_runs.end()) {
+                           if (done)
+                               done();
+                           return;
+                       }
+                       Tracked &tracked = *found->second;
+                       tracked.eventsInFlight = false;
+                       if (!events.is_array()) {
+                           handleError(dstackShapeError(m_project.url, QStringLiteral("/api/events/list"),
+                                                        QStringLiteral("%1 instead of a list of events").arg(QString::fromLatin1(events.type_name()))));
+                           if (done)
+                               done();
+                           return;
+                       }
+                       for (const auto &event : events) {
+                           const QString id = dstackjson::string(event, "id");
+                           const QString at = dstackjson::string(event, "recorded_at");
+                           if (id.isEmpty() || at.isEmpty())
+                               continue;
+                           tracked.lastEventId = id;
+                           tracked.lastEventTime = at;
+                           const StatusEvent e{dstackDateTime(dstackjson::member(event, "recorded_at")), QStringLiteral("event"),
+                                               dstackjson::string(event, "message")};
+                           tracked.events.append(e);
+                           tracked.info.history.append(e);
+                       }
+                       if (!events.empty()) {
+                           std::stable_sort(tracked.info.history.begin(), tracked.info.history.end(),
+                                            [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
+                           Q_EMIT provisioningUpdated(runName);
+                           Q_EMIT runsChanged();
+                       }
+                       if (events.size() >= 100) {  // a full page: there is more
+                           pollEvents(runName, done);
+                           return;
+                       }
+                       if (done)
+                           done();
+                   },
+                   [this, runName, done](const DstackError &e) {
+                       if (auto found = m_runs.find(runName); found != m_runs.end())
+                           found->second->eventsInFlight = false;
+                       handleError(e);
+                       if (done)
+                           done();
+                   });
+}
+
+void DstackBackend::fetchRunDetails(const QString &runName)
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end()) {
+        QTimer::singleShot(0, this, [this, runName] { Q_EMIT detailsFetched(runName); });
+        return;
+    }
+    LogStore *store = provisioningLogStore(runName);
+    auto remaining = std::make_shared<int>(2);
+    auto release = [this, runName, remaining] {
+        if (--*remaining == 0)
+            Q_EMIT detailsFetched(runName);
+    };
+    Tracked &t = *it->second;
+    if (store && !t.submissionId.isEmpty()) {
+        auto *context = new QObject(this);
+        auto finished = [context, release] {
+            context->deleteLater();
+            release();
+        };
+        connect(t.diagFollower, &DstackLogFollower::caughtUp, context, [this, runName, finished] {
+            if (auto found = m_runs.find(runName); found != m_runs.end())
+                found->second->diagStore->flushPartial();  // a one-shot reader wants the last line too
+            finished();
+        });
+        connect(t.diagFollower, &DstackLogFollower::failed, context, finished);
+        if (!t.diagFollower->isPolling())
+            t.diagFollower->poll();
+    } else {
+        QTimer::singleShot(0, this, release);
+    }
+    if (t.eventsInFlight) {
+        t.eventWaiters.push_back(release);  // the running poll brings them
+    } else {
+        t.eventWaiters.push_back(release);
+        pollEvents(runName);
+    }
 }
 
 QList<MetricSample> DstackBackend::metrics(const QString &runName) const

@@ -8,7 +8,9 @@
 // second, backing off to 5 s while nothing changes; runs/list (every fifth round, and on
 // refresh()) brings in runs started elsewhere. Logs go through logs/poll into the same
 // LogStore the local backend writes (stateDir()/dstack/<project>/<run>/log), metrics come from
-// metrics/job/{run}. When the server goes away the last known state stays, connectionChanged
+// metrics/job/{run}. The run's events (POST /api/events/list, within_runs) join its history and
+// the runner's diagnostic log (logs/poll, diagnose) is its provisioning log; both are kept for
+// finished runs. When the server goes away the last known state stays, connectionChanged
 // (false, why) is emitted once, and polling carries on until it answers again.
 
 #include "backends/Backend.h"
@@ -19,6 +21,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -50,10 +53,17 @@ public:
     void refresh() override;
     void stop(const QString &runName, bool abort) override;
     LogStore *logStore(const QString &runName) override;
+    // The runner's diagnostic log (logs/poll with diagnose: true), kept next to the run's log.
+    LogStore *provisioningLogStore(const QString &runName) override;
+    // Fetch the run's provisioning log and events (events/list within the run) now; emits
+    // detailsFetched(runName) once both are in (for the CLI's `logs --diagnose` and `event`).
+    void fetchRunDetails(const QString &runName);
     QList<MetricSample> metrics(const QString &runName) const override;
     QString modelToken(const QString &runName) const override;
 
     bool isConnected() const { return m_connected; }
+    // The server's version (server/get_info), once asked; empty before, or for a development build.
+    QString serverVersion() const { return m_serverVersion; }
     // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
     QString lastError() const { return m_lastError; }
 
@@ -72,6 +82,8 @@ Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
+    void provisioningUpdated(const QString &runName);  // provisioning log or events grew
+    void detailsFetched(const QString &runName);
     void synchronized();
 
 private:
@@ -85,7 +97,14 @@ private:
     void requestDone();
     void drainAllLogs();
     void pollLogsAndMetrics(Tracked &tracked);
+    void pollEvents(const QString &runName, std::function<void()> done = {});
+    void pollProvisioning(Tracked &tracked);
     void markConnected();
+    // Runs `then` once the server's version is known (asks server/get_info the first time; a
+    // failure leaves it unknown and runs `then` anyway: the request itself will say what is wrong).
+    void withServerVersion(std::function<void()> then);
+    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf);
+    void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf);
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);
     QString runDir(const QString &runName) const;
@@ -112,6 +131,8 @@ private:
     bool m_syncRequested = false;
     QString m_lastError;
     int m_logsDraining = 0;
+    QString m_serverVersion;
+    bool m_serverVersionKnown = false;
 };
 
 } // namespace gantry

@@ -1,5 +1,7 @@
 #include "backends/dstack/DstackClient.h"
 
+#include "backends/dstack/DstackJson.h"
+
 #include <QNetworkRequest>
 #include <QTimer>
 #include <QUrlQuery>
@@ -110,8 +112,18 @@ void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, 
             }
             return;
         }
-        if (ok)
+        if (!ok)
+            return;
+        // Reading a malformed answer must never throw out of this slot: whatever a callback
+        // failed to read is reported as an answer that is not dstack's.
+        QString broken;
+        try {
             ok(json);
+        } catch (const std::exception &e) {
+            broken = QString::fromUtf8(e.what());
+        }
+        if (!broken.isEmpty() && fail && (!hasOwner || guard))
+            fail(dstackShapeError(context.serverUrl, context.path, QStringLiteral("JSON it could not read (%1)").arg(broken)));
     });
 }
 

@@ -1,4 +1,5 @@
 #include "backends/dstack/DstackError.h"
+#include "backends/dstack/DstackJson.h"
 
 #include <QStringList>
 
@@ -136,6 +137,18 @@ DstackError dstackTimeoutError(int timeoutMs, const DstackRequestContext &contex
     e.message = QStringLiteral("The dstack server at %1 did not answer %2 within %3 s. It may be overloaded or unreachable.")
                     .arg(context.serverUrl, context.path)
                     .arg(timeoutMs / 1000.0);
+    return e;
+}
+
+DstackError dstackShapeError(const QString &serverUrl, const QString &path, const QString &what)
+{
+    DstackError e;
+    e.kind = DstackError::Kind::Http;
+    e.httpStatus = 200;
+    e.code = QStringLiteral("unexpected_shape");
+    e.message = QStringLiteral("The server's answer is not what dstack sends: %1 answered %2 with %3. Is it a dstack server of "
+                               "a version Gantry speaks to (0.21.x)?")
+                    .arg(serverUrl, path, what);
     return e;
 }
 

@@ -1,7 +1,9 @@
 #include "backends/dstack/DstackLogFollower.h"
 
 #include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackJson.h"
 #include "backends/dstack/DstackModels.h"
+#include "backends/dstack/DstackRequests.h"
 #include "common/StatePaths.h"
 #include "runs/LogStore.h"
 
@@ -48,14 +50,7 @@ void DstackLogFollower::poll()
 
 void DstackLogFollower::request(const QString &nextToken)
 {
-    nlohmann::json body = {{"run_name", m_runName.toStdString()},
-                           {"job_submission_id", m_submissionId.toStdString()},
-                           {"descending", false},
-                           {"limit", 1000}};
-    if (!nextToken.isEmpty())
-        body["next_token"] = nextToken.toStdString();
-    else if (!m_lastTimestamp.isEmpty())
-        body["start_time"] = m_lastTimestamp.toStdString();
+    const nlohmann::json body = dstackPollLogsBody(m_runName, m_submissionId, m_lastTimestamp, nextToken, m_diagnose);
     const QString submission = m_submissionId;
     m_client->post(
         m_client->projectPath(QStringLiteral("logs/poll")), body, this,
@@ -66,13 +61,13 @@ void DstackLogFollower::request(const QString &nextToken)
             }
             if (auto logs = response.find("logs"); logs != response.end() && logs->is_array()) {
                 for (const auto &event : *logs) {
-                    const std::string message = event.value("message", std::string());
-                    const QByteArray bytes = QByteArray::fromBase64(QByteArray::fromStdString(message));
-                    const QString source = QString::fromStdString(event.value("log_source", std::string("stdout")));
-                    const QDateTime at = dstackDateTime(event.value("timestamp", nlohmann::json()));
+                    const QByteArray bytes = QByteArray::fromBase64(dstackjson::string(event, "message").toLatin1());
+                    const QString source = dstackjson::string(event, "log_source", QStringLiteral("stdout"));
+                    const QString stamp = dstackjson::string(event, "timestamp");
+                    const QDateTime at = dstackDateTime(dstackjson::member(event, "timestamp"));
                     m_store->appendChunk(bytes, source, at.isValid() ? at : QDateTime::currentDateTimeUtc());
-                    if (event.contains("timestamp") && event["timestamp"].is_string())
-                        m_lastTimestamp = QString::fromStdString(event["timestamp"].get<std::string>());
+                    if (!stamp.isEmpty())
+                        m_lastTimestamp = stamp;
                 }
             }
             saveCursor();

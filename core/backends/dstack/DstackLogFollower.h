@@ -24,6 +24,9 @@ public:
     DstackLogFollower(DstackClient *client, const QString &runName, LogStore *store, const QString &cursorPath,
                       QObject *parent = nullptr);
 
+    // diagnose: follow the runner's own log (provisioning) instead of the job's output.
+    void setDiagnose(bool diagnose) { m_diagnose = diagnose; }
+
     // A new submission (a retry) has its own log: follow that one from its start.
     void setSubmission(const QString &submissionId);
     QString submission() const { return m_submissionId; }
@@ -47,6 +50,7 @@ private:
     QString m_submissionId;
     QString m_lastTimestamp;  // exactly as the server sent it
     bool m_inFlight = false;
+    bool m_diagnose = false;
 };
 
 } // namespace gantry

@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include <cmath>
+#include <map>
 
 namespace gantry {
 
@@ -189,19 +190,43 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
         }
     }
 
-    // Ready: running and every probe of the current submission passed ready_after times.
-    bool probesPass = true;
-    const nlohmann::json &probeSpecs = member(jobSpec, "probes");
-    const nlohmann::json &probeStates = member(submission, "probes");
-    if (probeSpecs.is_array()) {
+    // Ready: running and, for some job (replica), every probe of its current submission passed
+    // ready_after times: dstack's proxy routes to the replicas that are ready.
+    auto jobReady = [](const nlohmann::json &spec, const nlohmann::json &sub) {
+        if (str(sub, "status") != QLatin1String("running"))
+            return false;
+        const nlohmann::json &probeSpecs = member(spec, "probes");
+        const nlohmann::json &probeStates = member(sub, "probes");
+        if (!probeSpecs.is_array())
+            return true;
         for (size_t i = 0; i < probeSpecs.size(); ++i) {
             const double readyAfter = number(probeSpecs[i], "ready_after", 1);
             const double streak = probeStates.is_array() && i < probeStates.size() ? number(probeStates[i], "success_streak") : 0;
             if (streak < readyAfter)
-                probesPass = false;
+                return false;
         }
+        return true;
+    };
+    bool anyReady = false;
+    if (jobs.is_array() && !jobs.empty()) {
+        std::map<QString, int> byStatus;  // the replicas/nodes and their status, for the monitor
+        for (const auto &job : jobs) {
+            const nlohmann::json &subs = member(job, "job_submissions");
+            const nlohmann::json last = subs.is_array() && !subs.empty() ? subs.back() : nlohmann::json();
+            if (jobReady(member(job, "job_spec"), last))
+                anyReady = true;
+            ++byStatus[str(last, "status")];
+        }
+        if (jobs.size() > 1) {
+            QStringList parts;
+            for (const auto &[status, count] : byStatus)
+                parts << QStringLiteral("%1 %2").arg(count).arg(status.isEmpty() ? QStringLiteral("pending") : status);
+            info.statusMessage += QStringLiteral(" (%1 jobs: %2)").arg(jobs.size()).arg(parts.join(QStringLiteral(", ")));
+        }
+    } else {
+        anyReady = jobReady(jobSpec, submission.is_object() ? submission : nlohmann::json::object({{"status", "running"}}));
     }
-    info.ready = info.status == RunStatus::Running && probesPass;
+    info.ready = info.status == RunStatus::Running && anyReady;
 
     const nlohmann::json &service = member(run, "service");
     if (service.is_object()) {
@@ -333,6 +358,34 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     if (!reservation.isEmpty())
         plan.header.append({QStringLiteral("Reservation"), reservation});
 
+    QStringList notUploaded;
+    for (const char *field : {"repos", "files"})
+        if (member(configuration, field).is_array() && !member(configuration, field).empty())
+            notUploaded << QStringLiteral("`%1:`").arg(QLatin1String(field));
+    if (!notUploaded.isEmpty())
+        plan.header.append({QStringLiteral("Warning"),
+                            QStringLiteral("Gantry does not upload %1 yet: the run starts without them (use `dstack apply` for now)")
+                                .arg(notUploaded.join(QStringLiteral(" and ")))});
+
+    if (str(runPlan, "action") == QLatin1String("update")) {
+        // dstack updates an active run in place: a new deployment replaces the replicas one by one.
+        const nlohmann::json &replicas = member(configuration, "replicas");
+        int count = 1;
+        if (replicas.is_number_integer())
+            count = replicas.get<int>();
+        else if (replicas.is_object() && member(replicas, "max").is_number_integer())
+            count = replicas["max"].get<int>();
+        else if (replicas.is_array()) {
+            count = 0;
+            for (const auto &group : replicas)
+                count += member(member(group, "count"), "max").is_number_integer() ? group["count"]["max"].get<int>() : 1;
+        }
+        plan.header.append({QStringLiteral("Action"),
+                            QStringLiteral("update: rolling deployment of %1 replica%2 of the active run")
+                                .arg(count)
+                                .arg(count == 1 ? QString() : QStringLiteral("s"))});
+    }
+
     if (plan.offers.isEmpty()) {
         if (fleetCount == 0)
             plan.noOffersReason = QStringLiteral(
@@ -355,7 +408,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
     std::map<std::string, std::vector<double>> series;
     std::vector<QDateTime> stamps;
     for (const auto &metric : member(response, "metrics")) {
-        const std::string name = metric.value("name", std::string());
+        const std::string name = str(metric, "name").toStdString();
         std::vector<double> values;
         for (const auto &v : member(metric, "values"))
             values.push_back(v.is_number() ? v.get<double>() : 0.0);
@@ -396,23 +449,43 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
     return samples;
 }
 
-nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer)
+nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, const nlohmann::json &fleets)
 {
     if (!configuration.is_object())
         configuration = nlohmann::json::object();
     configuration["backends"] = nlohmann::json::array({offer.backend.toStdString()});
     configuration["regions"] = nlohmann::json::array({offer.region.toStdString()});
     configuration["instance_types"] = nlohmann::json::array({offer.instanceName.toStdString()});
+    if (!offer.availabilityZones.isEmpty()) {  // the zones this offer was made for, no others
+        nlohmann::json zones = nlohmann::json::array();
+        for (const QString &zone : offer.availabilityZones)
+            zones.push_back(zone.toStdString());
+        configuration["availability_zones"] = zones;
+    }
     configuration["spot_policy"] = offer.resources.spot ? "spot" : "on-demand";
     if (offer.price > 0)
         configuration["max_price"] = offer.price;
+    if (offer.availability == QLatin1String("idle") || offer.availability == QLatin1String("busy")) {
+        for (const auto &fleet : fleets.is_array() ? fleets : nlohmann::json::array()) {
+            for (const auto &instance : member(fleet, "instances")) {
+                if (str(instance, "status") == offer.availability && str(instance, "backend") == offer.backend
+                    && str(instance, "region") == offer.region && str(member(instance, "instance_type"), "name") == offer.instanceName
+                    && !str(instance, "name").isEmpty()) {
+                    configuration["instances"] = nlohmann::json::array({{{"name", str(instance, "name").toStdString()}}});
+                    return configuration;
+                }
+            }
+        }
+    }
     return configuration;
 }
 
 QString dstackPinDescription(const Offer &offer)
 {
+    const QString where = offer.availabilityZones.isEmpty() ? offer.region
+                                                             : offer.region + QStringLiteral(", zones ") + offer.availabilityZones.join(QStringLiteral(", "));
     return QStringLiteral("pinned to %1 (%2) %3, %4, max price %5")
-        .arg(offer.backend == QLatin1String("remote") ? QStringLiteral("ssh") : offer.backend, offer.region, offer.instanceName,
+        .arg(offer.backend == QLatin1String("remote") ? QStringLiteral("ssh") : offer.backend, where, offer.instanceName,
              offer.resources.spot ? QStringLiteral("spot") : QStringLiteral("on-demand"), Offer::formatPrice(offer.price));
 }
 

@@ -35,8 +35,10 @@ QString dstackResourcesText(const nlohmann::json &resources);
 QList<MetricSample> dstackMetricSamples(const nlohmann::json &response);
 
 // §5.3: narrow a configuration to exactly this offer: backends, regions, instance_types,
-// spot_policy and max_price = the offer's price.
-nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer);
+// availability_zones (the offer's, when it names any), spot_policy and max_price = its price.
+// An offer of an existing fleet instance (availability idle/busy) is pinned to that instance
+// (`instances: [{name}]`) when `fleets` (a fleets/list answer) names one that matches it.
+nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, const nlohmann::json &fleets = nlohmann::json());
 // What was pinned, for the run's history: "aws (us-east-1) g5.xlarge, spot, max price $0.4024".
 QString dstackPinDescription(const Offer &offer);
 

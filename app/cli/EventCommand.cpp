@@ -1,0 +1,65 @@
+// gantry-cli event RUN [--json] [--backend local | --project P]
+// A run's timeline, oldest first: for dstack the server's events of the run and its jobs
+// (dstack's `event --within-run`: "Job status changed PROVISIONING -> PULLING", …) merged with
+// what Gantry saw; for a local run its status history.
+
+#include "EventCommand.h"
+
+#include "BackendSelection.h"
+#include "CliSupport.h"
+#include "backends/dstack/DstackBackend.h"
+
+#include <QEventLoop>
+#include <QTimer>
+
+namespace gantry::cli {
+
+int runEvent(const QStringList &arguments)
+{
+    QStringList args = arguments;
+    if (takeFlag(args, {"-h", "--help"})) {
+        out() << "usage: gantry-cli event RUN [--json] [--backend local | --project P]\n";
+        return 0;
+    }
+    const bool json = takeFlag(args, {"--json"});
+    QString error;
+    auto backend = selectBackend(args, &error);
+    if (!backend) {
+        err() << "gantry-cli event: " << error << '\n';
+        return 2;
+    }
+    if (args.size() != 1 || !unknownOption(args).isEmpty()) {
+        err() << "usage: gantry-cli event RUN [--json]\n";
+        return 2;
+    }
+    const QString runName = args.first();
+    backend->refresh();
+    if (auto *dstack = qobject_cast<DstackBackend *>(backend.get())) {
+        QEventLoop wait;
+        QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
+        QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+        dstack->fetchRunDetails(runName);
+        wait.exec();
+    }
+    for (const RunInfo &run : backend->runs()) {
+        if (run.name != runName)
+            continue;
+        if (json) {
+            nlohmann::json events = nlohmann::json::array();
+            for (const StatusEvent &e : run.history)
+                events.push_back({{"at", e.at.toString(Qt::ISODateWithMs).toStdString()}, {"status", e.status.toStdString()},
+                                  {"message", e.message.toStdString()}});
+            printJson({{"run", runName.toStdString()}, {"events", events}});
+            return 0;
+        }
+        QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("KIND"), QStringLiteral("MESSAGE")}};
+        for (const StatusEvent &e : run.history)
+            rows.append({e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), e.status, e.message});
+        printTable(out(), rows);
+        return 0;
+    }
+    err() << "gantry-cli event: no run named " << runName << " (gantry-cli ps -a lists them)\n";
+    return 1;
+}
+
+} // namespace gantry::cli

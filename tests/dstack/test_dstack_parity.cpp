@@ -1,0 +1,155 @@
+// Parity with dstack itself: for every configuration in dstack 0.21.2's own docs and examples
+// (../shared/oracles/dstack/corpus) and Gantry's own cases (tests/data/dstack/parity), Gantry's
+// validation and dstack's parser give the same verdict (a Gantry-only concern is a warning,
+// never an error), and for every configuration both accept, the runs/get_plan body Gantry
+// would send passes dstack's request schema. dstack's code is the judge (oracle_parity.py).
+
+#include "DstackOracle.h"
+#include "TestEnvironment.h"
+
+#include "backends/dstack/DstackRequests.h"
+#include "config/ConfigParser.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QtTest>
+
+using json = nlohmann::json;
+using namespace gantry;
+
+namespace {
+
+const QStringList kRunTypes = {QStringLiteral("service"), QStringLiteral("task"), QStringLiteral("dev-environment")};
+
+QStringList configurationFiles()
+{
+    QStringList files;
+    for (const QString &dir : {test::oracleDir() + QStringLiteral("/corpus"), test::dataPath(QStringLiteral("dstack/parity"))}) {
+        const QDir d(dir);
+        for (const QString &name : d.entryList({QStringLiteral("*.yml"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+            files << d.absoluteFilePath(name);
+    }
+    return files;
+}
+
+QString firstError(const Diagnostics &diagnostics)
+{
+    for (const Diagnostic &d : diagnostics)
+        if (d.severity == Severity::Error)
+            return QStringLiteral("%1:%2 %3").arg(d.line).arg(d.column).arg(d.message);
+    return {};
+}
+
+// The body Gantry would send for a plan; value-less env entries get a stand-in value (the
+// test sets no variable a user would have to set).
+json planBody(const Configuration &configuration)
+{
+    QString error;
+    const json conf = dstackConfigurationBody(configuration, &error, [](const QString &) { return std::optional<QString>(QStringLiteral("x")); });
+    return dstackGetPlanBody(dstackRunSpec(configuration, conf), 1000);
+}
+
+} // namespace
+
+class TestDstackParity : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void corpusAndOwnCasesAgreeWithDstack()
+    {
+        GANTRY_REQUIRE_ORACLE(python);
+        const QStringList files = configurationFiles();
+        QVERIFY2(files.size() >= 150, qPrintable(QStringLiteral("only %1 configurations found").arg(files.size())));
+
+        struct Gantry {
+            bool valid = false;
+            QString error;
+            bool runType = false;
+        };
+        std::vector<Gantry> ours;
+        json cases = json::array();
+        for (const QString &file : files) {
+            const ParseResult r = loadConfiguration(file);
+            Gantry g{r.valid(), firstError(r.diagnostics), r.configuration.has_value()};
+            ours.push_back(g);
+            cases.push_back({{"file", file.toStdString()}, {"body", r.valid() ? planBody(*r.configuration) : json(nullptr)}});
+        }
+        const QString dir = test::freshDir(QStringLiteral("parity"));
+        QFile in(dir + QStringLiteral("/in.json"));
+        QVERIFY(in.open(QIODevice::WriteOnly));
+        in.write(QByteArray::fromStdString(cases.dump()));
+        in.close();
+        QProcess oracle;
+        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/dstack/oracle_parity.py"), test::oracleDir(), in.fileName(),
+                              dir + QStringLiteral("/out.json")});
+        QVERIFY(oracle.waitForFinished(180000));
+        QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
+        QFile out(dir + QStringLiteral("/out.json"));
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QByteArray data = out.readAll();
+        const json answers = json::parse(data.constData(), data.constData() + data.size());
+        QCOMPARE(answers.size(), size_t(files.size()));
+
+        int verdicts = 0, agreed = 0, bodies = 0, bodiesPassed = 0, notRuns = 0;
+        QStringList problems;
+        for (size_t i = 0; i < answers.size(); ++i) {
+            const json &a = answers[i];
+            const QString file = QFileInfo(files[qsizetype(i)]).fileName();
+            const QString yamlType = a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
+            if (!kRunTypes.contains(yamlType) && !ours[i].runType) {
+                ++notRuns;  // fleets, gateways, volumes: not run configurations (fleets are issue 13)
+                continue;
+            }
+            ++verdicts;
+            const bool dstackAccepts = a["accepted"].get<bool>();
+            if (dstackAccepts == ours[i].valid) {
+                ++agreed;
+            } else {
+                problems << QStringLiteral("%1: dstack %2, Gantry %3 (%4)")
+                                .arg(file, dstackAccepts ? QStringLiteral("accepts") : QStringLiteral("refuses: ") + QString::fromStdString(a["errors"].dump()),
+                                     ours[i].valid ? QStringLiteral("accepts") : QStringLiteral("refuses"), ours[i].error);
+            }
+            if (a["body_errors"].is_array()) {
+                ++bodies;
+                if (a["body_errors"].empty())
+                    ++bodiesPassed;
+                else
+                    problems << QStringLiteral("%1: body refused by runs/get_plan: %2").arg(file, QString::fromStdString(a["body_errors"].dump()));
+            }
+        }
+        const QString summary = QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 fleet/gateway/volume files not compared)")
+                                    .arg(agreed)
+                                    .arg(verdicts)
+                                    .arg(bodiesPassed)
+                                    .arg(bodies)
+                                    .arg(notRuns);
+        qInfo().noquote() << summary;
+        for (const QString &p : problems)
+            qWarning().noquote() << p;
+        QVERIFY2(problems.isEmpty(), qPrintable(summary));
+        QVERIFY(bodies > 100);
+    }
+
+    // `gantry-cli validate` is the same verdict as the parser (exit 0 = valid, 1 = errors).
+    void cliValidateGivesTheSameVerdict()
+    {
+        QVERIFY2(!test::cliPath().isEmpty(), "the gantry-cli under test is not known (run through ctest)");
+        const QDir own(test::dataPath(QStringLiteral("dstack/parity")));
+        const QStringList names = own.entryList({QStringLiteral("*.yml")}, QDir::Files, QDir::Name);
+        QVERIFY(names.size() >= 15);
+        for (const QString &name : names) {
+            const QString file = own.absoluteFilePath(name);
+            QProcess cli;
+            cli.start(test::cliPath(), {QStringLiteral("validate"), QStringLiteral("-f"), file});
+            QVERIFY(cli.waitForFinished(30000));
+            const bool valid = loadConfiguration(file).valid();
+            QVERIFY2(cli.exitCode() == (valid ? 0 : 1), qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(cli.readAllStandardOutput())));
+            // The file name says what dstack does with it.
+            QCOMPARE(valid, name.startsWith(QLatin1String("accept-")));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDstackParity)
+#include "test_dstack_parity.moc"
