@@ -37,8 +37,22 @@ int usageError(const QString &message)
 
 nlohmann::json toJson(const Diagnostic &d)
 {
-    return {{"file", d.file.toStdString()}, {"line", d.line}, {"column", d.column},
-            {"severity", d.severityName().toStdString()}, {"message", d.message.toStdString()}};
+    nlohmann::json j = {{"file", d.file.toStdString()}, {"line", d.line}, {"column", d.column},
+                        {"severity", d.severityName().toStdString()}, {"message", d.message.toStdString()}};
+    if (!d.code.isEmpty())
+        j["code"] = d.code.toStdString();
+    if (!d.fixes.isEmpty()) {
+        nlohmann::json fixes = nlohmann::json::array();
+        for (const Fix &f : d.fixes) {
+            nlohmann::json edits = nlohmann::json::array();
+            for (const TextEdit &e : f.edits)
+                edits.push_back({{"line", e.line}, {"column", e.column}, {"end_line", e.endLine}, {"end_column", e.endColumn},
+                                 {"new_text", e.newText.toStdString()}});
+            fixes.push_back({{"title", f.title.toStdString()}, {"edits", edits}});
+        }
+        j["fixes"] = fixes;
+    }
+    return j;
 }
 
 } // namespace

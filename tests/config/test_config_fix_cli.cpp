@@ -96,8 +96,19 @@ private Q_SLOTS:
         const Outcome o = runValidate({QStringLiteral("--fix"), QStringLiteral("--dry-run"), QStringLiteral("--json"), QStringLiteral("-f"), path});
         QCOMPARE(o.exitCode, 0);
         const auto doc = nlohmann::json::parse(o.out.toStdString());
-        QVERIFY(doc["diagnostics"].empty());
+        QVERIFY(doc["diagnostics"].empty());  // of the file as fixed
         QVERIFY(QString::fromStdString(doc["diff"].get<std::string>()).startsWith(QStringLiteral("--- ") + path));
+    }
+
+    void jsonListsTheFixes()
+    {
+        const Outcome o = runValidate({QStringLiteral("--json"), QStringLiteral("-f"), dataPath(QStringLiteral("config/seed/tgi.serve.dstack.yml"))});
+        QCOMPARE(o.exitCode, 0);
+        const auto d = nlohmann::json::parse(o.out.toStdString())["diagnostics"][0];
+        QCOMPARE(QString::fromStdString(d["code"].get<std::string>()), QStringLiteral("port-mismatch"));
+        QCOMPARE(QString::fromStdString(d["fixes"][0]["title"].get<std::string>()), QStringLiteral("Listen on port 8000, as `port` says"));
+        QCOMPARE(QString::fromStdString(d["fixes"][0]["edits"][0].dump()),
+                 QStringLiteral(R"({"column":39,"end_column":41,"end_line":11,"line":11,"new_text":"8000"})"));
     }
 
     void dryRunAloneIsMisuse()
