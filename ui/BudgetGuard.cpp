@@ -21,6 +21,7 @@ void BudgetGuard::setBackends(const QList<Backend *> &backends)
         // A run that starts or ends changes the spend: look again at once.
         connect(b, &Backend::runsChanged, this, [this] { check(QDateTime::currentDateTimeUtc()); }, Qt::UniqueConnection);
     }
+    check(QDateTime::currentDateTimeUtc());  // the status bar shows today's spend at once
 }
 
 void BudgetGuard::check(const QDateTime &now)
