@@ -12,7 +12,9 @@
 #include "offers/OffersPanel.h"
 #include "runs/LogView.h"
 #include "runs/RunsPanel.h"
+#include "settings/BudgetDialog.h"
 #include "settings/DstackServersDialog.h"
+#include "BudgetGuard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -131,10 +133,23 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     statusBar()->addWidget(m_backendLabel);
     statusBar()->addWidget(m_connectionLabel);
     statusBar()->addPermanentWidget(m_activeLabel);
+    // The cost guard: spend today in the status bar, budget notices, stop at the budget.
+    m_budget = new BudgetGuard(this);
+    m_spendLabel = new QLabel(this);
+    m_spendLabel->setToolTip(tr("What runs cost today (UTC), across backends; set a budget in File → Budget"));
+    statusBar()->addPermanentWidget(m_spendLabel);
+    connect(m_budget, &BudgetGuard::spentTodayChanged, this, [this](double amount) {
+        m_spendLabel->setText(tr("today %1").arg(formatMoney(amount)));
+    });
+    connect(m_budget, &BudgetGuard::budgetEvent, this, &MainWindow::notify);
+    connect(m_budget, &BudgetGuard::runStopped, this, [this](const QString &run, const QString &reason) {
+        m_runs->addTimelineNote(run, {QDateTime::currentDateTimeUtc(), QStringLiteral("budget"), reason});
+    });
 
     // Wiring: config → plan → offer → run → endpoint → chat.
     m_offers->setBackends(m_backends);
     m_runs->setBackends(m_backends);
+    m_budget->setBackends(m_backends);
     connect(m_configList, &QListView::activated, this, [this](const QModelIndex &i) {
         openConfiguration(i.data(ProjectModel::PathRole).toString());
     });
@@ -212,6 +227,11 @@ void MainWindow::buildMenus()
     save->setShortcut(QKeySequence::Save);
     file->addSeparator();
     file->addAction(tr("&dstack Server…"), this, &MainWindow::dstackServersDialog);
+    file->addAction(tr("&Budget…"), this, [this] {
+        auto *dialog = new BudgetDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     updateRecentMenu();
@@ -337,6 +357,7 @@ void MainWindow::addBackend(Backend *backend)
         return;
     m_backends << backend;
     m_offers->setBackends(m_backends);
+    m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     watchConnection(backend);
     backend->refresh();
@@ -351,6 +372,11 @@ void MainWindow::dstackServersDialog()
         addBackend(createDstackBackend(project, this).release());
     });
     dialog->open();
+}
+
+QString MainWindow::spendText() const
+{
+    return m_spendLabel->text();
 }
 
 void MainWindow::updateStatusBar()

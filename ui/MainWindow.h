@@ -20,6 +20,8 @@ class ProjectModel;
 
 namespace gantry::ui {
 
+class BudgetGuard;
+
 class ChatPanel;
 class EditorPanel;
 class OffersPanel;
@@ -56,6 +58,8 @@ public Q_SLOTS:
     void openFolderDialog();
     void dstackServersDialog();
     void notify(const QString &title, const QString &message, bool problem = false);
+    BudgetGuard *budgetGuard() const { return m_budget; }
+    QString spendText() const;  // the status bar's "today $…"
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -83,6 +87,8 @@ private:
     QLabel *m_activeLabel;
     QMenu *m_recentMenu = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    BudgetGuard *m_budget = nullptr;   // spend today, 80%/100% notices, stop at the budget
+    QLabel *m_spendLabel = nullptr;
 };
 
 } // namespace gantry::ui

@@ -30,6 +30,9 @@ Entry entry(Settings::Key key)
     case K::ManualEndpoints: return {"chat/endpoints", QStringList()};
     case K::Notifications: return {"notifications/enabled", true};
     case K::DstackServers: return {"dstack/servers", QStringList()};
+    case K::BudgetPerRun: return {"budget/perRun", 0.0};
+    case K::BudgetPerDay: return {"budget/perDay", 0.0};
+    case K::StopAtBudget: return {"budget/stopAtBudget", false};
     }
     return {"", QVariant()};
 }
@@ -85,6 +88,17 @@ void Settings::addRecentProject(const QString &path)
     while (list.size() > 8)
         list.removeLast();
     setValue(Key::RecentProjects, list);
+}
+
+Budget Settings::budget() const
+{
+    Budget b;
+    if (const double perRun = value(Key::BudgetPerRun).toDouble(); perRun > 0)
+        b.perRun = perRun;
+    if (const double perDay = value(Key::BudgetPerDay).toDouble(); perDay > 0)
+        b.perDay = perDay;
+    b.stopAtBudget = value(Key::StopAtBudget).toBool();
+    return b;
 }
 
 } // namespace gantry::ui

@@ -4,6 +4,8 @@
 // goes through here: each key has one name and one default, so a typo cannot create a
 // second, silently-ignored setting.
 
+#include "cost/CostGuard.h"
+
 #include <QObject>
 #include <QStringList>
 #include <QVariant>
@@ -29,6 +31,9 @@ public:
         ManualEndpoints,    // QStringList of base URLs (tokens live in the keychain, never here)
         Notifications,      // bool: tell the user when a run becomes ready or fails
         DstackServers,      // QStringList of "url#project" (tokens live in the keychain, never here)
+        BudgetPerRun,       // double, $ a run may cost; 0 = no budget
+        BudgetPerDay,       // double, $ all runs may cost in a UTC day, across backends; 0 = no budget
+        StopAtBudget,       // bool: stop runs that reach a budget (else only tell)
     };
     Q_ENUM(Key)
 
@@ -43,6 +48,9 @@ public:
     // Recent projects: newest first, at most 8, no duplicates.
     QStringList recentProjects() const;
     void addRecentProject(const QString &path);
+
+    // The budget keys as the cost guard's type (0 reads as "none").
+    gantry::Budget budget() const;
 
 Q_SIGNALS:
     void changed(gantry::ui::Settings::Key key);

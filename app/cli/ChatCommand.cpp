@@ -36,7 +36,8 @@ const char *const kUsage =
     "  --conversation ID   continue a stored conversation (its endpoint is the default)\n"
     "  --timeout SECONDS   give up when no byte arrives for this long (default 120)\n"
     "  --json              print the final message with its metrics as JSON instead of streaming\n"
-    "  MESSAGE             the message; '-' reads it from stdin\n";
+    "  MESSAGE             the message; '-' reads it from stdin\n"
+    "  (gantry-cli chat --compare RUN_OR_URL… MESSAGE: one prompt to 2-4 endpoints; --compare --help)\n";
 
 int usageError(const QString &message)
 {
@@ -175,6 +176,8 @@ void writeOut(FILE *stream, const QString &text)
 
 int chatCommand(const QStringList &arguments)
 {
+    if (arguments.contains(QStringLiteral("--compare")))
+        return compareCommand(arguments);
     // --backend belongs to the run resolution; the rest is chat's own.
     QStringList backendArgs, args;
     for (qsizetype i = 0; i < arguments.size(); ++i) {

@@ -16,6 +16,7 @@ struct Command {
 
 // One declaration per verb, defined in <Verb>Command.cpp.
 int validateCommand(const QStringList &args);  // validate [-f FILE] [DIR] [--json]
-int chatCommand(const QStringList &args);      // chat (RUN | --url BASE_URL) [options] MESSAGE
+int chatCommand(const QStringList &args);
+int compareCommand(const QStringList &args);   // chat --compare RUN_OR_URL… MESSAGE (CompareCommand.cpp)      // chat (RUN | --url BASE_URL) [options] MESSAGE
 
 } // namespace gantry::cli

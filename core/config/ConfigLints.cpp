@@ -153,7 +153,7 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
             else
                 message += QStringLiteral("; add %1 to env").arg(use.name);
             const auto [line, column] = command.at(use.offset);
-            out.push_back({config.filePath, line, column, Severity::Warning, message});
+            out.push_back({config.filePath, line, column, Severity::Warning, message, QStringLiteral("undefined-variable")});
         }
     }
 }
@@ -194,7 +194,8 @@ void lintPorts(const Configuration &config, const std::vector<CommandText> &comm
                                           "use the same port in both places")
                                .arg(port)
                                .arg(flag)
-                               .arg(*config.containerPort)});
+                               .arg(*config.containerPort),
+                           QStringLiteral("port-mismatch")});
         }
     }
 }
@@ -273,7 +274,8 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
             out.push_back({config.filePath, line, column, Severity::Warning,
                            QStringLiteral("model.name is '%1' but %2 serves the model as '%3' (%4): requests for '%1' "
                                           "will fail; set %4 %1 or change model.name")
-                               .arg(wanted, server, served.join(QStringLiteral("', '")), flag)});
+                               .arg(wanted, server, served.join(QStringLiteral("', '")), flag),
+                           QStringLiteral("served-model-flag")});
             continue;
         }
         if (!model || server == QLatin1String("llama-server"))
@@ -286,7 +288,8 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
         out.push_back({config.filePath, line, column, Severity::Warning,
                        QStringLiteral("model.name is '%1' but %2 serves the model as '%3' (its model argument), so requests "
                                       "for '%1' get 404; add --served-model-name %1")
-                           .arg(wanted, server, servedName)});
+                           .arg(wanted, server, servedName),
+                       QStringLiteral("served-model-argument")});
     }
 }
 

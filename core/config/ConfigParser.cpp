@@ -1,6 +1,8 @@
 #include "config/ConfigParser.h"
 
+#include "config/ConfigFixes.h"
 #include "config/ConfigLints.h"
+#include "config/GpuFitLint.h"
 #include "config/ConfigSchema.h"
 #include "config/ConfigReader.h"
 #include "config/YamlTree.h"
@@ -21,6 +23,8 @@ ParseResult parseConfiguration(const QByteArray &yaml, const QString &filePath)
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
+    attachFixes(yaml, result);
+    lintGpuFit(yaml, result);
     return result;
 }
 

@@ -18,11 +18,12 @@ struct OfferFilter {
     QString region;                  // case-insensitive substring ("us-")
     SpotFilter spot = SpotFilter::Any;
     std::optional<double> maxPrice;  // $/hour, inclusive
+    double minTotalGpuMemoryGb = 0;  // all the offer's GPUs together: hides those too small for the model
 
     bool isEmpty() const
     {
         return gpuName.isEmpty() && minGpuMemoryGb <= 0 && minGpuCount <= 0 && backend.isEmpty() && region.isEmpty()
-            && spot == SpotFilter::Any && !maxPrice;
+            && spot == SpotFilter::Any && !maxPrice && minTotalGpuMemoryGb <= 0;
     }
     friend bool operator==(const OfferFilter &, const OfferFilter &) = default;
 };

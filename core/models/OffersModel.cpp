@@ -181,6 +181,25 @@ void OffersModel::sortAll()
         m_sorted[i] = keys[i].second;
 }
 
+void OffersModel::setModelNeedGb(double gb)
+{
+    if (gb == m_modelNeedGb)
+        return;
+    m_modelNeedGb = gb;
+    if (!m_visible.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+bool OffersModel::fitsModel(const Offer &offer) const
+{
+    if (m_modelNeedGb <= 0)
+        return true;
+    double total = 0;
+    for (const GpuInfo &g : offer.resources.gpus)
+        total += g.memoryMib / 1024.0;
+    return total >= m_modelNeedGb;
+}
+
 void OffersModel::applyFilter()
 {
     m_visible.clear();
@@ -201,12 +220,14 @@ void OffersModel::applyFilter()
     const double maxPrice = f.maxPrice.value_or(std::numeric_limits<double>::infinity());
     const float minMemory = float(f.minGpuMemoryGb);
     const int minCount = f.minGpuCount;
+    const double minTotal = f.minTotalGpuMemoryGb;
     const int spot = f.spot == SpotFilter::SpotOnly ? 1 : f.spot == SpotFilter::OnDemandOnly ? 0 : -1;
     m_visible.reserve(m_sorted.size());
     for (const uint32_t i : m_sorted) {
         const Packed &p = m_packed[i];
         if (p.price <= maxPrice && p.gpuCount >= minCount && (minMemory <= 0 || p.gpuMemoryGb >= minMemory)
-            && (spot < 0 || p.spot == spot) && gpuOk[p.gpuName] && backendOk[p.backend] && regionOk[p.region])
+            && (spot < 0 || p.spot == spot) && gpuOk[p.gpuName] && backendOk[p.backend] && regionOk[p.region]
+            && (minTotal <= 0 || double(p.gpuMemoryGb) * p.gpuCount >= minTotal))
             m_visible.push_back(i);
     }
 }
@@ -306,7 +327,7 @@ QVariant OffersModel::data(const QModelIndex &index, int role) const
         case Instance:
             return o.totalBlocks > 1 ? QStringLiteral("%1 (%2/%3)").arg(o.instanceName).arg(o.blocks).arg(o.totalBlocks)
                                      : o.instanceName;
-        case Resources: return o.resourcesText();
+        case Resources: return fitsModel(o) ? o.resourcesText() : QStringLiteral("⚠ ") + o.resourcesText();
         case Spot: return o.resources.spot ? tr("spot") : tr("on-demand");
         case Price: return Offer::formatPrice(o.price);
         case Availability:
@@ -327,11 +348,14 @@ QVariant OffersModel::data(const QModelIndex &index, int role) const
         break;
     case OfferIndexRole: return int(i);
     case AvailableRole: return p.availability == 0;
+    case FitsModelRole: return fitsModel(o);
     case Qt::TextAlignmentRole:
         if (index.column() == Number || index.column() == Price)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case Qt::ToolTipRole:
+        if (index.column() == Resources && !fitsModel(o))
+            return tr("Its GPUs hold %1 GB; the model needs about %2 GB").arg(double(p.gpuMemoryGb) * p.gpuCount, 0, 'f', 0).arg(m_modelNeedGb, 0, 'f', 1);
         if (index.column() == Resources && !o.resources.description.isEmpty())
             return o.resources.description;
         break;

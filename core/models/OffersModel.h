@@ -26,6 +26,7 @@ public:
         SortRole = Qt::UserRole,   // the raw value a column sorts by (price as double, …)
         OfferIndexRole,            // index of the offer in offers() (stable across sort/filter)
         AvailableRole,             // false for not_available/no_quota/…: the view dims these
+        FitsModelRole,             // false when the offer's GPUs cannot hold the model (setModelNeedGb)
     };
 
     explicit OffersModel(QObject *parent = nullptr);
@@ -39,6 +40,12 @@ public:
     const Offer &offerAt(int row) const { return m_offers[m_visible[size_t(row)]]; }
     int offerIndexAt(int row) const { return int(m_visible[size_t(row)]); }
     int rowOfOffer(int offerIndex) const;  // -1 when filtered out
+
+    // GPU memory the configuration's model needs (ModelSizing), 0 = unknown: offers whose GPUs
+    // hold less are marked ("⚠" before their resources, the reason in the tooltip).
+    void setModelNeedGb(double gb);
+    double modelNeedGb() const { return m_modelNeedGb; }
+    bool fitsModel(const Offer &offer) const;
 
     void setFilter(const OfferFilter &filter);
     const OfferFilter &filter() const { return m_filter; }
@@ -102,6 +109,7 @@ private:
     std::vector<uint32_t> m_visible;  // the rows: the filtered subsequence of m_sorted
     StringTable m_backends, m_regions, m_instances, m_gpuNames;
     OfferFilter m_filter;
+    double m_modelNeedGb = 0;
     int m_sortColumn = Number;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };

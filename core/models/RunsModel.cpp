@@ -1,5 +1,7 @@
 #include "models/RunsModel.h"
 
+#include "cost/CostGuard.h"
+
 #include <QFileInfo>
 
 namespace gantry {
@@ -42,6 +44,39 @@ void RunsModel::setRuns(const QList<RunInfo> &runs)
             endInsertRows();
         }
     }
+}
+
+void RunsModel::sort(int column, Qt::SortOrder order)
+{
+    const auto key = [&](const RunInfo &r) -> QVariant {
+        switch (column) {
+        case Cost: return runSpend(r, m_now);
+        case Price: return r.price;
+        case Age: return r.submittedAt.toMSecsSinceEpoch();
+        case Status: return int(r.status);
+        case Name: return r.name;
+        case Backend: return r.backend;
+        default: return QFileInfo(r.configurationPath).fileName();
+        }
+    };
+    const auto less = [&](const RunInfo &a, const RunInfo &b) {
+        const QVariant ka = key(a), kb = key(b);
+        const bool text = ka.typeId() == QMetaType::QString;
+        const bool lt = text ? ka.toString() < kb.toString() : ka.toDouble() < kb.toDouble();
+        const bool gt = text ? kb.toString() < ka.toString() : kb.toDouble() < ka.toDouble();
+        return order == Qt::AscendingOrder ? lt : gt;
+    };
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    QStringList names;
+    for (const QModelIndex &i : before)
+        names << m_runs[i.row()].name;
+    std::stable_sort(m_runs.begin(), m_runs.end(), less);
+    QModelIndexList after;
+    for (qsizetype i = 0; i < before.size(); ++i)
+        after << index(rowOfRun(names[i]), before[i].column());
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 void RunsModel::setNow(const QDateTime &now)

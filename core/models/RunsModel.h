@@ -43,6 +43,9 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    // Reorders the rows (selection follows). Cost sorts by what a run has cost so far: the
+    // backend's figure, or its price × time when that is more (cost/CostGuard's runSpend).
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 private:
     QString statusText(const RunInfo &run) const;

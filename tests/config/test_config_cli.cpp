@@ -93,7 +93,9 @@ private Q_SLOTS:
         QCOMPARE_JSON(doc["valid"], json(true));
         QCOMPARE(doc["diagnostics"].size(), size_t(2));
         const json &d = doc["diagnostics"][0];
-        QCOMPARE(d.size(), size_t(5));
+        QCOMPARE(d.size(), size_t(7));  // file, line, column, severity, message + code and fixes (it has some)
+        QCOMPARE_JSON(d["code"], json("undefined-variable"));
+        QCOMPARE_JSON(d["fixes"][0]["title"], json("Use $MODEL_ID"));
         QCOMPARE_JSON(d["file"], json(seed.toStdString()));
         QCOMPARE_JSON(d["line"], json(12));
         QCOMPARE_JSON(d["column"], json(60));

@@ -1,4 +1,5 @@
 #include "chat/ChatPanel.h"
+#include "chat/CompareDialog.h"
 
 #include "Settings.h"
 #include "chat/ChatClient.h"
@@ -133,6 +134,10 @@ ChatPanel::ChatPanel(QWidget *parent)
     auto *inputButtons = new QVBoxLayout;
     inputButtons->addWidget(m_send);
     inputButtons->addWidget(m_stop);
+    m_compareButton = new QPushButton(tr("Compare…"), this);
+    m_compareButton->setToolTip(tr("Send one prompt to 2–4 endpoints at once, side by side"));
+    connect(m_compareButton, &QPushButton::clicked, this, &ChatPanel::openCompare);
+    inputButtons->addWidget(m_compareButton);
     inputButtons->addStretch(1);
     inputRow->addLayout(inputButtons);
 
@@ -277,7 +282,7 @@ void ChatPanel::setRunEndpoints(const QList<RunInfo> &runs, const std::function<
         for (const Choice &c : std::as_const(m_runChoices))
             if (token.isEmpty() && c.endpoint.baseUrl == run.model->baseUrl)
                 token = c.token;
-        choices << Choice{tr("%1 — run %2").arg(run.model->name, run.name), *run.model, token};
+        choices << Choice{tr("%1 — run %2").arg(run.model->name, run.name), *run.model, token, QString(), run.price};
     }
     bool same = choices.size() == m_runChoices.size();
     for (qsizetype i = 0; same && i < choices.size(); ++i)
@@ -501,6 +506,25 @@ void ChatPanel::updateButtons()
     const bool busy = m_session->isBusy();
     m_send->setEnabled(!busy && m_endpoints->currentIndex() >= 0);
     m_stop->setEnabled(busy);
+}
+
+QList<CompareTarget> ChatPanel::compareTargets() const
+{
+    QList<CompareTarget> targets;
+    for (const QList<Choice> *list : {&m_runChoices, &m_manualChoices}) {
+        for (const Choice &c : *list)
+            targets << CompareTarget{c.label, c.endpoint, c.token, c.price};
+    }
+    return targets;
+}
+
+CompareDialog *ChatPanel::openCompare()
+{
+    auto *dialog = new CompareDialog(m_store, compareTargets(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("compareDialog"));
+    dialog->show();
+    return dialog;
 }
 
 } // namespace gantry::ui

@@ -5,6 +5,7 @@
 // message view and the input box. The chat core (ChatSession over a ChatClient and the
 // SQLite ConversationStore) does the work; this only shows it.
 
+#include "chat/ComparisonRun.h"
 #include "runs/RunInfo.h"
 
 #include <QList>
@@ -33,6 +34,7 @@ class MessageListModel;
 namespace gantry::ui {
 
 class ChatInput;
+class CompareDialog;
 class MessageDelegate;
 
 class ChatPanel : public QWidget
@@ -68,6 +70,10 @@ public:
     QListView *messageView() const { return m_messageView; }
     QSpinBox *maxTokens() const { return m_maxTokens; }
     QString errorText() const;
+    // Compare: the picker's endpoints (runs with their price) for one prompt side by side.
+    QList<CompareTarget> compareTargets() const;
+    CompareDialog *openCompare();
+    QPushButton *compareButton() const { return m_compareButton; }
 
 private:
     struct Choice {
@@ -75,6 +81,7 @@ private:
         ModelEndpoint endpoint;
         QString token;       // from the keychain or typed in; never written to settings or logs
         QString tokenWhere;  // where the token is kept, for the note under the picker
+        double price = 0;    // $/h of the run behind it (Compare shows each reply's cost)
     };
     // Manual endpoints' tokens live in the OS keychain under this "project" name.
     static QString keychainKey(const QString &model) { return QStringLiteral("chat:") + model; }
@@ -109,6 +116,7 @@ private:
     QPushButton *m_stop;
     QLabel *m_error;
     QLabel *m_editing;
+    QPushButton *m_compareButton;
 };
 
 } // namespace gantry::ui

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
@@ -21,6 +22,7 @@ namespace gantry::ui {
 namespace {
 constexpr int kLineRole = Qt::UserRole;
 constexpr int kColumnRole = Qt::UserRole + 1;
+constexpr int kIndexRole = Qt::UserRole + 2;  // into parseResult().diagnostics
 } // namespace
 
 EditorPanel::EditorPanel(QWidget *parent)
@@ -32,6 +34,7 @@ EditorPanel::EditorPanel(QWidget *parent)
     , m_restoreBar(new QWidget(this))
     , m_restoreText(new QLabel(this))
     , m_saveButton(new QPushButton(tr("Save"), this))
+    , m_fixButton(new QPushButton(tr("Fix"), this))
     , m_parseTimer(new QTimer(this))
     , m_backupTimer(new QTimer(this))
 {
@@ -66,7 +69,14 @@ EditorPanel::EditorPanel(QWidget *parent)
     m_problems->setAccessibleName(tr("Problems"));
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_editor);
-    split->addWidget(m_problems);
+    auto *problemsBox = new QWidget(this);
+    auto *problemsLayout = new QHBoxLayout(problemsBox);
+    problemsLayout->setContentsMargins(0, 0, 0, 0);
+    problemsLayout->addWidget(m_problems, 1);
+    m_fixButton->setToolTip(tr("Apply a fix to the selected problem (Ctrl+. in the editor)"));
+    m_fixButton->setEnabled(false);
+    problemsLayout->addWidget(m_fixButton, 0, Qt::AlignTop);
+    split->addWidget(problemsBox);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
     split->setSizes({600, 140});
@@ -101,7 +111,36 @@ EditorPanel::EditorPanel(QWidget *parent)
     connect(m_problems, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
         m_editor->goTo(item->data(kLineRole).toInt(), item->data(kColumnRole).toInt());
     });
+    connect(m_problems, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        const qsizetype i = item ? item->data(kIndexRole).toLongLong() : -1;
+        m_fixButton->setEnabled(i >= 0 && i < m_result.diagnostics.size() && !m_result.diagnostics[i].fixes.isEmpty());
+    });
+    connect(m_fixButton, &QPushButton::clicked, this, &EditorPanel::fixSelectedProblem);
     updateTitle();
+}
+
+void EditorPanel::fixSelectedProblem()
+{
+    const QListWidgetItem *item = m_problems->currentItem();
+    const qsizetype i = item ? item->data(kIndexRole).toLongLong() : -1;
+    if (i < 0 || i >= m_result.diagnostics.size() || m_result.diagnostics[i].fixes.isEmpty())
+        return;
+    const QList<Fix> fixes = m_result.diagnostics[i].fixes;
+    if (fixes.size() == 1) {
+        m_editor->applyFix(fixes.first());
+        reparseNow();
+        return;
+    }
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->setAccessibleName(tr("Fixes"));
+    for (const Fix &fix : fixes) {
+        connect(menu->addAction(fix.title), &QAction::triggered, this, [this, fix] {
+            m_editor->applyFix(fix);
+            reparseNow();
+        });
+    }
+    menu->popup(m_fixButton->mapToGlobal(QPoint(0, m_fixButton->height())));
 }
 
 QString EditorPanel::backupPathFor(const QString &filePath)
@@ -219,6 +258,7 @@ void EditorPanel::showProblems()
                                          QStringLiteral("%1:%2  %3").arg(d.line).arg(d.column).arg(d.message), m_problems);
         item->setData(kLineRole, d.line);
         item->setData(kColumnRole, d.column);
+        item->setData(kIndexRole, qlonglong(&d - m_result.diagnostics.constData()));
         item->setToolTip(d.toString());
     }
     if (errors == 0 && warnings == 0)

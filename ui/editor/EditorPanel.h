@@ -1,7 +1,8 @@
 #pragma once
 
 // The Editor tab: one configuration file in a YamlEditor, re-parsed 250 ms after the last
-// keystroke, with a problems list that jumps to each diagnostic. Unsaved text is copied to
+// keystroke, with a problems list that jumps to each diagnostic (and a Fix button for those
+// with a remedy). Unsaved text is copied to
 // stateDir()/backups every few seconds; opening a file with a newer backup offers it back.
 
 #include "config/ConfigParser.h"
@@ -37,6 +38,8 @@ public:
 
     YamlEditor *editor() const { return m_editor; }
     QListWidget *problems() const { return m_problems; }
+    // Fixes the selected problem: its one fix at once, else a menu of them (returned).
+    QPushButton *fixButton() const { return m_fixButton; }
     bool hasBackupOffer() const;
     void restoreBackup();
     void discardBackup();
@@ -53,6 +56,7 @@ Q_SIGNALS:
 private:
     void writeBackup();
     void showProblems();
+    void fixSelectedProblem();
     void updateTitle();
 
     QString m_path;
@@ -63,6 +67,7 @@ private:
     QWidget *m_restoreBar;
     QLabel *m_restoreText;
     QPushButton *m_saveButton;
+    QPushButton *m_fixButton;
     QTimer *m_parseTimer;
     QTimer *m_backupTimer;
     ParseResult m_result;

@@ -6,10 +6,14 @@
 
 #include <Qsci/qscilexeryaml.h>
 
+#include <algorithm>
+
 #include <QApplication>
+#include <QCursor>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPalette>
 #include <QToolTip>
 
@@ -19,6 +23,7 @@ namespace {
 constexpr int kDiagnosticMargin = 1;
 constexpr int kErrorMarker = 1;
 constexpr int kWarningMarker = 2;
+constexpr int kFixMarker = 3;  // drawn over the error/warning dot: this line has a fix
 constexpr int kCompletionList = 1;
 
 } // namespace
@@ -49,11 +54,14 @@ YamlEditor::YamlEditor(QWidget *parent)
     setMarginWidth(0, QStringLiteral("0000"));
     setMarginType(kDiagnosticMargin, SymbolMargin);
     setMarginWidth(kDiagnosticMargin, 16);
-    setMarginMarkerMask(kDiagnosticMargin, (1 << kErrorMarker) | (1 << kWarningMarker));
+    setMarginMarkerMask(kDiagnosticMargin, (1 << kErrorMarker) | (1 << kWarningMarker) | (1 << kFixMarker));
     setMarginSensitivity(kDiagnosticMargin, true);
     setFolding(BoxedTreeFoldStyle, 2);
     markerDefine(Circle, kErrorMarker);
     markerDefine(Circle, kWarningMarker);
+    markerDefine(CircledPlus, kFixMarker);
+    setMarkerBackgroundColor(QColor(0x1a, 0x73, 0xe8), kFixMarker);
+    setMarkerForegroundColor(QColor(0xff, 0xff, 0xff), kFixMarker);
     setMarkerBackgroundColor(QColor(0xd3, 0x2f, 0x2f), kErrorMarker);
     setMarkerForegroundColor(QColor(0xd3, 0x2f, 0x2f), kErrorMarker);
     setMarkerBackgroundColor(QColor(0xe0, 0x9b, 0x00), kWarningMarker);
@@ -71,6 +79,10 @@ YamlEditor::YamlEditor(QWidget *parent)
     connect(this, &QsciScintillaBase::SCN_CHARADDED, this, &YamlEditor::onCharAdded);
     connect(this, &QsciScintilla::userListActivated, this, &YamlEditor::onCompletionChosen);
     connect(this, &QsciScintilla::marginClicked, this, [this](int, int line, Qt::KeyboardModifiers) {
+        if (const QList<Fix> fixes = fixesAt(line + 1); !fixes.isEmpty()) {
+            showFixMenu(fixes, QCursor::pos());
+            return;
+        }
         const QString text = diagnosticText(line + 1);
         if (!text.isEmpty())
             QToolTip::showText(QCursor::pos(), text, this);
@@ -119,6 +131,7 @@ void YamlEditor::setDiagnostics(const Diagnostics &diagnostics)
     clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), m_warningIndicator);
     markerDeleteAll(kErrorMarker);
     markerDeleteAll(kWarningMarker);
+    markerDeleteAll(kFixMarker);
     for (const Diagnostic &d : diagnostics) {
         if (d.line <= 0)
             continue;
@@ -139,7 +152,76 @@ void YamlEditor::setDiagnostics(const Diagnostics &diagnostics)
         const bool error = d.severity == Severity::Error;
         fillIndicatorRange(line, from, line, to, error ? m_errorIndicator : m_warningIndicator);
         markerAdd(line, error ? kErrorMarker : kWarningMarker);
+        if (!d.fixes.isEmpty())
+            markerAdd(line, kFixMarker);
     }
+}
+
+QList<Fix> YamlEditor::fixesAt(int line) const
+{
+    QList<Fix> fixes;
+    for (const Diagnostic &d : m_diagnostics)
+        if (d.line == line)
+            fixes += d.fixes;
+    return fixes;
+}
+
+bool YamlEditor::hasFixMarker(int line) const
+{
+    return (const_cast<YamlEditor *>(this)->markersAtLine(line - 1) & (1 << kFixMarker)) != 0;
+}
+
+void YamlEditor::applyFix(const Fix &fix)
+{
+    // Byte positions (Scintilla's, and the columns' unit), last edit first so earlier ones
+    // keep their place.
+    struct Span {
+        long start, end;
+        QByteArray text;
+    };
+    QList<Span> spans;
+    for (const TextEdit &e : fix.edits) {
+        const auto at = [this](int line, int column) {
+            return SendScintilla(SCI_POSITIONFROMLINE, static_cast<unsigned long>(line - 1)) + column - 1;
+        };
+        spans.push_back({at(e.line, e.column), at(e.endLine, e.endColumn), e.newText.toUtf8()});
+    }
+    std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) { return a.start > b.start; });
+    beginUndoAction();
+    for (const Span &s : spans) {
+        SendScintilla(SCI_SETTARGETRANGE, static_cast<unsigned long>(s.start), s.end);
+        SendScintilla(SCI_REPLACETARGET, static_cast<unsigned long>(s.text.size()), s.text.constData());
+    }
+    endUndoAction();
+    // The other fixes' positions refer to the text before this one: none is offered again
+    // until the next parse has made them anew.
+    for (Diagnostic &d : m_diagnostics)
+        d.fixes.clear();
+    markerDeleteAll(kFixMarker);
+}
+
+QMenu *YamlEditor::showFixesAtCursor()
+{
+    int line = 0, index = 0;
+    getCursorPosition(&line, &index);
+    const QList<Fix> fixes = fixesAt(line + 1);
+    if (fixes.isEmpty())
+        return nullptr;
+    const long pos = SendScintilla(SCI_GETCURRENTPOS);
+    const QPoint at(int(SendScintilla(SCI_POINTXFROMPOSITION, 0UL, pos)),
+                    int(SendScintilla(SCI_POINTYFROMPOSITION, 0UL, pos) + SendScintilla(SCI_TEXTHEIGHT, static_cast<unsigned long>(line))));
+    return showFixMenu(fixes, viewport()->mapToGlobal(at));
+}
+
+QMenu *YamlEditor::showFixMenu(const QList<Fix> &fixes, const QPoint &globalPos)
+{
+    delete m_fixMenu;
+    m_fixMenu = new QMenu(this);
+    m_fixMenu->setAccessibleName(tr("Fixes"));
+    for (const Fix &fix : fixes)
+        connect(m_fixMenu->addAction(fix.title), &QAction::triggered, this, [this, fix] { applyFix(fix); });
+    m_fixMenu->popup(globalPos);
+    return m_fixMenu;
 }
 
 QString YamlEditor::diagnosticText(int line) const
@@ -233,10 +315,28 @@ void YamlEditor::onCharAdded(int ch)
     }
 }
 
+bool YamlEditor::event(QEvent *event)
+{
+    // The main window binds Ctrl+. to Stop Run; while the editor has the focus the key offers
+    // the fixes at the cursor instead (taking the shortcut override turns it into a key press).
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Period && (key->modifiers() & ~Qt::KeypadModifier) == Qt::ControlModifier) {
+            event->accept();
+            return true;
+        }
+    }
+    return QsciScintilla::event(event);
+}
+
 void YamlEditor::keyPressEvent(QKeyEvent *event)
 {
     if (event->key() == Qt::Key_Space && (event->modifiers() & Qt::ControlModifier)) {
         showCompletions();
+        return;
+    }
+    if (event->key() == Qt::Key_Period && (event->modifiers() & ~Qt::KeypadModifier) == Qt::ControlModifier) {
+        showFixesAtCursor();
         return;
     }
     QsciScintilla::keyPressEvent(event);

@@ -2,7 +2,9 @@
 
 // The configuration editor: QScintilla with the YAML lexer, line numbers and folding, the
 // core's diagnostics drawn in place (squiggle at line:col, a margin marker, the message on
-// hover) and completion of keys and enum values at the cursor's YAML path.
+// hover) and completion of keys and enum values at the cursor's YAML path. Lines with a
+// fixable problem get a ⊕ marker; Ctrl+. (or a click on it) offers the fixes in a menu, and a
+// fix is one undo step.
 
 #include "common/Diagnostic.h"
 
@@ -10,6 +12,7 @@
 
 #include <functional>
 
+class QMenu;
 class QsciLexerYAML;
 
 namespace gantry::ui {
@@ -26,6 +29,14 @@ public:
     QString diagnosticText(int line) const;
     bool hasIndicatorAt(int line, int column) const;  // 1-based: the squiggle is drawn there
 
+    // The fixes of the problems on a 1-based line, in the order of the problems.
+    QList<Fix> fixesAt(int line) const;
+    bool hasFixMarker(int line) const;  // 1-based
+    // Applies `fix` as one undo step (its edits use the positions of the current text).
+    void applyFix(const Fix &fix);
+    // The menu of fixes for the cursor's line, popped up at the cursor; nullptr when none.
+    QMenu *showFixesAtCursor();
+
     // Put the cursor at a 1-based line:column and show it.
     void goTo(int line, int column);
 
@@ -37,6 +48,7 @@ public:
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool event(QEvent *event) override;  // Ctrl+. here means fixes, not the window's Stop Run
     void changeEvent(QEvent *event) override;
 
 private:
@@ -44,7 +56,10 @@ private:
     void onDwell(int position, int x, int y);
     void onCompletionChosen(int id, const QString &text);
 
+    QMenu *showFixMenu(const QList<Fix> &fixes, const QPoint &globalPos);
+
     QsciLexerYAML *m_lexer = nullptr;
+    QMenu *m_fixMenu = nullptr;
     Diagnostics m_diagnostics;
     int m_errorIndicator = 8;
     int m_warningIndicator = 9;

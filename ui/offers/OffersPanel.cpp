@@ -2,8 +2,12 @@
 #include "Look.h"
 
 #include "backends/Backend.h"
+#include "Settings.h"
+#include "config/ModelSizing.h"
+#include "cost/CostGuard.h"
 #include "models/OffersModel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -11,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -61,6 +66,8 @@ OffersPanel::OffersPanel(QWidget *parent)
     , m_region(new QLineEdit(this))
     , m_spot(new QComboBox(this))
     , m_maxPrice(new QDoubleSpinBox(this))
+    , m_hideTooSmall(new QCheckBox(tr("Hide GPUs too small for the model"), this))
+    , m_cost(new QLabel(this))
 {
     // Top: Plan / Deploy and the per-backend busy indicators.
     auto *actions = new QHBoxLayout;
@@ -108,6 +115,9 @@ OffersPanel::OffersPanel(QWidget *parent)
     m_maxPrice->setSpecialValueText(tr("any price"));
     for (QWidget *w : std::initializer_list<QWidget *>{m_gpuName, m_minGpuMemory, m_gpuCount, m_backendFilter, m_region, m_spot, m_maxPrice})
         filters->addWidget(w);
+    m_hideTooSmall->hide();
+    filters->addWidget(m_hideTooSmall);
+    connect(m_hideTooSmall, &QCheckBox::toggled, this, &OffersPanel::applyFilter);
     connect(m_gpuName, &QLineEdit::textChanged, this, &OffersPanel::applyFilter);
     connect(m_region, &QLineEdit::textChanged, this, &OffersPanel::applyFilter);
     connect(m_minGpuMemory, &QDoubleSpinBox::valueChanged, this, &OffersPanel::applyFilter);
@@ -132,6 +142,7 @@ OffersPanel::OffersPanel(QWidget *parent)
     m_table->sortByColumn(OffersModel::Number, Qt::AscendingOrder);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_deploy->setEnabled(m_applying.isEmpty() && m_table->selectionModel()->hasSelection());
+        updateCost();
     });
     connect(m_table, &QTableView::doubleClicked, this, &OffersPanel::deploySelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OffersPanel::updateFooter);
@@ -144,6 +155,8 @@ OffersPanel::OffersPanel(QWidget *parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(actions);
     layout->addWidget(m_header);
+    m_cost->hide();
+    layout->addWidget(m_cost);
     layout->addWidget(m_message);
     layout->addLayout(filters);
     layout->addWidget(m_table, 1);
@@ -185,6 +198,19 @@ void OffersPanel::setBackends(const QList<Backend *> &backends)
 void OffersPanel::setConfiguration(const std::optional<Configuration> &configuration)
 {
     m_configuration = configuration;
+    // Mark (and optionally hide) offers whose GPUs cannot hold the model, when its size is known.
+    std::optional<ModelEstimate> estimate;
+    if (configuration && configuration->resources.gpu.required())
+        estimate = estimateModel(*configuration);
+    const double need = estimate ? estimate->totalGb() : 0;
+    const bool needChanged = need != m_model->modelNeedGb();
+    m_model->setModelNeedGb(need);
+    m_hideTooSmall->setVisible(estimate.has_value());
+    if (estimate)
+        m_hideTooSmall->setToolTip(tr("%1 in %2 needs %3").arg(estimate->displayName, estimate->precision, estimate->breakdown())
+                                   + QStringLiteral("\n") + estimate->assumptions.join(QLatin1Char('\n')));
+    if (needChanged)
+        applyFilter();
     const bool ok = configuration.has_value() && !m_backends.isEmpty();
     m_planButton->setEnabled(ok && m_pending.isEmpty());
     m_planButton->setToolTip(!configuration ? tr("Fix the configuration's errors first")
@@ -246,6 +272,23 @@ void OffersPanel::onPlanFinished(Backend *backend, int requestId, const Plan &pl
     }
 }
 
+QString OffersPanel::costText() const
+{
+    return m_cost->isHidden() ? QString() : m_cost->text();
+}
+
+void OffersPanel::updateCost()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !m_configuration) {
+        m_cost->hide();
+        return;
+    }
+    const Offer &offer = m_model->offerAt(rows.first().row());
+    m_cost->setText(tr("Cost: %1").arg(priceOutlook(offer.price, m_configuration->maxDurationSec).text()));
+    m_cost->show();
+}
+
 void OffersPanel::showHeader(const Plan &plan)
 {
     QString html = QStringLiteral("<table cellspacing=0 cellpadding=1>");
@@ -266,12 +309,46 @@ void OffersPanel::deploySelected()
     Backend *backend = m_offerBackend.value(offerIndex);
     if (!backend)
         return;
+    // The cost guard: a deploy that could pass the budget asks first (without blocking).
+    const Offer &offer = m_model->offers().at(offerIndex);
+    QList<RunInfo> runs;
+    for (const QPointer<Backend> &b : std::as_const(m_backends)) {
+        if (b)
+            runs += b->runs();
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const DeployCheck check = checkDeploy(Settings::instance().budget(), offer.price, m_configuration->maxDurationSec, spendToday(runs, now), now);
+    if (check.withinBudget) {
+        startDeploy(offerIndex);
+        return;
+    }
+    delete m_budgetQuestion;
+    m_budgetQuestion = new QMessageBox(QMessageBox::Warning, tr("Over budget?"), check.message, QMessageBox::Cancel, this);
+    m_budgetQuestion->setInformativeText(priceOutlook(offer.price, m_configuration->maxDurationSec).text());
+    QPushButton *anyway = m_budgetQuestion->addButton(tr("Deploy anyway"), QMessageBox::AcceptRole);
+    connect(m_budgetQuestion, &QMessageBox::finished, this, [this, anyway, offerIndex] {
+        QMessageBox *box = m_budgetQuestion;
+        m_budgetQuestion = nullptr;
+        if (box->clickedButton() == anyway)
+            startDeploy(offerIndex);
+        box->deleteLater();
+    });
+    m_budgetQuestion->open();
+}
+
+void OffersPanel::startDeploy(int offerIndex)
+{
+    Backend *backend = m_offerBackend.value(offerIndex);
+    if (!backend || !m_configuration || !m_applying.isEmpty())
+        return;
     m_deploy->setEnabled(false);
     m_applying.insert(backend, -1);
     const int id = backend->apply(*m_configuration, m_model->offers().at(offerIndex));
     if (m_applying.contains(backend))
         m_applying[backend] = id;
-    m_message->setText(tr("Deploying on %1…").arg(htmlEscape(m_model->offers().at(offerIndex).instanceName)));
+    m_message->setText(tr("Deploying on %1… (%2)")
+                           .arg(htmlEscape(m_model->offers().at(offerIndex).instanceName),
+                                htmlEscape(priceOutlook(m_model->offers().at(offerIndex).price, m_configuration->maxDurationSec).text())));
     m_message->show();
 }
 
@@ -304,6 +381,8 @@ void OffersPanel::applyFilter()
     f.spot = SpotFilter(m_spot->currentData().toInt());
     if (m_maxPrice->value() > 0)
         f.maxPrice = m_maxPrice->value();
+    if (!m_hideTooSmall->isHidden() && m_hideTooSmall->isChecked())
+        f.minTotalGpuMemoryGb = m_model->modelNeedGb();
     m_model->setFilter(f);
 }
 

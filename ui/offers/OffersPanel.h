@@ -18,6 +18,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QMessageBox;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -48,6 +49,11 @@ public:
     OffersModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     QPushButton *deployButton() const { return m_deploy; }
+    QCheckBox *hideTooSmallBox() const { return m_hideTooSmall; }
+    // The selected offer's $/h, $/day and max_duration bound (the cost guard's outlook).
+    QString costText() const;
+    // Open while a deploy waits for "Deploy anyway" because it could pass the budget.
+    QMessageBox *budgetQuestion() const { return m_budgetQuestion; }
     QString footerText() const;
     QString messageText() const;
 
@@ -63,6 +69,8 @@ private:
     void updateBusy();
     void updateFooter();
     void showHeader(const Plan &plan);
+    void startDeploy(int offerIndex);
+    void updateCost();
 
     QList<QPointer<Backend>> m_backends;
     std::optional<Configuration> m_configuration;
@@ -85,6 +93,9 @@ private:
     QLineEdit *m_region;
     QComboBox *m_spot;
     QDoubleSpinBox *m_maxPrice;
+    QCheckBox *m_hideTooSmall;  // shown when the model's size is known
+    QLabel *m_cost;
+    QMessageBox *m_budgetQuestion = nullptr;
 };
 
 } // namespace gantry::ui

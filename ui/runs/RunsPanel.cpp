@@ -6,6 +6,8 @@
 #include "runs/LogView.h"
 #include "runs/MetricsChart.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -84,6 +86,15 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_table->setItemDelegateForColumn(RunsModel::Status, new StatusDelegate(m_table));
     setUpDataTable(m_table);
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Status, QHeaderView::Stretch);
+    // Sort by a clicked column (first click: largest first, e.g. the dearest runs by cost).
+    m_table->horizontalHeader()->setSectionsClickable(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int column) {
+        m_sortOrder = column == m_sortColumn && m_sortOrder == Qt::DescendingOrder ? Qt::AscendingOrder : Qt::DescendingOrder;
+        m_sortColumn = column;
+        m_table->horizontalHeader()->setSortIndicatorShown(true);
+        m_table->horizontalHeader()->setSortIndicator(column, m_sortOrder);
+        m_model->sort(column, m_sortOrder);
+    });
     m_table->setColumnWidth(RunsModel::Name, 170);
     m_table->setColumnWidth(RunsModel::Configuration, 170);
     m_table->setColumnWidth(RunsModel::Backend, 80);
@@ -233,6 +244,8 @@ void RunsPanel::collectRuns()
     const QString keep = selectedRun();
     m_model->setNow(QDateTime::currentDateTimeUtc());
     m_model->setRuns(all);
+    if (m_sortColumn >= 0)
+        m_model->sort(m_sortColumn, m_sortOrder);
     if (!keep.isEmpty() && selectedRun() != keep)
         selectRun(keep);
     else if (keep.isEmpty() && m_model->rowCount() > 0)
@@ -310,7 +323,9 @@ void RunsPanel::showSelected()
     m_chat->setEnabled(run.ready && run.model.has_value() && active);
 
     m_timeline->clear();
-    for (const StatusEvent &e : run.history)
+    QList<StatusEvent> events = run.history + m_notes.value(run.name);
+    std::stable_sort(events.begin(), events.end(), [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
+    for (const StatusEvent &e : std::as_const(events))
         new QTreeWidgetItem(m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")), e.status, e.message});
 
     if (m_shownRun != name) {
@@ -324,6 +339,22 @@ void RunsPanel::showSelected()
                                                 : tr("This backend writes its provisioning steps into the run's log (the lines from gantry)"));
         m_metrics->setSamples(backend ? backend->metrics(name) : QList<MetricSample>());
     }
+}
+
+void RunsPanel::addTimelineNote(const QString &runName, const StatusEvent &event)
+{
+    m_notes[runName] << event;
+    if (m_shownRun == runName) {
+        new QTreeWidgetItem(m_timeline, {event.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), event.status, event.message});
+    }
+}
+
+QStringList RunsPanel::timelineText() const
+{
+    QStringList rows;
+    for (int i = 0; i < m_timeline->topLevelItemCount(); ++i)
+        rows << m_timeline->topLevelItem(i)->text(1) + QStringLiteral(": ") + m_timeline->topLevelItem(i)->text(2);
+    return rows;
 }
 
 } // namespace gantry::ui

@@ -46,6 +46,10 @@ public:
     void selectRun(const QString &name);
     QString selectedRun() const;
     void stopSelected(bool abort);
+    // An event Gantry itself caused (the cost guard stopping a run at its budget), shown in
+    // the run's timeline among the backend's own events.
+    void addTimelineNote(const QString &runName, const StatusEvent &event);
+    QStringList timelineText() const;  // the shown run's timeline rows, "status: message"
     void refreshNow();
     // The bearer token for this run's model (the dstack token; empty for local runs).
     QString modelToken(const QString &runName) const;
@@ -75,6 +79,9 @@ private:
     QPushButton *m_abort;
     QPushButton *m_chat;
     QTreeWidget *m_timeline;
+    QHash<QString, QList<StatusEvent>> m_notes;
+    int m_sortColumn = -1;  // a header the user clicked (Cost: dearest first); -1 = newest first
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;  // run name → Gantry's own timeline events
     LogView *m_log;
     LogView *m_provisioning;
     QTabWidget *m_tabs = nullptr;

@@ -1,0 +1,170 @@
+#include "chat/ComparisonStore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QVariant>
+
+namespace gantry {
+
+double ComparisonColumn::costOf(double pricePerHour, const ReplyMetrics &metrics)
+{
+    return metrics.totalMs > 0 ? pricePerHour * double(metrics.totalMs) / 3'600'000.0 : 0.0;
+}
+
+ComparisonStore::~ComparisonStore()
+{
+    if (!isOpen())
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString ComparisonStore::open(const QString &path)
+{
+    if (isOpen())
+        return QStringLiteral("the comparison store is already open");
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const QString name = QStringLiteral("gantry-compare-") + QUuid::createUuid().toString(QUuid::Id128);
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
+        } else {
+            QSqlQuery q(db);
+            for (const char *sql : {"CREATE TABLE IF NOT EXISTS comparisons (id INTEGER PRIMARY KEY, prompt TEXT NOT NULL, "
+                                    "created TEXT NOT NULL)",
+                                    "CREATE TABLE IF NOT EXISTS comparison_columns (comparison_id INTEGER NOT NULL "
+                                    "REFERENCES comparisons(id) ON DELETE CASCADE, position INTEGER NOT NULL, label TEXT NOT NULL, "
+                                    "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
+                                    "PRIMARY KEY (comparison_id, position))"}) {
+                if (!q.exec(QString::fromLatin1(sql))) {
+                    error = QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
+                    break;
+                }
+            }
+        }
+    }
+    if (!error.isEmpty()) {
+        QSqlDatabase::removeDatabase(name);
+        return error;
+    }
+    m_connection = name;
+    return {};
+}
+
+qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns)
+{
+    if (!isOpen())
+        return -1;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (!db.transaction())
+        return -1;
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO comparisons (prompt, created) VALUES (?, ?)"));
+    q.addBindValue(prompt);
+    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    if (!q.exec()) {
+        db.rollback();
+        return -1;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        const ComparisonColumn &c = columns[i];
+        QSqlQuery insert(db);
+        insert.prepare(QStringLiteral("INSERT INTO comparison_columns (comparison_id, position, label, conversation_id, answer_id, "
+                                      "price_per_hour) VALUES (?, ?, ?, ?, ?, ?)"));
+        for (const QVariant &v : {QVariant(id), QVariant(qint64(i)), QVariant(c.label), QVariant(c.conversationId), QVariant(c.answerId),
+                                  QVariant(c.pricePerHour)})
+            insert.addBindValue(v);
+        if (!insert.exec()) {
+            db.rollback();
+            return -1;
+        }
+    }
+    return db.commit() ? id : -1;
+}
+
+std::optional<Comparison> ComparisonStore::comparison(qint64 id) const
+{
+    if (!isOpen())
+        return std::nullopt;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT prompt, created FROM comparisons WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    Comparison c;
+    c.id = id;
+    c.prompt = q.value(0).toString();
+    c.created = QDateTime::fromString(q.value(1).toString(), Qt::ISODateWithMs);
+    QSqlQuery cols(db);
+    cols.prepare(QStringLiteral("SELECT label, conversation_id, answer_id, price_per_hour FROM comparison_columns "
+                                "WHERE comparison_id = ? ORDER BY position"));
+    cols.addBindValue(id);
+    if (!cols.exec())
+        return std::nullopt;
+    while (cols.next())
+        c.columns.push_back({cols.value(0).toString(), cols.value(1).toLongLong(), cols.value(2).toLongLong(), cols.value(3).toDouble()});
+    return c;
+}
+
+QList<Comparison> ComparisonStore::comparisons() const
+{
+    QList<Comparison> out;
+    if (!isOpen())
+        return out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(QStringLiteral("SELECT id FROM comparisons ORDER BY id DESC")))
+        return out;
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    for (const qint64 id : ids) {
+        if (auto c = comparison(id))
+            out << *c;
+    }
+    return out;
+}
+
+QString ComparisonStore::exportMarkdown(qint64 id, ConversationStore &conversations) const
+{
+    const std::optional<Comparison> c = comparison(id);
+    if (!c)
+        return {};
+    QString md = QStringLiteral("# Comparison: %1\n\n").arg(c->prompt.section(QLatin1Char('\n'), 0, 0));
+    md += QStringLiteral("*%1*\n\n").arg(c->created.toString(Qt::ISODate));
+    md += QStringLiteral("> %1\n\n").arg(QString(c->prompt).replace(QLatin1Char('\n'), QStringLiteral("\n> ")));
+    md += QStringLiteral("| endpoint | model | TTFT | tok/s | tokens | time | cost |\n|---|---|---:|---:|---:|---:|---:|\n");
+    QString replies;
+    for (const ComparisonColumn &col : c->columns) {
+        const StoredMessage answer = conversations.message(col.answerId).value_or(StoredMessage());
+        const std::optional<ConversationSummary> conversation = conversations.conversation(col.conversationId);
+        const ReplyMetrics &m = answer.metrics;
+        const double cost = ComparisonColumn::costOf(col.pricePerHour, m);
+        md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")
+                  .arg(col.label, conversation ? conversation->model : QString(),
+                       m.timeToFirstTokenMs >= 0 ? QStringLiteral("%1 ms").arg(m.timeToFirstTokenMs) : QStringLiteral("–"),
+                       m.tokensPerSecond > 0 ? QString::number(m.tokensPerSecond, 'f', 1) : QStringLiteral("–"),
+                       QString::number(m.completionTokens), m.totalMs >= 0 ? QStringLiteral("%1 ms").arg(m.totalMs) : QStringLiteral("–"),
+                       col.pricePerHour > 0 ? QStringLiteral("$%1").arg(cost, 0, 'f', 6) : QStringLiteral("free"));
+        replies += QStringLiteral("\n## %1\n\n").arg(col.label);
+        if (answer.status != ReplyStatus::Complete)
+            replies += QStringLiteral("*%1%2*\n\n").arg(replyStatusToString(answer.status),
+                                                       answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
+        replies += answer.content.trimmed() + QLatin1Char('\n');
+    }
+    return md + replies;
+}
+
+} // namespace gantry

@@ -1,0 +1,340 @@
+#include "config/ConfigFixes.h"
+
+#include "config/YamlTree.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace gantry {
+
+namespace {
+
+// The file's lines, for turning a line:column into a token and for copying indentation.
+class SourceLines
+{
+public:
+    explicit SourceLines(const QByteArray &source) : m_source(source)
+    {
+        m_eol = source.contains("\r\n") ? QStringLiteral("\r\n") : QStringLiteral("\n");
+        qsizetype start = 0;
+        while (start <= source.size()) {
+            m_starts.push_back(start);
+            const qsizetype nl = source.indexOf('\n', start);
+            if (nl < 0)
+                break;
+            start = nl + 1;
+        }
+    }
+    int count() const { return int(m_starts.size()); }
+    // Line text without its line end; empty when out of range.
+    QByteArray line(int n) const
+    {
+        if (n < 1 || n > count())
+            return {};
+        const qsizetype start = m_starts[n - 1];
+        qsizetype end = m_source.indexOf('\n', start);
+        if (end < 0)
+            end = m_source.size();
+        if (end > start && m_source[end - 1] == '\r')
+            --end;
+        return m_source.mid(start, end - start);
+    }
+    // Column just past the last character of line n (where an appended text goes).
+    int endColumn(int n) const { return int(line(n).size()) + 1; }
+    const QString &eol() const { return m_eol; }
+
+private:
+    const QByteArray &m_source;
+    std::vector<qsizetype> m_starts;
+    QString m_eol;
+};
+
+bool isWordEnd(char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == '|' || c == '&'; }
+
+// The shell word starting at a 0-based index of `line`: its end index (exclusive).
+int wordEnd(const QByteArray &line, int start)
+{
+    int i = start;
+    while (i < line.size() && !isWordEnd(line[i]))
+        ++i;
+    return i;
+}
+
+// A value that can be put in a command without quoting (in the shell and in any YAML scalar).
+bool isBareWord(const QString &s)
+{
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9._/:@+-]+$"));
+    return bare.match(s).hasMatch();
+}
+
+TextEdit replace(int line, int column, int endColumn, const QString &text) { return {line, column, line, endColumn, text}; }
+TextEdit insert(int line, int column, const QString &text) { return {line, column, line, column, text}; }
+
+class Fixer
+{
+public:
+    Fixer(const QByteArray &source, const ParseResult &result) : m_lines(source), m_result(result)
+    {
+        yaml::parse(source, m_doc);
+        m_root = m_doc.root && m_doc.root->isMap() ? m_doc.root : nullptr;
+    }
+
+    QList<Fix> fixesFor(const Diagnostic &d) const
+    {
+        if (!m_root)
+            return {};
+        if (d.code == QLatin1String("undefined-variable"))
+            return undefinedVariable(d);
+        if (d.code == QLatin1String("port-mismatch"))
+            return portMismatch(d);
+        if (d.code == QLatin1String("served-model-argument"))
+            return servedModelArgument(d);
+        if (d.code == QLatin1String("served-model-flag"))
+            return servedModelFlag(d);
+        if (d.severity == Severity::Error)
+            return pythonWithImage(d);
+        return {};
+    }
+
+private:
+    // True when the diagnostic sits in a command written on one line, where columns are exact
+    // (the same rule the checks use to point inside a command).
+    bool inOneLineCommand(const Diagnostic &d) const
+    {
+        const yaml::Node *commands = m_root->find("commands");
+        if (!commands || !commands->isSequence())
+            return false;
+        for (const yaml::Node *item : commands->children) {
+            if (!item->isScalar() || item->line != d.line || item->text.find('\n') != std::string::npos)
+                continue;
+            const QByteArray line = m_lines.line(item->line);
+            const int at = item->column - 1;
+            if (at < 0 || at >= line.size())
+                return false;
+            const char c = line[at];
+            const QString text = item->string();
+            return (item->plain || c == '"' || c == '\'') && !text.contains(QLatin1Char('\\')) && !text.contains(QLatin1String("''"))
+                   && d.column > item->column;
+        }
+        return false;
+    }
+
+    QList<Fix> undefinedVariable(const Diagnostic &d) const
+    {
+        QList<Fix> fixes;
+        static const QRegularExpression use(QStringLiteral(R"(^\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(\})?)"));
+        const QString rest = QString::fromUtf8(m_lines.line(d.line).mid(d.column - 1));
+        const QRegularExpressionMatch m = use.match(rest);
+        if (!m.hasMatch() || !inOneLineCommand(d))
+            return fixes;
+        const bool braces = !m.captured(1).isEmpty();
+        const QString name = m.captured(2);
+        static const QRegularExpression didYouMean(QStringLiteral(R"(did you mean \$([A-Za-z_][A-Za-z0-9_]*)\?)"));
+        const QRegularExpressionMatch suggestion = didYouMean.match(d.message);
+        if (suggestion.hasMatch()) {
+            const QString other = suggestion.captured(1);
+            const int nameColumn = d.column + (braces ? 2 : 1);
+            fixes.push_back({QStringLiteral("Use $%1").arg(other), {replace(d.line, nameColumn, nameColumn + int(name.size()), other)}});
+        }
+        if (auto edit = addToEnv(name))
+            fixes.push_back({QStringLiteral("Add %1 to env (its value then comes from your environment at deploy)").arg(name), {*edit}});
+        return fixes;
+    }
+
+    // A new `env` entry for `name`, after the last one and indented like it; a new `env`
+    // list before `commands` when there is none.
+    std::optional<TextEdit> addToEnv(const QString &name) const
+    {
+        const QString eol = m_lines.eol();
+        const yaml::Node *env = nullptr;
+        const yaml::Node *envKey = nullptr;
+        for (size_t i = 0; i < m_root->mapSize(); ++i) {
+            if (m_root->key(i).text == "env") {
+                envKey = &m_root->key(i);
+                env = &m_root->value(i);
+            }
+        }
+        if (!env) {
+            const yaml::Node *commandsKey = nullptr;
+            for (size_t i = 0; i < m_root->mapSize(); ++i) {
+                if (m_root->key(i).text == "commands")
+                    commandsKey = &m_root->key(i);
+            }
+            if (!commandsKey || commandsKey->column != 1)
+                return std::nullopt;
+            return insert(commandsKey->line, 1, QStringLiteral("env:") + eol + QStringLiteral("  - ") + name + eol);
+        }
+        if (env->children.empty() || env->line == envKey->line)  // empty, or a flow collection on the key's line
+            return std::nullopt;
+        const yaml::Node *last = env->isSequence() ? env->children.back() : (env->isMap() ? env->children[env->children.size() - 2] : nullptr);
+        if (!last || !last->isScalar() || last->text.find('\n') != std::string::npos)
+            return std::nullopt;
+        if (env->isMap() && env->children.back()->line != last->line)
+            return std::nullopt;
+        const QString prefix = QString::fromUtf8(m_lines.line(last->line).left(last->column - 1));
+        const QString entry = env->isSequence() ? name : name + QStringLiteral(": \"\"");
+        return insert(last->line, m_lines.endColumn(last->line), eol + prefix + entry);
+    }
+
+    QList<Fix> portMismatch(const Diagnostic &d) const
+    {
+        if (!m_result.configuration || !m_result.configuration->containerPort || !inOneLineCommand(d))
+            return {};
+        const QByteArray line = m_lines.line(d.line);
+        int end = d.column - 1;
+        while (end < line.size() && line[end] >= '0' && line[end] <= '9')
+            ++end;
+        if (end == d.column - 1)
+            return {};
+        const QString port = QString::number(*m_result.configuration->containerPort);
+        return {{QStringLiteral("Listen on port %1, as `port` says").arg(port), {replace(d.line, d.column, end + 1, port)}}};
+    }
+
+    // model.name's value as written: its line, first and past-the-end columns.
+    struct Span {
+        int line = 0, column = 0, endColumn = 0;
+    };
+    std::optional<Span> modelNameSpan() const
+    {
+        const yaml::Node *model = m_root->find("model");
+        const yaml::Node *name = model && model->isMap() ? model->find("name") : model;
+        if (!name || !name->isScalar() || name->text.find('\n') != std::string::npos)
+            return std::nullopt;
+        const QByteArray line = m_lines.line(name->line);
+        const int at = name->column - 1;
+        if (at < 0 || at >= line.size())
+            return std::nullopt;
+        if (name->plain)
+            return Span{name->line, name->column, name->column + int(name->text.size())};
+        const char quote = line[at];
+        const qsizetype close = line.indexOf(quote, at + 1);
+        if ((quote != '"' && quote != '\'') || close < 0 || line.mid(at + 1, close - at - 1) != QByteArray::fromStdString(name->text))
+            return std::nullopt;
+        return Span{name->line, name->column, int(close) + 2};
+    }
+
+    std::optional<Fix> renameModel(const QString &served) const
+    {
+        const auto span = modelNameSpan();
+        if (!span || !isBareWord(served) || served.startsWith(QLatin1Char('$')))
+            return std::nullopt;
+        return Fix{QStringLiteral("Set model.name to %1").arg(served), {replace(span->line, span->column, span->endColumn, served)}};
+    }
+
+    QString wantedName() const
+    {
+        return m_result.configuration && m_result.configuration->model ? m_result.configuration->model->name : QString();
+    }
+
+    QList<Fix> servedModelArgument(const Diagnostic &d) const
+    {
+        const QString wanted = wantedName();
+        if (wanted.isEmpty() || !inOneLineCommand(d))
+            return {};
+        QList<Fix> fixes;
+        const int end = wordEnd(m_lines.line(d.line), d.column - 1);
+        if (isBareWord(wanted))
+            fixes.push_back({QStringLiteral("Add --served-model-name %1").arg(wanted),
+                             {insert(d.line, end + 1, QStringLiteral(" --served-model-name ") + wanted)}});
+        static const QRegularExpression servedAs(QStringLiteral("serves the model as '([^']*)'"));
+        if (auto rename = renameModel(servedAs.match(d.message).captured(1)))
+            fixes.push_back(*rename);
+        return fixes;
+    }
+
+    QList<Fix> servedModelFlag(const Diagnostic &d) const
+    {
+        const QString wanted = wantedName();
+        if (wanted.isEmpty() || !isBareWord(wanted) || !inOneLineCommand(d))
+            return {};
+        const QByteArray line = m_lines.line(d.line);
+        const int flagEnd = wordEnd(line, d.column - 1);
+        const QByteArray flag = line.mid(d.column - 1, flagEnd - d.column + 1);
+        int start = 0;
+        if (const qsizetype eq = flag.indexOf('='); eq >= 0) {
+            start = d.column - 1 + int(eq) + 1;
+        } else {
+            start = flagEnd;
+            while (start < line.size() && line[start] == ' ')
+                ++start;
+        }
+        const int end = wordEnd(line, start);
+        if (end == start)
+            return {};
+        QList<Fix> fixes{{QStringLiteral("Serve it as %1").arg(wanted), {replace(d.line, start + 1, end + 1, wanted)}}};
+        if (auto rename = renameModel(QString::fromUtf8(line.mid(start, end - start))))
+            fixes.push_back(*rename);
+        return fixes;
+    }
+
+    // dstack refuses `python` next to `image`; the error sits on the `python` key.
+    QList<Fix> pythonWithImage(const Diagnostic &d) const
+    {
+        const yaml::Node *pythonKey = nullptr, *imageKey = nullptr;
+        for (size_t i = 0; i < m_root->mapSize(); ++i) {
+            const yaml::Node &key = m_root->key(i);
+            if (key.text == "python" && m_root->value(i).line == key.line)
+                pythonKey = &key;
+            else if (key.text == "image" && m_root->value(i).line == key.line)
+                imageKey = &key;
+        }
+        if (!pythonKey || !imageKey || d.line != pythonKey->line || d.column != pythonKey->column
+            || !d.message.contains(QLatin1String("`image`")))
+            return {};
+        const auto removeLine = [this](int line) {
+            return line < m_lines.count() ? TextEdit{line, 1, line + 1, 1, {}} : TextEdit{line, 1, line, m_lines.endColumn(line), {}};
+        };
+        return {{QStringLiteral("Remove python (the image brings its own)"), {removeLine(pythonKey->line)}},
+                {QStringLiteral("Remove image (run on dstack's image with this Python)"), {removeLine(imageKey->line)}}};
+    }
+
+    SourceLines m_lines;
+    const ParseResult &m_result;
+    yaml::Document m_doc;
+    const yaml::Node *m_root = nullptr;
+};
+
+bool overlaps(const TextEdit &a, const TextEdit &b)
+{
+    const auto before = [](int l1, int c1, int l2, int c2) { return l1 < l2 || (l1 == l2 && c1 < c2); };
+    const auto atOrBefore = [&](int l1, int c1, int l2, int c2) { return !before(l2, c2, l1, c1); };
+    const bool aInsert = a.line == a.endLine && a.column == a.endColumn;
+    const bool bInsert = b.line == b.endLine && b.column == b.endColumn;
+    if (aInsert && bInsert)
+        return a.line == b.line && a.column == b.column;
+    // Disjoint when one ends at or before the other starts.
+    return !(atOrBefore(a.endLine, a.endColumn, b.line, b.column) || atOrBefore(b.endLine, b.endColumn, a.line, a.column));
+}
+
+} // namespace
+
+void attachFixes(const QByteArray &source, ParseResult &result)
+{
+    const bool any = std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &d) {
+        return !d.code.isEmpty() || d.severity == Severity::Error;
+    });
+    if (!any)
+        return;
+    const Fixer fixer(source, result);
+    for (Diagnostic &d : result.diagnostics)
+        d.fixes = fixer.fixesFor(d);
+}
+
+QList<TextEdit> preferredEdits(const Diagnostics &diagnostics)
+{
+    QList<TextEdit> taken;
+    for (const Diagnostic &d : diagnostics) {
+        if (d.fixes.isEmpty())
+            continue;
+        const QList<TextEdit> &edits = d.fixes.first().edits;
+        const bool clash = std::any_of(edits.begin(), edits.end(), [&](const TextEdit &e) {
+            return std::any_of(taken.begin(), taken.end(), [&](const TextEdit &t) { return overlaps(e, t); });
+        });
+        if (!clash)
+            taken += edits;
+    }
+    return taken;
+}
+
+} // namespace gantry
