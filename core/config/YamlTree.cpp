@@ -1,11 +1,13 @@
 #include "config/YamlTree.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
 #include <charconv>
+#include <unordered_map>
 #include <istream>
 #include <streambuf>
 
@@ -268,26 +270,31 @@ QString explain(const std::string &yamlCppMessage)
 // one value is lost, so it is an error that names both places.
 void removeDuplicateKeys(Node &map, Document &doc)
 {
+    // One pass with a hash of the keys seen (a scan per key was quadratic: a 1.8 MB mapping
+    // took 20 s). Small maps, the usual case, skip the hash.
     auto &c = map.children;
-    for (size_t i = 2; i + 1 < c.size();) {
+    if (c.size() < 4)
+        return;
+    std::unordered_map<std::string_view, const Node *> seen;
+    seen.reserve(c.size() / 2);
+    size_t out = 0;
+    for (size_t i = 0; i + 1 < c.size(); i += 2) {
         const Node *key = c[i];
-        const Node *first = nullptr;
         if (key->kind == Kind::Scalar) {
-            for (size_t j = 0; j < i; j += 2) {
-                if (c[j]->kind == Kind::Scalar && c[j]->text == key->text) {
-                    first = c[j];
-                    break;
-                }
+            const auto [it, inserted] = seen.emplace(std::string_view(key->text), key);
+            if (!inserted) {
+                doc.problems.push_back({key->line, key->column,
+                                        QStringLiteral("duplicate key '%1' (first defined at line %2); remove one of them")
+                                            .arg(key->string())
+                                            .arg(it->second->line)});
+                continue;
             }
         }
-        if (!first) {
-            i += 2;
-            continue;
-        }
-        doc.problems.push_back({key->line, key->column,
-                                QStringLiteral("duplicate key '%1' (first defined at line %2); remove one of them").arg(key->string()).arg(first->line)});
-        c.erase(c.begin() + qsizetype(i), c.begin() + qsizetype(i) + 2);
+        c[out] = c[i];
+        c[out + 1] = c[i + 1];
+        out += 2;
     }
+    c.resize(out);
 }
 
 bool checkInput(const QByteArray &data, Document &out)
@@ -332,6 +339,13 @@ void parseWithYamlCpp(const QByteArray &input, Document &out)
                                  QStringLiteral("a second YAML document starts here: a configuration file holds exactly one")});
             out.fatal = true;
         }
+    } catch (const YAML::DeepRecursion &e) {
+        // yaml-cpp's depth guard (2000 levels): without it, deep input overflows the stack.
+        out.problems.clear();
+        out.problems.push_back({e.mark.line + 1, e.mark.column + 1,
+                                QStringLiteral("invalid YAML: nested more than %1 levels deep; a configuration never is").arg(e.depth() - 1)});
+        out.fatal = true;
+        out.root = nullptr;
     } catch (const YAML::Exception &e) {
         out.problems.clear();
         out.problems.push_back({e.mark.line + 1, e.mark.column + 1, explain(e.msg)});
