@@ -26,7 +26,10 @@ namespace gantry {
 // sentence saying which, and keeps what arrived before it.
 struct ChatLimits {
     qsizetype maxEventBytes = 4 * 1024 * 1024;    // one SSE line or event: more is a malformed stream
-    qint64 maxReplyBytes = 64LL * 1024 * 1024;    // the whole body: the reply is cut off there
+    // The whole body: the reply is cut off there. 16 MB is ~4M tokens, more than any context
+    // window; the peak memory of a reply that fast is a multiple of this (Qt queues what
+    // arrives faster than it is parsed), so it is not larger.
+    qint64 maxReplyBytes = 16LL * 1024 * 1024;
     int deadlineMs = 30 * 60 * 1000;              // the whole reply, however steadily it trickles
 };
 

@@ -20,7 +20,8 @@ using nlohmann::json;
 constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
 constexpr int kBusyTimeoutMs = 5000;  // structural writes (a new message) wait this long for another writer
-constexpr int kQuickBusyMs = 100;     // streamed text: retried later rather than blocking the GUI
+constexpr int kQuickBusyMs = 100;
+constexpr int kMaxFlushDelayMs = 2000;  // a long reply's text reaches the disk at least this often     // streamed text: retried later rather than blocking the GUI
 
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS conversations ("
@@ -102,7 +103,7 @@ ConversationStore::ConversationStore(QObject *parent)
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kDefaultFlushMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &ConversationStore::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ConversationStore::onFlushTimer);
 }
 
 ConversationStore::~ConversationStore()
@@ -518,6 +519,21 @@ bool ConversationStore::flush()
     return writePending(kQuickBusyMs);
 }
 
+void ConversationStore::onFlushTimer()
+{
+    // SQLite appends by rewriting the whole value (content || ?): for a long reply, writing
+    // every 150 ms is quadratic. Write when the pending text is a fair share of what is stored
+    // (so the total work stays linear), and at least every kMaxFlushDelayMs.
+    bool due = !m_sinceWrite.isValid() || m_sinceWrite.hasExpired(kMaxFlushDelayMs) || !m_pendingFinish.isEmpty();
+    for (auto it = m_pending.cbegin(); !due && it != m_pending.cend(); ++it)
+        due = (it->content.size() + it->reasoning.size()) * 4 >= m_storedChars.value(it.key());
+    if (!due) {
+        m_flushTimer.start();
+        return;
+    }
+    writePending(kQuickBusyMs);
+}
+
 void ConversationStore::setBusyTimeout(int ms)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
@@ -562,6 +578,11 @@ bool ConversationStore::writePending(int busyTimeoutMs)
         return false;
     }
     QList<qint64> finished = m_pendingFinish.keys();
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
+        m_storedChars[it.key()] += it->content.size() + it->reasoning.size();
+    for (qint64 messageId : finished)
+        m_storedChars.remove(messageId);
+    m_sinceWrite.start();
     m_pending.clear();
     m_pendingFinish.clear();
     for (qint64 messageId : finished) {

@@ -9,6 +9,7 @@
 #include "chat/ChatTypes.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -117,11 +118,14 @@ private:
         QString finishReason;
     };
     bool writePending(int busyTimeoutMs);
+    void onFlushTimer();
     void setBusyTimeout(int ms);
     QString m_connection;
     mutable QString m_lastError;
     QHash<qint64, Pending> m_pending;
     QHash<qint64, PendingFinish> m_pendingFinish;  // finishes waiting for their text to be written
+    QHash<qint64, qint64> m_storedChars;           // streamed text written so far, per message
+    QElapsedTimer m_sinceWrite;
     QTimer m_flushTimer;
     int m_transactionDepth = 0;
     bool m_transactionFailed = false;

@@ -245,12 +245,12 @@ private Q_SLOTS:
         QVERIFY(reply->content().size() < 8 * 1024 * 1024);
     }
 
-    // The same with the default limits: 64 MB of reply, then it stops.
+    // The same with the default limits: 16 MB of reply, then it stops.
     void chatHugeReplyWithDefaultLimits()
     {
         const auto reply = chat(QStringLiteral("huge-reply"));
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("64 MB")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))), qPrintable(reply->errorString()));
     }
 
     // {"error": [[[[…100k…]]]]} in the stream and in an HTTP error body: no stack overflow.
