@@ -388,6 +388,17 @@ private Q_SLOTS:
         Q_UNUSED(yaml);
     }
 
+    // Found by fuzz_config: a probe without `type` in a file that also has an unknown key
+    // dereferenced a null node.
+    void probeWithoutTypeAfterATypoIsADiagnostic()
+    {
+        const QByteArray yaml = "type: service\nport: 8000\ncommands: [x]\nmodel: &m\n  name: a\n  format: openai\n"
+                                "probes: [*m]\nunknown-key: 1\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("probe.dstack.yml"));
+        QVERIFY(std::any_of(r.diagnostics.cbegin(), r.diagnostics.cend(),
+                            [](const Diagnostic &d) { return d.message.contains(QLatin1String("unknown-key")); }));
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
