@@ -291,14 +291,16 @@ bool MainWindow::openProject(const QString &path)
     const QString dir = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
     m_projectPath = QDir::cleanPath(dir);
     m_project->setRoot(m_projectPath);
-    Settings::instance().addRecentProject(m_projectPath);
-    updateRecentMenu();
     setWindowTitle(QStringLiteral("%1[*] — Gantry").arg(QDir(m_projectPath).dirName()));
     QString file = info.isDir() ? findConfiguration(m_projectPath) : info.absoluteFilePath();
     if (file.isEmpty() && !m_project->paths().isEmpty())
         file = m_project->paths().constFirst();
     if (!file.isEmpty())
         openConfiguration(file);
+    // Only now, with the configuration read and parsed: a project that took the process down
+    // while opening must not be reopened at every later start.
+    Settings::instance().addRecentProject(m_projectPath);
+    updateRecentMenu();
     return true;
 }
 

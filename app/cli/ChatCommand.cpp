@@ -11,6 +11,7 @@
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -30,7 +31,9 @@ const char *const kUsage =
     "  --url BASE_URL      an OpenAI-compatible base URL instead, e.g. http://127.0.0.1:8000/v1\n"
     "  --model M           the model name to send (default: the run's, else the first of GET /models)\n"
     "  --format F          openai (default) or tgi (dstack's strict model proxy)\n"
-    "  --token T           bearer token (default: $GANTRY_TOKEN); never printed\n"
+    "  --token-file F      read the bearer token from file F ('-': the first line of stdin)\n"
+    "  --token T           bearer token (visible to other users in `ps`: prefer --token-file or\n"
+    "                      $GANTRY_TOKEN); never printed\n"
     "  --system S          system prompt\n"
     "  --param NAME=VALUE  temperature, top_p, max_tokens, seed, stop (repeatable)\n"
     "  --conversation ID   continue a stored conversation (its endpoint is the default)\n"
@@ -46,7 +49,8 @@ int usageError(const QString &message)
 }
 
 struct Options {
-    QString run, url, model, format = QStringLiteral("openai"), token, message;
+    QString run, url, model, format = QStringLiteral("openai"), token, tokenFile, message;
+    bool tokenOnCommandLine = false;
     ChatParameters params;
     qint64 conversationId = 0;
     int idleTimeoutMs = 120000;
@@ -58,7 +62,7 @@ QString parse(const QStringList &args, Options &o, bool &help)
 {
     QStringList positional;
     const QStringList valued = {QStringLiteral("--url"), QStringLiteral("--model"), QStringLiteral("--format"),
-                                QStringLiteral("--token"), QStringLiteral("--system"), QStringLiteral("--param"),
+                                QStringLiteral("--token"), QStringLiteral("--token-file"), QStringLiteral("--system"), QStringLiteral("--param"),
                                 QStringLiteral("--conversation"), QStringLiteral("--timeout")};
     for (qsizetype i = 0; i < args.size(); ++i) {
         QString a = args[i];
@@ -100,6 +104,9 @@ QString parse(const QStringList &args, Options &o, bool &help)
             o.format = value;
         } else if (a == QLatin1String("--token")) {
             o.token = value;
+            o.tokenOnCommandLine = true;
+        } else if (a == QLatin1String("--token-file")) {
+            o.tokenFile = value;
         } else if (a == QLatin1String("--system")) {
             o.params.systemPrompt = value;
         } else if (a == QLatin1String("--param")) {
@@ -126,6 +133,20 @@ QString parse(const QStringList &args, Options &o, bool &help)
     if (positional.size() != 1)
         return positional.isEmpty() ? QStringLiteral("no MESSAGE given") : QStringLiteral("one MESSAGE only (quote it)");
     o.message = positional.front();
+    if (!o.tokenFile.isEmpty() && o.tokenOnCommandLine)
+        return QStringLiteral("give --token or --token-file, not both");
+    if (o.tokenFile == QLatin1String("-") && o.message == QLatin1String("-"))
+        return QStringLiteral("stdin cannot hold both the token (--token-file -) and the MESSAGE (-)");
+    if (!o.tokenFile.isEmpty()) {
+        QFile file;
+        const bool opened = o.tokenFile == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                              : (file.setFileName(o.tokenFile), file.open(QIODevice::ReadOnly));
+        if (!opened)
+            return QStringLiteral("cannot read the token file %1: %2").arg(o.tokenFile, file.errorString());
+        o.token = QString::fromUtf8(file.readLine(64 * 1024)).trimmed();
+        if (o.token.isEmpty())
+            return QStringLiteral("the token file %1 is empty").arg(o.tokenFile == QLatin1String("-") ? QStringLiteral("(stdin)") : o.tokenFile);
+    }
     if (o.token.isEmpty())
         o.token = qEnvironmentVariable("GANTRY_TOKEN");
     return {};
@@ -235,6 +256,15 @@ int chatCommand(const QStringList &arguments)
         if (o.token.isEmpty())
             o.token = runToken;
     }
+
+    if (o.tokenOnCommandLine)
+        err << "gantry-cli chat: warning: --token puts the token on the command line, where any user of this machine "
+               "can read it (ps); use --token-file FILE, --token-file - (stdin) or $GANTRY_TOKEN\n";
+    if (!o.token.isEmpty()) {
+        if (const QString warning = plainHttpTokenWarning(o.url); !warning.isEmpty())
+            err << "gantry-cli chat: warning: " << warning << '\n';
+    }
+    err.flush();
 
     ChatClient client;
     client.setIdleTimeout(o.idleTimeoutMs);

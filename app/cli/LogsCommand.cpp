@@ -58,7 +58,9 @@ int runLogs(const QStringList &arguments)
     }
     qint64 printed = 0;
     auto printNew = [&]() {
-        constexpr qint64 kBatch = 10000;
+        // Lines are at most kMaxLogLineBytes: a batch stays in the tens of megabytes even
+        // for a service that printed gigabytes without a newline.
+        constexpr qint64 kBatch = 128;
         while (printed < log->lineCount()) {
             const QList<LogLine> lines = log->lines(printed, kBatch);
             for (const LogLine &line : lines)

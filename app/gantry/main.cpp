@@ -63,6 +63,12 @@ int main(int argc, char *argv[])
     gantry::ui::MainWindow window(backendList);
     // dstack servers added in the GUI: URL and project from Settings, the token from the keychain.
     auto *tokens = new gantry::TokenStore(&window);
+    // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
+    // this session then live in memory only.
+    QObject::connect(
+        tokens, &gantry::TokenStore::keychainUnavailable, &window,
+        [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); }, Qt::SingleShotConnection);
+    tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window, [](const gantry::TokenResult &) {});
     for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
         if (dstack.find(projectName) && dstack.find(projectName)->url == url)
             continue;  // already connected from ~/.dstack/config.yml: one backend per project

@@ -9,6 +9,7 @@ namespace gantry {
 namespace {
 
 constexpr qsizetype kMaxErrorBody = 256 * 1024;
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
 constexpr int kModelListTimeoutMs = 15000;
 
 QNetworkRequest jsonRequest(const QString &url, const QString &token)
@@ -17,6 +18,10 @@ QNetworkRequest jsonRequest(const QString &url, const QString &token)
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Accept", "text/event-stream, application/json");
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    // A redirect to another scheme, host or port is not followed: the bearer token would go
+    // with it to whoever the server names.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    request.setMaximumRedirectsAllowed(5);
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     return request;
@@ -53,9 +58,19 @@ void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const
     QNetworkRequest request = jsonRequest(endpointUrl(baseUrl, QStringLiteral("models")), token);
     request.setTransferTimeout(kModelListTimeoutMs);
     QNetworkReply *reply = network->get(request);
+    // A model list is small: a body past this is not one, and is not buffered.
+    constexpr qint64 kMaxModelListBytes = 8 * 1024 * 1024;
+    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > kMaxModelListBytes)
+            reply->abort();
+    });
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, done = std::move(done)] {
         reply->deleteLater();
-        const QByteArray body = reply->readAll();
+        if (reply->error() == QNetworkReply::OperationCanceledError) {
+            done({}, QStringLiteral("the model list is larger than %1 MB").arg(kMaxModelListBytes / (1024 * 1024)));
+            return;
+        }
+        const QByteArray body = reply->read(kMaxModelListBytes);
         const int status = httpStatusOf(reply);
         if (status >= 400) {
             done({}, httpSummary(status, reply, errorMessageFromBody(body)));
@@ -75,13 +90,21 @@ void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const
 // ---------------------------------------------------------------------------------------
 // ChatReply
 
-ChatReply::ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs)
+ChatReply::ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs, const ChatLimits &limits)
     : m_network(network)
     , m_request(std::move(request))
     , m_idleTimeoutMs(idleTimeoutMs)
+    , m_limits(limits)
+    , m_parser(limits.maxEventBytes)
 {
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &ChatReply::onIdleTimeout);
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("The reply took longer than %1 min, so it was given up; the partial reply is kept.")
+                 .arg(m_limits.deadlineMs / 60000.0, 0, 'g', 3));
+    });
+    m_deadlineTimer.start(m_limits.deadlineMs);
     m_clock.start();
 }
 
@@ -98,6 +121,9 @@ void ChatReply::post()
     }
     const QByteArray body = chatRequestBody(m_request.history, m_request.params, m_request.options);
     m_reply = m_network->post(m_request.http, body);
+    // Flow control: Qt stops reading the socket while this much is unread, so a fast server
+    // cannot pile up more than that in memory while we are busy with what came before.
+    m_reply->setReadBufferSize(kReadBufferBytes);
     connect(m_reply, &QNetworkReply::readyRead, this, &ChatReply::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &ChatReply::onNetworkFinished);
     m_idleTimer.start(m_idleTimeoutMs);
@@ -116,27 +142,54 @@ void ChatReply::checkHeaders()
 
 void ChatReply::onReadyRead()
 {
-    m_idleTimer.start(m_idleTimeoutMs);
     checkHeaders();
     handleBytes(m_reply->readAll());
 }
 
 void ChatReply::handleBytes(const QByteArray &bytes)
 {
-    if (bytes.isEmpty())
+    if (bytes.isEmpty() || m_status != ReplyStatus::Streaming)
         return;
     m_receivedBytes = true;
+    m_bodyBytes += bytes.size();
     if (m_httpError || m_notEventStream) {
-        if (m_wholeBody.size() < kMaxErrorBody)
-            m_wholeBody += bytes.left(kMaxErrorBody - m_wholeBody.size());
+        m_idleTimer.start(m_idleTimeoutMs);  // kept bounded below, so bytes are progress here
+        if (m_notEventStream && m_bodyBytes > m_limits.maxReplyBytes) {
+            fail(QStringLiteral("The server's answer is larger than %1 MB, so it was given up.").arg(m_limits.maxReplyBytes / (1024 * 1024)));
+            return;
+        }
+        const qint64 keep = m_httpError ? kMaxErrorBody : m_limits.maxReplyBytes;
+        if (m_wholeBody.size() < keep)
+            m_wholeBody += bytes.left(keep - m_wholeBody.size());
         return;
     }
+    if (m_bodyBytes > m_limits.maxReplyBytes) {
+        // Only what fits under the limit is parsed; the rest is not even looked at.
+        const qint64 over = m_bodyBytes - m_limits.maxReplyBytes;
+        feedEvents(QByteArrayView(bytes).first(std::max<qint64>(0, bytes.size() - over)));
+        if (m_status == ReplyStatus::Streaming)
+            fail(QStringLiteral("The reply is longer than %1 MB, so it was cut off there (truncated); the part before is kept.")
+                     .arg(m_limits.maxReplyBytes / (1024 * 1024)));
+        return;
+    }
+    feedEvents(bytes);
+}
+
+void ChatReply::feedEvents(QByteArrayView bytes)
+{
+    const qint64 linesBefore = m_parser.linesCompleted();
     const QList<SseEvent> events = m_parser.feed(bytes);
+    if (m_parser.linesCompleted() != linesBefore)
+        m_idleTimer.start(m_idleTimeoutMs);  // a line that never ends is not progress
     const QPointer<ChatReply> alive(this);  // a slot on delta() or finished() may delete us
     for (const SseEvent &event : events) {
         handleEvent(event);
         if (!alive || m_status != ReplyStatus::Streaming)
             return;
+    }
+    if (!m_parser.error().isEmpty()) {
+        fail(QStringLiteral("The server sent a malformed stream (%1), so the reply was given up; the partial reply is kept.")
+                 .arg(m_parser.error()));
     }
 }
 
@@ -245,6 +298,11 @@ QString ChatReply::networkFailureMessage() const
         return QStringLiteral("Connecting to %1 timed out. Is the run ready, and is the address reachable?").arg(host);
     case QNetworkReply::SslHandshakeFailedError:
         return QStringLiteral("The TLS handshake with %1 failed: %2").arg(host, m_reply->errorString());
+    case QNetworkReply::InsecureRedirectError:
+    case QNetworkReply::TooManyRedirectsError:
+        return QStringLiteral("%1 redirected the request elsewhere (another scheme, host or port, or too many times). "
+                              "Gantry does not follow such redirects, so that the token is not sent to another server; "
+                              "use the final address as the endpoint URL.").arg(host);
     default:
         break;
     }
@@ -267,6 +325,7 @@ void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
             m_onUsageOptionRejected();
         detachNetworkReply();
         m_wholeBody.clear();
+        m_bodyBytes = 0;
         m_checkedHeaders = m_httpError = m_notEventStream = m_receivedBytes = false;
         m_parser.reset();
         post();
@@ -338,6 +397,7 @@ void ChatReply::finish(ReplyStatus status)
     m_status = status;
     m_endMs = m_clock.elapsed();
     m_idleTimer.stop();
+    m_deadlineTimer.stop();
     detachNetworkReply();
     Q_EMIT finished();
 }
@@ -411,7 +471,7 @@ ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParamet
     request.options.includeUsage = !m_usageOptionRejected;
     request.token = m_token;
     request.baseUrl = m_endpoint.baseUrl;
-    auto *reply = new ChatReply(m_network, std::move(request), m_idleTimeoutMs);
+    auto *reply = new ChatReply(m_network, std::move(request), m_idleTimeoutMs, m_limits);
     reply->m_onUsageOptionRejected = [self = QPointer<ChatClient>(this)] {
         if (self)
             self->m_usageOptionRejected = true;

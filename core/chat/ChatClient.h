@@ -22,6 +22,17 @@ class QNetworkReply;
 
 namespace gantry {
 
+// What one reply may cost, whatever the server sends. Past a limit the reply fails with a
+// sentence saying which, and keeps what arrived before it.
+struct ChatLimits {
+    qsizetype maxEventBytes = 4 * 1024 * 1024;    // one SSE line or event: more is a malformed stream
+    // The whole body: the reply is cut off there. 16 MB is ~4M tokens, more than any context
+    // window; the peak memory of a reply that fast is a multiple of this (Qt queues what
+    // arrives faster than it is parsed), so it is not larger.
+    qint64 maxReplyBytes = 16LL * 1024 * 1024;
+    int deadlineMs = 30 * 60 * 1000;              // the whole reply, however steadily it trickles
+};
+
 // One streamed reply. It starts at once; delta() fires as text arrives and finished() fires
 // exactly once. Whatever arrived before a stop or a fault stays in content(). The caller owns
 // it; deleting it (deleteLater from a slot) cancels the request.
@@ -56,7 +67,7 @@ private:
         QString token;
         QString baseUrl;
     };
-    ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs);
+    ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs, const ChatLimits &limits);
 
     void post();
     void onReadyRead();
@@ -65,6 +76,7 @@ private:
     void handleEvent(const SseEvent &event);
     void handleHttpError(int httpStatus, const QByteArray &body);
     void handleBytes(const QByteArray &bytes);
+    void feedEvents(QByteArrayView bytes);
     void checkHeaders();
     QString networkFailureMessage() const;
     void fail(const QString &message);
@@ -76,7 +88,10 @@ private:
     Request m_request;
     QNetworkReply *m_reply = nullptr;
     QTimer m_idleTimer;
+    QTimer m_deadlineTimer;
     int m_idleTimeoutMs;
+    ChatLimits m_limits;
+    qint64 m_bodyBytes = 0;
     QElapsedTimer m_clock;
     SseParser m_parser;
     QByteArray m_wholeBody;       // a non-2xx answer, or a 2xx that is not an event stream
@@ -111,9 +126,13 @@ public:
     void setEndpoint(const gantry::ModelEndpoint &endpoint, const QString &token = {});
     ModelEndpoint endpoint() const { return m_endpoint; }
 
-    // A reply fails with a message when no byte arrives for this long (default 120 s).
+    // A reply fails with a message when nothing arrives for this long (default 120 s): no
+    // byte, or, in an event stream, no complete line (an endless line is not progress).
     void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; }
     int idleTimeout() const { return m_idleTimeoutMs; }
+
+    void setLimits(const ChatLimits &limits) { m_limits = limits; }
+    ChatLimits limits() const { return m_limits; }
 
     // Starts one streamed reply to history (+ params.systemPrompt first). The caller owns it.
     ChatReply *send(const QList<ChatMessage> &history, const ChatParameters &params);
@@ -129,6 +148,7 @@ private:
     ModelEndpoint m_endpoint;
     QString m_token;
     int m_idleTimeoutMs = 120000;
+    ChatLimits m_limits;
     bool m_usageOptionRejected = false;  // this endpoint answered 400 to stream_options
 };
 

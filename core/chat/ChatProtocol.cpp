@@ -1,7 +1,12 @@
 #include "chat/ChatProtocol.h"
 
+#include "common/UntrustedText.h"
+
 #include <cmath>
+
+#include <QHostAddress>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +16,7 @@ namespace {
 
 using nlohmann::json;
 
+// A string the server sent, without control characters (it is printed and stored).
 QString stringAt(const json &object, const char *key)
 {
     if (!object.is_object())
@@ -18,7 +24,7 @@ QString stringAt(const json &object, const char *key)
     const auto it = object.find(key);
     if (it == object.end() || !it->is_string())
         return {};
-    return QString::fromStdString(it->get<std::string>());
+    return withoutControlCharacters(QString::fromStdString(it->get_ref<const std::string &>()));
 }
 
 std::optional<int> intAt(const json &object, const char *key)
@@ -40,27 +46,30 @@ std::optional<json> parseJson(QByteArrayView bytes)
 }
 
 // The message inside an "error" value: an object with "message", or a plain string.
+// Never dump() it: an untrusted value may nest deeply enough to overflow the stack.
 QString errorText(const json &error)
 {
-    if (error.is_string())
-        return QString::fromStdString(error.get<std::string>());
-    if (error.is_object()) {
-        QString message = stringAt(error, "message");
+    QString message;
+    if (error.is_string()) {
+        message = QString::fromStdString(error.get_ref<const std::string &>());
+    } else if (error.is_object()) {
+        message = stringAt(error, "message");
         if (message.isEmpty())
             message = stringAt(error, "msg");
-        if (message.isEmpty())
-            message = QString::fromStdString(error.dump());
-        return message;
     }
-    return QString::fromStdString(error.dump());
+    if (message.isEmpty())
+        message = boundedJsonText(error);
+    if (message.size() > 2000)
+        message = message.left(2000) + QStringLiteral("…");
+    return withoutControlCharacters(message, false);
 }
 
 QString shortText(QByteArrayView bytes)
 {
-    QString text = QString::fromUtf8(bytes).simplified();
+    QString text = QString::fromUtf8(bytes.first(std::min<qsizetype>(bytes.size(), 1024))).simplified();
     if (text.size() > 200)
         text = text.left(200) + QStringLiteral("…");
-    return text;
+    return withoutControlCharacters(text, false);
 }
 
 } // namespace
@@ -152,8 +161,13 @@ QString errorMessageFromBody(QByteArrayView body)
         if (const auto it = object.find("detail"); it != object.end()) {
             if (it->is_array()) {
                 QStringList messages;
-                for (const json &item : *it)
+                for (const json &item : *it) {
+                    if (messages.size() == 20) {
+                        messages << QStringLiteral("…");
+                        break;
+                    }
                     messages << errorText(item);
+                }
                 return messages.join(QStringLiteral("; "));
             }
             return errorText(*it);
@@ -166,8 +180,8 @@ QString errorMessageFromBody(QByteArrayView body)
     const QString text = shortText(body);
     if (text.startsWith(QLatin1Char('<'))) {
         static const QRegularExpression title(QStringLiteral("<title>(.*?)</title>"), QRegularExpression::CaseInsensitiveOption);
-        const QRegularExpressionMatch m = title.match(QString::fromUtf8(body));
-        return m.hasMatch() ? m.captured(1).simplified() : QString();
+        const QRegularExpressionMatch m = title.match(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 64 * 1024))));
+        return m.hasMatch() ? withoutControlCharacters(m.captured(1).simplified().left(200), false) : QString();
     }
     return text;
 }
@@ -209,6 +223,19 @@ QString endpointUrl(const QString &baseUrl, const QString &path)
     while (tail.startsWith(QLatin1Char('/')))
         tail.remove(0, 1);
     return base + QLatin1Char('/') + tail;
+}
+
+QString plainHttpTokenWarning(const QString &url)
+{
+    const QUrl parsed(url.trimmed());
+    if (parsed.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) != 0)
+        return {};
+    const QString host = parsed.host();
+    const QHostAddress address(host);
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 || (!address.isNull() && address.isLoopback()))
+        return {};
+    return QStringLiteral("the token is sent to %1 over plain http://, unencrypted: anyone on the network path can read it. "
+                          "Use https:// for a server that is not on this machine.").arg(host);
 }
 
 } // namespace gantry

@@ -54,4 +54,8 @@ QStringList modelIdsFromBody(QByteArrayView body, QString *error);
 // base URL + "/" + path, with exactly one slash between them.
 QString endpointUrl(const QString &baseUrl, const QString &path);
 
+// A sentence warning that a bearer token sent to url travels unencrypted (plain http:// to
+// a host other than this machine); empty when it does not.
+QString plainHttpTokenWarning(const QString &url);
+
 } // namespace gantry

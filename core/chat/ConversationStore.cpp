@@ -1,5 +1,7 @@
 #include "chat/ConversationStore.h"
 
+#include "common/StatePaths.h"
+
 #include <QFileInfo>
 #include <QDir>
 #include <QSqlDatabase>
@@ -17,6 +19,9 @@ using nlohmann::json;
 
 constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
+constexpr int kBusyTimeoutMs = 5000;  // structural writes (a new message) wait this long for another writer
+constexpr int kQuickBusyMs = 100;
+constexpr int kMaxFlushDelayMs = 2000;  // a long reply's text reaches the disk at least this often     // streamed text: retried later rather than blocking the GUI
 
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS conversations ("
@@ -98,14 +103,26 @@ ConversationStore::ConversationStore(QObject *parent)
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kDefaultFlushMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &ConversationStore::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ConversationStore::onFlushTimer);
 }
 
 ConversationStore::~ConversationStore()
 {
     if (!isOpen())
         return;
-    flush();
+    // Last chance, so wait as long as a structural write would, a few times.
+    for (int attempt = 0; attempt < 3 && !writePending(kBusyTimeoutMs); ++attempt) {
+    }
+    if (!m_pending.isEmpty()) {
+        // The text could not be written: say so on each reply, if even that can be written.
+        const QString note = QStringLiteral("Part of this reply could not be stored (%1).").arg(m_lastError);
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+            PendingFinish finish = m_pendingFinish.value(it.key(), PendingFinish{ReplyStatus::Failed, {}, {}, {}});
+            exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=? WHERE id=?"),
+                 {replyStatusToString(ReplyStatus::Failed), QString::fromStdString(finish.metrics.toJson().dump()),
+                  finish.error.isEmpty() ? note : finish.error + QLatin1Char(' ') + note, it.key()});
+        }
+    }
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         db.close();
@@ -117,12 +134,12 @@ QString ConversationStore::open(const QString &path)
 {
     if (isOpen())
         return QStringLiteral("the conversation store is already open");
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    makePrivateDir(QFileInfo(path).absolutePath());
     const QString name = QStringLiteral("gantry-chat-") + QUuid::createUuid().toString(QUuid::Id128);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
         if (!db.open()) {
             const QString error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
             db = QSqlDatabase();
@@ -143,6 +160,9 @@ QString ConversationStore::open(const QString &path)
         QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
         return error;
     }
+    for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")})
+        if (QFileInfo::exists(file))
+            makePrivateFile(file);  // every conversation is in there
     exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
     for (const char *statement : kSchema) {
@@ -496,38 +516,87 @@ void ConversationStore::appendText(qint64 messageId, const QString &content, con
 
 bool ConversationStore::flush()
 {
+    return writePending(kQuickBusyMs);
+}
+
+void ConversationStore::onFlushTimer()
+{
+    // SQLite appends by rewriting the whole value (content || ?): for a long reply, writing
+    // every 150 ms is quadratic. Write when the pending text is a fair share of what is stored
+    // (so the total work stays linear), and at least every kMaxFlushDelayMs.
+    bool due = !m_sinceWrite.isValid() || m_sinceWrite.hasExpired(kMaxFlushDelayMs) || !m_pendingFinish.isEmpty();
+    for (auto it = m_pending.cbegin(); !due && it != m_pending.cend(); ++it)
+        due = (it->content.size() + it->reasoning.size()) * 4 >= m_storedChars.value(it.key());
+    if (!due) {
+        m_flushTimer.start();
+        return;
+    }
+    writePending(kQuickBusyMs);
+}
+
+void ConversationStore::setBusyTimeout(int ms)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(ms));
+}
+
+bool ConversationStore::writePending(int busyTimeoutMs)
+{
     m_flushTimer.stop();
-    if (m_pending.isEmpty() || !isOpen())
+    if (!hasPendingWrites() || !isOpen())
         return true;
-    const QHash<qint64, Pending> pending = std::exchange(m_pending, {});
+    setBusyTimeout(busyTimeoutMs);
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning || COALESCE(?,'') WHERE id=?"));
     bool ok = true;
-    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-        query.addBindValue(it->content);
-        query.addBindValue(it->reasoning);
-        query.addBindValue(it.key());
-        if (!query.exec()) {
-            m_lastError = query.lastError().text();
-            ok = false;
+    {
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning || COALESCE(?,'') WHERE id=?"));
+        for (auto it = m_pending.cbegin(); ok && it != m_pending.cend(); ++it) {
+            query.addBindValue(it->content);
+            query.addBindValue(it->reasoning);
+            query.addBindValue(it.key());
+            if (!query.exec()) {
+                m_lastError = query.lastError().text();
+                ok = false;
+            }
+        }
+        for (auto it = m_pendingFinish.cbegin(); ok && it != m_pendingFinish.cend(); ++it) {
+            ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), finish_reason=COALESCE(?,'') WHERE id=?"),
+                      {replyStatusToString(it->status), QString::fromStdString(it->metrics.toJson().dump()), it->error,
+                       it->finishReason, it.key()});
         }
     }
-    return commitTransaction() && ok;
+    if (ok) {
+        ok = commitTransaction();
+    } else {
+        rollbackTransaction();  // all or nothing: what is pending stays pending
+    }
+    setBusyTimeout(kBusyTimeoutMs);
+    if (!ok) {
+        m_flushTimer.start();  // try again soon; nothing is dropped
+        return false;
+    }
+    QList<qint64> finished = m_pendingFinish.keys();
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
+        m_storedChars[it.key()] += it->content.size() + it->reasoning.size();
+    for (qint64 messageId : finished)
+        m_storedChars.remove(messageId);
+    m_sinceWrite.start();
+    m_pending.clear();
+    m_pendingFinish.clear();
+    for (qint64 messageId : finished) {
+        if (const qint64 conversationId = conversationOf(messageId); conversationId > 0)
+            touch(conversationId);
+    }
+    return true;
 }
 
 bool ConversationStore::finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
                                       const QString &error, const QString &finishReason)
 {
-    flush();
-    const bool ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), finish_reason=COALESCE(?,'') WHERE id=?"),
-                         {replyStatusToString(status), QString::fromStdString(metrics.toJson().dump()), error, finishReason, messageId});
-    if (ok) {
-        if (const qint64 conversationId = conversationOf(messageId); conversationId > 0)
-            touch(conversationId);
-    }
-    return ok;
+    m_pendingFinish.insert(messageId, PendingFinish{status, metrics, error, finishReason});
+    return writePending(kQuickBusyMs);
 }
 
 QByteArray ConversationStore::exportJson(qint64 conversationId)

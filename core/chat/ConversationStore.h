@@ -9,6 +9,7 @@
 #include "chat/ChatTypes.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -75,10 +76,17 @@ public:
     qint64 addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
                       ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {});
     // Appends streamed text; written within flushIntervalMs, or at finishMessage/flush.
+    // Text stays pending until a write succeeds: a busy database (another process writing)
+    // delays it and the timer retries; it is never dropped. The GUI thread waits at most
+    // kQuickBusyMs per attempt.
     void appendText(qint64 messageId, const QString &content, const QString &reasoning = {});
+    // Records the end of a reply. False when it could not be written yet: it is kept and
+    // retried with the pending text; a reply whose text could not all be stored by the time
+    // the store closes is recorded as failed, saying so.
     bool finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
                        const QString &error = {}, const QString &finishReason = {});
     bool flush();
+    bool hasPendingWrites() const { return !m_pending.isEmpty() || !m_pendingFinish.isEmpty(); }
     void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
 
     // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
@@ -103,9 +111,21 @@ private:
         QString content;
         QString reasoning;
     };
+    struct PendingFinish {
+        ReplyStatus status;
+        ReplyMetrics metrics;
+        QString error;
+        QString finishReason;
+    };
+    bool writePending(int busyTimeoutMs);
+    void onFlushTimer();
+    void setBusyTimeout(int ms);
     QString m_connection;
     mutable QString m_lastError;
     QHash<qint64, Pending> m_pending;
+    QHash<qint64, PendingFinish> m_pendingFinish;  // finishes waiting for their text to be written
+    QHash<qint64, qint64> m_storedChars;           // streamed text written so far, per message
+    QElapsedTimer m_sinceWrite;
     QTimer m_flushTimer;
     int m_transactionDepth = 0;
     bool m_transactionFailed = false;

@@ -24,7 +24,7 @@ qsizetype findLineEnd(QByteArrayView bytes, qsizetype from)
 QList<SseEvent> SseParser::feed(QByteArrayView bytes)
 {
     QList<SseEvent> events;
-    if (bytes.isEmpty())
+    if (bytes.isEmpty() || !m_error.isEmpty())
         return events;
 
     if (m_atStreamStart) {
@@ -50,10 +50,18 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
     }
     while (pos < bytes.size()) {
         const qsizetype end = findLineEnd(bytes, pos);
+        const qsizetype lineBytes = m_line.size() + (end < 0 ? bytes.size() : end) - pos;
+        if (lineBytes > m_maxEventBytes) {
+            m_error = QStringLiteral("a line of the event stream is longer than %1 MB").arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
+            m_line.clear();
+            m_data.clear();
+            return events;
+        }
         if (end < 0) {
             m_line.append(bytes.data() + pos, bytes.size() - pos);
             break;
         }
+        ++m_linesCompleted;
         if (m_line.isEmpty()) {
             processLine(bytes.sliced(pos, end - pos), events);
         } else {
@@ -61,6 +69,8 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
             const QByteArray line = std::exchange(m_line, QByteArray());
             processLine(line, events);
         }
+        if (!m_error.isEmpty())
+            return events;
         pos = end + 1;
         if (bytes[end] == '\r') {
             if (pos == bytes.size())
@@ -88,7 +98,7 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
         QByteArrayView comment = line.sliced(1);
         if (!comment.isEmpty() && comment.front() == ' ')
             comment = comment.sliced(1);
-        m_lastComment = comment.toByteArray();
+        m_lastComment = comment.first(std::min<qsizetype>(comment.size(), 4096)).toByteArray();
         return;
     }
     QByteArrayView field = line;
@@ -100,15 +110,21 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
             value = value.sliced(1);
     }
     if (field == "data") {
+        if (m_data.size() + value.size() + 1 > m_maxEventBytes) {
+            m_error = QStringLiteral("an event of the stream is longer than %1 MB").arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
+            m_data.clear();
+            m_hasData = false;
+            return;
+        }
         if (m_hasData)
             m_data.append('\n');
         m_data.append(value.data(), value.size());
         m_hasData = true;
     } else if (field == "event") {
-        m_event = QString::fromUtf8(value);
+        m_event = QString::fromUtf8(value.first(std::min<qsizetype>(value.size(), 256)));
     } else if (field == "id") {
         if (!value.contains('\0'))
-            m_lastId = QString::fromUtf8(value);
+            m_lastId = QString::fromUtf8(value.first(std::min<qsizetype>(value.size(), 1024)));
     }
     // "retry" and unknown fields are ignored, as the spec says.
 }

@@ -23,8 +23,23 @@ struct SseEvent {
 class SseParser
 {
 public:
+    // No line and no event's data may be longer than this: a peer that sends an endless line
+    // (or endless data: lines without the blank line that ends an event) makes the stream
+    // malformed instead of growing memory without end.
+    static constexpr qsizetype kDefaultMaxEventBytes = 4 * 1024 * 1024;
+
+    explicit SseParser(qsizetype maxEventBytes = kDefaultMaxEventBytes) : m_maxEventBytes(maxEventBytes) {}
+
     // Feeds the next bytes of the stream; returns the events they complete, in order.
+    // After a limit is exceeded, error() says so and nothing more is parsed.
     QList<SseEvent> feed(QByteArrayView bytes);
+
+    // Empty while the stream is well-formed; else why it is not (a line or an event too long).
+    QString error() const { return m_error; }
+
+    // Lines completed so far (comments and pings included): progress, as opposed to bytes
+    // of a line that may never end.
+    qint64 linesCompleted() const { return m_linesCompleted; }
 
     // The last comment line (": …") seen, without the colon and one leading space.
     // Servers send pings this way, and dstack's model proxy sends mid-stream errors this way.
@@ -34,7 +49,7 @@ public:
     // in the middle of something.
     bool hasPartialEvent() const { return !m_line.isEmpty() || m_hasData; }
 
-    void reset() { *this = SseParser(); }
+    void reset() { *this = SseParser(m_maxEventBytes); }
 
 private:
     void processLine(QByteArrayView line, QList<SseEvent> &out);
@@ -47,6 +62,9 @@ private:
     bool m_hasData = false;
     bool m_skipLineFeed = false;  // the previous feed ended with '\r': a '\n' next belongs to it
     bool m_atStreamStart = true;  // a UTF-8 byte-order mark is dropped here
+    qsizetype m_maxEventBytes;
+    qint64 m_linesCompleted = 0;
+    QString m_error;
 };
 
 } // namespace gantry

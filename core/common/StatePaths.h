@@ -15,7 +15,14 @@ QString runsDir();
 // stateDir()/chat.sqlite — the conversation store.
 QString chatDatabasePath();
 
-// Writes data to path atomically (temporary file + rename), so readers never see a
+// Creates path (and its parents) and makes it 0700; returns path. Everything Gantry keeps
+// (runs with their environment, chat history, editor backups) lives in such directories.
+QString makePrivateDir(const QString &path);
+
+// chmod 0600.
+void makePrivateFile(const QString &path);
+
+// Writes data to path atomically (mode 0600; temporary file + rename), so readers never see a
 // half-written file. Returns an empty string on success, else a message a user can act on.
 QString writeFileAtomically(const QString &path, const QByteArray &data);
 

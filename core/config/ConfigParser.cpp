@@ -15,9 +15,25 @@
 
 namespace gantry {
 
+namespace {
+
+Diagnostic tooLarge(const QString &path, qint64 size)
+{
+    return {path, 0, 0, Severity::Error,
+            QStringLiteral("the file is %1 MB; a configuration is a small YAML file (at most %2 MB)")
+                .arg(double(size) / (1024 * 1024), 0, 'f', 1)
+                .arg(kMaxConfigurationBytes / (1024 * 1024))};
+}
+
+} // namespace
+
 ParseResult parseConfiguration(const QByteArray &yaml, const QString &filePath)
 {
     ParseResult result;
+    if (yaml.size() > kMaxConfigurationBytes) {
+        result.diagnostics.push_back(tooLarge(filePath, yaml.size()));
+        return result;
+    }
     ConfigReader reader(filePath, yaml, result.diagnostics);
     result.configuration = reader.read();
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
@@ -36,14 +52,12 @@ ParseResult loadConfiguration(const QString &path)
         result.diagnostics.push_back({path, 0, 0, Severity::Error, QStringLiteral("cannot read the configuration: %1").arg(file.errorString())});
         return result;
     }
-    constexpr qint64 kMaxSize = 4 * 1024 * 1024;  // a configuration is a few KB; refuse to slurp a disk image
-    if (file.size() > kMaxSize) {
+    if (file.size() > kMaxConfigurationBytes) {  // refuse to slurp a disk image
         ParseResult result;
-        result.diagnostics.push_back({path, 0, 0, Severity::Error,
-                                      QStringLiteral("the file is %1 MB; a configuration is a small YAML file").arg(file.size() / (1024 * 1024))});
+        result.diagnostics.push_back(tooLarge(path, file.size()));
         return result;
     }
-    return parseConfiguration(file.readAll(), path);
+    return parseConfiguration(file.read(kMaxConfigurationBytes + 1), path);
 }
 
 QString findConfiguration(const QString &directory)

@@ -193,7 +193,7 @@ void ConfigReader::readProbes(const Node &n)
         const Node *type = item->find("type");
         if (!type && !typoInProbe)
             error(*item, QStringLiteral("a probe needs `type: http`"));
-        else
+        else if (type)  // no type after a typo elsewhere: the typo's diagnostic says it (found by fuzz_config)
             oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
         if (const Node *v = item->find("url")) {
             if (auto s = string(*v, QStringLiteral("probe url"))) {

@@ -86,9 +86,20 @@ private:
 
     static bool isSequenceEntry(std::string_view t) { return t == "-" || (t.size() >= 2 && t[0] == '-' && t[1] == ' '); }
 
+    // Nesting deeper than any configuration is handed to yaml-cpp, whose depth guard refuses
+    // it with a diagnostic: this reader recurses once per level and must not run out of stack.
+    static constexpr int kMaxDepth = 64;
+    struct DepthGuard {
+        explicit DepthGuard(int &depth) : m_depth(++depth) {}
+        ~DepthGuard() { --m_depth; }
+        bool tooDeep() const { return m_depth > kMaxDepth; }
+        int &m_depth;
+    };
+
     const Node *block(int indent)
     {
-        if (m_pos >= m_lines.size() || m_lines[m_pos].indent != indent)
+        const DepthGuard guard(m_depth);
+        if (guard.tooDeep() || m_pos >= m_lines.size() || m_lines[m_pos].indent != indent)
             return nullptr;
         return isSequenceEntry(m_lines[m_pos].text) ? sequence(indent) : mapping(indent);
     }
@@ -211,6 +222,9 @@ private:
 
     const Node *flow(const Line &line, size_t &i)
     {
+        const DepthGuard guard(m_depth);
+        if (guard.tooDeep())
+            return nullptr;
         const std::string_view t = line.text;
         const bool isMap = t[i] == '{';
         const char close = isMap ? '}' : ']';
@@ -331,6 +345,7 @@ private:
     Document &m_doc;
     std::vector<Line> m_lines;
     size_t m_pos = 0;
+    int m_depth = 0;
 };
 
 } // namespace

@@ -1,11 +1,13 @@
 #include "config/YamlTree.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
 #include <charconv>
+#include <unordered_map>
 #include <istream>
 #include <streambuf>
 
@@ -269,30 +271,40 @@ QString explain(const std::string &yamlCppMessage)
 // naming both places: the earlier value is silently lost otherwise.
 void removeDuplicateKeys(Node &map, Document &doc)
 {
+    // One pass with a hash of the keys seen (a scan per key was quadratic: a 1.8 MB mapping
+    // took 20 s). Small maps, the usual case, skip the hash.
     auto &c = map.children;
-    for (size_t i = 2; i + 1 < c.size();) {
+    if (c.size() < 4)
+        return;
+    // PyYAML (so dstack) keeps the last value of a repeated key: each repeat is a warning that
+    // names the previous occurrence, and only the last pair of each key stays, where it stands.
+    std::unordered_map<std::string_view, size_t> last;  // key text → index of its latest pair
+    last.reserve(c.size() / 2);
+    for (size_t i = 0; i + 1 < c.size(); i += 2) {
         const Node *key = c[i];
-        size_t first = c.size();
-        if (key->kind == Kind::Scalar) {
-            for (size_t j = 0; j < i; j += 2) {
-                if (c[j]->kind == Kind::Scalar && c[j]->text == key->text) {
-                    first = j;
-                    break;
-                }
-            }
-        }
-        if (first == c.size()) {
-            i += 2;
+        if (key->kind != Kind::Scalar)
             continue;
+        const auto [it, inserted] = last.emplace(std::string_view(key->text), i);
+        if (!inserted) {
+            doc.problems.push_back({key->line, key->column,
+                                    QStringLiteral("duplicate key '%1' (also at line %2): dstack keeps this last value and ignores the "
+                                                   "earlier one; remove one of them")
+                                        .arg(key->string())
+                                        .arg(c[it->second]->line),
+                                    true});
+            it->second = i;
         }
-        doc.problems.push_back({key->line, key->column,
-                                QStringLiteral("duplicate key '%1' (also at line %2): dstack keeps this last value and ignores the "
-                                               "earlier one; remove one of them")
-                                    .arg(key->string())
-                                    .arg(c[first]->line),
-                                true});
-        c.erase(c.begin() + qsizetype(first), c.begin() + qsizetype(first) + 2);  // the pair at i moved to i - 2
     }
+    size_t out = 0;
+    for (size_t i = 0; i + 1 < c.size(); i += 2) {
+        const Node *key = c[i];
+        if (key->kind == Kind::Scalar && last.at(std::string_view(key->text)) != i)
+            continue;  // a later pair of the same key wins
+        c[out] = c[i];
+        c[out + 1] = c[i + 1];
+        out += 2;
+    }
+    c.resize(out);
 }
 
 bool checkInput(const QByteArray &data, Document &out)
@@ -337,6 +349,13 @@ void parseWithYamlCpp(const QByteArray &input, Document &out)
                                  QStringLiteral("a second YAML document starts here: a configuration file holds exactly one")});
             out.fatal = true;
         }
+    } catch (const YAML::DeepRecursion &e) {
+        // yaml-cpp's depth guard (2000 levels): without it, deep input overflows the stack.
+        out.problems.clear();
+        out.problems.push_back({e.mark.line + 1, e.mark.column + 1,
+                                QStringLiteral("invalid YAML: nested more than %1 levels deep; a configuration never is").arg(e.depth() - 1)});
+        out.fatal = true;
+        out.root = nullptr;
     } catch (const YAML::Exception &e) {
         out.problems.clear();
         out.problems.push_back({e.mark.line + 1, e.mark.column + 1, explain(e.msg)});

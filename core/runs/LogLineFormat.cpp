@@ -27,16 +27,32 @@ QByteArray logLinePrefix(const QDateTime &at, const QString &source)
     return prefix;
 }
 
+qsizetype utf8CutBefore(QByteArrayView bytes, qsizetype max)
+{
+    if (bytes.size() <= max)
+        return bytes.size();
+    qsizetype cut = max;
+    // Back off over continuation bytes (10xxxxxx) to the start of the sequence, at most 3.
+    for (int i = 0; i < 3 && cut > 1 && (uchar(bytes[cut]) & 0xC0) == 0x80; ++i)
+        --cut;
+    return (uchar(bytes[cut]) & 0xC0) == 0x80 ? max : cut;
+}
+
 void appendFormattedLine(QByteArray &out, const QByteArray &prefix, QByteArrayView text)
 {
     if (text.endsWith('\r'))
         text.chop(1);
-    out += prefix;
-    if (text.isValidUtf8())
-        out += text;
-    else
-        out += QString::fromUtf8(text).toUtf8();
-    out += '\n';
+    do {
+        const qsizetype cut = utf8CutBefore(text, kMaxLogLineText);
+        const QByteArrayView piece = text.first(cut);
+        text = text.sliced(cut);
+        out += prefix;
+        if (piece.isValidUtf8())
+            out += piece;
+        else
+            out += QString::fromUtf8(piece).toUtf8();
+        out += '\n';
+    } while (!text.isEmpty());
 }
 
 LogLine parseLogLine(QByteArrayView line)

@@ -31,7 +31,10 @@ struct LogStore::Private {
         if (writer.isOpen())
             return true;
         writer.setFileName(path);
-        return writer.open(QIODevice::WriteOnly | QIODevice::Append);
+        if (!writer.open(QIODevice::WriteOnly | QIODevice::Append))
+            return false;
+        writer.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);  // what a service printed may be secret
+        return true;
     }
 
     bool openReader() const
@@ -112,15 +115,12 @@ void LogStore::appendChunk(const QByteArray &bytes, const QString &source, const
     if (bytes.isEmpty())
         return;
     QByteArray &pending = d->partial[source];
-    const qsizetype lastNewline = bytes.lastIndexOf('\n');
-    if (lastNewline < 0) {
-        pending.append(bytes);
-        return;
-    }
     const QByteArray prefix = logLinePrefix(at, source);
     QByteArray out;
-    out.reserve(bytes.size() + pending.size() + 64 * (bytes.size() / 64 + 1));
     qsizetype start = 0;
+    const qsizetype lastNewline = bytes.lastIndexOf('\n');
+    if (lastNewline >= 0)
+        out.reserve(bytes.size() + pending.size() + 64 * (bytes.size() / 64 + 1));
     bool firstLine = true;
     while (start <= lastNewline) {
         const qsizetype nl = bytes.indexOf('\n', start);
@@ -137,6 +137,17 @@ void LogStore::appendChunk(const QByteArray &bytes, const QString &source, const
     }
     if (start < bytes.size())
         pending.append(bytes.constData() + start, bytes.size() - start);
+    // Output without a newline is written in pieces of kMaxLogLineText, so neither the
+    // writer nor a reader ever holds more than one such piece of it.
+    if (pending.size() >= kMaxLogLineText) {
+        qsizetype done = 0;
+        while (pending.size() - done >= kMaxLogLineText) {
+            const qsizetype cut = utf8CutBefore(QByteArrayView(pending).sliced(done), kMaxLogLineText);
+            appendFormattedLine(out, prefix, QByteArrayView(pending).sliced(done, cut));
+            done += cut;
+        }
+        pending.remove(0, done);
+    }
     d->writeFormatted(out, this);
 }
 
@@ -191,13 +202,13 @@ QList<LogLine> LogStore::lines(qint64 first, qint64 count) const
         return result;
     result.reserve(count);
     const QByteArray block = d->readLines(first, count);
-    qsizetype start = 0;
-    while (start < block.size()) {
-        qsizetype nl = block.indexOf('\n', start);
-        if (nl < 0)
-            nl = block.size();
-        result.append(parseLogLine(QByteArrayView(block).sliced(start, nl - start)));
-        start = nl + 1;
+    const qint64 base = d->offsets[size_t(first)];
+    for (qint64 i = first; i < first + count; ++i) {
+        const qint64 begin = d->offsets[size_t(i)] - base;
+        const qint64 end = std::min<qint64>(d->lineEnd(i) - base, block.size());
+        if (begin >= end)
+            break;  // the file shrank under us
+        result.append(parseLogLine(QByteArrayView(block).sliced(begin, end - begin)));
     }
     return result;
 }
@@ -264,6 +275,13 @@ void LogStore::refresh()
         qsizetype at = 0;
         while (at < block.size()) {
             const char *nl = static_cast<const char *>(memchr(data + at, '\n', size_t(block.size() - at)));
+            const qint64 lineEnd = nl ? pos + qsizetype(nl - data) + 1 : pos + block.size();
+            // A line longer than kMaxLogLineBytes (not written by LogStore) is indexed in
+            // pieces, so that reading one line never means reading gigabytes.
+            while (lineEnd - lineStart > kMaxLogLineBytes) {
+                d->offsets.push_back(lineStart);
+                lineStart += kMaxLogLineBytes;
+            }
             if (!nl)
                 break;
             d->offsets.push_back(lineStart);

@@ -439,8 +439,10 @@ void ChatPanel::applyEndpoint()
     if (c.endpoint.baseUrl != m_client->endpoint().baseUrl || c.endpoint.name != m_client->endpoint().name)
         m_client->setEndpoint(c.endpoint, c.token);
     const QString where = c.tokenWhere.isEmpty() ? tr("token held in memory for this session") : c.tokenWhere;
-    m_tokenNote->setText(c.token.isEmpty() ? tr("%1 · no token").arg(c.endpoint.baseUrl)
-                                           : tr("%1 · %2").arg(c.endpoint.baseUrl, where));
+    QString note = c.token.isEmpty() ? tr("%1 · no token").arg(c.endpoint.baseUrl) : tr("%1 · %2").arg(c.endpoint.baseUrl, where);
+    if (const QString warning = plainHttpTokenWarning(c.endpoint.baseUrl); !c.token.isEmpty() && !warning.isEmpty())
+        note += QStringLiteral(" · ⚠ ") + warning;  // said before anything is sent
+    m_tokenNote->setText(note);
     m_tokenNote->show();
     updateButtons();
 }

@@ -4,6 +4,9 @@
 #include "editor/YamlEditor.h"
 
 #include <QCryptographicHash>
+#include <QFutureWatcher>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -91,7 +94,7 @@ EditorPanel::EditorPanel(QWidget *parent)
     m_parseTimer->setInterval(250);
     m_backupTimer->setSingleShot(true);
     m_backupTimer->setInterval(2000);
-    connect(m_parseTimer, &QTimer::timeout, this, &EditorPanel::reparseNow);
+    connect(m_parseTimer, &QTimer::timeout, this, &EditorPanel::reparseInBackground);
     connect(m_backupTimer, &QTimer::timeout, this, &EditorPanel::writeBackup);
     connect(m_editor, &QsciScintilla::textChanged, this, [this] {
         if (m_loading)
@@ -157,9 +160,17 @@ bool EditorPanel::openFile(const QString &path, QString *error)
             *error = tr("Cannot open %1: %2").arg(path, file.errorString());
         return false;
     }
+    if (file.size() > kMaxConfigurationBytes) {
+        if (error)
+            *error = tr("%1 is %2 MB; a configuration is a small YAML file (at most %3 MB), so it is not opened.")
+                         .arg(path)
+                         .arg(double(file.size()) / (1024 * 1024), 0, 'f', 1)
+                         .arg(kMaxConfigurationBytes / (1024 * 1024));
+        return false;
+    }
     m_loading = true;
     m_path = QFileInfo(path).absoluteFilePath();
-    m_editor->setText(QString::fromUtf8(file.readAll()));
+    m_editor->setText(QString::fromUtf8(file.read(kMaxConfigurationBytes)));
     m_editor->setModified(false);
     m_editor->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
     m_loading = false;
@@ -232,7 +243,7 @@ void EditorPanel::writeBackup()
 {
     if (m_path.isEmpty() || !isModified())
         return;
-    QDir().mkpath(stateDir() + QStringLiteral("/backups"));
+    makePrivateDir(stateDir() + QStringLiteral("/backups"));
     writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8());
 }
 
@@ -241,7 +252,30 @@ void EditorPanel::reparseNow()
     m_parseTimer->stop();
     if (m_path.isEmpty())
         return;
-    m_result = parseConfiguration(m_editor->text().toUtf8(), m_path);
+    ++m_parseGeneration;  // a background parse still running is now stale
+    applyParse(parseConfiguration(m_editor->text().toUtf8(), m_path));
+}
+
+void EditorPanel::reparseInBackground()
+{
+    if (m_path.isEmpty())
+        return;
+    // A large or hostile file must not freeze typing: parse on the thread pool, and keep
+    // only the result of the latest text.
+    const quint64 generation = ++m_parseGeneration;
+    auto *watcher = new QFutureWatcher<ParseResult>(this);
+    connect(watcher, &QFutureWatcher<ParseResult>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_parseGeneration)
+            return;
+        applyParse(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(parseConfiguration, m_editor->text().toUtf8(), m_path));
+}
+
+void EditorPanel::applyParse(ParseResult result)
+{
+    m_result = std::move(result);
     m_editor->setDiagnostics(m_result.diagnostics);
     showProblems();
     Q_EMIT parsed();

@@ -10,6 +10,14 @@
 
 namespace gantry {
 
+namespace {
+
+// The largest answer taken from a server: a plan of 1000 offers is a few MB. Counted as the
+// bytes arrive (after any decompression), so a hostile or broken server cannot fill memory.
+constexpr qint64 kMaxBodyBytes = 64LL * 1024 * 1024;
+
+} // namespace
+
 DstackClient::DstackClient(const QString &serverUrl, const QString &project, const QString &token, QObject *parent)
     : QObject(parent)
     , m_serverUrl(serverUrl.trimmed())
@@ -57,7 +65,8 @@ void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, 
     request.setRawHeader("X-API-VERSION", kApiVersion);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    // Same origin only: a redirect to another host, port or scheme would carry the project token.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     QByteArray payload;
     if (!body.is_null() || verb == "POST") {
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -70,7 +79,20 @@ void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, 
     QPointer<QObject> guard(owner);
     if (owner)
         connect(owner, &QObject::destroyed, reply, &QNetworkReply::abort);
+    reply->setReadBufferSize(1024 * 1024);  // flow control: Qt holds at most this much unread
     auto timedOut = std::make_shared<bool>(false);
+    auto tooLarge = std::make_shared<bool>(false);
+    auto received = std::make_shared<QByteArray>();
+    connect(reply, &QNetworkReply::readyRead, reply, [reply, received, tooLarge] {
+        if (*tooLarge)
+            return;
+        received->append(reply->read(kMaxBodyBytes + 1 - received->size()));
+        if (received->size() > kMaxBodyBytes) {
+            *tooLarge = true;
+            received->clear();
+            reply->abort();
+        }
+    });
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
@@ -79,7 +101,7 @@ void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, 
     });
     timer->start(timeout);
 
-    connect(reply, &QNetworkReply::finished, this, [reply, guard, hasOwner = owner != nullptr, timedOut, timeout, context,
+    connect(reply, &QNetworkReply::finished, this, [reply, guard, hasOwner = owner != nullptr, timedOut, tooLarge, received, timeout, context,
                                                     ok = std::move(ok), fail = std::move(fail)] {
         reply->deleteLater();
         if (hasOwner && !guard)
@@ -90,7 +112,33 @@ void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, 
                 fail(dstackTimeoutError(timeout, context));
             return;
         }
-        const QByteArray data = status > 0 ? reply->readAll() : QByteArray();
+        if (*tooLarge) {
+            if (fail) {
+                DstackError e;
+                e.kind = DstackError::Kind::Http;
+                e.httpStatus = status;
+                e.message = QStringLiteral("The server at %1 answered %2 with more than %3 MB, which no dstack answer is; the request was given up.")
+                                .arg(context.serverUrl, context.path)
+                                .arg(kMaxBodyBytes / (1024 * 1024));
+                fail(e);
+            }
+            return;
+        }
+        if (reply->error() == QNetworkReply::InsecureRedirectError || reply->error() == QNetworkReply::TooManyRedirectsError) {
+            if (fail) {
+                DstackError e;
+                e.kind = DstackError::Kind::Http;  // the server answered: not a lost connection
+                e.httpStatus = status;
+                e.message = QStringLiteral("The server at %1 redirected %2 to another host, port or scheme (or too many times). "
+                                           "Gantry does not follow that, so the project token is not sent elsewhere; use the final URL as the server URL.")
+                                .arg(context.serverUrl, context.path);
+                fail(e);
+            }
+            return;
+        }
+        if (status > 0)
+            received->append(reply->read(kMaxBodyBytes + 1 - received->size()));
+        const QByteArray data = status > 0 ? *received : QByteArray();
         if (status == 0) {
             if (fail)
                 fail(dstackNetworkError(reply->error(), reply->errorString(), context));

@@ -1,6 +1,8 @@
 #include "backends/dstack/DstackError.h"
 #include "backends/dstack/DstackJson.h"
 
+#include "common/UntrustedText.h"
+
 #include <QStringList>
 
 #include <nlohmann/json.hpp>
@@ -9,13 +11,16 @@ namespace gantry {
 
 namespace {
 
+// Server text for a message: never dump() (an untrusted value may nest deep enough to
+// overflow the stack), bounded, without control characters.
 QString text(const nlohmann::json &j)
 {
-    if (j.is_string())
-        return QString::fromStdString(j.get<std::string>());
     if (j.is_null())
         return {};
-    return QString::fromStdString(j.dump());
+    QString t = j.is_string() ? QString::fromStdString(j.get_ref<const std::string &>()) : boundedJsonText(j);
+    if (t.size() > 2000)
+        t = t.left(2000) + QStringLiteral("…");
+    return withoutControlCharacters(t, false);
 }
 
 // One detail item: dstack's {"msg", "code"} or FastAPI's {"loc", "msg", "type"}.
@@ -57,8 +62,13 @@ QString detailText(const nlohmann::json &body, QString *code)
     }
     if (detail->is_array()) {
         QStringList msgs;
-        for (const auto &item : *detail)
+        for (const auto &item : *detail) {
+            if (msgs.size() == 20) {
+                msgs << QStringLiteral("…");
+                break;
+            }
             msgs << itemText(item, code);
+        }
         return msgs.join(QStringLiteral("; "));
     }
     return itemText(*detail, code);
@@ -97,7 +107,7 @@ DstackError dstackHttpError(int status, const QByteArray &body, const DstackRequ
         e.message = QStringLiteral("The dstack server rejected the request's shape (is the server version compatible?): %1")
                         .arg(detail.isEmpty() ? QStringLiteral("HTTP 422") : detail);
     } else if (status >= 500) {
-        QString snippet = detail.isEmpty() ? QString::fromUtf8(body).trimmed() : detail;
+        QString snippet = detail.isEmpty() ? withoutControlCharacters(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 1024))).trimmed(), false) : detail;
         if (snippet.size() > 200)
             snippet = snippet.left(200) + QStringLiteral("…");
         e.message = QStringLiteral("The dstack server at %1 failed (HTTP %2)%3. Try again; if it persists, check the server's log.")

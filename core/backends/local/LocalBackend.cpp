@@ -38,12 +38,13 @@ QString uuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-// Canonical env entries of the configuration, resolved against our own environment.
-std::vector<std::pair<QString, QString>> resolvedEnv(const Configuration &configuration)
+// The configuration's env entries; value-less ones stay value-less (the supervisor inherits
+// our environment, so the value never needs to be written down).
+std::vector<std::pair<QString, std::optional<QString>>> specEnv(const Configuration &configuration)
 {
-    std::vector<std::pair<QString, QString>> env;
+    std::vector<std::pair<QString, std::optional<QString>>> env;
     for (const EnvVar &e : configuration.env)
-        env.emplace_back(e.key, e.value ? *e.value : qEnvironmentVariable(e.key.toUtf8().constData()));
+        env.emplace_back(e.key, e.value);
     return env;
 }
 
@@ -59,7 +60,43 @@ qint64 readPidFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return 0;
-    return file.readAll().trimmed().toLongLong();
+    return file.read(64).trimmed().toLongLong();
+}
+
+// Whether the run's supervisor lives: it holds the run's lock for its whole life.
+bool supervisorAlive(const QString &runDir)
+{
+    return processLockHeld(runfiles::supervisorLock(runDir));
+}
+
+// The supervisor as a process we may signal: holding the lock, and the recorded pid is still
+// the same process (boot id, start time) running exactly `<gantry-cli> supervise <runDir>`.
+ProcessIdentity provenSupervisor(const QString &runDir, const LocalRunState &state)
+{
+    const ProcessIdentity recorded{state.supervisorPid, state.supervisorStartTime, state.bootId};
+    if (!recorded.isAlive() || !supervisorAlive(runDir))
+        return {};
+    const QStringList argv = processArgv(recorded.pid);
+    if (argv.size() != 3 || argv.at(1) != QLatin1String("supervise"))
+        return {};
+    const QFileInfo dir(runDir), arg(argv.at(2));
+    if (argv.at(2) != runDir && (!arg.isAbsolute() || arg.canonicalFilePath() != dir.canonicalFilePath()))
+        return {};
+    return recorded;
+}
+
+// Kills what is left of a run whose supervisor is gone: exactly the processes that carry the
+// run's unique id in their environment (DSTACK_RUN_ID, set for the service and inherited by
+// everything it started, setsid or not). A pid or a process group number proves nothing.
+int killRunLeftovers(const QString &runDir)
+{
+    const auto spec = readRunSpec(runDir);
+    if (!spec || spec->runId.isEmpty())
+        return 0;
+    int killed = 0;
+    for (const ProcessIdentity &process : processesWithEnvironment("DSTACK_RUN_ID=" + spec->runId.toUtf8()))
+        killed += signalProcess(process, SIGKILL) ? 1 : 0;
+    return killed;
 }
 
 } // namespace
@@ -254,7 +291,7 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
         return QStringLiteral("cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
 
     const QString dir = runfiles::directory(name);
-    if (!QDir().mkpath(dir))
+    if (!QFileInfo(makePrivateDir(dir)).isDir())
         return QStringLiteral("cannot create the run directory %1").arg(dir);
 
     LocalRunSpec spec;
@@ -266,7 +303,7 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
     spec.workingDir = projectDirOf(configuration);
     spec.shell = configuration.shell.value_or(configuration.image ? QStringLiteral("/bin/sh") : QStringLiteral("/bin/bash"));
     spec.commands = configuration.commands;
-    spec.env = resolvedEnv(configuration);
+    spec.env = specEnv(configuration);
     if (configuration.type == RunType::Service)
         spec.port = configuration.containerPort;
     spec.gpuIndexes = plan.gpuIndexes;
@@ -368,9 +405,9 @@ void LocalBackend::scheduleRefresh()
 
 void LocalBackend::markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why)
 {
-    // Leave nothing running: whatever the lost supervisor started goes with it.
-    if (state.processGroup > 1)
-        signalProcessGroup(state.processGroup, SIGKILL);
+    // Leave nothing running: whatever the lost supervisor started goes with it — but only
+    // what is proven to be the run's.
+    killRunLeftovers(runDir);
     info.ready = false;
     info.error = why;
     info.terminationReason = QStringLiteral("server_error");
@@ -397,8 +434,9 @@ void LocalBackend::refresh()
                 m_watcher->addPath(dir);
             const qint64 pid = readPidFile(runfiles::supervisorPid(dir));
             if (pid > 0) {
-                const bool alive = processAlive(pid) && processCommandLine(pid).contains(QLatin1String("supervise"));
-                if (!alive) {
+                // The supervisor takes its lock before it writes its pid: a pid file and no
+                // lock holder means it is gone, whatever process has that number now.
+                if (!supervisorAlive(dir)) {
                     // The supervisor may have finished between our two reads: read again first.
                     info = readRunStatus(dir, &state);
                     if (info && !isFinal(info->status))
@@ -439,13 +477,15 @@ void LocalBackend::stop(const QString &runName, bool abort)
         return;
     writeFileAtomically(runfiles::stopRequest(dir), abort ? QByteArrayLiteral("abort\n") : QByteArrayLiteral("stop\n"));
     const qint64 pid = readPidFile(runfiles::supervisorPid(dir));
-    if (pid > 0 && processAlive(pid) && processCommandLine(pid).contains(QLatin1String("supervise"))) {
-        ::kill(pid_t(pid), SIGTERM);  // the supervisor reads the request file to tell stop from abort
+    if (supervisorAlive(dir)) {
+        // The supervisor polls the request file; a SIGTERM only makes it look at once, and is
+        // sent only to the process proven to be this run's supervisor.
+        if (const ProcessIdentity supervisor = provenSupervisor(dir, state); supervisor.isValid())
+            signalProcess(supervisor, SIGTERM);
     } else if (pid > 0 || !info->submittedAt.isValid()
                || info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
-        // No supervisor to ask: do its job here.
-        if (state.processGroup > 1)
-            signalProcessGroup(state.processGroup, SIGKILL);
+        // No supervisor to ask: do its job here, on what is proven to be the run's.
+        killRunLeftovers(dir);
         info->terminationReason = abort ? QStringLiteral("aborted_by_user") : QStringLiteral("stopped_by_user");
         recordStatus(*info, RunStatus::Terminated, abort ? QStringLiteral("aborted") : QStringLiteral("stopped"));
         writeRunStatus(dir, *info, state);

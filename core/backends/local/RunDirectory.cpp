@@ -20,6 +20,25 @@ QString qs(const nlohmann::json &j, const char *key)
     return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
 }
 
+qint64 integerAt(const nlohmann::json &j, const char *key)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<qint64>() : 0;
+}
+
+template <typename T>
+T numberAt(const nlohmann::json &j, const char *key, T fallback)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<T>() : fallback;
+}
+
+bool boolAt(const nlohmann::json &j, const char *key)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 QDateTime date(const nlohmann::json &j, const char *key)
 {
     const QString text = qs(j, key);
@@ -79,13 +98,18 @@ QString log(const QString &runDir) { return runDir + QStringLiteral("/log"); }
 QString supervisorPid(const QString &runDir) { return runDir + QStringLiteral("/supervisor.pid"); }
 QString supervisorOutput(const QString &runDir) { return runDir + QStringLiteral("/supervisor.out"); }
 QString stopRequest(const QString &runDir) { return runDir + QStringLiteral("/stop"); }
+QString supervisorLock(const QString &runDir) { return runDir + QStringLiteral("/supervisor.lock"); }
 } // namespace runfiles
 
 nlohmann::json LocalRunSpec::toJson() const
 {
     nlohmann::json envJson = nlohmann::json::array();
-    for (const auto &[key, value] : env)
-        envJson.push_back({{"key", s(key)}, {"value", s(value)}});
+    for (const auto &[key, value] : env) {
+        if (value)
+            envJson.push_back({{"key", s(key)}, {"value", s(*value)}});
+        else
+            envJson.push_back({{"key", s(key)}});
+    }
     nlohmann::json commandsJson = nlohmann::json::array();
     for (const QString &c : commands)
         commandsJson.push_back(s(c));
@@ -150,8 +174,10 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
     }
     if (auto it = j.find("env"); it != j.end() && it->is_array()) {
         for (const auto &e : *it)
-            if (e.is_object())
-                spec.env.emplace_back(qs(e, "key"), qs(e, "value"));
+            if (e.is_object() && !qs(e, "key").isEmpty()) {
+                auto value = e.find("value");
+                spec.env.emplace_back(qs(e, "key"), value != e.end() && value->is_string() ? std::optional<QString>(qs(e, "value")) : std::nullopt);
+            }
     }
     if (auto it = j.find("port"); it != j.end() && it->is_number_integer())
         spec.port = it->get<int>();
@@ -170,9 +196,9 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
             }
             if (auto b = p.find("body"); b != p.end() && b->is_string())
                 probe.body = QString::fromStdString(b->get<std::string>());
-            probe.timeoutSec = p.value("timeout", 10);
-            probe.intervalSec = p.value("interval", 15);
-            probe.readyAfter = p.value("ready_after", 1);
+            probe.timeoutSec = numberAt(p, "timeout", 10);
+            probe.intervalSec = numberAt(p, "interval", 15);
+            probe.readyAfter = numberAt(p, "ready_after", 1);
             spec.probes.push_back(probe);
         }
     }
@@ -186,7 +212,7 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
     }
     spec.image = qs(j, "image");
     spec.containerEngine = qs(j, "container_engine");
-    spec.stopGraceSec = j.value("stop_grace_sec", 10);
+    spec.stopGraceSec = numberAt(j, "stop_grace_sec", 10);
     if (auto it = j.find("max_duration_sec"); it != j.end() && it->is_number_integer())
         spec.maxDurationSec = it->get<int>();
     if (auto it = j.find("offer"); it != j.end())
@@ -222,9 +248,9 @@ RunInfo runInfoFromJson(const nlohmann::json &j)
     info.error = qs(j, "error");
     info.submittedAt = date(j, "submitted_at");
     info.finishedAt = date(j, "finished_at");
-    info.price = j.value("price", 0.0);
-    info.cost = j.value("cost", 0.0);
-    info.ready = j.value("ready", false);
+    info.price = numberAt(j, "price", 0.0);
+    info.cost = numberAt(j, "cost", 0.0);
+    info.ready = boolAt(j, "ready");
     if (auto it = j.find("offer"); it != j.end())
         info.offer = Offer::fromJson(*it);
     if (auto it = j.find("service"); it != j.end() && it->is_object()) {
@@ -254,8 +280,11 @@ std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state
     if (state) {
         *state = {};
         if (auto it = j->find("local"); it != j->end() && it->is_object()) {
-            state->supervisorPid = it->value("supervisor_pid", qint64(0));
-            state->processGroup = it->value("process_group", qint64(0));
+            state->supervisorPid = integerAt(*it, "supervisor_pid");
+            state->supervisorStartTime = quint64(std::max<qint64>(0, integerAt(*it, "supervisor_start_time")));
+            state->processGroup = integerAt(*it, "process_group");
+            state->processGroupStartTime = quint64(std::max<qint64>(0, integerAt(*it, "process_group_start_time")));
+            state->bootId = qs(*it, "boot_id").toLatin1();
             state->gpuIndexes = intListFrom(*it, "gpus");
             if (auto p = it->find("port"); p != it->end() && p->is_number_integer())
                 state->port = p->get<int>();
@@ -268,7 +297,10 @@ QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRu
 {
     nlohmann::json j = info.toJson();
     j["local"] = {{"supervisor_pid", state.supervisorPid},
+                  {"supervisor_start_time", qint64(state.supervisorStartTime)},
                   {"process_group", state.processGroup},
+                  {"process_group_start_time", qint64(state.processGroupStartTime)},
+                  {"boot_id", state.bootId.toStdString()},
                   {"gpus", intList(state.gpuIndexes)},
                   {"port", state.port ? nlohmann::json(*state.port) : nlohmann::json()}};
     return writeJsonFile(runfiles::status(runDir), j);

@@ -7,6 +7,7 @@
 //   log              the LogStore file (stdout/stderr/gantry lines with timestamps)
 //   supervisor.pid   written by the supervisor when it starts
 //   supervisor.out   the supervisor's own stdout/stderr (crash traces)
+//   supervisor.lock  flock'ed by the supervisor for its whole life: held ⇔ the supervisor lives
 //   stop             a stop request ("stop" or "abort"), written by any process
 // Any process can read a run from these files alone: that is what makes reattach work.
 
@@ -35,7 +36,10 @@ struct LocalRunSpec {
     QString workingDir;            // the project folder; commands run here
     QString shell = QStringLiteral("/bin/bash");
     QStringList commands;
-    std::vector<std::pair<QString, QString>> env;  // resolved: no placeholders left
+    // KEY=VALUE as written in the configuration; a value-less entry (nullopt) is recorded by
+    // key only and its value comes from the supervisor's inherited environment, so that a
+    // secret such as HF_TOKEN never lands on disk.
+    std::vector<std::pair<QString, std::optional<QString>>> env;
     std::optional<int> port;       // the port the service listens on
     QList<int> gpuIndexes;         // devices given to the run (CUDA_VISIBLE_DEVICES)
     std::vector<ProbeSpec> probes; // empty with a port: TCP connect decides readiness
@@ -54,7 +58,10 @@ struct LocalRunSpec {
 // What only the local backend needs besides RunInfo, kept in status.json under "local".
 struct LocalRunState {
     qint64 supervisorPid = 0;
+    quint64 supervisorStartTime = 0;   // /proc/<pid>/stat field 22: with the boot id, who the pid was
     qint64 processGroup = 0;       // the service's process group (= its leader's pid)
+    quint64 processGroupStartTime = 0;
+    QByteArray bootId;             // the boot these pids belong to
     QList<int> gpuIndexes;
     std::optional<int> port;
 };
@@ -67,6 +74,7 @@ QString log(const QString &runDir);
 QString supervisorPid(const QString &runDir);
 QString supervisorOutput(const QString &runDir);
 QString stopRequest(const QString &runDir);
+QString supervisorLock(const QString &runDir);
 } // namespace runfiles
 
 // Readers return nullopt (and say why) for missing or unreadable files.

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -74,9 +75,21 @@ bool Supervisor::start(QString *error)
 {
     // Our own session and process group: the GUI/CLI that started us can die freely.
     ::setsid();
+    // Orphans of the service (a `setsid sleep &` whose shell exited) become our children
+    // rather than init's, so a stop still finds and ends them.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     m_state.supervisorPid = QCoreApplication::applicationPid();
+    m_state.supervisorStartTime = processStartTime(m_state.supervisorPid);
+    m_state.bootId = currentBootId();
 
     QString problem;
+    // The lock first: while it is held, every other process knows this run has a supervisor.
+    m_lockFd = acquireProcessLock(runfiles::supervisorLock(m_runDir), &problem);
+    if (m_lockFd < 0) {
+        if (error)
+            *error = problem;
+        return false;
+    }
     const auto spec = readRunSpec(m_runDir, &problem);
     const auto info = readRunStatus(m_runDir, nullptr, &problem);
     if (!spec || !info) {
@@ -115,11 +128,28 @@ bool Supervisor::start(QString *error)
     return true;
 }
 
+QStringList Supervisor::serviceEnvironmentKeys() const
+{
+    QStringList keys;
+    for (const auto &[key, value] : m_spec.env)
+        keys << key;
+    keys << QStringLiteral("DSTACK_RUN_NAME") << QStringLiteral("DSTACK_RUN_ID") << QStringLiteral("DSTACK_JOB_ID")
+         << QStringLiteral("DSTACK_GPUS_NUM") << QStringLiteral("DSTACK_GPUS_PER_NODE") << QStringLiteral("DSTACK_NODES_NUM")
+         << QStringLiteral("DSTACK_NODE_RANK") << QStringLiteral("DSTACK_MASTER_NODE_IP") << QStringLiteral("DSTACK_NODES_IPS")
+         << QStringLiteral("DSTACK_WORKING_DIR");
+    if (!m_spec.gpuIndexes.isEmpty())
+        keys << QStringLiteral("CUDA_VISIBLE_DEVICES");
+    keys.removeDuplicates();
+    return keys;
+}
+
 QProcessEnvironment Supervisor::serviceEnvironment() const
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // A value-less entry takes its value from our environment (inherited from whoever
+    // applied the run); unset there, it is set empty, as the entry asks for the variable.
     for (const auto &[key, value] : m_spec.env)
-        env.insert(key, value);
+        env.insert(key, value ? *value : env.value(key));
     const int gpus = int(m_spec.gpuIndexes.size());
     env.insert(QStringLiteral("DSTACK_RUN_NAME"), m_spec.runName);
     env.insert(QStringLiteral("DSTACK_RUN_ID"), m_spec.runId);
@@ -130,7 +160,8 @@ QProcessEnvironment Supervisor::serviceEnvironment() const
     env.insert(QStringLiteral("DSTACK_NODE_RANK"), QStringLiteral("0"));
     env.insert(QStringLiteral("DSTACK_MASTER_NODE_IP"), QStringLiteral("127.0.0.1"));
     env.insert(QStringLiteral("DSTACK_NODES_IPS"), QStringLiteral("127.0.0.1"));
-    env.insert(QStringLiteral("DSTACK_WORKING_DIR"), m_spec.workingDir);
+    // In a container the project folder is mounted at /workflow.
+    env.insert(QStringLiteral("DSTACK_WORKING_DIR"), m_spec.image.isEmpty() ? m_spec.workingDir : QStringLiteral("/workflow"));
     if (gpus > 0) {
         QStringList indexes;
         for (int i : m_spec.gpuIndexes)
@@ -155,12 +186,10 @@ QStringList Supervisor::serviceCommand(QString *program) const
                      QStringLiteral("--network"), QStringLiteral("host"),
                      QStringLiteral("-v"), m_spec.workingDir + QStringLiteral(":/workflow"),
                      QStringLiteral("-w"), QStringLiteral("/workflow")};
-    const QProcessEnvironment env = serviceEnvironment();
-    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys()) {
-        if (!system.contains(key) || system.value(key) != env.value(key))
-            args << QStringLiteral("-e") << key + QLatin1Char('=') + env.value(key);
-    }
+    // `-e KEY` only: the engine takes the value from its own environment (serviceEnvironment()),
+    // so no value — HF_TOKEN included — shows on a command line that `ps` prints.
+    for (const QString &key : serviceEnvironmentKeys())
+        args << QStringLiteral("-e") << key;
     if (!m_spec.gpuIndexes.isEmpty()) {
         QStringList indexes;
         for (int i : m_spec.gpuIndexes)
@@ -201,8 +230,9 @@ void Supervisor::startService()
     connect(m_process, &QProcess::errorOccurred, this, &Supervisor::onServiceError);
     connect(m_process, &QProcess::started, this, [this]() {
         m_state.processGroup = m_process->processId();
+        m_state.processGroupStartTime = processStartTime(m_state.processGroup);
         if (m_stopping) {
-            signalProcessGroup(m_state.processGroup, m_aborting ? SIGKILL : SIGTERM);
+            signalService(m_aborting ? SIGKILL : SIGTERM);
             persist();
             return;
         }
@@ -321,40 +351,61 @@ void Supervisor::requestStop(bool abort)
         return;  // not started yet (startService() sees m_stopping) or already on its way out
     const qint64 group = m_state.processGroup;
     if (abort) {
-        log(QStringLiteral("Aborting: SIGKILL to process group %1").arg(group));
-        signalProcessGroup(group, SIGKILL);
+        log(QStringLiteral("Aborting: SIGKILL to process group %1 and every process it started").arg(group));
+        signalService(SIGKILL);
         return;
     }
-    log(QStringLiteral("Stopping: SIGTERM to process group %1, SIGKILL after %2 s").arg(group).arg(m_spec.stopGraceSec));
-    signalProcessGroup(group, SIGTERM);
+    log(QStringLiteral("Stopping: SIGTERM to process group %1 and every process it started, SIGKILL after %2 s")
+            .arg(group)
+            .arg(m_spec.stopGraceSec));
+    signalService(SIGTERM);
     m_graceTimer = new QTimer(this);
     m_graceTimer->setSingleShot(true);
     connect(m_graceTimer, &QTimer::timeout, this, [this, group]() {
-        log(QStringLiteral("Grace period over: SIGKILL to process group %1").arg(group));
-        signalProcessGroup(group, SIGKILL);
+        log(QStringLiteral("Grace period over: SIGKILL to process group %1 and every process it started").arg(group));
+        signalService(SIGKILL);
     });
     m_graceTimer->start(std::max(0, m_spec.stopGraceSec) * 1000);
+}
+
+int Supervisor::signalService(int signal)
+{
+    // The group while its leader is our live child (the pgid is then proven ours), and every
+    // descendant: with PR_SET_CHILD_SUBREAPER even a process that left the group and the
+    // session (setsid) stays below us. Each goes through a pidfd checked against its start time.
+    if (m_process && m_process->state() == QProcess::Running && m_state.processGroup > 1)
+        signalProcessGroup(m_state.processGroup, signal);
+    int signalled = 0;
+    for (const ProcessIdentity &process : descendantsOf(m_state.supervisorPid))
+        signalled += signalProcess(process, signal) ? 1 : 0;
+    return signalled;
+}
+
+bool Supervisor::serviceProcessesLeft()
+{
+    reapOrphanedChildren(m_process ? m_process->processId() : 0);
+    return !descendantsOf(m_state.supervisorPid).isEmpty();
 }
 
 void Supervisor::waitForGroupThenFinish()
 {
     // Whatever the leader left behind goes too: a run leaves nothing running. After a
-    // graceful stop the rest of the group keeps its grace period; otherwise SIGKILL at once.
+    // graceful stop the rest keeps its grace period; otherwise SIGKILL at once.
     const qint64 group = m_state.processGroup;
-    if (processesInGroup(group).isEmpty()) {
+    if (!serviceProcessesLeft()) {
         finish();
         return;
     }
     const bool graceful = m_stopping && !m_aborting;
-    signalProcessGroup(group, graceful ? SIGTERM : SIGKILL);
+    signalService(graceful ? SIGTERM : SIGKILL);
     auto killAt = std::make_shared<QDeadlineTimer>(graceful ? std::max(0, m_spec.stopGraceSec) * 1000 : 0);
     auto giveUpAt = std::make_shared<QDeadlineTimer>((graceful ? std::max(0, m_spec.stopGraceSec) * 1000 : 0) + kGroupGoneTimeoutMs);
     auto *poll = new QTimer(this);
     poll->setInterval(50);
     connect(poll, &QTimer::timeout, this, [this, poll, group, killAt, giveUpAt]() {
-        if (!processesInGroup(group).isEmpty()) {
+        if (serviceProcessesLeft()) {
             if (killAt->hasExpired())
-                signalProcessGroup(group, SIGKILL);
+                signalService(SIGKILL);
             if (!giveUpAt->hasExpired())
                 return;
             log(QStringLiteral("Process group %1 did not go away after SIGKILL").arg(group));

@@ -8,8 +8,12 @@
 //   - records dstack's statuses in status.json (provisioning → running → terminating →
 //     terminated | failed | done, "exited (N)", termination reasons) and "ready" when the
 //     probe passes;
-//   - stops on a stop request file or SIGTERM: SIGTERM to the whole group, SIGKILL after the
-//     grace period (abort: SIGKILL at once), and leaves no process of the group behind.
+//   - stops on a stop request file or SIGTERM: SIGTERM to the whole group and every
+//     descendant (it is a child subreaper, so `setsid` does not escape it), SIGKILL after the
+//     grace period (abort: SIGKILL at once), and leaves no process behind;
+//   - holds runfiles::supervisorLock for its life and records its own identity (boot id,
+//     start time) and the group leader's in status.json, so that no other process ever
+//     signals a pid that merely has the same number.
 
 #include "backends/local/RunDirectory.h"
 
@@ -53,6 +57,9 @@ private:
     void persist();
     void log(const QString &text);
     QProcessEnvironment serviceEnvironment() const;
+    QStringList serviceEnvironmentKeys() const;  // what we add to the inherited environment
+    int signalService(int signal);               // the service's group and every descendant of ours
+    bool serviceProcessesLeft();                 // reaps orphaned zombies first
     QStringList serviceCommand(QString *program) const;
 
     QString m_runDir;
@@ -72,6 +79,7 @@ private:
     int m_exitCode = -1;
     bool m_crashed = false;
     QString m_startError;
+    int m_lockFd = -1;  // runfiles::supervisorLock, flock'ed until we exit
 };
 
 } // namespace gantry

@@ -1,0 +1,524 @@
+// Gantry as a hostile server, a careless user and a crashed machine would find it (issue 11):
+// a test per finding. The peer (hostile_peer.py) is bounded, and this process runs under an
+// address-space limit (RLIMIT_AS, inherited by every gantry-cli it starts), so a client that
+// stops protecting itself fails here instead of eating the machine.
+
+#include "local/LocalTestSupport.h"
+#include "TestEnvironment.h"
+#include "backends/dstack/DstackClient.h"
+#include "backends/dstack/DstackError.h"
+#include "chat/ChatClient.h"
+#include "chat/ChatProtocol.h"
+#include "chat/ConversationStore.h"
+#include "common/StatePaths.h"
+#include "common/UntrustedText.h"
+#include "config/ConfigParser.h"
+#include "runs/LogLineFormat.h"
+#include "runs/LogStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <sys/resource.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GANTRY_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GANTRY_UNDER_ASAN 1
+#endif
+#endif
+
+using namespace gantry;
+using namespace gantry::test;
+
+namespace {
+
+#ifdef GANTRY_UNDER_ASAN
+constexpr bool kUnderAsan = true;  // ASan reserves terabytes of shadow: no RLIMIT_AS, no RSS bounds
+#else
+constexpr bool kUnderAsan = false;
+#endif
+
+constexpr rlim_t kAddressSpaceLimit = rlim_t(3) * 1024 * 1024 * 1024;
+
+class HostilePeer
+{
+public:
+    bool start(QString *error)
+    {
+        m_process.setProgram(QStringLiteral("/usr/bin/python3"));
+        m_process.setArguments({sourceDir() + QStringLiteral("/tests/hostile/hostile_peer.py")});
+        m_process.start();
+        if (!m_process.waitForStarted(10000)) {
+            *error = m_process.errorString();
+            return false;
+        }
+        while (!m_process.canReadLine()) {
+            if (!m_process.waitForReadyRead(10000)) {
+                *error = QStringLiteral("the hostile peer printed no port: ") + QString::fromUtf8(m_process.readAllStandardError());
+                return false;
+            }
+        }
+        m_port = QString::fromUtf8(m_process.readLine()).trimmed().toInt();
+        return m_port > 0;
+    }
+    ~HostilePeer()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    QString url(const QString &mode) const { return QStringLiteral("http://127.0.0.1:%1/%2").arg(m_port).arg(mode); }
+
+    QStringList seenAuthorizations() const
+    {
+        QNetworkAccessManager network;
+        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(url(QStringLiteral("__seen")))));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(10000);
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        QStringList seen;
+        const nlohmann::json j = nlohmann::json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
+        if (j.is_array())
+            for (const auto &v : j)
+                seen << (v.is_string() ? QString::fromStdString(v.get<std::string>()) : QStringLiteral("(none)"));
+        return seen;
+    }
+
+private:
+    QProcess m_process;
+    int m_port = 0;
+};
+
+struct CliResult {
+    int exitCode = -1;
+    QProcess::ExitStatus status = QProcess::CrashExit;
+    QString out;
+    QString err;
+};
+
+// addressSpaceMb > 0: the gantry-cli runs under that RLIMIT_AS (like `ulimit -v`).
+CliResult cli(const QStringList &args, bool discardOutput = false, rlim_t addressSpaceMb = 0, int timeoutMs = 120000)
+{
+    QProcess process;
+    process.setStandardInputFile(QProcess::nullDevice());
+    if (addressSpaceMb > 0) {
+        process.setChildProcessModifier([addressSpaceMb] {
+            const rlimit limit{addressSpaceMb * 1024 * 1024, addressSpaceMb * 1024 * 1024};
+            setrlimit(RLIMIT_AS, &limit);
+        });
+    }
+    if (discardOutput)
+        process.setStandardOutputFile(QProcess::nullDevice());
+    process.start(cliPath(), args);
+    CliResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitCode();
+    result.status = process.exitStatus();
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+qint64 peakRssKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+QList<ChatMessage> hello()
+{
+    return {{QStringLiteral("user"), QStringLiteral("hello")}};
+}
+
+} // namespace
+
+class TestHostile : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<HostilePeer> m_peer;
+    QStringList m_started;
+
+    // Sends one chat message to the peer's mode and waits for the reply to end.
+    std::unique_ptr<ChatReply> chat(const QString &mode, const ChatLimits &limits = {}, int idleTimeoutMs = 120000,
+                                    const QString &token = {})
+    {
+        ChatClient client;
+        client.setLimits(limits);
+        client.setIdleTimeout(idleTimeoutMs);
+        client.setEndpoint(ModelEndpoint{m_peer->url(mode) + QStringLiteral("/v1"), QStringLiteral("m"), QStringLiteral("openai"), !token.isEmpty()}, token);
+        std::unique_ptr<ChatReply> reply(client.send(hello(), {}));
+        QSignalSpy finished(reply.get(), &ChatReply::finished);
+        if (reply->status() == ReplyStatus::Streaming && !finished.wait(60000))
+            qWarning("the reply did not finish");
+        return reply;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!kUnderAsan) {
+            const rlimit limit{kAddressSpaceLimit, kAddressSpaceLimit};
+            QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+        }
+        m_peer = std::make_unique<HostilePeer>();
+        QString error;
+        QVERIFY2(m_peer->start(&error), qPrintable(error));
+        qputenv("GANTRY_NVIDIA_SMI", "/bin/true");
+    }
+
+    void cleanupTestCase()
+    {
+        for (const QString &name : std::as_const(m_started))
+            cli({QStringLiteral("stop"), name, QStringLiteral("--abort")});
+    }
+
+    // An endless line (no newline, ever): a malformed stream at 4 MB, not 21 GB.
+    void chatEndlessLineIsAMalformedStream()
+    {
+        const auto reply = chat(QStringLiteral("endless-line"));
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QLatin1String("malformed stream")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("line")), qPrintable(reply->errorString()));
+    }
+
+    // data: lines without the blank line that ends an event.
+    void chatEndlessDataIsAMalformedStream()
+    {
+        const auto reply = chat(QStringLiteral("endless-data"));
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QLatin1String("malformed stream")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("event")), qPrintable(reply->errorString()));
+    }
+
+    // Bytes of a line that never ends are not progress: the idle timeout still fires.
+    void chatIdleTimerIsNotFedByAnEndlessLine()
+    {
+        ChatLimits limits;
+        limits.maxEventBytes = 1024 * 1024 * 1024;  // only the idle timer can end this one
+        const auto reply = chat(QStringLiteral("slow-line"), limits, 500);
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().startsWith(QLatin1String("No data from the server")), qPrintable(reply->errorString()));
+    }
+
+    // A server that keeps the reply alive with pings forever meets the overall deadline.
+    void chatOverallDeadline()
+    {
+        ChatLimits limits;
+        limits.deadlineMs = 1000;
+        const auto reply = chat(QStringLiteral("trickle"), limits, 400);  // pings arrive every 50 ms: never idle
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QLatin1String("took longer than")), qPrintable(reply->errorString()));
+    }
+
+    // A valid reply without end is cut off at the reply limit and says so; its text is kept.
+    void chatHugeReplyIsTruncatedAndMarked()
+    {
+        ChatLimits limits;
+        limits.maxReplyBytes = 8 * 1024 * 1024;
+        const auto reply = chat(QStringLiteral("huge-reply"), limits);
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QLatin1String("truncated")), qPrintable(reply->errorString()));
+        QVERIFY(reply->content().startsWith(QLatin1String("word word")));
+        QVERIFY(reply->content().size() < 8 * 1024 * 1024);
+    }
+
+    // The same with the default limits: 16 MB of reply, then it stops.
+    void chatHugeReplyWithDefaultLimits()
+    {
+        const auto reply = chat(QStringLiteral("huge-reply"));
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))), qPrintable(reply->errorString()));
+    }
+
+    // {"error": [[[[…100k…]]]]} in the stream and in an HTTP error body: no stack overflow.
+    void chatDeepErrorJsonIsShownBounded()
+    {
+        const auto inStream = chat(QStringLiteral("deep-sse-error"));
+        QCOMPARE(inStream->status(), ReplyStatus::Failed);
+        QVERIFY2(inStream->errorString().contains(QLatin1String("[[[")), qPrintable(inStream->errorString()));
+        QVERIFY(inStream->errorString().size() < 4000);
+        const auto inBody = chat(QStringLiteral("deep-error"));
+        QCOMPARE(inBody->status(), ReplyStatus::Failed);
+        QVERIFY2(inBody->errorString().contains(QLatin1String("HTTP 500")), qPrintable(inBody->errorString()));
+        QVERIFY(inBody->errorString().size() < 4000);
+        const QByteArray deep = QByteArray("{\"detail\": [") + QByteArray(200000, '[') + QByteArray(200000, ']') + "]}";
+        QVERIFY(errorMessageFromBody(deep).size() < 4000);
+    }
+
+    // A 307 to another origin (127.0.0.1 → localhost): the token does not travel with it.
+    void chatTokenDoesNotFollowCrossOriginRedirect()
+    {
+        const auto reply = chat(QStringLiteral("redirect"), {}, 120000, QStringLiteral("chat-secret-token"));
+        QCOMPARE(reply->status(), ReplyStatus::Failed);
+        QVERIFY2(reply->errorString().contains(QLatin1String("redirect")), qPrintable(reply->errorString()));
+        for (const QString &seen : m_peer->seenAuthorizations())
+            QVERIFY2(!seen.contains(QLatin1String("chat-secret-token")), qPrintable(seen));
+    }
+
+    // Control characters from a server never reach a terminal or the store.
+    void serverTextLosesControlCharacters()
+    {
+        const ChatChunk chunk = parseChatChunk(R"({"choices":[{"delta":{"content":"a\u001b[2Jb\rc\r\nd"}}]})");
+        QCOMPARE(chunk.content, QStringLiteral("a\uFFFD[2Jb\uFFFDc\nd"));
+        QCOMPARE(errorMessageFromBody(R"({"error":{"message":"bad\u001b]0;pwned\u0007"}})"), QStringLiteral("bad\uFFFD]0;pwned\uFFFD"));
+        QCOMPARE(withoutControlCharacters(QStringLiteral("x\u202Ey")), QStringLiteral("x\uFFFDy"));
+        QVERIFY(!plainHttpTokenWarning(QStringLiteral("http://10.0.0.5:8000/v1")).isEmpty());
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("http://127.0.0.1:8000/v1")).isEmpty());
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("http://localhost:8000/v1")).isEmpty());
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("https://example.com/v1")).isEmpty());
+    }
+
+    void boundedJsonTextWalksDeepValuesSafely()
+    {
+        const std::string deep = std::string(300000, '[') + std::string(300000, ']');
+        const nlohmann::json j = nlohmann::json::parse(deep, nullptr, false);
+        QVERIFY(!j.is_discarded());
+        const QString text = boundedJsonText(j);
+        QVERIFY2(text.startsWith(QStringLiteral("[[[[[[[[[…]")), qPrintable(text));
+        QCOMPARE(boundedJsonText(nlohmann::json{{"a", 1}, {"b", {true, nullptr, "x"}}}), QStringLiteral(R"({"a":1,"b":[true,null,"x"]})"));
+        QVERIFY(boundedJsonText(nlohmann::json(std::string(100000, 'x'))).size() <= 501);
+    }
+
+    // The dstack client: an endless body is refused as it arrives, a deep error is worded
+    // without dump(), and the project token does not follow a cross-origin redirect.
+    void dstackClientRefusesHugeBodies()
+    {
+        DstackClient client(m_peer->url(QStringLiteral("huge-body")), QStringLiteral("main"), QStringLiteral("t"));
+        client.setTimeoutMs(60000);
+        QObject owner;
+        std::optional<DstackError> failure;
+        bool succeeded = false;
+        client.post(QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner,
+                    [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
+        QTRY_VERIFY_WITH_TIMEOUT(failure || succeeded, 60000);
+        QVERIFY(!succeeded);
+        QVERIFY2(failure->message.contains(QLatin1String("MB")), qPrintable(failure->message));
+    }
+
+    void dstackDeepErrorIsWordedSafely()
+    {
+        for (const QString &mode : {QStringLiteral("deep-detail"), QStringLiteral("deep-error")}) {
+            DstackClient client(m_peer->url(mode), QStringLiteral("main"), QStringLiteral("t"));
+            QObject owner;
+            std::optional<DstackError> failure;
+            client.post(QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner, {}, [&](const DstackError &e) { failure = e; });
+            QTRY_VERIFY_WITH_TIMEOUT(failure.has_value(), 30000);
+            QVERIFY2(failure->message.size() < 5000, qPrintable(failure->message.left(300)));
+        }
+    }
+
+    void dstackTokenDoesNotFollowCrossOriginRedirect()
+    {
+        DstackClient client(m_peer->url(QStringLiteral("redirect")), QStringLiteral("main"), QStringLiteral("dstack-secret-token"));
+        QObject owner;
+        std::optional<DstackError> failure;
+        bool succeeded = false;
+        client.post(QStringLiteral("/api/users/get_my_user"), nlohmann::json::object(), &owner,
+                    [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
+        QTRY_VERIFY_WITH_TIMEOUT(failure || succeeded, 30000);
+        QVERIFY(!succeeded);
+        QVERIFY2(failure->message.contains(QLatin1String("redirect")), qPrintable(failure->message));
+        for (const QString &seen : m_peer->seenAuthorizations())
+            QVERIFY2(!seen.contains(QLatin1String("dstack-secret-token")), qPrintable(seen));
+    }
+
+    // 70,000 nested '[' (140 KB): a diagnostic, not a SIGSEGV — in-process and in gantry-cli.
+    void deeplyNestedYamlIsADiagnostic()
+    {
+        const QByteArray flow = "type: task\ncommands: " + QByteArray(70000, '[') + QByteArray(70000, ']') + "\n";
+        const ParseResult r = parseConfiguration(flow, QStringLiteral("deep.dstack.yml"));
+        QVERIFY(!r.configuration);
+        QCOMPARE(r.diagnostics.size(), size_t(1));
+        QVERIFY2(r.diagnostics.front().message.contains(QLatin1String("levels deep")), qPrintable(r.diagnostics.front().message));
+        QByteArray block = "type: task\ncommands:\n";
+        for (int i = 0; i < 20000; ++i)
+            block += "- ";
+        block += "x\n";
+        const ParseResult b = parseConfiguration(block, QStringLiteral("deep-block.dstack.yml"));
+        QVERIFY(!b.diagnostics.empty());
+
+        const QString dir = freshDir(QStringLiteral("deep-yaml"));
+        QFile file(dir + QStringLiteral("/.dstack.yml"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(70000, '['));
+        file.close();
+        const CliResult validate = cli({QStringLiteral("validate"), dir});
+        QCOMPARE(validate.status, QProcess::NormalExit);
+        QCOMPARE(validate.exitCode, 1);
+        QVERIFY2(validate.out.contains(QLatin1String(".dstack.yml:1:")), qPrintable(validate.out + validate.err));
+        QVERIFY2(validate.out.contains(QLatin1String("levels deep")), qPrintable(validate.out + validate.err));
+    }
+
+    // Duplicate keys in a large mapping: all found (the check is linear; its speed is in bench/).
+    void duplicateKeysInALargeMapping()
+    {
+        QByteArray yaml = "type: task\ncommands: [\"true\"]\nenv:\n";
+        QByteArray map = "type: task\ncommands: [\"true\"]\nx-big:\n";
+        for (int i = 0; i < 60000; ++i)
+            map += "  k" + QByteArray::number(i) + ": v\n";
+        map += "  k7: again\n  k59999: again\n";
+        const ParseResult r = parseConfiguration(map, QStringLiteral("big.dstack.yml"));
+        int duplicates = 0;
+        for (const Diagnostic &d : r.diagnostics)
+            duplicates += d.message.startsWith(QLatin1String("duplicate key")) ? 1 : 0;
+        QCOMPARE(duplicates, 2);
+        Q_UNUSED(yaml);
+    }
+
+    // Found by fuzz_config: a probe without `type` in a file that also has an unknown key
+    // dereferenced a null node.
+    void probeWithoutTypeAfterATypoIsADiagnostic()
+    {
+        const QByteArray yaml = "type: service\nport: 8000\ncommands: [x]\nmodel: &m\n  name: a\n  format: openai\n"
+                                "probes: [*m]\nunknown-key: 1\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("probe.dstack.yml"));
+        QVERIFY(std::any_of(r.diagnostics.cbegin(), r.diagnostics.cend(),
+                            [](const Diagnostic &d) { return d.message.contains(QLatin1String("unknown-key")); }));
+    }
+
+    void oversizedConfigurationIsRefused()
+    {
+        const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
+        const ParseResult r = parseConfiguration(big, QStringLiteral("big.dstack.yml"));
+        QCOMPARE(r.diagnostics.size(), size_t(1));
+        QVERIFY(r.diagnostics.front().message.contains(QLatin1String("MB")));
+    }
+
+    // Another process holds the chat database's write lock for longer than the busy wait:
+    // streamed text stays pending (no word lost, the GUI thread not held for 5 s), and the
+    // reply's end is written once the lock is gone — not "complete" with words missing.
+    void busyChatStoreLosesNothing()
+    {
+        const QString path = freshDir(QStringLiteral("busy-store")) + QStringLiteral("/chat.sqlite");
+        ConversationStore store;
+        QVERIFY(store.open(path).isEmpty());
+        store.setFlushInterval(20);
+        const qint64 conversation = store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 question = store.addMessage(conversation, 0, QStringLiteral("user"), QStringLiteral("count"));
+        const qint64 answer = store.addMessage(conversation, question, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+        QVERIFY(answer > 0);
+        QString expected;
+        for (int i = 0; i < 20; ++i) {
+            store.appendText(answer, QStringLiteral("w%1 ").arg(i));
+            expected += QStringLiteral("w%1 ").arg(i);
+        }
+        QVERIFY(store.flush());
+
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("busy-holder"));
+            other.setDatabaseName(path);
+            QVERIFY(other.open());
+            QSqlQuery lock(other);
+            QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));  // the write lock, held
+            for (int i = 20; i < 100; ++i) {
+                store.appendText(answer, QStringLiteral("w%1 ").arg(i));
+                expected += QStringLiteral("w%1 ").arg(i);
+            }
+            QVERIFY(!store.flush());
+            QVERIFY(store.hasPendingWrites());
+            QVERIFY(!store.finishMessage(answer, ReplyStatus::Complete, {}));
+            QTest::qWait(200);  // the retry timer fires and fails again: still nothing lost
+            QVERIFY(store.hasPendingWrites());
+            QVERIFY(lock.exec(QStringLiteral("COMMIT")));
+            lock = QSqlQuery();
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("busy-holder"));
+        QTRY_VERIFY_WITH_TIMEOUT(!store.hasPendingWrites(), 10000);
+        const auto stored = store.message(answer);
+        QVERIFY(stored);
+        QCOMPARE(stored->content, expected);
+        QCOMPARE(stored->status, ReplyStatus::Complete);
+    }
+
+    // Output without newlines is stored in 64 KB lines, and read back in bounded pieces even
+    // from a file something else wrote.
+    void logLinesAreBounded()
+    {
+        const QString dir = freshDir(QStringLiteral("log-lines"));
+        LogStore store(dir + QStringLiteral("/log"));
+        const QByteArray chunk(1024 * 1024, 'a');
+        for (int i = 0; i < 10; ++i)
+            store.appendChunk(chunk, QStringLiteral("stdout"));
+        store.appendChunk("\xC3", QStringLiteral("stdout"));
+        store.appendChunk("\xA9 end\n", QStringLiteral("stdout"));
+        QCOMPARE(store.lineCount(), qint64(10 * 1024 * 1024 / kMaxLogLineText + 1));
+        for (const LogLine &line : store.lines(0, store.lineCount()))
+            QVERIFY(line.text.size() <= kMaxLogLineText);
+        QVERIFY(store.line(store.lineCount() - 1).text.endsWith(QStringLiteral("é end")));
+
+        QFile raw(dir + QStringLiteral("/raw"));
+        QVERIFY(raw.open(QIODevice::WriteOnly));
+        raw.write("2026-01-01T00:00:00.000Z stdout ");
+        raw.write(QByteArray(3 * 1024 * 1024, 'b'));
+        raw.write("\n2026-01-01T00:00:00.000Z stdout tail\n");
+        raw.close();
+        LogStore reader(dir + QStringLiteral("/raw"));
+        QVERIFY(reader.lineCount() >= 12);
+        qint64 total = 0;
+        for (const LogLine &line : reader.lines(0, reader.lineCount())) {
+            QVERIFY(line.text.size() <= kMaxLogLineBytes);
+            total += line.text.size();
+        }
+        QVERIFY(total >= 3 * 1024 * 1024);
+        QCOMPARE(reader.line(reader.lineCount() - 1).text, QStringLiteral("tail"));
+    }
+
+    // A service printing 200 MB without a newline: the supervisor and `gantry-cli logs`
+    // stay small (they grew to 1.8 GB and 4.9 GB for 1 GB).
+    void serviceOutputWithoutNewlinesKeepsMemoryBounded()
+    {
+        const QString project = freshDir(QStringLiteral("no-newlines"));
+        QFile yaml(project + QStringLiteral("/.dstack.yml"));
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        yaml.write("type: task\nname: no-newlines\ncommands:\n"
+                   "  - head -c 200000000 /dev/zero | tr '\\0' a\n"
+                   "  - echo\n  - echo printed-all\n  - sleep 300\n"
+                   "resources:\n  cpu: 1..\n  memory: 0.5GB..\n  disk: 0.1GB..\n");
+        yaml.close();
+        const CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
+        m_started << QStringLiteral("no-newlines");
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.out + apply.err));
+        LogStore log(runfiles::log(runfiles::directory(QStringLiteral("no-newlines"))));
+        QTRY_VERIFY_WITH_TIMEOUT((log.refresh(), log.find(QStringLiteral("printed-all"), 0) >= 0), 120000);
+        LocalRunState state;
+        const auto info = readRunStatus(runfiles::directory(QStringLiteral("no-newlines")), &state);
+        QVERIFY(info && info->status == RunStatus::Running);
+        const qint64 supervisorPeak = peakRssKb(state.supervisorPid);
+        // `ulimit -v 600 MB` for gantry-cli logs: it read the whole line at once before.
+        const CliResult logs = cli({QStringLiteral("logs"), QStringLiteral("no-newlines")}, true, kUnderAsan ? 0 : 600);
+        QCOMPARE(logs.status, QProcess::NormalExit);
+        QVERIFY2(logs.exitCode == 0, qPrintable(logs.err));
+        QCOMPARE(cli({QStringLiteral("stop"), QStringLiteral("no-newlines"), QStringLiteral("--abort")}).exitCode, 0);
+        qInfo("supervisor peak RSS %lld KB", supervisorPeak);
+        if (kUnderAsan)
+            QSKIP("RSS bounds are not meaningful under ASan (shadow memory, quarantine)");
+        QVERIFY2(supervisorPeak > 0 && supervisorPeak < 150 * 1024, qPrintable(QString::number(supervisorPeak)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHostile)
+#include "test_hostile.moc"
