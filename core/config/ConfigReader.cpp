@@ -482,7 +482,7 @@ void ConfigReader::readCommands(const Node &n, const char *field)
 }
 
 // ---------------------------------------------------------------------------------------
-// Rules between fields (§1.9)
+// Rules between fields (docs/reference/dstack-configuration.md#cross-field-rules)
 
 void ConfigReader::checkCrossFieldRules()
 {

@@ -1,5 +1,5 @@
 // ConfigReader, part 3: structured fields — port(s), model, probes, replicas and scaling,
-// retry, volumes, backends, rate limits, groups (§1.3, §1.4, §1.7).
+// retry, volumes, backends, rate limits, groups (docs/reference/dstack-configuration.md).
 
 #include "config/ConfigReader.h"
 

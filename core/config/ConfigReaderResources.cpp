@@ -1,4 +1,4 @@
-// ConfigReader, part 2: the `resources` section (§1.5).
+// ConfigReader, part 2: the `resources` section (docs/reference/dstack-configuration.md#resources-grammar).
 
 #include "config/ConfigReader.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// dstack's resources grammar (§1.5): the GPU and CPU spec strings, and the canonical JSON of
+// dstack's resources grammar (docs/reference/dstack-configuration.md#resources-grammar): the GPU and CPU spec strings, and the canonical JSON of
 // a ResourcesSpec as the server echoes it in run_spec.configuration.resources.
 
 #include "config/Configuration.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 // dstack's one-line rendering of resource *requirements*, as in the plan header's
-// "Resources" row (§5.1): "cpu=2.. mem=8GB.. disk=100GB.. gpu=24GB:1..".
+// "Resources" row (docs/reference/dstack-configuration.md#plan-header): "cpu=2.. mem=8GB.. disk=100GB.. gpu=24GB:1..".
 // (Offers render their concrete resources with Offer::resourcesText.)
 
 #include "config/Configuration.h"

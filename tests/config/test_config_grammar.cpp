@@ -1,4 +1,4 @@
-// dstack's value grammars (§1.5–§1.8): every row of the reference's GPU table, every
+// dstack's value grammars (docs/reference/dstack-configuration.md): every row of the reference's GPU table, every
 // resources form, ports, models, env and durations — compared as canonical JSON, the form
 // the dstack server echoes in run_spec.configuration.
 
@@ -46,7 +46,7 @@ class TestConfigGrammar : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // §1.5's table, row by row.
+    // The GPU table of docs/reference/dstack-configuration.md#resources-grammar, row by row.
     void gpuTable_data()
     {
         QTest::addColumn<QByteArray>("spec");
@@ -435,7 +435,7 @@ private Q_SLOTS:
         QVERIFY(!grammar::parseMemory("8GiB", false, &e));
     }
 
-    // The plan header's "Resources" row (§5.1).
+    // The plan header's "Resources" row (docs/reference/dstack-configuration.md#plan-header).
     void resourcesText_data()
     {
         QTest::addColumn<QByteArray>("resources");

@@ -353,7 +353,7 @@ private Q_SLOTS:
         QVERIFY(r.configuration.has_value());  // the file parsed; only the rules failed
     }
 
-    // §1.10 in, §2.5's run_spec.configuration out.
+    // the reference's example service in, run_spec.configuration out (docs/reference/dstack-api.md#runspecconfiguration-what-the-file-says-not-every-field).
     void canonicalOfTheReferenceExample()
     {
         const ParseResult r = parseText(R"(type: service

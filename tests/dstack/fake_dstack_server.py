@@ -245,7 +245,7 @@ def lower_list(value):
 
 
 def matching_offers(configuration, profile):
-    """All offers that satisfy the placement fields, ordered as dstack orders them (§5.2)."""
+    """All offers that satisfy the placement fields, ordered as dstack orders them (docs/reference/dstack-api.md#services-and-their-models)."""
     def field(name):
         v = configuration.get(name)
         if v is None and isinstance(profile, dict):

@@ -708,7 +708,7 @@ private Q_SLOTS:
                                                                          {"messages", {{{"role", "user"}, {"content", "hello"}}}},
                                                                          {"max_tokens", 8},
                                                                          {"stream", true}}.dump());
-        // Without the dstack token the proxy refuses (§4.2).
+        // Without the dstack token the proxy refuses (docs/reference/dstack-api.md#services-and-their-models).
         QNetworkReply *refused = network.post(request, body);
         QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
         QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 403);

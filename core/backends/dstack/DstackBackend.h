@@ -2,7 +2,7 @@
 
 // The dstack backend: Gantry as a client of a dstack server (self-hosted or dstack Sky) for
 // one project. Clouds, spot and fleets are reached only through dstack's REST API
-// (reference §2–§7); every view talks to it through the Backend interface, as to the local one.
+// (docs/reference/dstack-api.md); every view talks to it through the Backend interface, as to the local one.
 //
 // Monitoring: once anything asks (refresh(), apply()), runs/get polls every active run each
 // second, backing off to 5 s while nothing changes; runs/list (every fifth round, and on
@@ -75,7 +75,7 @@ public:
     void setRequestTimeoutMs(int ms);
 
     // The run's configuration, with value-less env entries filled from this process's
-    // environment (§1.6): the server cannot resolve them. Empty error = fine.
+    // environment (docs/reference/dstack-configuration.md#env): the server cannot resolve them. Empty error = fine.
     static nlohmann::json resolvedConfiguration(const Configuration &configuration, QString *error);
 
 Q_SIGNALS:

@@ -1,6 +1,6 @@
 #pragma once
 
-// The one way Gantry talks to a dstack server's REST API (reference §2): every request goes
+// The one way Gantry talks to a dstack server's REST API (docs/reference/dstack-api.md): every request goes
 // through request(), which adds the base URL (keeping any path prefix), the bearer token,
 // X-API-VERSION, a JSON body and a per-request timeout, and maps failures to DstackError.
 // Callbacks are bound to an owner: when the owner is destroyed first, the reply is aborted
@@ -25,7 +25,7 @@ class DstackClient : public QObject
     Q_OBJECT
 public:
     // The dstack version Gantry was built and tested against; sent as X-API-VERSION so an
-    // older server refuses clearly instead of misreading us (§7.2).
+    // older server refuses clearly instead of misreading us (docs/reference/dstack-api.md#versions-gantry-speaks-to-and-how-that-was-checked).
     static constexpr const char *kApiVersion = "0.21.2";
 
     using OnSuccess = std::function<void(const nlohmann::json &body)>;
@@ -48,7 +48,7 @@ public:
     // "/api/project/<project>/<rest>" for this client's project.
     QString projectPath(const QString &rest) const;
 
-    // §4.1: an absolute URL stays as it is; a path is appended to the server URL, keeping the
+    // docs/reference/dstack-api.md#services-and-their-models: an absolute URL stays as it is; a path is appended to the server URL, keeping the
     // server URL's own path prefix.
     QString resolve(const QString &urlOrPath) const;
 

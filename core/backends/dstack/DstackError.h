@@ -1,6 +1,6 @@
 #pragma once
 
-// Turning a failed dstack request into words a user can act on (reference §7).
+// Turning a failed dstack request into words a user can act on (docs/reference/dstack-api.md#answers).
 // Every failure of the REST client becomes one DstackError: the HTTP status (0 when no
 // answer came), dstack's error code when it sent one, and a message that says what to fix.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Tails one dstack run's logs into a LogStore through logs/poll (reference §2.9).
+// Tails one dstack run's logs into a LogStore through logs/poll (docs/reference/dstack-api.md#requests).
 // Events are base64 chunks of raw bytes, not lines: each is decoded and appended with
 // LogStore::appendChunk per source, which keeps partial lines and partial UTF-8 sequences
 // until their end arrives. poll() drains everything available now (following next_token);

@@ -330,7 +330,7 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     plan.totalOffers = int(number(jobPlan, "total_offers", plan.offers.size()));
     plan.maxPrice = number(jobPlan, "max_price");
 
-    // §5.1 header rows, in the CLI's order.
+    // docs/reference/dstack-configuration.md#plan-header header rows, in the CLI's order.
     plan.header.append({QStringLiteral("Project"), plan.project});
     plan.header.append({QStringLiteral("User"), plan.user});
     plan.header.append({QStringLiteral("Type"), typeText(configuration)});

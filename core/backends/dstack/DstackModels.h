@@ -14,27 +14,27 @@
 
 namespace gantry {
 
-// A Run object (§2.7) → RunInfo. serverUrl resolves relative service/model URLs (§4.1).
-// ready follows §4.4: running and, if the job has probes, every probe of the current
+// A Run object (docs/reference/dstack-api.md#answers) → RunInfo. serverUrl resolves relative service/model URLs (docs/reference/dstack-api.md#services-and-their-models).
+// ready follows docs/reference/dstack-api.md#answers: running and, if the job has probes, every probe of the current
 // submission has success_streak >= ready_after.
 RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl);
 
 // jobs[0].job_submissions[-1].id: whose logs to poll (empty when there is none yet).
 QString dstackCurrentSubmissionId(const nlohmann::json &run);
 
-// A RunPlan (§2.5) → Plan: offers of job_plans[0] in the server's order, total_offers,
-// max_price, the CLI's header rows (§5.1); raw keeps run_spec + current_resource + action.
+// A RunPlan (docs/reference/dstack-api.md#answers) → Plan: offers of job_plans[0] in the server's order, total_offers,
+// max_price, the CLI's header rows (docs/reference/dstack-configuration.md#plan-header); raw keeps run_spec + current_resource + action.
 // fleetCount < 0 means unknown; 0 with no offers gives the "no fleets" reason.
 Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount);
 
 // "cpu=x86:2.. mem=8GB.. disk=100GB.. gpu=24GB..80GB:1.." from canonical requirements.
 QString dstackResourcesText(const nlohmann::json &resources);
 
-// GET metrics/job response (§2.12, newest first) → samples oldest first; cpu normalised by
+// GET metrics/job response (docs/reference/dstack-api.md#requests, newest first) → samples oldest first; cpu normalised by
 // cpus_detected_num; any series may be missing.
 QList<MetricSample> dstackMetricSamples(const nlohmann::json &response);
 
-// §5.3: narrow a configuration to exactly this offer: backends, regions, instance_types,
+// docs/reference/dstack-api.md#applying: narrow a configuration to exactly this offer: backends, regions, instance_types,
 // availability_zones (the offer's, when it names any), spot_policy and max_price = its price.
 // An offer of an existing fleet instance (availability idle/busy) is pinned to that instance
 // (`instances: [{name}]`) when `fleets` (a fleets/list answer) names one that matches it.
