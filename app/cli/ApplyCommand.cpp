@@ -7,6 +7,7 @@
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
+#include "cost/CostGuard.h"
 #include "runs/LogStore.h"
 
 #include <QEventLoop>
@@ -142,6 +143,14 @@ int runApply(const QStringList &arguments)
         return 2;
     }
     const QString name = configuration->name.value_or(QString());
+    // What the picked offer will cost, before the question: per hour, per day, and the bound
+    // max_duration puts on it (the same outlook the GUI's Deploy shows).
+    if (!json) {
+        const Offer &picked = plan.offers.at(offerNumber - 1);
+        out() << "Cost: " << priceOutlook(picked.price, configuration->maxDurationSec).text() << " (offer " << offerNumber << ", "
+              << picked.backend << ' ' << picked.instanceName << ")\n";
+        out().flush();
+    }
     if (!yes && !confirm(name.isEmpty() ? QStringLiteral("Submit a new run?") : QStringLiteral("Submit the run %1?").arg(name))) {
         err() << "Cancelled\n";
         return 1;

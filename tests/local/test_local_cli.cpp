@@ -161,6 +161,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains(QLatin1String("Exited (3)")), qPrintable(r.out + r.err));
         QVERIFY(r.out.contains(QLatin1String("about-to-fail")));
+        // The cost of the picked offer is told before the run is submitted.
+        QVERIFY2(r.out.contains(QLatin1String("Cost: free (price $0) (offer 1, local ")), qPrintable(r.out));
         const auto run = runJson(QStringLiteral("cli-exit-three"));
         QVERIFY(run);
         QCOMPARE(jsonText((*run)["status"]), QStringLiteral("failed"));
