@@ -15,11 +15,16 @@ BudgetGuard::BudgetGuard(QObject *parent)
 
 void BudgetGuard::setBackends(const QList<Backend *> &backends)
 {
+    // Called again as backends are added: drop the old connections rather than ask for unique
+    // ones (Qt cannot tell two lambdas apart, and refuses such a connection).
+    for (const QPointer<Backend> &b : std::as_const(m_backends))
+        if (b)
+            disconnect(b, nullptr, this, nullptr);
     m_backends.clear();
     for (Backend *b : backends) {
         m_backends << b;
         // A run that starts or ends changes the spend: look again at once.
-        connect(b, &Backend::runsChanged, this, [this] { check(QDateTime::currentDateTimeUtc()); }, Qt::UniqueConnection);
+        connect(b, &Backend::runsChanged, this, [this] { check(QDateTime::currentDateTimeUtc()); });
     }
     check(QDateTime::currentDateTimeUtc());  // the status bar shows today's spend at once
 }

@@ -176,6 +176,27 @@ private Q_SLOTS:
         QVERIFY(aws.stopped.isEmpty());
     }
 
+    // A backend's runsChanged makes the guard look again at once (not at its 30 s timer): the
+    // status bar's spend follows a run that starts.
+    void spendFollowsTheBackendsAtOnce()
+    {
+        PricedBackend aws(QStringLiteral("aws"), {});
+        BudgetGuard guard;
+        guard.setBackends({&aws});
+        guard.setBackends({&aws});  // again, as when another backend is added: still one connection
+        QSignalSpy spend(&guard, &BudgetGuard::spentTodayChanged);
+        RunInfo run;
+        run.name = QStringLiteral("new-run-1");
+        run.backend = QStringLiteral("aws");
+        run.status = RunStatus::Running;
+        run.price = 3600.0;  // a dollar a second: spend is visible at once
+        run.submittedAt = QDateTime::currentDateTimeUtc().addSecs(-10);
+        aws.scriptedRuns = {run};
+        Q_EMIT aws.runsChanged();
+        QCOMPARE(spend.size(), 1);
+        QVERIFY(spend[0][0].toDouble() > 0);
+    }
+
     void runsListSortsByCost()
     {
         PricedBackend aws(QStringLiteral("aws"), {});
