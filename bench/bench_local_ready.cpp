@@ -22,7 +22,6 @@
 #include <QFile>
 #include <QTcpServer>
 #include <QTemporaryDir>
-#include <QTest>
 #include <QTimer>
 
 #include <algorithm>
@@ -66,6 +65,27 @@ bool answers(int port, const std::string &request)
     }
     ::close(fd);
     return ok;
+}
+
+// Aborts the run and returns once the backend reports it final, so the next round starts on
+// a quiet machine and a free port (at most 20 s).
+void abortAndWait(Backend &backend, const QString &runName)
+{
+    auto final = [&] {
+        for (const RunInfo &run : backend.runs())
+            if (run.name == runName)
+                return isFinal(run.status);
+        return true;
+    };
+    QEventLoop loop;
+    QObject::connect(&backend, &Backend::runsChanged, &loop, [&] {
+        if (final())
+            loop.quit();
+    });
+    QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+    backend.stop(runName, true);
+    if (!final())
+        loop.exec();
 }
 
 struct Sample {
@@ -119,9 +139,9 @@ Sample deployOnce(Backend &backend, const QString &project, int port)
     loop.exec();
     stop = true;
     limit.join();
-    if (!runName.isEmpty())
-        backend.stop(runName, true);
     QObject::disconnect(&backend, nullptr, &loop, nullptr);
+    if (!runName.isEmpty())
+        abortAndWait(backend, runName);
     if (readyAt == Clock::time_point{} || firstAnswer == 0)
         return sample;
     const Clock::time_point first{Clock::duration(firstAnswer.load())};
@@ -134,8 +154,6 @@ void BM_LocalApplyToReady(benchmark::State &state)
 {
     QTemporaryDir home;
     qputenv("GANTRY_HOME", home.path().toUtf8());
-    // Benchmarks live in build/bench/, not beside gantry-cli: name the supervisor explicitly.
-    qputenv("GANTRY_CLI", GANTRY_CLI_PATH);
     const QString cache = QStringLiteral(GANTRY_LLAMA_DIR);
     qputenv("LLAMA_SERVER", (cache + QStringLiteral("/bin/llama-server")).toUtf8());
     qputenv("TINY_MODEL", (cache + QStringLiteral("/models/tiny.gguf")).toUtf8());
@@ -159,7 +177,6 @@ void BM_LocalApplyToReady(benchmark::State &state)
         state.SetIterationTime(s.readyAfterFirstAnswerMs / 1000.0);
         gaps.push_back(s.readyAfterFirstAnswerMs);
         starts.push_back(s.firstAnswerMs);
-        QTest::qWait(300);  // let the aborted run go before the next one
     }
     std::sort(gaps.begin(), gaps.end());
     std::sort(starts.begin(), starts.end());

@@ -1,10 +1,12 @@
 #include "CliSupport.h"
 
+#include "backends/dstack/DstackBackend.h"
 #include "config/ConfigParser.h"
 
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QTimer>
 
 namespace gantry::cli {
 
@@ -105,6 +107,18 @@ std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const Q
         return std::nullopt;
     }
     return configuration;
+}
+
+void fetchRunDetailsAndWait(Backend &backend, const QString &runName)
+{
+    auto *dstack = qobject_cast<DstackBackend *>(&backend);
+    if (!dstack)
+        return;
+    QEventLoop wait;
+    QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
+    QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+    dstack->fetchRunDetails(runName);
+    wait.exec();
 }
 
 Plan planAndWait(Backend &backend, const Configuration &configuration)

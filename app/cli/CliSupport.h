@@ -37,6 +37,10 @@ std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const Q
 // Plans on the backend and runs the event loop until the plan arrives.
 Plan planAndWait(Backend &backend, const Configuration &configuration);
 
+// A dstack run's events and provisioning log are fetched on demand: fetch them for runName and
+// wait (at most 60 s). Nothing to do for other backends.
+void fetchRunDetailsAndWait(Backend &backend, const QString &runName);
+
 // dstack's plan: header rows, the offers table, the "Shown N of M offers" footer.
 void printPlan(QTextStream &stream, const Plan &plan);
 nlohmann::json planToJson(const Plan &plan);

@@ -7,10 +7,6 @@
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
-#include "backends/dstack/DstackBackend.h"
-
-#include <QEventLoop>
-#include <QTimer>
 
 namespace gantry::cli {
 
@@ -34,13 +30,7 @@ int runEvent(const QStringList &arguments)
     }
     const QString runName = args.first();
     backend->refresh();
-    if (auto *dstack = qobject_cast<DstackBackend *>(backend.get())) {
-        QEventLoop wait;
-        QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
-        QTimer::singleShot(60000, &wait, &QEventLoop::quit);
-        dstack->fetchRunDetails(runName);
-        wait.exec();
-    }
+    fetchRunDetailsAndWait(*backend, runName);
     for (const RunInfo &run : backend->runs()) {
         if (run.name != runName)
             continue;

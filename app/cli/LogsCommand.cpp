@@ -7,7 +7,6 @@
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
-#include "backends/dstack/DstackBackend.h"
 #include "runs/LogStore.h"
 
 #include <QEventLoop>
@@ -40,13 +39,7 @@ int runLogs(const QStringList &arguments)
     LogStore *log = backend->logStore(runName);
     QString onlySource;  // a local run's provisioning lines are the supervisor's own
     if (log && diagnose) {
-        if (auto *dstack = qobject_cast<DstackBackend *>(backend.get())) {
-            QEventLoop wait;
-            QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
-            QTimer::singleShot(60000, &wait, &QEventLoop::quit);
-            dstack->fetchRunDetails(runName);
-            wait.exec();
-        }
+        fetchRunDetailsAndWait(*backend, runName);
         if (LogStore *provisioning = backend->provisioningLogStore(runName))
             log = provisioning;
         else

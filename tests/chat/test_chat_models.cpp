@@ -16,6 +16,29 @@
 using namespace gantry;
 using namespace gantry::test;
 
+namespace {
+
+// A real store, a client pointed at a scripted server and a session over both, with the
+// message model (under the model tester) following the session.
+struct StreamingChat {
+    ConversationStore store;
+    ChatClient client;
+    ChatSession session{&store, &client};
+    MessageListModel model;
+    QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::QtTest};
+
+    // The store's open error, empty when it opened.
+    QString start(const QString &caseName, const ScriptedHttpServer &server)
+    {
+        const QString error = store.open(freshDir(caseName) + QStringLiteral("/chat.sqlite"));
+        client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
+        model.setSession(&session);
+        return error;
+    }
+};
+
+} // namespace
+
 class TestChatModels : public QObject
 {
     Q_OBJECT
@@ -61,14 +84,10 @@ private Q_SLOTS:
                                 .end());
         server.expect(path, ScriptedResponse::eventStream().sse(contentChunk("Again")).sse("[DONE]").end());
 
-        ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("message-model")) + QStringLiteral("/chat.sqlite")), QString());
-        ChatClient client;
-        client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
-        ChatSession session(&store, &client);
-        MessageListModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setSession(&session);
+        StreamingChat chat;
+        QCOMPARE(chat.start(QStringLiteral("message-model"), server), QString());
+        ChatSession &session = chat.session;
+        MessageListModel &model = chat.model;
 
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
@@ -117,14 +136,10 @@ private Q_SLOTS:
         }
         server.expect("/v1/chat/completions",
                       ScriptedResponse::eventStream().sse(contentChunk("first")).pause(100).chunk(burst).pause(100).sse("[DONE]").end());
-        ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("message-model-burst")) + QStringLiteral("/chat.sqlite")), QString());
-        ChatClient client;
-        client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
-        ChatSession session(&store, &client);
-        MessageListModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setSession(&session);
+        StreamingChat chat;
+        QCOMPARE(chat.start(QStringLiteral("message-model-burst"), server), QString());
+        ChatSession &session = chat.session;
+        MessageListModel &model = chat.model;
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy deltas(&session, &ChatSession::messageDelta);
         QSignalSpy finished(&session, &ChatSession::replyFinished);

@@ -2,6 +2,7 @@
 // flow: offer → apply a picked offer → logs → ready → chat through the run's model URL with the
 // dstack token → ps → stop. The project comes from a dstack config.yml ($DSTACK_CONFIG_PATH).
 
+#include "CliProcess.h"
 #include "DstackOracle.h"
 #include "FakeDstackServer.h"
 #include "LlamaServer.h"
@@ -16,20 +17,7 @@
 
 using gantry::test::FakeDstackServer;
 
-namespace {
-
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    nlohmann::json json() const
-    {
-        const QByteArray data = out.toUtf8();
-        return nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
-    }
-};
-
-} // namespace
+using gantry::test::CliResult;
 
 class DstackCliTest : public QObject
 {
@@ -41,21 +29,11 @@ class DstackCliTest : public QObject
 
     CliResult cli(const QStringList &args, int timeoutMs = 60000)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DSTACK_CONFIG_PATH"), m_configPath);
-        env.insert(QStringLiteral("GANTRY_DSTACK_TEST_ENV"), QStringLiteral("from-cli-env"));
-        p.setProcessEnvironment(env);
-        p.start(gantry::test::cliPath(), args);
-        CliResult r;
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        gantry::test::CliOptions options;
+        options.timeoutMs = timeoutMs;
+        options.environment.insert(QStringLiteral("DSTACK_CONFIG_PATH"), m_configPath);
+        options.environment.insert(QStringLiteral("GANTRY_DSTACK_TEST_ENV"), QStringLiteral("from-cli-env"));
+        return gantry::test::runCli(args, options);
     }
 
 private Q_SLOTS:

@@ -71,6 +71,21 @@ QString copyExample()
     return dir;
 }
 
+// What examples/local-tiny needs to deploy: LLAMA_SERVER and TINY_MODEL, set as ./scripts/run
+// sets them. False, with *why, when llama-server or the tiny model is missing.
+bool useTinyModel(QString *why)
+{
+    const QString server = test::llamaServerPath();
+    const QString model = test::tinyModelPath(why);
+    if (server.isEmpty() || model.isEmpty()) {
+        *why = QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + *why;
+        return false;
+    }
+    qputenv("LLAMA_SERVER", QFile::encodeName(server));
+    qputenv("TINY_MODEL", QFile::encodeName(model));
+    return true;
+}
+
 int lineOf(const QString &text, const QString &prefix)
 {
     const QStringList lines = text.split(QLatin1Char('\n'));
@@ -186,12 +201,8 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
 void TestMainWindow::userJourney()
 {
     QString error;
-    const QString server = test::llamaServerPath();
-    const QString model = test::tinyModelPath(&error);
-    if (server.isEmpty() || model.isEmpty())
-        GANTRY_SKIP_OR_FAIL(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error);
-    qputenv("LLAMA_SERVER", QFile::encodeName(server));
-    qputenv("TINY_MODEL", QFile::encodeName(model));
+    if (!useTinyModel(&error))
+        GANTRY_SKIP_OR_FAIL(error);
     const QString project = copyExample();
     QVERIFY(!project.isEmpty());
 
@@ -293,12 +304,8 @@ void TestMainWindow::userJourney()
 void TestMainWindow::readyRunFromAnEarlierSessionIsInThePicker()
 {
     QString error;
-    const QString server = test::llamaServerPath();
-    const QString model = test::tinyModelPath(&error);
-    if (server.isEmpty() || model.isEmpty())
-        GANTRY_SKIP_OR_FAIL(QStringLiteral("needs llama-server and the tiny model (scripts/setup): ") + error);
-    qputenv("LLAMA_SERVER", QFile::encodeName(server));
-    qputenv("TINY_MODEL", QFile::encodeName(model));
+    if (!useTinyModel(&error))
+        GANTRY_SKIP_OR_FAIL(error);
     const QString project = copyExample();
     QVERIFY(!project.isEmpty());
 

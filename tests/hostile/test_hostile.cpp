@@ -4,6 +4,7 @@
 // stops protecting itself fails here instead of eating the machine.
 
 #include "local/LocalTestSupport.h"
+#include "CliProcess.h"
 #include "TestEnvironment.h"
 #include "backends/dstack/DstackClient.h"
 #include "backends/dstack/DstackError.h"
@@ -101,39 +102,14 @@ private:
     int m_port = 0;
 };
 
-struct CliResult {
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QString out;
-    QString err;
-};
-
 // addressSpaceMb > 0: the gantry-cli runs under that RLIMIT_AS (like `ulimit -v`).
-CliResult cli(const QStringList &args, bool discardOutput = false, rlim_t addressSpaceMb = 0, int timeoutMs = 120000)
+CliResult cli(const QStringList &args, bool discardOutput = false, qint64 addressSpaceMb = 0, int timeoutMs = 120000)
 {
-    QProcess process;
-    process.setStandardInputFile(QProcess::nullDevice());
-    if (addressSpaceMb > 0) {
-        process.setChildProcessModifier([addressSpaceMb] {
-            const rlimit limit{addressSpaceMb * 1024 * 1024, addressSpaceMb * 1024 * 1024};
-            setrlimit(RLIMIT_AS, &limit);
-        });
-    }
-    if (discardOutput)
-        process.setStandardOutputFile(QProcess::nullDevice());
-    process.start(cliPath(), args);
-    CliResult result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitCode();
-    result.status = process.exitStatus();
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    CliOptions options;
+    options.timeoutMs = timeoutMs;
+    options.addressSpaceMb = addressSpaceMb;
+    options.discardOutput = discardOutput;
+    return runCli(args, options);
 }
 
 qint64 peakRssKb(qint64 pid)

@@ -2,6 +2,7 @@
 // real supervisors, real services on 127.0.0.1.
 
 #include "LocalTestSupport.h"
+#include "common/CliProcess.h"
 #include "common/LlamaServer.h"
 #include "common/TestEnvironment.h"
 #include "backends/local/LocalBackend.h"
@@ -24,30 +25,12 @@ using namespace gantry::test;
 
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 CliResult cli(const QStringList &args, const QString &workingDir = {}, int timeoutMs = 60000)
 {
-    QProcess process;
-    if (!workingDir.isEmpty())
-        process.setWorkingDirectory(workingDir);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(cliPath(), args);
-    CliResult result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitCode();
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    CliOptions options;
+    options.workingDir = workingDir;
+    options.timeoutMs = timeoutMs;
+    return runCli(args, options);
 }
 
 QString writeProject(const QString &name, const QString &yaml)

@@ -4,6 +4,7 @@
 // processes throughout; gantry-cli as a user runs it.
 
 #include "LocalTestSupport.h"
+#include "CliProcess.h"
 #include "TestEnvironment.h"
 #include "backends/local/LocalBackend.h"
 #include "common/StatePaths.h"
@@ -22,28 +23,11 @@ using namespace gantry::test;
 
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 CliResult cli(const QStringList &args, int timeoutMs = 60000)
 {
-    QProcess process;
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(cliPath(), args);
-    CliResult result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitCode();
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    CliOptions options;
+    options.timeoutMs = timeoutMs;
+    return runCli(args, options);
 }
 
 // A process that has nothing to do with any run, started and owned by the test.
