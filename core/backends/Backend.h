@@ -63,6 +63,19 @@ public:
     // Latest metric samples (newest last); may be empty.
     virtual QList<MetricSample> metrics(const QString &runName) const { Q_UNUSED(runName); return {}; }
 
+    // One job's log and metrics (RunInfo::jobs: a service's replica, a multi-node task's node).
+    // The run's first job is what logStore()/metrics() show; a backend with one job per run
+    // has nothing else. A job's log is fetched once asked for; metricsUpdated(run) says when
+    // its metrics changed.
+    virtual LogStore *jobLogStore(const QString &runName, const RunJob &job)
+    {
+        return job.replica == 0 && job.job == 0 ? logStore(runName) : nullptr;
+    }
+    virtual QList<MetricSample> jobMetrics(const QString &runName, const RunJob &job) const
+    {
+        return job.replica == 0 && job.job == 0 ? metrics(runName) : QList<MetricSample>();
+    }
+
     // The bearer token a chat client must send to this run's model, if any (never logged).
     virtual QString modelToken(const QString &runName) const { Q_UNUSED(runName); return {}; }
 

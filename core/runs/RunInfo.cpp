@@ -45,7 +45,22 @@ nlohmann::json RunInfo::toJson() const
     for (const StatusEvent &e : history)
         events.push_back({{"at", dateOrNull(e.at)}, {"status", e.status.toStdString()}, {"message", e.message.toStdString()}});
     j["history"] = events;
+    if (jobs.size() > 1) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RunJob &job : jobs)
+            list.push_back({{"replica", job.replica}, {"job", job.job}, {"status", job.status.toStdString()}});
+        j["jobs"] = list;
+    }
     return j;
+}
+
+QString RunJob::label(bool byReplica, bool byJob) const
+{
+    if (byReplica && byJob)
+        return QStringLiteral("replica %1, job %2").arg(replica).arg(job);
+    if (byJob)
+        return QStringLiteral("job %1").arg(job);
+    return QStringLiteral("replica %1").arg(replica);
 }
 
 } // namespace gantry

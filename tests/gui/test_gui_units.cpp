@@ -11,6 +11,15 @@
 #include "settings/DstackServersDialog.h"
 #include "MainWindow.h"
 #include "FakeDstackServer.h"
+#include "backends/dstack/DstackBackend.h"
+#include "config/ConfigParser.h"
+#include "models/LogModel.h"
+#include "models/RunsModel.h"
+#include "runs/LogView.h"
+#include "runs/MetricsChart.h"
+#include "runs/RunsPanel.h"
+
+#include <QComboBox>
 
 #include <QDir>
 #include <QLabel>
@@ -254,6 +263,59 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
         QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
         QCOMPARE(read.token, gantry::test::FakeDstackServer::token());
+    }
+
+    // A service of two replicas: the run monitor offers a picker, and picking replica 1 shows
+    // that replica's own log and metrics (real fake-server process, real dstack backend).
+    void runMonitorPicksAReplica()
+    {
+        const QString state = QDir::homePath() + QStringLiteral("/fake-dstack-replicas");
+        QVERIFY(QDir().mkpath(state));  // the fake keeps its runs there
+        gantry::test::FakeDstackServer server(state);
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+        DstackBackend backend(DstackProject{QStringLiteral("main"), server.url(), gantry::test::FakeDstackServer::token(), true});
+        backend.setPollIntervals(100, 300);
+        const ParseResult parsed = parseConfiguration("type: service\nname: gui-replicas\ncommands: [serve]\nport: 8000\nreplicas: 2\n",
+                                                      QStringLiteral("gui.dstack.yml"));
+        QVERIFY(parsed.valid());
+        QSignalSpy planned(&backend, &Backend::planFinished);
+        backend.plan(*parsed.configuration);
+        QVERIFY(planned.wait(20000));
+        const Plan plan = planned.first().at(1).value<Plan>();
+        QVERIFY2(plan.error.isEmpty() && !plan.offers.isEmpty(), qPrintable(plan.error));
+        QSignalSpy applied(&backend, &Backend::applyFinished);
+        backend.apply(*parsed.configuration, plan.offers.first());
+        QVERIFY(applied.wait(20000));
+        QVERIFY2(applied.first().at(2).toString().isEmpty(), qPrintable(applied.first().at(2).toString()));
+
+        RunsPanel panel;
+        panel.setBackends({&backend});
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rowOfRun(QStringLiteral("gui-replicas")) >= 0, 20000);
+        panel.selectRun(QStringLiteral("gui-replicas"));
+        QTRY_COMPARE_WITH_TIMEOUT(panel.jobPicker()->count(), 2, 20000);
+        QVERIFY(panel.jobPicker()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.jobPicker()->itemText(1) == QStringLiteral("replica 1 — running"), 20000);
+
+        auto shownText = [&panel] {
+            QStringList lines;
+            LogModel *model = panel.logView()->model();
+            for (int row = 0; row < model->rowCount(); ++row)
+                lines << model->index(row, 0).data(LogModel::TextRole).toString();
+            return lines.join('\n');
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shownText().contains(QLatin1String("llama-server starting")), 20000);
+        panel.jobPicker()->setCurrentIndex(1);
+        QTRY_VERIFY_WITH_TIMEOUT(shownText().contains(QLatin1String("replica 1 job 0: line 4")), 20000);
+        QVERIFY(!shownText().contains(QLatin1String("llama-server")));
+        const QString run = QStringLiteral("gui-replicas");
+        const RunJob second{1, 0, {}};
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.metricsChart()->samples().isEmpty() && !backend.metrics(run).isEmpty(), 20000);
+        QCOMPARE(panel.metricsChart()->samples().last().cpuPercent, backend.jobMetrics(run, second).last().cpuPercent);
+        QVERIFY(backend.jobMetrics(run, second).last().cpuPercent != backend.metrics(run).last().cpuPercent);  // not replica 0's
+        backend.stop(QStringLiteral("gui-replicas"), true);
     }
 };
 
