@@ -61,7 +61,9 @@ struct RunInfo {
     QList<StatusEvent> history;
     QList<RunJob> jobs;           // every job, in the server's order; one or none = nothing to pick
 
-    nlohmann::json toJson() const;  // the CLI's stable --json shape
+    nlohmann::json toJson() const;  // the CLI's stable --json shape (also status.json's)
+    // toJson's shape read back; tolerant of missing or wrongly typed keys.
+    static RunInfo fromJson(const nlohmann::json &j);
 };
 
 } // namespace gantry
