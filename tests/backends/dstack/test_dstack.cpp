@@ -1,4 +1,4 @@
-// The dstack backend end to end against tests/dstack/fake_dstack_server.py, a real process that
+// The dstack backend end to end against tests/support/dstack/fake_dstack_server.py, a real process that
 // answers dstack's REST API with the reference's exact shapes and strictness.
 
 #include "DstackOracle.h"
@@ -948,7 +948,7 @@ private Q_SLOTS:
     void keychainRoundTrip()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private gnome-keyring (KEYRING in tests/dstack/CMakeLists.txt)"));
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
         TokenStore store;
         store.setServiceName(QStringLiteral("gantry-test-dstack"));
         const QString url = m_server->url();
