@@ -3,11 +3,11 @@
 // local run the supervisor's own lines. --replica/--job pick one job of a multi-replica service
 // or a multi-node task, as dstack's `logs` does (both default to 0).
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
-#include "runs/LogStore.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
+#include "core/runs/LogStore.h"
 
 #include <QEventLoop>
 #include <QTimer>

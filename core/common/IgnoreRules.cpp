@@ -1,4 +1,4 @@
-#include "common/IgnoreRules.h"
+#include "core/common/IgnoreRules.h"
 
 #include <QDir>
 #include <QFile>

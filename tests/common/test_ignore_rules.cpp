@@ -1,7 +1,7 @@
 // gitignore semantics as dstack's client applies them when it packs `files:` (IgnoreRules):
 // one file's rules, and the precedence between nested files and kinds of file (IgnoreTree).
 
-#include "common/IgnoreRules.h"
+#include "core/common/IgnoreRules.h"
 
 #include <QTest>
 

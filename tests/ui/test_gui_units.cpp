@@ -1,28 +1,28 @@
 // GUI parts that need no running backend: the YAML path at the cursor (completion), the
 // settings registry, and the offers panel driven by a backend whose plan arrives later.
 
-#include "ScriptedBackend.h"
-#include "Settings.h"
-#include "chat/ChatPanel.h"
-#include "editor/YamlPath.h"
-#include "models/OffersModel.h"
-#include "offers/OffersPanel.h"
-#include "secrets/TokenStore.h"
-#include "settings/DstackServersDialog.h"
-#include "MainWindow.h"
-#include "FakeDstackServer.h"
-#include "backends/dstack/DstackBackend.h"
-#include "config/ConfigParser.h"
-#include "models/LogModel.h"
-#include "models/RunsModel.h"
-#include "runs/LogView.h"
-#include "runs/MetricsChart.h"
-#include "runs/RunsPanel.h"
+#include "tests/support/ScriptedBackend.h"
+#include "ui/Settings.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/editor/YamlPath.h"
+#include "core/models/OffersModel.h"
+#include "ui/offers/OffersPanel.h"
+#include "core/secrets/TokenStore.h"
+#include "ui/settings/DstackServersDialog.h"
+#include "ui/MainWindow.h"
+#include "tests/support/FakeDstackServer.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/config/ConfigParser.h"
+#include "core/models/LogModel.h"
+#include "core/models/RunsModel.h"
+#include "ui/runs/LogView.h"
+#include "ui/runs/MetricsChart.h"
+#include "ui/runs/RunsPanel.h"
 
 #include <QComboBox>
-#include "CliProcess.h"
-#include "backends/SavedServers.h"
-#include "backends/dstack/DstackConfigFile.h"
+#include "tests/support/CliProcess.h"
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QDir>
 #include <QLabel>

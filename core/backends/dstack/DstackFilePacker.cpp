@@ -1,6 +1,6 @@
-#include "backends/dstack/DstackFilePacker.h"
+#include "core/backends/dstack/DstackFilePacker.h"
 
-#include "common/IgnoreRules.h"
+#include "core/common/IgnoreRules.h"
 
 #include <QCryptographicHash>
 #include <QDir>

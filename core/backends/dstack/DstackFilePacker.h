@@ -11,7 +11,7 @@
 // left out and dot-files are kept. A symbolic link whose target lies inside the folder stays a
 // (relative) link; one pointing outside is replaced by what it points to.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QString>
 #include <QStringList>

@@ -11,9 +11,9 @@
 //  - a run sent back as `current_resource` loses what the client strips from it
 //    (job_connection_info, default node-group fields, the deprecated resources description).
 
-#include "backends/dstack/DstackFilePacker.h"
-#include "config/Configuration.h"
-#include "offers/Offer.h"
+#include "core/backends/dstack/DstackFilePacker.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
 
 #include <QString>
 
