@@ -18,13 +18,16 @@ namespace gantry::cli {
 
 namespace {
 
-const QCommandLineOption kFollow({QStringLiteral("f"), QStringLiteral("follow")}, QStringLiteral("keep printing new lines until the run ends"));
-const QCommandLineOption kDiagnose({QStringLiteral("d"), QStringLiteral("diagnose")},
-                                   QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
+const QCommandLineOption kFollow({QStringLiteral("f"), QStringLiteral("follow")},
+                                 QStringLiteral("keep printing new lines until the run ends"));
+const QCommandLineOption kDiagnose(
+    {QStringLiteral("d"), QStringLiteral("diagnose")},
+    QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
 
-const QCommandLineOption kReplica(QStringLiteral("replica"), QStringLiteral("the log of a service's replica N (default 0)"),
-                                  QStringLiteral("N"));
-const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("the log of a multi-node task's job (node) N (default 0)"),
+const QCommandLineOption kReplica(QStringLiteral("replica"),
+                                  QStringLiteral("the log of a service's replica N (default 0)"), QStringLiteral("N"));
+const QCommandLineOption kJob(QStringLiteral("job"),
+                              QStringLiteral("the log of a multi-node task's job (node) N (default 0)"),
                               QStringLiteral("N"));
 
 // Another job's log is fetched once asked for: ask, and wait until the server's lines are in
@@ -80,7 +83,9 @@ int runLogs(const QCommandLineParser &arguments)
     LogStore *log = backend->logStore(runName);
     if (log && (job->replica != 0 || job->job != 0)) {
         if (diagnose)
-            return usageError(logsVerb().declaration, QStringLiteral("--diagnose shows the run's provisioning log; it has no --replica or --job"));
+            return usageError(
+                logsVerb().declaration,
+                QStringLiteral("--diagnose shows the run's provisioning log; it has no --replica or --job"));
         log = jobLogAndWait(*backend, runName, *job);
         if (!log) {
             QStringList jobs;
@@ -89,12 +94,13 @@ int runLogs(const QCommandLineParser &arguments)
                     for (const RunJob &j : run.jobs)
                         jobs << QStringLiteral("--replica %1 --job %2").arg(j.replica).arg(j.job);
             err() << "gantry-cli logs: run " << runName << " has no replica " << job->replica << ", job " << job->job
-                  << (jobs.isEmpty() ? QStringLiteral(" (it has one job)") : QStringLiteral(" (it has: %1)").arg(jobs.join(QStringLiteral("; "))))
+                  << (jobs.isEmpty() ? QStringLiteral(" (it has one job)")
+                                     : QStringLiteral(" (it has: %1)").arg(jobs.join(QStringLiteral("; "))))
                   << '\n';
             return 1;
         }
     }
-    QString onlySource;  // a local run's provisioning lines are the supervisor's own
+    QString onlySource; // a local run's provisioning lines are the supervisor's own
     if (log && diagnose) {
         fetchRunDetailsAndWait(*backend, runName);
         if (LogStore *provisioning = backend->provisioningLogStore(runName))

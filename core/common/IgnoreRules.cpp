@@ -39,7 +39,7 @@ bool classMatches(const QString &pattern, qsizetype i, QChar c, qsizetype *end)
             matched = true;
         ++j;
     }
-    if (j >= pattern.size()) {  // unterminated: '[' is itself
+    if (j >= pattern.size()) { // unterminated: '[' is itself
         *end = i + 1;
         return c == QLatin1Char('[');
     }
@@ -51,13 +51,13 @@ bool classMatches(const QString &pattern, qsizetype i, QChar c, qsizetype *end)
 bool componentMatches(const QString &pattern, const QString &name)
 {
     qsizetype p = 0, n = 0;
-    qsizetype starP = -1, starN = -1;  // where to resume after the last '*'
+    qsizetype starP = -1, starN = -1; // where to resume after the last '*'
     while (n < name.size()) {
         if (p < pattern.size()) {
             const QChar pc = pattern[p];
             if (pc == QLatin1Char('*')) {
                 while (p < pattern.size() && pattern[p] == QLatin1Char('*'))
-                    ++p;  // `a**b` within a component is one star
+                    ++p; // `a**b` within a component is one star
                 starP = p;
                 starN = n;
                 continue;
@@ -104,7 +104,7 @@ bool segmentsMatch(const QStringList &pattern, qsizetype i, const QStringList &p
         return j == path.size();
     if (pattern[i] == QLatin1String("**")) {
         if (i + 1 == pattern.size())
-            return path.size() - j >= 1;  // `dir/**`: everything inside, not dir itself
+            return path.size() - j >= 1; // `dir/**`: everything inside, not dir itself
         for (qsizetype k = j; k <= path.size(); ++k)
             if (segmentsMatch(pattern, i + 1, path, k))
                 return true;
@@ -165,11 +165,12 @@ IgnoreMatch IgnoreRules::match(const QString &relativePath, bool isDir) const
     const QStringList path = relativePath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     if (path.isEmpty())
         return IgnoreMatch::None;
-    for (auto rule = m_rules.rbegin(); rule != m_rules.rend(); ++rule) {  // the last matching rule decides
+    for (auto rule = m_rules.rbegin(); rule != m_rules.rend(); ++rule) { // the last matching rule decides
         if (rule->dirOnly && !isDir)
             continue;
-        const bool hit = rule->anchored ? segmentsMatch(rule->segments, 0, path, 0)
-                                        : rule->segments.size() == 1 && componentMatches(rule->segments.first(), path.last());
+        const bool hit = rule->anchored
+                             ? segmentsMatch(rule->segments, 0, path, 0)
+                             : rule->segments.size() == 1 && componentMatches(rule->segments.first(), path.last());
         if (hit)
             return rule->negated ? IgnoreMatch::Whitelist : IgnoreMatch::Ignore;
     }
@@ -184,7 +185,7 @@ IgnoreTree::IgnoreTree(const QString &root)
     while (folder.size() > 1) {
         const qsizetype cut = folder.lastIndexOf(QLatin1Char('/'));
         if (cut < 0)
-            break;  // not absolute: no ancestors to read
+            break; // not absolute: no ancestors to read
         folder = cut == 0 ? QStringLiteral("/") : folder.left(cut);
         read(folder);
     }

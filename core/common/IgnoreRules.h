@@ -34,10 +34,10 @@ public:
 
 private:
     struct Rule {
-        QStringList segments;  // pattern components; "**" alone is any number of components
+        QStringList segments; // pattern components; "**" alone is any number of components
         bool negated = false;
         bool dirOnly = false;
-        bool anchored = false;  // matched against the whole relative path, else its last component
+        bool anchored = false; // matched against the whole relative path, else its last component
     };
     std::vector<Rule> m_rules;
 };
@@ -64,12 +64,12 @@ public:
 
 private:
     struct FolderRules {
-        IgnoreRules byKind[4];  // in order of precedence
+        IgnoreRules byKind[4]; // in order of precedence
     };
     void read(const QString &folder);
 
     QString m_root;
-    QHash<QString, FolderRules> m_folders;  // absolute folder → its rules
+    QHash<QString, FolderRules> m_folders; // absolute folder → its rules
 };
 
 } // namespace gantry

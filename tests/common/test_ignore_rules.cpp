@@ -17,7 +17,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("rules");
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("isDir");
-        QTest::addColumn<int>("expected");  // IgnoreMatch
+        QTest::addColumn<int>("expected"); // IgnoreMatch
         const int none = int(IgnoreMatch::None), ignore = int(IgnoreMatch::Ignore), keep = int(IgnoreMatch::Whitelist);
         QTest::newRow("name at any depth") << QByteArray("*.log\n") << "a/b/debug.log" << false << ignore;
         QTest::newRow("star stays in its component") << QByteArray("a*b\n") << "a/b" << false << none;
@@ -25,8 +25,10 @@ private Q_SLOTS:
         QTest::newRow("class") << QByteArray("file[0-3].txt\n") << "file2.txt" << false << ignore;
         QTest::newRow("class outside") << QByteArray("file[0-3].txt\n") << "file7.txt" << false << none;
         QTest::newRow("negated class") << QByteArray("file[!0-3].txt\n") << "file7.txt" << false << ignore;
-        QTest::newRow("negation: the last rule decides") << QByteArray("*.log\n!keep.log\n") << "keep.log" << false << keep;
-        QTest::newRow("negation then ignore again") << QByteArray("!keep.log\n*.log\n") << "keep.log" << false << ignore;
+        QTest::newRow("negation: the last rule decides")
+            << QByteArray("*.log\n!keep.log\n") << "keep.log" << false << keep;
+        QTest::newRow("negation then ignore again")
+            << QByteArray("!keep.log\n*.log\n") << "keep.log" << false << ignore;
         QTest::newRow("dir only: a folder") << QByteArray("build/\n") << "x/build" << true << ignore;
         QTest::newRow("dir only: not a file") << QByteArray("build/\n") << "x/build" << false << none;
         QTest::newRow("leading slash anchors") << QByteArray("/top.txt\n") << "top.txt" << false << ignore;
@@ -68,16 +70,16 @@ private Q_SLOTS:
         tree.setRules(QStringLiteral("/p/root"), QStringLiteral(".dstackignore"), "!x.log\n");
         QVERIFY(tree.isIgnored(QStringLiteral("/p/root/a.log"), false));
         QVERIFY(tree.isIgnored(QStringLiteral("/p/root/sub/b.log"), false));
-        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/sub/keep.log"), false));  // deeper negation wins
-        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/x.log"), false));         // .dstackignore beats .gitignore
+        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/sub/keep.log"), false)); // deeper negation wins
+        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/x.log"), false)); // .dstackignore beats .gitignore
         QVERIFY(tree.isIgnored(QStringLiteral("/p/root/sub/big.bin"), false));
-        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/big.bin"), false));       // a rule holds below its folder only
-        QVERIFY(tree.isIgnored(QStringLiteral("/p/root/old.bak"), false));        // an ancestor's rules apply
+        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/big.bin"), false)); // a rule holds below its folder only
+        QVERIFY(tree.isIgnored(QStringLiteral("/p/root/old.bak"), false)); // an ancestor's rules apply
         QVERIFY(tree.isIgnored(QStringLiteral("/p/root/secret"), true));
         QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/secret"), false));
         QVERIFY(tree.isIgnored(QStringLiteral("/p/root/.git"), true));
-        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/sub/.git"), true));  // only the packed folder's own, as dstack
-        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/.hidden"), false));  // dot-files are packed
+        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/sub/.git"), true)); // only the packed folder's own, as dstack
+        QVERIFY(!tree.isIgnored(QStringLiteral("/p/root/.hidden"), false)); // dot-files are packed
     }
 };
 

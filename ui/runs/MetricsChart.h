@@ -24,7 +24,7 @@ public:
 
     void setSamples(const QList<MetricSample> &samples);
     int pointCount() const;
-    const QList<MetricSample> &samples() const { return m_samples; }  // what is shown
+    const QList<MetricSample> &samples() const { return m_samples; } // what is shown
 
 private:
     QChart *m_chart;

@@ -91,14 +91,14 @@ Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
-    void provisioningUpdated(const QString &runName);  // provisioning log or events grew
-    void serverVersionChanged(const QString &version);  // first answer of server/get_info, then each change
+    void provisioningUpdated(const QString &runName); // provisioning log or events grew
+    void serverVersionChanged(const QString &version); // first answer of server/get_info, then each change
 
 private:
     struct Tracked;
 
     Tracked &track(const QString &name);
-    bool absorb(const nlohmann::json &run);  // returns whether anything a user sees changed
+    bool absorb(const nlohmann::json &run); // returns whether anything a user sees changed
     void scheduleTick(int delayMs);
     void tick();
     void finishTick();
@@ -113,13 +113,15 @@ private:
     // failure leaves it unknown and runs `then` anyway: the request itself will say what is wrong).
     void withServerVersion(std::function<void()> then);
     void setServerVersion(const QString &version);
-    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf, const nlohmann::json &fileArchives);
+    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf,
+                  const nlohmann::json &fileArchives);
     void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf,
                    const nlohmann::json &fileArchives);
     // Packs and uploads the configuration's `files:` (docs/reference/dstack-api.md#files); done gets
     // run_spec.file_archives, or an error in words.
     struct FileUpload;
-    void uploadFiles(const Configuration &configuration, std::function<void(const nlohmann::json &, const QString &)> done);
+    void uploadFiles(const Configuration &configuration,
+                     std::function<void(const nlohmann::json &, const QString &)> done);
     void uploadNextFile(std::shared_ptr<FileUpload> upload);
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);
@@ -128,7 +130,7 @@ private:
     DstackProject m_project;
     DstackClient *m_client;
     std::map<QString, std::unique_ptr<Tracked>> m_runs;
-    QStringList m_order;  // newest first, as runs/list gives them
+    QStringList m_order; // newest first, as runs/list gives them
     nlohmann::json m_lastPlanRaw;
     int m_nextRequestId = 1;
 
@@ -148,10 +150,10 @@ private:
     QString m_lastError;
     int m_logsDraining = 0;
     QString m_serverVersion;
-    bool m_serverVersionKnown = false;  // false again after the connection was lost
+    bool m_serverVersionKnown = false; // false again after the connection was lost
     bool m_serverVersionSeen = false;
     qint64 m_fileArchiveLimit = 100LL * 1024 * 1024;
-    QHash<QString, QString> m_uploadedArchives;  // archive hash → the server's id
+    QHash<QString, QString> m_uploadedArchives; // archive hash → the server's id
 };
 
 } // namespace gantry

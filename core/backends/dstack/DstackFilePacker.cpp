@@ -38,8 +38,9 @@ QString sizeText(qint64 bytes)
 
 struct Item {
     QString absolute;
-    QStringList parts;  // below the packed path; empty for the path itself
-    struct stat st {};
+    QStringList parts; // below the packed path; empty for the path itself
+    struct stat st {
+    };
 };
 
 struct ArchiveDeleter {
@@ -56,8 +57,7 @@ public:
         : m_root(root)
         , m_maxBytes(maxBytes)
         , m_ignore(root)
-    {
-    }
+    {}
 
     DstackPackedFiles pack(const QString &tarPath);
 
@@ -78,7 +78,7 @@ private:
     qint64 m_maxBytes;
     IgnoreTree m_ignore;
     std::vector<Item> m_items;
-    std::map<std::pair<dev_t, ino_t>, QString> m_linked;  // hard links: the first name of each inode
+    std::map<std::pair<dev_t, ino_t>, QString> m_linked; // hard links: the first name of each inode
     QStringList m_members;
     QString m_error;
 };
@@ -105,13 +105,14 @@ bool Packer::walk(const QString &folder, const QStringList &parts)
         return false;
     }
     m_ignore.enter(folder);
-    const QStringList names = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::NoSort);
+    const QStringList names =
+        dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::NoSort);
     for (const QString &name : names) {
         Item item;
         item.absolute = folder + QLatin1Char('/') + name;
         item.parts = parts + QStringList{name};
         if (::lstat(QFile::encodeName(item.absolute).constData(), &item.st) != 0)
-            continue;  // gone meanwhile
+            continue; // gone meanwhile
         const bool isDir = S_ISDIR(item.st.st_mode);
         if (m_ignore.isIgnored(item.absolute, isDir))
             continue;
@@ -126,7 +127,8 @@ DstackPackedFiles Packer::pack(const QString &tarPath)
 {
     DstackPackedFiles result;
     if (QFileInfo(m_root).fileName().isEmpty()) {
-        result.error = QStringLiteral("Gantry does not pack the whole file system ('%1'); name a folder in `files`.").arg(m_root);
+        result.error =
+            QStringLiteral("Gantry does not pack the whole file system ('%1'); name a folder in `files`.").arg(m_root);
         return result;
     }
     if (!collect()) {
@@ -171,9 +173,10 @@ DstackPackedFiles Packer::pack(const QString &tarPath)
 
 bool Packer::write(archive *a, const Item &item)
 {
-    const QString name = QFileInfo(m_root).fileName() + (item.parts.isEmpty() ? QString() : QLatin1Char('/') + item.parts.join(QLatin1Char('/')));
+    const QString name = QFileInfo(m_root).fileName() +
+                         (item.parts.isEmpty() ? QString() : QLatin1Char('/') + item.parts.join(QLatin1Char('/')));
     struct stat st = item.st;
-    QString content = item.absolute;  // what a regular file's bytes are read from
+    QString content = item.absolute; // what a regular file's bytes are read from
     QString symlink;
     if (S_ISLNK(st.st_mode)) {
         char buffer[4096];
@@ -182,7 +185,8 @@ bool Packer::write(archive *a, const Item &item)
             return fail(QStringLiteral("the link '%1' cannot be read").arg(item.absolute));
         const QString written = QFile::decodeName(QByteArray(buffer, int(n)));
         const QString parent = QFileInfo(item.absolute).path();
-        const QString pointsTo = QDir::cleanPath(QDir::isAbsolutePath(written) ? written : parent + QLatin1Char('/') + written);
+        const QString pointsTo =
+            QDir::cleanPath(QDir::isAbsolutePath(written) ? written : parent + QLatin1Char('/') + written);
         if (pointsTo == m_root || pointsTo.startsWith(m_root + QLatin1Char('/'))) {
             QString relative = QDir(parent).relativeFilePath(pointsTo);
             symlink = relative.isEmpty() ? QStringLiteral(".") : relative;
@@ -190,12 +194,13 @@ bool Packer::write(archive *a, const Item &item)
             // Outside: what it finally points to, as a file (or an empty folder).
             const QString resolved = QFileInfo(item.absolute).canonicalFilePath();
             if (resolved.isEmpty() || ::stat(QFile::encodeName(resolved).constData(), &st) != 0)
-                return fail(QStringLiteral("the link '%1' points to '%2', which does not exist").arg(item.absolute, written));
+                return fail(
+                    QStringLiteral("the link '%1' points to '%2', which does not exist").arg(item.absolute, written));
             content = resolved;
         }
     }
     if (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-        return true;  // sockets, pipes, devices: nothing to carry to a container
+        return true; // sockets, pipes, devices: nothing to carry to a container
 
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
     archive_entry_copy_stat(entry.get(), &st);
@@ -211,7 +216,7 @@ bool Packer::write(archive *a, const Item &item)
     } else {
         const auto inode = std::make_pair(st.st_dev, st.st_ino);
         const auto seen = m_linked.find(inode);
-        if (st.st_nlink > 1 && seen != m_linked.end()) {  // a second name of the same file: a hard link, as tar keeps it
+        if (st.st_nlink > 1 && seen != m_linked.end()) { // a second name of the same file: a hard link, as tar keeps it
             archive_entry_set_hardlink_utf8(entry.get(), seen->second.toUtf8().constData());
             archive_entry_set_size(entry.get(), 0);
         } else {
@@ -220,10 +225,11 @@ bool Packer::write(archive *a, const Item &item)
             withContent = true;
             const qint64 after = archive_filter_bytes(a, -1) + 1024 + qint64(st.st_size);
             if (after > m_maxBytes)
-                return fail(QStringLiteral("the archive would be larger than %1 (at '%2'), more than Gantry uploads in one "
-                                           "archive. Leave large files out with a .gitignore or .dstackignore rule, or put "
-                                           "them in the image or a volume.")
-                                .arg(sizeText(m_maxBytes), item.absolute));
+                return fail(
+                    QStringLiteral("the archive would be larger than %1 (at '%2'), more than Gantry uploads in one "
+                                   "archive. Leave large files out with a .gitignore or .dstackignore rule, or put "
+                                   "them in the image or a volume.")
+                        .arg(sizeText(m_maxBytes), item.absolute));
         }
     }
     if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
@@ -266,12 +272,15 @@ std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configura
     }
     for (const FileMapping &mapping : configuration.files) {
         QString local = expandHome(mapping.localPath);
-        const QString where = QStringLiteral("%1:%2:%3: ").arg(configuration.filePath).arg(mapping.line).arg(mapping.column);
+        const QString where =
+            QStringLiteral("%1:%2:%3: ").arg(configuration.filePath).arg(mapping.line).arg(mapping.column);
         if (!QDir::isAbsolutePath(local)) {
             if (base.isEmpty()) {
                 if (error)
-                    *error = where + QStringLiteral("Path '%1' in `files` is relative, and this configuration has no file to be "
-                                                    "relative to: save it first, or give an absolute path.").arg(local);
+                    *error = where + QStringLiteral(
+                                         "Path '%1' in `files` is relative, and this configuration has no file to be "
+                                         "relative to: save it first, or give an absolute path.")
+                                         .arg(local);
                 return {};
             }
             local = base + QLatin1Char('/') + local;

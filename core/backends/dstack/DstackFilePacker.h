@@ -21,8 +21,8 @@
 namespace gantry {
 
 struct DstackFileMapping {
-    QString localPath;  // absolute and clean, `~` expanded
-    QString path;       // where it goes in the container, as written
+    QString localPath; // absolute and clean, `~` expanded
+    QString path; // where it goes in the container, as written
 };
 
 // Resolves a configuration's `files:` as dstack's client does before planning: `~` expanded, a
@@ -31,10 +31,10 @@ struct DstackFileMapping {
 std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configuration, QString *error);
 
 struct DstackPackedFiles {
-    QString hash;         // SHA-256 of the tar's bytes, hex: the archive's name on the server
+    QString hash; // SHA-256 of the tar's bytes, hex: the archive's name on the server
     qint64 bytes = 0;
-    QStringList members;  // the names in the archive, in its order ("data/", "data/a.txt", …)
-    QString error;        // set when nothing usable was written
+    QStringList members; // the names in the archive, in its order ("data/", "data/a.txt", …)
+    QString error; // set when nothing usable was written
 };
 
 // Packs localPath (absolute) into a tar at tarPath. Blocking (file I/O): run it off the GUI

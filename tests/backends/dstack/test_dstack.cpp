@@ -37,7 +37,7 @@ int unusedPort()
 {
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();  // closed again when probe goes: nothing listens there
+    return probe.serverPort(); // closed again when probe goes: nothing listens there
 }
 
 // A service configuration as the parser reads it (the request body carries what a file sets).
@@ -45,8 +45,8 @@ int unusedPort()
 Configuration serviceConfiguration(const QString &name, const QByteArray &extra = {})
 {
     const QByteArray spot = extra.contains("spot_policy:") ? QByteArray() : QByteArray("spot_policy: auto\n");
-    const QByteArray yaml = "type: service\nname: " + name.toUtf8()
-                            + "\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n" + spot + extra;
+    const QByteArray yaml = "type: service\nname: " + name.toUtf8() +
+                            "\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n" + spot + extra;
     const ParseResult r = parseConfiguration(yaml, QStringLiteral("serve.dstack.yml"));
     for (const Diagnostic &d : r.diagnostics)
         qWarning().noquote() << d.line << d.column << d.message;
@@ -71,7 +71,8 @@ class DstackTest : public QObject
 private:
     std::unique_ptr<FakeDstackServer> m_server;
 
-    DstackProject project(const QString &token = FakeDstackServer::token(), const QString &name = QStringLiteral("main")) const
+    DstackProject project(const QString &token = FakeDstackServer::token(),
+                          const QString &name = QStringLiteral("main")) const
     {
         return DstackProject{name, m_server->url(), token, true};
     }
@@ -117,12 +118,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<gantry::Plan>("gantry::Plan");
-        GANTRY_REQUIRE_ORACLE(python);  // the fake server is judged by dstack's code: skip without it (fail under CI)
+        GANTRY_REQUIRE_ORACLE(python); // the fake server is judged by dstack's code: skip without it (fail under CI)
         Q_UNUSED(python);
         m_server = std::make_unique<FakeDstackServer>(test::freshDir(QStringLiteral("fake-dstack")));
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
-        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
+        m_server->hook(
+            QStringLiteral("timing"),
+            {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
     }
 
     void configFile()
@@ -139,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(config.projects.size(), 2);
         QCOMPARE(config.find(QString())->name, QStringLiteral("main"));
         QCOMPARE(config.find(QStringLiteral("other"))->token, QStringLiteral("secret-two"));
-        QCOMPARE(config.find(QStringLiteral("https://sky.dstack.ai"), QStringLiteral("other"))->name, QStringLiteral("other"));
+        QCOMPARE(config.find(QStringLiteral("https://sky.dstack.ai"), QStringLiteral("other"))->name,
+                 QStringLiteral("other"));
         QVERIFY(!config.find(QStringLiteral("nope")));
 
         qputenv("DSTACK_CONFIG_PATH", path.toUtf8());
@@ -158,8 +162,10 @@ private Q_SLOTS:
 
     void errorBodiesInWords()
     {
-        const DstackRequestContext ctx{QStringLiteral("http://s"), QStringLiteral("main"), QStringLiteral("/api/project/main/runs/get")};
-        DstackError e = dstackHttpError(400, R"({"detail": [{"msg": "first", "code": "error"}, {"msg": "second", "code": "error"}]})", ctx);
+        const DstackRequestContext ctx{QStringLiteral("http://s"), QStringLiteral("main"),
+                                       QStringLiteral("/api/project/main/runs/get")};
+        DstackError e = dstackHttpError(
+            400, R"({"detail": [{"msg": "first", "code": "error"}, {"msg": "second", "code": "error"}]})", ctx);
         QCOMPARE(e.message, QStringLiteral("first; second"));
         e = dstackHttpError(400, R"({"detail": [{"msg": "Run x not found", "code": "resource_not_exists"}]})", ctx);
         QVERIFY(e.isResourceNotExists());
@@ -172,9 +178,12 @@ private Q_SLOTS:
         QVERIFY(e.message.contains(QLatin1String("Access denied")));
         e = dstackHttpError(404, R"({"detail": {"msg": "Not found", "code": null}})", ctx);
         QVERIFY(e.message.contains(QLatin1String("Project 'main' does not exist")));
-        e = dstackHttpError(404, R"({"detail": "Not Found"})", DstackRequestContext{QStringLiteral("http://s"), {}, QStringLiteral("/api/x")});
+        e = dstackHttpError(404, R"({"detail": "Not Found"})",
+                            DstackRequestContext{QStringLiteral("http://s"), {}, QStringLiteral("/api/x")});
         QVERIFY(e.message.contains(QLatin1String("has no endpoint /api/x")));
-        e = dstackHttpError(422, R"({"detail": [{"type": "missing", "loc": ["body", "force"], "msg": "Field required", "input": {}}]})", ctx);
+        e = dstackHttpError(
+            422, R"({"detail": [{"type": "missing", "loc": ["body", "force"], "msg": "Field required", "input": {}}]})",
+            ctx);
         QVERIFY2(e.message.contains(QLatin1String("force: Field required")), qPrintable(e.message));
         e = dstackHttpError(502, "Bad Gateway", ctx);
         QVERIFY(e.message.contains(QLatin1String("HTTP 502")) && e.message.contains(QLatin1String("Bad Gateway")));
@@ -197,7 +206,8 @@ private Q_SLOTS:
         QSignalSpy badSpy(&badToken, &DstackBackend::connectionTested);
         badToken.testConnection();
         QVERIFY(badSpy.wait(10000));
-        QVERIFY2(badSpy.first().at(3).toString().contains(QLatin1String("Invalid token")), qPrintable(badSpy.first().at(3).toString()));
+        QVERIFY2(badSpy.first().at(3).toString().contains(QLatin1String("Invalid token")),
+                 qPrintable(badSpy.first().at(3).toString()));
 
         DstackBackend unknownProject(project(FakeDstackServer::token(), QStringLiteral("nosuch")));
         QSignalSpy unknownSpy(&unknownProject, &DstackBackend::connectionTested);
@@ -205,11 +215,14 @@ private Q_SLOTS:
         QVERIFY(unknownSpy.wait(10000));
         QVERIFY(unknownSpy.first().at(3).toString().contains(QLatin1String("Project 'nosuch' does not exist")));
 
-        DstackBackend unreachable(DstackProject{QStringLiteral("main"), QStringLiteral("http://127.0.0.1:%1").arg(unusedPort()), QStringLiteral("t"), true});
+        DstackBackend unreachable(DstackProject{QStringLiteral("main"),
+                                                QStringLiteral("http://127.0.0.1:%1").arg(unusedPort()),
+                                                QStringLiteral("t"), true});
         QSignalSpy gone(&unreachable, &DstackBackend::connectionTested);
         unreachable.testConnection();
         QVERIFY(gone.wait(10000));
-        QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")), qPrintable(gone.first().at(3).toString()));
+        QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")),
+                 qPrintable(gone.first().at(3).toString()));
 
         // https:// to a plain-HTTP server: a TLS failure, said as one.
         QString tlsUrl = m_server->url();
@@ -218,7 +231,8 @@ private Q_SLOTS:
         QSignalSpy tlsSpy(&tls, &DstackBackend::connectionTested);
         tls.testConnection();
         QVERIFY(tlsSpy.wait(10000));
-        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")), qPrintable(tlsSpy.first().at(3).toString()));
+        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")),
+                 qPrintable(tlsSpy.first().at(3).toString()));
     }
 
     void planKeepsServerOrder()
@@ -266,8 +280,9 @@ private Q_SLOTS:
     void planFilters()
     {
         auto b = backend();
-        const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
-                                                           "backends: [aws, gcp]\nspot_policy: spot\nmax_price: 1.0\n"));
+        const Plan plan =
+            planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
+                                             "backends: [aws, gcp]\nspot_policy: spot\nmax_price: 1.0\n"));
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
         QVERIFY(!plan.offers.isEmpty());
         for (const Offer &o : plan.offers) {
@@ -288,14 +303,16 @@ private Q_SLOTS:
         QVERIFY(plan.error.isEmpty());
         QVERIFY(plan.offers.isEmpty());
         QCOMPARE(plan.totalOffers, 0);
-        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")), qPrintable(plan.noOffersReason));
+        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")),
+                 qPrintable(plan.noOffersReason));
         QVERIFY(plan.noOffersReason.contains(QLatin1String("type: fleet")));
     }
 
     void valuelessEnvComesFromTheEnvironment()
     {
         auto b = backend();
-        const Configuration c = serviceConfiguration(QStringLiteral("env-svc"), "env:\n  - GANTRY_TEST_SECRET\n  - A=b\n");
+        const Configuration c =
+            serviceConfiguration(QStringLiteral("env-svc"), "env:\n  - GANTRY_TEST_SECRET\n  - A=b\n");
         qunsetenv("GANTRY_TEST_SECRET");
         Plan plan = planFor(*b, c);
         QVERIFY(plan.error.contains(QLatin1String("Environment variable GANTRY_TEST_SECRET is not set")));
@@ -303,7 +320,8 @@ private Q_SLOTS:
         plan = planFor(*b, c);
         qunsetenv("GANTRY_TEST_SECRET");
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
-        const auto env = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"]["env"];
+        const auto env = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"]["env"];
         QVERIFY(env["GANTRY_TEST_SECRET"] == "from-env");
         QVERIFY(env["A"] == "b");
     }
@@ -344,7 +362,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->ready, 20000);
         const RunInfo run = *runNamed(*b, name);
         QCOMPARE(gantry::toString(run.status), gantry::toString(RunStatus::Running));
-        QCOMPARE(run.offer.instanceName, offer.instanceName);  // the server placed it exactly there
+        QCOMPARE(run.offer.instanceName, offer.instanceName); // the server placed it exactly there
         QCOMPARE(run.offer.region, offer.region);
         QCOMPARE(run.price, offer.price);
         QCOMPARE(run.serviceUrl, m_server->url() + QStringLiteral("/proxy/services/main/pin-svc/"));
@@ -357,7 +375,8 @@ private Q_SLOTS:
         QStringList statuses;
         for (const StatusEvent &e : run.history)
             statuses << e.status;
-        QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")), qPrintable(statuses.join(',')));
+        QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")),
+                 qPrintable(statuses.join(',')));
 
         // Logs: base64 chunks that split lines and UTF-8 sequences, reassembled exactly.
         LogStore *store = b->logStore(name);
@@ -411,7 +430,8 @@ private Q_SLOTS:
         QStringList judged;
         const QStringList refused = m_server->refusedOrUnjudged(&judged);
         QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
-        for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll", "events/list", "runs/stop"})
+        for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll",
+                                     "events/list", "runs/stop"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
     }
 
@@ -419,48 +439,56 @@ private Q_SLOTS:
     void malformedAnswersAreErrorsNotCrashes()
     {
         auto b = backend();
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", nlohmann::json::array({1})}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/list"}, {"status", 200}, {"json", nlohmann::json::array({1})}});
         b->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
         QVERIFY2(b->lastError().contains(QLatin1String("item 0")), qPrintable(b->lastError()));
-        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().isEmpty(), 10000);  // the next list is a real one
+        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().isEmpty(), 10000); // the next list is a real one
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", {{"runs", "no"}}}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/list"}, {"status", 200}, {"json", {{"runs", "no"}}}});
         b->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
 
         // Wrong types inside otherwise good answers: read as absent, nothing thrown.
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_my_user"}, {"status", 200}, {"json", {{"username", 42}}}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "get_my_user"}, {"status", 200}, {"json", {{"username", 42}}}});
         QSignalSpy tested(b.get(), &DstackBackend::connectionTested);
         b->testConnection();
         QVERIFY(tested.wait(10000));
         QVERIFY(tested.first().at(2).toString().isEmpty());
         QVERIFY(dstackMetricSamples(nlohmann::json{{"metrics", {1, {{"name", 3}, {"values", "x"}}}}}).isEmpty());
-        const RunInfo odd = dstackRunInfo(nlohmann::json{{"run_spec", 1}, {"jobs", {1, 2}}, {"status", {}}}, m_server->url());
+        const RunInfo odd =
+            dstackRunInfo(nlohmann::json{{"run_spec", 1}, {"jobs", {1, 2}}, {"status", {}}}, m_server->url());
         QVERIFY(odd.name.isEmpty());
     }
 
     // The server's version (server/get_info) decides what may be sent: node groups need 0.21.2.
     void olderServerIsToldWhatItLacks()
     {
-        const ParseResult grouped = parseConfiguration("type: task\nname: grouped-task\ngroups:\n  - {commands: [x]}\n  - {nodes: 2, commands: [y]}\n",
-                                                       QStringLiteral("grouped.dstack.yml"));
+        const ParseResult grouped = parseConfiguration(
+            "type: task\nname: grouped-task\ngroups:\n  - {commands: [x]}\n  - {nodes: 2, commands: [y]}\n",
+            QStringLiteral("grouped.dstack.yml"));
         QVERIFY(grouped.valid());
         m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.1"}});
         auto old = backend();
         const Plan refused = planFor(*old, *grouped.configuration);
         m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.2"}});
-        QVERIFY2(refused.error.contains(QLatin1String("0.21.2")) && refused.error.contains(QLatin1String("0.21.1")), qPrintable(refused.error));
+        QVERIFY2(refused.error.contains(QLatin1String("0.21.2")) && refused.error.contains(QLatin1String("0.21.1")),
+                 qPrintable(refused.error));
         QCOMPARE(old->serverVersion(), QStringLiteral("0.21.1"));
         const auto sent = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"];
-        QVERIFY(sent.is_null() || sent["run_spec"]["configuration"].value("name", std::string()) != "grouped-task");  // nothing sent
+        QVERIFY(sent.is_null() ||
+                sent["run_spec"]["configuration"].value("name", std::string()) != "grouped-task"); // nothing sent
 
         auto current = backend();
         const Plan accepted = planFor(*current, *grouped.configuration);
         QVERIFY2(accepted.error.isEmpty(), qPrintable(accepted.error));
-        const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
+        const auto body = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
         QVERIFY(body["groups"].size() == 2);
-        QVERIFY(!body.contains("nodes"));  // never beside groups
+        QVERIFY(!body.contains("nodes")); // never beside groups
         QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
     }
 
@@ -474,13 +502,20 @@ private Q_SLOTS:
         offer.availability = QStringLiteral("idle");
         offer.price = 1.006;
         const nlohmann::json fleets = {{{"name", "gpu-fleet"},
-                                        {"instances", {{{"name", "gpu-fleet-0"}, {"status", "busy"}, {"backend", "aws"}, {"region", "us-east-1"},
-                                                        {"instance_type", {{"name", "g5.xlarge"}}}},
-                                                       {{"name", "gpu-fleet-1"}, {"status", "idle"}, {"backend", "aws"}, {"region", "us-east-1"},
-                                                        {"instance_type", {{"name", "g5.xlarge"}}}}}}}};
+                                        {"instances",
+                                         {{{"name", "gpu-fleet-0"},
+                                           {"status", "busy"},
+                                           {"backend", "aws"},
+                                           {"region", "us-east-1"},
+                                           {"instance_type", {{"name", "g5.xlarge"}}}},
+                                          {{"name", "gpu-fleet-1"},
+                                           {"status", "idle"},
+                                           {"backend", "aws"},
+                                           {"region", "us-east-1"},
+                                           {"instance_type", {{"name", "g5.xlarge"}}}}}}}};
         const nlohmann::json pinned = dstackPinOffer(nlohmann::json{{"type", "task"}}, offer, fleets);
         QVERIFY(pinned["instances"] == nlohmann::json::array({{{"name", "gpu-fleet-1"}}}));
-        offer.availability = QStringLiteral("available");  // a new instance: no instance to name
+        offer.availability = QStringLiteral("available"); // a new instance: no instance to name
         QVERIFY(!dstackPinOffer(nlohmann::json{{"type", "task"}}, offer, fleets).contains("instances"));
     }
 
@@ -488,14 +523,16 @@ private Q_SLOTS:
     void replicasAreShownAndReadyWhenOneIs()
     {
         auto job = [](int replica, const char *status, int streak) {
-            return nlohmann::json{{"job_spec", {{"replica_num", replica}, {"probes", {{{"ready_after", 2}}}}}},
-                                  {"job_submissions", {{{"id", "x"}, {"status", status}, {"probes", {{{"success_streak", streak}}}}}}}};
+            return nlohmann::json{
+                {"job_spec", {{"replica_num", replica}, {"probes", {{{"ready_after", 2}}}}}},
+                {"job_submissions", {{{"id", "x"}, {"status", status}, {"probes", {{{"success_streak", streak}}}}}}}};
         };
-        nlohmann::json run = {{"status", "running"}, {"status_message", "running"},
+        nlohmann::json run = {{"status", "running"},
+                              {"status_message", "running"},
                               {"run_spec", {{"run_name", "multi"}, {"configuration", {{"type", "service"}}}}},
                               {"jobs", {job(0, "provisioning", 0), job(1, "running", 1)}}};
         RunInfo info = dstackRunInfo(run, m_server->url());
-        QVERIFY(!info.ready);  // the running replica's probe has 1 of 2 successes
+        QVERIFY(!info.ready); // the running replica's probe has 1 of 2 successes
         QCOMPARE(info.statusMessage, QStringLiteral("running (2 jobs: 1 provisioning, 1 running)"));
         run["jobs"][1] = job(1, "running", 2);
         info = dstackRunInfo(run, m_server->url());
@@ -518,7 +555,7 @@ private Q_SLOTS:
         QCOMPARE(run.jobs.size(), 2);
         QCOMPARE(run.jobs[1].replica, 1);
         QCOMPARE(run.jobs[1].status, QStringLiteral("running"));
-        QVERIFY(b->jobLogStore(name, RunJob{7, 0, {}}) == nullptr);  // no such replica
+        QVERIFY(b->jobLogStore(name, RunJob{7, 0, {}}) == nullptr); // no such replica
 
         QSignalSpy caughtUp(b.get(), &DstackBackend::jobLogsCaughtUp);
         LogStore *second = b->jobLogStore(name, RunJob{1, 0, {}});
@@ -526,11 +563,14 @@ private Q_SLOTS:
         QVERIFY(caughtUp.wait(20000));
         LogStore *first = b->jobLogStore(name, RunJob{0, 0, {}});
         QCOMPARE(first, b->logStore(name));
-        QTRY_VERIFY_WITH_TIMEOUT(allText(first, QStringLiteral("stdout")).contains(QLatin1String("llama-server starting")), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(allText(second, QStringLiteral("stdout")).contains(QLatin1String("replica 1 job 0: line 4")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            allText(first, QStringLiteral("stdout")).contains(QLatin1String("llama-server starting")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            allText(second, QStringLiteral("stdout")).contains(QLatin1String("replica 1 job 0: line 4")), 20000);
         QVERIFY(!allText(second, QStringLiteral("stdout")).contains(QLatin1String("llama-server")));
 
-        QTRY_VERIFY_WITH_TIMEOUT(!b->jobMetrics(name, RunJob{1, 0, {}}).isEmpty() && !b->metrics(name).isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!b->jobMetrics(name, RunJob{1, 0, {}}).isEmpty() && !b->metrics(name).isEmpty(),
+                                 20000);
         QVERIFY(b->jobMetrics(name, RunJob{1, 0, {}}).last().cpuPercent != b->metrics(name).last().cpuPercent);
 
         QSet<QString> submissions, metricQueries;
@@ -541,9 +581,11 @@ private Q_SLOTS:
             if (path == "/api/project/main/metrics/job/" + name.toStdString())
                 metricQueries.insert(QString::fromStdString(r["query"].get<std::string>()));
         }
-        QCOMPARE(submissions.size(), 2);  // one per replica
-        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=1&job_num=0&limit=60")), qPrintable(metricQueries.values().join(' ')));
-        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=0&job_num=0&limit=60")), qPrintable(metricQueries.values().join(' ')));
+        QCOMPARE(submissions.size(), 2); // one per replica
+        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=1&job_num=0&limit=60")),
+                 qPrintable(metricQueries.values().join(' ')));
+        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=0&job_num=0&limit=60")),
+                 qPrintable(metricQueries.values().join(' ')));
         QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
         b->stop(name, true);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
@@ -565,19 +607,21 @@ private Q_SLOTS:
         QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
         QVERIFY(again.raw["action"] == "update");
         QCOMPARE(again.header.last().first, QStringLiteral("Action"));
-        QVERIFY2(again.header.last().second.startsWith(QLatin1String("update: rolling deployment")), qPrintable(again.header.last().second));
+        QVERIFY2(again.header.last().second.startsWith(QLatin1String("update: rolling deployment")),
+                 qPrintable(again.header.last().second));
         applyOffer(*b, changed, again.offers.first(), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"];
         QVERIFY(body["plan"]["current_resource"].is_object());
         QVERIFY(body["plan"]["run_spec"]["configuration"]["env"]["VERSION"] == "2");
-        QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir"));  // the server's own run_spec
+        QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir")); // the server's own run_spec
         QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
 
         // Without a plan for it (another client's run of the same name): the server's refusal, in words.
         auto other = backend();
         applyOffer(*other, changed, again.offers.first(), &error);
-        QVERIFY2(error.contains(QLatin1String("already active")) && error.contains(QLatin1String("upd-svc")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("already active")) && error.contains(QLatin1String("upd-svc")),
+                 qPrintable(error));
         b->stop(name, true);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
@@ -598,7 +642,8 @@ private Q_SLOTS:
         qunsetenv("GANTRY_DSTACK_TEST_ENV");
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(name, QStringLiteral("cli-chat"));
-        const auto conf = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
+        const auto conf = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
         QVERIFY(conf["env"]["GANTRY_DSTACK_TEST_ENV"] == "filled");
         QVERIFY(conf["instance_types"] == nlohmann::json::array({plan.offers.at(2).instanceName.toStdString()}));
         b->stop(name, true);
@@ -628,26 +673,40 @@ private Q_SLOTS:
         Offer offer = planFor(*b, c).offers.first();
         QString error;
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 400},
-                                                     {"json", {{"detail", {{{"msg", "Bad thing one"}, {"code", "error"}}, {{"msg", "bad thing two"}, {"code", "error"}}}}}}});
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "runs/apply"},
+             {"status", 400},
+             {"json",
+              {{"detail",
+                {{{"msg", "Bad thing one"}, {"code", "error"}}, {{"msg", "bad thing two"}, {"code", "error"}}}}}}});
         QVERIFY(applyOffer(*b, c, offer, &error).isEmpty());
         QCOMPARE(error, QStringLiteral("Bad thing one; bad thing two"));
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 422},
-                                                     {"json", {{"detail", {{{"type", "missing"}, {"loc", {"body", "force"}}, {"msg", "Field required"}, {"input", nlohmann::json::object()}}}}}}});
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"},
+                                                     {"status", 422},
+                                                     {"json",
+                                                      {{"detail",
+                                                        {{{"type", "missing"},
+                                                          {"loc", {"body", "force"}},
+                                                          {"msg", "Field required"},
+                                                          {"input", nlohmann::json::object()}}}}}}});
         applyOffer(*b, c, offer, &error);
         QVERIFY2(error.contains(QLatin1String("force: Field required")), qPrintable(error));
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 500}, {"body", "Internal Server Error"}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/apply"}, {"status", 500}, {"body", "Internal Server Error"}});
         applyOffer(*b, c, offer, &error);
         QVERIFY2(error.contains(QLatin1String("HTTP 500")), qPrintable(error));
 
-        b->setRequestTimeoutMs(60000);  // apply uses its own long timeout; test the short one on runs/get
+        b->setRequestTimeoutMs(60000); // apply uses its own long timeout; test the short one on runs/get
         DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
         client.setTimeoutMs(500);
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/get"}, {"status", 200}, {"delay", 2}, {"json", nullptr}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/get"}, {"status", 200}, {"delay", 2}, {"json", nullptr}});
         std::optional<DstackError> got;
-        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "x"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "x"}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QCOMPARE(got->kind, DstackError::Kind::Timeout);
         QVERIFY(got->message.contains(QLatin1String("did not answer")));
@@ -655,14 +714,16 @@ private Q_SLOTS:
         // The real thing, not a hook: a missing run is 400 resource_not_exists.
         got.reset();
         client.setTimeoutMs(10000);
-        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "no-such-run"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "no-such-run"}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QVERIFY(got->isResourceNotExists());
         QCOMPARE(got->httpStatus, 400);
 
         // A strict server: a missing `abort` is a 422 in words.
         got.reset();
-        client.post(client.projectPath(QStringLiteral("runs/stop")), {{"runs_names", {"x"}}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/stop")), {{"runs_names", {"x"}}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QCOMPARE(got->httpStatus, 422);
         QVERIFY(got->message.contains(QLatin1String("abort: Field required")));
@@ -673,14 +734,21 @@ private Q_SLOTS:
         DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
         bool called = false;
         auto owner = std::make_unique<QObject>();
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1}, {"json", {{"server_version", "0.21.2"}}}});
-        client.post(QStringLiteral("/api/server/get_info"), nullptr, owner.get(), [&](const nlohmann::json &) { called = true; },
-                    [&](const DstackError &) { called = true; });
-        owner.reset();  // the asker is gone before the answer
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1}, {"json", {{"server_version", "0.21.2"}}}});
+        client.post(
+            QStringLiteral("/api/server/get_info"), nullptr, owner.get(),
+            [&](const nlohmann::json &) { called = true; }, [&](const DstackError &) { called = true; });
+        owner.reset(); // the asker is gone before the answer
         // A second, later answer for a live owner: once it is here, the first one has come and gone.
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1.5}, {"json", {{"server_version", "0.21.2"}}}});
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1.5}, {"json", {{"server_version", "0.21.2"}}}});
         bool secondCalled = false;
-        client.post(QStringLiteral("/api/server/get_info"), nullptr, this, [&](const nlohmann::json &) { secondCalled = true; }, nullptr);
+        client.post(
+            QStringLiteral("/api/server/get_info"), nullptr, this, [&](const nlohmann::json &) { secondCalled = true; },
+            nullptr);
         QTRY_VERIFY_WITH_TIMEOUT(secondCalled, 10000);
         QVERIFY(!called);
     }
@@ -690,7 +758,7 @@ private Q_SLOTS:
         m_server->hook(QStringLiteral("external_run"), {{"name", "cli-started"}});
         auto b = backend();
         QSignalSpy synced(b.get(), &DstackBackend::synchronized);
-        b->synchronize();  // what the CLI does: one round, then every run's logs drained
+        b->synchronize(); // what the CLI does: one round, then every run's logs drained
         QVERIFY(synced.wait(10000));
         const auto run = runNamed(*b, QStringLiteral("cli-started"));
         QVERIFY(run);
@@ -698,7 +766,8 @@ private Q_SLOTS:
         QVERIFY(run->model);
         QCOMPARE(run->project, QStringLiteral("main"));
         const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
-        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")), QString::fromStdString(expected["stdout"].get<std::string>()));
+        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")),
+                 QString::fromStdString(expected["stdout"].get<std::string>()));
     }
 
     void serverGoneKeepsStateAndRecovers()
@@ -715,7 +784,8 @@ private Q_SLOTS:
         QCOMPARE(connection.first().at(0).toBool(), false);
         QVERIFY(connection.first().at(1).toString().contains(QLatin1String("Cannot reach")));
         QVERIFY(!b->isConnected());
-        QCOMPARE(gantry::toString(runNamed(*b, name)->status), gantry::toString(RunStatus::Running));  // last known state kept
+        QCOMPARE(gantry::toString(runNamed(*b, name)->status),
+                 gantry::toString(RunStatus::Running)); // last known state kept
 
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -751,17 +821,21 @@ private Q_SLOTS:
         write(project + QStringLiteral("/data/sub/b.txt"), "b");
         write(outside + QStringLiteral("/outside.txt"), "from outside the folder");
         write(project + QStringLiteral("/single.txt"), "one file");
-        QCOMPARE(::symlink("../a.txt", QFile::encodeName(project + QStringLiteral("/data/sub/link-in")).constData()), 0);
+        QCOMPARE(::symlink("../a.txt", QFile::encodeName(project + QStringLiteral("/data/sub/link-in")).constData()),
+                 0);
         QCOMPARE(::symlink(QFile::encodeName(outside + QStringLiteral("/outside.txt")).constData(),
-                           QFile::encodeName(project + QStringLiteral("/data/link-out")).constData()), 0);
-        const QByteArray yaml = "type: service\nname: files-svc\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n"
-                                "spot_policy: auto\nfiles:\n  - data:/data\n  - {local_path: single.txt, path: /s.txt}\n";
+                           QFile::encodeName(project + QStringLiteral("/data/link-out")).constData()),
+                 0);
+        const QByteArray yaml =
+            "type: service\nname: files-svc\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n"
+            "spot_policy: auto\nfiles:\n  - data:/data\n  - {local_path: single.txt, path: /s.txt}\n";
         const QString file = project + QStringLiteral("/svc.dstack.yml");
         write(file, yaml);
         const ParseResult parsed = parseConfiguration(yaml, file);
         QVERIFY(parsed.valid());
         for (const Diagnostic &d : parsed.diagnostics)
-            QVERIFY2(!d.message.contains(QLatin1String("files")), qPrintable(d.toString()));  // no "not uploaded" warning any more
+            QVERIFY2(!d.message.contains(QLatin1String("files")),
+                     qPrintable(d.toString())); // no "not uploaded" warning any more
 
         auto b = backend();
         const Plan plan = planFor(*b, *parsed.configuration);
@@ -772,30 +846,39 @@ private Q_SLOTS:
         QCOMPARE(spec["file_archives"].size(), size_t(2));
         QVERIFY(spec["file_archives"][0]["path"] == "/data");
         QVERIFY(spec["file_archives"][1]["path"] == "/s.txt");
-        QVERIFY(spec["configuration"]["files"][0]["local_path"] == (project + QStringLiteral("/data")).toStdString());  // absolute, as dstack sends it
+        QVERIFY(spec["configuration"]["files"][0]["local_path"] ==
+                (project + QStringLiteral("/data")).toStdString()); // absolute, as dstack sends it
 
         auto membersOf = [this](const nlohmann::json &id) {
             QStringList out;
             for (const auto &archive : m_server->get(QStringLiteral("/__test__/archives")))
                 if (archive["id"] == id)
                     for (const auto &m : archive["members"])
-                        out << QString::fromStdString(m["name"].get<std::string>() + " " + m["type"].get<std::string>()
-                                                      + (m["linkname"].get<std::string>().empty() ? "" : " -> " + m["linkname"].get<std::string>()));
+                        out << QString::fromStdString(
+                            m["name"].get<std::string>() + " " + m["type"].get<std::string>() +
+                            (m["linkname"].get<std::string>().empty() ? ""
+                                                                      : " -> " + m["linkname"].get<std::string>()));
             return out;
         };
         // What dstack's create_file_archive packs for this folder, in its order.
-        const QStringList expected = {
-            QStringLiteral("data dir"),          QStringLiteral("data/.gitignore file"),  QStringLiteral("data/.hidden file"),
-            QStringLiteral("data/a.txt file"),   QStringLiteral("data/keep.log file"),    QStringLiteral("data/link-out file"),
-            QStringLiteral("data/sub dir"),      QStringLiteral("data/sub/.dstackignore file"), QStringLiteral("data/sub/b.txt file"),
-            QStringLiteral("data/sub/link-in symlink -> ../a.txt")};
+        const QStringList expected = {QStringLiteral("data dir"),
+                                      QStringLiteral("data/.gitignore file"),
+                                      QStringLiteral("data/.hidden file"),
+                                      QStringLiteral("data/a.txt file"),
+                                      QStringLiteral("data/keep.log file"),
+                                      QStringLiteral("data/link-out file"),
+                                      QStringLiteral("data/sub dir"),
+                                      QStringLiteral("data/sub/.dstackignore file"),
+                                      QStringLiteral("data/sub/b.txt file"),
+                                      QStringLiteral("data/sub/link-in symlink -> ../a.txt")};
         QCOMPARE(membersOf(spec["file_archives"][0]["id"]), expected);
         QCOMPARE(membersOf(spec["file_archives"][1]["id"]), QStringList{QStringLiteral("single.txt file")});
 
         QString error;
         const QString name = applyOffer(*b, *parsed.configuration, plan.offers.first(), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        const auto applied = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"];
+        const auto applied =
+            m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"];
         QVERIFY(applied["file_archives"] == spec["file_archives"]);
 
         // Planned again by another client: the server has these archives, nothing is sent twice.
@@ -829,7 +912,8 @@ private Q_SLOTS:
         const ParseResult missing = parseConfiguration(base + "  - nowhere:/n\n", file);
         QVERIFY(missing.valid());
         const Plan refused = planFor(*b, *missing.configuration);
-        QCOMPARE(refused.error, file + QStringLiteral(":6:5: Path '%1/nowhere' specified in `files` does not exist").arg(project));
+        QCOMPARE(refused.error,
+                 file + QStringLiteral(":6:5: Path '%1/nowhere' specified in `files` does not exist").arg(project));
 
         QFile big(project + QStringLiteral("/big.bin"));
         QVERIFY(big.open(QIODevice::WriteOnly));
@@ -845,15 +929,17 @@ private Q_SLOTS:
         };
         const int before = fileRequests();
         const Plan tooLarge = planFor(*b, *large.configuration);
-        QVERIFY2(tooLarge.error.contains(QLatin1String("larger than 8 KB")) && tooLarge.error.contains(QLatin1String(".dstackignore")),
+        QVERIFY2(tooLarge.error.contains(QLatin1String("larger than 8 KB")) &&
+                     tooLarge.error.contains(QLatin1String(".dstackignore")),
                  qPrintable(tooLarge.error));
-        QCOMPARE(fileRequests(), before);  // refused before anything was sent
+        QCOMPARE(fileRequests(), before); // refused before anything was sent
 
         b->setFileArchiveLimit(1024 * 1024);
         m_server->hook(QStringLiteral("upload_limit"), {{"bytes", 4096}});
         const Plan serverSaysNo = planFor(*b, *large.configuration);
         m_server->hook(QStringLiteral("upload_limit"), {{"bytes", 2 * 1024 * 1024}});
-        QVERIFY2(serverSaysNo.error.contains(QLatin1String("big.bin")) && serverSaysNo.error.contains(QLatin1String("DSTACK_SERVER_CODE_UPLOAD_LIMIT")),
+        QVERIFY2(serverSaysNo.error.contains(QLatin1String("big.bin")) &&
+                     serverSaysNo.error.contains(QLatin1String("DSTACK_SERVER_CODE_UPLOAD_LIMIT")),
                  qPrintable(serverSaysNo.error));
     }
 
@@ -867,18 +953,19 @@ private Q_SLOTS:
         QVERIFY2(planFor(*b, c).error.isEmpty(), "plan before the restart");
         QCOMPARE(b->serverVersion(), QStringLiteral("0.21.2"));
         QSignalSpy connection(b.get(), &Backend::connectionChanged);
-        b->refresh();  // monitoring: the loss and the return are noticed without a user action
+        b->refresh(); // monitoring: the loss and the return are noticed without a user action
         m_server->kill();
         QVERIFY(connection.wait(15000));
         QCOMPARE(connection.first().at(0).toBool(), false);
 
         QString error;
-        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.1")}), qPrintable(error));
+        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.1")}),
+                 qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(connection.size() >= 2, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(b->serverVersion(), QStringLiteral("0.21.1"), 20000);
         QCOMPARE(versions.last().at(0).toString(), QStringLiteral("0.21.1"));
-        const ParseResult grouped = parseConfiguration("type: task\nname: grouped-again\ngroups:\n  - {commands: [x]}\n",
-                                                       QStringLiteral("grouped.dstack.yml"));
+        const ParseResult grouped = parseConfiguration(
+            "type: task\nname: grouped-again\ngroups:\n  - {commands: [x]}\n", QStringLiteral("grouped.dstack.yml"));
         QVERIFY(grouped.valid());
         const Plan refused = planFor(*b, *grouped.configuration);
         QVERIFY2(refused.error.contains(QLatin1String("0.21.1")), qPrintable(refused.error));
@@ -886,7 +973,8 @@ private Q_SLOTS:
         // Back to the usual server for the other tests (once the backend saw it go).
         m_server->kill();
         QTRY_VERIFY_WITH_TIMEOUT(!b->isConnected(), 15000);
-        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.2")}), qPrintable(error));
+        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.2")}),
+                 qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(b->serverVersion(), QStringLiteral("0.21.2"), 20000);
     }
 
@@ -899,7 +987,8 @@ private Q_SLOTS:
         QVERIFY2(llama.start(&error, {QStringLiteral("--alias"), QStringLiteral("tiny")}), qPrintable(error));
         FakeDstackServer server(test::freshDir(QStringLiteral("fake-dstack-chat")));
         QVERIFY2(server.start(&error, {QStringLiteral("--upstream"), llama.rootUrl()}), qPrintable(error));
-        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+        server.hook(QStringLiteral("timing"),
+                    {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
 
         DstackBackend b(DstackProject{QStringLiteral("main"), server.url(), FakeDstackServer::token(), true});
         b.setPollIntervals(100, 400);
@@ -918,10 +1007,11 @@ private Q_SLOTS:
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(run.model->baseUrl + QStringLiteral("/chat/completions")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        const QByteArray body = QByteArray::fromStdString(nlohmann::json{{"model", run.model->name.toStdString()},
-                                                                         {"messages", {{{"role", "user"}, {"content", "hello"}}}},
-                                                                         {"max_tokens", 8},
-                                                                         {"stream", true}}.dump());
+        const QByteArray body = QByteArray::fromStdString(nlohmann::json{
+            {"model", run.model->name.toStdString()},
+            {"messages", {{{"role", "user"}, {"content", "hello"}}}},
+            {"max_tokens", 8},
+            {"stream", true}}.dump());
         // Without the dstack token the proxy refuses (docs/reference/dstack-api.md#services-and-their-models).
         QNetworkReply *refused = network.post(request, body);
         QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
@@ -935,9 +1025,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60000);
         const QByteArray stream = reply->readAll();
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader)
+                    .toString()
+                    .startsWith(QLatin1String("text/event-stream")));
         QVERIFY(stream.contains("data: [DONE]"));
-        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData());  // role chunk + one per token + final
+        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData()); // role chunk + one per token + final
         QVERIFY(pieces >= 1);
         reply->deleteLater();
 
@@ -948,12 +1040,14 @@ private Q_SLOTS:
     void keychainRoundTrip()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
+                                               "gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
         TokenStore store;
         store.setServiceName(QStringLiteral("gantry-test-dstack"));
         const QString url = m_server->url();
         std::optional<TokenResult> result;
-        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this, [&](const TokenResult &r) { result = r; });
+        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this,
+                    [&](const TokenResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY2(result->ok && result->source == TokenResult::Source::Keychain, qPrintable(result->message));
         result.reset();
