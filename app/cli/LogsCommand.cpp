@@ -1,6 +1,7 @@
-// gantry-cli logs: prints a run's log; -f keeps following it until the run ends. --diagnose prints the
-// provisioning log instead: dstack's runner log (logs/poll with diagnose), or for a local run
-// the supervisor's own lines.
+// gantry-cli logs: prints a run's log; -f keeps following it until the run ends. --diagnose
+// prints the provisioning log instead: dstack's runner log (logs/poll with diagnose), or for a
+// local run the supervisor's own lines. --replica/--job pick one job of a multi-replica service
+// or a multi-node task, as dstack's `logs` does (both default to 0).
 
 #include "app/cli/Verbs.h"
 
@@ -10,6 +11,8 @@
 
 #include <QEventLoop>
 #include <QTimer>
+
+#include <optional>
 
 namespace gantry::cli {
 
@@ -21,11 +24,55 @@ const QCommandLineOption kDiagnose(
     {QStringLiteral("d"), QStringLiteral("diagnose")},
     QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
 
+const QCommandLineOption kReplica(QStringLiteral("replica"),
+                                  QStringLiteral("the log of a service's replica N (default 0)"), QStringLiteral("N"));
+const QCommandLineOption kJob(QStringLiteral("job"),
+                              QStringLiteral("the log of a multi-node task's job (node) N (default 0)"),
+                              QStringLiteral("N"));
+
+// Another job's log is fetched once asked for: ask, and wait until the server's lines are in
+// (at most 60 s). nullptr when the run has no such job.
+LogStore *jobLogAndWait(Backend &backend, const QString &runName, const RunJob &job)
+{
+    QEventLoop wait;
+    QObject::connect(&backend, &Backend::jobLogsCaughtUp, &wait, [&](const QString &run, int replica, int number) {
+        if (run == runName && replica == job.replica && number == job.job)
+            wait.quit();
+    });
+    LogStore *log = backend.jobLogStore(runName, job);
+    if (!log)
+        return log;
+    QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+    wait.exec();
+    log->refresh();
+    return log;
+}
+
+// --replica/--job as numbers ≥ 0; nullopt with *error set otherwise.
+std::optional<RunJob> chosenJob(const QCommandLineParser &arguments, QString *error)
+{
+    RunJob job;
+    for (const auto &[option, target] : {std::pair{&kReplica, &job.replica}, std::pair{&kJob, &job.job}}) {
+        if (!arguments.isSet(*option))
+            continue;
+        bool ok = false;
+        *target = arguments.value(*option).toInt(&ok);
+        if (!ok || *target < 0) {
+            *error = QStringLiteral("--%1 takes a number (0, 1, …)").arg(option->names().first());
+            return std::nullopt;
+        }
+    }
+    return job;
+}
+
 int runLogs(const QCommandLineParser &arguments)
 {
     const bool followLog = arguments.isSet(kFollow);
     const bool diagnose = arguments.isSet(kDiagnose);
     QString error;
+    const std::optional<RunJob> job = chosenJob(arguments, &error);
+    if (!job)
+        return usageError(logsVerb().declaration, error);
     const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli logs: " << error << '\n';
@@ -34,6 +81,25 @@ int runLogs(const QCommandLineParser &arguments)
     const QString runName = arguments.positionalArguments().first();
     backend->refresh();
     LogStore *log = backend->logStore(runName);
+    if (log && (job->replica != 0 || job->job != 0)) {
+        if (diagnose)
+            return usageError(
+                logsVerb().declaration,
+                QStringLiteral("--diagnose shows the run's provisioning log; it has no --replica or --job"));
+        log = jobLogAndWait(*backend, runName, *job);
+        if (!log) {
+            QStringList jobs;
+            for (const RunInfo &run : backend->runs())
+                if (run.name == runName)
+                    for (const RunJob &j : run.jobs)
+                        jobs << QStringLiteral("--replica %1 --job %2").arg(j.replica).arg(j.job);
+            err() << "gantry-cli logs: run " << runName << " has no replica " << job->replica << ", job " << job->job
+                  << (jobs.isEmpty() ? QStringLiteral(" (it has one job)")
+                                     : QStringLiteral(" (it has: %1)").arg(jobs.join(QStringLiteral("; "))))
+                  << '\n';
+            return 1;
+        }
+    }
     QString onlySource; // a local run's provisioning lines are the supervisor's own
     if (log && diagnose) {
         fetchRunDetailsAndWait(*backend, runName);
@@ -95,7 +161,7 @@ Verb logsVerb()
 {
     return {{QStringLiteral("logs"),
              QStringLiteral("print a run's log (--diagnose: its provisioning log)"),
-             QList<QCommandLineOption>{kFollow, kDiagnose} + backendOptions(),
+             QList<QCommandLineOption>{kFollow, kDiagnose, kReplica, kJob} + backendOptions(),
              {{QStringLiteral("RUN"), QStringLiteral("the run (gantry-cli ps -a lists them)")}},
              {}},
             runLogs};

@@ -71,6 +71,18 @@ public:
         return {};
     }
 
+    // One job's log and metrics (RunInfo::jobs: a service's replica, a multi-node task's node).
+    // The run's first job is what logStore()/metrics() show; a backend with one job per run
+    // has nothing else. A job's log is fetched once asked for; metricsUpdated(run) says when
+    // its metrics changed.
+    virtual LogStore *jobLogStore(const QString &runName, const RunJob &job)
+    {
+        return job.replica == 0 && job.job == 0 ? logStore(runName) : nullptr;
+    }
+    virtual QList<MetricSample> jobMetrics(const QString &runName, const RunJob &job) const
+    {
+        return job.replica == 0 && job.job == 0 ? metrics(runName) : QList<MetricSample>();
+    }
     // Brings the runs (and for a remote backend the connection and the logs) up to date, then
     // emits synchronized() once; a one-shot CLI waits for it. Local: a refresh, at once.
     virtual void synchronize()
@@ -100,6 +112,8 @@ Q_SIGNALS:
     void connectionChanged(bool connected, const QString &message);
     void synchronized();
     void detailsFetched(const QString &runName);
+    // A jobLogStore that fetches on demand (dstack) has all the server had for that job.
+    void jobLogsCaughtUp(const QString &runName, int replica, int job);
 };
 
 } // namespace gantry

@@ -288,11 +288,36 @@ void ConfigReader::fieldFiles(const Node &key, const Node &value)
     [[maybe_unused]] json &out = m_config.canonical[k];
     [[maybe_unused]] Configuration &c = m_config;
     out = readObjectList(value, name, {name}, true);
-    if (value.isSequence() && !value.children.empty())
-        warning(key,
-                QStringLiteral(
-                    "Gantry does not upload `files:` to a dstack server yet: the run starts without them. Use "
-                    "`dstack apply` for now, or put them in the image. (Local runs use the project folder itself.)"));
+    if (!value.isSequence())
+        return;
+    for (const Node *item : value.children) {
+        FileMapping mapping{.line = item->line, .column = item->column};
+        if (item->isScalar()) {
+            // dstack's FilePathMapping.parse: `local[:path]`, a Windows drive letter kept whole.
+            QStringList parts = item->string().split(QLatin1Char(':'));
+            if (parts.size() > 1 && parts[0].size() == 1 && parts[0][0].isLetter() && parts[0][0].unicode() < 128 &&
+                (parts[1].startsWith(QLatin1Char('/')) || parts[1].startsWith(QLatin1Char('\\')))) {
+                parts[1] = parts[0] + QLatin1Char(':') + parts[1];
+                parts.removeFirst();
+            }
+            if (parts.size() > 2) {
+                error(*item, QStringLiteral("invalid file path mapping: %1 (use local_path:path)").arg(item->string()));
+                continue;
+            }
+            mapping.localPath = parts[0];
+            mapping.path = parts.size() == 2 ? parts[1] : parts[0];
+        } else if (item->isMap()) {
+            const Node *local = item->find("local_path");
+            const Node *path = item->find("path");
+            if (!local || !path || !local->isScalar() || !path->isScalar())
+                continue; // readObjectList said what is wrong
+            mapping.localPath = local->string();
+            mapping.path = path->string();
+        } else {
+            continue;
+        }
+        c.files.push_back(mapping);
+    }
 }
 
 // home_dir, setup

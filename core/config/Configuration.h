@@ -69,6 +69,15 @@ struct EnvVar {
     std::optional<QString> value; // nullopt = value-less entry, taken from the caller's environment
 };
 
+// One `files:` entry as written (`local_path[:path]` or {local_path, path}), with where it is,
+// so that a path missing at plan time is reported at its line.
+struct FileMapping {
+    QString localPath; // as written: may be relative to the configuration's folder or start with ~
+    QString path; // in the container
+    int line = 0;
+    int column = 0;
+};
+
 struct Configuration {
     QString filePath; // where it came from (for diagnostics and run specs)
     RunType type = RunType::Service;
@@ -87,6 +96,7 @@ struct Configuration {
     std::optional<double> maxPrice;
     QStringList backends, regions, instanceTypes;
     std::optional<int> maxDurationSec; // nullopt = off
+    std::vector<FileMapping> files;
     // The top-level keys the file sets to a value, in file order: what a client sends to a
     // server (dstack's client sends what was written, not every field at its default).
     QStringList writtenKeys;

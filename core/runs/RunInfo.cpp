@@ -49,7 +49,22 @@ nlohmann::json RunInfo::toJson() const
         events.push_back(
             {{"at", dateOrNull(e.at)}, {"status", e.status.toStdString()}, {"message", e.message.toStdString()}});
     j["history"] = events;
+    if (jobs.size() > 1) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RunJob &job : jobs)
+            list.push_back({{"replica", job.replica}, {"job", job.job}, {"status", job.status.toStdString()}});
+        j["jobs"] = list;
+    }
     return j;
+}
+
+QString RunJob::label(bool byReplica, bool byJob) const
+{
+    if (byReplica && byJob)
+        return QStringLiteral("replica %1, job %2").arg(replica).arg(job);
+    if (byJob)
+        return QStringLiteral("job %1").arg(job);
+    return QStringLiteral("replica %1").arg(replica);
 }
 
 RunInfo RunInfo::fromJson(const nlohmann::json &j)
@@ -85,6 +100,13 @@ RunInfo RunInfo::fromJson(const nlohmann::json &j)
             if (e.is_object())
                 info.history.append(
                     {jsonfields::dateTime(e, "at"), jsonfields::string(e, "status"), jsonfields::string(e, "message")});
+        }
+    }
+    if (const nlohmann::json &jobs = jsonfields::member(j, "jobs"); jobs.is_array()) {
+        for (const auto &job : jobs) {
+            if (job.is_object())
+                info.jobs.append({int(jsonfields::integer(job, "replica")), int(jsonfields::integer(job, "job")),
+                                  jsonfields::string(job, "status")});
         }
     }
     return info;

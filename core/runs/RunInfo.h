@@ -30,6 +30,17 @@ struct ModelEndpoint {
     bool needsToken = false; // dstack services with auth: the dstack token is the bearer token
 };
 
+// One job of a run: a service's replica or a multi-node task's node (dstack's replica_num and
+// job_num), with its current status. Its log and metrics are the backend's jobLogStore/jobMetrics.
+struct RunJob {
+    int replica = 0;
+    int job = 0;
+    QString status;
+    // "replica 1", "job 2" or "replica 1, job 2": what a picker shows (kind: how the run's jobs differ).
+    QString label(bool byReplica, bool byJob) const;
+    friend bool operator==(const RunJob &, const RunJob &) = default;
+};
+
 struct RunInfo {
     QString name;
     QString backend; // "local", "dstack"
@@ -48,6 +59,7 @@ struct RunInfo {
     QString serviceUrl; // absolute
     std::optional<ModelEndpoint> model;
     QList<StatusEvent> history;
+    QList<RunJob> jobs; // every job, in the server's order; one or none = nothing to pick
 
     nlohmann::json toJson() const; // the CLI's stable --json shape (also status.json's)
     // toJson's shape read back; tolerant of missing or wrongly typed keys.

@@ -170,7 +170,7 @@ private Q_SLOTS:
                    "scaling: {metric: rps, target: 1}, image: y}\n")
             << 0;
         QTest::newRow("repos: not uploaded yet") << svc + "repos:\n  - .\n" << 1;
-        QTest::newRow("files: not uploaded yet") << svc + "files:\n  - data:/data\n" << 1;
+        QTest::newRow("files: uploaded, no warning") << svc + "files:\n  - data:/data\n" << 0;
         QTest::newRow("node groups with ports")
             << QByteArray(
                    "type: task\ngroups:\n  - {name: a, commands: [x], ports: [8080]}\n  - {nodes: 2, commands: [y]}\n")
@@ -550,13 +550,35 @@ priority: 50
 shell: /bin/zsh
 )") << "service";
     }
+    // `files:` entries as dstack's FilePathMapping reads them, each with its place for errors.
+    void fileMappingsAsDstackReadsThem()
+    {
+        const ParseResult r = parseText("type: task\ncommands: [x]\nfiles:\n  - data\n  - ~/w:/work\n  - C:/x:/in\n"
+                                        "  - {local_path: a.txt, path: /b.txt}\n");
+        QVERIFY2(r.valid(), qPrintable(describe(r.diagnostics)));
+        const auto &files = r.configuration->files;
+        QCOMPARE(files.size(), size_t(4));
+        QCOMPARE(files[0].localPath, QStringLiteral("data"));
+        QCOMPARE(files[0].path, QStringLiteral("data")); // one part: the same path in the container
+        QCOMPARE(files[1].localPath, QStringLiteral("~/w"));
+        QCOMPARE(files[1].path, QStringLiteral("/work"));
+        QCOMPARE(files[2].localPath, QStringLiteral("C:/x")); // a drive letter is not a separator
+        QCOMPARE(files[3].path, QStringLiteral("/b.txt"));
+        QCOMPARE(files[3].line, 7);
+        QCOMPARE(files[3].column, 5);
+        const ParseResult bad = parseText("type: task\ncommands: [x]\nfiles:\n  - a:b:c\n");
+        QVERIFY(!bad.valid());
+        QVERIFY2(describe(bad.diagnostics).contains(QLatin1String("invalid file path mapping")),
+                 qPrintable(describe(bad.diagnostics)));
+    }
+
     void runTypes()
     {
         QFETCH(QByteArray, yaml);
         QFETCH(QString, typeName);
         const ParseResult r = parseText(yaml);
         QVERIFY2(r.valid(), qPrintable(describe(r.diagnostics)));
-        for (const Diagnostic &d : r.diagnostics) // only the note that Gantry does not upload repos:/files: yet
+        for (const Diagnostic &d : r.diagnostics) // only the note that Gantry does not upload repos: yet
             QVERIFY2(d.message.contains(QLatin1String("does not upload")), qPrintable(d.toString()));
         QCOMPARE(r.configuration->typeName, typeName);
         QCOMPARE(QString::fromStdString(r.configuration->canonical["type"].get<std::string>()), typeName);

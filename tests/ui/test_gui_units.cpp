@@ -1,11 +1,12 @@
 // GUI parts that need no running backend: the YAML path at the cursor (completion), the
 // settings registry, and the offers panel driven by a backend whose plan arrives later.
 
-#include "core/backends/SavedServers.h"
-#include "core/backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/config/ConfigParser.h"
+#include "core/models/LogModel.h"
 #include "core/models/OffersModel.h"
+#include "core/models/RunsModel.h"
 #include "core/secrets/TokenStore.h"
-#include "tests/support/CliProcess.h"
 #include "tests/support/FakeDstackServer.h"
 #include "tests/support/ScriptedBackend.h"
 #include "ui/MainWindow.h"
@@ -13,7 +14,15 @@
 #include "ui/chat/ChatPanel.h"
 #include "ui/editor/YamlPath.h"
 #include "ui/offers/OffersPanel.h"
+#include "ui/runs/LogView.h"
+#include "ui/runs/MetricsChart.h"
+#include "ui/runs/RunsPanel.h"
 #include "ui/settings/DstackServersDialog.h"
+
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
+#include "tests/support/CliProcess.h"
+#include <QComboBox>
 
 #include <QDir>
 #include <QLabel>
@@ -290,6 +299,63 @@ private Q_SLOTS:
         QVERIFY2(ps.exitCode == 0, qPrintable(ps.err));
         QVERIFY2(ps.out.contains(QLatin1String("No runs")) || ps.out.contains(QLatin1String("NAME")),
                  qPrintable(ps.out));
+    }
+
+    // A service of two replicas: the run monitor offers a picker, and picking replica 1 shows
+    // that replica's own log and metrics (real fake-server process, real dstack backend).
+    void runMonitorPicksAReplica()
+    {
+        const QString state = QDir::homePath() + QStringLiteral("/fake-dstack-replicas");
+        QVERIFY(QDir().mkpath(state)); // the fake keeps its runs there
+        gantry::test::FakeDstackServer server(state);
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        server.hook(QStringLiteral("timing"),
+                    {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+        DstackBackend backend(
+            DstackProject{QStringLiteral("main"), server.url(), gantry::test::FakeDstackServer::token(), true});
+        backend.setPollIntervals(100, 300);
+        const ParseResult parsed =
+            parseConfiguration("type: service\nname: gui-replicas\ncommands: [serve]\nport: 8000\nreplicas: 2\n",
+                               QStringLiteral("gui.dstack.yml"));
+        QVERIFY(parsed.valid());
+        QSignalSpy planned(&backend, &Backend::planFinished);
+        backend.plan(*parsed.configuration);
+        QVERIFY(planned.wait(20000));
+        const Plan plan = planned.first().at(1).value<Plan>();
+        QVERIFY2(plan.error.isEmpty() && !plan.offers.isEmpty(), qPrintable(plan.error));
+        QSignalSpy applied(&backend, &Backend::applyFinished);
+        backend.apply(*parsed.configuration, plan.offers.first());
+        QVERIFY(applied.wait(20000));
+        QVERIFY2(applied.first().at(2).toString().isEmpty(), qPrintable(applied.first().at(2).toString()));
+
+        RunsPanel panel;
+        panel.setBackends({&backend});
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rowOfRun(QStringLiteral("gui-replicas")) >= 0, 20000);
+        panel.selectRun(QStringLiteral("gui-replicas"));
+        QTRY_COMPARE_WITH_TIMEOUT(panel.jobPicker()->count(), 2, 20000);
+        QVERIFY(panel.jobPicker()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.jobPicker()->itemText(1) == QStringLiteral("replica 1 — running"), 20000);
+
+        auto shownText = [&panel] {
+            QStringList lines;
+            LogModel *model = panel.logView()->model();
+            for (int row = 0; row < model->rowCount(); ++row)
+                lines << model->index(row, 0).data(LogModel::TextRole).toString();
+            return lines.join('\n');
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shownText().contains(QLatin1String("llama-server starting")), 20000);
+        panel.jobPicker()->setCurrentIndex(1);
+        QTRY_VERIFY_WITH_TIMEOUT(shownText().contains(QLatin1String("replica 1 job 0: line 4")), 20000);
+        QVERIFY(!shownText().contains(QLatin1String("llama-server")));
+        const QString run = QStringLiteral("gui-replicas");
+        const RunJob second{1, 0, {}};
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.metricsChart()->samples().isEmpty() && !backend.metrics(run).isEmpty(), 20000);
+        QCOMPARE(panel.metricsChart()->samples().last().cpuPercent, backend.jobMetrics(run, second).last().cpuPercent);
+        QVERIFY(backend.jobMetrics(run, second).last().cpuPercent !=
+                backend.metrics(run).last().cpuPercent); // not replica 0's
+        backend.stop(QStringLiteral("gui-replicas"), true);
     }
 };
 

@@ -55,6 +55,7 @@ int MetricsChart::pointCount() const
 
 void MetricsChart::setSamples(const QList<MetricSample> &samples)
 {
+    m_samples = samples;
     // Follow the palette: QtCharts does not by itself.
     const QPalette p = palette();
     m_chart->setBackgroundBrush(p.color(QPalette::Base));

@@ -24,6 +24,7 @@ public:
 
     void setSamples(const QList<MetricSample> &samples);
     int pointCount() const;
+    const QList<MetricSample> &samples() const { return m_samples; } // what is shown
 
 private:
     QChart *m_chart;
@@ -35,6 +36,7 @@ private:
     QDateTimeAxis *m_time;
     QValueAxis *m_percent;
     QLabel *m_empty;
+    QList<MetricSample> m_samples;
 };
 
 } // namespace gantry::ui

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -83,6 +84,8 @@ RunsPanel::RunsPanel(QWidget *parent)
     , m_log(new LogView(this))
     , m_provisioning(new LogView(this))
     , m_metrics(new MetricsChart(this))
+    , m_jobPicker(new QComboBox(this))
+    , m_jobRow(new QWidget(this))
     , m_refresh(new QTimer(this))
 {
     m_table->setModel(m_model);
@@ -142,12 +145,27 @@ RunsPanel::RunsPanel(QWidget *parent)
     tabs->addTab(m_timeline, tr("Timeline"));
     tabs->addTab(m_metrics, tr("Metrics"));
 
+    // Logs and metrics are per job: the picker says whose (dstack: one replica, one node).
+    auto *jobLayout = new QHBoxLayout(m_jobRow);
+    jobLayout->setContentsMargins(0, 0, 0, 0);
+    auto *jobLabel = new QLabel(tr("Logs and metrics of:"), m_jobRow);
+    jobLabel->setBuddy(m_jobPicker);
+    jobLayout->addWidget(jobLabel);
+    jobLayout->addWidget(m_jobPicker);
+    jobLayout->addStretch(1);
+    m_jobPicker->setToolTip(
+        tr("This run has several jobs (replicas of a service, nodes of a task); each has its own log and metrics"));
+    m_jobPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_jobRow->setVisible(false);
+    connect(m_jobPicker, &QComboBox::currentIndexChanged, this, &RunsPanel::showPickedJob);
+
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     detailLayout->addWidget(m_title);
     detailLayout->addWidget(m_details);
     detailLayout->addLayout(actions);
+    detailLayout->addWidget(m_jobRow);
     detailLayout->addWidget(tabs, 1);
 
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -196,7 +214,7 @@ void RunsPanel::setBackends(const QList<Backend *> &backends)
         connect(backend, &Backend::runsChanged, this, &RunsPanel::collectRuns);
         connect(backend, &Backend::metricsUpdated, this, [this, backend](const QString &run) {
             if (run == m_shownRun)
-                m_metrics->setSamples(backend->metrics(run));
+                m_metrics->setSamples(backend->jobMetrics(run, pickedJob()));
         });
     }
     collectRuns();
@@ -300,6 +318,7 @@ void RunsPanel::showSelected()
             m_metrics->setSamples({});
         }
         m_shownRun.clear();
+        m_jobRow->setVisible(false);
         return;
     }
     const RunInfo &run = m_model->runAt(row);
@@ -341,7 +360,8 @@ void RunsPanel::showSelected()
 
     if (m_shownRun != name) {
         m_shownRun = name;
-        m_log->setStore(backend ? backend->logStore(name) : nullptr);
+        updateJobPicker(run, true);
+        m_log->setStore(backend ? backend->jobLogStore(name, pickedJob()) : nullptr);
         LogStore *provisioning = backend ? backend->provisioningLogStore(name) : nullptr;
         m_provisioning->setStore(provisioning);
         const int tab = m_tabs->indexOf(m_provisioning);
@@ -350,8 +370,53 @@ void RunsPanel::showSelected()
             tab, provisioning
                      ? tr("How the run was provisioned: the runner's own log")
                      : tr("This backend writes its provisioning steps into the run's log (the lines from gantry)"));
-        m_metrics->setSamples(backend ? backend->metrics(name) : QList<MetricSample>());
+        m_metrics->setSamples(backend ? backend->jobMetrics(name, pickedJob()) : QList<MetricSample>());
+    } else {
+        updateJobPicker(run, false);
     }
+}
+
+void RunsPanel::updateJobPicker(const RunInfo &run, bool newRun)
+{
+    bool byReplica = false, byJob = false; // name jobs by what tells them apart
+    for (const RunJob &job : run.jobs) {
+        byReplica = byReplica || job.replica != run.jobs.first().replica;
+        byJob = byJob || job.job != run.jobs.first().job;
+    }
+    QStringList labels;
+    for (const RunJob &job : run.jobs)
+        labels << job.label(byReplica, byJob || !byReplica) + QStringLiteral(" — ") + job.status;
+    bool sameJobs = !newRun && m_jobPicker->count() == run.jobs.size();
+    for (int i = 0; sameJobs && i < run.jobs.size(); ++i)
+        sameJobs = m_jobPicker->itemData(i).toPoint() == QPoint(run.jobs[i].replica, run.jobs[i].job);
+    if (sameJobs) { // only statuses changed: keep the list (and an open popup) as it is
+        for (int i = 0; i < labels.size(); ++i)
+            m_jobPicker->setItemText(i, labels[i]);
+    } else {
+        const QVariant picked = newRun ? QVariant() : m_jobPicker->currentData();
+        const QSignalBlocker quiet(m_jobPicker);
+        m_jobPicker->clear();
+        for (int i = 0; i < run.jobs.size(); ++i)
+            m_jobPicker->addItem(labels[i], QPoint(run.jobs[i].replica, run.jobs[i].job));
+        const int index = picked.isValid() ? m_jobPicker->findData(picked) : 0;
+        m_jobPicker->setCurrentIndex(qMax(0, index));
+        if (!newRun && index < 0)
+            showPickedJob(); // the picked job is gone: show the first
+    }
+    m_jobRow->setVisible(run.jobs.size() > 1);
+}
+
+RunJob RunsPanel::pickedJob() const
+{
+    const QPoint picked = m_jobPicker->currentData().toPoint();
+    return RunJob{picked.x(), picked.y(), QString()};
+}
+
+void RunsPanel::showPickedJob()
+{
+    Backend *backend = backendOf(m_shownRun);
+    m_log->setStore(backend ? backend->jobLogStore(m_shownRun, pickedJob()) : nullptr);
+    m_metrics->setSamples(backend ? backend->jobMetrics(m_shownRun, pickedJob()) : QList<MetricSample>());
 }
 
 void RunsPanel::addTimelineNote(const QString &runName, const StatusEvent &event)

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -42,6 +43,10 @@ public:
     QPushButton *chatButton() const { return m_chat; }
     QPushButton *stopButton() const { return m_stop; }
     QLineEdit *endpointField() const { return m_url; }
+    // Which job's log and metrics are shown (a service's replicas, a multi-node task's
+    // nodes); shown only for runs of more than one job.
+    QComboBox *jobPicker() const { return m_jobPicker; }
+    MetricsChart *metricsChart() const { return m_metrics; }
 
     void selectRun(const QString &name);
     QString selectedRun() const;
@@ -65,6 +70,9 @@ private:
     void collectRuns();
     void showSelected();
     Backend *backendOf(const QString &runName) const;
+    void updateJobPicker(const RunInfo &run, bool newRun);
+    RunJob pickedJob() const;
+    void showPickedJob();
 
     QList<QPointer<Backend>> m_backends;
     QHash<QString, Backend *> m_runBackend;
@@ -86,6 +94,8 @@ private:
     LogView *m_provisioning;
     QTabWidget *m_tabs = nullptr;
     MetricsChart *m_metrics;
+    QComboBox *m_jobPicker;
+    QWidget *m_jobRow;
     QTimer *m_refresh;
     QString m_shownRun;
 };

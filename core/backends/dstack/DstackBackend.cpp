@@ -10,6 +10,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFutureWatcher>
+#include <QTemporaryFile>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace gantry {
 
@@ -35,6 +38,32 @@ struct DstackBackend::Tracked {
     bool finalEventsFetched = false;
     bool everActive = false; // seen before it ended: its events are followed
     std::vector<std::function<void()>> eventWaiters; // told when the events poll in flight ends
+    RunJob firstJob; // jobs[0]: the job store, follower and metrics above are for
+    // The other jobs (replicas, nodes): every one's current submission, and the log and
+    // metrics of those someone looked at (jobLogStore).
+    struct JobView {
+        QString submissionId;
+        std::unique_ptr<LogStore> store;
+        DstackLogFollower *follower = nullptr;
+        bool finalLogsFetched = false;
+        bool metricsInFlight = false;
+        QList<MetricSample> metrics;
+    };
+    std::map<std::pair<int, int>, QString> jobSubmissions;
+    std::map<std::pair<int, int>, std::unique_ptr<JobView>> jobViews;
+
+    // Followers write into the stores: they go first.
+    void dropFollowers()
+    {
+        delete follower;
+        follower = nullptr;
+        delete diagFollower;
+        diagFollower = nullptr;
+        for (auto &[key, view] : jobViews) {
+            delete view->follower;
+            view->follower = nullptr;
+        }
+    }
 };
 
 namespace {
@@ -75,10 +104,8 @@ DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
 DstackBackend::~DstackBackend()
 {
     // Followers write into the stores: end them first.
-    for (auto &[name, tracked] : m_runs) {
-        delete tracked->follower;
-        delete tracked->diagFollower;
-    }
+    for (auto &[name, tracked] : m_runs)
+        tracked->dropFollowers();
     m_runs.clear();
 }
 
@@ -107,7 +134,100 @@ QString DstackBackend::runDir(const QString &runName) const
 
 nlohmann::json DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
 {
-    return dstackConfigurationBody(configuration, error);
+    nlohmann::json body = dstackConfigurationBody(configuration, error);
+    if (configuration.files.empty() || (error && !error->isEmpty()))
+        return body;
+    // As dstack's client: local paths made absolute (and checked) before anything is sent.
+    QString filesError;
+    const std::vector<DstackFileMapping> mappings = dstackFileMappings(configuration, &filesError);
+    if (!filesError.isEmpty()) {
+        if (error)
+            *error = filesError;
+        return nlohmann::json::object();
+    }
+    body["files"] = dstackFilesBody(mappings);
+    return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `files:` uploads
+
+struct DstackBackend::FileUpload {
+    std::vector<DstackFileMapping> mappings;
+    size_t next = 0;
+    nlohmann::json archives = nlohmann::json::array();
+    std::function<void(const nlohmann::json &, const QString &)> done;
+};
+
+void DstackBackend::setFileArchiveLimit(qint64 bytes)
+{
+    m_fileArchiveLimit = qMax<qint64>(1024, bytes);
+}
+
+void DstackBackend::uploadFiles(const Configuration &configuration,
+                                std::function<void(const nlohmann::json &, const QString &)> done)
+{
+    auto upload = std::make_shared<FileUpload>();
+    QString error;
+    upload->mappings = dstackFileMappings(configuration, &error);
+    upload->done = std::move(done);
+    if (!error.isEmpty())
+        return upload->done(nlohmann::json(), error);
+    uploadNextFile(upload);
+}
+
+// One mapping at a time, as dstack's client: packed on the thread pool, then (unless the server
+// has it already) uploaded.
+void DstackBackend::uploadNextFile(std::shared_ptr<FileUpload> upload)
+{
+    if (upload->next == upload->mappings.size())
+        return upload->done(upload->archives, QString());
+    const DstackFileMapping mapping = upload->mappings[upload->next];
+    auto tar = std::make_shared<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/gantry-files-XXXXXX.tar"));
+    if (!tar->open())
+        return upload->done(
+            nlohmann::json(),
+            QStringLiteral("Cannot make a temporary file to pack `files:` into: %1").arg(tar->errorString()));
+    tar->close(); // the packer writes it by name
+    const QString tarPath = tar->fileName();
+    const qint64 limit = m_fileArchiveLimit;
+    auto *watcher = new QFutureWatcher<DstackPackedFiles>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, upload, mapping, tar] {
+        watcher->deleteLater();
+        const DstackPackedFiles packed = watcher->result();
+        if (!packed.error.isEmpty())
+            return upload->done(nlohmann::json(), packed.error);
+        auto use = [this, upload, mapping, hash = packed.hash](const nlohmann::json &archive) {
+            const QString archiveId = dstackjson::string(archive, "id");
+            if (archiveId.isEmpty())
+                return upload->done(nlohmann::json(),
+                                    dstackShapeError(m_project.url, QStringLiteral("/api/files/upload_archive"),
+                                                     QStringLiteral("a file archive without an id"))
+                                        .message);
+            m_uploadedArchives.insert(hash, archiveId);
+            upload->archives.push_back({{"id", archiveId.toStdString()}, {"path", mapping.path.toStdString()}});
+            ++upload->next;
+            uploadNextFile(upload);
+        };
+        auto failed = [this, upload, mapping](const DstackError &e) {
+            handleError(e);
+            upload->done(nlohmann::json(),
+                         QStringLiteral("Uploading `files:` entry '%1' failed: %2").arg(mapping.localPath, e.message));
+        };
+        if (const auto known = m_uploadedArchives.constFind(packed.hash); known != m_uploadedArchives.cend())
+            return use(nlohmann::json{{"id", known->toStdString()}});
+        // The server keeps archives by hash: what it has already is not sent again.
+        m_client->post(QStringLiteral("/api/files/get_archive_by_hash"), dstackArchiveByHashBody(packed.hash), this,
+                       use, [this, tar, hash = packed.hash, use, failed](const DstackError &e) {
+                           if (!e.isResourceNotExists())
+                               return failed(e);
+                           m_client->upload(QStringLiteral("/api/files/upload_archive"), QStringLiteral("file"), hash,
+                                            tar->fileName(), this, use, failed, 300000);
+                       });
+    });
+    // The worker holds the temporary file too: it is removed only after the packer is done with it.
+    watcher->setFuture(QtConcurrent::run(
+        [mapping, tar, tarPath, limit] { return packDstackFiles(mapping.localPath, tarPath, limit); }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,8 +243,7 @@ int DstackBackend::testConnection()
     m_client->post(
         QStringLiteral("/api/server/get_info"), nullptr, this,
         [this, id, fail](const nlohmann::json &info) {
-            m_serverVersion = dstackjson::string(info, "server_version");
-            m_serverVersionKnown = true;
+            setServerVersion(dstackjson::string(info, "server_version"));
             const QString version = m_serverVersion.isEmpty() ? QStringLiteral("development build") : m_serverVersion;
             m_client->post(
                 QStringLiteral("/api/users/get_my_user"), nullptr, this,
@@ -153,11 +272,20 @@ void DstackBackend::withServerVersion(std::function<void()> then)
     m_client->post(
         QStringLiteral("/api/server/get_info"), nullptr, this,
         [this, then](const nlohmann::json &info) {
-            m_serverVersion = dstackjson::string(info, "server_version");
-            m_serverVersionKnown = true;
+            setServerVersion(dstackjson::string(info, "server_version"));
             then();
         },
         [then](const DstackError &) { then(); });
+}
+
+void DstackBackend::setServerVersion(const QString &version)
+{
+    const bool changed = !m_serverVersionSeen || version != m_serverVersion;
+    m_serverVersion = version;
+    m_serverVersionKnown = true;
+    m_serverVersionSeen = true;
+    if (changed)
+        Q_EMIT serverVersionChanged(version);
 }
 
 void DstackBackend::markConnected()
@@ -166,6 +294,9 @@ void DstackBackend::markConnected()
         return;
     m_connected = true;
     Q_EMIT connectionChanged(true, QStringLiteral("Connected to the dstack server at %1 again.").arg(m_project.url));
+    // What comes back may be another server (upgraded or downgraded while away): ask its
+    // version again now, so the next body is built for the server that answers.
+    withServerVersion([] {});
 }
 
 void DstackBackend::markDisconnected(const DstackError &error)
@@ -173,6 +304,8 @@ void DstackBackend::markDisconnected(const DstackError &error)
     if (!m_connected)
         return;
     m_connected = false;
+    m_serverVersionKnown = false;
+    m_uploadedArchives.clear(); // what comes back may be another server, with other archives
     Q_EMIT connectionChanged(false, error.message + QStringLiteral(" Showing the last known state; retrying."));
 }
 
@@ -198,24 +331,32 @@ int DstackBackend::plan(const Configuration &configuration)
         return id;
     }
     withServerVersion([this, id, configuration, conf] {
-        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
-        if (!problem.isEmpty()) {
+        auto failWith = [this, id](const QString &error) {
             Plan failed;
             failed.backend = QStringLiteral("dstack");
             failed.project = m_project.name;
-            failed.error = problem;
+            failed.error = error;
             QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
-            return;
-        }
-        sendPlan(id, configuration, conf);
+        };
+        const QString problem = dstackVersionProblem(configuration, m_serverVersion);
+        if (!problem.isEmpty())
+            return failWith(problem);
+        // As dstack's client: `files:` are packed and uploaded before the plan is asked for.
+        uploadFiles(configuration,
+                    [this, id, configuration, conf, failWith](const nlohmann::json &archives, const QString &error) {
+                        if (!error.isEmpty())
+                            return failWith(error);
+                        sendPlan(id, configuration, conf, archives);
+                    });
     });
     return id;
 }
 
 // runs/get_plan together with fleets/list (whose answer says why a plan has no offers).
-void DstackBackend::sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf)
+void DstackBackend::sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf,
+                             const nlohmann::json &fileArchives)
 {
-    const nlohmann::json runSpec = dstackRunSpec(configuration, conf);
+    const nlohmann::json runSpec = dstackRunSpec(configuration, conf, fileArchives);
     struct Pending {
         bool planDone = false, fleetsDone = false;
         nlohmann::json plan;
@@ -279,18 +420,33 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
         return id;
     }
     withServerVersion([this, id, configuration, offer, conf] {
+        auto failWith = [this, id](const QString &error) {
+            QTimer::singleShot(0, this, [this, id, error] { Q_EMIT applyFinished(id, QString(), error); });
+        };
         const QString problem = dstackVersionProblem(configuration, m_serverVersion);
-        if (!problem.isEmpty()) {
-            QTimer::singleShot(0, this, [this, id, problem] { Q_EMIT applyFinished(id, QString(), problem); });
-            return;
+        if (!problem.isEmpty())
+            return failWith(problem);
+        // The plan made for this configuration already uploaded its `files:` (dstack applies
+        // the plan's run_spec); without one they are uploaded now.
+        const bool samePlan =
+            m_lastPlanRaw.is_object() && m_lastPlanRaw.value("sent_configuration", nlohmann::json()) == conf;
+        if (samePlan || configuration.files.empty()) {
+            const nlohmann::json archives =
+                samePlan ? dstackjson::member(m_lastPlanRaw["run_spec"], "file_archives") : nlohmann::json();
+            return sendApply(id, configuration, offer, conf, archives);
         }
-        sendApply(id, configuration, offer, conf);
+        uploadFiles(configuration, [this, id, configuration, offer, conf, failWith](const nlohmann::json &archives,
+                                                                                    const QString &error) {
+            if (!error.isEmpty())
+                return failWith(error);
+            sendApply(id, configuration, offer, conf, archives);
+        });
     });
     return id;
 }
 
 void DstackBackend::sendApply(int id, const Configuration &configuration, const Offer &offer,
-                              const nlohmann::json &conf)
+                              const nlohmann::json &conf, const nlohmann::json &fileArchives)
 {
     // A plan made for this very configuration says whether the run exists: `update` re-sends
     // the server's own run_spec with the plan's current_resource (dstack updates the run in
@@ -309,7 +465,8 @@ void DstackBackend::sendApply(int id, const Configuration &configuration, const 
     } else {
         runSpec = dstackRunSpec(
             configuration,
-            dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()));
+            dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()),
+            fileArchives);
         pinned = dstackPinDescription(offer);
     }
     const nlohmann::json body = dstackApplyBody(runSpec, current);
@@ -406,6 +563,18 @@ bool DstackBackend::absorb(const nlohmann::json &run)
     t.seen = true;
     t.signature = signature;
     t.info = info;
+    t.firstJob = info.jobs.value(0);
+    t.jobSubmissions.clear();
+    for (const RunJob &job : info.jobs)
+        t.jobSubmissions[{job.replica, job.job}] = dstackJobSubmissionId(run, job);
+    for (auto &[key, view] : t.jobViews) {
+        const QString id = t.jobSubmissions.count(key) ? t.jobSubmissions[key] : QString();
+        if (!id.isEmpty() && id != view->submissionId) { // the job was retried: follow its new attempt
+            view->submissionId = id;
+            view->finalLogsFetched = false;
+            view->follower->setSubmission(id);
+        }
+    }
     const QString submission = dstackCurrentSubmissionId(run);
     if (!submission.isEmpty() && submission != t.submissionId) {
         t.submissionId = submission;
@@ -553,10 +722,8 @@ void DstackBackend::tick()
             },
             [this, name](const DstackError &e) {
                 if (e.isResourceNotExists()) { // deleted elsewhere
-                    if (auto it = m_runs.find(name); it != m_runs.end()) {
-                        delete it->second->follower;
-                        delete it->second->diagFollower;
-                    }
+                    if (auto it = m_runs.find(name); it != m_runs.end())
+                        it->second->dropFollowers();
                     m_runs.erase(name);
                     m_order.removeAll(name);
                     m_changedThisTick = true;
@@ -603,27 +770,124 @@ void DstackBackend::pollLogsAndMetrics(Tracked &t)
             t.finalLogsFetched = true; // one last drain after the end
         t.follower->poll();
     }
-    if ((info.status == RunStatus::Running || info.status == RunStatus::Terminating) && !t.metricsInFlight) {
+    const bool running = info.status == RunStatus::Running || info.status == RunStatus::Terminating;
+    if (running && !t.metricsInFlight) {
         t.metricsInFlight = true;
-        const QString name = info.name;
-        m_client->get(
-            m_client->projectPath(QStringLiteral("metrics/job/")) + QString::fromLatin1(QUrl::toPercentEncoding(name)) +
-                QStringLiteral("?limit=60"),
-            this,
-            [this, name](const nlohmann::json &response) {
-                auto it = m_runs.find(name);
-                if (it == m_runs.end())
-                    return;
-                it->second->metricsInFlight = false;
-                it->second->metrics = dstackMetricSamples(response);
-                Q_EMIT metricsUpdated(name);
-            },
-            [this, name](const DstackError &e) {
-                if (auto it = m_runs.find(name); it != m_runs.end())
-                    it->second->metricsInFlight = false;
-                handleError(e);
-            });
+        fetchMetrics(info.name, t.firstJob);
     }
+    for (auto &[key, view] : t.jobViews) {
+        if (view->submissionId.isEmpty())
+            continue;
+        if (!view->finalLogsFetched && !view->follower->isPolling()) {
+            if (isFinal(info.status))
+                view->finalLogsFetched = true;
+            view->follower->poll();
+        }
+        if (running && !view->metricsInFlight) {
+            view->metricsInFlight = true;
+            fetchMetrics(info.name, RunJob{key.first, key.second, QString()});
+        }
+    }
+}
+
+// GET metrics/job/{run}?replica_num&job_num (the one GET endpoint: dstack 0.21.2
+// routers/metrics.py), into the run's first job or the job's view.
+void DstackBackend::fetchMetrics(const QString &name, const RunJob &job)
+{
+    auto slot = [this, name, job]() -> std::pair<bool *, QList<MetricSample> *> {
+        auto it = m_runs.find(name);
+        if (it == m_runs.end())
+            return {nullptr, nullptr};
+        Tracked &t = *it->second;
+        if (job.replica == t.firstJob.replica && job.job == t.firstJob.job)
+            return {&t.metricsInFlight, &t.metrics};
+        auto view = t.jobViews.find({job.replica, job.job});
+        if (view == t.jobViews.end())
+            return {nullptr, nullptr};
+        return {&view->second->metricsInFlight, &view->second->metrics};
+    };
+    m_client->get(
+        m_client->projectPath(QStringLiteral("metrics/job/")) + QString::fromLatin1(QUrl::toPercentEncoding(name)) +
+            QStringLiteral("?replica_num=%1&job_num=%2&limit=60").arg(job.replica).arg(job.job),
+        this,
+        [this, name, slot](const nlohmann::json &response) {
+            const auto [inFlight, samples] = slot();
+            if (!inFlight)
+                return;
+            *inFlight = false;
+            *samples = dstackMetricSamples(response);
+            Q_EMIT metricsUpdated(name);
+        },
+        [this, slot](const DstackError &e) {
+            if (const auto [inFlight, samples] = slot(); inFlight)
+                *inFlight = false;
+            handleError(e);
+        });
+}
+
+LogStore *DstackBackend::jobLogStore(const QString &runName, const RunJob &job)
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end())
+        return nullptr;
+    Tracked &t = *it->second;
+    if (t.jobSubmissions.empty() || (job.replica == t.firstJob.replica && job.job == t.firstJob.job))
+        return job.replica == t.firstJob.replica && job.job == t.firstJob.job ? logStore(runName) : nullptr;
+    const auto key = std::make_pair(job.replica, job.job);
+    const auto submission = t.jobSubmissions.find(key);
+    if (submission == t.jobSubmissions.end())
+        return nullptr; // no such replica or node
+    std::unique_ptr<Tracked::JobView> &view = t.jobViews[key];
+    if (!view) {
+        view = std::make_unique<Tracked::JobView>();
+        const QString dir = runDir(runName);
+        QDir().mkpath(dir);
+        const QString path = dir + QStringLiteral("/log.replica-%1.job-%2").arg(job.replica).arg(job.job);
+        view->submissionId = submission->second;
+        QFile cursor(path + QStringLiteral(".cursor")); // kept for another submission: not this one's
+        const QString saved =
+            cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+        if (saved != view->submissionId) {
+            QFile::remove(path);
+            QFile::remove(path + QStringLiteral(".cursor"));
+        }
+        view->store = std::make_unique<LogStore>(path);
+        view->follower =
+            new DstackLogFollower(m_client, runName, view->store.get(), path + QStringLiteral(".cursor"), this);
+        connect(view->follower, &DstackLogFollower::caughtUp, this, [this, runName, key] {
+            auto found = m_runs.find(runName);
+            if (found == m_runs.end())
+                return;
+            auto v = found->second->jobViews.find(key);
+            if (v == found->second->jobViews.end())
+                return;
+            if (v->second->finalLogsFetched || isFinal(found->second->info.status))
+                v->second->store->flushPartial();
+            Q_EMIT logsUpdated(runName);
+            Q_EMIT jobLogsCaughtUp(runName, key.first, key.second);
+        });
+        connect(view->follower, &DstackLogFollower::failed, this, [this, runName, key](const DstackError &e) {
+            handleError(e);
+            Q_EMIT jobLogsCaughtUp(runName, key.first, key.second); // nothing more is coming: whoever waits stops
+        });
+        if (!view->submissionId.isEmpty()) {
+            view->follower->setSubmission(view->submissionId);
+            view->follower->poll(); // someone looks at it now
+        }
+    }
+    return view->store.get();
+}
+
+QList<MetricSample> DstackBackend::jobMetrics(const QString &runName, const RunJob &job) const
+{
+    auto it = m_runs.find(runName);
+    if (it == m_runs.end())
+        return {};
+    const Tracked &t = *it->second;
+    if (job.replica == t.firstJob.replica && job.job == t.firstJob.job)
+        return t.metrics;
+    auto view = t.jobViews.find({job.replica, job.job});
+    return view == t.jobViews.end() ? QList<MetricSample>() : view->second->metrics;
 }
 
 void DstackBackend::stop(const QString &runName, bool abort)

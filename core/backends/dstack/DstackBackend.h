@@ -59,10 +59,16 @@ public:
     // detailsFetched(runName) once both are in (for the CLI's `logs --diagnose` and `event`).
     void fetchRunDetails(const QString &runName) override;
     QList<MetricSample> metrics(const QString &runName) const override;
+    // Another replica's or node's log (logs/poll with its own job_submission_id), kept next to
+    // the run's log and followed from now on; its metrics come with replica_num/job_num.
+    LogStore *jobLogStore(const QString &runName, const RunJob &job) override;
+    QList<MetricSample> jobMetrics(const QString &runName, const RunJob &job) const override;
     QString modelToken(const QString &runName) const override;
 
     bool isConnected() const override { return m_connected; }
-    // The server's version (server/get_info), once asked; empty before, or for a development build.
+    // The server's version (server/get_info): asked before the first plan/apply and again each
+    // time the connection comes back (it may be another server then); empty before, or for a
+    // development build.
     QString serverVersion() const { return m_serverVersion; }
     // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
     QString lastError() const override { return m_lastError; }
@@ -73,6 +79,9 @@ public:
     // Polling cadence (tests may shorten it); defaults 1000 → 5000 ms.
     void setPollIntervals(int minMs, int maxMs);
     void setRequestTimeoutMs(int ms);
+    // The largest `files:` archive Gantry packs and uploads (default 100 MB); the server may
+    // allow less (dstack's DSTACK_SERVER_CODE_UPLOAD_LIMIT) and says so itself.
+    void setFileArchiveLimit(qint64 bytes);
 
     // The run's configuration, with value-less env entries filled from this process's
     // environment (docs/reference/dstack-configuration.md#env): the server cannot resolve them. Empty error = fine.
@@ -83,6 +92,7 @@ Q_SIGNALS:
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
     void provisioningUpdated(const QString &runName); // provisioning log or events grew
+    void serverVersionChanged(const QString &version); // first answer of server/get_info, then each change
 
 private:
     struct Tracked;
@@ -97,12 +107,22 @@ private:
     void pollLogsAndMetrics(Tracked &tracked);
     void pollEvents(const QString &runName, std::function<void()> done = {});
     void pollProvisioning(Tracked &tracked);
+    void fetchMetrics(const QString &runName, const RunJob &job);
     void markConnected();
     // Runs `then` once the server's version is known (asks server/get_info the first time; a
     // failure leaves it unknown and runs `then` anyway: the request itself will say what is wrong).
     void withServerVersion(std::function<void()> then);
-    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf);
-    void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf);
+    void setServerVersion(const QString &version);
+    void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf,
+                  const nlohmann::json &fileArchives);
+    void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf,
+                   const nlohmann::json &fileArchives);
+    // Packs and uploads the configuration's `files:` (docs/reference/dstack-api.md#files); done gets
+    // run_spec.file_archives, or an error in words.
+    struct FileUpload;
+    void uploadFiles(const Configuration &configuration,
+                     std::function<void(const nlohmann::json &, const QString &)> done);
+    void uploadNextFile(std::shared_ptr<FileUpload> upload);
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);
     QString runDir(const QString &runName) const;
@@ -130,7 +150,10 @@ private:
     QString m_lastError;
     int m_logsDraining = 0;
     QString m_serverVersion;
-    bool m_serverVersionKnown = false;
+    bool m_serverVersionKnown = false; // false again after the connection was lost
+    bool m_serverVersionSeen = false;
+    qint64 m_fileArchiveLimit = 100LL * 1024 * 1024;
+    QHash<QString, QString> m_uploadedArchives; // archive hash → the server's id
 };
 
 } // namespace gantry

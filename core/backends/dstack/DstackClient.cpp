@@ -2,6 +2,8 @@
 
 #include "core/backends/dstack/DstackJson.h"
 
+#include <QFile>
+#include <QHttpMultiPart>
 #include <QNetworkRequest>
 #include <QTimer>
 #include <QUrlQuery>
@@ -55,27 +57,67 @@ void DstackClient::get(const QString &pathAndQuery, QObject *owner, OnSuccess ok
     request("GET", pathAndQuery, nullptr, owner, std::move(ok), std::move(fail), timeoutMs);
 }
 
-void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body,
-                           QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
+QNetworkRequest DstackClient::makeRequest(const QString &pathAndQuery) const
 {
-    const int timeout = timeoutMs > 0 ? timeoutMs : m_timeoutMs;
-    const QString path = pathAndQuery.section(QLatin1Char('?'), 0, 0);
-    DstackRequestContext context{m_serverUrl, path.startsWith(QLatin1String("/api/project/")) ? m_project : QString(),
-                                 path};
-
     QNetworkRequest request(QUrl(m_serverUrl + pathAndQuery));
     request.setRawHeader("X-API-VERSION", kApiVersion);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     // Same origin only: a redirect to another host, port or scheme would carry the project token.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    return request;
+}
+
+void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body,
+                           QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
+{
+    QNetworkRequest request = makeRequest(pathAndQuery);
     QByteArray payload;
     if (!body.is_null() || verb == "POST") {
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         if (!body.is_null())
             payload = QByteArray::fromStdString(body.dump());
     }
-    QNetworkReply *reply = m_network.sendCustomRequest(request, verb, payload);
+    watch(m_network.sendCustomRequest(request, verb, payload), pathAndQuery, owner, std::move(ok), std::move(fail),
+          timeoutMs);
+}
+
+void DstackClient::upload(const QString &path, const QString &fieldName, const QString &fileName,
+                          const QString &filePath, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
+{
+    auto *file = new QFile(filePath);
+    if (!file->open(QIODevice::ReadOnly)) {
+        DstackError e;
+        e.message = QStringLiteral("Cannot read '%1' to upload it: %2").arg(filePath, file->errorString());
+        delete file;
+        QPointer<QObject> guard(owner);
+        QTimer::singleShot(0, this, [guard, hasOwner = owner != nullptr, fail = std::move(fail), e] {
+            if ((!hasOwner || guard) && fail)
+                fail(e);
+        });
+        return;
+    }
+    auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    QHttpPart part;
+    // The file name goes in quotes; a hash (hex) never needs escaping.
+    part.setHeader(QNetworkRequest::ContentDispositionHeader,
+                   QStringLiteral("form-data; name=\"%1\"; filename=\"%2\"").arg(fieldName, fileName));
+    part.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-tar"));
+    part.setBodyDevice(file); // streamed from disk, not read into memory
+    file->setParent(multipart);
+    multipart->append(part);
+    QNetworkReply *reply = m_network.post(makeRequest(path), multipart);
+    multipart->setParent(reply);
+    watch(reply, path, owner, std::move(ok), std::move(fail), timeoutMs);
+}
+
+void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
+                         int timeoutMs)
+{
+    const int timeout = timeoutMs > 0 ? timeoutMs : m_timeoutMs;
+    const QString path = pathAndQuery.section(QLatin1Char('?'), 0, 0);
+    DstackRequestContext context{m_serverUrl, path.startsWith(QLatin1String("/api/project/")) ? m_project : QString(),
+                                 path};
 
     // Owner-bound: the owner's death aborts the reply; callbacks check the owner first.
     QPointer<QObject> guard(owner);

@@ -9,6 +9,8 @@
 #include "core/backends/dstack/DstackError.h"
 
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -47,6 +49,11 @@ public:
     // GET path?query (job metrics is the one GET endpoint we need).
     void get(const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
 
+    // POST path as multipart/form-data with one file field: fieldName, fileName, and the bytes
+    // of filePath, streamed from disk (dstack's files/upload_archive).
+    void upload(const QString &path, const QString &fieldName, const QString &fileName, const QString &filePath,
+                QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
+
     // "/api/project/<project>/<rest>" for this client's project.
     QString projectPath(const QString &rest) const;
 
@@ -55,6 +62,10 @@ public:
     QString resolve(const QString &urlOrPath) const;
 
 private:
+    QNetworkRequest makeRequest(const QString &pathAndQuery) const;
+    // Everything after sending: owner binding, timeout, size cap, errors in words.
+    void watch(QNetworkReply *reply, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
+               int timeoutMs);
     void request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body, QObject *owner,
                  OnSuccess ok, OnError fail, int timeoutMs);
 

@@ -103,6 +103,18 @@ QDateTime dstackDateTime(const nlohmann::json &value)
     return dt.isValid() ? dt.toUTC() : QDateTime();
 }
 
+QString dstackJobSubmissionId(const nlohmann::json &run, const RunJob &wanted)
+{
+    for (const auto &job : member(run, "jobs")) {
+        const nlohmann::json &spec = member(job, "job_spec");
+        if (int(number(spec, "replica_num")) != wanted.replica || int(number(spec, "job_num")) != wanted.job)
+            continue;
+        const nlohmann::json &submissions = member(job, "job_submissions");
+        return submissions.is_array() && !submissions.empty() ? string(submissions.back(), "id") : QString();
+    }
+    return {};
+}
+
 QString dstackCurrentSubmissionId(const nlohmann::json &run)
 {
     const nlohmann::json &jobs = member(run, "jobs");
@@ -194,6 +206,9 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             if (jobReady(member(job, "job_spec"), last))
                 anyReady = true;
             ++byStatus[string(last, "status")];
+            const nlohmann::json &spec = member(job, "job_spec");
+            info.jobs.append({int(number(spec, "replica_num")), int(number(spec, "job_num")),
+                              string(last, "status").isEmpty() ? QStringLiteral("pending") : string(last, "status")});
         }
         if (jobs.size() > 1) {
             QStringList parts;
@@ -344,15 +359,12 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     if (!reservation.isEmpty())
         plan.header.append({QStringLiteral("Reservation"), reservation});
 
-    QStringList notUploaded;
-    for (const char *field : {"repos", "files"})
-        if (member(configuration, field).is_array() && !member(configuration, field).empty())
-            notUploaded << QStringLiteral("`%1:`").arg(QLatin1String(field));
-    if (!notUploaded.isEmpty())
+    // `files:` are uploaded before the plan (file_archives); a repository is not yet.
+    if (member(configuration, "repos").is_array() && !member(configuration, "repos").empty())
         plan.header.append(
             {QStringLiteral("Warning"),
-             QStringLiteral("Gantry does not upload %1 yet: the run starts without them (use `dstack apply` for now)")
-                 .arg(notUploaded.join(QStringLiteral(" and ")))});
+             QStringLiteral("Gantry does not upload `repos:` yet: the run starts without the repository (use "
+                            "`dstack apply` for now)")});
 
     if (string(runPlan, "action") == QLatin1String("update")) {
         // dstack updates an active run in place: a new deployment replaces the replicas one by one.

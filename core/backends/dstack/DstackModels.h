@@ -21,6 +21,8 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl);
 
 // jobs[0].job_submissions[-1].id: whose logs to poll (empty when there is none yet).
 QString dstackCurrentSubmissionId(const nlohmann::json &run);
+// The current submission of the job with this replica_num/job_num (empty when there is none).
+QString dstackJobSubmissionId(const nlohmann::json &run, const RunJob &job);
 
 // A RunPlan (docs/reference/dstack-api.md#answers) → Plan: offers of job_plans[0] in the server's order, total_offers,
 // max_price, the CLI's header rows (docs/reference/dstack-configuration.md#plan-header); raw keeps run_spec +

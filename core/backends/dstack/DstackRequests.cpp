@@ -114,7 +114,7 @@ QString dstackVersionProblem(const Configuration &configuration, const QString &
     return {};
 }
 
-json dstackRunSpec(const Configuration &configuration, const json &configurationBody)
+json dstackRunSpec(const Configuration &configuration, const json &configurationBody, const json &fileArchives)
 {
     json spec = json::object();
     spec["run_name"] = configuration.name ? json(configuration.name->toStdString()) : json(nullptr);
@@ -122,7 +122,22 @@ json dstackRunSpec(const Configuration &configuration, const json &configuration
     spec["configuration"] = configurationBody;
     spec["profile"] = nullptr;
     spec["ssh_key_pub"] = nullptr;
+    if (fileArchives.is_array() && !fileArchives.empty())
+        spec["file_archives"] = fileArchives;
     return spec;
+}
+
+json dstackFilesBody(const std::vector<DstackFileMapping> &mappings)
+{
+    json files = json::array();
+    for (const DstackFileMapping &m : mappings)
+        files.push_back({{"local_path", m.localPath.toStdString()}, {"path", m.path.toStdString()}});
+    return files;
+}
+
+json dstackArchiveByHashBody(const QString &hash)
+{
+    return {{"hash", hash.toStdString()}};
 }
 
 json dstackGetPlanBody(const json &runSpec, int maxOffers)

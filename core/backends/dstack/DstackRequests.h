@@ -11,6 +11,7 @@
 //  - a run sent back as `current_resource` loses what the client strips from it
 //    (job_connection_info, default node-group fields, the deprecated resources description).
 
+#include "core/backends/dstack/DstackFilePacker.h"
 #include "core/config/Configuration.h"
 #include "core/offers/Offer.h"
 
@@ -38,8 +39,16 @@ nlohmann::json dstackConfigurationBody(const Configuration &configuration, QStri
 // refuse its X-API-VERSION): task node groups (`groups:`) arrived in 0.21.2.
 QString dstackVersionProblem(const Configuration &configuration, const QString &serverVersion);
 
-// The run_spec around a configuration body (run_name, configuration_path, profile).
-nlohmann::json dstackRunSpec(const Configuration &configuration, const nlohmann::json &configurationBody);
+// The run_spec around a configuration body (run_name, configuration_path, profile), and the
+// uploaded `files:` archives ([{id, path}], left out when there are none).
+nlohmann::json dstackRunSpec(const Configuration &configuration, const nlohmann::json &configurationBody,
+                             const nlohmann::json &fileArchives = nlohmann::json());
+
+// configuration.files as dstack's client sends it: [{local_path, path}], local paths absolute.
+nlohmann::json dstackFilesBody(const std::vector<DstackFileMapping> &mappings);
+
+// POST /api/files/get_archive_by_hash.
+nlohmann::json dstackArchiveByHashBody(const QString &hash);
 
 // POST runs/get_plan.
 nlohmann::json dstackGetPlanBody(const nlohmann::json &runSpec, int maxOffers);

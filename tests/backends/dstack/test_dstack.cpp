@@ -15,7 +15,9 @@
 #include "core/runs/LogStore.h"
 #include "core/secrets/TokenStore.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -23,6 +25,8 @@
 #include <QTest>
 
 #include <memory>
+
+#include <unistd.h>
 
 using namespace gantry;
 using gantry::test::FakeDstackServer;
@@ -535,6 +539,58 @@ private Q_SLOTS:
         QVERIFY(info.ready);
     }
 
+    // Each replica's log and metrics are its own: logs/poll with that job's submission id,
+    // metrics with its replica_num/job_num (every request judged by dstack's schemas).
+    void replicaLogsAndMetricsArePerJob()
+    {
+        auto b = backend();
+        const Configuration c = serviceConfiguration(QStringLiteral("two-replicas"), "replicas: 2\n");
+        const Plan plan = planFor(*b, c);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        QString error;
+        const QString name = applyOffer(*b, c, plan.offers.first(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Running, 20000);
+        const RunInfo run = *runNamed(*b, name);
+        QCOMPARE(run.jobs.size(), 2);
+        QCOMPARE(run.jobs[1].replica, 1);
+        QCOMPARE(run.jobs[1].status, QStringLiteral("running"));
+        QVERIFY(b->jobLogStore(name, RunJob{7, 0, {}}) == nullptr); // no such replica
+
+        QSignalSpy caughtUp(b.get(), &DstackBackend::jobLogsCaughtUp);
+        LogStore *second = b->jobLogStore(name, RunJob{1, 0, {}});
+        QVERIFY(second);
+        QVERIFY(caughtUp.wait(20000));
+        LogStore *first = b->jobLogStore(name, RunJob{0, 0, {}});
+        QCOMPARE(first, b->logStore(name));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            allText(first, QStringLiteral("stdout")).contains(QLatin1String("llama-server starting")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            allText(second, QStringLiteral("stdout")).contains(QLatin1String("replica 1 job 0: line 4")), 20000);
+        QVERIFY(!allText(second, QStringLiteral("stdout")).contains(QLatin1String("llama-server")));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!b->jobMetrics(name, RunJob{1, 0, {}}).isEmpty() && !b->metrics(name).isEmpty(),
+                                 20000);
+        QVERIFY(b->jobMetrics(name, RunJob{1, 0, {}}).last().cpuPercent != b->metrics(name).last().cpuPercent);
+
+        QSet<QString> submissions, metricQueries;
+        for (const auto &r : m_server->requests()) {
+            const std::string path = r["path"].get<std::string>();
+            if (path == "/api/project/main/logs/poll" && r["body"]["run_name"] == name.toStdString())
+                submissions.insert(QString::fromStdString(r["body"]["job_submission_id"].get<std::string>()));
+            if (path == "/api/project/main/metrics/job/" + name.toStdString())
+                metricQueries.insert(QString::fromStdString(r["query"].get<std::string>()));
+        }
+        QCOMPARE(submissions.size(), 2); // one per replica
+        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=1&job_num=0&limit=60")),
+                 qPrintable(metricQueries.values().join(' ')));
+        QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=0&job_num=0&limit=60")),
+                 qPrintable(metricQueries.values().join(' ')));
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+    }
+
     // Planning a configuration whose run is active gives `update`; applying it updates in place.
     void activeRunUpdatesInPlace()
     {
@@ -741,6 +797,187 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
 
+    // `files:` are packed as dstack's client packs them (ignore rules, .git left out, dot-files
+    // and links kept), uploaded once per content, and named in run_spec.file_archives.
+    void filesAreUploadedAsDstackPacksThem()
+    {
+        const QString project = QFileInfo(test::freshDir(QStringLiteral("files-project"))).canonicalFilePath();
+        const QString outside = QFileInfo(test::freshDir(QStringLiteral("files-outside"))).canonicalFilePath();
+        auto write = [](const QString &path, const QByteArray &text) {
+            QDir().mkpath(QFileInfo(path).path());
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        write(project + QStringLiteral("/data/.gitignore"), "*.log\n!keep.log\nbuild/\n");
+        write(project + QStringLiteral("/data/.hidden"), "dot-files are packed");
+        write(project + QStringLiteral("/data/a.txt"), "a");
+        write(project + QStringLiteral("/data/debug.log"), "ignored");
+        write(project + QStringLiteral("/data/keep.log"), "kept by a negation");
+        write(project + QStringLiteral("/data/build/out.bin"), "ignored folder");
+        write(project + QStringLiteral("/data/.git/HEAD"), "ref: refs/heads/main");
+        write(project + QStringLiteral("/data/sub/.dstackignore"), "secret.txt\n");
+        write(project + QStringLiteral("/data/sub/secret.txt"), "ignored by .dstackignore");
+        write(project + QStringLiteral("/data/sub/b.txt"), "b");
+        write(outside + QStringLiteral("/outside.txt"), "from outside the folder");
+        write(project + QStringLiteral("/single.txt"), "one file");
+        QCOMPARE(::symlink("../a.txt", QFile::encodeName(project + QStringLiteral("/data/sub/link-in")).constData()),
+                 0);
+        QCOMPARE(::symlink(QFile::encodeName(outside + QStringLiteral("/outside.txt")).constData(),
+                           QFile::encodeName(project + QStringLiteral("/data/link-out")).constData()),
+                 0);
+        const QByteArray yaml =
+            "type: service\nname: files-svc\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n"
+            "spot_policy: auto\nfiles:\n  - data:/data\n  - {local_path: single.txt, path: /s.txt}\n";
+        const QString file = project + QStringLiteral("/svc.dstack.yml");
+        write(file, yaml);
+        const ParseResult parsed = parseConfiguration(yaml, file);
+        QVERIFY(parsed.valid());
+        for (const Diagnostic &d : parsed.diagnostics)
+            QVERIFY2(!d.message.contains(QLatin1String("files")),
+                     qPrintable(d.toString())); // no "not uploaded" warning any more
+
+        auto b = backend();
+        const Plan plan = planFor(*b, *parsed.configuration);
+        QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
+        for (const auto &row : plan.header)
+            QVERIFY2(!row.second.contains(QLatin1String("files")), qPrintable(row.second));
+        const auto spec = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"];
+        QCOMPARE(spec["file_archives"].size(), size_t(2));
+        QVERIFY(spec["file_archives"][0]["path"] == "/data");
+        QVERIFY(spec["file_archives"][1]["path"] == "/s.txt");
+        QVERIFY(spec["configuration"]["files"][0]["local_path"] ==
+                (project + QStringLiteral("/data")).toStdString()); // absolute, as dstack sends it
+
+        auto membersOf = [this](const nlohmann::json &id) {
+            QStringList out;
+            for (const auto &archive : m_server->get(QStringLiteral("/__test__/archives")))
+                if (archive["id"] == id)
+                    for (const auto &m : archive["members"])
+                        out << QString::fromStdString(
+                            m["name"].get<std::string>() + " " + m["type"].get<std::string>() +
+                            (m["linkname"].get<std::string>().empty() ? ""
+                                                                      : " -> " + m["linkname"].get<std::string>()));
+            return out;
+        };
+        // What dstack's create_file_archive packs for this folder, in its order.
+        const QStringList expected = {QStringLiteral("data dir"),
+                                      QStringLiteral("data/.gitignore file"),
+                                      QStringLiteral("data/.hidden file"),
+                                      QStringLiteral("data/a.txt file"),
+                                      QStringLiteral("data/keep.log file"),
+                                      QStringLiteral("data/link-out file"),
+                                      QStringLiteral("data/sub dir"),
+                                      QStringLiteral("data/sub/.dstackignore file"),
+                                      QStringLiteral("data/sub/b.txt file"),
+                                      QStringLiteral("data/sub/link-in symlink -> ../a.txt")};
+        QCOMPARE(membersOf(spec["file_archives"][0]["id"]), expected);
+        QCOMPARE(membersOf(spec["file_archives"][1]["id"]), QStringList{QStringLiteral("single.txt file")});
+
+        QString error;
+        const QString name = applyOffer(*b, *parsed.configuration, plan.offers.first(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const auto applied =
+            m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"];
+        QVERIFY(applied["file_archives"] == spec["file_archives"]);
+
+        // Planned again by another client: the server has these archives, nothing is sent twice.
+        auto uploads = [this] {
+            int n = 0;
+            for (const auto &r : m_server->requests())
+                n += r["path"] == "/api/files/upload_archive" ? 1 : 0;
+            return n;
+        };
+        const int uploadsBefore = uploads();
+        auto again = backend();
+        QVERIFY2(planFor(*again, *parsed.configuration).error.isEmpty(), "second plan");
+        QCOMPARE(uploads(), uploadsBefore);
+        QVERIFY(m_server->lastRequest(QStringLiteral("/api/files/get_archive_by_hash"))["body"]["hash"].is_string());
+        QStringList judged;
+        const QStringList problems = m_server->refusedOrUnjudged(&judged);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        QVERIFY(judged.contains(QStringLiteral("files/upload_archive")));
+        QVERIFY(judged.contains(QStringLiteral("files/get_archive_by_hash")));
+        b->stop(name, true);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->status == RunStatus::Terminated, 20000);
+    }
+
+    // What cannot be uploaded is said before or by the server, in words.
+    void filesProblemsInWords()
+    {
+        const QString project = QFileInfo(test::freshDir(QStringLiteral("files-problems"))).canonicalFilePath();
+        const QString file = project + QStringLiteral("/svc.dstack.yml");
+        const QByteArray base = "type: service\nname: files-bad\ncommands: [x]\nport: 8000\nfiles:\n";
+        auto b = backend();
+        const ParseResult missing = parseConfiguration(base + "  - nowhere:/n\n", file);
+        QVERIFY(missing.valid());
+        const Plan refused = planFor(*b, *missing.configuration);
+        QCOMPARE(refused.error,
+                 file + QStringLiteral(":6:5: Path '%1/nowhere' specified in `files` does not exist").arg(project));
+
+        QFile big(project + QStringLiteral("/big.bin"));
+        QVERIFY(big.open(QIODevice::WriteOnly));
+        big.write(QByteArray(20000, 'x'));
+        big.close();
+        const ParseResult large = parseConfiguration(base + "  - big.bin\n", file);
+        b->setFileArchiveLimit(8 * 1024);
+        auto fileRequests = [this] {
+            int n = 0;
+            for (const auto &r : m_server->requests())
+                n += r["path"].get<std::string>().starts_with("/api/files/") ? 1 : 0;
+            return n;
+        };
+        const int before = fileRequests();
+        const Plan tooLarge = planFor(*b, *large.configuration);
+        QVERIFY2(tooLarge.error.contains(QLatin1String("larger than 8 KB")) &&
+                     tooLarge.error.contains(QLatin1String(".dstackignore")),
+                 qPrintable(tooLarge.error));
+        QCOMPARE(fileRequests(), before); // refused before anything was sent
+
+        b->setFileArchiveLimit(1024 * 1024);
+        m_server->hook(QStringLiteral("upload_limit"), {{"bytes", 4096}});
+        const Plan serverSaysNo = planFor(*b, *large.configuration);
+        m_server->hook(QStringLiteral("upload_limit"), {{"bytes", 2 * 1024 * 1024}});
+        QVERIFY2(serverSaysNo.error.contains(QLatin1String("big.bin")) &&
+                     serverSaysNo.error.contains(QLatin1String("DSTACK_SERVER_CODE_UPLOAD_LIMIT")),
+                 qPrintable(serverSaysNo.error));
+    }
+
+    // The server that comes back may be another version: get_info is asked again, and what
+    // that version cannot read is refused as for any older server.
+    void serverVersionAskedAgainAfterReconnect()
+    {
+        auto b = backend();
+        QSignalSpy versions(b.get(), &DstackBackend::serverVersionChanged);
+        const Configuration c = serviceConfiguration(QStringLiteral("reconnect-svc"));
+        QVERIFY2(planFor(*b, c).error.isEmpty(), "plan before the restart");
+        QCOMPARE(b->serverVersion(), QStringLiteral("0.21.2"));
+        QSignalSpy connection(b.get(), &Backend::connectionChanged);
+        b->refresh(); // monitoring: the loss and the return are noticed without a user action
+        m_server->kill();
+        QVERIFY(connection.wait(15000));
+        QCOMPARE(connection.first().at(0).toBool(), false);
+
+        QString error;
+        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.1")}),
+                 qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(connection.size() >= 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(b->serverVersion(), QStringLiteral("0.21.1"), 20000);
+        QCOMPARE(versions.last().at(0).toString(), QStringLiteral("0.21.1"));
+        const ParseResult grouped = parseConfiguration(
+            "type: task\nname: grouped-again\ngroups:\n  - {commands: [x]}\n", QStringLiteral("grouped.dstack.yml"));
+        QVERIFY(grouped.valid());
+        const Plan refused = planFor(*b, *grouped.configuration);
+        QVERIFY2(refused.error.contains(QLatin1String("0.21.1")), qPrintable(refused.error));
+
+        // Back to the usual server for the other tests (once the backend saw it go).
+        m_server->kill();
+        QTRY_VERIFY_WITH_TIMEOUT(!b->isConnected(), 15000);
+        QVERIFY2(m_server->start(&error, {QStringLiteral("--server-version"), QStringLiteral("0.21.2")}),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(b->serverVersion(), QStringLiteral("0.21.2"), 20000);
+    }
+
     // plan → pick → apply → logs → ready → chat through the dstack proxy → stop, with the
     // real llama-server behind the fake server's service URL.
     void wholeFlowChatsThroughTheServiceProxy()
@@ -804,7 +1041,7 @@ private Q_SLOTS:
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
             GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
-                                               "gnome-keyring (KEYRING in tests/dstack/CMakeLists.txt)"));
+                                               "gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
         TokenStore store;
         store.setServiceName(QStringLiteral("gantry-test-dstack"));
         const QString url = m_server->url();

@@ -171,6 +171,49 @@ private Q_SLOTS:
              {"runs/get_plan", "runs/apply", "runs/get", "runs/list", "logs/poll", "events/list", "runs/stop"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
     }
+
+    // `logs RUN --replica N` prints that replica's own log, as dstack's `logs --replica` does.
+    void logsOfOneReplica()
+    {
+        const QString dir = gantry::test::freshDir(QStringLiteral("dstack-cli-replicas"));
+        const QString file = dir + QStringLiteral("/replicas.dstack.yml");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("type: service\nname: cli-replicas\ncommands: [serve]\nport: 8000\nreplicas: 2\nspot_policy: auto\n");
+        f.close();
+        const CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-f"), file, QStringLiteral("-y"),
+                                     QStringLiteral("-d"), QStringLiteral("--project"), QStringLiteral("main")},
+                                    90000);
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.err + apply.out));
+        CliResult second;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (second = cli({QStringLiteral("logs"), QStringLiteral("cli-replicas"), QStringLiteral("--replica"),
+                           QStringLiteral("1"), QStringLiteral("--project"), QStringLiteral("main")}))
+                .out.contains(QLatin1String("replica 1 job 0: line 4")),
+            30000);
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY(!second.out.contains(QLatin1String("llama-server"))); // replica 0's output is not in it
+        const CliResult first = cli({QStringLiteral("logs"), QStringLiteral("cli-replicas"),
+                                     QStringLiteral("--project"), QStringLiteral("main")});
+        QVERIFY2(first.out.contains(QLatin1String("llama-server starting")), qPrintable(first.out.left(400)));
+
+        const CliResult missing =
+            cli({QStringLiteral("logs"), QStringLiteral("cli-replicas"), QStringLiteral("--replica"),
+                 QStringLiteral("5"), QStringLiteral("--project"), QStringLiteral("main")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains(QLatin1String("--replica 1 --job 0")), qPrintable(missing.err));
+        const CliResult bad = cli({QStringLiteral("logs"), QStringLiteral("cli-replicas"), QStringLiteral("--replica"),
+                                   QStringLiteral("x"), QStringLiteral("--project"), QStringLiteral("main")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(QLatin1String("--replica takes a number")), qPrintable(bad.err));
+
+        QVERIFY2(cli({QStringLiteral("stop"), QStringLiteral("cli-replicas"), QStringLiteral("--abort"),
+                      QStringLiteral("--project"), QStringLiteral("main")})
+                         .exitCode == 0,
+                 "stop");
+        const QStringList refused = m_server->refusedOrUnjudged();
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
+    }
 };
 
 QTEST_GUILESS_MAIN(DstackCliTest)

@@ -11,31 +11,40 @@ modelled here as the server does it: 403 token, 404 project, 400 resource_not_ex
 name rules, "Cannot override active run", updates in place of an active run.
 
     fake_dstack_server.py --oracle DIR [--port N] [--token T] [--project P]... [--upstream URL] [--state FILE]
+                          [--server-version V]
 
 Needs a python3 with pydantic >= 2.12 and PyYAML (the oracle's). Prints the bound port on
 the first line of stdout. `--upstream` is where the service proxy
 (/proxy/services/<project>/<run>/...) forwards to (the real llama-server in tests). `--state`
-keeps the runs across a restart (tests kill the server mid-run and start it again).
+keeps the runs across a restart (tests kill the server mid-run and start it again);
+`--server-version` is what server/get_info answers (a restart as an upgraded server).
 
 Test hooks (never part of dstack's API) live under /__test__/:
   GET  /__test__/last_request?path=/api/...  → {"body": ..., "headers": {...}} of the last such request
-  GET  /__test__/requests                    → every API request so far: [{"path", "endpoint", "body", "errors"}]
+  GET  /__test__/requests                    → every API request so far: [{"path", "query", "endpoint", "body", "errors"}]
   POST /__test__/fail_next {"status": 500, "body": "...", "json": {...}, "delay": s, "path_contains": "..."}
   POST /__test__/fleets {"has_fleets": false}
   POST /__test__/timing {"provisioning_after": s, "running_after": s, "ready_after": s, "stop_after": s}
   POST /__test__/external_run {"name": "...", "status": "running"}   a run started elsewhere
   POST /__test__/server_version {"version": "0.21.1"}    what server/get_info answers
   GET  /__test__/expected_logs?run=NAME      → {"stdout": text, "stderr": text, "runner": text}
+  POST /__test__/upload_limit {"bytes": N}   the server's DSTACK_SERVER_CODE_UPLOAD_LIMIT (default 2 MiB)
+  GET  /__test__/archives                    → every uploaded file archive: [{"id", "hash", "members": [...]}]
 """
 
 import base64
 import datetime as dt
+import email.parser
+import email.policy
+import hashlib
+import io
 import http.client
 import http.server
 import json
 import os
 import re
 import sys
+import tarfile
 import threading
 import time
 import urllib.parse
@@ -50,6 +59,8 @@ STATE = {
     "has_fleets": True,
     "timing": {"provisioning_after": 0.4, "running_after": 0.8, "ready_after": 1.2, "stop_after": 0.4},
 }
+ARCHIVES = {}  # hash → {"id", "hash", "members"}: files/upload_archive (per server, as dstack keeps them per user)
+UPLOAD_LIMIT = {"bytes": 2 * 2**20}  # dstack's default DSTACK_SERVER_CODE_UPLOAD_LIMIT
 LAST_REQUESTS = {}
 REQUEST_LOG = []  # every body the oracle judged, for the flow tests
 FAIL_NEXT = []
@@ -112,12 +123,23 @@ def load_dstack(oracle_dir):
     from dstack._internal.core.models.logs import JobSubmissionLogs
     from dstack._internal.core.models.metrics import JobMetrics
     from dstack._internal.core.models.runs import Run, RunPlan, RunSpec
+    from dstack._internal.core.models.common import CoreModel
+    from dstack._internal.core.models.files import FileArchive
+
+    # dstack 0.21.2's server/schemas/files.py, which the oracle's copy does not carry: one field,
+    # on dstack's CoreModel (so an unknown key is refused exactly as by the other schemas).
+    class GetFileArchiveByHashRequest(CoreModel):
+        hash: str
+
+    dstack_oracle.ENDPOINTS.setdefault("files/get_archive_by_hash", GetFileArchiveByHashRequest)
     DSTACK.update(oracle=dstack_oracle, Event=Event, Fleet=Fleet, JobSubmissionLogs=JobSubmissionLogs,
-                  JobMetrics=JobMetrics, Run=Run, RunPlan=RunPlan, RunSpec=RunSpec)
+                  JobMetrics=JobMetrics, Run=Run, RunPlan=RunPlan, RunSpec=RunSpec, FileArchive=FileArchive)
 
 
 ROOT_ENDPOINTS = {"/api/runs/list": "runs/list", "/api/events/list": "events/list",
-                  "/api/fleets/list": "fleets/list(root)", "/api/instances/list": "instances/list"}
+                  "/api/fleets/list": "fleets/list(root)", "/api/instances/list": "instances/list",
+                  "/api/files/get_archive_by_hash": "files/get_archive_by_hash"}
+UPLOAD_ENDPOINT = "/api/files/upload_archive"  # multipart: judged by validate_upload, as FastAPI reads an UploadFile
 
 
 def endpoint_of(path):
@@ -143,6 +165,79 @@ def validate(entry, body):
     entry["endpoint"], entry["errors"] = endpoint, errors
     if errors:
         raise ApiError(422, {"detail": errors})
+
+
+def parse_multipart(content_type, raw):
+    """multipart/form-data → [{"name", "filename", "data"}] (what FastAPI hands its UploadFile)."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        return None
+    parts = []
+    for part in message.iter_parts():
+        parts.append({"name": part.get_param("name", header="content-disposition"), "filename": part.get_filename(),
+                      "data": part.get_payload(decode=True) or b""})
+    return parts
+
+
+def validate_upload(entry, parts):
+    """files/upload_archive takes one form field `file` that must be a file (FastAPI's UploadFile):
+    422 with FastAPI's detail otherwise, before the endpoint runs."""
+    entry["endpoint"] = "files/upload_archive"
+    field = next((p for p in parts or [] if p["name"] == "file"), None)
+    if field is None:
+        errors = [{"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}]
+    elif field["filename"] is None:
+        errors = [{"type": "value_error", "loc": ["body", "file"],
+                   "msg": "Value error, Expected UploadFile, received: <class 'str'>", "input": field["data"].decode(errors="replace")}]
+    else:
+        errors = []
+    entry["errors"] = errors
+    if errors:
+        raise ApiError(422, {"detail": errors})
+    return field
+
+
+def archive_members(data):
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as t:
+        out = []
+        for m in t.getmembers():
+            kind = "dir" if m.isdir() else "symlink" if m.issym() else "hardlink" if m.islnk() else "file" if m.isfile() else "other"
+            out.append({"name": m.name, "type": kind, "linkname": m.linkname, "size": m.size})
+        return out
+
+
+def api_upload_archive(field, request_size):
+    if UPLOAD_LIMIT["bytes"] > 0 and request_size > UPLOAD_LIMIT["bytes"]:
+        raise error_400(f"Archive size is {request_size} bytes, over the server's limit of {UPLOAD_LIMIT['bytes']} bytes."
+                        " Use .gitignore/.dstackignore to exclude large files. This limit can be modified by setting"
+                        " the DSTACK_SERVER_CODE_UPLOAD_LIMIT environment variable.")
+    name, data = field["filename"], field["data"]
+    # dstack's client names the archive by the SHA-256 of its bytes; the server keys it by that name.
+    if hashlib.sha256(data).hexdigest() != name:
+        raise error_400(f"fake: the file name {name!r} is not the SHA-256 of the archive ({hashlib.sha256(data).hexdigest()})")
+    try:
+        members = archive_members(data)
+    except tarfile.TarError as e:
+        raise error_400(f"fake: not a tar archive: {e}")
+    archive = ARCHIVES.get(name) or {"id": str(uuid.uuid4()), "hash": name, "members": members}
+    ARCHIVES[name] = archive
+    return dump("FileArchive", {"id": archive["id"], "hash": name})
+
+
+def api_archive_by_hash(body):
+    archive = ARCHIVES.get(body["hash"])
+    if archive is None:
+        raise error_400("Resource not found", "resource_not_exists")
+    return dump("FileArchive", {"id": archive["id"], "hash": archive["hash"]})
+
+
+def check_file_archives(spec):
+    """A run_spec's file_archives name archives this server has (modelled: the job could not get its files)."""
+    known = {a["id"] for a in ARCHIVES.values()}
+    for mapping in spec.get("file_archives") or []:
+        if str(mapping["id"]) not in known:
+            raise error_400(f"File archive {mapping['id']} not found", "resource_not_exists")
 
 
 def dump(model, data):
@@ -415,6 +510,34 @@ def unique_ms(events):
     return events
 
 
+def job_keys(conf):
+    """(replica_num, job_num) of every job the server makes for a configuration: a service's
+    replicas (the low end of its range, or the sum of its replica groups' counts), a task's nodes."""
+    if conf.get("type") == "service":
+        replicas = conf.get("replicas")
+        if isinstance(replicas, int):
+            n = replicas
+        elif isinstance(replicas, dict):
+            n = replicas.get("min") or 0
+        elif isinstance(replicas, list):
+            n = 0
+            for group in replicas:
+                count = group.get("count")
+                n += count if isinstance(count, int) else (count or {}).get("min") or 0
+        else:
+            n = 1
+        return [(r, 0) for r in range(max(n, 1))]
+    nodes = conf.get("nodes")
+    n = nodes if isinstance(nodes, int) else (nodes or {}).get("min", 1) if isinstance(nodes, dict) else 1
+    return [(0, j) for j in range(max(n, 1))]
+
+
+def job_log_script(replica, job):
+    """Another job's output: its own lines, so a client showing the wrong job is caught."""
+    lines = [f"replica {replica} job {job}: starting"] + [f"replica {replica} job {job}: line {i}" for i in range(5)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def new_run(project, name, run_spec, offer):
     now = time.time()
     record = {
@@ -439,6 +562,13 @@ def new_run(project, name, run_spec, offer):
     for k, chunk in enumerate(chunk_bytes(stderr, [5, 1, 11])):
         events.append({"t": base + 0.0015 + k * 0.003, "source": "stderr", "data": base64.b64encode(chunk).decode()})
     record["logs"] = unique_ms(events)
+    record["other_jobs"] = {}  # "replica-job" → {"submission_id", "logs"}: every job but (0, 0)
+    for replica, job in job_keys(run_spec["configuration"])[1:]:
+        chunks = chunk_bytes(job_log_script(replica, job), [11, 4, 23])
+        record["other_jobs"][f"{replica}-{job}"] = {
+            "replica": replica, "job": job, "submission_id": str(uuid.uuid4()),
+            "logs": unique_ms([{"t": base + k * 0.003, "source": "stdout", "data": base64.b64encode(c).decode()}
+                               for k, c in enumerate(chunks)])}
     start = now + STATE["timing"]["provisioning_after"]
     record["runner_logs"] = unique_ms([{"t": start + k * 0.002, "source": "stdout", "data": base64.b64encode(c).decode()}
                                        for k, c in enumerate(chunk_bytes(runner_script(), [17, 40, 9]))])
@@ -471,12 +601,13 @@ def run_phase(record):
     return "running", "running", "running", None, None, None
 
 
-def job_spec_of(name, conf):
+def job_spec_of(name, conf, replica=0, job=0):
     """A JobSpec as the server makes it from a configuration (the fields a client reads)."""
     resources = conf.get("resources") or {}
     spot_policy = conf.get("spot_policy")
+    jobs_per_replica = len([k for k in job_keys(conf) if k[0] == 0])
     return {
-        "replica_num": 0, "job_num": 0, "job_name": f"{name}-0-0", "jobs_per_replica": 1,
+        "replica_num": replica, "job_num": job, "job_name": f"{name}-{job}-{replica}", "jobs_per_replica": jobs_per_replica,
         "commands": ["/bin/sh", "-i", "-c", " && ".join(conf.get("commands") or [])],
         "env": {k: v for k, v in (conf.get("env") or {}).items() if isinstance(v, str)},
         "home_dir": "/root",
@@ -522,6 +653,12 @@ def run_json(record, include_jobs=True):
         "probes": [{"success_streak": streak} for _ in probes],
     }
     job = {"job_spec": job_spec_of(record["name"], conf), "job_submissions": [submission]}
+    jobs = [job]
+    for other in record.get("other_jobs", {}).values():
+        sub = dict(submission, id=other["submission_id"])
+        if provisioning:
+            sub["job_provisioning_data"] = dict(provisioning, instance_id=f"{record['name']}-{other['job']}-{other['replica']}-{record['id'][:6]}")
+        jobs.append({"job_spec": job_spec_of(record["name"], conf, other["replica"], other["job"]), "job_submissions": [sub]})
     service = None
     if conf.get("type") == "service":
         p, n = record["project"], record["name"]
@@ -537,7 +674,7 @@ def run_json(record, include_jobs=True):
         "submitted_at": iso(record["submitted"]), "last_processed_at": iso(now),
         "status": status, "status_message": message, "termination_reason": reason,
         "run_spec": record["run_spec"],
-        "jobs": [job] if include_jobs else [],
+        "jobs": jobs if include_jobs else [],
         "latest_job_submission": submission,
         "cost": cost, "service": service, "deployment_num": record.get("deployment_num", 0),
         "deleted": False,
@@ -570,6 +707,7 @@ def ready(record):
 
 def api_get_plan(project, body):
     spec = server_run_spec(body["run_spec"])
+    check_file_archives(spec)
     conf = spec["configuration"]
     max_offers = body.get("max_offers") or 50
     offers = matching_offers(conf, spec.get("profile")) if STATE["has_fleets"] or body.get("for_offers_only") else []
@@ -593,6 +731,7 @@ def api_get_plan(project, body):
 
 def api_apply(project, body):
     spec = server_run_spec(body["plan"]["run_spec"])
+    check_file_archives(spec)
     conf = spec["configuration"]
     runs = STATE["runs"].setdefault(project, {})
     name = spec.get("run_name") or conf.get("name")
@@ -658,10 +797,14 @@ def api_stop(project, body):
 def api_logs_poll(project, body):
     limit = body.get("limit", 100)
     record = find_run(project, body["run_name"])
+    logs = record["logs"]
     if record["submission_id"] != body["job_submission_id"]:
-        raise error_400(f"Job submission {body['job_submission_id']} not found", "resource_not_exists")
+        other = next((o for o in record.get("other_jobs", {}).values() if o["submission_id"] == body["job_submission_id"]), None)
+        if other is None:
+            raise error_400(f"Job submission {body['job_submission_id']} not found", "resource_not_exists")
+        logs = other["logs"]
     now = time.time()
-    source = record.get("runner_logs", []) if body.get("diagnose") else record["logs"]
+    source = record.get("runner_logs", []) if body.get("diagnose") else logs
     visible = [e for e in source if e["t"] <= now]
     if body.get("next_token"):
         start = int(body["next_token"])
@@ -727,17 +870,34 @@ def api_events_list(body):
     return [dump("Event", {k: v for k, v in e.items() if k != "_t"}) for e in page]
 
 
+def query_int(query, name, default):
+    """A query parameter FastAPI reads as int: 422 with its detail when it is not one."""
+    values = query.get(name)
+    if not values:
+        return default
+    try:
+        return int(values[-1])
+    except ValueError:
+        raise ApiError(422, {"detail": [{"type": "int_parsing", "loc": ["query", name],
+                                         "msg": "Input should be a valid integer, unable to parse string as an integer",
+                                         "input": values[-1]}]})
+
+
 def api_metrics(project, run_name, query):
+    """GET metrics/job/{run} (dstack 0.21.2 routers/metrics.py): replica_num, job_num, limit query ints."""
+    replica, job, limit = query_int(query, "replica_num", 0), query_int(query, "job_num", 0), query_int(query, "limit", 1)
     record = find_run(project, run_name)
+    keys = [(0, 0)] + [(o["replica"], o["job"]) for o in record.get("other_jobs", {}).values()]
+    if (replica, job) not in keys:
+        raise error_400("Found no job with given parameters", "resource_not_exists")
     status = run_phase(record)[0]
     if status not in ("running", "terminating") and not record.get("final"):
         return dump("JobMetrics", {"metrics": []})
-    limit = int(query.get("limit", ["1"])[0])
     now = int(time.time())
     stamps = [now - 10 * k for k in range(max(limit, 1))][:limit]
     n = len(stamps)
     series = {
-        "cpu_usage_percent": [230 - 10 * k for k in range(n)],
+        "cpu_usage_percent": [230 - 10 * k + 40 * (replica + job) for k in range(n)],  # each job its own
         "memory_usage_bytes": [9126805504] * n,
         "memory_working_set_bytes": [7516192768] * n,
         "cpus_detected_num": [4] * n,
@@ -819,20 +979,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(404, {"detail": "Not Found"})
             with LOCK:
                 body = None
-                if raw.strip():
+                content_type = self.headers.get("Content-Type") or ""
+                parts = None
+                if path == UPLOAD_ENDPOINT and content_type.startswith("multipart/form-data"):
+                    parts = parse_multipart(content_type, raw)
+                    body = {"multipart": [{"name": p["name"], "filename": p["filename"], "size": len(p["data"])} for p in parts or []]}
+                elif raw.strip():
                     try:
                         body = json.loads(raw)
                     except ValueError as e:
                         raise ApiError(422, {"detail": [{"type": "json_invalid", "loc": ["body", 0], "msg": f"JSON decode error: {e}", "input": {}}]})
-                entry = {"path": path, "method": method, "body": body, "endpoint": None, "errors": None}
+                entry = {"path": path, "method": method, "query": url.query, "body": body, "endpoint": None, "errors": None}
                 REQUEST_LOG.append(entry)
                 LAST_REQUESTS[path] = {
-                    "method": method, "body": body,
+                    "method": method, "body": body, "query": url.query,
                     "headers": {"x-api-version": self.headers.get("X-API-VERSION"),
                                 "content-type": self.headers.get("Content-Type"),
                                 "has_authorization": self.headers.get("Authorization") is not None},
                 }
-                validate(entry, body)
+                if path == UPLOAD_ENDPOINT:
+                    self.upload_field = validate_upload(entry, parts)
+                else:
+                    validate(entry, body)
                 fail = next((f for f in FAIL_NEXT if f.get("path_contains", "") in path), None)
                 if fail is not None:
                     FAIL_NEXT.remove(fail)
@@ -878,6 +1046,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 200, api_runs_list(body or {})
         if path == "/api/events/list" and method == "POST":
             return 200, api_events_list(body or {})
+        if path == "/api/files/get_archive_by_hash" and method == "POST":
+            return 200, api_archive_by_hash(body)
+        if path == UPLOAD_ENDPOINT and method == "POST":
+            return 200, api_upload_archive(self.upload_field, int(self.headers.get("Content-Length") or 0))
         m = re.match(r"^/api/project/([^/]+)/(.+)$", path)
         if not m:
             raise ApiError(404, {"detail": "Not Found"})
@@ -937,6 +1109,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(200, None)
             if path == "/__test__/requests":
                 return self.send_json(200, REQUEST_LOG)
+            if path == "/__test__/upload_limit":
+                UPLOAD_LIMIT["bytes"] = int(body.get("bytes", 2 * 2**20))
+                return self.send_json(200, UPLOAD_LIMIT)
+            if path == "/__test__/archives":
+                return self.send_json(200, list(ARCHIVES.values()))
         return self.send_json(404, {"detail": "Not Found"})
 
     def proxy(self, method, path, query, raw):
@@ -1001,6 +1178,8 @@ def main(argv):
             CONFIG["state"] = argv[i + 1]; i += 2
         elif arg == "--oracle":
             oracle = argv[i + 1]; i += 2
+        elif arg == "--server-version":
+            STATE["server_version"] = argv[i + 1]; i += 2
         elif arg.isdigit():
             port = int(arg); i += 1
         else:
