@@ -1,5 +1,6 @@
 // gantry: the desktop app. Thin: parse arguments, make the backends, build the main window, run.
 
+#include "AfterFirstPaint.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
 #include "StartupProbe.h"
@@ -62,24 +63,27 @@ int main(int argc, char *argv[])
     }
     gantry::ui::MainWindow window(backendList);
     // dstack servers added in the GUI: URL and project from Settings, the token from the keychain.
-    auto *tokens = new gantry::TokenStore(&window);
-    // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
-    // this session then live in memory only.
-    QObject::connect(
-        tokens, &gantry::TokenStore::keychainUnavailable, &window,
-        [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); }, Qt::SingleShotConnection);
-    tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window, [](const gantry::TokenResult &) {});
-    for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
-        if (dstack.find(projectName) && dstack.find(projectName)->url == url)
-            continue;  // already connected from ~/.dstack/config.yml: one backend per project
-        tokens->read(url, projectName, &window, [&window, url, projectName](const gantry::TokenResult &result) {
-            gantry::DstackProject project;
-            project.url = url;
-            project.name = projectName;
-            project.token = result.token;
-            window.addBackend(gantry::createDstackBackend(project, &window).release());
-        });
-    }
+    // The keychain (libsecret, D-Bus) is asked once the first frame is on screen.
+    gantry::ui::afterFirstPaint(&window, [&window, dstack] {
+        auto *tokens = new gantry::TokenStore(&window);
+        // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
+        // this session then live in memory only.
+        QObject::connect(
+            tokens, &gantry::TokenStore::keychainUnavailable, &window,
+            [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); }, Qt::SingleShotConnection);
+        tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window, [](const gantry::TokenResult &) {});
+        for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
+            if (dstack.find(projectName) && dstack.find(projectName)->url == url)
+                continue;  // already connected from ~/.dstack/config.yml: one backend per project
+            tokens->read(url, projectName, &window, [&window, url, projectName](const gantry::TokenResult &result) {
+                gantry::DstackProject project;
+                project.url = url;
+                project.name = projectName;
+                project.token = result.token;
+                window.addBackend(gantry::createDstackBackend(project, &window).release());
+            });
+        }
+    });
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.constFirst());
