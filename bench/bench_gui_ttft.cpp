@@ -14,12 +14,12 @@
 // stdout / on screen, gui_send_ms from Send to that arrival (gui_send_call_ms of it in the
 // Send call itself). CLI and GUI runs alternate, so load drift hits both alike.
 
-#include "MainWindow.h"
-#include "backends/BackendFactory.h"
-#include "chat/ChatInput.h"
-#include "chat/ChatPanel.h"
-#include "chat/ChatSession.h"
-#include "chat/MessageListModel.h"
+#include "ui/MainWindow.h"
+#include "core/backends/BackendFactory.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
+#include "core/chat/ChatSession.h"
+#include "core/models/MessageListModel.h"
 
 #include <benchmark/benchmark.h>
 

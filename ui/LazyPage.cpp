@@ -1,4 +1,4 @@
-#include "LazyPage.h"
+#include "ui/LazyPage.h"
 
 #include <QVBoxLayout>
 

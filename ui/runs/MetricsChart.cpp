@@ -1,5 +1,5 @@
-#include "runs/MetricsChart.h"
-#include "runs/MetricsPlot.h"
+#include "ui/runs/MetricsChart.h"
+#include "ui/runs/MetricsPlot.h"
 
 #include <QCoreApplication>
 #include <QLabel>

@@ -4,7 +4,7 @@
 // percentages so they share one axis. The QtCharts plot is in a module loaded the first time
 // this is shown (MetricsPlot.h says why); until then the samples are only kept.
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QWidget>
 

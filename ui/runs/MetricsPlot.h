@@ -5,7 +5,7 @@
 // first time a run's metrics are shown: QtCharts and the OpenGL libraries it pulls in are then
 // not loaded and linked at every start (issue 14: ~7,500 symbol bindings, ~2 MB resident).
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QList>
 

@@ -1,6 +1,6 @@
 // libgantry_charts.so: the Metrics tab's plot, drawn with QtCharts (see ../MetricsPlot.h).
 
-#include "runs/MetricsPlot.h"
+#include "ui/runs/MetricsPlot.h"
 
 #include <QChart>
 #include <QChartView>
