@@ -14,12 +14,12 @@
 // stdout / on screen, gui_send_ms from Send to that arrival (gui_send_call_ms of it in the
 // Send call itself). CLI and GUI runs alternate, so load drift hits both alike.
 
-#include "ui/MainWindow.h"
 #include "core/backends/BackendFactory.h"
-#include "ui/chat/ChatInput.h"
-#include "ui/chat/ChatPanel.h"
 #include "core/chat/ChatSession.h"
 #include "core/models/MessageListModel.h"
+#include "ui/MainWindow.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
 
 #include <benchmark/benchmark.h>
 
@@ -112,7 +112,8 @@ private:
             request.append(buffer, size_t(n));
             if (headerEnd == std::string::npos && (headerEnd = request.find("\r\n\r\n")) != std::string::npos) {
                 std::string lower = request.substr(0, headerEnd);
-                std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+                std::transform(lower.begin(), lower.end(), lower.begin(),
+                               [](unsigned char ch) { return char(std::tolower(ch)); });
                 if (const size_t at = lower.find("content-length:"); at != std::string::npos)
                     contentLength = std::stoul(lower.substr(at + 15));
             }
@@ -122,8 +123,9 @@ private:
         const auto arrived = Clock::now();
         if (request.rfind("GET", 0) == 0) {
             const std::string body = R"({"object":"list","data":[{"id":"bench","object":"model"}]})";
-            const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                + std::to_string(body.size()) + "\r\n\r\n" + body;
+            const std::string reply =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body;
             ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
             ::close(c);
             return;
@@ -137,11 +139,13 @@ private:
         ::send(c, head.data(), head.size(), MSG_NOSIGNAL);
         for (int i = 0; i < 32; ++i) {
             std::this_thread::sleep_until(arrived + std::chrono::milliseconds(5) + std::chrono::milliseconds(2 * i));
-            const std::string event = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word" + std::to_string(i) + " \"}}]}\n\n";
+            const std::string event =
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word" + std::to_string(i) + " \"}}]}\n\n";
             ::send(c, event.data(), event.size(), MSG_NOSIGNAL);
         }
-        const std::string done = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
-                                 "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":32}}\n\ndata: [DONE]\n\n";
+        const std::string done =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":32}}\n\ndata: [DONE]\n\n";
         ::send(c, done.data(), done.size(), MSG_NOSIGNAL);
         ::close(c);
     }
@@ -158,7 +162,9 @@ private:
 class FirstTokenPaint : public QObject
 {
 public:
-    FirstTokenPaint(QWidget *viewport, MessageListModel *messages) : m_viewport(viewport), m_messages(messages)
+    FirstTokenPaint(QWidget *viewport, MessageListModel *messages)
+        : m_viewport(viewport)
+        , m_messages(messages)
     {
         viewport->installEventFilter(this);
     }
@@ -223,17 +229,18 @@ private:
 }
 
 struct CliResult {
-    double ms = -1;        // request at the server → first token bytes on its stdout
-    double metricMs = -1;  // its own TTFT: sending → first token (what it prints at the end)
+    double ms = -1; // request at the server → first token bytes on its stdout
+    double metricMs = -1; // its own TTFT: sending → first token (what it prints at the end)
 };
 
 // gantry-cli chat, a fresh process (its start-up comes before it sends, and is not counted).
 CliResult cliOnce(ScriptedServer &server)
 {
     QProcess cli;
-    cli.start(QStringLiteral(GANTRY_CLI_BINARY), {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--model"),
-                                                   QStringLiteral("bench"), QStringLiteral("--param"), QStringLiteral("max_tokens=32"),
-                                                   QStringLiteral("hello")});
+    cli.start(QStringLiteral(GANTRY_CLI_BINARY),
+              {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--model"),
+               QStringLiteral("bench"), QStringLiteral("--param"), QStringLiteral("max_tokens=32"),
+               QStringLiteral("hello")});
     const int before = server.requests();
     std::optional<Clock::time_point> first;
     while (!first && cli.state() != QProcess::NotRunning) {
@@ -243,14 +250,15 @@ CliResult cliOnce(ScriptedServer &server)
     cli.waitForFinished(30000);
     if (!first || cli.exitCode() != 0)
         return {};
-    const QRegularExpressionMatch ttft = QRegularExpression(QStringLiteral("TTFT (\\d+) ms")).match(QString::fromUtf8(cli.readAllStandardError()));
+    const QRegularExpressionMatch ttft =
+        QRegularExpression(QStringLiteral("TTFT (\\d+) ms")).match(QString::fromUtf8(cli.readAllStandardError()));
     return {msBetween(server.lastRequest(), *first), ttft.hasMatch() ? ttft.captured(1).toDouble() : -1};
 }
 
 struct GuiResult {
-    double ms = -1;      // request at the server → first painted
-    double sendMs = -1;  // Send → request at the server
-    double callMs = -1;  // of which the Send call itself (storing the question, posting the request)
+    double ms = -1; // request at the server → first painted
+    double sendMs = -1; // Send → request at the server
+    double callMs = -1; // of which the Send call itself (storing the question, posting the request)
 };
 
 GuiResult guiOnce(ScriptedServer &server, ui::ChatPanel *chat)
@@ -298,7 +306,7 @@ void BM_GuiTtftAgainstCli(benchmark::State &state)
     ui::ChatPanel *chat = window.chat();
     chat->addManualEndpoint(server.baseUrl(), QStringLiteral("bench"), {});
     chat->maxTokens()->setValue(32);
-    guiOnce(server, chat);  // a warm window, as one a user has open: the first send is not counted
+    guiOnce(server, chat); // a warm window, as one a user has open: the first send is not counted
     const Load load(loaded);
     std::vector<double> cli, cliMetric, gui, send, call, total, diff;
     for (auto _ : state) {
@@ -339,13 +347,19 @@ void BM_GuiTtftAgainstCli(benchmark::State &state)
 
 } // namespace
 
-BENCHMARK(BM_GuiTtftAgainstCli)->Arg(0)->Arg(1)->ArgName("loaded")->UseManualTime()->Iterations(15)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GuiTtftAgainstCli)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("loaded")
+    ->UseManualTime()
+    ->Iterations(15)
+    ->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && std::strcmp(argv[1], "--spin") == 0)
         spin();
-    QTemporaryDir home;  // state and settings of its own, not the user's (gantry-cli inherits them)
+    QTemporaryDir home; // state and settings of its own, not the user's (gantry-cli inherits them)
     qputenv("GANTRY_HOME", home.path().toUtf8());
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))

@@ -11,7 +11,9 @@ class FirstPaintWatcher : public QObject
 {
 public:
     FirstPaintWatcher(QWidget *window, std::function<void()> work)
-        : QObject(window), m_window(window), m_work(std::move(work))
+        : QObject(window)
+        , m_window(window)
+        , m_work(std::move(work))
     {
         window->installEventFilter(this);
     }

@@ -22,9 +22,15 @@ public:
     // The panel, or nullptr while it has not been built.
     QWidget *builtPanel() const { return m_panel; }
     template <class Panel>
-    Panel *panelAs() { return static_cast<Panel *>(panel()); }
+    Panel *panelAs()
+    {
+        return static_cast<Panel *>(panel());
+    }
     template <class Panel>
-    Panel *builtPanelAs() const { return static_cast<Panel *>(m_panel); }
+    Panel *builtPanelAs() const
+    {
+        return static_cast<Panel *>(m_panel);
+    }
 
 Q_SIGNALS:
     void built(QWidget *panel);

@@ -37,7 +37,8 @@ inline double cpuMilliseconds()
 {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
 }
 
 class StartupProbe : public QObject
@@ -46,7 +47,9 @@ public:
     // afterPaint runs once the first paint is reported (e.g. open the newest conversation),
     // before the idle second whose memory is reported.
     explicit StartupProbe(QWidget *window, std::function<void()> afterPaint = {})
-        : QObject(window), m_window(window), m_afterPaint(std::move(afterPaint))
+        : QObject(window)
+        , m_window(window)
+        , m_afterPaint(std::move(afterPaint))
     {
         window->installEventFilter(this);
     }

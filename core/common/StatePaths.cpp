@@ -24,9 +24,10 @@ QString makePrivateDir(const QString &path)
     // Only when the mode differs: even a chmod to the same mode is an attribute change that
     // wakes every watcher of the directory, and the local backend, which watches runs/, calls
     // this on each change — it used to wake itself again at once, forever.
-    constexpr QFileDevice::Permissions kModeBits = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-        | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther
-        | QFileDevice::WriteOther | QFileDevice::ExeOther;
+    constexpr QFileDevice::Permissions kModeBits =
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+        QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther |
+        QFileDevice::ExeOther;
     if (!info.isDir() || (info.permissions() & kModeBits) != kOwnerOnlyDir)
         QFile::setPermissions(path, kOwnerOnlyDir);
     return path;
@@ -64,7 +65,7 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.setPermissions(kOwnerOnly);  // the temporary file, renamed over path below
+    file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
     if (file.write(data) != data.size() || !file.commit())
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     return {};

@@ -53,7 +53,8 @@ void MetricsChart::loadPlot()
     QLibrary module(plotModulePath());
     const auto make = reinterpret_cast<GantryMakeMetricsPlot>(module.resolve(GANTRY_MAKE_METRICS_PLOT));
     if (!make) {
-        m_empty->setText(tr("The metrics chart cannot be shown: %1. Reinstalling Gantry puts it back.").arg(module.errorString()));
+        m_empty->setText(
+            tr("The metrics chart cannot be shown: %1. Reinstalling Gantry puts it back.").arg(module.errorString()));
         return;
     }
     // The module stays loaded for the process's life (QLibrary does not unload on destruction).

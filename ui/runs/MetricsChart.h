@@ -36,7 +36,7 @@ private:
     void showSamples();
 
     QList<MetricSample> m_samples;
-    MetricsPlot *m_plot = nullptr;  // owned through its widget, a child of this
+    MetricsPlot *m_plot = nullptr; // owned through its widget, a child of this
     QLabel *m_empty;
     bool m_triedLoading = false;
 };

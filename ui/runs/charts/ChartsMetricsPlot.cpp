@@ -7,8 +7,8 @@
 #include <QCoreApplication>
 #include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace gantry::ui {
 
