@@ -1,4 +1,5 @@
 #include "ui/MainWindow.h"
+#include "ui/AfterFirstPaint.h"
 #include "ui/Look.h"
 
 #include "core/backends/Backend.h"
@@ -7,6 +8,7 @@
 #include "core/models/ProjectModel.h"
 #include "core/models/RunsModel.h"
 #include "ui/BudgetGuard.h"
+#include "ui/LazyPage.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
 #include "ui/editor/EditorPanel.h"
@@ -64,9 +66,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     , m_project(new ProjectModel(this))
     , m_tabs(new QTabWidget(this))
     , m_editor(new EditorPanel(this))
-    , m_offers(new OffersPanel(this))
     , m_runs(new RunsPanel(this))
-    , m_chat(new ChatPanel(this))
     , m_configList(new QListView(this))
     , m_runList(new QListView(this))
     , m_banner(new QWidget(this))
@@ -77,12 +77,15 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
 {
     initResources();
     setWindowTitle(QStringLiteral("Gantry"));
-    setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
 
+    // Offers and Chat are built when first shown or asked for (the chat store, its keychain
+    // and the offers table are not part of the first frame); the builders wire them up.
+    m_offersPage = new LazyPage([this](QWidget *parent) { return buildOffers(parent); }, this);
+    m_chatPage = new LazyPage([this](QWidget *parent) { return buildChat(parent); }, this);
     m_tabs->addTab(m_editor, tr("Editor"));
-    m_tabs->addTab(m_offers, tr("Offers"));
+    m_tabs->addTab(m_offersPage, tr("Offers"));
     m_tabs->addTab(m_runs, tr("Runs"));
-    m_tabs->addTab(m_chat, tr("Chat"));
+    m_tabs->addTab(m_chatPage, tr("Chat"));
     m_tabs->setDocumentMode(true);
 
     // Left: the project's configurations, then its runs.
@@ -146,7 +149,6 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     });
 
     // Wiring: config → plan → offer → run → endpoint → chat.
-    m_offers->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     connect(m_configList, &QListView::activated, this,
@@ -158,31 +160,20 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
         showTab(RunsTab);
     });
     connect(m_editor, &EditorPanel::parsed, this, [this] {
-        const ParseResult &r = m_editor->parseResult();
-        m_offers->setConfiguration(r.valid() ? r.configuration : std::nullopt);
+        if (OffersPanel *offers = m_offersPage->builtPanelAs<OffersPanel>())
+            offerConfiguration(offers);
     });
     connect(m_editor, &EditorPanel::modificationChanged, this, [this](bool modified) { setWindowModified(modified); });
-    connect(m_offers, &OffersPanel::deployed, this, [this](const QString &runName) {
-        m_runs->refreshNow();
-        m_runs->selectRun(runName);
-        showTab(RunsTab);
-    });
     connect(m_runs, &RunsPanel::chatRequested, this,
             [this](const ModelEndpoint &endpoint, const QString &token, const QString &runName) {
-                m_chat->useEndpoint(endpoint, token, runName);
+                chat()->useEndpoint(endpoint, token, runName);
                 showTab(ChatTab);
             });
-    auto offerReadyRuns = [this] {
-        m_chat->setRunEndpoints(m_runs->model()->runs(),
-                                [this](const QString &run) { return m_runs->modelToken(run); });
-    };
-    connect(m_runs, &RunsPanel::runsUpdated, this, [this, offerReadyRuns] {
+    connect(m_runs, &RunsPanel::runsUpdated, this, [this] {
         updateStatusBar();
-        offerReadyRuns();
+        if (ChatPanel *chat = m_chatPage->builtPanelAs<ChatPanel>())
+            offerReadyRuns(chat);
     });
-    // Runs that were ready before this window existed (a restart, another process's deploy):
-    // setBackends above already collected them, before this connection was made.
-    offerReadyRuns();
     connect(m_runs, &RunsPanel::runBecameReady, this, [this](const QString &run, const QString &url) {
         notify(tr("Run ready"), tr("%1 is ready at %2").arg(run, url));
     });
@@ -196,11 +187,16 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
 
     buildMenus();
     updateStatusBar();
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(windowIcon(), this);
-        m_tray->setToolTip(QStringLiteral("Gantry"));
-        m_tray->show();
-    }
+    // The icon (an SVG: Qt's SVG icon engine and QtSvg load for it) and the tray (a D-Bus
+    // question on most desktops) are not part of the first frame.
+    afterFirstPaint(this, [this] {
+        setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
+        if (QSystemTrayIcon::isSystemTrayAvailable()) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(QStringLiteral("Gantry"));
+            m_tray->show();
+        }
+    });
 
     Settings &settings = Settings::instance();
     resize(1280, 820);
@@ -211,6 +207,48 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+OffersPanel *MainWindow::offers() const
+{
+    return m_offersPage->panelAs<OffersPanel>();
+}
+
+ChatPanel *MainWindow::chat() const
+{
+    return m_chatPage->panelAs<ChatPanel>();
+}
+
+QWidget *MainWindow::buildOffers(QWidget *parent)
+{
+    auto *offers = new OffersPanel(parent);
+    offers->setBackends(m_backends);
+    offerConfiguration(offers);
+    connect(offers, &OffersPanel::deployed, this, [this](const QString &runName) {
+        m_runs->refreshNow();
+        m_runs->selectRun(runName);
+        showTab(RunsTab);
+    });
+    return offers;
+}
+
+void MainWindow::offerConfiguration(OffersPanel *offers)
+{
+    const ParseResult &r = m_editor->parseResult();
+    offers->setConfiguration(r.valid() ? r.configuration : std::nullopt);
+}
+
+QWidget *MainWindow::buildChat(QWidget *parent)
+{
+    auto *chat = new ChatPanel(parent);
+    // Runs that were ready before the panel existed (a restart, another process's deploy).
+    offerReadyRuns(chat);
+    return chat;
+}
+
+void MainWindow::offerReadyRuns(ChatPanel *chat)
+{
+    chat->setRunEndpoints(m_runs->model()->runs(), [this](const QString &run) { return m_runs->modelToken(run); });
+}
 
 void MainWindow::buildMenus()
 {
@@ -235,10 +273,10 @@ void MainWindow::buildMenus()
     QAction *plan = run->addAction(tr("&Plan"), this, [this] {
         m_editor->reparseNow();
         showTab(OffersTab);
-        m_offers->plan();
+        offers()->plan();
     });
     plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    QAction *deploy = run->addAction(tr("&Deploy Selected Offer"), this, [this] { m_offers->deploySelected(); });
+    QAction *deploy = run->addAction(tr("&Deploy Selected Offer"), this, [this] { offers()->deploySelected(); });
     deploy->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     QAction *stop = run->addAction(tr("&Stop Run"), this, [this] { m_runs->stopSelected(false); });
     stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
@@ -353,7 +391,8 @@ void MainWindow::addBackend(Backend *backend)
     if (!backend || m_backends.contains(backend))
         return;
     m_backends << backend;
-    m_offers->setBackends(m_backends);
+    if (OffersPanel *offers = m_offersPage->builtPanelAs<OffersPanel>())
+        offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     watchConnection(backend);
@@ -365,7 +404,8 @@ void MainWindow::removeBackend(Backend *backend)
 {
     if (!m_backends.removeOne(backend))
         return;
-    m_offers->setBackends(m_backends);
+    if (OffersPanel *offers = m_offersPage->builtPanelAs<OffersPanel>())
+        offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     updateStatusBar();

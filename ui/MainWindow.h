@@ -25,6 +25,7 @@ class BudgetGuard;
 
 class ChatPanel;
 class EditorPanel;
+class LazyPage;
 class OffersPanel;
 class RunsPanel;
 
@@ -53,9 +54,10 @@ public:
     QStringList saveScreenshots(const QString &directory);
 
     EditorPanel *editor() const { return m_editor; }
-    OffersPanel *offers() const { return m_offers; }
+    // Offers and Chat are built on first use: asking for one builds it.
+    OffersPanel *offers() const;
     RunsPanel *runs() const { return m_runs; }
-    ChatPanel *chat() const { return m_chat; }
+    ChatPanel *chat() const;
     QTabWidget *tabs() const { return m_tabs; }
     QString bannerText() const;
 
@@ -74,6 +76,10 @@ private:
     void updateRecentMenu();
     void updateStatusBar();
     void watchConnection(Backend *backend);
+    QWidget *buildOffers(QWidget *parent);
+    QWidget *buildChat(QWidget *parent);
+    void offerConfiguration(OffersPanel *offers);
+    void offerReadyRuns(ChatPanel *chat);
 
     BackendRegistry *registry();
 
@@ -83,9 +89,9 @@ private:
     ProjectModel *m_project;
     QTabWidget *m_tabs;
     EditorPanel *m_editor;
-    OffersPanel *m_offers;
+    LazyPage *m_offersPage = nullptr;
     RunsPanel *m_runs;
-    ChatPanel *m_chat;
+    LazyPage *m_chatPage = nullptr;
     QListView *m_configList;
     QListView *m_runList;
     QWidget *m_banner;

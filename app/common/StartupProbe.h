@@ -2,8 +2,10 @@
 
 // `--startup-probe`, shared by gantry and the bare-window baseline (bench/bare_window.cpp) so
 // that both are measured the same way: "painted" is printed when the window's first paint
-// event has been handled, then "idle-rss-kb" after a second of idling, then the program quits.
-// The benchmark times exec → "painted" from outside, so loading and linking count too.
+// event has been handled, with "painted-cpu-ms" (the CPU the process had used by then: on a
+// loaded machine a steadier figure than wall time), then "idle-rss-kb" after a second of
+// idling, then the program quits. The benchmark times exec → "painted" from outside, so
+// loading and linking count too.
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -13,6 +15,8 @@
 #include <QWidget>
 
 #include <functional>
+
+#include <sys/resource.h>
 
 namespace gantry::app {
 
@@ -26,6 +30,15 @@ inline qint64 residentKilobytes()
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toLongLong();
     return 0;
+}
+
+// User + system CPU time of this process so far, in milliseconds.
+inline double cpuMilliseconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
 }
 
 class StartupProbe : public QObject
@@ -49,7 +62,8 @@ protected:
         m_done = true;
         // Reported once this paint has been handled: queued behind it.
         QTimer::singleShot(0, this, [this] {
-            QTextStream(stdout) << "painted" << Qt::endl;
+            const double cpu = cpuMilliseconds();
+            QTextStream(stdout) << "painted" << Qt::endl << "painted-cpu-ms " << cpu << Qt::endl;
             if (m_afterPaint)
                 m_afterPaint();
             QTimer::singleShot(1000, this, [] {

@@ -4,6 +4,7 @@
 #include "app/gantry/ScreenshotTour.h"
 #include "core/backends/BackendRegistry.h"
 #include "core/secrets/TokenStore.h"
+#include "ui/AfterFirstPaint.h"
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
@@ -47,25 +48,28 @@ int main(int argc, char *argv[])
     parser.addOption(startupProbe);
     parser.process(app);
 
-    // This machine, every dstack project the dstack CLI's ~/.dstack/config.yml names (so that
-    // a dstack user is connected at first start), and the servers saved in Gantry (tokens from
-    // the keychain). Every view works on all of them.
+    // This machine and every dstack project the dstack CLI's ~/.dstack/config.yml names (so that
+    // a dstack user is connected at first start). Every view works on all of them.
     gantry::BackendRegistry backends;
     backends.loadLocalAndDstackConfig();
     if (!backends.configError().isEmpty())
         qWarning("%s", qPrintable(backends.configError()));
     gantry::ui::MainWindow window;
     window.setRegistry(&backends);
-    auto *tokens = new gantry::TokenStore(&window);
-    // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
-    // this session then live in memory only.
-    QObject::connect(
-        tokens, &gantry::TokenStore::keychainUnavailable, &window,
-        [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); },
-        Qt::SingleShotConnection);
-    tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window,
-                 [](const gantry::TokenResult &) {});
-    backends.loadSavedServers(tokens);
+    // The keychain (libsecret, D-Bus) is asked once the first frame is on screen: whether there
+    // is one, and the tokens of the dstack servers saved in Gantry.
+    gantry::ui::afterFirstPaint(&window, [&window, &backends] {
+        auto *tokens = new gantry::TokenStore(&window);
+        // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
+        // this session then live in memory only.
+        QObject::connect(
+            tokens, &gantry::TokenStore::keychainUnavailable, &window,
+            [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); },
+            Qt::SingleShotConnection);
+        tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window,
+                     [](const gantry::TokenResult &) {});
+        backends.loadSavedServers(tokens);
+    });
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.constFirst());

@@ -1,6 +1,7 @@
 #include "core/common/StatePaths.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QStandardPaths>
 
@@ -15,10 +16,20 @@ constexpr QFileDevice::Permissions kOwnerOnlyDir = kOwnerOnly | QFileDevice::Exe
 
 QString makePrivateDir(const QString &path)
 {
-    QDir().mkpath(path);
+    const QFileInfo info(path);
+    if (!info.isDir())
+        QDir().mkpath(path);
     // Tokens in spec.json's environment, every conversation, editor backups: no other local
     // user may read them, whatever the umask. Also tightens a directory an older Gantry made 0755.
-    QFile::setPermissions(path, kOwnerOnlyDir);
+    // Only when the mode differs: even a chmod to the same mode is an attribute change that
+    // wakes every watcher of the directory, and the local backend, which watches runs/, calls
+    // this on each change — it used to wake itself again at once, forever.
+    constexpr QFileDevice::Permissions kModeBits =
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+        QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther |
+        QFileDevice::ExeOther;
+    if (!info.isDir() || (info.permissions() & kModeBits) != kOwnerOnlyDir)
+        QFile::setPermissions(path, kOwnerOnlyDir);
     return path;
 }
 

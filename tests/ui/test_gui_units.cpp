@@ -68,6 +68,31 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("test_gui_units"));
     }
 
+    // The Metrics tab draws with QtCharts from a module loaded when it is first shown, so that
+    // a start does not load QtCharts. (First of the tests: none before it may have shown one.)
+    void metricsChartLoadsItsPlotWhenFirstShown()
+    {
+        const auto chartsMapped = [] {
+            QFile maps(QStringLiteral("/proc/self/maps"));
+            return maps.open(QIODevice::ReadOnly) && maps.readAll().contains("libQt6Charts");
+        };
+        ui::MetricsChart chart;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QList<MetricSample> samples;
+        for (int i = 0; i < 3; ++i)
+            samples << MetricSample{now.addSecs(i), 10.0 * i, 1e9, 8e9, {50.0}, {4e9}, {16e9}};
+        chart.setSamples(samples);
+        QVERIFY(!chart.hasPlot());
+        QVERIFY(!chartsMapped());
+        chart.resize(600, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        QVERIFY2(chart.hasPlot(), qPrintable(chart.problem()));
+        QVERIFY(chart.problem().isEmpty());
+        QVERIFY(chartsMapped());
+        QCOMPARE(chart.pointCount(), 3);
+    }
+
     void yamlContext_data()
     {
         QTest::addColumn<QString>("doc"); // '|' marks the cursor

@@ -76,7 +76,6 @@ LogView::LogView(QWidget *parent)
     m_timestamps->setChecked(settings.value(Settings::Key::LogShowTimestamps).toBool());
     m_model->setShowTimestamps(m_timestamps->isChecked());
     m_search->setPlaceholderText(tr("Search log (Enter: next, Shift+Enter: previous)"));
-    m_search->setClearButtonEnabled(true);
 
     auto button = [this](const QString &text, const QString &tip) {
         auto *b = new QToolButton(this);
@@ -215,6 +214,16 @@ void LogView::saveAs(const QString &path)
         return;
     const QString error = m_model->saveTo(target);
     m_status->setText(error.isEmpty() ? tr("saved") : error);
+}
+
+void LogView::showEvent(QShowEvent *event)
+{
+    // The clear button's icon is the style's image: its first load makes Qt probe every
+    // image-format plugin, which is not to be paid before the first frame (the Runs tab is
+    // not in it).
+    if (!m_search->isClearButtonEnabled())
+        m_search->setClearButtonEnabled(true);
+    QWidget::showEvent(event);
 }
 
 } // namespace gantry::ui

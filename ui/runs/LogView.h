@@ -35,6 +35,9 @@ public:
     void copySelection();
     void saveAs(const QString &path = {}); // asks for a path when empty
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     LogModel *m_model;
     QTableView *m_view;

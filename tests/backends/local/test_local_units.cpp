@@ -5,6 +5,7 @@
 #include "core/backends/local/LocalBackend.h"
 #include "core/backends/local/LocalPlanner.h"
 #include "core/backends/local/ReadinessProbe.h"
+#include "core/common/StatePaths.h"
 #include "core/offers/OfferMatcher.h"
 #include "core/runs/RunNames.h"
 #include "tests/support/TestEnvironment.h"
@@ -12,9 +13,14 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace gantry;
 
@@ -88,6 +94,49 @@ class TestLocalUnits : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // --- private state directories -----------------------------------------------------
+    // A directory that is already private is left alone: a chmod, even to the same mode, is
+    // an attribute change that wakes every watcher of it. One that is not is tightened.
+    void privateDirIsChangedOnlyWhenItsModeDiffers()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath(QStringLiteral("state"));
+        makePrivateDir(dir);
+        const auto others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther |
+                            QFile::WriteOther | QFile::ExeOther;
+        QCOMPARE(QFileInfo(dir).permissions() & others, QFileDevice::Permissions());
+        struct stat before {
+        };
+        QCOMPARE(::stat(QFile::encodeName(dir).constData(), &before), 0);
+        QFileSystemWatcher watcher({dir});
+        QSignalSpy changed(&watcher, &QFileSystemWatcher::directoryChanged);
+        makePrivateDir(dir);
+        struct stat after {
+        };
+        QCOMPARE(::stat(QFile::encodeName(dir).constData(), &after), 0);
+        QCOMPARE(after.st_ctim.tv_sec, before.st_ctim.tv_sec);
+        QCOMPARE(after.st_ctim.tv_nsec, before.st_ctim.tv_nsec);
+        QCoreApplication::processEvents();
+        QCOMPARE(changed.count(), 0);
+
+        QVERIFY(QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                               QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+        makePrivateDir(dir);
+        QCOMPARE(QFileInfo(dir).permissions() & others, QFileDevice::Permissions());
+    }
+
+    // The backend watches runs/ and re-reads it on a change; reading it must not change it, or
+    // the backend wakes itself forever (it did: a busy GUI thread at rest).
+    void localBackendAtRestDoesNotWakeItself()
+    {
+        LocalBackend backend;
+        QFileSystemWatcher watcher({runsDir(), stateDir()});
+        QSignalSpy changed(&watcher, &QFileSystemWatcher::directoryChanged);
+        backend.refresh();
+        QTest::qWait(300); // the old loop changed runs/ again within microseconds
+        QCOMPARE(changed.count(), 0);
+    }
+
     // --- run names -------------------------------------------------------------------
     // The GUI finds its supervisor with no variable set: gantry-cli beside the running program
     // (build/bin/ holds this test too). $GANTRY_CLI overrides that when it names a program.
