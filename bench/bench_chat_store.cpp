@@ -8,6 +8,8 @@
 #include <QDir>
 #include <QTemporaryDir>
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 using namespace gantry;
@@ -103,9 +105,5 @@ BENCHMARK(BM_StreamReply500Tokens)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv); // QSqlDatabase wants an application object
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return gantry::bench::runBenchmarks<QCoreApplication>(argc, argv); // QSqlDatabase wants one
 }

@@ -7,6 +7,8 @@
 
 #include "core/chat/ConversationStore.h"
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -139,9 +141,5 @@ BENCHMARK(BM_GuiStartAgainstBareWindow)->UseManualTime()->Iterations(10)->Unit(b
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return gantry::bench::runBenchmarks<QCoreApplication>(argc, argv);
 }

@@ -7,6 +7,8 @@
 #include "core/runs/LogStore.h"
 #include "ui/runs/LogView.h"
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
@@ -84,11 +86,6 @@ BENCHMARK(BM_LogFollowFrame)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    gantry::bench::offscreenUnlessTold();
+    return gantry::bench::runBenchmarks<QApplication>(argc, argv);
 }

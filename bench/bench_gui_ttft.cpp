@@ -21,6 +21,8 @@
 #include "ui/chat/ChatInput.h"
 #include "ui/chat/ChatPanel.h"
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
@@ -61,17 +63,7 @@ class ScriptedServer
 public:
     ScriptedServer()
     {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        const int one = 1;
-        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        ::bind(m_fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&a), &len);
-        m_port = ntohs(a.sin_port);
-        ::listen(m_fd, 8);
+        m_fd = gantry::bench::listenOnLoopback(8, &m_port);
         m_thread = std::thread([this] {
             for (;;) {
                 const int c = ::accept(m_fd, nullptr, nullptr);
@@ -359,14 +351,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && std::strcmp(argv[1], "--spin") == 0)
         spin();
-    QTemporaryDir home; // state and settings of its own, not the user's (gantry-cli inherits them)
-    qputenv("GANTRY_HOME", home.path().toUtf8());
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    const gantry::bench::OwnState state; // gantry-cli inherits it
+    gantry::bench::offscreenUnlessTold();
+    return gantry::bench::runBenchmarks<QApplication>(argc, argv);
 }

@@ -14,6 +14,8 @@
 #include "core/backends/BackendFactory.h"
 #include "core/config/ConfigParser.h"
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -194,9 +196,5 @@ BENCHMARK(BM_LocalApplyToReady)->UseManualTime()->Iterations(20)->Unit(benchmark
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return gantry::bench::runBenchmarks<QCoreApplication>(argc, argv);
 }

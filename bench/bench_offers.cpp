@@ -3,6 +3,8 @@
 
 #include "core/models/OffersModel.h"
 
+#include "bench/common/BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -124,9 +126,5 @@ BENCHMARK(BM_LoadPlan)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return gantry::bench::runBenchmarks<QCoreApplication>(argc, argv);
 }

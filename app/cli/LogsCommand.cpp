@@ -65,6 +65,53 @@ std::optional<RunJob> chosenJob(const QCommandLineParser &arguments, QString *er
     return job;
 }
 
+// Prints the log's lines (of one source, when given), then with follow keeps printing new ones
+// until the run ends.
+int printLog(Backend &backend, const QString &runName, LogStore &log, const QString &onlySource, bool follow)
+{
+    qint64 printed = 0;
+    auto printNew = [&]() {
+        // Lines are at most kMaxLogLineBytes: a batch stays in the tens of megabytes even
+        // for a service that printed gigabytes without a newline.
+        constexpr qint64 kBatch = 128;
+        while (printed < log.lineCount()) {
+            const QList<LogLine> lines = log.lines(printed, kBatch);
+            for (const LogLine &line : lines)
+                if (onlySource.isEmpty() || line.source == onlySource)
+                    out() << line.text << '\n';
+            printed += lines.size();
+            if (lines.isEmpty())
+                break;
+        }
+        out().flush();
+    };
+    printNew();
+    if (!follow)
+        return 0;
+    auto finished = [&]() {
+        for (const RunInfo &run : backend.runs())
+            if (run.name == runName)
+                return isFinal(run.status);
+        return true;
+    };
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&]() {
+        log.refresh();
+        printNew();
+        backend.refresh();
+        if (finished()) {
+            log.refresh();
+            printNew();
+            loop.quit();
+        }
+    });
+    poll.start(200);
+    if (!finished())
+        loop.exec();
+    return 0;
+}
+
 int runLogs(const QCommandLineParser &arguments)
 {
     const bool followLog = arguments.isSet(kFollow);
@@ -112,47 +159,7 @@ int runLogs(const QCommandLineParser &arguments)
         err() << "gantry-cli logs: no run named " << runName << " (gantry-cli ps -a lists them)\n";
         return 1;
     }
-    qint64 printed = 0;
-    auto printNew = [&]() {
-        // Lines are at most kMaxLogLineBytes: a batch stays in the tens of megabytes even
-        // for a service that printed gigabytes without a newline.
-        constexpr qint64 kBatch = 128;
-        while (printed < log->lineCount()) {
-            const QList<LogLine> lines = log->lines(printed, kBatch);
-            for (const LogLine &line : lines)
-                if (onlySource.isEmpty() || line.source == onlySource)
-                    out() << line.text << '\n';
-            printed += lines.size();
-            if (lines.isEmpty())
-                break;
-        }
-        out().flush();
-    };
-    printNew();
-    if (!followLog)
-        return 0;
-    auto finished = [&]() {
-        for (const RunInfo &run : backend->runs())
-            if (run.name == runName)
-                return isFinal(run.status);
-        return true;
-    };
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&]() {
-        log->refresh();
-        printNew();
-        backend->refresh();
-        if (finished()) {
-            log->refresh();
-            printNew();
-            loop.quit();
-        }
-    });
-    poll.start(200);
-    if (!finished())
-        loop.exec();
-    return 0;
+    return printLog(*backend, runName, *log, onlySource, followLog);
 }
 
 } // namespace

@@ -62,7 +62,44 @@ ChatPanel::ChatPanel(QWidget *parent)
     m_conversations->setStore(m_store);
     m_messages->setSession(m_session);
 
-    // Left: conversations.
+    QWidget *left = buildConversationColumn(); // first: the tab order follows creation
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(buildParameterRow());
+    rightLayout->addWidget(m_tokenNote);
+    rightLayout->addWidget(m_systemPrompt);
+    setUpMessageView();
+    rightLayout->addWidget(m_messageView, 1);
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_editing->setForegroundRole(QPalette::PlaceholderText);
+    m_editing->hide();
+
+    m_error->setVisible(!openError.isEmpty());
+    m_error->setText(openError);
+    rightLayout->addWidget(m_error);
+    rightLayout->addWidget(m_editing);
+    rightLayout->addLayout(buildInputRow());
+
+    auto *split = new QSplitter(this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    split->setSizes({220, 800});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(split);
+
+    connectSession();
+    rebuildPicker();
+    updateButtons();
+}
+
+// Left: the conversations, searchable, with New, Rename and Delete.
+QWidget *ChatPanel::buildConversationColumn()
+{
     m_search->setPlaceholderText(tr("Search conversations"));
     m_search->setClearButtonEnabled(true);
     m_conversationView->setModel(m_conversations);
@@ -83,85 +120,6 @@ ChatPanel::ChatPanel(QWidget *parent)
     leftLayout->addWidget(m_conversationView, 1);
     leftLayout->addLayout(convButtons);
 
-    // Right, top: endpoint, parameters.
-    auto *addEndpoint = new QToolButton(this);
-    addEndpoint->setText(tr("Add endpoint…"));
-    m_tokenNote->setForegroundRole(QPalette::PlaceholderText);
-    Settings &settings = Settings::instance();
-    m_temperature->setRange(0, 2);
-    m_temperature->setSingleStep(0.1);
-    m_temperature->setValue(settings.value(Settings::Key::ChatTemperature).toDouble());
-    m_temperature->setPrefix(tr("temperature "));
-    m_maxTokens->setRange(1, 32768);
-    m_maxTokens->setValue(settings.value(Settings::Key::ChatMaxTokens).toInt());
-    m_maxTokens->setPrefix(tr("max tokens "));
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Model:"), this));
-    top->addWidget(m_endpoints, 1);
-    top->addWidget(addEndpoint);
-    top->addWidget(m_temperature);
-    top->addWidget(m_maxTokens);
-    m_systemPrompt->setPlaceholderText(tr("System prompt (optional)"));
-    m_systemPrompt->setPlainText(settings.value(Settings::Key::ChatSystemPrompt).toString());
-    m_systemPrompt->setMaximumHeight(m_systemPrompt->fontMetrics().lineSpacing() * 3 + 12);
-
-    // Messages: one custom-painted row per message; rows laid out in batches, off-screen
-    // rows only estimated (MessageDelegate), so a 2,000-message chat opens at once.
-    m_messageView->setModel(m_messages);
-    m_messageView->setItemDelegate(m_delegate);
-    m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_messageView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_messageView->setLayoutMode(QListView::Batched);
-    m_messageView->setBatchSize(64);
-    m_messageView->setResizeMode(QListView::Adjust);
-    m_messageView->setWordWrap(true);
-    m_messageView->setFocusPolicy(Qt::NoFocus);
-    m_messageView->setMouseTracking(true);
-
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_error->setVisible(!openError.isEmpty());
-    m_error->setText(openError);
-    m_editing->setForegroundRole(QPalette::PlaceholderText);
-    m_editing->hide();
-
-    m_input->setPlaceholderText(tr("Message (Enter to send, Shift+Enter for a new line)"));
-    m_input->setMaximumHeight(m_input->fontMetrics().lineSpacing() * 5 + 14);
-    m_stop->setEnabled(false);
-    auto *inputRow = new QHBoxLayout;
-    inputRow->addWidget(m_input, 1);
-    auto *inputButtons = new QVBoxLayout;
-    inputButtons->addWidget(m_send);
-    inputButtons->addWidget(m_stop);
-    m_compareButton = new QPushButton(tr("Compare…"), this);
-    m_compareButton->setToolTip(tr("Send one prompt to 2–4 endpoints at once, side by side"));
-    connect(m_compareButton, &QPushButton::clicked, this, &ChatPanel::openCompare);
-    inputButtons->addWidget(m_compareButton);
-    inputButtons->addStretch(1);
-    inputRow->addLayout(inputButtons);
-
-    auto *right = new QWidget(this);
-    auto *rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addLayout(top);
-    rightLayout->addWidget(m_tokenNote);
-    rightLayout->addWidget(m_systemPrompt);
-    rightLayout->addWidget(m_messageView, 1);
-    rightLayout->addWidget(m_error);
-    rightLayout->addWidget(m_editing);
-    rightLayout->addLayout(inputRow);
-
-    auto *split = new QSplitter(this);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(1, 1);
-    split->setSizes({220, 800});
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(split);
-
-    // Wiring.
     connect(m_search, &QLineEdit::textChanged, m_conversations, &ConversationListModel::setFilter);
     connect(m_conversationView, &QListView::clicked, this, [this](const QModelIndex &i) { openConversation(i.row()); });
     connect(newButton, &QPushButton::clicked, this, &ChatPanel::newConversation);
@@ -189,6 +147,33 @@ ChatPanel::ChatPanel(QWidget *parent)
             newConversation();
         m_store->remove(id);
     });
+    return left;
+}
+
+// Right, top: the endpoint picker and the parameters, kept in Settings as they change.
+QLayout *ChatPanel::buildParameterRow()
+{
+    auto *addEndpoint = new QToolButton(this);
+    addEndpoint->setText(tr("Add endpoint…"));
+    m_tokenNote->setForegroundRole(QPalette::PlaceholderText);
+    Settings &settings = Settings::instance();
+    m_temperature->setRange(0, 2);
+    m_temperature->setSingleStep(0.1);
+    m_temperature->setValue(settings.value(Settings::Key::ChatTemperature).toDouble());
+    m_temperature->setPrefix(tr("temperature "));
+    m_maxTokens->setRange(1, 32768);
+    m_maxTokens->setValue(settings.value(Settings::Key::ChatMaxTokens).toInt());
+    m_maxTokens->setPrefix(tr("max tokens "));
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Model:"), this));
+    top->addWidget(m_endpoints, 1);
+    top->addWidget(addEndpoint);
+    top->addWidget(m_temperature);
+    top->addWidget(m_maxTokens);
+    m_systemPrompt->setPlaceholderText(tr("System prompt (optional)"));
+    m_systemPrompt->setPlainText(settings.value(Settings::Key::ChatSystemPrompt).toString());
+    m_systemPrompt->setMaximumHeight(m_systemPrompt->fontMetrics().lineSpacing() * 3 + 12);
+
     connect(addEndpoint, &QToolButton::clicked, this, &ChatPanel::addEndpointDialog);
     connect(m_endpoints, &QComboBox::currentIndexChanged, this, &ChatPanel::applyEndpoint);
     connect(m_temperature, &QDoubleSpinBox::valueChanged, this,
@@ -197,36 +182,24 @@ ChatPanel::ChatPanel(QWidget *parent)
             [this](int v) { Settings::instance().setValue(Settings::Key::ChatMaxTokens, v); });
     connect(m_systemPrompt, &QPlainTextEdit::textChanged, this,
             [this] { Settings::instance().setValue(Settings::Key::ChatSystemPrompt, m_systemPrompt->toPlainText()); });
-    connect(m_input, &ChatInput::submitted, this, &ChatPanel::sendInput);
-    connect(m_input, &ChatInput::cancelled, this, [this] {
-        if (m_editingMessage > 0) {
-            m_editingMessage = -1;
-            m_editing->hide();
-            m_input->clear();
-        }
-    });
-    connect(m_send, &QPushButton::clicked, this, &ChatPanel::sendInput);
-    connect(m_stop, &QPushButton::clicked, m_session, &ChatSession::stop);
-    connect(m_session, &ChatSession::error, this, [this](const QString &message) {
-        m_error->setText(message);
-        m_error->show();
-    });
-    connect(m_session, &ChatSession::messageAdded, this, &ChatPanel::updateButtons);
-    connect(m_session, &ChatSession::replyFinished, this, [this](qint64, ReplyStatus status) {
-        updateButtons();
-        if (status == ReplyStatus::Failed) {
-            const int row = m_messages->rowCount() - 1;
-            const QString why =
-                row >= 0 ? m_messages->index(row).data(MessageListModel::ErrorRole).toString() : QString();
-            m_error->setText(why);
-            m_error->setVisible(!why.isEmpty());
-        }
-    });
-    connect(m_session, &ChatSession::conversationChanged, this, [this](qint64 id) {
-        const int row = m_conversations->rowOf(id);
-        if (row >= 0)
-            m_conversationView->setCurrentIndex(m_conversations->index(row));
-    });
+    return top;
+}
+
+// Messages: one custom-painted row per message; rows laid out in batches, off-screen rows only
+// estimated (MessageDelegate), so a 2,000-message chat opens at once.
+void ChatPanel::setUpMessageView()
+{
+    m_messageView->setModel(m_messages);
+    m_messageView->setItemDelegate(m_delegate);
+    m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_messageView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_messageView->setLayoutMode(QListView::Batched);
+    m_messageView->setBatchSize(64);
+    m_messageView->setResizeMode(QListView::Adjust);
+    m_messageView->setWordWrap(true);
+    m_messageView->setFocusPolicy(Qt::NoFocus);
+    m_messageView->setMouseTracking(true);
+
     // Keep the newest text in view while streaming, unless the user scrolled up.
     auto stickToBottom = [this] {
         QScrollBar *bar = m_messageView->verticalScrollBar();
@@ -254,9 +227,62 @@ ChatPanel::ChatPanel(QWidget *parent)
     });
     connect(m_delegate, &MessageDelegate::siblingRequested, this,
             [this](const QModelIndex &i, int delta) { m_messages->showSibling(i.row(), delta); });
+}
 
-    rebuildPicker();
-    updateButtons();
+// Bottom: the message box with Send, Stop and Compare….
+QLayout *ChatPanel::buildInputRow()
+{
+    m_input->setPlaceholderText(tr("Message (Enter to send, Shift+Enter for a new line)"));
+    m_input->setMaximumHeight(m_input->fontMetrics().lineSpacing() * 5 + 14);
+    m_stop->setEnabled(false);
+    auto *inputRow = new QHBoxLayout;
+    inputRow->addWidget(m_input, 1);
+    auto *inputButtons = new QVBoxLayout;
+    inputButtons->addWidget(m_send);
+    inputButtons->addWidget(m_stop);
+    m_compareButton = new QPushButton(tr("Compare…"), this);
+    m_compareButton->setToolTip(tr("Send one prompt to 2–4 endpoints at once, side by side"));
+    connect(m_compareButton, &QPushButton::clicked, this, &ChatPanel::openCompare);
+    inputButtons->addWidget(m_compareButton);
+    inputButtons->addStretch(1);
+    inputRow->addLayout(inputButtons);
+
+    connect(m_input, &ChatInput::submitted, this, &ChatPanel::sendInput);
+    connect(m_input, &ChatInput::cancelled, this, [this] {
+        if (m_editingMessage > 0) {
+            m_editingMessage = -1;
+            m_editing->hide();
+            m_input->clear();
+        }
+    });
+    connect(m_send, &QPushButton::clicked, this, &ChatPanel::sendInput);
+    connect(m_stop, &QPushButton::clicked, m_session, &ChatSession::stop);
+    return inputRow;
+}
+
+// The session's errors, new messages, finished replies and conversation switches.
+void ChatPanel::connectSession()
+{
+    connect(m_session, &ChatSession::error, this, [this](const QString &message) {
+        m_error->setText(message);
+        m_error->show();
+    });
+    connect(m_session, &ChatSession::messageAdded, this, &ChatPanel::updateButtons);
+    connect(m_session, &ChatSession::replyFinished, this, [this](qint64, ReplyStatus status) {
+        updateButtons();
+        if (status == ReplyStatus::Failed) {
+            const int row = m_messages->rowCount() - 1;
+            const QString why =
+                row >= 0 ? m_messages->index(row).data(MessageListModel::ErrorRole).toString() : QString();
+            m_error->setText(why);
+            m_error->setVisible(!why.isEmpty());
+        }
+    });
+    connect(m_session, &ChatSession::conversationChanged, this, [this](qint64 id) {
+        const int row = m_conversations->rowOf(id);
+        if (row >= 0)
+            m_conversationView->setCurrentIndex(m_conversations->index(row));
+    });
 }
 
 ChatPanel::~ChatPanel()

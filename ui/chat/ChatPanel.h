@@ -16,6 +16,7 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QListView;
 class QPlainTextEdit;
@@ -87,6 +88,11 @@ private:
     // Manual endpoints' tokens live in the OS keychain under this "project" name.
     static QString keychainKey(const QString &model) { return QStringLiteral("chat:") + model; }
     Choice *manualChoice(const QString &label);
+    QWidget *buildConversationColumn();
+    QLayout *buildParameterRow();
+    void setUpMessageView();
+    QLayout *buildInputRow();
+    void connectSession();
     void rebuildPicker();
     void applyEndpoint();
     void applyParameters();

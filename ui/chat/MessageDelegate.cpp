@@ -237,12 +237,21 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         });
     }
     const Geometry g = geometry(option, index, body);
+    painter->save();
+    paintBubble(painter, option, index, g);
+    paintBody(painter, option, l, g);
+    paintFooter(painter, option, index, g);
+    painter->restore();
+}
+
+// The rounded bubble, coloured by role, with the role's name on top.
+void MessageDelegate::paintBubble(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
+                                  const Geometry &g) const
+{
     const QPalette &pal = option.palette;
     const bool dark = isDark(pal);
     const QString role = index.data(MessageListModel::MessageRoleRole).toString();
     const bool user = role == QLatin1String("user");
-
-    painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     QColor fill = user ? (dark ? QColor(0x1f, 0x3a, 0x5f) : QColor(0xe3, 0xee, 0xfb))
                        : (dark ? pal.color(QPalette::AlternateBase).lighter(115) : pal.color(QPalette::AlternateBase));
@@ -259,9 +268,13 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setFont(bold);
     painter->setPen(pal.color(QPalette::Text));
     painter->drawText(g.header, Qt::AlignLeft | Qt::AlignVCenter, roleLabel(role));
+}
 
-    // Body: the segments one under the other; only those inside the exposed area are drawn.
+// The body: the segments one under the other; only those inside the exposed area are drawn.
+void MessageDelegate::paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l, const Geometry &g) const
+{
     const QFontMetrics fm(option.font);
+    const QPalette &pal = option.palette;
     // What can be seen: the view's viewport (a long reply is many screens tall), and within it
     // the painter's clip when there is one.
     QRectF exposed(g.body);
@@ -293,8 +306,14 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         }
         painter->restore();
     }
+}
 
-    // Footer: status and metrics on the left, actions on the right.
+// The footer: status and metrics on the left, actions (and the branch switcher) on the right.
+void MessageDelegate::paintFooter(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
+                                  const Geometry &g) const
+{
+    const QPalette &pal = option.palette;
+    const QFontMetrics fm(option.font);
     painter->setFont(option.font);
     QColor dim = pal.color(QPalette::PlaceholderText);
     painter->setPen(dim);
@@ -328,7 +347,6 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->drawText(QRect(g.prev.right(), g.footer.top(), g.next.left() - g.prev.right(), g.footer.height()),
                           Qt::AlignCenter, count);
     }
-    painter->restore();
 }
 
 bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,

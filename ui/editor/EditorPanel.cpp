@@ -41,6 +41,14 @@ EditorPanel::EditorPanel(QWidget *parent)
     , m_parseTimer(new QTimer(this))
     , m_backupTimer(new QTimer(this))
 {
+    buildLayout();
+    connectSignals();
+    updateTitle();
+}
+
+// Title and Save on top, the restore bar, then the editor over the problems list.
+void EditorPanel::buildLayout()
+{
     auto *header = new QHBoxLayout;
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
@@ -89,7 +97,11 @@ EditorPanel::EditorPanel(QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(m_restoreBar);
     layout->addWidget(split, 1);
+}
 
+// Re-parse 250 ms after the last keystroke, back up 2 s after it; problems jump to line:col.
+void EditorPanel::connectSignals()
+{
     m_parseTimer->setSingleShot(true);
     m_parseTimer->setInterval(250);
     m_backupTimer->setSingleShot(true);
@@ -119,7 +131,6 @@ EditorPanel::EditorPanel(QWidget *parent)
         m_fixButton->setEnabled(i >= 0 && i < m_result.diagnostics.size() && !m_result.diagnostics[i].fixes.isEmpty());
     });
     connect(m_fixButton, &QPushButton::clicked, this, &EditorPanel::fixSelectedProblem);
-    updateTitle();
 }
 
 void EditorPanel::fixSelectedProblem()

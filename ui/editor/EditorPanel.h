@@ -54,6 +54,8 @@ Q_SIGNALS:
     void fileOpened(const QString &path);
 
 private:
+    void buildLayout();
+    void connectSignals();
     void reparseInBackground(); // the debounced parse: off the GUI thread, stale results dropped
     void applyParse(ParseResult result);
     void writeBackup();

@@ -1,5 +1,7 @@
 #include "core/backends/dstack/DstackBackend.h"
 
+#include "core/backends/dstack/DstackPoller.h"
+
 #include "core/backends/dstack/DstackClient.h"
 #include "core/backends/dstack/DstackJson.h"
 #include "core/backends/dstack/DstackLogFollower.h"
@@ -96,9 +98,15 @@ DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
     : Backend(parent)
     , m_project(project)
     , m_client(new DstackClient(project.url, project.name, project.token, this))
+    , m_poller(new DstackPoller(this))
 {
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &DstackBackend::tick);
+    connect(m_poller, &DstackPoller::roundDue, this, &DstackBackend::tick);
+    connect(m_poller, &DstackPoller::roundFinished, this, [this](bool changed, bool synced) {
+        if (changed)
+            Q_EMIT runsChanged();
+        if (synced)
+            drainAllLogs();
+    });
 }
 
 DstackBackend::~DstackBackend()
@@ -116,9 +124,7 @@ QString DstackBackend::displayName() const
 
 void DstackBackend::setPollIntervals(int minMs, int maxMs)
 {
-    m_minIntervalMs = qMax(10, minMs);
-    m_maxIntervalMs = qMax(m_minIntervalMs, maxMs);
-    m_intervalMs = m_minIntervalMs;
+    m_poller->setIntervals(minMs, maxMs);
 }
 
 void DstackBackend::setRequestTimeoutMs(int ms)
@@ -293,6 +299,7 @@ void DstackBackend::markConnected()
     if (m_connected)
         return;
     m_connected = true;
+    m_poller->setConnected(true);
     Q_EMIT connectionChanged(true, QStringLiteral("Connected to the dstack server at %1 again.").arg(m_project.url));
     // What comes back may be another server (upgraded or downgraded while away): ask its
     // version again now, so the next body is built for the server that answers.
@@ -304,6 +311,7 @@ void DstackBackend::markDisconnected(const DstackError &error)
     if (!m_connected)
         return;
     m_connected = false;
+    m_poller->setConnected(false);
     m_serverVersionKnown = false;
     m_uploadedArchives.clear(); // what comes back may be another server, with other archives
     Q_EMIT connectionChanged(false, error.message + QStringLiteral(" Showing the last known state; retrying."));
@@ -489,8 +497,7 @@ void DstackBackend::sendApply(int id, const Configuration &configuration, const 
                 m_order.prepend(info.name);
             Q_EMIT runsChanged();
             Q_EMIT applyFinished(id, info.name, QString());
-            m_intervalMs = m_minIntervalMs;
-            scheduleTick(m_minIntervalMs);
+            m_poller->hurry();
         },
         [this, id, name = configuration.name.value_or(QString())](const DstackError &e) {
             handleError(e);
@@ -604,17 +611,12 @@ QList<RunInfo> DstackBackend::runs() const
 
 void DstackBackend::refresh()
 {
-    m_listNext = true;
-    m_intervalMs = m_minIntervalMs;
-    if (m_tickRunning)
-        return;
-    m_timer.stop();
-    tick();
+    m_poller->refreshNow();
 }
 
 void DstackBackend::synchronize()
 {
-    m_syncRequested = true;
+    m_poller->requestSync();
     refresh();
 }
 
@@ -644,23 +646,11 @@ void DstackBackend::drainAllLogs()
     released();
 }
 
-void DstackBackend::scheduleTick(int delayMs)
-{
-    m_monitoring = true;
-    if (!m_tickRunning)
-        m_timer.start(delayMs);
-}
-
 void DstackBackend::tick()
 {
-    m_monitoring = true;
-    m_tickRunning = true;
-    m_changedThisTick = false;
-    m_pending = 1; // released at the end of this function
-
-    if (m_listNext || m_round % 5 == 0) {
-        m_listNext = false;
-        ++m_pending;
+    m_poller->beginRound();
+    if (m_poller->takeListDue()) {
+        m_poller->requestStarted();
         m_client->post(
             QStringLiteral("/api/runs/list"), dstackListRunsBody(m_project.name), this,
             [this](const nlohmann::json &list) {
@@ -685,17 +675,17 @@ void DstackBackend::tick()
                         if (dstackjson::boolean(run, "deleted"))
                             continue;
                         if (absorb(run))
-                            m_changedThisTick = true;
+                            m_poller->markChanged();
                         const QString name = dstackRunInfo(run, m_project.url).name;
                         if (!name.isEmpty() && !order.contains(name))
                             order.append(name);
                     }
                 }
                 if (order != m_order)
-                    m_changedThisTick = true;
+                    m_poller->markChanged();
                 m_order = order;
                 if (!m_listedOnce)
-                    m_changedThisTick = true;
+                    m_poller->markChanged();
                 m_listedOnce = true;
                 requestDone();
             },
@@ -711,13 +701,13 @@ void DstackBackend::tick()
         if (tracked->seen && !isFinal(tracked->info.status))
             active.append(name);
     for (const QString &name : active) {
-        ++m_pending;
+        m_poller->requestStarted();
         m_client->post(
             m_client->projectPath(QStringLiteral("runs/get")), dstackGetRunBody(name), this,
             [this](const nlohmann::json &run) {
                 markConnected();
                 if (absorb(run))
-                    m_changedThisTick = true;
+                    m_poller->markChanged();
                 requestDone();
             },
             [this, name](const DstackError &e) {
@@ -726,7 +716,7 @@ void DstackBackend::tick()
                         it->second->dropFollowers();
                     m_runs.erase(name);
                     m_order.removeAll(name);
-                    m_changedThisTick = true;
+                    m_poller->markChanged();
                 }
                 handleError(e);
                 requestDone();
@@ -739,24 +729,7 @@ void DstackBackend::tick()
 
 void DstackBackend::requestDone()
 {
-    if (--m_pending > 0)
-        return;
-    m_tickRunning = false;
-    ++m_round;
-    if (m_changedThisTick) {
-        m_intervalMs = m_minIntervalMs;
-        Q_EMIT runsChanged();
-    } else {
-        m_intervalMs = qMin(m_intervalMs + m_minIntervalMs, m_maxIntervalMs);
-    }
-    if (!m_connected)
-        m_intervalMs = m_maxIntervalMs;
-    if (m_syncRequested) {
-        m_syncRequested = false;
-        drainAllLogs();
-    }
-    if (m_monitoring)
-        m_timer.start(m_intervalMs);
+    m_poller->requestFinished();
 }
 
 void DstackBackend::pollLogsAndMetrics(Tracked &t)
@@ -902,8 +875,7 @@ void DstackBackend::stop(const QString &runName, bool abort)
                      abort ? QStringLiteral("abort requested") : QStringLiteral("stop requested")});
             Q_EMIT runsChanged();
             Q_EMIT stopFinished(runName, QString());
-            m_intervalMs = m_minIntervalMs;
-            scheduleTick(0);
+            m_poller->hurry(0);
         },
         [this, runName](const DstackError &e) {
             handleError(e);

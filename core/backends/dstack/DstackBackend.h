@@ -28,6 +28,7 @@
 namespace gantry {
 
 class DstackClient;
+class DstackPoller;
 class DstackLogFollower;
 
 class DstackBackend : public Backend
@@ -99,7 +100,6 @@ private:
 
     Tracked &track(const QString &name);
     bool absorb(const nlohmann::json &run); // returns whether anything a user sees changed
-    void scheduleTick(int delayMs);
     void tick();
     void finishTick();
     void requestDone();
@@ -134,19 +134,9 @@ private:
     nlohmann::json m_lastPlanRaw;
     int m_nextRequestId = 1;
 
-    QTimer m_timer;
-    bool m_monitoring = false;
-    bool m_tickRunning = false;
-    bool m_listNext = true;
+    DstackPoller *m_poller; // when to ask again, and whether a round changed anything
     bool m_listedOnce = false;
-    bool m_changedThisTick = false;
-    int m_pending = 0;
-    int m_round = 0;
-    int m_minIntervalMs = 1000;
-    int m_maxIntervalMs = 5000;
-    int m_intervalMs = 1000;
     bool m_connected = true;
-    bool m_syncRequested = false;
     QString m_lastError;
     int m_logsDraining = 0;
     QString m_serverVersion;
