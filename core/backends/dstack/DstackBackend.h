@@ -28,6 +28,7 @@
 namespace gantry {
 
 class DstackClient;
+class DstackFleets;
 class DstackLogFollower;
 
 class DstackBackend : public Backend
@@ -42,6 +43,8 @@ public:
     QString projectName() const { return m_project.name; }
     QString serverUrl() const { return m_project.url; }
     DstackClient *client() const { return m_client; }
+    // The project's fleets (list, plan, apply, delete), over the same client.
+    DstackFleets *fleets() const { return m_fleets; }
 
     // "Test connection": server version (get_info), the user (get_my_user) and the project
     // (fleets/list answers 404 for an unknown one). Emits connectionTested once.
@@ -104,6 +107,8 @@ private:
     // failure leaves it unknown and runs `then` anyway: the request itself will say what is wrong).
     void withServerVersion(std::function<void()> then);
     void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf);
+    // No fleet: the same plan for offers only, so the user sees what a fleet could get.
+    void sendOffersOnlyPlan(int id, const nlohmann::json &runSpec, const nlohmann::json &conf);
     void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf);
     void markDisconnected(const DstackError &error);
     void handleError(const DstackError &error);
@@ -111,6 +116,7 @@ private:
 
     DstackProject m_project;
     DstackClient *m_client;
+    DstackFleets *m_fleets;
     std::map<QString, std::unique_ptr<Tracked>> m_runs;
     QStringList m_order;  // newest first, as runs/list gives them
     nlohmann::json m_lastPlanRaw;

@@ -120,9 +120,12 @@ json dstackRunSpec(const Configuration &configuration, const json &configuration
     return spec;
 }
 
-json dstackGetPlanBody(const json &runSpec, int maxOffers)
+json dstackGetPlanBody(const json &runSpec, int maxOffers, bool forOffersOnly)
 {
-    return {{"run_spec", runSpec}, {"max_offers", maxOffers}};
+    json body = {{"run_spec", runSpec}, {"max_offers", maxOffers}};
+    if (forOffersOnly)
+        body["for_offers_only"] = true;
+    return body;
 }
 
 json dstackCurrentResource(json run)

@@ -40,8 +40,9 @@ QString dstackVersionProblem(const Configuration &configuration, const QString &
 // The run_spec around a configuration body (run_name, configuration_path, profile).
 nlohmann::json dstackRunSpec(const Configuration &configuration, const nlohmann::json &configurationBody);
 
-// POST runs/get_plan.
-nlohmann::json dstackGetPlanBody(const nlohmann::json &runSpec, int maxOffers);
+// POST runs/get_plan. forOffersOnly: the plan only lists offers (what `dstack offer` asks),
+// so a project without fleets still answers with its backends' offers.
+nlohmann::json dstackGetPlanBody(const nlohmann::json &runSpec, int maxOffers, bool forOffersOnly = false);
 
 // POST runs/apply: the plan's run_spec (pinned or the server's own for an update) and the
 // plan's current_resource (null for a new run), with the client's compatibility exclusions.
