@@ -7,6 +7,7 @@
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
+#include "FleetCommand.h"
 #include "cost/CostGuard.h"
 #include "runs/LogStore.h"
 
@@ -129,6 +130,8 @@ int runApply(const QStringList &arguments)
     const auto configuration = loadConfigurationForVerb(args, QStringLiteral("apply"), &status);
     if (!configuration)
         return status;
+    if (configuration->isFleet())
+        return applyFleet(*backend, *configuration, yes, json);
     const Plan plan = planAndWait(*backend, *configuration);
     if (!json)
         printPlan(out(), plan);

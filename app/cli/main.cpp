@@ -3,6 +3,7 @@
 #include "ApplyCommand.h"
 #include "CliCommand.h"
 #include "EventCommand.h"
+#include "FleetCommand.h"
 #include "LogsCommand.h"
 #include "OfferCommand.h"
 #include "PsCommand.h"
@@ -29,6 +30,7 @@ constexpr std::array kCommands = {
     Command{"logs", "print a run's log (--diagnose: its provisioning log)", runLogs},
     Command{"event", "print a run's events (provisioning steps, status changes)", runEvent},
     Command{"stop", "stop a run", runStop},
+    Command{"fleet", "list a dstack project's fleets; fleet delete NAME [-i N]", runFleet},
     Command{"supervise", "(internal) own a local run", runSupervise},
 };
 
