@@ -11,6 +11,7 @@
 #include "models/RunsModel.h"
 #include "offers/OffersPanel.h"
 #include "runs/LogView.h"
+#include "runs/FleetsPanel.h"
 #include "runs/RunsPanel.h"
 #include "settings/BudgetDialog.h"
 #include "settings/DstackServersDialog.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     , m_offers(new OffersPanel(this))
     , m_runs(new RunsPanel(this))
     , m_chat(new ChatPanel(this))
+    , m_fleets(new FleetsPanel(this))
     , m_configList(new QListView(this))
     , m_runList(new QListView(this))
     , m_banner(new QWidget(this))
@@ -83,6 +85,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     m_tabs->addTab(m_offers, tr("Offers"));
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_chat, tr("Chat"));
+    m_tabs->addTab(m_fleets, tr("Fleets"));
     m_tabs->setDocumentMode(true);
 
     // Left: the project's configurations, then its runs.
@@ -150,6 +153,10 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     m_offers->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     m_budget->setBackends(m_backends);
+    m_fleets->setBackends(m_backends);
+    // Fleets: "Create a fleet" opens the file it wrote; an applied fleet shows in the Fleets tab.
+    connect(m_offers, &OffersPanel::openFileRequested, this, [this](const QString &path) { openConfiguration(path); });
+    connect(m_offers, &OffersPanel::fleetApplied, m_fleets, &FleetsPanel::refresh);
     connect(m_configList, &QListView::activated, this, [this](const QModelIndex &i) {
         openConfiguration(i.data(ProjectModel::PathRole).toString());
     });
@@ -361,6 +368,7 @@ void MainWindow::addBackend(Backend *backend)
     m_offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
+    m_fleets->setBackends(m_backends);
     watchConnection(backend);
     backend->refresh();
     updateStatusBar();

@@ -23,6 +23,7 @@ namespace gantry::ui {
 class BudgetGuard;
 
 class ChatPanel;
+class FleetsPanel;
 class EditorPanel;
 class OffersPanel;
 class RunsPanel;
@@ -31,7 +32,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { EditorTab, OffersTab, RunsTab, ChatTab };
+    enum Tab { EditorTab, OffersTab, RunsTab, ChatTab, FleetsTab };
 
     explicit MainWindow(const QList<Backend *> &backends = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -51,6 +52,7 @@ public:
     OffersPanel *offers() const { return m_offers; }
     RunsPanel *runs() const { return m_runs; }
     ChatPanel *chat() const { return m_chat; }
+    FleetsPanel *fleets() const { return m_fleets; }
     QTabWidget *tabs() const { return m_tabs; }
     QString bannerText() const;
 
@@ -78,6 +80,7 @@ private:
     OffersPanel *m_offers;
     RunsPanel *m_runs;
     ChatPanel *m_chat;
+    FleetsPanel *m_fleets;
     QListView *m_configList;
     QListView *m_runList;
     QWidget *m_banner;
