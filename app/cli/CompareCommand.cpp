@@ -3,98 +3,47 @@
 // them as JSON. The comparison is kept in the chat database like the chat panel's. Exit 0 when
 // every reply completed, 1 when one failed, 2 on misuse.
 
-#include "BackendSelection.h"
-#include "CliCommand.h"
+#include "Verbs.h"
+
+#include "ChatOptions.h"
 
 #include "chat/ComparisonRun.h"
 #include "common/StatePaths.h"
 
 #include <QEventLoop>
+#include <QTextStream>
 
 #include <algorithm>
-#include <QTextStream>
 
 namespace gantry::cli {
 
 namespace {
 
-const char *const kUsage =
-    "usage: gantry-cli chat --compare RUN_OR_URL RUN_OR_URL [RUN_OR_URL…] [options] MESSAGE\n"
-    "  RUN_OR_URL          2 to 4 endpoints: run names, or OpenAI-compatible base URLs (http://…/v1)\n"
-    "  --backend B         where the runs live (default: local)\n"
-    "  --project P         the runs live in this dstack project\n"
-    "  --model M           the model name to send to URLs (default: the first of GET /models)\n"
-    "  --system S          system prompt\n"
-    "  --param NAME=VALUE  temperature, top_p, max_tokens, seed, stop (repeatable)\n"
-    "  --timeout SECONDS   give up on a reply when no byte arrives for this long (default 120)\n"
-    "  --json              print {\"comparison_id\", \"prompt\", \"replies\": [...]} instead\n"
-    "  MESSAGE             the prompt; '-' reads it from stdin\n";
-
-int usageError(const QString &message)
+int compareUsageError(const QString &message)
 {
-    QTextStream(stderr) << "gantry-cli chat --compare: " << message << '\n' << kUsage;
-    return 2;
+    return usageError(chatVerb().declaration, QStringLiteral("--compare: %1").arg(message));
 }
 
 bool isUrl(const QString &s) { return s.startsWith(QLatin1String("http://")) || s.startsWith(QLatin1String("https://")); }
 
 } // namespace
 
-int compareCommand(const QStringList &arguments)
+int compareReplies(const QCommandLineParser &arguments)
 {
-    QStringList backendArgs, positional;
-    QString model, message;
-    ChatParameters params;
-    int idleTimeoutMs = 120000;
-    bool json = false;
-    const QStringList valued = {QStringLiteral("--backend"), QStringLiteral("--project"), QStringLiteral("--model"),
-                                QStringLiteral("--system"), QStringLiteral("--param"), QStringLiteral("--timeout")};
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        QString a = arguments[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            QTextStream(stdout) << kUsage;
-            return 0;
-        }
-        if (a == QLatin1String("--compare"))
-            continue;
-        if (a == QLatin1String("--json")) {
-            json = true;
-            continue;
-        }
-        QString value;
-        if (const qsizetype eq = a.indexOf(QLatin1Char('=')); a.startsWith(QLatin1String("--")) && eq > 0 && valued.contains(a.left(eq))) {
-            value = a.mid(eq + 1);
-            a = a.left(eq);
-        } else if (valued.contains(a)) {
-            if (i + 1 >= arguments.size())
-                return usageError(QStringLiteral("%1 needs a value").arg(a));
-            value = arguments[++i];
-        } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            return usageError(QStringLiteral("unknown option '%1'").arg(a));
-        } else {
-            positional << a;
-            continue;
-        }
-        if (a == QLatin1String("--backend") || a == QLatin1String("--project")) {
-            backendArgs << a << value;
-        } else if (a == QLatin1String("--model")) {
-            model = value;
-        } else if (a == QLatin1String("--system")) {
-            params.systemPrompt = value;
-        } else if (a == QLatin1String("--param")) {
-            if (const QString error = params.set(value); !error.isEmpty())
-                return usageError(QStringLiteral("--param: %1").arg(error));
-        } else if (a == QLatin1String("--timeout")) {
-            bool ok = false;
-            const double seconds = value.toDouble(&ok);
-            if (!ok || seconds <= 0)
-                return usageError(QStringLiteral("--timeout needs a number of seconds > 0, not '%1'").arg(value));
-            idleTimeoutMs = int(seconds * 1000);
-        }
+    for (const QString &name : singleEndpointOptionNames()) {
+        if (arguments.isSet(name))
+            return compareUsageError(QStringLiteral("--%1 names one endpoint; it does not go with --compare").arg(name));
     }
+    QString error;
+    const auto options = SharedChatOptions::from(arguments, &error);
+    if (!options)
+        return compareUsageError(error);
+    const QString &model = options->model;
+    const bool json = options->json;
+    QStringList positional = arguments.positionalArguments();
     if (positional.size() < 1 + ComparisonRun::kMinColumns || positional.size() > 1 + ComparisonRun::kMaxColumns)
-        return usageError(QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
-    message = positional.takeLast();
+        return compareUsageError(QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
+    QString message = positional.takeLast();
     if (message == QLatin1String("-"))
         message = QTextStream(stdin).readAll();
 
@@ -109,9 +58,7 @@ int compareCommand(const QStringList &arguments)
             continue;
         }
         if (!backend) {
-            QString error;
-            QStringList args = backendArgs;
-            backend = selectBackend(args, &error);
+            backend = openBackend(options->backend, &error);
             if (!backend) {
                 err << "gantry-cli chat --compare: " << error << '\n';
                 return 1;
@@ -138,10 +85,10 @@ int compareCommand(const QStringList &arguments)
             return 1;
         }
     }
-    ComparisonRun comparison(&conversations, &comparisons, targets, params);
+    ComparisonRun comparison(&conversations, &comparisons, targets, options->params);
     QEventLoop loop;
     QObject::connect(&comparison, &ComparisonRun::finished, &loop, &QEventLoop::quit);
-    comparison.setIdleTimeout(idleTimeoutMs);
+    comparison.setIdleTimeout(options->idleTimeoutMs);
     if (!comparison.start(message)) {
         err << "gantry-cli chat --compare: " << comparison.errorString() << '\n';
         return 1;

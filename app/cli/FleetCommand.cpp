@@ -1,8 +1,9 @@
-// dstack's fleet verbs: list a project's fleets with their instances, delete a fleet or some of
-// its instances, and apply a fleet configuration (from `gantry-cli apply`). Fleets exist only
-// on a dstack project (--project P, or --backend dstack for the default one).
+// gantry-cli fleet [--project P] [--json]                       list the project's fleets and instances
+// gantry-cli fleet delete NAME [-i INSTANCE_NUM…] [--project P] [-y]
+// dstack's fleet verbs, and applyFleet() for `gantry-cli apply -f fleet.dstack.yml`. Fleets
+// exist only on a dstack project (--project P; without it, the dstack config's default one).
 
-#include "FleetCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
@@ -18,8 +19,10 @@ namespace gantry::cli {
 
 namespace {
 
-constexpr const char *kUsage = "usage: gantry-cli fleet [--project P] [--json]\n"
-                               "       gantry-cli fleet delete NAME [-i INSTANCE_NUM ...] [--project P] [-y]\n";
+const QCommandLineOption kInstance({QStringLiteral("i"), QStringLiteral("instance")},
+                                   QStringLiteral("with delete: only this instance (its INSTANCE number); repeat for more"),
+                                   QStringLiteral("INSTANCE_NUM"));
+const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("delete without asking"));
 
 bool confirm(const QString &question)
 {
@@ -120,24 +123,16 @@ int listFleets(Backend &backend, bool json)
     return 0;
 }
 
-int deleteFleet(Backend &backend, QStringList args, bool yes)
+int deleteFleet(Backend &backend, const QString &name, const QStringList &instances, bool yes)
 {
     QList<int> nums;
-    QString error;
-    while (auto n = takeOption(args, {"-i", "--instance"}, &error)) {
+    for (const QString &n : instances) {
         bool ok = false;
-        const int num = n->toInt(&ok);
-        if (!ok || num < 0) {
-            err() << "gantry-cli fleet delete: -i takes an instance number (the INSTANCE column), not `" << *n << "`\n";
-            return 2;
-        }
+        const int num = n.toInt(&ok);
+        if (!ok || num < 0)
+            return usageError(fleetVerb().declaration, QStringLiteral("-i takes an instance number (the INSTANCE column), not `%1`").arg(n));
         nums << num;
     }
-    if (!error.isEmpty() || args.size() != 1 || args.first().startsWith(QLatin1Char('-'))) {
-        err() << (error.isEmpty() ? QString::fromLatin1(kUsage) : QStringLiteral("gantry-cli fleet delete: %1\n").arg(error));
-        return 2;
-    }
-    const QString name = args.first();
     DstackFleets *fleets = fleetsOf(backend);
     if (const QString problem = listAndWait(*fleets); !problem.isEmpty()) {
         err() << "gantry-cli fleet delete: " << problem << '\n';
@@ -281,21 +276,24 @@ int applyFleet(Backend &backend, const Configuration &fleet, bool yes, bool json
     return 0;
 }
 
-int runFleet(const QStringList &arguments)
+namespace {
+
+int runFleet(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << kUsage;
-        return 0;
-    }
-    const bool json = takeFlag(args, {"--json"});
-    const bool yes = takeFlag(args, {"-y", "--yes"});
-    QString error;
+    const QStringList positionals = arguments.positionalArguments();
+    const bool deleting = !positionals.isEmpty() && positionals.first() == QLatin1String("delete");
+    if (!positionals.isEmpty() && !deleting)
+        return usageError(fleetVerb().declaration, QStringLiteral("unknown action `%1` (delete, or none to list)").arg(positionals.first()));
+    if (deleting && positionals.size() < 2)
+        return usageError(fleetVerb().declaration, QStringLiteral("delete needs the fleet's NAME"));
+    if (!deleting && arguments.isSet(kInstance))
+        return usageError(fleetVerb().declaration, QStringLiteral("-i goes with delete"));
     // Fleets live on a dstack project only: without --project/--backend, the default one.
-    if (!args.contains(QStringLiteral("--project")) && !args.contains(QStringLiteral("--backend"))
-        && std::none_of(args.cbegin(), args.cend(), [](const QString &a) { return a.startsWith(QLatin1String("--project=")) || a.startsWith(QLatin1String("--backend=")); }))
-        args << QStringLiteral("--backend") << QStringLiteral("dstack");
-    auto backend = selectBackend(args, &error);
+    BackendChoice choice = BackendChoice::from(arguments);
+    if (!choice.backendGiven && !choice.projectGiven)
+        choice.backend = QStringLiteral("dstack");
+    QString error;
+    const auto backend = openBackend(choice, &error);
     if (!backend) {
         err() << "gantry-cli fleet: " << error << '\n';
         return 2;
@@ -304,15 +302,23 @@ int runFleet(const QStringList &arguments)
         err() << "gantry-cli fleet: fleets belong to a dstack project; pass --project P\n";
         return 2;
     }
-    if (!args.isEmpty() && args.first() == QLatin1String("delete")) {
-        args.removeFirst();
-        return deleteFleet(*backend, args, yes);
-    }
-    if (!args.isEmpty()) {
-        err() << "gantry-cli fleet: unexpected `" << args.first() << "`\n" << kUsage;
-        return 2;
-    }
-    return listFleets(*backend, json);
+    if (deleting)
+        return deleteFleet(*backend, positionals.at(1), arguments.values(kInstance), arguments.isSet(kYes));
+    return listFleets(*backend, arguments.isSet(jsonOption()));
+}
+
+} // namespace
+
+Verb fleetVerb()
+{
+    return {{QStringLiteral("fleet"),
+             QStringLiteral("list a dstack project's fleets and instances; fleet delete NAME [-i N]"),
+             QList<QCommandLineOption>{kInstance, kYes, jsonOption()} + backendOptions(),
+             {{QStringLiteral("ACTION"), QStringLiteral("delete (with NAME); none lists the fleets"), true},
+              {QStringLiteral("NAME"), QStringLiteral("the fleet to delete (fleet lists them)"), true}},
+             QStringLiteral("Fleets belong to a dstack project: without --project, the default project of ~/.dstack/config.yml.\n"
+                            "A fleet configuration (type: fleet) is applied with gantry-cli apply -f fleet.dstack.yml.")},
+            runFleet};
 }
 
 } // namespace gantry::cli
