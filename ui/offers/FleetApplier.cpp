@@ -130,6 +130,8 @@ void FleetApplier::confirm(const FleetPlanInfo &plan)
 
 void FleetApplier::finish(const QString &fleetName, const QString &error)
 {
+    if (m_backend)
+        m_backend->fleets()->forgetPlan();  // cancelled or failed: no spec with keys stays behind
     m_backend = nullptr;
     m_request = -1;
     Q_EMIT fleetFinished(fleetName, error);

@@ -137,14 +137,18 @@ void DstackFleets::sendApply(int id, const json &spec, const json &current)
 {
     m_client->post(m_client->projectPath(QStringLiteral("fleets/apply")), dstackFleetApplyBody(spec, current), this,
                    [this, id](const json &fleet) {
-                       // The keys served their purpose; the spec is not kept any longer than that.
-                       m_planSpec = json();
-                       m_planCurrent = json();
-                       m_planSignature.clear();
+                       forgetPlan();  // the keys served their purpose: the spec is kept no longer
                        Q_EMIT applied(id, dstackFleetInfo(fleet).name, QString());
                        refresh();
                    },
                    [this, id](const DstackError &e) { Q_EMIT applied(id, QString(), e.message); }, 60000);
+}
+
+void DstackFleets::forgetPlan()
+{
+    m_planSpec = json();
+    m_planCurrent = json();
+    m_planSignature.clear();
 }
 
 int DstackFleets::deleteFleet(const QString &name)

@@ -44,6 +44,8 @@ public:
     int apply(const Configuration &fleet);
     // fleets/delete of one fleet, or fleets/delete_instances of some of its instances (by
     // instance_num). Emits deleted(id, error).
+    // Drops the last plan's spec (and the SSH keys in it): after a cancelled confirmation.
+    void forgetPlan();
     int deleteFleet(const QString &name);
     int deleteInstances(const QString &name, const QList<int> &instanceNums);
 
