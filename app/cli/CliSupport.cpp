@@ -1,6 +1,5 @@
 #include "CliSupport.h"
 
-#include "backends/dstack/DstackBackend.h"
 #include "config/ConfigParser.h"
 
 #include <QDir>
@@ -86,14 +85,16 @@ std::optional<Configuration> loadChosenConfiguration(const ConfigurationChoice &
 
 void fetchRunDetailsAndWait(Backend &backend, const QString &runName)
 {
-    auto *dstack = qobject_cast<DstackBackend *>(&backend);
-    if (!dstack)
-        return;
     QEventLoop wait;
-    QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
+    bool fetched = false;
+    QObject::connect(&backend, &Backend::detailsFetched, &wait, [&] {
+        fetched = true;
+        wait.quit();
+    });
     QTimer::singleShot(60000, &wait, &QEventLoop::quit);
-    dstack->fetchRunDetails(runName);
-    wait.exec();
+    backend.fetchRunDetails(runName);
+    if (!fetched)
+        wait.exec();
 }
 
 Plan planAndWait(Backend &backend, const Configuration &configuration)

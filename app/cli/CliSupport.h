@@ -45,8 +45,8 @@ std::optional<Configuration> loadChosenConfiguration(const ConfigurationChoice &
 // Plans on the backend and runs the event loop until the plan arrives.
 Plan planAndWait(Backend &backend, const Configuration &configuration);
 
-// A dstack run's events and provisioning log are fetched on demand: fetch them for runName and
-// wait (at most 60 s). Nothing to do for other backends.
+// A run's events and provisioning log, where the backend fetches them on demand (dstack):
+// fetch them for runName and wait (at most 60 s).
 void fetchRunDetailsAndWait(Backend &backend, const QString &runName);
 
 // dstack's plan: header rows, the offers table, the "Shown N of M offers" footer.

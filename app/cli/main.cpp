@@ -28,7 +28,9 @@ void usage(QTextStream &out, const QList<Verb> &all)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The GUI's names: the same settings (saved servers) and state folders.
     QCoreApplication::setApplicationName(QStringLiteral("gantry"));
+    QCoreApplication::setOrganizationName(QStringLiteral("gantry"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GANTRY_VERSION));
 
     QStringList args = QCoreApplication::arguments().mid(1);

@@ -3,6 +3,7 @@
 // key cannot be known to the schema (and the editor's completion) without a reader.
 
 #include "config/ConfigReader.h"
+#include "runs/RunNames.h"
 
 #include "config/ConfigSchema.h"
 #include "config/Grammar.h"
@@ -109,11 +110,9 @@ void ConfigReader::fieldName(const Node &key, const Node &value)
     if (auto s = string(value, name)) {
         c.name = *s;
         out = str(*s);
-        static const QRegularExpression runName(QStringLiteral("^[a-z][a-z0-9-]{1,40}$"));
-        if (!runName.match(*s).hasMatch())
-            warning(value, QStringLiteral("%1 name '%2' will be refused by the dstack server: use 2 to 41 lowercase letters, "
-                                          "digits and '-', starting with a letter")
-                               .arg(c.isFleet() ? QStringLiteral("fleet") : QStringLiteral("run"), *s));
+        if (!isValidRunName(*s))
+            warning(value, QStringLiteral("%1 name '%2' will be refused by the dstack server: %3")
+                               .arg(c.isFleet() ? QStringLiteral("fleet") : QStringLiteral("run"), *s, runNameRule()));
     }
 }
 
