@@ -1,4 +1,4 @@
-// Fleets against the dstack-shaped fake (tests/dstack/fake_dstack_server.py --no-fleets: a new
+// Fleets against the dstack-shaped fake (tests/support/dstack/fake_dstack_server.py --no-fleets: a new
 // project, as dstack ≥ 0.20 has it). Every body is judged by dstack 0.21.2's own schemas and
 // every answer is built from dstack's Fleet / FleetPlan / Instance models. The walk: offers on a
 // project with no fleet (for_offers_only) → create a cloud fleet with nodes 0..2 → it is
