@@ -3,12 +3,12 @@
 // dstack's fleet verbs, and applyFleet() for `gantry-cli apply -f fleet.dstack.yml`. Fleets
 // exist only on a dstack project (--project P; without it, the dstack config's default one).
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
-#include "backends/dstack/DstackBackend.h"
-#include "backends/dstack/DstackFleets.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackFleets.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -6,9 +6,9 @@
 // Hosts, proxies and key files are data only: nothing here connects anywhere or reads a file
 // (the key is read when the fleet is applied; see DstackFleetRequests).
 
-#include "config/ConfigReader.h"
+#include "core/config/ConfigReader.h"
 
-#include "config/ConfigSchema.h"
+#include "core/config/ConfigSchema.h"
 
 #include <QHostAddress>
 

@@ -1,6 +1,6 @@
-#include "config/FleetTemplate.h"
+#include "core/config/FleetTemplate.h"
 
-#include "config/Grammar.h"
+#include "core/config/Grammar.h"
 
 #include <QRegularExpression>
 

@@ -6,7 +6,7 @@
 // and an idle_duration that ends an instance an hour after its last run (idle instances cost
 // money while doing nothing).
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QByteArray>
 #include <QString>

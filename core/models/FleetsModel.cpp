@@ -1,4 +1,4 @@
-#include "models/FleetsModel.h"
+#include "core/models/FleetsModel.h"
 
 #include <algorithm>
 

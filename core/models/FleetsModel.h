@@ -6,7 +6,7 @@
 // them stand out: they cost money while doing nothing. setFleets() keeps rows by name, so a
 // periodic refresh does not lose the selection.
 
-#include "runs/FleetInfo.h"
+#include "core/runs/FleetInfo.h"
 
 #include <QAbstractItemModel>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "models/GpuGroupsModel.h"
+#include "core/models/GpuGroupsModel.h"
 
 #include <QHash>
 

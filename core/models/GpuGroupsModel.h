@@ -5,7 +5,7 @@
 // there are, the GPU counts they come in, the price range, the backends and whether spot
 // and/or on-demand. Rows in ascending lowest price.
 
-#include "offers/Offer.h"
+#include "core/offers/Offer.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -5,7 +5,7 @@
 // row only, at most once a frame), so a view re-lays out one bubble per frame, not the whole
 // list and not once per token. QtCore only.
 
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
 
 #include <QAbstractListModel>
 #include <QElapsedTimer>

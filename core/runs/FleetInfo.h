@@ -4,7 +4,7 @@
 // Filled from dstack's Fleet / FleetPlan answers by DstackFleetModels; shown by FleetsModel,
 // the Fleets view and `gantry-cli fleet`. No private key ever reaches these types.
 
-#include "offers/Offer.h"
+#include "core/offers/Offer.h"
 
 #include <QDateTime>
 #include <QList>

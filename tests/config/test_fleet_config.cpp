@@ -2,11 +2,11 @@
 // number, a range or an object; blocks; placement; ssh_config with hosts as strings or objects),
 // the canonical JSON a fleet spec carries, and the schema the editor completes from.
 
-#include "ConfigTestHelpers.h"
+#include "tests/config/ConfigTestHelpers.h"
 
-#include "backends/dstack/DstackFleetRequests.h"
-#include "config/ConfigSchema.h"
-#include "config/FleetTemplate.h"
+#include "core/backends/dstack/DstackFleetRequests.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/FleetTemplate.h"
 
 #include <QCoreApplication>
 #include <QDir>

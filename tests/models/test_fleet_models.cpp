@@ -1,8 +1,8 @@
 // The Fleets view's tree (fleets → instances, idle cost flagged) and the offers grouped by GPU,
 // both under QAbstractItemModelTester.
 
-#include "models/FleetsModel.h"
-#include "models/GpuGroupsModel.h"
+#include "core/models/FleetsModel.h"
+#include "core/models/GpuGroupsModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

@@ -5,20 +5,20 @@
 // grouped by GPU, and the Fleets tab: the fleet listed, deleted after a confirmation that names
 // it. Every request body was judged by dstack's own schemas.
 
-#include "DstackOracle.h"
-#include "FakeDstackServer.h"
-#include "MainWindow.h"
-#include "TestEnvironment.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/FakeDstackServer.h"
+#include "ui/MainWindow.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "backends/dstack/DstackBackend.h"
-#include "editor/EditorPanel.h"
-#include "models/FleetsModel.h"
-#include "models/GpuGroupsModel.h"
-#include "models/OffersModel.h"
-#include "offers/FleetApplier.h"
-#include "offers/FleetNote.h"
-#include "offers/OffersPanel.h"
-#include "runs/FleetsPanel.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "ui/editor/EditorPanel.h"
+#include "core/models/FleetsModel.h"
+#include "core/models/GpuGroupsModel.h"
+#include "core/models/OffersModel.h"
+#include "ui/offers/FleetApplier.h"
+#include "ui/offers/FleetNote.h"
+#include "ui/offers/OffersPanel.h"
+#include "ui/runs/FleetsPanel.h"
 
 #include <QCheckBox>
 #include <QFile>

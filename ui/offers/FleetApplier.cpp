@@ -1,10 +1,10 @@
-#include "offers/FleetApplier.h"
+#include "ui/offers/FleetApplier.h"
 
-#include "backends/dstack/DstackBackend.h"
-#include "backends/dstack/DstackFleets.h"
-#include "common/StatePaths.h"
-#include "config/ConfigParser.h"
-#include "config/FleetTemplate.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackFleets.h"
+#include "core/common/StatePaths.h"
+#include "core/config/ConfigParser.h"
+#include "core/config/FleetTemplate.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -6,8 +6,8 @@
 // run's resources, spot policy and backends with nodes 0..1) and asks for it to be opened in
 // the editor. The confirmation is modeless (open()), so nothing blocks the event loop.
 
-#include "config/Configuration.h"
-#include "runs/FleetInfo.h"
+#include "core/config/Configuration.h"
+#include "core/runs/FleetInfo.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "offers/FleetNote.h"
+#include "ui/offers/FleetNote.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

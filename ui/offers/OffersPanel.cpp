@@ -1,13 +1,13 @@
-#include "offers/OffersPanel.h"
-#include "Look.h"
+#include "ui/offers/OffersPanel.h"
+#include "ui/Look.h"
 
-#include "backends/Backend.h"
-#include "Settings.h"
-#include "config/ModelSizing.h"
-#include "cost/CostGuard.h"
-#include "models/GpuGroupsModel.h"
-#include "models/OffersModel.h"
-#include "offers/FleetNote.h"
+#include "core/backends/Backend.h"
+#include "ui/Settings.h"
+#include "core/config/ModelSizing.h"
+#include "core/cost/CostGuard.h"
+#include "core/models/GpuGroupsModel.h"
+#include "core/models/OffersModel.h"
+#include "ui/offers/FleetNote.h"
 
 #include <QCheckBox>
 #include <QComboBox>

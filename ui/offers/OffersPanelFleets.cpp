@@ -2,14 +2,14 @@
 // button, planning/applying a `type: fleet` file from Plan, and the group-by-GPU view of the
 // offers (GpuGroupsModel, dstack's `offer --group-by gpu`).
 
-#include "offers/OffersPanel.h"
+#include "ui/offers/OffersPanel.h"
 
-#include "Look.h"
-#include "backends/dstack/DstackBackend.h"
-#include "models/GpuGroupsModel.h"
-#include "models/OffersModel.h"
-#include "offers/FleetApplier.h"
-#include "offers/FleetNote.h"
+#include "ui/Look.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/models/GpuGroupsModel.h"
+#include "core/models/OffersModel.h"
+#include "ui/offers/FleetApplier.h"
+#include "ui/offers/FleetNote.h"
 
 #include <QCheckBox>
 #include <QHeaderView>

@@ -1,9 +1,9 @@
-#include "runs/FleetsPanel.h"
+#include "ui/runs/FleetsPanel.h"
 
-#include "Look.h"
-#include "backends/dstack/DstackBackend.h"
-#include "backends/dstack/DstackFleets.h"
-#include "models/FleetsModel.h"
+#include "ui/Look.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackFleets.h"
+#include "core/models/FleetsModel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,7 +1,7 @@
-#include "backends/dstack/DstackFleetModels.h"
+#include "core/backends/dstack/DstackFleetModels.h"
 
-#include "backends/dstack/DstackJson.h"
-#include "backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackJson.h"
+#include "core/backends/dstack/DstackModels.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>

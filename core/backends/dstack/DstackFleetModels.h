@@ -3,7 +3,7 @@
 // Reading dstack's fleet answers (Fleet, FleetPlan; models/fleets.py and instances.py) into
 // Gantry's FleetInfo / FleetPlanInfo. Pure and tolerant: a wrong type reads as absent.
 
-#include "runs/FleetInfo.h"
+#include "core/runs/FleetInfo.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "backends/dstack/DstackFleetRequests.h"
+#include "core/backends/dstack/DstackFleetRequests.h"
 
 #include <QDir>
 #include <QFile>

@@ -12,8 +12,8 @@
 // The spec then holds private keys: it is kept in memory only, and anything shown or written
 // goes through withoutSshKeys() first.
 
-#include "backends/dstack/DstackRequests.h"
-#include "config/Configuration.h"
+#include "core/backends/dstack/DstackRequests.h"
+#include "core/config/Configuration.h"
 
 #include <QList>
 #include <QString>

@@ -1,8 +1,8 @@
-#include "backends/dstack/DstackFleets.h"
+#include "core/backends/dstack/DstackFleets.h"
 
-#include "backends/dstack/DstackClient.h"
-#include "backends/dstack/DstackFleetModels.h"
-#include "backends/dstack/DstackFleetRequests.h"
+#include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackFleetModels.h"
+#include "core/backends/dstack/DstackFleetRequests.h"
 
 #include <QFileInfo>
 #include <QFutureWatcher>

@@ -8,9 +8,9 @@
 // mount) and sends their contents as ssh_key, as dstack's client does. The spec with the keys
 // is kept in memory for the apply that follows and nowhere else; no signal carries it.
 
-#include "backends/dstack/DstackError.h"
-#include "config/Configuration.h"
-#include "runs/FleetInfo.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/config/Configuration.h"
+#include "core/runs/FleetInfo.h"
 
 #include <QList>
 #include <QObject>

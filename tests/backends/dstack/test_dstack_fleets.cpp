@@ -6,14 +6,14 @@
 // instance serves the run → delete an instance, then the fleet. An SSH fleet's plan carries
 // the key read from identity_file (the hosts are data only: nothing connects to them).
 
-#include "CliProcess.h"
-#include "DstackOracle.h"
-#include "FakeDstackServer.h"
-#include "TestEnvironment.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/FakeDstackServer.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "backends/dstack/DstackBackend.h"
-#include "backends/dstack/DstackFleets.h"
-#include "config/ConfigParser.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackFleets.h"
+#include "core/config/ConfigParser.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -6,12 +6,12 @@
 // stand-in for each SSH key file: hosts and keys are data only here). dstack's code is the
 // judge (oracle_parity.py).
 
-#include "DstackOracle.h"
-#include "TestEnvironment.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "backends/dstack/DstackFleetRequests.h"
-#include "backends/dstack/DstackRequests.h"
-#include "config/ConfigParser.h"
+#include "core/backends/dstack/DstackFleetRequests.h"
+#include "core/backends/dstack/DstackRequests.h"
+#include "core/config/ConfigParser.h"
 
 #include <QDir>
 #include <QFile>
