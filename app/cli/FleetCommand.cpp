@@ -19,9 +19,10 @@ namespace gantry::cli {
 
 namespace {
 
-const QCommandLineOption kInstance({QStringLiteral("i"), QStringLiteral("instance")},
-                                   QStringLiteral("with delete: only this instance (its INSTANCE number); repeat for more"),
-                                   QStringLiteral("INSTANCE_NUM"));
+const QCommandLineOption kInstance(
+    {QStringLiteral("i"), QStringLiteral("instance")},
+    QStringLiteral("with delete: only this instance (its INSTANCE number); repeat for more"),
+    QStringLiteral("INSTANCE_NUM"));
 const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("delete without asking"));
 
 bool confirm(const QString &question)
@@ -63,13 +64,23 @@ nlohmann::json fleetJson(const FleetInfo &f)
 {
     nlohmann::json instances = nlohmann::json::array();
     for (const FleetInstanceInfo &i : f.instances)
-        instances.push_back({{"instance_num", i.num}, {"name", i.name.toStdString()}, {"status", i.status.toStdString()},
-                             {"backend", i.backend.toStdString()}, {"region", i.region.toStdString()},
-                             {"instance_type", i.instanceType.toStdString()}, {"resources", i.resources.toStdString()},
-                             {"price", i.price < 0 ? nlohmann::json() : nlohmann::json(i.price)},
-                             {"run", i.runName.isEmpty() ? nlohmann::json() : nlohmann::json(i.runName.toStdString())}});
-    return {{"name", f.name.toStdString()}, {"status", f.status.toStdString()}, {"ssh", f.ssh}, {"nodes", f.nodes.toStdString()},
-            {"cost_per_hour", f.costPerHour()}, {"idle_cost_per_hour", f.idleCostPerHour()}, {"instances", instances}};
+        instances.push_back(
+            {{"instance_num", i.num},
+             {"name", i.name.toStdString()},
+             {"status", i.status.toStdString()},
+             {"backend", i.backend.toStdString()},
+             {"region", i.region.toStdString()},
+             {"instance_type", i.instanceType.toStdString()},
+             {"resources", i.resources.toStdString()},
+             {"price", i.price < 0 ? nlohmann::json() : nlohmann::json(i.price)},
+             {"run", i.runName.isEmpty() ? nlohmann::json() : nlohmann::json(i.runName.toStdString())}});
+    return {{"name", f.name.toStdString()},
+            {"status", f.status.toStdString()},
+            {"ssh", f.ssh},
+            {"nodes", f.nodes.toStdString()},
+            {"cost_per_hour", f.costPerHour()},
+            {"idle_cost_per_hour", f.idleCostPerHour()},
+            {"instances", instances}};
 }
 
 // The table `dstack fleet` prints: one row per fleet, then its instances indented.
@@ -80,27 +91,31 @@ void printFleets(const QList<FleetInfo> &fleets, const QString &project)
               << "nodes: 0..1) and apply it with `gantry-cli apply -f fleet.dstack.yml --project " << project << "`.\n";
         return;
     }
-    QList<QStringList> rows{{QStringLiteral("FLEET"), QStringLiteral("INSTANCE"), QStringLiteral("BACKEND"), QStringLiteral("REGION"),
-                             QStringLiteral("RESOURCES"), QStringLiteral("PRICE"), QStringLiteral("STATUS"), QStringLiteral("RUN")}};
+    QList<QStringList> rows{{QStringLiteral("FLEET"), QStringLiteral("INSTANCE"), QStringLiteral("BACKEND"),
+                             QStringLiteral("REGION"), QStringLiteral("RESOURCES"), QStringLiteral("PRICE"),
+                             QStringLiteral("STATUS"), QStringLiteral("RUN")}};
     double idle = 0;
     int idleCount = 0;
     for (const FleetInfo &f : fleets) {
         rows.append({f.name, QString(), f.ssh ? QStringLiteral("ssh") : f.backends.join(QLatin1Char(',')), QString(),
-                     f.ssh ? QStringLiteral("%1 hosts").arg(f.nodes) : QStringLiteral("nodes %1").arg(f.nodes), QString(), f.status, QString()});
+                     f.ssh ? QStringLiteral("%1 hosts").arg(f.nodes) : QStringLiteral("nodes %1").arg(f.nodes),
+                     QString(), f.status, QString()});
         for (const FleetInstanceInfo &i : f.instances) {
             QString status = i.status;
             if (i.isIdle() && i.price > 0)
                 status += QStringLiteral(" (costs %1/h doing nothing)").arg(Offer::formatPrice(i.price));
-            rows.append({QString(), QString::number(i.num), i.backend == QLatin1String("remote") ? QStringLiteral("ssh") : i.backend, i.region,
-                         (i.instanceType.isEmpty() ? QString() : i.instanceType + QLatin1Char(' ')) + i.resources, priceText(i.price), status,
-                         i.runName});
+            rows.append({QString(), QString::number(i.num),
+                         i.backend == QLatin1String("remote") ? QStringLiteral("ssh") : i.backend, i.region,
+                         (i.instanceType.isEmpty() ? QString() : i.instanceType + QLatin1Char(' ')) + i.resources,
+                         priceText(i.price), status, i.runName});
         }
         idle += f.idleCostPerHour();
         idleCount += f.idleCount();
     }
     printTable(out(), rows);
     if (idleCount > 0)
-        out() << '\n' << idleCount << " idle instance" << (idleCount == 1 ? "" : "s") << " cost " << Offer::formatPrice(idle)
+        out() << '\n'
+              << idleCount << " idle instance" << (idleCount == 1 ? "" : "s") << " cost " << Offer::formatPrice(idle)
               << "/h while serving no run (delete them with `gantry-cli fleet delete NAME -i NUM`).\n";
 }
 
@@ -130,7 +145,8 @@ int deleteFleet(Backend &backend, const QString &name, const QStringList &instan
         bool ok = false;
         const int num = n.toInt(&ok);
         if (!ok || num < 0)
-            return usageError(fleetVerb().declaration, QStringLiteral("-i takes an instance number (the INSTANCE column), not `%1`").arg(n));
+            return usageError(fleetVerb().declaration,
+                              QStringLiteral("-i takes an instance number (the INSTANCE column), not `%1`").arg(n));
         nums << num;
     }
     DstackFleets *fleets = fleetsOf(backend);
@@ -148,11 +164,14 @@ int deleteFleet(Backend &backend, const QString &name, const QStringList &instan
     QStringList doomed;
     for (const FleetInstanceInfo &i : it->instances) {
         if ((nums.isEmpty() || nums.contains(i.num)) && i.isActive())
-            doomed << QStringLiteral("  instance %1 (%2 %3%4)").arg(i.num).arg(i.backend, i.instanceType,
-                                                                         i.runName.isEmpty() ? QString() : QStringLiteral(", serving run ") + i.runName);
+            doomed << QStringLiteral("  instance %1 (%2 %3%4)")
+                          .arg(i.num)
+                          .arg(i.backend, i.instanceType,
+                               i.runName.isEmpty() ? QString() : QStringLiteral(", serving run ") + i.runName);
     }
     for (int n : nums)
-        if (std::none_of(it->instances.cbegin(), it->instances.cend(), [n](const FleetInstanceInfo &i) { return i.num == n; })) {
+        if (std::none_of(it->instances.cbegin(), it->instances.cend(),
+                         [n](const FleetInstanceInfo &i) { return i.num == n; })) {
             err() << "gantry-cli fleet delete: fleet `" << name << "` has no instance " << n << '\n';
             return 1;
         }
@@ -161,7 +180,8 @@ int deleteFleet(Backend &backend, const QString &name, const QStringList &instan
           << '\n'
           << (doomed.isEmpty() ? QStringLiteral("  no running instance") : doomed.join(QLatin1Char('\n'))) << '\n';
     out().flush();
-    if (!yes && !confirm(nums.isEmpty() ? QStringLiteral("Delete the fleet %1?").arg(name) : QStringLiteral("Delete these instances?"))) {
+    if (!yes && !confirm(nums.isEmpty() ? QStringLiteral("Delete the fleet %1?").arg(name)
+                                        : QStringLiteral("Delete these instances?"))) {
         err() << "Cancelled\n";
         return 1;
     }
@@ -180,7 +200,8 @@ int deleteFleet(Backend &backend, const QString &name, const QStringList &instan
         err() << "gantry-cli fleet delete: " << problem << '\n';
         return 1;
     }
-    out() << (nums.isEmpty() ? QStringLiteral("Fleet %1 deleted").arg(name) : QStringLiteral("Instances deleted")) << '\n';
+    out() << (nums.isEmpty() ? QStringLiteral("Fleet %1 deleted").arg(name) : QStringLiteral("Instances deleted"))
+          << '\n';
     return 0;
 }
 
@@ -195,19 +216,21 @@ void printFleetPlan(const FleetPlanInfo &plan)
     if (plan.ssh)
         return;
     if (plan.offers.isEmpty()) {
-        out() << "No offers match the fleet's requirements: its instances cannot be provisioned. Relax resources, backends, "
+        out() << "No offers match the fleet's requirements: its instances cannot be provisioned. Relax resources, "
+                 "backends, "
                  "spot_policy or max_price.\n";
         return;
     }
-    QList<QStringList> rows{{QStringLiteral("#"), QStringLiteral("BACKEND"), QStringLiteral("REGION"), QStringLiteral("INSTANCE"),
-                             QStringLiteral("RESOURCES"), QStringLiteral("SPOT"), QStringLiteral("PRICE")}};
+    QList<QStringList> rows{{QStringLiteral("#"), QStringLiteral("BACKEND"), QStringLiteral("REGION"),
+                             QStringLiteral("INSTANCE"), QStringLiteral("RESOURCES"), QStringLiteral("SPOT"),
+                             QStringLiteral("PRICE")}};
     int n = 0;
     for (const Offer &o : plan.offers.mid(0, 10))
         rows.append({QString::number(++n), o.backend, o.region, o.instanceName, o.resourcesText(),
                      o.resources.spot ? QStringLiteral("yes") : QStringLiteral("no"), Offer::formatPrice(o.price)});
     printTable(out(), rows);
-    out() << "\nShown " << rows.size() - 1 << " of " << std::max(plan.totalOffers, int(plan.offers.size())) << " offers, "
-          << Offer::formatPrice(plan.maxPrice) << " max\n";
+    out() << "\nShown " << rows.size() - 1 << " of " << std::max(plan.totalOffers, int(plan.offers.size()))
+          << " offers, " << Offer::formatPrice(plan.maxPrice) << " max\n";
 }
 
 } // namespace
@@ -216,7 +239,8 @@ int applyFleet(Backend &backend, const Configuration &fleet, bool yes, bool json
 {
     DstackFleets *fleets = fleetsOf(backend);
     if (!fleets) {
-        err() << "gantry-cli apply: " << fleet.filePath << " is a fleet: fleets belong to a dstack project; pass --project P\n";
+        err() << "gantry-cli apply: " << fleet.filePath
+              << " is a fleet: fleets belong to a dstack project; pass --project P\n";
         return 2;
     }
     FleetPlanInfo plan;
@@ -239,8 +263,9 @@ int applyFleet(Backend &backend, const Configuration &fleet, bool yes, bool json
         printFleetPlan(plan);
     out().flush();
     const QString name = plan.fleetName.isEmpty() ? QStringLiteral("(a new name)") : plan.fleetName;
-    const QString question = plan.exists ? (plan.action == QLatin1String("update") ? QStringLiteral("Update the fleet %1 in place?").arg(name)
-                                                                                   : QStringLiteral("Re-create the fleet %1?").arg(name))
+    const QString question = plan.exists ? (plan.action == QLatin1String("update")
+                                                ? QStringLiteral("Update the fleet %1 in place?").arg(name)
+                                                : QStringLiteral("Re-create the fleet %1?").arg(name))
                                          : QStringLiteral("Create the fleet %1?").arg(name);
     if (!yes && !confirm(question)) {
         err() << "Cancelled\n";
@@ -283,7 +308,8 @@ int runFleet(const QCommandLineParser &arguments)
     const QStringList positionals = arguments.positionalArguments();
     const bool deleting = !positionals.isEmpty() && positionals.first() == QLatin1String("delete");
     if (!positionals.isEmpty() && !deleting)
-        return usageError(fleetVerb().declaration, QStringLiteral("unknown action `%1` (delete, or none to list)").arg(positionals.first()));
+        return usageError(fleetVerb().declaration,
+                          QStringLiteral("unknown action `%1` (delete, or none to list)").arg(positionals.first()));
     if (deleting && positionals.size() < 2)
         return usageError(fleetVerb().declaration, QStringLiteral("delete needs the fleet's NAME"));
     if (!deleting && arguments.isSet(kInstance))
@@ -316,8 +342,9 @@ Verb fleetVerb()
              QList<QCommandLineOption>{kInstance, kYes, jsonOption()} + backendOptions(),
              {{QStringLiteral("ACTION"), QStringLiteral("delete (with NAME); none lists the fleets"), true},
               {QStringLiteral("NAME"), QStringLiteral("the fleet to delete (fleet lists them)"), true}},
-             QStringLiteral("Fleets belong to a dstack project: without --project, the default project of ~/.dstack/config.yml.\n"
-                            "A fleet configuration (type: fleet) is applied with gantry-cli apply -f fleet.dstack.yml.")},
+             QStringLiteral(
+                 "Fleets belong to a dstack project: without --project, the default project of ~/.dstack/config.yml.\n"
+                 "A fleet configuration (type: fleet) is applied with gantry-cli apply -f fleet.dstack.yml.")},
             runFleet};
 }
 

@@ -8,7 +8,7 @@
 namespace gantry {
 class Backend;
 struct Configuration;
-}
+} // namespace gantry
 
 namespace gantry::cli {
 

@@ -25,11 +25,12 @@ bool isPrivateAddress(const QHostAddress &address)
 {
     static const std::vector<std::pair<QHostAddress, int>> subnets = [] {
         std::vector<std::pair<QHostAddress, int>> v;
-        for (const char *cidr : {"0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/29",
-                                 "192.0.0.170/31", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
-                                 "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32", "::1/128", "::/128", "::ffff:0:0/96",
-                                 "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2001:10::/28", "fc00::/7",
-                                 "fe80::/10"})
+        for (const char *cidr :
+             {"0.0.0.0/8",       "10.0.0.0/8",     "127.0.0.0/8",    "169.254.0.0/16",     "172.16.0.0/12",
+              "192.0.0.0/29",    "192.0.0.170/31", "192.0.2.0/24",   "192.168.0.0/16",     "198.18.0.0/15",
+              "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",    "255.255.255.255/32", "::1/128",
+              "::/128",          "::ffff:0:0/96",  "64:ff9b:1::/48", "100::/64",           "2001::/23",
+              "2001:db8::/32",   "2001:10::/28",   "fc00::/7",       "fe80::/10"})
             v.push_back(QHostAddress::parseSubnet(QString::fromLatin1(cidr)));
         return v;
     }();
@@ -45,7 +46,8 @@ bool typedScalar(const yaml::Node &n)
     long long i = 0;
     double d = 0;
     bool b = false;
-    return n.isScalar() && n.plain && (yaml::isIntWord(n.text, &i) || yaml::isFloatWord(n.text, &d) || yaml::isBoolWord(n.text, &b));
+    return n.isScalar() && n.plain &&
+           (yaml::isIntWord(n.text, &i) || yaml::isFloatWord(n.text, &d) || yaml::isBoolWord(n.text, &b));
 }
 
 } // namespace
@@ -71,7 +73,9 @@ void ConfigReader::fieldFleetNodes(const Node &key, const Node &value)
             if (!n || n->isNull())
                 continue;
             if (!n->isScalar()) {
-                error(*n, QStringLiteral("nodes.%1 must be a whole number, not %2").arg(QLatin1String(field), kindName(*n)));
+                error(
+                    *n,
+                    QStringLiteral("nodes.%1 must be a whole number, not %2").arg(QLatin1String(field), kindName(*n)));
                 return;
             }
             const auto v = whole(*n, n->string(), QStringLiteral("nodes.%1").arg(QLatin1String(field)));
@@ -96,7 +100,9 @@ void ConfigReader::fieldFleetNodes(const Node &key, const Node &value)
             max = min;
         }
     } else {
-        error(value, QStringLiteral("nodes must be a number of instances, a range such as 0..2, or {min, target, max}, not %1").arg(kindName(value)));
+        error(value,
+              QStringLiteral("nodes must be a number of instances, a range such as 0..2, or {min, target, max}, not %1")
+                  .arg(kindName(value)));
         return;
     }
     if (*min < 0) {
@@ -109,7 +115,9 @@ void ConfigReader::fieldFleetNodes(const Node &key, const Node &value)
         return;
     }
     if (max && *max < *min) {
-        error(value, QStringLiteral("nodes: max (%1) must not be less than min (%2); write the range as min..max").arg(*max).arg(*min));
+        error(value, QStringLiteral("nodes: max (%1) must not be less than min (%2); write the range as min..max")
+                         .arg(*max)
+                         .arg(*min));
         return;
     }
     if (max && *max < t) {
@@ -195,7 +203,8 @@ json ConfigReader::readProxyJump(const Node &n, const QStringList &path)
             out["ssh_key"] = readSshKey(v, path + QStringList{QStringLiteral("ssh_key")});
         } else if (std::find(std::begin(kSshStrings), std::end(kSshStrings), k) != std::end(kSshStrings)) {
             if (typedScalar(v))
-                error(v, QStringLiteral("%1.%2 must be text: quote it (\"%3\")").arg(what, n.key(i).string(), v.string()));
+                error(v,
+                      QStringLiteral("%1.%2 must be text: quote it (\"%3\")").arg(what, n.key(i).string(), v.string()));
             else if (auto s = string(v, what + QLatin1Char('.') + n.key(i).string()))
                 out[k] = s->toStdString();
         }
@@ -213,11 +222,13 @@ json ConfigReader::readSshHost(const Node &n)
     const QStringList path = {QStringLiteral("ssh_config"), QStringLiteral("hosts")};
     if (n.isScalar() && !n.isNull()) {
         if (typedScalar(n))
-            error(n, QStringLiteral("a host must be a hostname or an address as text: quote it (\"%1\")").arg(n.string()));
+            error(n,
+                  QStringLiteral("a host must be a hostname or an address as text: quote it (\"%1\")").arg(n.string()));
         return n.string().toStdString();
     }
     if (!n.isMap()) {
-        error(n, QStringLiteral("a host must be a hostname or {hostname, port, user, identity_file, …}, not %1").arg(kindName(n)));
+        error(n, QStringLiteral("a host must be a hostname or {hostname, port, user, identity_file, …}, not %1")
+                     .arg(kindName(n)));
         return nullptr;
     }
     if (!checkMap(n, path, QStringLiteral("a host")))
@@ -249,7 +260,8 @@ json ConfigReader::readSshHost(const Node &n)
                     continue;
                 }
                 if (!isPrivateAddress(address)) {
-                    error(v, QStringLiteral("internal_ip %1 is not a private address (10.x, 172.16–31.x, 192.168.x, …)").arg(*s));
+                    error(v, QStringLiteral("internal_ip %1 is not a private address (10.x, 172.16–31.x, 192.168.x, …)")
+                                 .arg(*s));
                     continue;
                 }
             }
@@ -284,7 +296,8 @@ void ConfigReader::fieldSshConfig(const Node &key, const Node &value)
             out["ssh_key"] = readSshKey(v, path + QStringList{QStringLiteral("ssh_key")});
         } else if (k == "hosts") {
             if (!v.isSequence()) {
-                error(v, QStringLiteral("ssh_config.hosts must be a list of hostnames or host objects, not %1").arg(kindName(v)));
+                error(v, QStringLiteral("ssh_config.hosts must be a list of hostnames or host objects, not %1")
+                             .arg(kindName(v)));
                 continue;
             }
             json hosts = json::array();
@@ -303,7 +316,8 @@ void ConfigReader::fieldSshConfig(const Node &key, const Node &value)
                     continue;
                 }
                 if (!isPrivateAddress(address.isNull() ? single : address)) {
-                    error(v, QStringLiteral("ssh_config.network %1 is public; dstack needs the hosts' private network").arg(*s));
+                    error(v, QStringLiteral("ssh_config.network %1 is public; dstack needs the hosts' private network")
+                                 .arg(*s));
                     continue;
                 }
             }
@@ -312,7 +326,8 @@ void ConfigReader::fieldSshConfig(const Node &key, const Node &value)
     }
     const Node *hosts = value.find("hosts");
     if (!hosts || hosts->isNull())
-        error(value, QStringLiteral("ssh_config needs `hosts`: the machines to add (hostnames or {hostname, port, …})"));
+        error(value,
+              QStringLiteral("ssh_config needs `hosts`: the machines to add (hostnames or {hostname, port, …})"));
     m_config.canonical["ssh_config"] = out;
 }
 
@@ -320,7 +335,9 @@ void ConfigReader::fieldSshConfig(const Node &key, const Node &value)
 void ConfigReader::checkFleetRules()
 {
     if (m_sshConfigKey && m_nodesKey)
-        warning(*m_nodesKey, QStringLiteral("`nodes` is for cloud fleets; an SSH fleet has one instance per host in `ssh_config.hosts`"));
+        warning(*m_nodesKey,
+                QStringLiteral(
+                    "`nodes` is for cloud fleets; an SSH fleet has one instance per host in `ssh_config.hosts`"));
 }
 
 } // namespace gantry

@@ -24,7 +24,9 @@ QString gpuText(const GpuSpec &gpu)
 
 QString quoted(const QString &s)
 {
-    return QStringLiteral("\"%1\"").arg(QString(s).replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\"")));
+    return QStringLiteral("\"%1\"").arg(QString(s)
+                                            .replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                                            .replace(QLatin1Char('"'), QStringLiteral("\\\"")));
 }
 
 QString flowList(const QStringList &items)
@@ -50,14 +52,18 @@ QByteArray fleetYamlFor(const Configuration &run)
     const ResourcesSpec &r = run.resources;
     QString y;
     y += QStringLiteral("# A fleet for %1, written by Gantry: dstack places runs only into fleets.\n")
-             .arg(run.filePath.isEmpty() ? QStringLiteral("this project's runs") : run.filePath.section(QLatin1Char('/'), -1));
+             .arg(run.filePath.isEmpty() ? QStringLiteral("this project's runs")
+                                         : run.filePath.section(QLatin1Char('/'), -1));
     y += QStringLiteral("type: fleet\nname: %1\n\n").arg(fleetNameFor(run));
     y += QStringLiteral("# No instance until a run needs one; at most one.\nnodes: 0..1\n");
-    y += QStringLiteral("# Idle instances cost money while doing nothing: end them an hour after their last run.\nidle_duration: 1h\n");
+    y += QStringLiteral(
+        "# Idle instances cost money while doing nothing: end them an hour after their last run.\nidle_duration: 1h\n");
 
     QStringList resources;
     if (r.cpuCount != defaults.cpuCount || r.cpuArch)
-        resources << QStringLiteral("  cpu: %1").arg(quoted((r.cpuArch ? *r.cpuArch + QLatin1Char(':') : QString()) + grammar::rangeText(r.cpuCount)));
+        resources << QStringLiteral("  cpu: %1")
+                         .arg(quoted((r.cpuArch ? *r.cpuArch + QLatin1Char(':') : QString()) +
+                                     grammar::rangeText(r.cpuCount)));
     if (r.memoryGb != defaults.memoryGb)
         resources << QStringLiteral("  memory: %1").arg(quoted(grammar::memoryRangeText(r.memoryGb)));
     if (r.gpu.required() || !r.gpu.names.isEmpty() || r.gpu.memoryGb) {
@@ -70,10 +76,13 @@ QByteArray fleetYamlFor(const Configuration &run)
             if (r.gpu.memoryGb)
                 resources << QStringLiteral("    memory: %1").arg(quoted(grammar::memoryRangeText(*r.gpu.memoryGb)));
             if (r.gpu.totalMemoryGb)
-                resources << QStringLiteral("    total_memory: %1").arg(quoted(grammar::memoryRangeText(*r.gpu.totalMemoryGb)));
+                resources << QStringLiteral("    total_memory: %1")
+                                 .arg(quoted(grammar::memoryRangeText(*r.gpu.totalMemoryGb)));
             resources << QStringLiteral("    count: %1").arg(quoted(grammar::rangeText(r.gpu.count)));
             if (r.gpu.computeCapability)
-                resources << QStringLiteral("    compute_capability: \"%1.%2\"").arg(r.gpu.computeCapability->first).arg(r.gpu.computeCapability->second);
+                resources << QStringLiteral("    compute_capability: \"%1.%2\"")
+                                 .arg(r.gpu.computeCapability->first)
+                                 .arg(r.gpu.computeCapability->second);
         } else {
             resources << QStringLiteral("  gpu: %1").arg(quoted(gpuText(r.gpu)));
         }
@@ -83,7 +92,8 @@ QByteArray fleetYamlFor(const Configuration &run)
     if (r.shmSizeGb)
         resources << QStringLiteral("  shm_size: %1").arg(quoted(grammar::memoryText(*r.shmSizeGb)));
     if (!resources.isEmpty())
-        y += QStringLiteral("\n# What %1 asks for.\nresources:\n").arg(run.name.value_or(QStringLiteral("the run"))) + resources.join(QLatin1Char('\n')) + QLatin1Char('\n');
+        y += QStringLiteral("\n# What %1 asks for.\nresources:\n").arg(run.name.value_or(QStringLiteral("the run"))) +
+             resources.join(QLatin1Char('\n')) + QLatin1Char('\n');
 
     QStringList placement;
     if (run.spotPolicy)

@@ -18,8 +18,7 @@ QString price(double p)
 
 FleetsModel::FleetsModel(QObject *parent)
     : QAbstractItemModel(parent)
-{
-}
+{}
 
 void FleetsModel::setFleets(const QString &project, const QList<FleetInfo> &fleets)
 {
@@ -27,7 +26,8 @@ void FleetsModel::setFleets(const QString &project, const QList<FleetInfo> &flee
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
         if (m_rows[i].project != project)
             continue;
-        const bool kept = std::any_of(fleets.cbegin(), fleets.cend(), [&](const FleetInfo &f) { return f.name == m_rows[i].fleet.name; });
+        const bool kept = std::any_of(fleets.cbegin(), fleets.cend(),
+                                      [&](const FleetInfo &f) { return f.name == m_rows[i].fleet.name; });
         if (!kept) {
             beginRemoveRows({}, i, i);
             m_rows.removeAt(i);
@@ -35,7 +35,8 @@ void FleetsModel::setFleets(const QString &project, const QList<FleetInfo> &flee
         }
     }
     for (const FleetInfo &fleet : fleets) {
-        auto it = std::find_if(m_rows.begin(), m_rows.end(), [&](const Row &r) { return r.project == project && r.fleet.name == fleet.name; });
+        auto it = std::find_if(m_rows.begin(), m_rows.end(),
+                               [&](const Row &r) { return r.project == project && r.fleet.name == fleet.name; });
         if (it == m_rows.end()) {
             const int row = int(m_rows.size());
             beginInsertRows({}, row, row);
@@ -103,7 +104,8 @@ QModelIndex FleetsModel::index(int row, int column, const QModelIndex &parent) c
         return row < m_rows.size() ? createIndex(row, column, kFleetRow) : QModelIndex();
     if (parent.internalId() != kFleetRow || parent.row() >= m_rows.size())
         return {};
-    return row < m_rows[parent.row()].fleet.instances.size() ? createIndex(row, column, quintptr(parent.row()) + 1) : QModelIndex();
+    return row < m_rows[parent.row()].fleet.instances.size() ? createIndex(row, column, quintptr(parent.row()) + 1)
+                                                             : QModelIndex();
 }
 
 QModelIndex FleetsModel::parent(const QModelIndex &child) const
@@ -145,15 +147,26 @@ QVariant FleetsModel::data(const QModelIndex &index, int role) const
         if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
             return {};
         switch (index.column()) {
-        case Name: return fleet->name;
-        case Status: return fleet->statusMessage.isEmpty() ? fleet->status : fleet->status + QStringLiteral(" (") + fleet->statusMessage + QLatin1Char(')');
-        case Backend: return fleet->ssh ? QStringLiteral("ssh") : fleet->backends.join(QStringLiteral(", "));
-        case Region: return {};
-        case InstanceType: return fleet->ssh ? tr("%n host(s)", nullptr, fleet->nodes.toInt()) : tr("nodes %1").arg(fleet->nodes);
-        case Resources: return fleet->resources;
-        case Price: return fleet->costPerHour() > 0 ? Offer::formatPrice(fleet->costPerHour()) : QString();
-        case Run: return fleet->idleCount() > 0 ? tr("%n idle", nullptr, fleet->idleCount()) : QString();
-        default: return {};
+        case Name:
+            return fleet->name;
+        case Status:
+            return fleet->statusMessage.isEmpty()
+                       ? fleet->status
+                       : fleet->status + QStringLiteral(" (") + fleet->statusMessage + QLatin1Char(')');
+        case Backend:
+            return fleet->ssh ? QStringLiteral("ssh") : fleet->backends.join(QStringLiteral(", "));
+        case Region:
+            return {};
+        case InstanceType:
+            return fleet->ssh ? tr("%n host(s)", nullptr, fleet->nodes.toInt()) : tr("nodes %1").arg(fleet->nodes);
+        case Resources:
+            return fleet->resources;
+        case Price:
+            return fleet->costPerHour() > 0 ? Offer::formatPrice(fleet->costPerHour()) : QString();
+        case Run:
+            return fleet->idleCount() > 0 ? tr("%n idle", nullptr, fleet->idleCount()) : QString();
+        default:
+            return {};
         }
     }
     if (index.row() >= fleet->instances.size())
@@ -166,15 +179,24 @@ QVariant FleetsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case Name: return QStringLiteral("%1 (#%2)").arg(i.name).arg(i.num);
-    case Status: return i.unreachable ? i.status + tr(" (unreachable)") : i.status;
-    case Backend: return i.backend == QLatin1String("remote") ? QStringLiteral("ssh") : i.backend;
-    case Region: return i.region;
-    case InstanceType: return i.instanceType.isEmpty() ? i.hostname : i.instanceType;
-    case Resources: return i.resources;
-    case Price: return price(i.price);
-    case Run: return i.runName;
-    default: return {};
+    case Name:
+        return QStringLiteral("%1 (#%2)").arg(i.name).arg(i.num);
+    case Status:
+        return i.unreachable ? i.status + tr(" (unreachable)") : i.status;
+    case Backend:
+        return i.backend == QLatin1String("remote") ? QStringLiteral("ssh") : i.backend;
+    case Region:
+        return i.region;
+    case InstanceType:
+        return i.instanceType.isEmpty() ? i.hostname : i.instanceType;
+    case Resources:
+        return i.resources;
+    case Price:
+        return price(i.price);
+    case Run:
+        return i.runName;
+    default:
+        return {};
     }
 }
 
@@ -183,15 +205,24 @@ QVariant FleetsModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Name: return tr("Fleet / instance");
-    case Status: return tr("Status");
-    case Backend: return tr("Backend");
-    case Region: return tr("Region");
-    case InstanceType: return tr("Instance type");
-    case Resources: return tr("Resources");
-    case Price: return tr("Price/h");
-    case Run: return tr("Run");
-    default: return {};
+    case Name:
+        return tr("Fleet / instance");
+    case Status:
+        return tr("Status");
+    case Backend:
+        return tr("Backend");
+    case Region:
+        return tr("Region");
+    case InstanceType:
+        return tr("Instance type");
+    case Resources:
+        return tr("Resources");
+    case Price:
+        return tr("Price/h");
+    case Run:
+        return tr("Run");
+    default:
+        return {};
     }
 }
 

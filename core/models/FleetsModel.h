@@ -19,10 +19,10 @@ class FleetsModel : public QAbstractItemModel
 public:
     enum Column { Name, Status, Backend, Region, InstanceType, Resources, Price, Run, ColumnCount };
     enum Role {
-        IdleCostRole = Qt::UserRole,  // double: $/h of an idle instance (fleet rows: of its idle instances); 0 otherwise
-        ProjectRole,                  // QString: the fleet's project
-        FleetNameRole,                // QString: the fleet (on fleet and instance rows)
-        InstanceNumRole,              // int: instance_num; -1 on fleet rows
+        IdleCostRole = Qt::UserRole, // double: $/h of an idle instance (fleet rows: of its idle instances); 0 otherwise
+        ProjectRole, // QString: the fleet's project
+        FleetNameRole, // QString: the fleet (on fleet and instance rows)
+        InstanceNumRole, // int: instance_num; -1 on fleet rows
     };
 
     explicit FleetsModel(QObject *parent = nullptr);
@@ -30,7 +30,7 @@ public:
     // The fleets of one project (replacing what that project had).
     void setFleets(const QString &project, const QList<FleetInfo> &fleets);
     int fleetCount() const { return int(m_rows.size()); }
-    const FleetInfo *fleetAt(const QModelIndex &index) const;  // the fleet of a fleet or instance row
+    const FleetInfo *fleetAt(const QModelIndex &index) const; // the fleet of a fleet or instance row
     QString projectAt(const QModelIndex &index) const;
 
     // Idle instances across all fleets and what they cost per hour together.

@@ -8,12 +8,11 @@ namespace gantry {
 
 GpuGroupsModel::GpuGroupsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void GpuGroupsModel::setOffers(const QList<Offer> &offers)
 {
-    QHash<QString, int> index;  // "name|memory" → row
+    QHash<QString, int> index; // "name|memory" → row
     QList<Group> groups;
     for (const Offer &o : offers) {
         const GpuInfo gpu = o.resources.gpus.isEmpty() ? GpuInfo{} : o.resources.gpus.first();
@@ -42,7 +41,8 @@ void GpuGroupsModel::setOffers(const QList<Offer> &offers)
     }
     for (Group &g : groups)
         g.backends.sort();
-    std::stable_sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) { return a.minPrice < b.minPrice; });
+    std::stable_sort(groups.begin(), groups.end(),
+                     [](const Group &a, const Group &b) { return a.minPrice < b.minPrice; });
     beginResetModel();
     m_groups = groups;
     endResetModel();
@@ -65,7 +65,8 @@ QVariant GpuGroupsModel::data(const QModelIndex &index, int role) const
     const Group &g = m_groups[index.row()];
     const bool sort = role == SortRole;
     switch (index.column()) {
-    case Gpu: return g.gpu.isEmpty() ? QStringLiteral("no GPU") : g.gpu;
+    case Gpu:
+        return g.gpu.isEmpty() ? QStringLiteral("no GPU") : g.gpu;
     case Memory:
         if (sort)
             return g.memoryMib;
@@ -73,17 +74,24 @@ QVariant GpuGroupsModel::data(const QModelIndex &index, int role) const
     case Count:
         if (sort)
             return g.minCount;
-        return g.minCount == g.maxCount ? QString::number(g.minCount) : QStringLiteral("%1..%2").arg(g.minCount).arg(g.maxCount);
-    case Offers: return g.offers;
+        return g.minCount == g.maxCount ? QString::number(g.minCount)
+                                        : QStringLiteral("%1..%2").arg(g.minCount).arg(g.maxCount);
+    case Offers:
+        return g.offers;
     case Price:
         if (sort)
             return g.minPrice;
-        return g.minPrice == g.maxPrice ? Offer::formatPrice(g.minPrice)
-                                        : QStringLiteral("%1..%2").arg(Offer::formatPrice(g.minPrice), Offer::formatPrice(g.maxPrice));
-    case Backends: return g.backends.join(QStringLiteral(", "));
+        return g.minPrice == g.maxPrice
+                   ? Offer::formatPrice(g.minPrice)
+                   : QStringLiteral("%1..%2").arg(Offer::formatPrice(g.minPrice), Offer::formatPrice(g.maxPrice));
+    case Backends:
+        return g.backends.join(QStringLiteral(", "));
     case Spot:
-        return g.spot && g.onDemand ? QStringLiteral("spot, on-demand") : g.spot ? QStringLiteral("spot") : QStringLiteral("on-demand");
-    default: return {};
+        return g.spot && g.onDemand ? QStringLiteral("spot, on-demand")
+               : g.spot             ? QStringLiteral("spot")
+                                    : QStringLiteral("on-demand");
+    default:
+        return {};
     }
 }
 
@@ -92,14 +100,22 @@ QVariant GpuGroupsModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Gpu: return tr("GPU");
-    case Memory: return tr("Memory");
-    case Count: return tr("Count");
-    case Offers: return tr("Offers");
-    case Price: return tr("Price/h");
-    case Backends: return tr("Backends");
-    case Spot: return tr("Spot");
-    default: return {};
+    case Gpu:
+        return tr("GPU");
+    case Memory:
+        return tr("Memory");
+    case Count:
+        return tr("Count");
+    case Offers:
+        return tr("Offers");
+    case Price:
+        return tr("Price/h");
+    case Backends:
+        return tr("Backends");
+    case Spot:
+        return tr("Spot");
+    default:
+        return {};
     }
 }
 

@@ -21,12 +21,12 @@ public:
     enum Role { SortRole = Qt::UserRole };
 
     struct Group {
-        QString gpu;          // "H100"; empty = no GPU
+        QString gpu; // "H100"; empty = no GPU
         int memoryMib = 0;
         int minCount = 0, maxCount = 0;
         int offers = 0;
         double minPrice = 0, maxPrice = 0;
-        QStringList backends;  // sorted
+        QStringList backends; // sorted
         bool spot = false, onDemand = false;
     };
 

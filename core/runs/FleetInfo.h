@@ -20,16 +20,16 @@ namespace gantry {
 struct FleetInstanceInfo {
     int num = 0;
     QString name;
-    QString status;          // dstack's: pending, provisioning, idle, busy, terminating, terminated
-    QString backend;         // "remote" for SSH hosts
+    QString status; // dstack's: pending, provisioning, idle, busy, terminating, terminated
+    QString backend; // "remote" for SSH hosts
     QString region;
     QString instanceType;
-    QString resources;       // "cpu=4 mem=16GB disk=100GB gpu=L4:24GB:1"
-    double price = -1;       // $/h; -1 = not told
-    QString runName;         // the run a busy instance serves
+    QString resources; // "cpu=4 mem=16GB disk=100GB gpu=L4:24GB:1"
+    double price = -1; // $/h; -1 = not told
+    QString runName; // the run a busy instance serves
     QString hostname;
     bool unreachable = false;
-    QString statusMessage;   // termination reason / message
+    QString statusMessage; // termination reason / message
     QDateTime created;
 
     bool isIdle() const { return status == QLatin1String("idle"); }
@@ -38,13 +38,13 @@ struct FleetInstanceInfo {
 
 struct FleetInfo {
     QString name;
-    QString status;          // submitted, active, terminating, terminated, failed
+    QString status; // submitted, active, terminating, terminated, failed
     QString statusMessage;
-    bool ssh = false;        // an SSH fleet (hosts), else a cloud fleet (nodes)
-    QString nodes;           // "0..2", "2", "0.." (cloud); host count (SSH)
-    QString placement;       // any, cluster
+    bool ssh = false; // an SSH fleet (hosts), else a cloud fleet (nodes)
+    QString nodes; // "0..2", "2", "0.." (cloud); host count (SSH)
+    QString placement; // any, cluster
     QStringList backends;
-    QString resources;       // the fleet's requirements, dstack's text
+    QString resources; // the fleet's requirements, dstack's text
     QList<FleetInstanceInfo> instances;
     QDateTime created;
 
@@ -58,14 +58,14 @@ struct FleetInfo {
 struct FleetPlanInfo {
     QString project;
     QString fleetName;
-    QString action;          // create, update
-    bool exists = false;     // the fleet is there already (current_resource)
+    QString action; // create, update
+    bool exists = false; // the fleet is there already (current_resource)
     bool ssh = false;
-    QList<std::pair<QString, QString>> header;  // rows as `dstack apply` shows them
-    QList<Offer> offers;     // cloud fleets: where instances would come from
+    QList<std::pair<QString, QString>> header; // rows as `dstack apply` shows them
+    QList<Offer> offers; // cloud fleets: where instances would come from
     int totalOffers = 0;
     double maxPrice = 0;
-    QStringList hosts;       // SSH fleets: the hosts to add (never contacted by Gantry)
+    QStringList hosts; // SSH fleets: the hosts to add (never contacted by Gantry)
     QString error;
 };
 

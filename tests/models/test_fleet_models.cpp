@@ -50,7 +50,8 @@ private Q_SLOTS:
         fleet.name = QStringLiteral("gpu");
         fleet.status = QStringLiteral("active");
         fleet.nodes = QStringLiteral("0..2");
-        fleet.instances = {instance(0, QStringLiteral("busy"), 1.0, QStringLiteral("serve")), instance(1, QStringLiteral("idle"), 0.5)};
+        fleet.instances = {instance(0, QStringLiteral("busy"), 1.0, QStringLiteral("serve")),
+                           instance(1, QStringLiteral("idle"), 0.5)};
         model.setFleets(QStringLiteral("main"), {fleet});
         QCOMPARE(model.rowCount(), 1);
         const QModelIndex f = model.index(0, 0);

@@ -7,14 +7,14 @@
 
 #include "tests/support/DstackOracle.h"
 #include "tests/support/FakeDstackServer.h"
-#include "ui/MainWindow.h"
 #include "tests/support/TestEnvironment.h"
+#include "ui/MainWindow.h"
 
 #include "core/backends/dstack/DstackBackend.h"
-#include "ui/editor/EditorPanel.h"
 #include "core/models/FleetsModel.h"
 #include "core/models/GpuGroupsModel.h"
 #include "core/models/OffersModel.h"
+#include "ui/editor/EditorPanel.h"
 #include "ui/offers/FleetApplier.h"
 #include "ui/offers/FleetNote.h"
 #include "ui/offers/OffersPanel.h"
@@ -46,7 +46,8 @@ private Q_SLOTS:
         FakeDstackServer server(dir + QStringLiteral("/server"));
         QString error;
         QVERIFY2(server.start(&error, {QStringLiteral("--no-fleets")}), qPrintable(error));
-        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+        server.hook(QStringLiteral("timing"),
+                    {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
 
         const QString project = dir + QStringLiteral("/project");
         QDir().mkpath(project);
@@ -64,7 +65,8 @@ private Q_SLOTS:
         OffersPanel *offers = window.offers();
         auto runReady = [&] {
             const ParseResult &r = window.editor()->parseResult();
-            return window.editor()->filePath().endsWith(QLatin1String("serve.dstack.yml")) && r.valid() && !r.configuration->isFleet();
+            return window.editor()->filePath().endsWith(QLatin1String("serve.dstack.yml")) && r.valid() &&
+                   !r.configuration->isFleet();
         };
         QTRY_VERIFY_WITH_TIMEOUT(runReady(), 10000);
 
@@ -76,7 +78,8 @@ private Q_SLOTS:
         QVERIFY(offers->model()->rowCount() > 0);
         QVERIFY2(offers->footerText().startsWith(QLatin1String("Shown")), qPrintable(offers->footerText()));
         QVERIFY(offers->fleetNote()->isVisible());
-        QVERIFY2(offers->fleetNote()->text().contains(QLatin1String("Deploying needs a fleet")), qPrintable(offers->fleetNote()->text()));
+        QVERIFY2(offers->fleetNote()->text().contains(QLatin1String("Deploying needs a fleet")),
+                 qPrintable(offers->fleetNote()->text()));
         // Deploying is refused in words, before anything is sent.
         offers->table()->selectRow(0);
         offers->deploySelected();
@@ -97,7 +100,9 @@ private Q_SLOTS:
         QFile written(fleetFile);
         QVERIFY(written.open(QIODevice::ReadOnly));
         const QByteArray text = written.readAll();
-        QVERIFY2(text.contains("nodes: 0..1") && text.contains("gpu: \"24GB..:1..\"") && text.contains("spot_policy: auto"), text.constData());
+        QVERIFY2(text.contains("nodes: 0..1") && text.contains("gpu: \"24GB..:1..\"") &&
+                     text.contains("spot_policy: auto"),
+                 text.constData());
         QTRY_VERIFY_WITH_TIMEOUT(offers->fleetApplier()->confirmation() != nullptr, 20000);
         QMessageBox *confirm = offers->fleetApplier()->confirmation();
         QVERIFY2(confirm->text().contains(QLatin1String("serve-fleet")), qPrintable(confirm->text()));
@@ -120,14 +125,17 @@ private Q_SLOTS:
         QVERIFY(planned.wait(20000));
         QVERIFY(offers->model()->rowCount() > 0);
         QVERIFY(!offers->fleetNote()->isVisible());
-        QVERIFY(!server.lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"].contains("for_offers_only"));
+        QVERIFY(
+            !server.lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"].contains("for_offers_only"));
 
         // The Fleets tab lists it; deleting asks first, naming the fleet.
         window.showTab(MainWindow::FleetsTab);
         FleetsPanel *fleets = window.fleets();
         QTRY_COMPARE_WITH_TIMEOUT(fleets->model()->fleetCount(), 1, 10000);
-        QCOMPARE(fleets->model()->data(fleets->model()->index(0, FleetsModel::Name)).toString(), QStringLiteral("serve-fleet"));
-        fleets->tree()->selectionModel()->select(fleets->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(fleets->model()->data(fleets->model()->index(0, FleetsModel::Name)).toString(),
+                 QStringLiteral("serve-fleet"));
+        fleets->tree()->selectionModel()->select(fleets->model()->index(0, 0),
+                                                 QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         fleets->deleteSelected();
         QVERIFY(fleets->deleteQuestion());
         QVERIFY(fleets->deleteQuestion()->windowTitle().contains(QLatin1String("serve-fleet")));
@@ -139,7 +147,8 @@ private Q_SLOTS:
         QStringList judged;
         const QStringList problems = server.refusedOrUnjudged(&judged);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
-        for (const char *endpoint : {"runs/get_plan", "fleets/get_plan", "fleets/apply", "fleets/list", "fleets/delete"})
+        for (const char *endpoint :
+             {"runs/get_plan", "fleets/get_plan", "fleets/apply", "fleets/list", "fleets/delete"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
     }
 };

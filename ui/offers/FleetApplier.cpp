@@ -17,8 +17,7 @@ namespace gantry::ui {
 FleetApplier::FleetApplier(QWidget *dialogParent)
     : QObject(dialogParent)
     , m_dialogParent(dialogParent)
-{
-}
+{}
 
 bool FleetApplier::isBusy() const
 {
@@ -53,9 +52,10 @@ QString FleetApplier::createFor(DstackBackend *backend, const Configuration &run
         for (const Diagnostic &d : parsed.diagnostics)
             if (d.severity == Severity::Error)
                 problems << d.toString();
-        finish({}, parsed.configuration && !parsed.configuration->isFleet()
-                       ? tr("%1 exists and is not a fleet configuration; rename it or make it one.").arg(path)
-                       : tr("%1 needs fixing before it can be applied: %2").arg(path, problems.join(QStringLiteral("; "))));
+        finish({},
+               parsed.configuration && !parsed.configuration->isFleet()
+                   ? tr("%1 exists and is not a fleet configuration; rename it or make it one.").arg(path)
+                   : tr("%1 needs fixing before it can be applied: %2").arg(path, problems.join(QStringLiteral("; "))));
         return path;
     }
     planAndConfirm(backend, *parsed.configuration);
@@ -86,22 +86,25 @@ void FleetApplier::confirm(const FleetPlanInfo &plan)
 {
     QString details = QStringLiteral("<table cellspacing=0 cellpadding=1>");
     for (const auto &[key, value] : plan.header)
-        details += QStringLiteral("<tr><td style='padding-right:12px'><b>%1</b></td><td>%2</td></tr>").arg(key.toHtmlEscaped(), value.toHtmlEscaped());
+        details += QStringLiteral("<tr><td style='padding-right:12px'><b>%1</b></td><td>%2</td></tr>")
+                       .arg(key.toHtmlEscaped(), value.toHtmlEscaped());
     details += QStringLiteral("</table>");
     if (plan.ssh)
-        details += tr("<p>dstack will connect to %n host(s) over SSH and add them as instances.</p>", nullptr, int(plan.hosts.size()));
+        details += tr("<p>dstack will connect to %n host(s) over SSH and add them as instances.</p>", nullptr,
+                      int(plan.hosts.size()));
     else if (plan.offers.isEmpty())
         details += tr("<p><b>No offer matches the fleet's requirements</b>: its instances cannot be provisioned.</p>");
     else
-        details += tr("<p>%1 offers, from %2/h. With <code>nodes: 0..</code> nothing is bought until a run needs an instance.</p>")
+        details += tr("<p>%1 offers, from %2/h. With <code>nodes: 0..</code> nothing is bought until a run needs an "
+                      "instance.</p>")
                        .arg(plan.totalOffers)
                        .arg(Offer::formatPrice(plan.offers.first().price));
     const QString name = plan.fleetName.isEmpty() ? tr("a new fleet") : plan.fleetName;
-    m_confirmation = new QMessageBox(QMessageBox::Question,
-                                     plan.exists ? tr("Update fleet %1?").arg(name) : tr("Create fleet %1?").arg(name),
-                                     plan.exists ? tr("Apply %1 to the existing fleet in project %2?").arg(name, plan.project)
-                                                 : tr("Create %1 in project %2?").arg(name, plan.project),
-                                     QMessageBox::Cancel, m_dialogParent);
+    m_confirmation = new QMessageBox(
+        QMessageBox::Question, plan.exists ? tr("Update fleet %1?").arg(name) : tr("Create fleet %1?").arg(name),
+        plan.exists ? tr("Apply %1 to the existing fleet in project %2?").arg(name, plan.project)
+                    : tr("Create %1 in project %2?").arg(name, plan.project),
+        QMessageBox::Cancel, m_dialogParent);
     m_confirmation->setInformativeText(details);
     QPushButton *apply = m_confirmation->addButton(tr("Apply"), QMessageBox::AcceptRole);
     m_confirmation->setDefaultButton(apply);
@@ -131,7 +134,7 @@ void FleetApplier::confirm(const FleetPlanInfo &plan)
 void FleetApplier::finish(const QString &fleetName, const QString &error)
 {
     if (m_backend)
-        m_backend->fleets()->forgetPlan();  // cancelled or failed: no spec with keys stays behind
+        m_backend->fleets()->forgetPlan(); // cancelled or failed: no spec with keys stays behind
     m_backend = nullptr;
     m_request = -1;
     Q_EMIT fleetFinished(fleetName, error);

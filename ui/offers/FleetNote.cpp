@@ -14,13 +14,14 @@ FleetNote::FleetNote(QWidget *parent)
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
     QPalette p = palette();
-    p.setColor(QPalette::Window, QColor(255, 244, 214));  // a note, not an error
+    p.setColor(QPalette::Window, QColor(255, 244, 214)); // a note, not an error
     p.setColor(QPalette::WindowText, QColor(60, 45, 0));
     setPalette(p);
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::RichText);
-    m_create->setToolTip(tr("Write fleet.dstack.yml for this configuration (nodes 0..1: nothing is bought until a run needs it), "
-                            "open it, and apply it after you confirm"));
+    m_create->setToolTip(
+        tr("Write fleet.dstack.yml for this configuration (nodes 0..1: nothing is bought until a run needs it), "
+           "open it, and apply it after you confirm"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->addWidget(m_text, 1);
@@ -31,7 +32,8 @@ FleetNote::FleetNote(QWidget *parent)
 
 void FleetNote::showFor(const QString &project)
 {
-    m_text->setText(tr("<b>Deploying needs a fleet.</b> Project <b>%1</b> has none, so these are its backends' offers: dstack places "
+    m_text->setText(tr("<b>Deploying needs a fleet.</b> Project <b>%1</b> has none, so these are its backends' offers: "
+                       "dstack places "
                        "runs only into fleets.")
                         .arg(project.toHtmlEscaped()));
     show();

@@ -30,7 +30,7 @@ class Backend;
 class DstackBackend;
 class GpuGroupsModel;
 class OffersModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -74,7 +74,7 @@ Q_SIGNALS:
     void planFinished();
     void deployed(const QString &runName, const QString &backendId);
     void deployFailed(const QString &message);
-    void openFileRequested(const QString &path);   // "Create a fleet" wrote a file to edit
+    void openFileRequested(const QString &path); // "Create a fleet" wrote a file to edit
     void fleetApplied(const QString &fleetName);
 
 private:
@@ -86,16 +86,16 @@ private:
     void showHeader(const Plan &plan);
     void startDeploy(int offerIndex);
     void updateCost();
-    void setUpFleets();  // OffersPanelFleets.cpp
+    void setUpFleets(); // OffersPanelFleets.cpp
     void planFleet();
     void createFleet();
     bool refuseDeployWithoutFleet(Backend *backend);
 
     QList<QPointer<Backend>> m_backends;
     std::optional<Configuration> m_configuration;
-    QHash<Backend *, int> m_pending;          // backend → plan request in flight
-    QHash<Backend *, int> m_applying;         // backend → apply request in flight
-    QList<Backend *> m_offerBackend;          // parallel to the model's offers: who offered it
+    QHash<Backend *, int> m_pending; // backend → plan request in flight
+    QHash<Backend *, int> m_applying; // backend → apply request in flight
+    QList<Backend *> m_offerBackend; // parallel to the model's offers: who offered it
     OffersModel *m_model;
     QTableView *m_table;
     QLabel *m_header;
@@ -112,7 +112,7 @@ private:
     QLineEdit *m_region;
     QComboBox *m_spot;
     QDoubleSpinBox *m_maxPrice;
-    QCheckBox *m_hideTooSmall;  // shown when the model's size is known
+    QCheckBox *m_hideTooSmall; // shown when the model's size is known
     QLabel *m_cost;
     QMessageBox *m_budgetQuestion = nullptr;
     FleetNote *m_fleetNote = nullptr;
@@ -120,8 +120,8 @@ private:
     QCheckBox *m_groupByGpu = nullptr;
     QTableView *m_groupTable = nullptr;
     GpuGroupsModel *m_groups = nullptr;
-    QList<QPointer<Backend>> m_needsFleet;  // backends whose last plan said: no fleet
-    QString m_fleetFor;                     // the configuration "Create a fleet" was pressed for
+    QList<QPointer<Backend>> m_needsFleet; // backends whose last plan said: no fleet
+    QString m_fleetFor; // the configuration "Create a fleet" was pressed for
 };
 
 } // namespace gantry::ui

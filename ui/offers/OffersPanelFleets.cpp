@@ -4,10 +4,10 @@
 
 #include "ui/offers/OffersPanel.h"
 
-#include "ui/Look.h"
 #include "core/backends/dstack/DstackBackend.h"
 #include "core/models/GpuGroupsModel.h"
 #include "core/models/OffersModel.h"
+#include "ui/Look.h"
 #include "ui/offers/FleetApplier.h"
 #include "ui/offers/FleetNote.h"
 
@@ -37,7 +37,8 @@ void OffersPanel::setUpFleets()
     m_fleetApplier = new FleetApplier(this);
     m_groups = new GpuGroupsModel(this);
     m_groupByGpu = new QCheckBox(tr("Group by GPU"), this);
-    m_groupByGpu->setToolTip(tr("One row per GPU with its offers' count, price range, backends and spot (as `dstack offer --group-by gpu`)"));
+    m_groupByGpu->setToolTip(tr(
+        "One row per GPU with its offers' count, price range, backends and spot (as `dstack offer --group-by gpu`)"));
     m_groupTable = new QTableView(this);
     m_groupTable->setModel(m_groups);
     setUpDataTable(m_groupTable);
@@ -60,7 +61,8 @@ void OffersPanel::setUpFleets()
         } else if (fleet.isEmpty()) {
             m_message->setText(tr("Fleet not applied (cancelled)."));
         } else {
-            m_message->setText(tr("Fleet <b>%1</b> applied. Plan again: offers now come from the fleet.").arg(fleet.toHtmlEscaped()));
+            m_message->setText(
+                tr("Fleet <b>%1</b> applied. Plan again: offers now come from the fleet.").arg(fleet.toHtmlEscaped()));
             m_fleetNote->hide();
             Q_EMIT fleetApplied(fleet);
             // Back to the configuration the fleet was made for, ready to plan it again.
@@ -76,7 +78,8 @@ void OffersPanel::planFleet()
 {
     DstackBackend *dstack = firstDstack(m_backends);
     if (!dstack) {
-        m_message->setText(tr("A fleet belongs to a dstack project: add a dstack server (File › dstack Server…) to apply it."));
+        m_message->setText(
+            tr("A fleet belongs to a dstack project: add a dstack server (File › dstack Server…) to apply it."));
         m_message->show();
         return;
     }
@@ -91,7 +94,7 @@ void OffersPanel::createFleet()
             break;
     if (!dstack || !m_configuration)
         return;
-    const Configuration run = *m_configuration;  // opening the fleet file replaces m_configuration
+    const Configuration run = *m_configuration; // opening the fleet file replaces m_configuration
     m_fleetFor = run.filePath;
     m_fleetApplier->createFor(dstack, run);
 }
@@ -100,7 +103,8 @@ bool OffersPanel::refuseDeployWithoutFleet(Backend *backend)
 {
     if (!m_needsFleet.contains(backend))
         return false;
-    m_message->setText(tr("<b>Deploying needs a fleet.</b> This project has none: press <i>Create a fleet…</i>, apply it, then Plan again."));
+    m_message->setText(tr("<b>Deploying needs a fleet.</b> This project has none: press <i>Create a fleet…</i>, apply "
+                          "it, then Plan again."));
     m_message->show();
     return true;
 }

@@ -1,9 +1,9 @@
 #include "ui/runs/FleetsPanel.h"
 
-#include "ui/Look.h"
 #include "core/backends/dstack/DstackBackend.h"
 #include "core/backends/dstack/DstackFleets.h"
 #include "core/models/FleetsModel.h"
+#include "ui/Look.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -102,7 +102,8 @@ void FleetsPanel::setBackends(const QList<Backend *> &backends)
         connect(dstack->fleets(), &DstackFleets::listed, this, [this, dstack](const QString &error) {
             m_message->setVisible(!error.isEmpty());
             if (!error.isEmpty())
-                m_message->setText(tr("<b>%1:</b> %2").arg(dstack->projectName().toHtmlEscaped(), error.toHtmlEscaped()));
+                m_message->setText(
+                    tr("<b>%1:</b> %2").arg(dstack->projectName().toHtmlEscaped(), error.toHtmlEscaped()));
             updateSummary();
         });
     }
@@ -148,15 +149,17 @@ void FleetsPanel::updateSummary()
         return;
     }
     if (m_model->fleetCount() == 0) {
-        m_summary->setText(tr("No fleets: runs on a dstack project need one. Plan a configuration and press <i>Create a fleet…</i>."));
+        m_summary->setText(
+            tr("No fleets: runs on a dstack project need one. Plan a configuration and press <i>Create a fleet…</i>."));
         return;
     }
     const int idle = m_model->idleCount();
-    m_summary->setText(idle == 0 ? tr("%n fleet(s)", nullptr, m_model->fleetCount())
-                                 : tr("%n fleet(s); <b style='color:#8c3c00'>%1 idle instance(s) cost %2/h while serving no run</b>", nullptr,
-                                      m_model->fleetCount())
-                                       .arg(idle)
-                                       .arg(Offer::formatPrice(m_model->idleCostPerHour())));
+    m_summary->setText(
+        idle == 0 ? tr("%n fleet(s)", nullptr, m_model->fleetCount())
+                  : tr("%n fleet(s); <b style='color:#8c3c00'>%1 idle instance(s) cost %2/h while serving no run</b>",
+                       nullptr, m_model->fleetCount())
+                        .arg(idle)
+                        .arg(Offer::formatPrice(m_model->idleCostPerHour())));
 }
 
 DstackBackend *FleetsPanel::backendOf(const QString &project) const
@@ -176,7 +179,8 @@ void FleetsPanel::deleteSelected()
     const QModelIndex first = rows.first();
     const QString project = m_model->projectAt(first);
     const QString fleet = first.data(FleetsModel::FleetNameRole).toString();
-    const bool wholeFleet = std::any_of(rows.cbegin(), rows.cend(), [](const QModelIndex &i) { return !i.parent().isValid(); });
+    const bool wholeFleet =
+        std::any_of(rows.cbegin(), rows.cend(), [](const QModelIndex &i) { return !i.parent().isValid(); });
     QList<int> nums;
     QStringList doomed;
     const FleetInfo *info = m_model->fleetAt(first);
@@ -184,22 +188,25 @@ void FleetsPanel::deleteSelected()
         return;
     for (const FleetInstanceInfo &i : info->instances) {
         const bool picked = wholeFleet || std::any_of(rows.cbegin(), rows.cend(), [&](const QModelIndex &r) {
-                                return r.parent().isValid() && r.data(FleetsModel::FleetNameRole).toString() == fleet
-                                       && r.data(FleetsModel::InstanceNumRole).toInt() == i.num;
+                                return r.parent().isValid() && r.data(FleetsModel::FleetNameRole).toString() == fleet &&
+                                       r.data(FleetsModel::InstanceNumRole).toInt() == i.num;
                             });
         if (!picked || !i.isActive())
             continue;
         nums << i.num;
         doomed << tr("instance %1 (%2 %3, %4/h%5)")
                       .arg(i.num)
-                      .arg(i.backend, i.instanceType.isEmpty() ? i.hostname : i.instanceType, i.price < 0 ? QStringLiteral("-") : Offer::formatPrice(i.price),
+                      .arg(i.backend, i.instanceType.isEmpty() ? i.hostname : i.instanceType,
+                           i.price < 0 ? QStringLiteral("-") : Offer::formatPrice(i.price),
                            i.runName.isEmpty() ? QString() : tr(", ends run %1").arg(i.runName));
     }
-    const QString title = wholeFleet ? tr("Delete fleet %1?").arg(fleet) : tr("Delete %n instance(s) of %1?", nullptr, int(nums.size())).arg(fleet);
-    m_question = new QMessageBox(QMessageBox::Warning, title,
-                                 wholeFleet ? tr("Fleet %1 in project %2 and everything in it are terminated:").arg(fleet, project)
-                                            : tr("These instances of fleet %1 in project %2 are terminated:").arg(fleet, project),
-                                 QMessageBox::Cancel, this);
+    const QString title = wholeFleet ? tr("Delete fleet %1?").arg(fleet)
+                                     : tr("Delete %n instance(s) of %1?", nullptr, int(nums.size())).arg(fleet);
+    m_question = new QMessageBox(
+        QMessageBox::Warning, title,
+        wholeFleet ? tr("Fleet %1 in project %2 and everything in it are terminated:").arg(fleet, project)
+                   : tr("These instances of fleet %1 in project %2 are terminated:").arg(fleet, project),
+        QMessageBox::Cancel, this);
     m_question->setInformativeText(doomed.isEmpty() ? tr("No running instance.") : doomed.join(QLatin1Char('\n')));
     QPushButton *confirm = m_question->addButton(tr("Delete"), QMessageBox::DestructiveRole);
     connect(m_question, &QMessageBox::finished, this, [this, confirm, project, fleet, wholeFleet, nums] {
@@ -214,13 +221,15 @@ void FleetsPanel::deleteSelected()
         DstackFleets *fleets = backend->fleets();
         const int id = wholeFleet ? fleets->deleteFleet(fleet) : fleets->deleteInstances(fleet, nums);
         auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = connect(fleets, &DstackFleets::deleted, this, [this, id, connection, fleet](int done, const QString &error) {
-            if (done != id)
-                return;
-            disconnect(*connection);
-            m_message->setText(error.isEmpty() ? tr("Deleting %1…").arg(fleet.toHtmlEscaped()) : tr("<b>Delete failed:</b> %1").arg(error.toHtmlEscaped()));
-            m_message->show();
-        });
+        *connection = connect(
+            fleets, &DstackFleets::deleted, this, [this, id, connection, fleet](int done, const QString &error) {
+                if (done != id)
+                    return;
+                disconnect(*connection);
+                m_message->setText(error.isEmpty() ? tr("Deleting %1…").arg(fleet.toHtmlEscaped())
+                                                   : tr("<b>Delete failed:</b> %1").arg(error.toHtmlEscaped()));
+                m_message->show();
+            });
     });
     m_question->open();
 }

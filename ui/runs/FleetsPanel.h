@@ -20,7 +20,7 @@ namespace gantry {
 class Backend;
 class DstackBackend;
 class FleetsModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 

@@ -86,14 +86,16 @@ FleetInfo dstackFleetInfo(const json &fleet)
     const json &conf = member(member(fleet, "spec"), "configuration");
     const json &ssh = member(conf, "ssh_config");
     f.ssh = ssh.is_object();
-    f.nodes = f.ssh ? QString::number(member(ssh, "hosts").is_array() ? member(ssh, "hosts").size() : 0) : dstackNodesText(member(conf, "nodes"));
+    f.nodes = f.ssh ? QString::number(member(ssh, "hosts").is_array() ? member(ssh, "hosts").size() : 0)
+                    : dstackNodesText(member(conf, "nodes"));
     f.placement = string(conf, "placement", QStringLiteral("any"));
     f.backends = strings(member(conf, "backends"));
     if (member(conf, "resources").is_object())
         f.resources = dstackResourcesText(member(conf, "resources"));
     for (const json &instance : member(fleet, "instances"))
         f.instances.append(instanceInfo(instance));
-    std::sort(f.instances.begin(), f.instances.end(), [](const FleetInstanceInfo &a, const FleetInstanceInfo &b) { return a.num < b.num; });
+    std::sort(f.instances.begin(), f.instances.end(),
+              [](const FleetInstanceInfo &a, const FleetInstanceInfo &b) { return a.num < b.num; });
     return f;
 }
 
@@ -111,7 +113,8 @@ FleetPlanInfo dstackFleetPlan(const json &plan)
 {
     FleetPlanInfo p;
     p.project = string(plan, "project_name");
-    const json &spec = member(plan, "effective_spec").is_object() ? member(plan, "effective_spec") : member(plan, "spec");
+    const json &spec =
+        member(plan, "effective_spec").is_object() ? member(plan, "effective_spec") : member(plan, "spec");
     const json &conf = member(spec, "configuration");
     p.fleetName = string(conf, "name");
     p.action = string(plan, "action", QStringLiteral("create"));
@@ -139,31 +142,34 @@ FleetPlanInfo dstackFleetPlan(const json &plan)
     } else {
         p.header.append({QStringLiteral("Nodes"), dstackNodesText(member(conf, "nodes"))});
         const json &resources = member(conf, "resources");
-        p.header.append({QStringLiteral("Resources"), resources.is_object() ? dstackResourcesText(resources) : QStringLiteral("any")});
+        p.header.append({QStringLiteral("Resources"),
+                         resources.is_object() ? dstackResourcesText(resources) : QStringLiteral("any")});
         p.header.append({QStringLiteral("Spot policy"), string(conf, "spot_policy", QStringLiteral("on-demand"))});
         const json &backends = member(conf, "backends");
         if (backends.is_array())
             p.header.append({QStringLiteral("Backends"), strings(backends).join(QStringLiteral(", "))});
         const json &maxPrice = member(conf, "max_price");
-        p.header.append({QStringLiteral("Max price"), maxPrice.is_number() ? Offer::formatPrice(maxPrice.get<double>()) : QStringLiteral("off")});
+        p.header.append({QStringLiteral("Max price"),
+                         maxPrice.is_number() ? Offer::formatPrice(maxPrice.get<double>()) : QStringLiteral("off")});
     }
     p.header.append({QStringLiteral("Placement"), string(conf, "placement", QStringLiteral("any"))});
     const json &idle = member(conf, "idle_duration");
     if (idle.is_number_integer()) {
         const long long s = idle.get<long long>();
-        p.header.append({QStringLiteral("Idle duration"), s < 0 ? QStringLiteral("off")
-                                                       : s % 3600 == 0 ? QStringLiteral("%1h").arg(s / 3600)
-                                                       : s % 60 == 0 ? QStringLiteral("%1m").arg(s / 60)
-                                                                      : QStringLiteral("%1s").arg(s)});
+        p.header.append({QStringLiteral("Idle duration"), s < 0           ? QStringLiteral("off")
+                                                          : s % 3600 == 0 ? QStringLiteral("%1h").arg(s / 3600)
+                                                          : s % 60 == 0   ? QStringLiteral("%1m").arg(s / 60)
+                                                                          : QStringLiteral("%1s").arg(s)});
     } else {
         p.header.append({QStringLiteral("Idle duration"), QStringLiteral("3d")});
     }
     const QString reservation = string(conf, "reservation");
     if (!reservation.isEmpty())
         p.header.append({QStringLiteral("Reservation"), reservation});
-    p.header.append({QStringLiteral("Action"), p.exists ? (p.action == QLatin1String("update") ? QStringLiteral("update the fleet in place")
-                                                                                            : QStringLiteral("re-create the fleet"))
-                                                      : QStringLiteral("create the fleet")});
+    p.header.append({QStringLiteral("Action"),
+                     p.exists ? (p.action == QLatin1String("update") ? QStringLiteral("update the fleet in place")
+                                                                     : QStringLiteral("re-create the fleet"))
+                              : QStringLiteral("create the fleet")});
     return p;
 }
 

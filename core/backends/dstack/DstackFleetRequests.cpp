@@ -110,7 +110,8 @@ QStringList fleetIdentityFiles(const Configuration &configuration)
     return files;
 }
 
-json dstackFleetSpec(const Configuration &configuration, QString *error, const SshKeyReader &readKey, const EnvLookup &lookup)
+json dstackFleetSpec(const Configuration &configuration, QString *error, const SshKeyReader &readKey,
+                     const EnvLookup &lookup)
 {
     QString why;
     json conf = dstackConfigurationBody(configuration, &why, lookup);
@@ -125,12 +126,14 @@ json dstackFleetSpec(const Configuration &configuration, QString *error, const S
             if (!why.isEmpty() || !file.is_string() || holder.contains("ssh_key"))
                 return;
             if (!readKey) {
-                why = QStringLiteral("no way to read the SSH key %1").arg(QString::fromStdString(file.get<std::string>()));
+                why = QStringLiteral("no way to read the SSH key %1")
+                          .arg(QString::fromStdString(file.get<std::string>()));
                 return;
             }
             const auto key = readKey(QString::fromStdString(file.get<std::string>()), &why);
             if (key)
-                holder["ssh_key"] = {{"public", key->publicKey.toStdString()}, {"private", key->privateKey.toStdString()}};
+                holder["ssh_key"] = {{"public", key->publicKey.toStdString()},
+                                     {"private", key->privateKey.toStdString()}};
         });
         if (!why.isEmpty()) {
             if (error)
@@ -140,8 +143,9 @@ json dstackFleetSpec(const Configuration &configuration, QString *error, const S
     }
     json spec = json::object();
     spec["configuration"] = conf;
-    spec["configuration_path"] = configuration.filePath.isEmpty() ? json(nullptr) : json(configuration.filePath.toStdString());
-    spec["profile"] = json::object();  // FleetSpec requires one; the file's own fields override it
+    spec["configuration_path"] =
+        configuration.filePath.isEmpty() ? json(nullptr) : json(configuration.filePath.toStdString());
+    spec["profile"] = json::object(); // FleetSpec requires one; the file's own fields override it
     return spec;
 }
 
@@ -172,7 +176,8 @@ json dstackFleetCurrentResource(json fleet)
 
 json dstackFleetApplyBody(const json &spec, const json &currentResource)
 {
-    return {{"plan", {{"spec", spec}, {"current_resource", dstackFleetCurrentResource(currentResource)}}}, {"force", false}};
+    return {{"plan", {{"spec", spec}, {"current_resource", dstackFleetCurrentResource(currentResource)}}},
+            {"force", false}};
 }
 
 json dstackGetFleetBody(const QString &name)

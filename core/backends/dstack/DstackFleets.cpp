@@ -34,8 +34,7 @@ DstackFleets::DstackFleets(DstackClient *client, const QString &project, QObject
     : QObject(parent)
     , m_client(client)
     , m_project(project)
-{
-}
+{}
 
 QString DstackFleets::signatureOf(const Configuration &fleet)
 {
@@ -44,22 +43,23 @@ QString DstackFleets::signatureOf(const Configuration &fleet)
 
 void DstackFleets::refresh()
 {
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
-                   [this](const json &body) {
-                       if (!body.is_array()) {
-                           Q_EMIT listed(QStringLiteral("fleets/list did not answer with a list: not what dstack sends"));
-                           return;
-                       }
-                       const QList<FleetInfo> fleets = dstackFleetList(body);
-                       const bool changed = !m_listed || listSignature(fleets) != listSignature(m_fleets);
-                       m_fleets = fleets;
-                       m_raw = withoutSshKeys(body);
-                       m_listed = true;
-                       Q_EMIT listed(QString());
-                       if (changed)
-                           Q_EMIT fleetsChanged();
-                   },
-                   [this](const DstackError &e) { Q_EMIT listed(e.message); });
+    m_client->post(
+        m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
+        [this](const json &body) {
+            if (!body.is_array()) {
+                Q_EMIT listed(QStringLiteral("fleets/list did not answer with a list: not what dstack sends"));
+                return;
+            }
+            const QList<FleetInfo> fleets = dstackFleetList(body);
+            const bool changed = !m_listed || listSignature(fleets) != listSignature(m_fleets);
+            m_fleets = fleets;
+            m_raw = withoutSshKeys(body);
+            m_listed = true;
+            Q_EMIT listed(QString());
+            if (changed)
+                Q_EMIT fleetsChanged();
+        },
+        [this](const DstackError &e) { Q_EMIT listed(e.message); });
 }
 
 void DstackFleets::buildSpec(const Configuration &fleet, std::function<void(json, QString)> then)
@@ -95,7 +95,8 @@ void DstackFleets::sendPlan(int id, const Configuration &fleet, std::function<vo
         return p;
     };
     if (!fleet.isFleet()) {
-        const FleetPlanInfo p = failed(QStringLiteral("%1 is a %2 configuration, not a fleet").arg(fleet.filePath, fleet.typeName));
+        const FleetPlanInfo p =
+            failed(QStringLiteral("%1 is a %2 configuration, not a fleet").arg(fleet.filePath, fleet.typeName));
         QTimer::singleShot(0, this, [then, p] { then(p); });
         return;
     }
@@ -105,14 +106,15 @@ void DstackFleets::sendPlan(int id, const Configuration &fleet, std::function<vo
             then(failed(error));
             return;
         }
-        m_client->post(m_client->projectPath(QStringLiteral("fleets/get_plan")), dstackFleetGetPlanBody(spec), this,
-                       [this, signature, spec, then](const json &answer) {
-                           m_planSignature = signature;
-                           m_planSpec = spec;
-                           m_planCurrent = answer.is_object() ? answer.value("current_resource", json()) : json();
-                           then(dstackFleetPlan(answer));
-                       },
-                       [then, failed](const DstackError &e) { then(failed(e.message)); }, 60000);
+        m_client->post(
+            m_client->projectPath(QStringLiteral("fleets/get_plan")), dstackFleetGetPlanBody(spec), this,
+            [this, signature, spec, then](const json &answer) {
+                m_planSignature = signature;
+                m_planSpec = spec;
+                m_planCurrent = answer.is_object() ? answer.value("current_resource", json()) : json();
+                then(dstackFleetPlan(answer));
+            },
+            [then, failed](const DstackError &e) { then(failed(e.message)); }, 60000);
     });
 }
 
@@ -135,13 +137,14 @@ int DstackFleets::apply(const Configuration &fleet)
 
 void DstackFleets::sendApply(int id, const json &spec, const json &current)
 {
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/apply")), dstackFleetApplyBody(spec, current), this,
-                   [this, id](const json &fleet) {
-                       forgetPlan();  // the keys served their purpose: the spec is kept no longer
-                       Q_EMIT applied(id, dstackFleetInfo(fleet).name, QString());
-                       refresh();
-                   },
-                   [this, id](const DstackError &e) { Q_EMIT applied(id, QString(), e.message); }, 60000);
+    m_client->post(
+        m_client->projectPath(QStringLiteral("fleets/apply")), dstackFleetApplyBody(spec, current), this,
+        [this, id](const json &fleet) {
+            forgetPlan(); // the keys served their purpose: the spec is kept no longer
+            Q_EMIT applied(id, dstackFleetInfo(fleet).name, QString());
+            refresh();
+        },
+        [this, id](const DstackError &e) { Q_EMIT applied(id, QString(), e.message); }, 60000);
 }
 
 void DstackFleets::forgetPlan()
@@ -154,24 +157,27 @@ void DstackFleets::forgetPlan()
 int DstackFleets::deleteFleet(const QString &name)
 {
     const int id = m_nextId++;
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/delete")), dstackDeleteFleetsBody({name}), this,
-                   [this, id](const json &) {
-                       Q_EMIT deleted(id, QString());
-                       refresh();
-                   },
-                   [this, id](const DstackError &e) { Q_EMIT deleted(id, e.message); });
+    m_client->post(
+        m_client->projectPath(QStringLiteral("fleets/delete")), dstackDeleteFleetsBody({name}), this,
+        [this, id](const json &) {
+            Q_EMIT deleted(id, QString());
+            refresh();
+        },
+        [this, id](const DstackError &e) { Q_EMIT deleted(id, e.message); });
     return id;
 }
 
 int DstackFleets::deleteInstances(const QString &name, const QList<int> &instanceNums)
 {
     const int id = m_nextId++;
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/delete_instances")), dstackDeleteFleetInstancesBody(name, instanceNums), this,
-                   [this, id](const json &) {
-                       Q_EMIT deleted(id, QString());
-                       refresh();
-                   },
-                   [this, id](const DstackError &e) { Q_EMIT deleted(id, e.message); });
+    m_client->post(
+        m_client->projectPath(QStringLiteral("fleets/delete_instances")),
+        dstackDeleteFleetInstancesBody(name, instanceNums), this,
+        [this, id](const json &) {
+            Q_EMIT deleted(id, QString());
+            refresh();
+        },
+        [this, id](const DstackError &e) { Q_EMIT deleted(id, e.message); });
     return id;
 }
 

@@ -34,8 +34,9 @@ Configuration parsed(const QByteArray &yaml, const QString &path)
 }
 
 // The seed's service, as examples/ has it in spirit: a model served on port 8000.
-const QByteArray kService = "type: service\nname: serve\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n"
-                            "spot_policy: auto\nresources:\n  gpu: 24GB..\n";
+const QByteArray kService =
+    "type: service\nname: serve\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n"
+    "spot_policy: auto\nresources:\n  gpu: 24GB..\n";
 
 } // namespace
 
@@ -90,8 +91,11 @@ private Q_SLOTS:
         m_server = std::make_unique<FakeDstackServer>(m_dir);
         QString error;
         QVERIFY2(m_server->start(&error, {QStringLiteral("--no-fleets")}), qPrintable(error));
-        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
-        m_backend = std::make_unique<DstackBackend>(DstackProject{QStringLiteral("main"), m_server->url(), FakeDstackServer::token(), true});
+        m_server->hook(
+            QStringLiteral("timing"),
+            {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
+        m_backend = std::make_unique<DstackBackend>(
+            DstackProject{QStringLiteral("main"), m_server->url(), FakeDstackServer::token(), true});
         m_backend->setPollIntervals(100, 400);
     }
 
@@ -121,7 +125,8 @@ private Q_SLOTS:
     void createPlanDeployDelete()
     {
         const QString path = m_dir + QStringLiteral("/fleet.dstack.yml");
-        const Configuration fleet = parsed("type: fleet\nname: my-fleet\nnodes: 0..2\nspot_policy: auto\nresources:\n  gpu: 24GB..\n", path);
+        const Configuration fleet =
+            parsed("type: fleet\nname: my-fleet\nnodes: 0..2\nspot_policy: auto\nresources:\n  gpu: 24GB..\n", path);
         QVERIFY(fleet.isFleet());
 
         const FleetPlanInfo plan = fleetPlan(fleet);
@@ -146,7 +151,7 @@ private Q_SLOTS:
         QCOMPARE(fleets.size(), 1);
         QCOMPARE(fleets.first().name, QStringLiteral("my-fleet"));
         QCOMPARE(fleets.first().nodes, QStringLiteral("0..2"));
-        QVERIFY(fleets.first().instances.isEmpty());  // 0..2: nothing is bought before a run needs it
+        QVERIFY(fleets.first().instances.isEmpty()); // 0..2: nothing is bought before a run needs it
 
         // The service now plans into the fleet: offers come from it, not for offers only.
         const Configuration service = parsed(kService, m_dir + QStringLiteral("/serve.dstack.yml"));
@@ -165,8 +170,8 @@ private Q_SLOTS:
         // Its instance is busy serving that run.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                      fleets = listed();
-                                     return !fleets.isEmpty() && !fleets.first().instances.isEmpty()
-                                            && fleets.first().instances.first().status == QLatin1String("busy");
+                                     return !fleets.isEmpty() && !fleets.first().instances.isEmpty() &&
+                                            fleets.first().instances.first().status == QLatin1String("busy");
                                  }()),
                                  20000);
         const FleetInstanceInfo instance = fleets.first().instances.first();
@@ -188,7 +193,8 @@ private Q_SLOTS:
         QVERIFY(lastBody("fleets/delete_instances") == json({{"name", "my-fleet"}, {"instance_nums", {instance.num}}}));
         m_backend->fleets()->deleteInstances(QStringLiteral("my-fleet"), {42});
         QVERIFY(deleted.wait(10000));
-        QVERIFY2(deleted.last().at(1).toString().contains(QLatin1String("no instances")), qPrintable(deleted.last().at(1).toString()));
+        QVERIFY2(deleted.last().at(1).toString().contains(QLatin1String("no instances")),
+                 qPrintable(deleted.last().at(1).toString()));
 
         m_backend->fleets()->deleteFleet(QStringLiteral("my-fleet"));
         QVERIFY(deleted.wait(10000));
@@ -204,27 +210,31 @@ private Q_SLOTS:
         const QString key = m_dir + QStringLiteral("/id_test");
         QFile priv(key), pub(key + QStringLiteral(".pub"));
         QVERIFY(priv.open(QIODevice::WriteOnly) && pub.open(QIODevice::WriteOnly));
-        priv.write("-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-but-secret\n-----END OPENSSH PRIVATE KEY-----\n");
+        priv.write(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-but-secret\n-----END OPENSSH PRIVATE KEY-----\n");
         pub.write("ssh-ed25519 AAAAC3Nza test@gantry\n");
         priv.close();
         pub.close();
-        const Configuration fleet = parsed("type: fleet\nname: on-prem\nssh_config:\n  user: ubuntu\n  identity_file: id_test\n"
-                                           "  hosts:\n    - 192.0.2.10\n    - hostname: 192.0.2.11\n      port: 2222\n",
-                                           m_dir + QStringLiteral("/onprem.dstack.yml"));
+        const Configuration fleet =
+            parsed("type: fleet\nname: on-prem\nssh_config:\n  user: ubuntu\n  identity_file: id_test\n"
+                   "  hosts:\n    - 192.0.2.10\n    - hostname: 192.0.2.11\n      port: 2222\n",
+                   m_dir + QStringLiteral("/onprem.dstack.yml"));
         const FleetPlanInfo plan = fleetPlan(fleet);
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
         QVERIFY(plan.ssh);
         QCOMPARE(plan.hosts, (QStringList{QStringLiteral("192.0.2.10"), QStringLiteral("192.0.2.11:2222")}));
         QVERIFY(plan.offers.isEmpty());
         const json sent = lastBody("fleets/get_plan")["spec"]["configuration"]["ssh_config"];
-        QVERIFY(QString::fromStdString(sent["ssh_key"]["private"].get<std::string>()).contains(QLatin1String("not-a-real-key-but-secret")));
+        QVERIFY(QString::fromStdString(sent["ssh_key"]["private"].get<std::string>())
+                    .contains(QLatin1String("not-a-real-key-but-secret")));
         QVERIFY(sent["ssh_key"]["public"] == "ssh-ed25519 AAAAC3Nza test@gantry\n");
         for (const auto &[k, v] : plan.header)
             QVERIFY(!v.contains(QLatin1String("secret")));
 
         // A missing key file: said in words, nothing sent.
         const int before = int(m_server->requests().size());
-        const Configuration missing = parsed("type: fleet\nssh_config:\n  identity_file: nowhere\n  hosts: [h]\n", m_dir + QStringLiteral("/missing.dstack.yml"));
+        const Configuration missing = parsed("type: fleet\nssh_config:\n  identity_file: nowhere\n  hosts: [h]\n",
+                                             m_dir + QStringLiteral("/missing.dstack.yml"));
         const FleetPlanInfo failed = fleetPlan(missing);
         QVERIFY2(failed.error.contains(QLatin1String("cannot read the SSH key nowhere")), qPrintable(failed.error));
         QCOMPARE(int(m_server->requests().size()), before);
@@ -237,7 +247,9 @@ private Q_SLOTS:
         const QString config = m_dir + QStringLiteral("/config.yml");
         QFile f(config);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral("projects:\n- name: main\n  url: %1\n  token: %2\n  default: true\n").arg(m_server->url(), FakeDstackServer::token()).toUtf8());
+        f.write(QStringLiteral("projects:\n- name: main\n  url: %1\n  token: %2\n  default: true\n")
+                    .arg(m_server->url(), FakeDstackServer::token())
+                    .toUtf8());
         f.close();
         auto cli = [&](const QStringList &args) {
             test::CliOptions options;
@@ -251,28 +263,34 @@ private Q_SLOTS:
             return file.fileName();
         };
         QVERIFY(listed().isEmpty());
-        const test::CliResult offer = cli({QStringLiteral("offer"), QStringLiteral("-f"), write(QStringLiteral("serve.dstack.yml"), kService)});
+        const test::CliResult offer =
+            cli({QStringLiteral("offer"), QStringLiteral("-f"), write(QStringLiteral("serve.dstack.yml"), kService)});
         QVERIFY2(offer.exitCode == 0, qPrintable(offer.err + offer.out));
-        QVERIFY2(offer.out.contains(QLatin1String("has no fleet")) && offer.out.contains(QLatin1String("gantry-cli apply -f fleet.dstack.yml --project main")),
+        QVERIFY2(offer.out.contains(QLatin1String("has no fleet")) &&
+                     offer.out.contains(QLatin1String("gantry-cli apply -f fleet.dstack.yml --project main")),
                  qPrintable(offer.out));
         QVERIFY(offer.out.contains(QLatin1String("Shown ")));
 
         auto fleetRequests = [&] {
             int n = 0;
             for (const json &r : m_server->requests())
-                n += QString::fromStdString(r.value("path", std::string())).contains(QLatin1String("/fleets/get_plan"))
-                     || QString::fromStdString(r.value("path", std::string())).contains(QLatin1String("/fleets/apply"));
+                n += QString::fromStdString(r.value("path", std::string()))
+                         .contains(QLatin1String("/fleets/get_plan")) ||
+                     QString::fromStdString(r.value("path", std::string())).contains(QLatin1String("/fleets/apply"));
             return n;
         };
         const int before = fleetRequests();
-        const test::CliResult bad = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("-f"),
-                                         write(QStringLiteral("bad.dstack.yml"), "type: fleet\nname: bad\nnodes: 2..1\n")});
+        const test::CliResult bad =
+            cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("-f"),
+                 write(QStringLiteral("bad.dstack.yml"), "type: fleet\nname: bad\nnodes: 2..1\n")});
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2((bad.out + bad.err).contains(QLatin1String("bad.dstack.yml:3:8")), qPrintable(bad.out + bad.err));
         QCOMPARE(fleetRequests(), before);
 
-        const QString fleetFile = write(QStringLiteral("fleet.dstack.yml"), "type: fleet\nname: cli-fleet\nnodes: 0..1\nresources:\n  gpu: 24GB..\n");
-        const test::CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("-f"), fleetFile});
+        const QString fleetFile = write(QStringLiteral("fleet.dstack.yml"),
+                                        "type: fleet\nname: cli-fleet\nnodes: 0..1\nresources:\n  gpu: 24GB..\n");
+        const test::CliResult apply =
+            cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("-f"), fleetFile});
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.err + apply.out));
         QVERIFY2(apply.out.contains(QLatin1String("Fleet cli-fleet created")), qPrintable(apply.out));
         QVERIFY(apply.out.contains(QLatin1String("Nodes")));
@@ -281,9 +299,11 @@ private Q_SLOTS:
         QVERIFY2(list.exitCode == 0, qPrintable(list.err));
         QVERIFY(list.json().size() == 1 && list.json()[0]["name"] == "cli-fleet" && list.json()[0]["nodes"] == "0..1");
 
-        const test::CliResult missing = cli({QStringLiteral("fleet"), QStringLiteral("delete"), QStringLiteral("nosuch"), QStringLiteral("-y")});
+        const test::CliResult missing =
+            cli({QStringLiteral("fleet"), QStringLiteral("delete"), QStringLiteral("nosuch"), QStringLiteral("-y")});
         QCOMPARE(missing.exitCode, 1);
-        const test::CliResult del = cli({QStringLiteral("fleet"), QStringLiteral("delete"), QStringLiteral("cli-fleet"), QStringLiteral("-y")});
+        const test::CliResult del =
+            cli({QStringLiteral("fleet"), QStringLiteral("delete"), QStringLiteral("cli-fleet"), QStringLiteral("-y")});
         QVERIFY2(del.exitCode == 0, qPrintable(del.err + del.out));
         QVERIFY2(del.out.contains(QLatin1String("Deleting fleet cli-fleet terminates:")), qPrintable(del.out));
         QVERIFY(lastBody("fleets/delete") == json({{"names", {"cli-fleet"}}}));
@@ -294,8 +314,8 @@ private Q_SLOTS:
         QStringList judged;
         const QStringList problems = m_server->refusedOrUnjudged(&judged);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
-        for (const char *endpoint : {"runs/get_plan", "runs/apply", "fleets/list", "fleets/get_plan", "fleets/apply", "fleets/delete",
-                                     "fleets/delete_instances"})
+        for (const char *endpoint : {"runs/get_plan", "runs/apply", "fleets/list", "fleets/get_plan", "fleets/apply",
+                                     "fleets/delete", "fleets/delete_instances"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
     }
 

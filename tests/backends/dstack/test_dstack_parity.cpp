@@ -23,15 +23,17 @@ using namespace gantry;
 
 namespace {
 
-const QStringList kComparedTypes = {QStringLiteral("service"), QStringLiteral("task"), QStringLiteral("dev-environment"),
-                                   QStringLiteral("fleet")};
+const QStringList kComparedTypes = {QStringLiteral("service"), QStringLiteral("task"),
+                                    QStringLiteral("dev-environment"), QStringLiteral("fleet")};
 
 QStringList configurationFiles()
 {
     QStringList files;
-    for (const QString &dir : {test::oracleDir() + QStringLiteral("/corpus"), test::dataPath(QStringLiteral("dstack/parity"))}) {
+    for (const QString &dir :
+         {test::oracleDir() + QStringLiteral("/corpus"), test::dataPath(QStringLiteral("dstack/parity"))}) {
         const QDir d(dir);
-        for (const QString &name : d.entryList({QStringLiteral("*.yml"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+        for (const QString &name :
+             d.entryList({QStringLiteral("*.yml"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
             files << d.absoluteFilePath(name);
     }
     return files;
@@ -53,7 +55,8 @@ json planBody(const Configuration &configuration)
     const EnvLookup env = [](const QString &) { return std::optional<QString>(QStringLiteral("x")); };
     if (configuration.isFleet()) {
         const SshKeyReader keys = [](const QString &, QString *) {
-            return std::optional<SshKeyPair>(SshKeyPair{QStringLiteral("ssh-ed25519 AAAAstandin test"), QStringLiteral("stand-in")});
+            return std::optional<SshKeyPair>(
+                SshKeyPair{QStringLiteral("ssh-ed25519 AAAAstandin test"), QStringLiteral("stand-in")});
         };
         return dstackFleetGetPlanBody(dstackFleetSpec(configuration, &error, keys, env));
     }
@@ -80,7 +83,7 @@ private Q_SLOTS:
         };
         std::vector<Gantry> ours;
         json cases = json::array();
-        int fleets = 0;  // fleet files Gantry accepts
+        int fleets = 0; // fleet files Gantry accepts
         for (const QString &file : files) {
             const ParseResult r = loadConfiguration(file);
             Gantry g{r.valid(), firstError(r.diagnostics), r.configuration.has_value()};
@@ -97,8 +100,8 @@ private Q_SLOTS:
         in.write(QByteArray::fromStdString(cases.dump()));
         in.close();
         QProcess oracle;
-        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"), test::oracleDir(), in.fileName(),
-                              dir + QStringLiteral("/out.json")});
+        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"),
+                              test::oracleDir(), in.fileName(), dir + QStringLiteral("/out.json")});
         QVERIFY(oracle.waitForFinished(180000));
         QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
         QFile out(dir + QStringLiteral("/out.json"));
@@ -112,9 +115,10 @@ private Q_SLOTS:
         for (size_t i = 0; i < answers.size(); ++i) {
             const json &a = answers[i];
             const QString file = QFileInfo(files[qsizetype(i)]).fileName();
-            const QString yamlType = a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
+            const QString yamlType =
+                a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
             if (!kComparedTypes.contains(yamlType) && !ours[i].runType) {
-                ++notRuns;  // gateways, volumes, presets: not something Gantry applies
+                ++notRuns; // gateways, volumes, presets: not something Gantry applies
                 continue;
             }
             ++verdicts;
@@ -123,8 +127,12 @@ private Q_SLOTS:
                 ++agreed;
             } else {
                 problems << QStringLiteral("%1: dstack %2, Gantry %3 (%4)")
-                                .arg(file, dstackAccepts ? QStringLiteral("accepts") : QStringLiteral("refuses: ") + QString::fromStdString(a["errors"].dump()),
-                                     ours[i].valid ? QStringLiteral("accepts") : QStringLiteral("refuses"), ours[i].error);
+                                .arg(file,
+                                     dstackAccepts
+                                         ? QStringLiteral("accepts")
+                                         : QStringLiteral("refuses: ") + QString::fromStdString(a["errors"].dump()),
+                                     ours[i].valid ? QStringLiteral("accepts") : QStringLiteral("refuses"),
+                                     ours[i].error);
             }
             if (a["body_errors"].is_array()) {
                 ++bodies;
@@ -132,15 +140,17 @@ private Q_SLOTS:
                     ++bodiesPassed;
                 else
                     problems << QStringLiteral("%1: body refused by %2: %3")
-                                    .arg(file, QString::fromStdString(cases[i]["endpoint"].get<std::string>()), QString::fromStdString(a["body_errors"].dump()));
+                                    .arg(file, QString::fromStdString(cases[i]["endpoint"].get<std::string>()),
+                                         QString::fromStdString(a["body_errors"].dump()));
             }
         }
-        const QString summary = QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 gateway/volume/preset files not compared)")
-                                    .arg(agreed)
-                                    .arg(verdicts)
-                                    .arg(bodiesPassed)
-                                    .arg(bodies)
-                                    .arg(notRuns);
+        const QString summary =
+            QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 gateway/volume/preset files not compared)")
+                .arg(agreed)
+                .arg(verdicts)
+                .arg(bodiesPassed)
+                .arg(bodies)
+                .arg(notRuns);
         qInfo().noquote() << summary;
         for (const QString &p : problems)
             qWarning().noquote() << p;
@@ -162,7 +172,8 @@ private Q_SLOTS:
             cli.start(test::cliPath(), {QStringLiteral("validate"), QStringLiteral("-f"), file});
             QVERIFY(cli.waitForFinished(30000));
             const bool valid = loadConfiguration(file).valid();
-            QVERIFY2(cli.exitCode() == (valid ? 0 : 1), qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(cli.readAllStandardOutput())));
+            QVERIFY2(cli.exitCode() == (valid ? 0 : 1),
+                     qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(cli.readAllStandardOutput())));
             // The file name says what dstack does with it.
             QCOMPARE(valid, name.startsWith(QLatin1String("accept-")));
         }
