@@ -13,6 +13,7 @@
 #include "ui/chat/ChatPanel.h"
 #include "ui/editor/EditorPanel.h"
 #include "ui/offers/OffersPanel.h"
+#include "ui/runs/FleetsPanel.h"
 #include "ui/runs/LogView.h"
 #include "ui/runs/RunsPanel.h"
 #include "ui/settings/BudgetDialog.h"
@@ -82,10 +83,12 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     // and the offers table are not part of the first frame); the builders wire them up.
     m_offersPage = new LazyPage([this](QWidget *parent) { return buildOffers(parent); }, this);
     m_chatPage = new LazyPage([this](QWidget *parent) { return buildChat(parent); }, this);
+    m_fleetsPage = new LazyPage([this](QWidget *parent) { return buildFleets(parent); }, this);
     m_tabs->addTab(m_editor, tr("Editor"));
     m_tabs->addTab(m_offersPage, tr("Offers"));
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_chatPage, tr("Chat"));
+    m_tabs->addTab(m_fleetsPage, tr("Fleets"));
     m_tabs->setDocumentMode(true);
 
     // Left: the project's configurations, then its runs.
@@ -228,7 +231,25 @@ QWidget *MainWindow::buildOffers(QWidget *parent)
         m_runs->selectRun(runName);
         showTab(RunsTab);
     });
+    // Fleets: "Create a fleet" opens the file it wrote; an applied fleet shows in the Fleets tab.
+    connect(offers, &OffersPanel::openFileRequested, this, [this](const QString &path) { openConfiguration(path); });
+    connect(offers, &OffersPanel::fleetApplied, this, [this] {
+        if (FleetsPanel *fleets = m_fleetsPage->builtPanelAs<FleetsPanel>())
+            fleets->refresh();
+    });
     return offers;
+}
+
+FleetsPanel *MainWindow::fleets() const
+{
+    return m_fleetsPage->panelAs<FleetsPanel>();
+}
+
+QWidget *MainWindow::buildFleets(QWidget *parent)
+{
+    auto *fleets = new FleetsPanel(parent);
+    fleets->setBackends(m_backends);
+    return fleets;
 }
 
 void MainWindow::offerConfiguration(OffersPanel *offers)
@@ -395,6 +416,8 @@ void MainWindow::addBackend(Backend *backend)
         offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
+    if (FleetsPanel *fleets = m_fleetsPage->builtPanelAs<FleetsPanel>())
+        fleets->setBackends(m_backends);
     watchConnection(backend);
     backend->refresh();
     updateStatusBar();
@@ -408,6 +431,8 @@ void MainWindow::removeBackend(Backend *backend)
         offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
+    if (FleetsPanel *fleets = m_fleetsPage->builtPanelAs<FleetsPanel>())
+        fleets->setBackends(m_backends);
     updateStatusBar();
 }
 

@@ -24,6 +24,7 @@ namespace gantry::ui {
 class BudgetGuard;
 
 class ChatPanel;
+class FleetsPanel;
 class EditorPanel;
 class LazyPage;
 class OffersPanel;
@@ -33,7 +34,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { EditorTab, OffersTab, RunsTab, ChatTab };
+    enum Tab { EditorTab, OffersTab, RunsTab, ChatTab, FleetsTab };
 
     explicit MainWindow(const QList<Backend *> &backends = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -58,6 +59,7 @@ public:
     OffersPanel *offers() const;
     RunsPanel *runs() const { return m_runs; }
     ChatPanel *chat() const;
+    FleetsPanel *fleets() const;
     QTabWidget *tabs() const { return m_tabs; }
     QString bannerText() const;
 
@@ -78,6 +80,7 @@ private:
     void watchConnection(Backend *backend);
     QWidget *buildOffers(QWidget *parent);
     QWidget *buildChat(QWidget *parent);
+    QWidget *buildFleets(QWidget *parent);
     void offerConfiguration(OffersPanel *offers);
     void offerReadyRuns(ChatPanel *chat);
 
@@ -92,6 +95,7 @@ private:
     LazyPage *m_offersPage = nullptr;
     RunsPanel *m_runs;
     LazyPage *m_chatPage = nullptr;
+    LazyPage *m_fleetsPage = nullptr;
     QListView *m_configList;
     QListView *m_runList;
     QWidget *m_banner;

@@ -125,6 +125,8 @@ int runApply(const QCommandLineParser &arguments)
     const auto configuration = loadChosenConfiguration(ConfigurationChoice::from(arguments));
     if (!configuration)
         return 1;
+    if (configuration->isFleet())
+        return applyFleet(*backend, *configuration, yes, json);
     const Plan plan = planAndWait(*backend, *configuration);
     if (!json)
         printPlan(out(), plan);

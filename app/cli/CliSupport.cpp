@@ -173,6 +173,18 @@ void printPlan(QTextStream &stream, const Plan &plan)
     stream << '\n'
            << "Shown " << plan.offers.size() << " of " << total << " offers, " << Offer::formatPrice(plan.maxPrice)
            << " max\n";
+    if (plan.needsFleet)
+        stream << '\n' << fleetNeededNote(plan.project) << '\n';
+}
+
+QString fleetNeededNote(const QString &project)
+{
+    return QStringLiteral(
+               "Project '%1' has no fleet: these are its backends' offers, and deploying needs a fleet first.\n"
+               "Create one with a fleet configuration, e.g. fleet.dstack.yml:\n"
+               "  type: fleet\n  name: my-fleet\n  nodes: 0..1   # nothing is bought until a run needs it\n"
+               "and apply it: gantry-cli apply -f fleet.dstack.yml --project %1")
+        .arg(project);
 }
 
 nlohmann::json planToJson(const Plan &plan)
@@ -192,6 +204,7 @@ nlohmann::json planToJson(const Plan &plan)
             {"total_offers", std::max(plan.totalOffers, int(plan.offers.size()))},
             {"max_price", plan.maxPrice},
             {"no_offers_reason", textOrNull(plan.offers.isEmpty() ? plan.noOffersReason : QString())},
+            {"needs_fleet", plan.needsFleet},
             {"error", textOrNull(plan.error)}};
 }
 

@@ -51,6 +51,8 @@ void fetchRunDetailsAndWait(Backend &backend, const QString &runName);
 
 // dstack's plan: header rows, the offers table, the "Shown N of M offers" footer.
 void printPlan(QTextStream &stream, const Plan &plan);
+// What `offer`/`apply` say on a dstack project without a fleet: a fleet is needed, and how.
+QString fleetNeededNote(const QString &project);
 nlohmann::json planToJson(const Plan &plan);
 
 // Left-aligned columns separated by two spaces; the first row is the header.

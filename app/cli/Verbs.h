@@ -5,6 +5,11 @@
 
 #include "app/cli/Verb.h"
 
+namespace gantry {
+class Backend;
+struct Configuration;
+} // namespace gantry
+
 namespace gantry::cli {
 
 Verb chatVerb();
@@ -16,7 +21,12 @@ Verb psVerb();
 Verb logsVerb();
 Verb eventVerb();
 Verb stopVerb();
+Verb fleetVerb();
 Verb superviseVerb();
+
+// apply -f fleet.dstack.yml: a `type: fleet` file goes to the fleet verbs (FleetCommand.cpp):
+// fleets/get_plan → the plan → confirm (unless yes) → fleets/apply.
+int applyFleet(gantry::Backend &backend, const gantry::Configuration &fleet, bool yes, bool json);
 
 // chat --compare: one prompt to 2–4 endpoints (CompareCommand.cpp), reached through chat.
 int compareReplies(const QCommandLineParser &arguments);

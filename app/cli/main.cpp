@@ -11,8 +11,8 @@ namespace {
 
 QList<Verb> verbs()
 {
-    return {chatVerb(), validateVerb(), versionVerb(), offerVerb(), applyVerb(),
-            psVerb(),   logsVerb(),     eventVerb(),   stopVerb(),  superviseVerb()};
+    return {chatVerb(), validateVerb(), versionVerb(), offerVerb(), applyVerb(),    psVerb(),
+            logsVerb(), eventVerb(),    stopVerb(),    fleetVerb(), superviseVerb()};
 }
 
 void usage(QTextStream &out, const QList<Verb> &all)

@@ -26,13 +26,14 @@ json str(const QString &s)
 constexpr unsigned kService = ConfigReader::typeBit(RunType::Service);
 constexpr unsigned kTask = ConfigReader::typeBit(RunType::Task);
 constexpr unsigned kDevEnvironment = ConfigReader::typeBit(RunType::DevEnvironment);
+constexpr unsigned kFleet = ConfigReader::typeBit(RunType::Fleet);
 
 } // namespace
 
 const std::vector<ConfigReader::Field> &ConfigReader::fields()
 {
     static const std::vector<Field> table = {
-        {"name", kService | kTask | kDevEnvironment, &ConfigReader::fieldName},
+        {"name", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldName},
         {"image", kService | kTask | kDevEnvironment, &ConfigReader::fieldImage},
         {"user", kService | kTask | kDevEnvironment, &ConfigReader::fieldPlainString},
         {"privileged", kService | kTask | kDevEnvironment, &ConfigReader::fieldFlag},
@@ -43,9 +44,9 @@ const std::vector<ConfigReader::Field> &ConfigReader::fields()
         {"nvcc", kService | kTask | kDevEnvironment, &ConfigReader::fieldFlag},
         {"docker", kService | kTask | kDevEnvironment, &ConfigReader::fieldFlag},
         {"single_branch", kService | kTask | kDevEnvironment, &ConfigReader::fieldFlag},
-        {"env", kService | kTask | kDevEnvironment, &ConfigReader::fieldEnv},
+        {"env", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldEnv},
         {"shell", kService | kTask | kDevEnvironment, &ConfigReader::fieldShell},
-        {"resources", kService | kTask | kDevEnvironment, &ConfigReader::fieldResources},
+        {"resources", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldResources},
         {"priority", kService | kTask | kDevEnvironment, &ConfigReader::fieldPriority},
         {"volumes", kService | kTask | kDevEnvironment, &ConfigReader::fieldVolumes},
         {"repos", kService | kTask | kDevEnvironment, &ConfigReader::fieldRepos},
@@ -53,26 +54,26 @@ const std::vector<ConfigReader::Field> &ConfigReader::fields()
         {"dstack", kService | kTask | kDevEnvironment, &ConfigReader::fieldFlag},
         {"home_dir", kService | kTask | kDevEnvironment, &ConfigReader::fieldDeprecated},
         {"setup", kService | kTask | kDevEnvironment, &ConfigReader::fieldDeprecated},
-        {"backends", kService | kTask | kDevEnvironment, &ConfigReader::fieldBackends},
-        {"regions", kService | kTask | kDevEnvironment, &ConfigReader::fieldStringList},
-        {"availability_zones", kService | kTask | kDevEnvironment, &ConfigReader::fieldStringList},
-        {"instance_types", kService | kTask | kDevEnvironment, &ConfigReader::fieldStringList},
-        {"reservation", kService | kTask | kDevEnvironment, &ConfigReader::fieldPlainString},
-        {"spot_policy", kService | kTask | kDevEnvironment, &ConfigReader::fieldEnum},
-        {"retry", kService | kTask | kDevEnvironment, &ConfigReader::fieldRetry},
+        {"backends", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldBackends},
+        {"regions", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldStringList},
+        {"availability_zones", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldStringList},
+        {"instance_types", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldStringList},
+        {"reservation", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldPlainString},
+        {"spot_policy", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldEnum},
+        {"retry", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldRetry},
         {"max_duration", kService | kTask | kDevEnvironment, &ConfigReader::fieldMaxOrStopDuration},
         {"stop_duration", kService | kTask | kDevEnvironment, &ConfigReader::fieldMaxOrStopDuration},
-        {"max_price", kService | kTask | kDevEnvironment, &ConfigReader::fieldMaxPrice},
+        {"max_price", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldMaxPrice},
         {"creation_policy", kService | kTask | kDevEnvironment, &ConfigReader::fieldEnum},
-        {"idle_duration", kService | kTask | kDevEnvironment, &ConfigReader::fieldIdleDuration},
+        {"idle_duration", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldIdleDuration},
         {"utilization_policy", kService | kTask | kDevEnvironment, &ConfigReader::fieldUtilizationPolicy},
         {"startup_order", kService | kTask | kDevEnvironment, &ConfigReader::fieldEnum},
         {"stop_criteria", kService | kTask | kDevEnvironment, &ConfigReader::fieldEnum},
         {"schedule", kService | kTask | kDevEnvironment, &ConfigReader::fieldSchedule},
         {"fleets", kService | kTask | kDevEnvironment, &ConfigReader::fieldPlacementList},
         {"instances", kService | kTask | kDevEnvironment, &ConfigReader::fieldPlacementList},
-        {"tags", kService | kTask | kDevEnvironment, &ConfigReader::fieldTags},
-        {"backend_options", kService | kTask | kDevEnvironment, &ConfigReader::fieldBackendOptions},
+        {"tags", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldTags},
+        {"backend_options", kService | kTask | kDevEnvironment | kFleet, &ConfigReader::fieldBackendOptions},
         {"port", kService, &ConfigReader::fieldPort},
         {"commands", kService | kTask, &ConfigReader::fieldCommands},
         {"model", kService, &ConfigReader::fieldModel},
@@ -91,6 +92,10 @@ const std::vector<ConfigReader::Field> &ConfigReader::fields()
         {"version", kDevEnvironment, &ConfigReader::fieldVersion},
         {"init", kDevEnvironment, &ConfigReader::fieldCommands},
         {"inactivity_duration", kDevEnvironment, &ConfigReader::fieldInactivityDuration},
+        {"placement", kFleet, &ConfigReader::fieldEnum},
+        {"nodes", kFleet, &ConfigReader::fieldFleetNodes},
+        {"blocks", kFleet, &ConfigReader::fieldBlocks},
+        {"ssh_config", kFleet, &ConfigReader::fieldSshConfig},
     };
     return table;
 }
@@ -106,8 +111,8 @@ void ConfigReader::fieldName(const Node &key, const Node &value)
         c.name = *s;
         out = str(*s);
         if (!isValidRunName(*s))
-            warning(value,
-                    QStringLiteral("run name '%1' will be refused by the dstack server: %2").arg(*s, runNameRule()));
+            warning(value, QStringLiteral("%1 name '%2' will be refused by the dstack server: %3")
+                               .arg(c.isFleet() ? QStringLiteral("fleet") : QStringLiteral("run"), *s, runNameRule()));
     }
 }
 

@@ -37,6 +37,28 @@ namespace {
 // this run type, with the value it echoes when the field is absent.
 json defaultCanonical(RunType type)
 {
+    if (type == RunType::Fleet) {
+        // dstack's FleetConfiguration (models/fleets.py): no run fields, no profile defaults.
+        return {{"type", "fleet"},
+                {"name", nullptr},
+                {"placement", nullptr},
+                {"blocks", 1},
+                {"nodes", nullptr},
+                {"reservation", nullptr},
+                {"resources", nullptr},
+                {"backends", nullptr},
+                {"regions", nullptr},
+                {"availability_zones", nullptr},
+                {"instance_types", nullptr},
+                {"spot_policy", nullptr},
+                {"retry", nullptr},
+                {"max_price", nullptr},
+                {"idle_duration", nullptr},
+                {"tags", nullptr},
+                {"backend_options", nullptr},
+                {"ssh_config", nullptr},
+                {"env", json::object()}};
+    }
     json j = {
         {"type", ConfigSchema::runTypeName(type).toStdString()},
         {"name", nullptr},
@@ -105,6 +127,8 @@ json defaultCanonical(RunType type)
                   {"init", json::array()},
                   {"inactivity_duration", nullptr},
                   {"ports", json::array()}});
+        break;
+    case RunType::Fleet:
         break;
     }
     return j;
@@ -351,15 +375,14 @@ std::optional<Configuration> ConfigReader::read()
     const QString typeName = typeValue->isScalar() ? typeValue->string() : QString();
     const auto type = ConfigSchema::runTypeFromName(typeName);
     if (!type) {
-        static const QStringList others = {QStringLiteral("fleet"), QStringLiteral("gateway"), QStringLiteral("volume"),
+        static const QStringList others = {QStringLiteral("gateway"), QStringLiteral("volume"),
                                            QStringLiteral("preset")};
         if (others.contains(typeName))
-            error(*typeValue,
-                  QStringLiteral(
-                      "this is a %1 configuration; Gantry runs service, task and dev-environment configurations")
-                      .arg(typeName));
+            error(*typeValue, QStringLiteral("this is a %1 configuration; Gantry applies service, task, "
+                                             "dev-environment and fleet configurations")
+                                  .arg(typeName));
         else
-            error(*typeValue, QStringLiteral("`type` must be service, task or dev-environment, not %1%2")
+            error(*typeValue, QStringLiteral("`type` must be service, task, dev-environment or fleet, not %1%2")
                                   .arg(kindName(*typeValue), didYouMean(typeName, ConfigSchema::runTypeNames())));
         return std::nullopt;
     }
@@ -405,7 +428,7 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
     if (!m_config.writtenKeys.contains(name))
         m_config.writtenKeys.append(name);
     for (const Field &field : fields()) {
-        if (name == QLatin1String(field.key)) {
+        if ((field.types & typeBit(m_config.type)) && name == QLatin1String(field.key)) {
             (this->*field.read)(key, value);
             return;
         }
@@ -556,6 +579,10 @@ void ConfigReader::readCommands(const Node &n, const char *field)
 void ConfigReader::checkCrossFieldRules()
 {
     const Configuration &c = m_config;
+    if (c.isFleet()) {
+        checkFleetRules();
+        return;
+    }
     const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
     // Given but broken commands were reported where they are; only absent or empty ones count here.
     const bool commandsWritten =

@@ -107,6 +107,16 @@ private:
     void fieldNodes(const Node &key, const Node &value);
     void fieldIde(const Node &key, const Node &value);
     void fieldVersion(const Node &key, const Node &value);
+    // Fleets (ConfigReaderFleet.cpp)
+    void fieldFleetNodes(const Node &key, const Node &value);
+    void fieldBlocks(const Node &key, const Node &value);
+    void fieldSshConfig(const Node &key, const Node &value);
+    std::optional<json> readBlocks(const Node &n);
+    json readSshHost(const Node &n);
+    json readProxyJump(const Node &n, const QStringList &path);
+    json readSshKey(const Node &n, const QStringList &path);
+    std::optional<long long> readSshPort(const Node &n, const QString &what);
+    void checkFleetRules();
 
     void readPython(const Node &n);
     void readEnv(const Node &n);
@@ -148,7 +158,7 @@ private:
     const Node *m_imageKey = nullptr, *m_pythonKey = nullptr, *m_dockerKey = nullptr, *m_nvccKey = nullptr,
                *m_commandsKey = nullptr, *m_commandsValue = nullptr, *m_portKey = nullptr, *m_replicasKey = nullptr,
                *m_scalingKey = nullptr, *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr,
-               *m_nodesKey = nullptr, *m_portsKey = nullptr, *m_entrypointKey = nullptr;
+               *m_nodesKey = nullptr, *m_portsKey = nullptr, *m_entrypointKey = nullptr, *m_sshConfigKey = nullptr;
     bool m_dockerOn = false;
     bool m_replicasRange = false;
     bool m_replicaGroups = false; // replicas: is a list of replica groups

@@ -14,7 +14,7 @@ QStringList words(const char *spaceSeparated)
 }
 
 struct Tables {
-    QStringList service, task, devEnvironment;
+    QStringList service, task, devEnvironment, fleet;
     QHash<QString, QStringList> nested; // path joined with '/' → keys
     QHash<QString, QStringList> values; // path joined with '/' → literals
     QStringList backends, vendors;
@@ -28,6 +28,7 @@ const Tables &tables()
         t.service << QStringLiteral("type");
         t.task << QStringLiteral("type");
         t.devEnvironment << QStringLiteral("type");
+        t.fleet << QStringLiteral("type");
         for (const ConfigReader::Field &f : ConfigReader::fields()) {
             if (f.types & ConfigReader::typeBit(RunType::Service))
                 t.service << QLatin1String(f.key);
@@ -35,6 +36,8 @@ const Tables &tables()
                 t.task << QLatin1String(f.key);
             if (f.types & ConfigReader::typeBit(RunType::DevEnvironment))
                 t.devEnvironment << QLatin1String(f.key);
+            if (f.types & ConfigReader::typeBit(RunType::Fleet))
+                t.fleet << QLatin1String(f.key);
         }
 
         const QStringList range = words("min max");
@@ -75,9 +78,22 @@ const Tables &tables()
         nest("replica_groups", words("name count scaling resources spot_policy reservation commands "
                                      "image python nvcc docker privileged router"));
         nest("groups/router", words("type"));
+        // Fleets (dstack's FleetConfiguration): nodes as an object, SSH fleets' connection data.
+        nest("nodes", words("min target max"));
+        nest("ssh_config", words("user port identity_file ssh_key proxy_jump hosts network"));
+        nest("ssh_config/ssh_key", words("public private"));
+        nest("ssh_config/proxy_jump", words("hostname port user identity_file ssh_key"));
+        nest("ssh_config/proxy_jump/ssh_key", words("public private"));
+        nest("ssh_config/hosts", words("hostname port user identity_file proxy_jump internal_ip ssh_key blocks"));
+        nest("ssh_config/hosts/ssh_key", words("public private"));
+        nest("ssh_config/hosts/proxy_jump", words("hostname port user identity_file ssh_key"));
+        nest("ssh_config/hosts/proxy_jump/ssh_key", words("public private"));
 
         auto vals = [&t](const char *path, const QStringList &v) { t.values.insert(QString::fromLatin1(path), v); };
-        vals("type", words("service task dev-environment"));
+        vals("type", words("service task dev-environment fleet"));
+        vals("placement", words("any cluster"));
+        vals("blocks", words("auto"));
+        vals("ssh_config/hosts/blocks", words("auto"));
         vals("spot_policy", words("spot on-demand auto"));
         vals("creation_policy", words("reuse reuse-or-create"));
         vals("startup_order", words("any master-first workers-first"));
@@ -124,6 +140,8 @@ QString runTypeName(RunType type)
         return QStringLiteral("task");
     case RunType::DevEnvironment:
         return QStringLiteral("dev-environment");
+    case RunType::Fleet:
+        return QStringLiteral("fleet");
     }
     return {};
 }
@@ -136,6 +154,8 @@ std::optional<RunType> runTypeFromName(const QString &name)
         return RunType::Task;
     if (name == QLatin1String("dev-environment"))
         return RunType::DevEnvironment;
+    if (name == QLatin1String("fleet"))
+        return RunType::Fleet;
     return std::nullopt;
 }
 
@@ -150,6 +170,8 @@ QStringList keysFor(const QStringList &path, RunType type)
             return t.task;
         case RunType::DevEnvironment:
             return t.devEnvironment;
+        case RunType::Fleet:
+            return t.fleet;
         }
     }
     // Replica/node groups repeat resources and scaling with the top level's shape.
@@ -168,7 +190,7 @@ QStringList valuesFor(const QStringList &path)
 QStringList runTypesAccepting(const QString &topLevelKey)
 {
     QStringList result;
-    for (RunType type : {RunType::Service, RunType::Task, RunType::DevEnvironment}) {
+    for (RunType type : {RunType::Service, RunType::Task, RunType::DevEnvironment, RunType::Fleet}) {
         if (keysFor({}, type).contains(topLevelKey))
             result << runTypeName(type);
     }

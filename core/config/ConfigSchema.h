@@ -20,7 +20,7 @@ namespace gantry {
 
 namespace ConfigSchema {
 
-// "service", "task", "dev-environment" (what `type:` accepts for a run).
+// "service", "task", "dev-environment", "fleet" (what `type:` accepts).
 QStringList runTypeNames();
 QString runTypeName(RunType type);
 std::optional<RunType> runTypeFromName(const QString &name);

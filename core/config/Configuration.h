@@ -17,7 +17,10 @@
 
 namespace gantry {
 
-enum class RunType { Service, Task, DevEnvironment };
+// What `type:` names. Fleet is not a run: it describes instances a dstack project keeps for
+// runs to be placed into (dstack ≥ 0.20 places runs only into fleets); it is parsed with the
+// same reader and schema so that the editor, `validate` and dstack agree on it.
+enum class RunType { Service, Task, DevEnvironment, Fleet };
 
 // dstack's Range: either side may be open, never both.
 template <typename T>
@@ -81,7 +84,7 @@ struct FileMapping {
 struct Configuration {
     QString filePath; // where it came from (for diagnostics and run specs)
     RunType type = RunType::Service;
-    QString typeName; // "service", "task", "dev-environment"
+    QString typeName; // "service", "task", "dev-environment", "fleet"
     std::optional<QString> name;
     std::optional<QString> image;
     std::optional<QString> python;
@@ -117,6 +120,8 @@ struct Configuration {
     // The probes dstack would run for this service: the configured ones, else the default
     // chat-completions probe for an openai model, else none (the caller falls back to TCP).
     std::vector<ProbeSpec> effectiveProbes() const;
+
+    bool isFleet() const { return type == RunType::Fleet; }
 };
 
 struct ParseResult {

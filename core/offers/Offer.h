@@ -58,6 +58,9 @@ struct Plan {
     int totalOffers = 0;
     double maxPrice = 0.0;
     QString noOffersReason; // when offers is empty: which requirement failed, and how to fix it
+    // dstack: the project has no fleet, so these are its backends' offers (for_offers_only) and
+    // deploying needs a fleet first (dstack ≥ 0.20 places runs only into fleets).
+    bool needsFleet = false;
     QString error; // planning itself failed (unreachable server, invalid config…)
     nlohmann::json raw; // backend-specific data needed to apply (e.g. dstack's run_spec)
 };

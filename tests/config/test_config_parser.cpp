@@ -90,10 +90,10 @@ private Q_SLOTS:
         QTest::newRow("missing type") << QByteArray("port: 8000\ncommands: [x]\n") << 1 << 1 << "missing `type`";
         QTest::newRow("unknown type") << QByteArray("type: servise\nport: 8000\n") << 1 << 7
                                       << "did you mean 'service'?";
-        QTest::newRow("fleet type") << QByteArray("type: fleet\nnodes: 2\n") << 1 << 7
-                                    << "this is a fleet configuration";
+        QTest::newRow("gateway type") << QByteArray("type: gateway\nname: g\n") << 1 << 7
+                                      << "this is a gateway configuration";
         QTest::newRow("type is a list") << QByteArray("type: [service]\n") << 1 << 7
-                                        << "`type` must be service, task or dev-environment";
+                                        << "`type` must be service, task, dev-environment or fleet";
         QTest::newRow("windows line endings ok, bad key")
             << QByteArray("type: service\r\nport: 8000\r\ncommands: [x]\r\nprot: 1\r\n") << 4 << 1
             << "did you mean 'port'?";

@@ -4,8 +4,10 @@
 #include "core/backends/Backend.h"
 #include "core/config/ModelSizing.h"
 #include "core/cost/CostGuard.h"
+#include "core/models/GpuGroupsModel.h"
 #include "core/models/OffersModel.h"
 #include "ui/Settings.h"
+#include "ui/offers/FleetNote.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -159,8 +161,12 @@ OffersPanel::OffersPanel(QWidget *parent)
     m_cost->hide();
     layout->addWidget(m_cost);
     layout->addWidget(m_message);
+    setUpFleets();
+    layout->addWidget(m_fleetNote);
+    filters->addWidget(m_groupByGpu);
     layout->addLayout(filters);
     layout->addWidget(m_table, 1);
+    layout->addWidget(m_groupTable, 1);
     layout->addWidget(m_footer);
 
     connect(m_planButton, &QPushButton::clicked, this, &OffersPanel::plan);
@@ -226,7 +232,14 @@ void OffersPanel::plan()
 {
     if (!m_configuration || !m_pending.isEmpty())
         return;
+    if (m_configuration->isFleet()) {
+        planFleet();
+        return;
+    }
+    m_needsFleet.clear();
+    m_fleetNote->hide();
     m_model->clear();
+    m_groups->setOffers({});
     m_offerBackend.clear();
     m_message->hide();
     m_header->setText(tr("<i>Planning…</i>"));
@@ -258,9 +271,14 @@ void OffersPanel::onPlanFinished(Backend *backend, int requestId, const Plan &pl
     }
     if (plan.error.isEmpty())
         showHeader(plan);
+    if (plan.needsFleet) {
+        m_needsFleet << backend;
+        m_fleetNote->showFor(plan.project);
+    }
     for (qsizetype i = 0; i < plan.offers.size(); ++i)
         m_offerBackend << backend;
     m_model->appendOffers(plan.offers);
+    m_groups->setOffers(m_model->offers());
     const QString current = m_backendFilter->currentData().toString();
     m_backendFilter->blockSignals(true);
     m_backendFilter->clear();
@@ -313,7 +331,7 @@ void OffersPanel::deploySelected()
         return;
     const int offerIndex = m_model->offerIndexAt(rows.first().row());
     Backend *backend = m_offerBackend.value(offerIndex);
-    if (!backend)
+    if (!backend || refuseDeployWithoutFleet(backend))
         return;
     // The cost guard: a deploy that could pass the budget asks first (without blocking).
     const Offer &offer = m_model->offers().at(offerIndex);

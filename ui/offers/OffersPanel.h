@@ -27,10 +27,15 @@ class QTableView;
 
 namespace gantry {
 class Backend;
+class DstackBackend;
+class GpuGroupsModel;
 class OffersModel;
 } // namespace gantry
 
 namespace gantry::ui {
+
+class FleetApplier;
+class FleetNote;
 
 class OffersPanel : public QWidget
 {
@@ -57,10 +62,20 @@ public:
     QString footerText() const;
     QString messageText() const;
 
+    // Fleets (dstack ≥ 0.20 places runs only into fleets): the note over the offers of a
+    // project without one, its "Create a fleet" flow, and offers grouped by GPU.
+    FleetNote *fleetNote() const { return m_fleetNote; }
+    FleetApplier *fleetApplier() const { return m_fleetApplier; }
+    QCheckBox *groupByGpuBox() const { return m_groupByGpu; }
+    QTableView *groupTable() const { return m_groupTable; }
+    GpuGroupsModel *groupsModel() const { return m_groups; }
+
 Q_SIGNALS:
     void planFinished();
     void deployed(const QString &runName, const QString &backendId);
     void deployFailed(const QString &message);
+    void openFileRequested(const QString &path); // "Create a fleet" wrote a file to edit
+    void fleetApplied(const QString &fleetName);
 
 private:
     void onPlanFinished(Backend *backend, int requestId, const Plan &plan);
@@ -71,6 +86,10 @@ private:
     void showHeader(const Plan &plan);
     void startDeploy(int offerIndex);
     void updateCost();
+    void setUpFleets(); // OffersPanelFleets.cpp
+    void planFleet();
+    void createFleet();
+    bool refuseDeployWithoutFleet(Backend *backend);
 
     QList<QPointer<Backend>> m_backends;
     std::optional<Configuration> m_configuration;
@@ -96,6 +115,13 @@ private:
     QCheckBox *m_hideTooSmall; // shown when the model's size is known
     QLabel *m_cost;
     QMessageBox *m_budgetQuestion = nullptr;
+    FleetNote *m_fleetNote = nullptr;
+    FleetApplier *m_fleetApplier = nullptr;
+    QCheckBox *m_groupByGpu = nullptr;
+    QTableView *m_groupTable = nullptr;
+    GpuGroupsModel *m_groups = nullptr;
+    QList<QPointer<Backend>> m_needsFleet; // backends whose last plan said: no fleet
+    QString m_fleetFor; // the configuration "Create a fleet" was pressed for
 };
 
 } // namespace gantry::ui

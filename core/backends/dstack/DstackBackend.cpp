@@ -3,6 +3,7 @@
 #include "core/backends/dstack/DstackPoller.h"
 
 #include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackFleets.h"
 #include "core/backends/dstack/DstackJson.h"
 #include "core/backends/dstack/DstackLogFollower.h"
 #include "core/backends/dstack/DstackModels.h"
@@ -99,6 +100,7 @@ DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
     , m_project(project)
     , m_client(new DstackClient(project.url, project.name, project.token, this))
     , m_poller(new DstackPoller(this))
+    , m_fleets(new DstackFleets(m_client, project.name, this))
 {
     connect(m_poller, &DstackPoller::roundDue, this, &DstackBackend::tick);
     connect(m_poller, &DstackPoller::roundFinished, this, [this](bool changed, bool synced) {
@@ -329,8 +331,12 @@ void DstackBackend::handleError(const DstackError &error)
 int DstackBackend::plan(const Configuration &configuration)
 {
     const int id = m_nextRequestId++;
-    QString envError;
-    const nlohmann::json conf = resolvedConfiguration(configuration, &envError);
+    QString envError = configuration.isFleet()
+                           ? QStringLiteral("%1 is a fleet: it is applied to the project as a fleet (fleets/get_plan, "
+                                            "fleets/apply), not planned as a run")
+                                 .arg(configuration.filePath)
+                           : QString();
+    const nlohmann::json conf = envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : nlohmann::json();
     if (!envError.isEmpty()) {
         Plan failed;
         failed.backend = QStringLiteral("dstack");
@@ -373,9 +379,13 @@ void DstackBackend::sendPlan(int id, const Configuration &configuration, const n
         QString error;
     };
     auto pending = std::make_shared<Pending>();
-    auto finish = [this, id, pending, conf] {
+    auto finish = [this, id, pending, conf, runSpec] {
         if (!pending->planDone || !pending->fleetsDone)
             return;
+        if (pending->error.isEmpty() && pending->fleets == 0) {
+            sendOffersOnlyPlan(id, runSpec, conf);
+            return;
+        }
         Plan result;
         if (pending->error.isEmpty()) {
             result = dstackPlan(pending->plan, pending->fleets);
@@ -418,11 +428,38 @@ void DstackBackend::sendPlan(int id, const Configuration &configuration, const n
         });
 }
 
+void DstackBackend::sendOffersOnlyPlan(int id, const nlohmann::json &runSpec, const nlohmann::json &conf)
+{
+    m_client->post(
+        m_client->projectPath(QStringLiteral("runs/get_plan")), dstackGetPlanBody(runSpec, 1000, true), this,
+        [this, id, conf](const nlohmann::json &body) {
+            markConnected();
+            Plan result = dstackPlan(body, 0);
+            result.needsFleet = true;
+            result.header.append({QStringLiteral("Fleet"),
+                                  QStringLiteral("none: these are the backends' offers; deploying needs a fleet")});
+            m_lastPlanRaw = result.raw;
+            m_lastPlanRaw["sent_configuration"] = conf;
+            m_lastPlanRaw["fleets"] = nlohmann::json::array();
+            Q_EMIT planFinished(id, result);
+        },
+        [this, id](const DstackError &e) {
+            handleError(e);
+            Plan failed;
+            failed.backend = QStringLiteral("dstack");
+            failed.project = m_project.name;
+            failed.error = e.message;
+            Q_EMIT planFinished(id, failed);
+        },
+        60000);
+}
+
 int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
 {
     const int id = m_nextRequestId++;
-    QString envError;
-    const nlohmann::json conf = resolvedConfiguration(configuration, &envError);
+    QString envError =
+        configuration.isFleet() ? QStringLiteral("%1 is a fleet, not a run").arg(configuration.filePath) : QString();
+    const nlohmann::json conf = envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : nlohmann::json();
     if (!envError.isEmpty()) {
         QTimer::singleShot(0, this, [this, id, envError] { Q_EMIT applyFinished(id, QString(), envError); });
         return id;

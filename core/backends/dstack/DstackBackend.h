@@ -28,6 +28,7 @@
 namespace gantry {
 
 class DstackClient;
+class DstackFleets;
 class DstackPoller;
 class DstackLogFollower;
 
@@ -43,6 +44,8 @@ public:
     QString projectName() const { return m_project.name; }
     QString serverUrl() const { return m_project.url; }
     DstackClient *client() const { return m_client; }
+    // The project's fleets (list, plan, apply, delete), over the same client.
+    DstackFleets *fleets() const { return m_fleets; }
 
     // "Test connection": server version (get_info), the user (get_my_user) and the project
     // (fleets/list answers 404 for an unknown one). Emits connectionTested once.
@@ -115,6 +118,8 @@ private:
     void setServerVersion(const QString &version);
     void sendPlan(int id, const Configuration &configuration, const nlohmann::json &conf,
                   const nlohmann::json &fileArchives);
+    // No fleet: the same plan for offers only, so the user sees what a fleet could get.
+    void sendOffersOnlyPlan(int id, const nlohmann::json &runSpec, const nlohmann::json &conf);
     void sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf,
                    const nlohmann::json &fileArchives);
     // Packs and uploads the configuration's `files:` (docs/reference/dstack-api.md#files); done gets
@@ -129,6 +134,7 @@ private:
 
     DstackProject m_project;
     DstackClient *m_client;
+    DstackFleets *m_fleets;
     std::map<QString, std::unique_ptr<Tracked>> m_runs;
     QStringList m_order; // newest first, as runs/list gives them
     nlohmann::json m_lastPlanRaw;

@@ -140,9 +140,12 @@ json dstackArchiveByHashBody(const QString &hash)
     return {{"hash", hash.toStdString()}};
 }
 
-json dstackGetPlanBody(const json &runSpec, int maxOffers)
+json dstackGetPlanBody(const json &runSpec, int maxOffers, bool forOffersOnly)
 {
-    return {{"run_spec", runSpec}, {"max_offers", maxOffers}};
+    json body = {{"run_spec", runSpec}, {"max_offers", maxOffers}};
+    if (forOffersOnly)
+        body["for_offers_only"] = true;
+    return body;
 }
 
 json dstackCurrentResource(json run)

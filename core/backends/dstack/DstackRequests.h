@@ -50,8 +50,9 @@ nlohmann::json dstackFilesBody(const std::vector<DstackFileMapping> &mappings);
 // POST /api/files/get_archive_by_hash.
 nlohmann::json dstackArchiveByHashBody(const QString &hash);
 
-// POST runs/get_plan.
-nlohmann::json dstackGetPlanBody(const nlohmann::json &runSpec, int maxOffers);
+// POST runs/get_plan. forOffersOnly: the plan only lists offers (what `dstack offer` asks),
+// so a project without fleets still answers with its backends' offers.
+nlohmann::json dstackGetPlanBody(const nlohmann::json &runSpec, int maxOffers, bool forOffersOnly = false);
 
 // POST runs/apply: the plan's run_spec (pinned or the server's own for an update) and the
 // plan's current_resource (null for a new run), with the client's compatibility exclusions.

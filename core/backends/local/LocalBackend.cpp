@@ -218,6 +218,15 @@ void LocalBackend::planWithProbe(const Configuration &configuration, bool forApp
 int LocalBackend::plan(const Configuration &configuration)
 {
     const int requestId = m_nextRequest++;
+    if (configuration.isFleet()) { // a fleet is instances of a dstack project; this machine has none to add
+        Plan plan;
+        plan.backend = QStringLiteral("local");
+        plan.error = QStringLiteral(
+            "a fleet configuration describes instances of a dstack project: apply it to a dstack project "
+            "(gantry-cli apply -f FILE --project P), not to this machine");
+        QTimer::singleShot(0, this, [this, requestId, plan] { Q_EMIT planFinished(requestId, plan); });
+        return requestId;
+    }
     planWithProbe(configuration, false, [this, requestId](const LocalPlan &local, const HostFacts &) {
         Q_EMIT planFinished(requestId, local.plan);
     });
@@ -230,6 +239,10 @@ int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
     auto fail = [this, requestId](const QString &error) {
         QTimer::singleShot(0, this, [this, requestId, error]() { Q_EMIT applyFinished(requestId, {}, error); });
     };
+    if (configuration.isFleet()) {
+        fail(QStringLiteral("a fleet configuration is applied to a dstack project, not to this machine"));
+        return requestId;
+    }
     if (offer.backend != QLatin1String("local")) {
         fail(QStringLiteral("the local backend cannot run an offer of backend `%1`").arg(offer.backend));
         return requestId;

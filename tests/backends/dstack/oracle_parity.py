@@ -3,7 +3,8 @@
 
     oracle_parity.py ORACLE_DIR IN.json OUT.json
 
-IN is [{"file": path, "body": <runs/get_plan body Gantry would send, or null>}, ...].
+IN is [{"file": path, "body": <request body Gantry would send, or null>, "endpoint": the endpoint that
+body is for (runs/get_plan for runs, fleets/get_plan for fleets)}, ...].
 OUT is one object per file: {"file", "yaml_type" (the `type:` as YAML reads it, or null),
 "accepted", "errors" (dstack's own, when refused), "body_errors" ([] when the schema accepts
 the body, null when there was no body)}. One process for all files: importing dstack's
@@ -33,7 +34,7 @@ def main(oracle_dir, in_path, out_path):
         accepted, errors, _ = dstack_oracle.parse_config(text)
         body_errors = None
         if case.get("body") is not None:
-            body_errors = dstack_oracle.check_request("runs/get_plan", case["body"])
+            body_errors = dstack_oracle.check_request(case.get("endpoint") or "runs/get_plan", case["body"])
         out.append({"file": case["file"], "yaml_type": yaml_type if isinstance(yaml_type, str) else None,
                     "accepted": accepted, "errors": errors, "body_errors": body_errors})
     with open(out_path, "w", encoding="utf-8") as f:

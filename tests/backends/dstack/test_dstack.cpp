@@ -294,18 +294,30 @@ private Q_SLOTS:
         QCOMPARE(plan.header.at(5).second, QStringLiteral("$1"));
     }
 
+    // A project without fleets: the backends' offers (for_offers_only, as `dstack offer`), marked
+    // as needing a fleet; when even those are none, the reason says to apply a fleet.
     void planWithoutFleets()
     {
         m_server->hook(QStringLiteral("fleets"), {{"has_fleets", false}});
         auto b = backend();
         const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc")));
+        const Plan none =
+            planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"), "resources:\n  gpu: NoSuchGpu:1\n"));
         m_server->hook(QStringLiteral("fleets"), {{"has_fleets", true}});
         QVERIFY(plan.error.isEmpty());
-        QVERIFY(plan.offers.isEmpty());
-        QCOMPARE(plan.totalOffers, 0);
-        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")),
-                 qPrintable(plan.noOffersReason));
-        QVERIFY(plan.noOffersReason.contains(QLatin1String("type: fleet")));
+        QVERIFY(plan.needsFleet);
+        QVERIFY(!plan.offers.isEmpty());
+        QVERIFY(
+            plan.header.contains({QStringLiteral("Fleet"),
+                                  QStringLiteral("none: these are the backends' offers; deploying needs a fleet")}));
+        QVERIFY(none.needsFleet);
+        QVERIFY(none.offers.isEmpty());
+        QCOMPARE(none.totalOffers, 0);
+        QVERIFY2(none.noOffersReason.startsWith(QLatin1String("project has no fleets")),
+                 qPrintable(none.noOffersReason));
+        QVERIFY(none.noOffersReason.contains(QLatin1String("type: fleet")));
+        const Plan withFleet = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc")));
+        QVERIFY(!withFleet.needsFleet);
     }
 
     void valuelessEnvComesFromTheEnvironment()

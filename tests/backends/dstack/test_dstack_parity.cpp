@@ -1,12 +1,15 @@
 // Parity with dstack itself: for every configuration in dstack 0.21.2's own docs and examples
 // (../shared/oracles/dstack/corpus) and Gantry's own cases (tests/data/dstack/parity), Gantry's
 // validation and dstack's parser give the same verdict (a Gantry-only concern is a warning,
-// never an error), and for every configuration both accept, the runs/get_plan body Gantry
-// would send passes dstack's request schema. dstack's code is the judge (oracle_parity.py).
+// never an error), and for every configuration both accept, the body Gantry would send
+// passes dstack's request schema: runs/get_plan for runs, fleets/get_plan for fleets (with a
+// stand-in for each SSH key file: hosts and keys are data only here). dstack's code is the
+// judge (oracle_parity.py).
 
 #include "tests/support/DstackOracle.h"
 #include "tests/support/TestEnvironment.h"
 
+#include "core/backends/dstack/DstackFleetRequests.h"
 #include "core/backends/dstack/DstackRequests.h"
 #include "core/config/ConfigParser.h"
 
@@ -20,7 +23,8 @@ using namespace gantry;
 
 namespace {
 
-const QStringList kRunTypes = {QStringLiteral("service"), QStringLiteral("task"), QStringLiteral("dev-environment")};
+const QStringList kComparedTypes = {QStringLiteral("service"), QStringLiteral("task"),
+                                    QStringLiteral("dev-environment"), QStringLiteral("fleet")};
 
 QStringList configurationFiles()
 {
@@ -48,8 +52,15 @@ QString firstError(const Diagnostics &diagnostics)
 json planBody(const Configuration &configuration)
 {
     QString error;
-    const json conf = dstackConfigurationBody(
-        configuration, &error, [](const QString &) { return std::optional<QString>(QStringLiteral("x")); });
+    const EnvLookup env = [](const QString &) { return std::optional<QString>(QStringLiteral("x")); };
+    if (configuration.isFleet()) {
+        const SshKeyReader keys = [](const QString &, QString *) {
+            return std::optional<SshKeyPair>(
+                SshKeyPair{QStringLiteral("ssh-ed25519 AAAAstandin test"), QStringLiteral("stand-in")});
+        };
+        return dstackFleetGetPlanBody(dstackFleetSpec(configuration, &error, keys, env));
+    }
+    const json conf = dstackConfigurationBody(configuration, &error, env);
     return dstackGetPlanBody(dstackRunSpec(configuration, conf), 1000);
 }
 
@@ -72,12 +83,16 @@ private Q_SLOTS:
         };
         std::vector<Gantry> ours;
         json cases = json::array();
+        int fleets = 0; // fleet files Gantry accepts
         for (const QString &file : files) {
             const ParseResult r = loadConfiguration(file);
             Gantry g{r.valid(), firstError(r.diagnostics), r.configuration.has_value()};
             ours.push_back(g);
-            cases.push_back(
-                {{"file", file.toStdString()}, {"body", r.valid() ? planBody(*r.configuration) : json(nullptr)}});
+            const bool fleet = r.configuration && r.configuration->isFleet();
+            cases.push_back({{"file", file.toStdString()},
+                             {"body", r.valid() ? planBody(*r.configuration) : json(nullptr)},
+                             {"endpoint", fleet ? "fleets/get_plan" : "runs/get_plan"}});
+            fleets += fleet && r.valid() ? 1 : 0;
         }
         const QString dir = test::freshDir(QStringLiteral("parity"));
         QFile in(dir + QStringLiteral("/in.json"));
@@ -102,8 +117,8 @@ private Q_SLOTS:
             const QString file = QFileInfo(files[qsizetype(i)]).fileName();
             const QString yamlType =
                 a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
-            if (!kRunTypes.contains(yamlType) && !ours[i].runType) {
-                ++notRuns; // fleets, gateways, volumes: not run configurations (fleets are issue 13)
+            if (!kComparedTypes.contains(yamlType) && !ours[i].runType) {
+                ++notRuns; // gateways, volumes, presets: not something Gantry applies
                 continue;
             }
             ++verdicts;
@@ -124,12 +139,13 @@ private Q_SLOTS:
                 if (a["body_errors"].empty())
                     ++bodiesPassed;
                 else
-                    problems << QStringLiteral("%1: body refused by runs/get_plan: %2")
-                                    .arg(file, QString::fromStdString(a["body_errors"].dump()));
+                    problems << QStringLiteral("%1: body refused by %2: %3")
+                                    .arg(file, QString::fromStdString(cases[i]["endpoint"].get<std::string>()),
+                                         QString::fromStdString(a["body_errors"].dump()));
             }
         }
         const QString summary =
-            QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 fleet/gateway/volume files not compared)")
+            QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 gateway/volume/preset files not compared)")
                 .arg(agreed)
                 .arg(verdicts)
                 .arg(bodiesPassed)
@@ -140,6 +156,7 @@ private Q_SLOTS:
             qWarning().noquote() << p;
         QVERIFY2(problems.isEmpty(), qPrintable(summary));
         QVERIFY(bodies > 100);
+        QVERIFY2(fleets >= 26, qPrintable(QStringLiteral("only %1 fleet files accepted").arg(fleets)));
     }
 
     // `gantry-cli validate` is the same verdict as the parser (exit 0 = valid, 1 = errors).

@@ -4,14 +4,21 @@
 Every request body is validated with dstack 0.21.2's own request schemas through
 `dstack_oracle.check_request` (../shared/oracles/dstack): a body the real server's schema
 refuses gets the same FastAPI 422 `{"detail": [...]}`. Every answer is built from dstack's
-own pydantic models (`Run`, `RunPlan`, `Fleet`, `JobSubmissionLogs`, `JobMetrics`, `Event`,
-`model_dump(mode="json")`), so it carries what a real server sends (`home_dir`, server
-defaults, job submissions), not what the client expects. What the schema cannot know is
-modelled here as the server does it: 403 token, 404 project, 400 resource_not_exists, run
-name rules, "Cannot override active run", updates in place of an active run.
+own pydantic models (`Run`, `RunPlan`, `Fleet`, `FleetPlan`, `Instance`, `JobSubmissionLogs`,
+`JobMetrics`, `Event`, `model_dump(mode="json")`), so it carries what a real server sends
+(`home_dir`, server defaults, job submissions), not what the client expects. What the schema
+cannot know is modelled here as the server does it: 403 token, 404 project, 400
+resource_not_exists, run and fleet name rules, "Cannot override active run", updates in place
+of an active run, and fleets as dstack ≥ 0.20 has them: a run is placed only into a fleet
+(its idle instances first, else a new instance within the fleet's `nodes` and requirements),
+a project without fleets plans no offers unless asked `for_offers_only`, and SSH fleet hosts
+are data only (never contacted; their instances stay `pending`).
 
     fake_dstack_server.py --oracle DIR [--port N] [--token T] [--project P]... [--upstream URL] [--state FILE]
-                          [--server-version V]
+                          [--server-version V] [--no-fleets]
+
+Without --no-fleets every project starts with one cloud fleet, `gpu-fleet` (nodes 0.., spot
+auto, no instances yet); with it, projects start with none, as a new dstack project does.
 
 Needs a python3 with pydantic >= 2.12 and PyYAML (the oracle's). Prints the bound port on
 the first line of stdout. `--upstream` is where the service proxy
@@ -23,7 +30,7 @@ Test hooks (never part of dstack's API) live under /__test__/:
   GET  /__test__/last_request?path=/api/...  → {"body": ..., "headers": {...}} of the last such request
   GET  /__test__/requests                    → every API request so far: [{"path", "query", "endpoint", "body", "errors"}]
   POST /__test__/fail_next {"status": 500, "body": "...", "json": {...}, "delay": s, "path_contains": "..."}
-  POST /__test__/fleets {"has_fleets": false}
+  POST /__test__/fleets {"has_fleets": false}   drop every fleet (true: back to the one gpu-fleet)
   POST /__test__/timing {"provisioning_after": s, "running_after": s, "ready_after": s, "stop_after": s}
   POST /__test__/external_run {"name": "...", "status": "running"}   a run started elsewhere
   POST /__test__/server_version {"version": "0.21.1"}    what server/get_info answers
@@ -33,6 +40,7 @@ Test hooks (never part of dstack's API) live under /__test__/:
 """
 
 import base64
+import copy
 import datetime as dt
 import email.parser
 import email.policy
@@ -56,7 +64,7 @@ USER = "alice"
 LOCK = threading.RLock()
 STATE = {
     "runs": {},           # project → {name → run record}
-    "has_fleets": True,
+    "fleets": {},         # project → {name → fleet record}
     "timing": {"provisioning_after": 0.4, "running_after": 0.8, "ready_after": 1.2, "stop_after": 0.4},
 }
 ARCHIVES = {}  # hash → {"id", "hash", "members"}: files/upload_archive (per server, as dstack keeps them per user)
@@ -64,7 +72,7 @@ UPLOAD_LIMIT = {"bytes": 2 * 2**20}  # dstack's default DSTACK_SERVER_CODE_UPLOA
 LAST_REQUESTS = {}
 REQUEST_LOG = []  # every body the oracle judged, for the flow tests
 FAIL_NEXT = []
-CONFIG = {"token": "test-token", "projects": ["main"], "upstream": None, "state": None}
+CONFIG = {"token": "test-token", "projects": ["main"], "upstream": None, "state": None, "seed_fleet": True}
 
 LOG_PAGE = 25  # events per logs/poll answer: forces next_token paging
 
@@ -89,7 +97,7 @@ def save_state():
     if CONFIG["state"]:
         tmp = CONFIG["state"] + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"runs": STATE["runs"], "has_fleets": STATE["has_fleets"]}, f)
+            json.dump({"runs": STATE["runs"], "fleets": STATE["fleets"]}, f)
         os.replace(tmp, CONFIG["state"])
 
 
@@ -98,7 +106,9 @@ def load_state():
         with open(CONFIG["state"]) as f:
             saved = json.load(f)
         STATE["runs"] = saved.get("runs", {})
-        STATE["has_fleets"] = saved.get("has_fleets", True)
+        STATE["fleets"] = saved.get("fleets", {})
+        return True
+    return False
 
 
 class ApiError(Exception):
@@ -119,7 +129,8 @@ def load_dstack(oracle_dir):
     sys.path.insert(0, oracle_dir)
     import dstack_oracle
     from dstack._internal.core.models.events import Event
-    from dstack._internal.core.models.fleets import Fleet
+    from dstack._internal.core.models.fleets import Fleet, FleetPlan, FleetSpec
+    from dstack._internal.core.models.instances import Instance
     from dstack._internal.core.models.logs import JobSubmissionLogs
     from dstack._internal.core.models.metrics import JobMetrics
     from dstack._internal.core.models.runs import Run, RunPlan, RunSpec
@@ -132,7 +143,8 @@ def load_dstack(oracle_dir):
         hash: str
 
     dstack_oracle.ENDPOINTS.setdefault("files/get_archive_by_hash", GetFileArchiveByHashRequest)
-    DSTACK.update(oracle=dstack_oracle, Event=Event, Fleet=Fleet, JobSubmissionLogs=JobSubmissionLogs,
+    DSTACK.update(oracle=dstack_oracle, Event=Event, Fleet=Fleet, FleetPlan=FleetPlan, FleetSpec=FleetSpec, Instance=Instance,
+                  JobSubmissionLogs=JobSubmissionLogs,
                   JobMetrics=JobMetrics, Run=Run, RunPlan=RunPlan, RunSpec=RunSpec, FileArchive=FileArchive)
 
 
@@ -670,7 +682,7 @@ def run_json(record, include_jobs=True):
             service["options"] = {"openai": {"model": model}}
     return dump("Run", {
         "id": record["id"], "project_name": record["project"], "user": USER,
-        "fleet": {"id": "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "gpu-fleet"} if provisioning else None,
+        "fleet": record.get("fleet", {"id": SEED_FLEET_ID, "name": "gpu-fleet"}) if provisioning else None,
         "submitted_at": iso(record["submitted"]), "last_processed_at": iso(now),
         "status": status, "status_message": message, "termination_reason": reason,
         "run_spec": record["run_spec"],
@@ -710,7 +722,10 @@ def api_get_plan(project, body):
     check_file_archives(spec)
     conf = spec["configuration"]
     max_offers = body.get("max_offers") or 50
-    offers = matching_offers(conf, spec.get("profile")) if STATE["has_fleets"] or body.get("for_offers_only") else []
+    if body.get("for_offers_only"):
+        offers = matching_offers(conf, spec.get("profile"))  # the backends' offers, fleet or not (`dstack offer`)
+    else:
+        offers = run_offers(project, conf, spec.get("profile"))
     name = spec.get("run_name") or conf.get("name")
     existing = STATE["runs"].get(project, {}).get(name) if name else None
     current = run_json(existing) if existing else None
@@ -752,9 +767,11 @@ def api_apply(project, body):
                 name = candidate
                 break
     spec = dict(spec, run_name=name)
-    offers = matching_offers(conf, spec.get("profile")) if STATE["has_fleets"] else []
-    offer = next((o for o in offers if o["availability"] in ("available", "unknown", "idle")), None)
+    fleet, instance, offer = place_run(project, conf, name)
     runs[name] = new_run(project, name, spec, offer)
+    if fleet is not None:
+        runs[name]["fleet"] = {"id": fleet["id"], "name": fleet["name"]}
+        runs[name]["instance_num"] = instance["num"]
     save_state()
     return run_json(runs[name])
 
@@ -919,13 +936,252 @@ def api_get_my_user():
             "creds": {"token": CONFIG["token"]}, "ssh_private_key": "-----BEGIN OPENSSH PRIVATE KEY-----\n..."}
 
 
+# ---------------------------------------------------------------------------------------------
+# Fleets: records, their instances, and how runs are placed into them
+
+SEED_FLEET_ID = "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+
+
+def seed_fleets():
+    """Every project's starting fleets: one cloud fleet, or none with --no-fleets (a new project)."""
+    STATE["fleets"] = {}
+    if not CONFIG["seed_fleet"]:
+        return
+    for project in CONFIG["projects"]:
+        spec = dump("FleetSpec", {"configuration": {"type": "fleet", "name": "gpu-fleet", "nodes": {"min": 0, "max": None},
+                                                    "spot_policy": "auto"}, "profile": {}})
+        STATE["fleets"][project] = {"gpu-fleet": {"id": SEED_FLEET_ID, "name": "gpu-fleet", "project": project, "spec": spec,
+                                                  "created": parse_iso("2026-01-10T09:00:00Z"), "deleted": None, "instances": []}}
+
+
+def active_fleets(project):
+    now = time.time()
+    return [f for f in STATE["fleets"].get(project, {}).values()
+            if f["deleted"] is None or now - f["deleted"] < STATE["timing"]["stop_after"]]
+
+
+def has_fleets(project):
+    return any(f["deleted"] is None for f in STATE["fleets"].get(project, {}).values())
+
+
+def instance_run(instance):
+    """The run record an instance serves now (None when it serves none)."""
+    if not instance.get("run"):
+        return None
+    project, name = instance["run"]
+    record = STATE["runs"].get(project, {}).get(name)
+    return record if record is not None and not is_final(record) else None
+
+
+def instance_status(fleet, instance):
+    now = time.time()
+    t = STATE["timing"]
+    deleted = instance["deleted"] if instance["deleted"] is not None else fleet["deleted"]
+    if deleted is not None:
+        return "terminating" if now - deleted < t["stop_after"] else "terminated"
+    if instance["offer"] is None:
+        return "pending"  # an SSH host: Gantry's tests never let anything connect to it
+    if now - instance["created"] < t["provisioning_after"]:
+        return "provisioning"
+    return "busy" if instance_run(instance) is not None else "idle"
+
+
+def instance_json(fleet, instance):
+    offer = instance["offer"]
+    status = instance_status(fleet, instance)
+    run = instance_run(instance) if status == "busy" else None
+    return {
+        "id": instance["id"], "project_name": fleet["project"],
+        "backend": offer["backend"] if offer else "remote",
+        "instance_type": offer["instance"] if offer else None,
+        "name": f"{fleet['name']}-{instance['num']}", "fleet_id": fleet["id"], "fleet_name": fleet["name"],
+        "instance_num": instance["num"], "job_name": f"{run['name']}-0-0" if run else None,
+        "hostname": instance.get("hostname") or ("10.0.%d.%d" % (instance["num"] // 250, instance["num"] % 250 + 2)),
+        "status": status, "created": iso(instance["created"]),
+        "finished_at": iso(instance["deleted"] + STATE["timing"]["stop_after"]) if status == "terminated" else None,
+        "region": offer["region"] if offer else "remote",
+        "availability_zone": (offer["availability_zones"] or [None])[0] if offer else None,
+        "price": offer["price"] if offer else 0.0,
+        "total_blocks": 1, "busy_blocks": 1 if status == "busy" else 0,
+    }
+
+
+def fleet_json(fleet):
+    status = "active" if fleet["deleted"] is None else "terminating"
+    return dump("Fleet", {
+        "id": fleet["id"], "name": fleet["name"], "project_name": fleet["project"], "spec": fleet["spec"],
+        "created_at": iso(fleet["created"]), "status": status, "status_message": None,
+        "instances": [instance_json(fleet, i) for i in fleet["instances"]]})
+
+
+def find_fleet(project, name=None, fleet_id=None):
+    for fleet in active_fleets(project):
+        if fleet["deleted"] is None and (fleet["name"] == name or (fleet_id and fleet["id"] == fleet_id)):
+            return fleet
+    raise error_400(f"Fleet {name or fleet_id} not found", "resource_not_exists")
+
+
+def offer_key(offer):
+    return (offer["backend"], offer["region"], offer["instance"]["name"], offer["instance"]["resources"]["spot"])
+
+
+def fleet_room(fleet):
+    """Whether a cloud fleet may add one more instance (nodes.max)."""
+    conf = fleet["spec"]["configuration"]
+    if conf.get("ssh_config") is not None or fleet["deleted"] is not None:
+        return False
+    nodes = conf.get("nodes") or {}
+    live = [i for i in fleet["instances"] if instance_status(fleet, i) not in ("terminating", "terminated")]
+    return nodes.get("max") is None or len(live) < nodes["max"]
+
+
+def fleet_offers(fleet):
+    """What a cloud fleet may provision: the catalogue filtered by the fleet's own requirements."""
+    return matching_offers(fleet["spec"]["configuration"], fleet["spec"].get("profile"))
+
+
+def run_offers(project, conf, profile):
+    """A run's offers as dstack ≥ 0.20 makes them: only from fleets. Idle instances first (availability
+    idle), then new instances the fleets may add within their nodes and requirements."""
+    wanted = {offer_key(o): o for o in matching_offers(conf, profile)}
+    idle, new = [], {}
+    for fleet in sorted(active_fleets(project), key=lambda f: f["name"]):
+        if fleet["deleted"] is not None:
+            continue
+        for instance in fleet["instances"]:
+            if instance["offer"] and instance_status(fleet, instance) == "idle" and offer_key(instance["offer"]) in wanted:
+                idle.append(dict(instance["offer"], availability="idle"))
+        if fleet_room(fleet):
+            for offer in fleet_offers(fleet):
+                if offer_key(offer) in wanted:
+                    new.setdefault(offer_key(offer), offer)
+    ordered = [o for o in matching_offers(conf, profile) if offer_key(o) in new]
+    return idle + ordered
+
+
+def place_run(project, conf, name):
+    """Where runs/apply puts a run: (fleet, instance, offer), or (None, None, None) = no capacity."""
+    pinned = [i.get("name") for i in (conf.get("instances") or []) if isinstance(i, dict)]
+    wanted = {offer_key(o) for o in matching_offers(conf, None)}
+    for fleet in sorted(active_fleets(project), key=lambda f: f["name"]):
+        if fleet["deleted"] is not None:
+            continue
+        for instance in fleet["instances"]:
+            if instance["offer"] is None or instance_status(fleet, instance) != "idle":
+                continue
+            if (pinned and f"{fleet['name']}-{instance['num']}" in pinned) or (not pinned and offer_key(instance["offer"]) in wanted):
+                instance["run"] = [project, name]
+                return fleet, instance, instance["offer"]
+    if pinned:
+        return None, None, None
+    for fleet in sorted(active_fleets(project), key=lambda f: f["name"]):
+        if not fleet_room(fleet):
+            continue
+        for offer in fleet_offers(fleet):
+            if offer_key(offer) in wanted and offer["availability"] in ("available", "unknown"):
+                instance = new_instance(fleet, offer)
+                instance["run"] = [project, name]
+                return fleet, instance, offer
+    return None, None, None
+
+
+def new_instance(fleet, offer, hostname=None):
+    nums = {i["num"] for i in fleet["instances"]}
+    num = next(n for n in range(len(nums) + 1) if n not in nums)
+    instance = {"id": str(uuid.uuid4()), "num": num, "created": time.time(), "offer": offer, "hostname": hostname,
+                "deleted": None, "run": None}
+    fleet["instances"].append(instance)
+    return instance
+
+
+def server_fleet_spec(spec):
+    """The spec as the server reads it (dstack's FleetSpec with its defaults), plus its name rule."""
+    spec = dump("FleetSpec", spec)
+    name = spec["configuration"].get("name")
+    if name is not None and not NAME_RE.match(name):
+        raise error_400(f"Resource name should match regex '^[a-z][a-z0-9-]{{1,40}}$'. Got '{name}'")
+    return spec
+
+
 def api_fleets_list(project, body):
-    if not STATE["has_fleets"]:
-        return []
-    return [dump("Fleet", {
-        "id": "3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "gpu-fleet", "project_name": project,
-        "spec": {"configuration": {"type": "fleet", "name": "gpu-fleet", "nodes": {"min": 0, "max": 4}}, "profile": {}},
-        "created_at": "2026-01-10T09:00:00Z", "status": "active", "status_message": None, "instances": []})]
+    return [fleet_json(f) for f in sorted(active_fleets(project), key=lambda f: f["created"], reverse=True)]
+
+
+def api_fleets_get(project, body):
+    return fleet_json(find_fleet(project, body.get("name"), body.get("id")))
+
+
+def api_fleets_get_plan(project, body):
+    spec = server_fleet_spec(body["spec"])
+    conf = spec["configuration"]
+    current = None
+    if conf.get("name"):
+        existing = next((f for f in active_fleets(project) if f["name"] == conf["name"] and f["deleted"] is None), None)
+        current = fleet_json(existing) if existing else None
+    offers = [] if conf.get("ssh_config") is not None else matching_offers(conf, spec.get("profile"))
+    return dump("FleetPlan", {
+        "project_name": project, "user": USER, "spec": spec, "effective_spec": spec, "current_resource": current,
+        "offers": offers[:50], "total_offers": len(offers),
+        "max_offer_price": max((o["price"] for o in offers), default=None),
+        "action": "update" if current else "create",
+    })
+
+
+def api_fleets_apply(project, body):
+    spec = server_fleet_spec(body["plan"]["spec"])
+    conf = spec["configuration"]
+    fleets = STATE["fleets"].setdefault(project, {})
+    name = conf.get("name")
+    if not name:
+        name = next(f"fleet-{k}" for k in range(1, 1000) if f"fleet-{k}" not in fleets or fleets[f"fleet-{k}"]["deleted"] is not None)
+        conf["name"] = name
+    current = body["plan"].get("current_resource")
+    existing = fleets.get(name)
+    if existing is not None and existing["deleted"] is None:
+        if current is None or current.get("id") != existing["id"]:
+            if not body.get("force"):
+                raise error_400("Failed to apply plan. Resource has been changed. Try again or use force apply.")
+        existing["spec"] = spec  # an update in place: instances stay, nodes.max bounds new ones
+        fleet = existing
+    else:
+        fleet = {"id": str(uuid.uuid4()), "name": name, "project": project, "spec": spec, "created": time.time(),
+                 "deleted": None, "instances": []}
+        fleets[name] = fleet
+        ssh = conf.get("ssh_config")
+        if ssh is not None:
+            for host in ssh.get("hosts") or []:
+                new_instance(fleet, None, host if isinstance(host, str) else host.get("hostname"))
+        else:
+            nodes = conf.get("nodes") or {"min": 0}
+            offers = [o for o in fleet_offers(fleet) if o["availability"] in ("available", "unknown")]
+            for _ in range(nodes.get("target", nodes.get("min", 0)) or 0):
+                if offers:
+                    new_instance(fleet, offers[0])
+    save_state()
+    return fleet_json(fleet)
+
+
+def api_fleets_delete(project, body):
+    now = time.time()
+    for name in body["names"]:
+        find_fleet(project, name)["deleted"] = now
+    save_state()
+    return None
+
+
+def api_fleets_delete_instances(project, body):
+    fleet = find_fleet(project, body["name"])
+    nums = {i["num"]: i for i in fleet["instances"] if i["deleted"] is None}
+    missing = [n for n in body["instance_nums"] if n not in nums]
+    if missing:
+        raise error_400(f"Fleet {body['name']} has no instances {missing}", "resource_not_exists")
+    for n in body["instance_nums"]:
+        nums[n]["deleted"] = time.time()
+        record = instance_run(nums[n])
+        if record is not None and record["stop_requested"] is None:
+            record["stop_requested"] = time.time()  # a busy instance's run ends with it
+    save_state()
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1000,7 +1256,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if path == UPLOAD_ENDPOINT:
                     self.upload_field = validate_upload(entry, parts)
                 else:
-                    validate(entry, body)
+                    validate(entry, copy.deepcopy(body))
                 fail = next((f for f in FAIL_NEXT if f.get("path_contains", "") in path), None)
                 if fail is not None:
                     FAIL_NEXT.remove(fail)
@@ -1011,7 +1267,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.send_json(fail.get("status", 500), fail["json"])
                 return self.send_text(fail.get("status", 500), fail.get("body", "Internal Server Error"))
             with LOCK:
-                status, result = self.api(method, path, url.query, body)
+                # dstack's validators may fill the dict they read (FleetNodesSpec sets `target`):
+                # the server works on a copy, so the recorded request stays what the client sent.
+                status, result = self.api(method, path, url.query, copy.deepcopy(body))
             return self.send_json(status, result)
         except ApiError as e:
             return self.send_json(e.status, e.body)
@@ -1068,6 +1326,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "runs/stop": lambda: api_stop(project, body),
             "logs/poll": lambda: api_logs_poll(project, body),
             "fleets/list": lambda: api_fleets_list(project, body or {}),
+            "fleets/get": lambda: api_fleets_get(project, body or {}),
+            "fleets/get_plan": lambda: api_fleets_get_plan(project, body),
+            "fleets/apply": lambda: api_fleets_apply(project, body),
+            "fleets/delete": lambda: api_fleets_delete(project, body),
+            "fleets/delete_instances": lambda: api_fleets_delete_instances(project, body),
         }
         if rest not in routes:
             raise ApiError(404, {"detail": "Not Found"})
@@ -1084,7 +1347,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 FAIL_NEXT.append(body)
                 return self.send_json(200, None)
             if path == "/__test__/fleets":
-                STATE["has_fleets"] = bool(body.get("has_fleets", True))
+                if body.get("has_fleets", True):
+                    seed = CONFIG["seed_fleet"]
+                    CONFIG["seed_fleet"] = True
+                    seed_fleets()
+                    CONFIG["seed_fleet"] = seed
+                else:
+                    STATE["fleets"] = {}
                 save_state()
                 return self.send_json(200, None)
             if path == "/__test__/timing":
@@ -1180,6 +1449,8 @@ def main(argv):
             oracle = argv[i + 1]; i += 2
         elif arg == "--server-version":
             STATE["server_version"] = argv[i + 1]; i += 2
+        elif arg == "--no-fleets":
+            CONFIG["seed_fleet"] = False; i += 1
         elif arg.isdigit():
             port = int(arg); i += 1
         else:
@@ -1188,7 +1459,8 @@ def main(argv):
     if projects:
         CONFIG["projects"] = projects
     load_dstack(os.path.abspath(oracle))
-    load_state()
+    if not load_state():
+        seed_fleets()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
