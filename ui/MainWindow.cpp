@@ -78,7 +78,6 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
 {
     initResources();
     setWindowTitle(QStringLiteral("Gantry"));
-
     // Offers and Chat are built when first shown or asked for (the chat store, its keychain
     // and the offers table are not part of the first frame); the builders wire them up.
     m_offersPage = new LazyPage([this](QWidget *parent) { return buildOffers(parent); }, this);
@@ -91,7 +90,43 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     m_tabs->addTab(m_fleetsPage, tr("Fleets"));
     m_tabs->setDocumentMode(true);
 
-    // Left: the project's configurations, then its runs.
+    buildBanner();
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_tabs, 1);
+
+    auto *split = new QSplitter(this);
+    split->setObjectName(QStringLiteral("mainSplitter"));
+    split->addWidget(buildSidebar());
+    split->addWidget(centre);
+    split->setStretchFactor(1, 1);
+    split->setSizes({220, 1060});
+    setCentralWidget(split);
+
+    buildStatusBar();
+    connectPanels();
+    buildMenus();
+    updateStatusBar();
+    // The icon (an SVG: Qt's SVG icon engine and QtSvg load for it) and the tray (a D-Bus
+    // question on most desktops) are not part of the first frame.
+    afterFirstPaint(this, [this] {
+        setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
+        if (QSystemTrayIcon::isSystemTrayAvailable()) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(QStringLiteral("Gantry"));
+            m_tray->show();
+        }
+    });
+
+    restoreWindowState(split);
+}
+
+// Left: the project's configurations, then its runs.
+QWidget *MainWindow::buildSidebar()
+{
     m_configList->setModel(m_project);
     m_configList->setUniformItemSizes(true);
     m_runList->setModel(m_runs->model());
@@ -106,7 +141,12 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     leftLayout->addWidget(sectionLabel(tr("Runs"), left));
     leftLayout->addWidget(m_runList, 1);
 
-    // In-window notification banner (runs becoming ready or failing).
+    return left;
+}
+
+// The in-window notification banner (runs becoming ready or failing).
+void MainWindow::buildBanner()
+{
     auto *bannerLayout = new QHBoxLayout(m_banner);
     bannerLayout->setContentsMargins(10, 6, 6, 6);
     m_banner->setAutoFillBackground(true);
@@ -120,22 +160,11 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     bannerLayout->addWidget(closeBanner);
     m_banner->hide();
     connect(closeBanner, &QToolButton::clicked, m_banner, &QWidget::hide);
+}
 
-    auto *centre = new QWidget(this);
-    auto *centreLayout = new QVBoxLayout(centre);
-    centreLayout->setContentsMargins(0, 0, 0, 0);
-    centreLayout->setSpacing(0);
-    centreLayout->addWidget(m_banner);
-    centreLayout->addWidget(m_tabs, 1);
-
-    auto *split = new QSplitter(this);
-    split->setObjectName(QStringLiteral("mainSplitter"));
-    split->addWidget(left);
-    split->addWidget(centre);
-    split->setStretchFactor(1, 1);
-    split->setSizes({220, 1060});
-    setCentralWidget(split);
-
+// Backend, connection, active runs, and the cost guard's spend today with its notices.
+void MainWindow::buildStatusBar()
+{
     statusBar()->addWidget(m_backendLabel);
     statusBar()->addWidget(m_connectionLabel);
     statusBar()->addPermanentWidget(m_activeLabel);
@@ -150,8 +179,11 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     connect(m_budget, &BudgetGuard::runStopped, this, [this](const QString &run, const QString &reason) {
         m_runs->addTimelineNote(run, {QDateTime::currentDateTimeUtc(), QStringLiteral("budget"), reason});
     });
+}
 
-    // Wiring: config → plan → offer → run → endpoint → chat.
+// Wiring along the data flow: config → plan → offer → run → endpoint → chat.
+void MainWindow::connectPanels()
+{
     m_runs->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     connect(m_configList, &QListView::activated, this,
@@ -187,20 +219,10 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
         watchConnection(b);
     connect(m_tabs, &QTabWidget::currentChanged, this,
             [](int index) { Settings::instance().setValue(Settings::Key::CurrentTab, index); });
+}
 
-    buildMenus();
-    updateStatusBar();
-    // The icon (an SVG: Qt's SVG icon engine and QtSvg load for it) and the tray (a D-Bus
-    // question on most desktops) are not part of the first frame.
-    afterFirstPaint(this, [this] {
-        setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
-        if (QSystemTrayIcon::isSystemTrayAvailable()) {
-            m_tray = new QSystemTrayIcon(windowIcon(), this);
-            m_tray->setToolTip(QStringLiteral("Gantry"));
-            m_tray->show();
-        }
-    });
-
+void MainWindow::restoreWindowState(QSplitter *split)
+{
     Settings &settings = Settings::instance();
     resize(1280, 820);
     restoreGeometry(settings.value(Settings::Key::WindowGeometry).toByteArray());

@@ -11,6 +11,7 @@ class QLabel;
 class QListView;
 class QMenu;
 class QSystemTrayIcon;
+class QSplitter;
 class QTabWidget;
 
 namespace gantry {
@@ -74,6 +75,11 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    QWidget *buildSidebar();
+    void buildBanner();
+    void buildStatusBar();
+    void connectPanels();
+    void restoreWindowState(QSplitter *split);
     void buildMenus();
     void updateRecentMenu();
     void updateStatusBar();

@@ -103,6 +103,21 @@ int follow(Backend &backend, const QString &runName, bool json)
     return exitCode;
 }
 
+// Applies the picked offer and waits for the backend's answer: the run's name, or an error.
+QString submitAndWait(Backend &backend, const Configuration &configuration, const Offer &offer, QString *runName)
+{
+    QString error;
+    QEventLoop loop;
+    QObject::connect(&backend, &Backend::applyFinished, &loop, [&](int, const QString &run, const QString &problem) {
+        *runName = run;
+        error = problem;
+        loop.quit();
+    });
+    backend.apply(configuration, offer);
+    loop.exec();
+    return error;
+}
+
 int runApply(const QCommandLineParser &arguments)
 {
     const bool json = arguments.isSet(jsonOption());
@@ -157,17 +172,7 @@ int runApply(const QCommandLineParser &arguments)
     }
 
     QString runName;
-    {
-        QEventLoop loop;
-        QObject::connect(backend.get(), &Backend::applyFinished, &loop,
-                         [&](int, const QString &run, const QString &problem) {
-                             runName = run;
-                             error = problem;
-                             loop.quit();
-                         });
-        backend->apply(*configuration, plan.offers.at(offerNumber - 1));
-        loop.exec();
-    }
+    error = submitAndWait(*backend, *configuration, plan.offers.at(offerNumber - 1), &runName);
     if (!error.isEmpty()) {
         err() << "gantry-cli apply: " << error << '\n';
         if (json)

@@ -20,6 +20,8 @@ struct Tables {
     QStringList backends, vendors;
 };
 
+// One long function on purpose: it is the schema's data (keys, nested keys, literal values,
+// per configuration type), read top to bottom like dstack's models; built once.
 const Tables &tables()
 {
     static const Tables t = [] {

@@ -199,6 +199,8 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
     second.editor()->discardBackup();
 }
 
+// One long test on purpose: the README's journey as a user takes it (open, edit, plan, deploy,
+// watch, chat, stop) on the real local backend, step after step; splitting it would hide the order.
 void TestMainWindow::userJourney()
 {
     QString error;

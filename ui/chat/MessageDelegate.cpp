@@ -271,7 +271,8 @@ void MessageDelegate::paintBubble(QPainter *painter, const QStyleOptionViewItem 
 }
 
 // The body: the segments one under the other; only those inside the exposed area are drawn.
-void MessageDelegate::paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l, const Geometry &g) const
+void MessageDelegate::paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l,
+                                const Geometry &g) const
 {
     const QFontMetrics fm(option.font);
     const QPalette &pal = option.palette;

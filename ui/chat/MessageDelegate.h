@@ -68,9 +68,11 @@ private:
     };
 
     Layout &layoutFor(const QModelIndex &index, int width) const;
-    void paintBubble(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index, const Geometry &g) const;
+    void paintBubble(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
+                     const Geometry &g) const;
     void paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l, const Geometry &g) const;
-    void paintFooter(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index, const Geometry &g) const;
+    void paintFooter(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
+                     const Geometry &g) const;
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index, int bodyHeight) const;
     int bodyWidth(const QStyleOptionViewItem &option) const;
     int estimateBodyHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;

@@ -71,7 +71,44 @@ OffersPanel::OffersPanel(QWidget *parent)
     , m_hideTooSmall(new QCheckBox(tr("Hide GPUs too small for the model"), this))
     , m_cost(new QLabel(this))
 {
-    // Top: Plan / Deploy and the per-backend busy indicators.
+    QLayout *actions = buildActionRow();
+    // The plan header, as dstack prints it.
+    m_header->setTextFormat(Qt::RichText);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_header->setText(tr("<i>Press Plan to see where this configuration can run.</i>"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+
+    QHBoxLayout *filters = buildFilterBar();
+    setUpTable();
+
+    QFont small = m_footer->font();
+    small.setPointSizeF(small.pointSizeF() * 0.95);
+    m_footer->setFont(small);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(actions);
+    layout->addWidget(m_header);
+    m_cost->hide();
+    layout->addWidget(m_cost);
+    layout->addWidget(m_message);
+    setUpFleets();
+    layout->addWidget(m_fleetNote);
+    filters->addWidget(m_groupByGpu);
+    layout->addLayout(filters);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_groupTable, 1);
+    layout->addWidget(m_footer);
+
+    setConfiguration(std::nullopt);
+    updateFooter();
+}
+
+// Top: Plan / Deploy and the per-backend busy indicators.
+QLayout *OffersPanel::buildActionRow()
+{
     auto *actions = new QHBoxLayout;
     m_planButton->setToolTip(tr("Ask every backend for offers (Ctrl+P)"));
     m_deploy->setToolTip(tr("Deploy the configuration on the selected offer (Ctrl+D)"));
@@ -84,15 +121,14 @@ OffersPanel::OffersPanel(QWidget *parent)
     actions->addWidget(m_busyBox);
     actions->addStretch(1);
 
-    // The plan header, as dstack prints it.
-    m_header->setTextFormat(Qt::RichText);
-    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_header->setText(tr("<i>Press Plan to see where this configuration can run.</i>"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    connect(m_planButton, &QPushButton::clicked, this, &OffersPanel::plan);
+    connect(m_deploy, &QPushButton::clicked, this, &OffersPanel::deploySelected);
+    return actions;
+}
 
-    // Filter bar.
+// The filter bar: GPU name, memory and count, backend, region, spot, price; each narrows at once.
+QHBoxLayout *OffersPanel::buildFilterBar()
+{
     auto *filters = new QHBoxLayout;
     m_gpuName->setPlaceholderText(tr("GPU name"));
     m_gpuName->setClearButtonEnabled(true);
@@ -129,7 +165,12 @@ OffersPanel::OffersPanel(QWidget *parent)
     connect(m_backendFilter, &QComboBox::currentIndexChanged, this, &OffersPanel::applyFilter);
     connect(m_spot, &QComboBox::currentIndexChanged, this, &OffersPanel::applyFilter);
 
-    // The table: uniform rows, sorted by the model itself (no proxy).
+    return filters;
+}
+
+// The table: uniform rows, sorted by the model itself (no proxy).
+void OffersPanel::setUpTable()
+{
     m_table->setModel(m_model);
     m_table->setItemDelegate(new OfferRowDelegate(m_table));
     setUpDataTable(m_table);
@@ -149,30 +190,6 @@ OffersPanel::OffersPanel(QWidget *parent)
     });
     connect(m_table, &QTableView::doubleClicked, this, &OffersPanel::deploySelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OffersPanel::updateFooter);
-
-    QFont small = m_footer->font();
-    small.setPointSizeF(small.pointSizeF() * 0.95);
-    m_footer->setFont(small);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addLayout(actions);
-    layout->addWidget(m_header);
-    m_cost->hide();
-    layout->addWidget(m_cost);
-    layout->addWidget(m_message);
-    setUpFleets();
-    layout->addWidget(m_fleetNote);
-    filters->addWidget(m_groupByGpu);
-    layout->addLayout(filters);
-    layout->addWidget(m_table, 1);
-    layout->addWidget(m_groupTable, 1);
-    layout->addWidget(m_footer);
-
-    connect(m_planButton, &QPushButton::clicked, this, &OffersPanel::plan);
-    connect(m_deploy, &QPushButton::clicked, this, &OffersPanel::deploySelected);
-    setConfiguration(std::nullopt);
-    updateFooter();
 }
 
 void OffersPanel::setBackends(const QList<Backend *> &backends)

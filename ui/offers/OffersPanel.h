@@ -18,6 +18,8 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QHBoxLayout;
+class QLayout;
 class QMessageBox;
 class QLineEdit;
 class QProgressBar;
@@ -78,6 +80,9 @@ Q_SIGNALS:
     void fleetApplied(const QString &fleetName);
 
 private:
+    QLayout *buildActionRow();
+    QHBoxLayout *buildFilterBar();
+    void setUpTable();
     void onPlanFinished(Backend *backend, int requestId, const Plan &plan);
     void onApplyFinished(Backend *backend, int requestId, const QString &runName, const QString &error);
     void applyFilter();

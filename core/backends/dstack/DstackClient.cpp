@@ -6,6 +6,8 @@
 #include <QHttpMultiPart>
 #include <QNetworkRequest>
 #include <QTimer>
+
+#include <optional>
 #include <QUrlQuery>
 
 #include <memory>
@@ -111,6 +113,56 @@ void DstackClient::upload(const QString &path, const QString &fieldName, const Q
     watch(reply, path, owner, std::move(ok), std::move(fail), timeoutMs);
 }
 
+namespace {
+
+// What is wrong with an answer, if anything: it timed out, was too large, redirected elsewhere,
+// never came, was an HTTP error, or is not JSON. Otherwise *json holds it.
+std::optional<DstackError> answerProblem(const QNetworkReply &reply, int status, bool timedOut, bool tooLarge,
+                                         const QByteArray &data, int timeoutMs, const DstackRequestContext &context,
+                                         nlohmann::json *json)
+{
+    if (timedOut)
+        return dstackTimeoutError(timeoutMs, context);
+    if (tooLarge) {
+        DstackError e;
+        e.kind = DstackError::Kind::Http;
+        e.httpStatus = status;
+        e.message = QStringLiteral("The server at %1 answered %2 with more than %3 MB, which no dstack "
+                                   "answer is; the request was given up.")
+                        .arg(context.serverUrl, context.path)
+                        .arg(kMaxBodyBytes / (1024 * 1024));
+        return e;
+    }
+    if (reply.error() == QNetworkReply::InsecureRedirectError ||
+        reply.error() == QNetworkReply::TooManyRedirectsError) {
+        DstackError e;
+        e.kind = DstackError::Kind::Http; // the server answered: not a lost connection
+        e.httpStatus = status;
+        e.message =
+            QStringLiteral("The server at %1 redirected %2 to another host, port or scheme (or too many times). "
+                           "Gantry does not follow that, so the project token is not sent elsewhere; use the "
+                           "final URL as the server URL.")
+                .arg(context.serverUrl, context.path);
+        return e;
+    }
+    if (status == 0)
+        return dstackNetworkError(reply.error(), reply.errorString(), context);
+    if (status >= 400)
+        return dstackHttpError(status, data, context);
+    *json = nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
+    if (json->is_discarded()) {
+        DstackError e;
+        e.httpStatus = status;
+        e.message =
+            QStringLiteral("The server at %1 answered %2 with something that is not JSON — is it a dstack server?")
+                .arg(context.serverUrl, context.path);
+        return e;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
                          int timeoutMs)
 {
@@ -152,65 +204,13 @@ void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObj
                 if (hasOwner && !guard)
                     return;
                 const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (*timedOut) {
-                    if (fail)
-                        fail(dstackTimeoutError(timeout, context));
-                    return;
-                }
-                if (*tooLarge) {
-                    if (fail) {
-                        DstackError e;
-                        e.kind = DstackError::Kind::Http;
-                        e.httpStatus = status;
-                        e.message = QStringLiteral("The server at %1 answered %2 with more than %3 MB, which no dstack "
-                                                   "answer is; the request was given up.")
-                                        .arg(context.serverUrl, context.path)
-                                        .arg(kMaxBodyBytes / (1024 * 1024));
-                        fail(e);
-                    }
-                    return;
-                }
-                if (reply->error() == QNetworkReply::InsecureRedirectError ||
-                    reply->error() == QNetworkReply::TooManyRedirectsError) {
-                    if (fail) {
-                        DstackError e;
-                        e.kind = DstackError::Kind::Http; // the server answered: not a lost connection
-                        e.httpStatus = status;
-                        e.message =
-                            QStringLiteral(
-                                "The server at %1 redirected %2 to another host, port or scheme (or too many times). "
-                                "Gantry does not follow that, so the project token is not sent elsewhere; use the "
-                                "final URL as the server URL.")
-                                .arg(context.serverUrl, context.path);
-                        fail(e);
-                    }
-                    return;
-                }
-                if (status > 0)
+                if (status > 0 && !*timedOut && !*tooLarge)
                     received->append(reply->read(kMaxBodyBytes + 1 - received->size()));
-                const QByteArray data = status > 0 ? *received : QByteArray();
-                if (status == 0) {
+                nlohmann::json json;
+                if (const auto problem =
+                        answerProblem(*reply, status, *timedOut, *tooLarge, *received, timeout, context, &json)) {
                     if (fail)
-                        fail(dstackNetworkError(reply->error(), reply->errorString(), context));
-                    return;
-                }
-                if (status >= 400) {
-                    if (fail)
-                        fail(dstackHttpError(status, data, context));
-                    return;
-                }
-                nlohmann::json json =
-                    nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
-                if (json.is_discarded()) {
-                    if (fail) {
-                        DstackError e;
-                        e.httpStatus = status;
-                        e.message =
-                            QStringLiteral(
-                                "The server at %1 answered %2 with something that is not JSON — is it a dstack server?")
-                                .arg(context.serverUrl, context.path);
-                        fail(e);
-                    }
+                        fail(*problem);
                     return;
                 }
                 if (!ok)

@@ -126,61 +126,41 @@ QString dstackCurrentSubmissionId(const nlohmann::json &run)
     return string(submissions.back(), "id");
 }
 
-RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
+namespace {
+
+// The current attempt: its end, its error or the job's fuller message, what it runs on.
+void readSubmission(const nlohmann::json &submission, RunInfo &info)
 {
-    RunInfo info;
-    info.backend = QStringLiteral("dstack");
-    info.project = string(run, "project_name");
-    const nlohmann::json &spec = member(run, "run_spec");
-    const nlohmann::json &configuration = member(spec, "configuration");
-    info.name = string(spec, "run_name");
-    if (info.name.isEmpty())
-        info.name = string(configuration, "name");
-    info.configurationPath = string(spec, "configuration_path");
-    info.status = runStatusFromString(string(run, "status"));
-    info.statusMessage = string(run, "status_message");
-    info.terminationReason = string(run, "termination_reason");
-    info.error = string(run, "error");
-    info.submittedAt = dstackDateTime(member(run, "submitted_at"));
-    info.cost = number(run, "cost");
-
-    // The current attempt: jobs[0].job_submissions[-1].
-    const nlohmann::json &jobs = member(run, "jobs");
-    nlohmann::json submission = member(run, "latest_job_submission");
-    nlohmann::json jobSpec;
-    if (jobs.is_array() && !jobs.empty()) {
-        jobSpec = member(jobs.front(), "job_spec");
-        const nlohmann::json &subs = member(jobs.front(), "job_submissions");
-        if (subs.is_array() && !subs.empty())
-            submission = subs.back();
+    info.finishedAt = dstackDateTime(member(submission, "finished_at"));
+    if (info.error.isEmpty())
+        info.error = string(submission, "error");
+    const QString jobMessage = string(submission, "termination_reason_message");
+    if (info.error.isEmpty() && !jobMessage.isEmpty())
+        info.error = jobMessage;
+    // The job's message says more than the run's when it failed ("no fleets", "exited (3)").
+    const QString jobStatusMessage = string(submission, "status_message");
+    if (isFinal(info.status) && !jobStatusMessage.isEmpty())
+        info.statusMessage = jobStatusMessage;
+    const nlohmann::json &jpd = member(submission, "job_provisioning_data");
+    if (jpd.is_object()) {
+        nlohmann::json offer = {{"backend", member(jpd, "backend")},
+                                {"region", member(jpd, "region")},
+                                {"instance", member(jpd, "instance_type")},
+                                {"price", member(jpd, "price")},
+                                {"availability", "available"}};
+        if (jpd.contains("availability_zone") && jpd["availability_zone"].is_string())
+            offer["availability_zones"] = nlohmann::json::array({jpd["availability_zone"]});
+        info.offer = Offer::fromJson(offer);
+        info.price = number(jpd, "price");
     }
-    if (submission.is_object()) {
-        info.finishedAt = dstackDateTime(member(submission, "finished_at"));
-        if (info.error.isEmpty())
-            info.error = string(submission, "error");
-        const QString jobMessage = string(submission, "termination_reason_message");
-        if (info.error.isEmpty() && !jobMessage.isEmpty())
-            info.error = jobMessage;
-        // The job's message says more than the run's when it failed ("no fleets", "exited (3)").
-        const QString jobStatusMessage = string(submission, "status_message");
-        if (isFinal(info.status) && !jobStatusMessage.isEmpty())
-            info.statusMessage = jobStatusMessage;
-        const nlohmann::json &jpd = member(submission, "job_provisioning_data");
-        if (jpd.is_object()) {
-            nlohmann::json offer = {{"backend", member(jpd, "backend")},
-                                    {"region", member(jpd, "region")},
-                                    {"instance", member(jpd, "instance_type")},
-                                    {"price", member(jpd, "price")},
-                                    {"availability", "available"}};
-            if (jpd.contains("availability_zone") && jpd["availability_zone"].is_string())
-                offer["availability_zones"] = nlohmann::json::array({jpd["availability_zone"]});
-            info.offer = Offer::fromJson(offer);
-            info.price = number(jpd, "price");
-        }
-    }
+}
 
-    // Ready: running and, for some job (replica), every probe of its current submission passed
-    // ready_after times: dstack's proxy routes to the replicas that are ready.
+// Every job (replica, node) with its status, and whether the run is ready: running and, for some
+// job, every probe of its current submission passed ready_after times (dstack's proxy routes to
+// the replicas that are ready).
+void readJobs(const nlohmann::json &jobs, const nlohmann::json &jobSpec, const nlohmann::json &submission,
+              RunInfo &info)
+{
     auto jobReady = [](const nlohmann::json &spec, const nlohmann::json &sub) {
         if (string(sub, "status") != QLatin1String("running"))
             return false;
@@ -222,35 +202,73 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             jobReady(jobSpec, submission.is_object() ? submission : nlohmann::json::object({{"status", "running"}}));
     }
     info.ready = info.status == RunStatus::Running && anyReady;
+}
 
-    const nlohmann::json &service = member(run, "service");
-    if (service.is_object()) {
-        const QString url = string(service, "url");
-        QString base = withoutTrailingSlash(serverUrl);
-        auto resolve = [&base](const QString &u) {
-            if (u.isEmpty())
-                return u;
-            const QUrl parsed(u);
-            if (!parsed.scheme().isEmpty() && !parsed.host().isEmpty())
-                return u;
-            return base + (u.startsWith(QLatin1Char('/')) ? u : QLatin1Char('/') + u);
-        };
-        info.serviceUrl = resolve(url);
-        const nlohmann::json &model = member(service, "model");
-        if (model.is_object()) {
-            ModelEndpoint endpoint;
-            endpoint.baseUrl = withoutTrailingSlash(resolve(string(model, "base_url")));
-            endpoint.name = string(model, "name");
-            const QString format = string(member(member(member(service, "options"), "openai"), "model"), "format");
-            const nlohmann::json &configured = member(configuration, "model");
-            QString configuredFormat = configured.is_object() ? string(configured, "format") : QString();
-            endpoint.format = !configuredFormat.isEmpty() ? configuredFormat
-                                                          : (!format.isEmpty() ? format : QStringLiteral("openai"));
-            const nlohmann::json &auth = member(configuration, "auth");
-            endpoint.needsToken = !(auth.is_boolean() && !auth.get<bool>());
-            info.model = endpoint;
-        }
+// The service's URL and published model, resolved against the server for a relative path.
+void readService(const nlohmann::json &service, const nlohmann::json &configured, const nlohmann::json &auth,
+                 const QString &serverUrl, RunInfo &info)
+{
+    const QString url = string(service, "url");
+    QString base = withoutTrailingSlash(serverUrl);
+    auto resolve = [&base](const QString &u) {
+        if (u.isEmpty())
+            return u;
+        const QUrl parsed(u);
+        if (!parsed.scheme().isEmpty() && !parsed.host().isEmpty())
+            return u;
+        return base + (u.startsWith(QLatin1Char('/')) ? u : QLatin1Char('/') + u);
+    };
+    info.serviceUrl = resolve(url);
+    const nlohmann::json &model = member(service, "model");
+    if (model.is_object()) {
+        ModelEndpoint endpoint;
+        endpoint.baseUrl = withoutTrailingSlash(resolve(string(model, "base_url")));
+        endpoint.name = string(model, "name");
+        const QString format = string(member(member(member(service, "options"), "openai"), "model"), "format");
+        QString configuredFormat = configured.is_object() ? string(configured, "format") : QString();
+        endpoint.format =
+            !configuredFormat.isEmpty() ? configuredFormat : (!format.isEmpty() ? format : QStringLiteral("openai"));
+        endpoint.needsToken = !(auth.is_boolean() && !auth.get<bool>());
+        info.model = endpoint;
     }
+}
+
+} // namespace
+
+RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
+{
+    RunInfo info;
+    info.backend = QStringLiteral("dstack");
+    info.project = string(run, "project_name");
+    const nlohmann::json &spec = member(run, "run_spec");
+    const nlohmann::json &configuration = member(spec, "configuration");
+    info.name = string(spec, "run_name");
+    if (info.name.isEmpty())
+        info.name = string(configuration, "name");
+    info.configurationPath = string(spec, "configuration_path");
+    info.status = runStatusFromString(string(run, "status"));
+    info.statusMessage = string(run, "status_message");
+    info.terminationReason = string(run, "termination_reason");
+    info.error = string(run, "error");
+    info.submittedAt = dstackDateTime(member(run, "submitted_at"));
+    info.cost = number(run, "cost");
+
+    // The current attempt: jobs[0].job_submissions[-1].
+    const nlohmann::json &jobs = member(run, "jobs");
+    nlohmann::json submission = member(run, "latest_job_submission");
+    nlohmann::json jobSpec;
+    if (jobs.is_array() && !jobs.empty()) {
+        jobSpec = member(jobs.front(), "job_spec");
+        const nlohmann::json &subs = member(jobs.front(), "job_submissions");
+        if (subs.is_array() && !subs.empty())
+            submission = subs.back();
+    }
+    if (submission.is_object())
+        readSubmission(submission, info);
+    readJobs(jobs, jobSpec, submission, info);
+    const nlohmann::json &service = member(run, "service");
+    if (service.is_object())
+        readService(service, member(configuration, "model"), member(configuration, "auth"), serverUrl, info);
     return info;
 }
 
@@ -308,6 +326,9 @@ QString dstackResourcesText(const nlohmann::json &resources)
     return parts.join(QLatin1Char(' '));
 }
 
+// One function on purpose: it reads dstack's RunPlan top to bottom (header rows as `dstack apply`
+// prints them, then the first job's offers, then why there are none) so it can be checked
+// against dstack's own rendering line by line.
 Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
 {
     Plan plan;

@@ -41,7 +41,7 @@ public:
     int intervalMs() const { return m_intervalMs; }
 
 Q_SIGNALS:
-    void roundDue();                               // run a round now
+    void roundDue(); // run a round now
     void roundFinished(bool changed, bool synced); // synced: requestSync() was pending
 
 private:
