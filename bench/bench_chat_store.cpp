@@ -43,8 +43,8 @@ struct Fixture {
             QStringLiteral("You would set resources.gpu to 2 and spot_policy to auto; then ").repeated(12);
         qint64 parent = 0;
         for (int i = 0; i < 1000; ++i) {
-            parent = store.addMessage(conversation, parent, QStringLiteral("user"), question);
-            parent = store.addMessage(conversation, parent, QStringLiteral("assistant"), answer, ReplyStatus::Complete,
+            parent = store.addMessage(conversation, parent, MessageRole::User, question);
+            parent = store.addMessage(conversation, parent, MessageRole::Assistant, answer, ReplyStatus::Complete,
                                       params);
             store.finishMessage(parent, ReplyStatus::Complete, metrics);
         }
@@ -87,7 +87,7 @@ void BM_StreamReply500Tokens(benchmark::State &state)
     store.open(f.path);
     for (auto _ : state) {
         const qint64 id =
-            store.addMessage(f.conversation, 0, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+            store.addMessage(f.conversation, 0, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
         for (int i = 0; i < 500; ++i) {
             store.appendText(id, QStringLiteral(" token"));
             if (i % 50 == 49)

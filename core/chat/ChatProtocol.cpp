@@ -75,11 +75,11 @@ QByteArray chatRequestBody(const QList<ChatMessage> &history, const ChatParamete
     if (!options.model.isEmpty())
         body["model"] = options.model.toStdString();
     json messages = json::array();
-    const bool historyHasSystem = !history.isEmpty() && history.front().role == QLatin1String("system");
+    const bool historyHasSystem = !history.isEmpty() && history.front().role == MessageRole::System;
     if (!params.systemPrompt.isEmpty() && !historyHasSystem)
         messages.push_back({{"role", "system"}, {"content", params.systemPrompt.toStdString()}});
     for (const ChatMessage &m : history)
-        messages.push_back({{"role", m.role.toStdString()}, {"content", m.content.toStdString()}});
+        messages.push_back({{"role", messageRoleName(m.role).toStdString()}, {"content", m.content.toStdString()}});
     body["messages"] = std::move(messages);
     body["stream"] = true;
     if (options.includeUsage && !tgi)

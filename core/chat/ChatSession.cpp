@@ -20,7 +20,7 @@ QList<ChatMessage> historyOf(const QList<StoredMessage> &path)
 {
     QList<ChatMessage> history;
     for (const StoredMessage &m : path) {
-        if (m.role == QLatin1String("assistant") && m.content.isEmpty())
+        if (m.role == MessageRole::Assistant && m.content.isEmpty())
             continue;
         history.append(ChatMessage{m.role, m.content});
     }
@@ -87,7 +87,7 @@ qint64 ChatSession::send(const QString &text)
         return -1;
     const QList<StoredMessage> path = m_store->activePath(m_conversationId);
     const qint64 parent = path.isEmpty() ? 0 : path.last().id;
-    const qint64 userId = m_store->addMessage(m_conversationId, parent, QStringLiteral("user"), text);
+    const qint64 userId = m_store->addMessage(m_conversationId, parent, MessageRole::User, text);
     if (userId < 0) {
         Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
         return -1;
@@ -101,7 +101,7 @@ qint64 ChatSession::regenerate(qint64 assistantMessageId)
     if (refuseWhileBusy())
         return -1;
     const std::optional<StoredMessage> answer = m_store->message(assistantMessageId);
-    if (!answer || answer->role != QLatin1String("assistant") || answer->parentId <= 0) {
+    if (!answer || answer->role != MessageRole::Assistant || answer->parentId <= 0) {
         Q_EMIT error(QStringLiteral("Only an answer to a question can be regenerated."));
         return -1;
     }
@@ -114,12 +114,12 @@ qint64 ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
     if (refuseWhileBusy())
         return -1;
     const std::optional<StoredMessage> question = m_store->message(userMessageId);
-    if (!question || question->role != QLatin1String("user")) {
+    if (!question || question->role != MessageRole::User) {
         Q_EMIT error(QStringLiteral("Only a question can be edited."));
         return -1;
     }
     m_conversationId = question->conversationId;
-    const qint64 userId = m_store->addMessage(m_conversationId, question->parentId, QStringLiteral("user"), newText);
+    const qint64 userId = m_store->addMessage(m_conversationId, question->parentId, MessageRole::User, newText);
     if (userId < 0) {
         Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
         return -1;
@@ -131,7 +131,7 @@ qint64 ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
 qint64 ChatSession::startReply(qint64 userMessageId)
 {
     const QList<ChatMessage> history = historyOf(m_store->pathTo(userMessageId));
-    const qint64 answerId = m_store->addMessage(m_conversationId, userMessageId, QStringLiteral("assistant"), QString(),
+    const qint64 answerId = m_store->addMessage(m_conversationId, userMessageId, MessageRole::Assistant, QString(),
                                                 ReplyStatus::Streaming, m_params);
     if (answerId < 0) {
         Q_EMIT error(QStringLiteral("Could not save the reply: %1").arg(m_store->lastError()));

@@ -168,4 +168,25 @@ QString ReplyMetrics::toDisplayString() const
     return parts.join(QStringLiteral(" · "));
 }
 
+QString messageRoleName(MessageRole role)
+{
+    switch (role) {
+    case MessageRole::System:
+        return QStringLiteral("system");
+    case MessageRole::User:
+        return QStringLiteral("user");
+    case MessageRole::Assistant:
+        return QStringLiteral("assistant");
+    }
+    return {};
+}
+
+std::optional<MessageRole> messageRoleFromName(const QString &name)
+{
+    for (const MessageRole role : {MessageRole::System, MessageRole::User, MessageRole::Assistant})
+        if (name == messageRoleName(role))
+            return role;
+    return std::nullopt;
+}
+
 } // namespace gantry

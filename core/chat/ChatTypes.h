@@ -12,8 +12,13 @@
 
 namespace gantry {
 
+// Who said a message, as OpenAI's chat API and the conversation store name it.
+enum class MessageRole { System, User, Assistant };
+QString messageRoleName(MessageRole role); // "system", "user", "assistant"
+std::optional<MessageRole> messageRoleFromName(const QString &name);
+
 struct ChatMessage {
-    QString role; // system | user | assistant
+    MessageRole role = MessageRole::User;
     QString content;
 
     friend bool operator==(const ChatMessage &, const ChatMessage &) = default;

@@ -337,7 +337,7 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         m.id = query.value(0).toLongLong();
         m.conversationId = conversationId;
         m.parentId = query.value(1).toLongLong();
-        m.role = query.value(2).toString();
+        m.role = messageRoleFromName(query.value(2).toString()).value_or(MessageRole::User);
         m.content = query.value(3).toString();
         m.reasoning = query.value(4).toString();
         const QString params = query.value(5).toString();
@@ -463,7 +463,7 @@ bool ConversationStore::selectBranch(qint64 messageId)
     return ok;
 }
 
-qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, const QString &role,
+qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, MessageRole role,
                                      const QString &content, ReplyStatus status, const ChatParameters &params)
 {
     if (!isOpen())
@@ -475,7 +475,7 @@ qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, con
                                  "VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
     query.addBindValue(conversationId);
     query.addBindValue(nullableId(parentId));
-    query.addBindValue(role);
+    query.addBindValue(messageRoleName(role));
     query.addBindValue(content);
     query.addBindValue(QString::fromStdString(params.toJson().dump()));
     query.addBindValue(replyStatusToString(status));
@@ -611,7 +611,7 @@ QByteArray ConversationStore::exportJson(qint64 conversationId)
     for (const StoredMessage &m : tree.messages) {
         json item = {{"id", m.id},
                      {"parent", m.parentId > 0 ? json(m.parentId) : json()},
-                     {"role", utf8(m.role)},
+                     {"role", utf8(messageRoleName(m.role))},
                      {"content", utf8(m.content)},
                      {"status", utf8(replyStatusToString(m.status))},
                      {"created", utf8(m.created.toString(Qt::ISODateWithMs))}};
@@ -623,7 +623,7 @@ QByteArray ConversationStore::exportJson(qint64 conversationId)
             item["finish_reason"] = utf8(m.finishReason);
         if (const json params = m.params.toJson(); !params.empty())
             item["params"] = params;
-        if (m.role == QLatin1String("assistant"))
+        if (m.role == MessageRole::Assistant)
             item["metrics"] = m.metrics.toJson();
         messages.push_back(std::move(item));
     }
@@ -649,7 +649,7 @@ QString ConversationStore::exportMarkdown(qint64 conversationId)
     md += QStringLiteral("*%1 · %2 · %3*\n")
               .arg(summary->model, summary->endpointUrl, summary->created.toString(Qt::ISODate));
     for (const StoredMessage &m : activePath(conversationId)) {
-        QString who = m.role;
+        QString who = messageRoleName(m.role);
         if (!who.isEmpty())
             who[0] = who[0].toUpper();
         md += QStringLiteral("\n## %1\n\n").arg(who);
@@ -662,7 +662,7 @@ QString ConversationStore::exportMarkdown(qint64 conversationId)
             md += QStringLiteral("\n*(failed: %1)*\n").arg(m.error);
         else if (m.status == ReplyStatus::Streaming)
             md += QStringLiteral("\n*(interrupted)*\n");
-        if (m.role == QLatin1String("assistant") && m.status != ReplyStatus::Streaming)
+        if (m.role == MessageRole::Assistant && m.status != ReplyStatus::Streaming)
             md += QStringLiteral("\n*%1*\n").arg(m.metrics.toDisplayString());
     }
     return md;
@@ -708,15 +708,16 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
             return failWith(
                 QStringLiteral("message %1 names parent %2, which does not come before it").arg(oldId).arg(oldParent));
         }
-        const QString role = jsonfields::string(item, "role");
-        if (role != QLatin1String("system") && role != QLatin1String("user") && role != QLatin1String("assistant")) {
+        const QString roleName = jsonfields::string(item, "role");
+        const std::optional<MessageRole> role = messageRoleFromName(roleName);
+        if (!role) {
             rollbackTransaction();
             return failWith(
-                QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(role));
+                QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(roleName));
         }
         const auto params = item.find("params");
         const qint64 id =
-            addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonfields::string(item, "content"),
+            addMessage(conversationId, newIdOf.value(oldParent, 0), *role, jsonfields::string(item, "content"),
                        replyStatusFromString(jsonfields::string(item, "status")),
                        params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
         if (id < 0) {

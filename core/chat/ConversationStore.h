@@ -32,7 +32,7 @@ struct StoredMessage {
     qint64 id = 0;
     qint64 conversationId = 0;
     qint64 parentId = 0; // 0: a root (the first message, or an edit of it)
-    QString role; // system | user | assistant
+    MessageRole role = MessageRole::User;
     QString content;
     QString reasoning;
     ReplyStatus status = ReplyStatus::Complete;
@@ -74,7 +74,7 @@ public:
     bool selectBranch(qint64 messageId); // show this sibling (and its own chosen descendants)
 
     // Adds a message under parentId (0: a new root) and makes it the shown branch. -1 on error.
-    qint64 addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
+    qint64 addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString &content,
                       ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {});
     // Appends streamed text; written within flushIntervalMs, or at finishMessage/flush.
     // Text stays pending until a write succeeds: a busy database (another process writing)

@@ -123,6 +123,9 @@ private:
     void readCommands(const Node &n, const char *field);
     void readResources(const Node &n);
     void readCpu(const Node &n, ResourcesSpec &r);
+    template <typename T, typename ReadSide>
+    std::optional<Range<T>> rangeFromMap(const Node &n, const QString &what, const QStringList &path, ReadSide readSide,
+                                         bool ordered);
     std::optional<Range<int>> countRange(const Node &n, const QString &what, const QStringList &path);
     std::optional<Range<double>> memoryRange(const Node &n, const QString &what, const QStringList &path,
                                              bool unitRequired);

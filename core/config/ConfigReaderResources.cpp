@@ -14,29 +14,44 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------
 // Resources
 
+// The map form both ranges share: {min: A, max: B}, either side optional but not both; each
+// side read (and its problem reported) by readSide.
+template <typename T, typename ReadSide>
+std::optional<Range<T>> ConfigReader::rangeFromMap(const Node &n, const QString &what, const QStringList &path,
+                                                   ReadSide readSide, bool ordered)
+{
+    if (!checkMap(n, path, what))
+        return std::nullopt;
+    Range<T> r;
+    for (const char *side : {"min", "max"}) {
+        if (const Node *v = n.find(side); v && !v->isNull()) {
+            const std::optional<T> value = readSide(*v, what + QLatin1Char('.') + QLatin1String(side));
+            if (!value)
+                return std::nullopt;
+            (qstrcmp(side, "min") == 0 ? r.min : r.max) = *value;
+        }
+    }
+    if (!r.min && !r.max) {
+        error(n, QStringLiteral("%1 needs min, max or both").arg(what));
+        return std::nullopt;
+    }
+    if (ordered && r.min && r.max && *r.min > *r.max) {
+        error(n, QStringLiteral("%1 has min above max").arg(what));
+        return std::nullopt;
+    }
+    return r;
+}
+
 std::optional<Range<int>> ConfigReader::countRange(const Node &n, const QString &what, const QStringList &path)
 {
     if (n.isMap()) {
-        if (!checkMap(n, path, what))
-            return std::nullopt;
-        Range<int> r;
-        for (const char *side : {"min", "max"}) {
-            if (const Node *v = n.find(side); v && !v->isNull()) {
-                auto i = integer(*v, what + QLatin1Char('.') + QLatin1String(side));
-                if (!i)
-                    return std::nullopt;
-                (qstrcmp(side, "min") == 0 ? r.min : r.max) = int(*i);
-            }
-        }
-        if (!r.min && !r.max) {
-            error(n, QStringLiteral("%1 needs min, max or both").arg(what));
-            return std::nullopt;
-        }
-        if (r.min && r.max && *r.min > *r.max) {
-            error(n, QStringLiteral("%1 has min above max").arg(what));
-            return std::nullopt;
-        }
-        return r;
+        return rangeFromMap<int>(
+            n, what, path,
+            [this](const Node &v, const QString &side) -> std::optional<int> {
+                const auto i = integer(v, side);
+                return i ? std::optional<int>(int(*i)) : std::nullopt;
+            },
+            true);
     }
     if (!n.isScalar() || n.isNull()) {
         error(n, QStringLiteral("%1 must be a count or range such as 2, 1.. or 2..8, not %2").arg(what, kindName(n)));
@@ -53,25 +68,19 @@ std::optional<Range<double>> ConfigReader::memoryRange(const Node &n, const QStr
                                                        bool unitRequired)
 {
     if (n.isMap()) {
-        if (!checkMap(n, path, what))
-            return std::nullopt;
-        Range<double> r;
-        for (const char *side : {"min", "max"}) {
-            if (const Node *v = n.find(side); v && !v->isNull()) {
+        // As dstack's Memory range: a side is a size (unit optional); the order is not checked.
+        return rangeFromMap<double>(
+            n, what, path,
+            [this](const Node &v, const QString &side) -> std::optional<double> {
                 QString why;
-                const auto m = grammar::parseMemory(v->text, false, &why);
-                if (!v->isScalar() || !m) {
-                    error(*v, QStringLiteral("%1.%2: %3").arg(what, QLatin1String(side), why));
+                const auto m = grammar::parseMemory(v.text, false, &why);
+                if (!v.isScalar() || !m) {
+                    error(v, QStringLiteral("%1: %2").arg(side, why));
                     return std::nullopt;
                 }
-                (qstrcmp(side, "min") == 0 ? r.min : r.max) = *m;
-            }
-        }
-        if (!r.min && !r.max) {
-            error(n, QStringLiteral("%1 needs min, max or both").arg(what));
-            return std::nullopt;
-        }
-        return r;
+                return m;
+            },
+            false);
     }
     if (!n.isScalar() || n.isNull()) {
         error(n, QStringLiteral("%1 must be a size or range such as 16GB, 8GB.. or 24GB..80GB, not %2")

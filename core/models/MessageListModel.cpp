@@ -149,7 +149,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return m.id;
     case MessageRoleRole:
-        return m.role;
+        return messageRoleName(m.role);
     case ReasoningRole:
         return m.reasoning;
     case StatusRole:
@@ -170,7 +170,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case ErrorRole:
         return m.error;
     case MetricsTextRole:
-        return m.role == QLatin1String("assistant") && isFinal(m.status) ? m.metrics.toDisplayString() : QString();
+        return m.role == MessageRole::Assistant && isFinal(m.status) ? m.metrics.toDisplayString() : QString();
     case BranchIndexRole:
         return m.branchIndex;
     case BranchCountRole:

@@ -34,7 +34,7 @@ ScriptedResponse helloStream()
 
 QList<ChatMessage> hello()
 {
-    return {{QStringLiteral("user"), QStringLiteral("Say hello")}};
+    return {{MessageRole::User, QStringLiteral("Say hello")}};
 }
 
 } // namespace

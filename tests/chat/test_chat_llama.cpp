@@ -27,7 +27,7 @@ ChatParameters maxTokens(int n)
 
 QList<ChatMessage> hello()
 {
-    return {{QStringLiteral("user"), QStringLiteral("Hello there")}};
+    return {{MessageRole::User, QStringLiteral("Hello there")}};
 }
 
 } // namespace

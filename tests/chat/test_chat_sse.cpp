@@ -150,7 +150,7 @@ private Q_SLOTS:
         params.seed = 42;
         params.stop = {QStringLiteral("END")};
         const auto body =
-            nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
+            nlohmann::json::parse(chatRequestBody({{MessageRole::User, QStringLiteral("Hi")}}, params,
                                                   {QStringLiteral("m"), QStringLiteral("openai"), true})
                                       .toStdString());
         QVERIFY(body["model"] == "m");
@@ -174,7 +174,7 @@ private Q_SLOTS:
         params.maxTokens = 8;
         params.stop = {QStringLiteral("\n")};
         const auto body =
-            nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
+            nlohmann::json::parse(chatRequestBody({{MessageRole::User, QStringLiteral("Hi")}}, params,
                                                   {QStringLiteral("tgi-model"), QStringLiteral("tgi"), true})
                                       .toStdString());
         static const std::set<std::string> accepted = {"messages",

@@ -69,14 +69,14 @@ private Q_SLOTS:
         QCOMPARE(store.open(freshDatabase(QStringLiteral("branches"))), QString());
         const qint64 c =
             store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u1 = store.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q1"));
-        const qint64 a1 = store.addMessage(c, u1, QStringLiteral("assistant"), QStringLiteral("A1"));
-        const qint64 u2 = store.addMessage(c, a1, QStringLiteral("user"), QStringLiteral("Q2"));
-        const qint64 a2 = store.addMessage(c, u2, QStringLiteral("assistant"), QStringLiteral("A2"));
+        const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1"));
+        const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1"));
+        const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2"));
+        const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2"));
         QCOMPARE(contents(store.activePath(c)), QStringList({"Q1", "A1", "Q2", "A2"}));
 
         // Regenerate A1: a sibling, shown; the old thread below A1 is hidden, not lost.
-        const qint64 a1b = store.addMessage(c, u1, QStringLiteral("assistant"), QStringLiteral("A1b"));
+        const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b"));
         QList<StoredMessage> path = store.activePath(c);
         QCOMPARE(contents(path), QStringList({"Q1", "A1b"}));
         QCOMPARE(path[1].branchIndex, 1);
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QCOMPARE(path[3].id, a2);
 
         // Edit the first question: a new root.
-        const qint64 u1b = store.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q1 edited"));
+        const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited"));
         QCOMPARE(contents(store.activePath(c)), QStringList({"Q1 edited"}));
         QCOMPARE(store.siblings(u1), QList<qint64>({u1, u1b}));
         QVERIFY(store.selectBranch(u1));
@@ -108,8 +108,8 @@ private Q_SLOTS:
         writer.setFlushInterval(50);
         const qint64 c =
             writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u = writer.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q"));
-        const qint64 a = writer.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q"));
+        const qint64 a = writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
             writer.appendText(a, QString::fromLatin1(piece), QString());
         writer.appendText(a, QString(), QStringLiteral("hmm"));
@@ -145,7 +145,7 @@ private Q_SLOTS:
                                                   QStringLiteral("About cats"));
         const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
                                                   QStringLiteral("100% dogs"));
-        store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("meow"));
+        store.addMessage(a, 0, MessageRole::User, QStringLiteral("meow"));
         QList<ConversationSummary> all = store.conversations();
         QCOMPARE(all.size(), 2);
         QCOMPARE(all[0].id, a); // most recently updated first
@@ -166,18 +166,18 @@ private Q_SLOTS:
         QCOMPARE(store.open(freshDatabase(QStringLiteral("export"))), QString());
         const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
                                                   QStringLiteral("Round trip"));
-        const qint64 s = store.addMessage(c, 0, QStringLiteral("system"), QStringLiteral("Be brief."));
-        const qint64 u = store.addMessage(c, s, QStringLiteral("user"), QStringLiteral("Hi \u00e9 \U0001F600"));
+        const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief."));
+        const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600"));
         ChatParameters params;
         params.temperature = 0.3;
         params.maxTokens = 9;
         const qint64 a1 =
-            store.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming, params);
+            store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming, params);
         store.appendText(a1, QStringLiteral("first"), QStringLiteral("thought"));
         ReplyMetrics m;
         m.completionTokens = 1;
         store.finishMessage(a1, ReplyStatus::Failed, m, QStringLiteral("cut"));
-        const qint64 a2 = store.addMessage(c, u, QStringLiteral("assistant"), QStringLiteral("second"));
+        const qint64 a2 = store.addMessage(c, u, MessageRole::Assistant, QStringLiteral("second"));
         store.finishMessage(a2, ReplyStatus::Complete, m);
         QVERIFY(store.selectBranch(a1));
 

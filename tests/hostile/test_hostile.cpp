@@ -127,7 +127,7 @@ qint64 peakRssKb(qint64 pid)
 
 QList<ChatMessage> hello()
 {
-    return {{QStringLiteral("user"), QStringLiteral("hello")}};
+    return {{MessageRole::User, QStringLiteral("hello")}};
 }
 
 } // namespace
@@ -407,9 +407,9 @@ private Q_SLOTS:
         store.setFlushInterval(20);
         const qint64 conversation =
             store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 question = store.addMessage(conversation, 0, QStringLiteral("user"), QStringLiteral("count"));
+        const qint64 question = store.addMessage(conversation, 0, MessageRole::User, QStringLiteral("count"));
         const qint64 answer =
-            store.addMessage(conversation, question, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+            store.addMessage(conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
         QVERIFY(answer > 0);
         QString expected;
         for (int i = 0; i < 20; ++i) {

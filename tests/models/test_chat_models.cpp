@@ -59,7 +59,7 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("Untitled"));
         QCOMPARE(model.data(model.index(1), ConversationListModel::TitleRole).toString(), QStringLiteral("Cats"));
         QCOMPARE(model.data(model.index(1), ConversationListModel::ModelRole).toString(), QStringLiteral("llama"));
-        store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("hi"));
+        store.addMessage(a, 0, MessageRole::User, QStringLiteral("hi"));
         QCOMPARE(model.rowOf(a), 0); // touched: now the newest
         QCOMPARE(model.data(model.index(0), ConversationListModel::MessageCountRole).toInt(), 1);
         model.setFilter(QStringLiteral("qwen"));

@@ -24,12 +24,21 @@ constexpr int kPad = 10; // space inside a bubble
 constexpr int kMaxCache = 400;
 constexpr int kSegmentGap = 6; // between markdown segments: a paragraph's spacing
 
-QString roleLabel(const QString &role)
+MessageRole roleOf(const QModelIndex &index)
 {
-    if (role == QLatin1String("user"))
+    return messageRoleFromName(index.data(MessageListModel::MessageRoleRole).toString()).value_or(MessageRole::Assistant);
+}
+
+QString roleLabel(MessageRole role)
+{
+    switch (role) {
+    case MessageRole::User:
         return MessageDelegate::tr("You");
-    if (role == QLatin1String("system"))
+    case MessageRole::System:
         return MessageDelegate::tr("System");
+    case MessageRole::Assistant:
+        break;
+    }
     return MessageDelegate::tr("Assistant");
 }
 } // namespace
@@ -169,7 +178,7 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
 {
     Geometry g;
     const QFontMetrics fm(option.font);
-    const bool user = index.data(MessageListModel::MessageRoleRole).toString() == QLatin1String("user");
+    const bool user = roleOf(index) == MessageRole::User;
     const int width = bodyWidth(option) + 2 * kPad;
     const int headerH = fm.height();
     const int footerH = fm.height() + 4;
@@ -250,12 +259,12 @@ void MessageDelegate::paintBubble(QPainter *painter, const QStyleOptionViewItem 
 {
     const QPalette &pal = option.palette;
     const bool dark = isDark(pal);
-    const QString role = index.data(MessageListModel::MessageRoleRole).toString();
-    const bool user = role == QLatin1String("user");
+    const MessageRole role = roleOf(index);
+    const bool user = role == MessageRole::User;
     painter->setRenderHint(QPainter::Antialiasing);
     QColor fill = user ? (dark ? QColor(0x1f, 0x3a, 0x5f) : QColor(0xe3, 0xee, 0xfb))
                        : (dark ? pal.color(QPalette::AlternateBase).lighter(115) : pal.color(QPalette::AlternateBase));
-    if (role == QLatin1String("system"))
+    if (role == MessageRole::System)
         fill = dark ? QColor(0x3a, 0x33, 0x1c) : QColor(0xfb, 0xf5, 0xe0);
     QPainterPath path;
     path.addRoundedRect(QRectF(g.bubble).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);

@@ -99,8 +99,8 @@ DstackBackend::DstackBackend(const DstackProject &project, QObject *parent)
     : Backend(parent)
     , m_project(project)
     , m_client(new DstackClient(project.url, project.name, project.token, this))
-    , m_poller(new DstackPoller(this))
     , m_fleets(new DstackFleets(m_client, project.name, this))
+    , m_poller(new DstackPoller(this))
 {
     connect(m_poller, &DstackPoller::roundDue, this, &DstackBackend::tick);
     connect(m_poller, &DstackPoller::roundFinished, this, [this](bool changed, bool synced) {
