@@ -229,6 +229,27 @@ private Q_SLOTS:
         QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))), qPrintable(reply->errorString()));
     }
 
+    // A model list near the size the client reads (8 MB: 800,000 names), each name twice:
+    // every name once, in order (duplicates were found by a linear search per name, so this
+    // list took hours of the GUI thread).
+    void aLongModelListIsReadInOnePass()
+    {
+        QByteArray body = "[";
+        for (int round = 0; round < 2; ++round) {
+            for (int i = 0; i < 400000; ++i)
+                body += '"' + QByteArray::number(i) + "\",";
+        }
+        body += "\"\\u001b[31mred\"]";  // an escape sequence, as JSON writes it
+        QVERIFY(body.size() < 8 * 1024 * 1024);
+        QString error;
+        const QStringList ids = modelIdsFromBody(body, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(ids.size(), 400001);
+        QCOMPARE(ids.first(), QStringLiteral("0"));
+        QCOMPARE(ids[399999], QStringLiteral("399999"));
+        QCOMPARE(ids.last(), QStringLiteral("\uFFFD[31mred"));  // no escape sequence reaches a terminal
+    }
+
     // {"error": [[[[…100k…]]]]} in the stream and in an HTTP error body: no stack overflow.
     void chatDeepErrorJsonIsShownBounded()
     {
