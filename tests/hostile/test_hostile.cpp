@@ -10,6 +10,7 @@
 #include "backends/dstack/DstackError.h"
 #include "chat/ChatClient.h"
 #include "chat/ChatProtocol.h"
+#include "chat/ChatSession.h"
 #include "chat/ConversationStore.h"
 #include "common/StatePaths.h"
 #include "common/UntrustedText.h"
@@ -229,6 +230,44 @@ private Q_SLOTS:
         QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))), qPrintable(reply->errorString()));
     }
 
+    // A valid 12 MB reply that arrives without a pause: its text reaches the store while it
+    // streams (the flush timer alone starved: everything waited in memory for the end), and
+    // the whole of it is stored once it is complete.
+    void aFastLargeReplyIsStoredWhileItStreams()
+    {
+        const QString path = freshDir(QStringLiteral("large-reply")) + QStringLiteral("/chat.sqlite");
+        ConversationStore store;
+        QVERIFY(store.open(path).isEmpty());
+        ChatClient client;
+        client.setEndpoint(ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
+        ChatSession session(&store, &client);
+        QSqlDatabase reader = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("large-reply-reader"));
+        reader.setDatabaseName(path);
+        QVERIFY(reader.open());
+        qint64 storedMidway = -1;
+        connect(&session, &ChatSession::messageDelta, this, [&](qint64 id) {
+            if (storedMidway >= 0 || session.currentReply()->content().size() < 8'000'000)
+                return;
+            QSqlQuery query(reader);
+            query.prepare(QStringLiteral("SELECT length(content) FROM messages WHERE id=?"));
+            query.addBindValue(id);
+            storedMidway = query.exec() && query.next() ? query.value(0).toLongLong() : 0;
+        });
+        QSignalSpy finished(&session, &ChatSession::replyFinished);
+        const qint64 answer = session.send(QStringLiteral("hello"));
+        QVERIFY(answer > 0);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
+        QVERIFY2(storedMidway >= 4'000'000, qPrintable(QString::number(storedMidway)));
+        const auto stored = store.message(answer);
+        QVERIFY(stored);
+        QCOMPARE(stored->content.size(), 11'840'000);
+        QVERIFY(stored->content.startsWith(QLatin1String("word word ")));
+        reader.close();
+        reader = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("large-reply-reader"));
+    }
+
     // A model list near the size the client reads (8 MB: 800,000 names), each name twice:
     // every name once, in order (duplicates were found by a linear search per name, so this
     // list took hours of the GUI thread).
@@ -436,8 +475,10 @@ private Q_SLOTS:
             }
             QVERIFY(!store.flush());
             QVERIFY(store.hasPendingWrites());
+            QSignalSpy deferred(&store, &ConversationStore::writeDeferred);
             QVERIFY(!store.finishMessage(answer, ReplyStatus::Complete, {}));
-            QTest::qWait(200);  // the retry timer fires and fails again: still nothing lost
+            QCOMPARE(deferred.size(), 1);
+            QVERIFY(deferred.wait(10000));  // the retry timer fires and fails again: still nothing lost
             QVERIFY(store.hasPendingWrites());
             QVERIFY(lock.exec(QStringLiteral("COMMIT")));
             lock = QSqlQuery();
