@@ -3,7 +3,7 @@
 
 #include "Settings.h"
 #include "backends/Backend.h"
-#include "backends/BackendFactory.h"
+#include "backends/BackendRegistry.h"
 #include "chat/ChatPanel.h"
 #include "config/ConfigParser.h"
 #include "editor/EditorPanel.h"
@@ -366,13 +366,38 @@ void MainWindow::addBackend(Backend *backend)
     updateStatusBar();
 }
 
+void MainWindow::removeBackend(Backend *backend)
+{
+    if (!m_backends.removeOne(backend))
+        return;
+    m_offers->setBackends(m_backends);
+    m_budget->setBackends(m_backends);
+    m_runs->setBackends(m_backends);
+    updateStatusBar();
+}
+
+void MainWindow::setRegistry(BackendRegistry *registry)
+{
+    m_registry = registry;
+    for (Backend *backend : registry->backends())
+        addBackend(backend);
+    connect(registry, &BackendRegistry::added, this, &MainWindow::addBackend);
+    connect(registry, &BackendRegistry::removed, this, &MainWindow::removeBackend);
+}
+
+BackendRegistry *MainWindow::registry()
+{
+    if (!m_registry)
+        setRegistry(new BackendRegistry(this));
+    return m_registry;
+}
+
 void MainWindow::dstackServersDialog()
 {
     auto *dialog = new DstackServersDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &DstackServersDialog::projectSaved, this, [this](const DstackProject &project) {
-        addBackend(createDstackBackend(project, this).release());
-    });
+    connect(dialog, &DstackServersDialog::projectSaved, this,
+            [this](const DstackProject &project) { registry()->addDstackProject(project); });
     dialog->open();
 }
 

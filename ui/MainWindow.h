@@ -15,6 +15,7 @@ class QTabWidget;
 
 namespace gantry {
 class Backend;
+class BackendRegistry;
 class ProjectModel;
 }
 
@@ -42,8 +43,12 @@ public:
     bool openConfiguration(const QString &filePath);
 
     void showTab(Tab tab);
-    // Another backend (a dstack project added in the settings dialog): every panel gets it.
+    // Every backend the registry has and will have (added, removed): the panels follow it,
+    // and servers saved in the settings dialog go there. Without one, the window makes its own.
+    void setRegistry(BackendRegistry *registry);
+    // Another backend: every panel gets it; removeBackend takes it off every panel.
     void addBackend(Backend *backend);
+    void removeBackend(Backend *backend);
     // Write one PNG per panel into directory; returns the files written.
     QStringList saveScreenshots(const QString &directory);
 
@@ -70,7 +75,10 @@ private:
     void updateStatusBar();
     void watchConnection(Backend *backend);
 
+    BackendRegistry *registry();
+
     QList<Backend *> m_backends;
+    BackendRegistry *m_registry = nullptr;
     QString m_projectPath;
     ProjectModel *m_project;
     QTabWidget *m_tabs;

@@ -29,7 +29,6 @@ Entry entry(Settings::Key key)
     case K::ChatMaxTokens: return {"chat/maxTokens", 512};
     case K::ManualEndpoints: return {"chat/endpoints", QStringList()};
     case K::Notifications: return {"notifications/enabled", true};
-    case K::DstackServers: return {"dstack/servers", QStringList()};
     case K::BudgetPerRun: return {"budget/perRun", 0.0};
     case K::BudgetPerDay: return {"budget/perDay", 0.0};
     case K::StopAtBudget: return {"budget/stopAtBudget", false};

@@ -30,7 +30,6 @@ public:
         ChatMaxTokens,      // int (tiny local models never stop on their own)
         ManualEndpoints,    // QStringList of base URLs (tokens live in the keychain, never here)
         Notifications,      // bool: tell the user when a run becomes ready or fails
-        DstackServers,      // QStringList of "url#project" (tokens live in the keychain, never here)
         BudgetPerRun,       // double, $ a run may cost; 0 = no budget
         BudgetPerDay,       // double, $ all runs may cost in a UTC day, across backends; 0 = no budget
         StopAtBudget,       // bool: stop runs that reach a budget (else only tell)

@@ -1,9 +1,8 @@
-// gantry-cli apply [-f FILE] [DIR] [-y] [--offer N] [--detach] [--json] [--backend local]
-// Plans, shows the plan as dstack does, asks to confirm (unless -y), submits the picked offer,
+// gantry-cli apply: plans, shows the plan as dstack does, asks to confirm (unless -y), submits the picked offer,
 // then follows statuses and logs until the service is ready or the run ends (or returns at
 // once with --detach). Leaving (Ctrl-C, a killed CLI) never stops the run.
 
-#include "ApplyCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
@@ -18,6 +17,12 @@
 namespace gantry::cli {
 
 namespace {
+
+const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("submit without asking"));
+const QCommandLineOption kDetach({QStringLiteral("d"), QStringLiteral("detach")},
+                                 QStringLiteral("return once the run is submitted instead of following it"));
+const QCommandLineOption kOffer(QStringLiteral("offer"), QStringLiteral("the plan's offer to submit (default: 1, the cheapest)"),
+                                QStringLiteral("N"));
 
 bool confirm(const QString &question)
 {
@@ -97,38 +102,27 @@ int follow(Backend &backend, const QString &runName, bool json)
     return exitCode;
 }
 
-} // namespace
-
-int runApply(const QStringList &arguments)
+int runApply(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli apply [-f FILE] [DIR] [-y] [--offer N] [--detach] [--json] [--backend local]\n";
-        return 0;
+    const bool json = arguments.isSet(jsonOption());
+    const bool yes = arguments.isSet(kYes);
+    const bool detach = arguments.isSet(kDetach);
+    int offerNumber = 1;
+    if (arguments.isSet(kOffer)) {
+        bool ok = false;
+        offerNumber = arguments.value(kOffer).toInt(&ok);
+        if (!ok || offerNumber < 1)
+            return usageError(applyVerb().declaration, QStringLiteral("--offer takes an offer number (1, 2, …) from the plan"));
     }
-    const bool json = takeFlag(args, {"--json"});
-    const bool yes = takeFlag(args, {"-y", "--yes"});
-    const bool detach = takeFlag(args, {"-d", "--detach"});
     QString error;
-    const auto offerArg = takeOption(args, {"--offer"}, &error);
-    auto backend = error.isEmpty() ? selectBackend(args, &error) : nullptr;
+    const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli apply: " << error << '\n';
         return 2;
     }
-    int offerNumber = 1;
-    if (offerArg) {
-        bool ok = false;
-        offerNumber = offerArg->toInt(&ok);
-        if (!ok || offerNumber < 1) {
-            err() << "gantry-cli apply: --offer takes an offer number (1, 2, …) from the plan\n";
-            return 2;
-        }
-    }
-    int status = 0;
-    const auto configuration = loadConfigurationForVerb(args, QStringLiteral("apply"), &status);
+    const auto configuration = loadChosenConfiguration(ConfigurationChoice::from(arguments));
     if (!configuration)
-        return status;
+        return 1;
     const Plan plan = planAndWait(*backend, *configuration);
     if (!json)
         printPlan(out(), plan);
@@ -187,6 +181,18 @@ int runApply(const QStringList &arguments)
     if (!json)
         out() << "Launching " << runName << "...\n";
     return follow(*backend, runName, json);
+}
+
+} // namespace
+
+Verb applyVerb()
+{
+    return {{QStringLiteral("apply"),
+             QStringLiteral("plan, confirm and run a configuration"),
+             QList<QCommandLineOption>{fileOption(), kYes, kOffer, kDetach, jsonOption()} + backendOptions(),
+             {directoryPositional()},
+             QStringLiteral("Leaving (Ctrl-C, a killed CLI) never stops the run: gantry-cli stop RUN does.")},
+            runApply};
 }
 
 } // namespace gantry::cli

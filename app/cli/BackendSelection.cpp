@@ -3,54 +3,46 @@
 #include "DstackSelection.h"
 #include "backends/BackendFactory.h"
 
-#include <optional>
-
 namespace gantry::cli {
 
-std::unique_ptr<gantry::Backend> selectBackend(QStringList &args, QString *error)
+namespace {
+const QString kBackend = QStringLiteral("backend");
+const QString kProject = QStringLiteral("project");
+} // namespace
+
+QList<QCommandLineOption> backendOptions()
 {
-    QString backend = QStringLiteral("local");
-    bool backendGiven = false;
-    std::optional<QString> project;  // --project NAME selects the dstack backend
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &arg = args.at(i);
-        if (arg == QLatin1String("--project")) {
-            if (i + 1 >= args.size()) {
-                *error = QStringLiteral("--project needs a dstack project name (from ~/.dstack/config.yml)");
-                return nullptr;
-            }
-            project = args.at(i + 1);
-            args.remove(i, 2);
-            --i;
-        } else if (arg.startsWith(QLatin1String("--project="))) {
-            project = arg.mid(10);
-            args.remove(i);
-            --i;
-        } else if (arg == QLatin1String("--backend")) {
-            if (i + 1 >= args.size()) {
-                *error = QStringLiteral("--backend needs a value (local)");
-                return nullptr;
-            }
-            backend = args.at(i + 1);
-            backendGiven = true;
-            args.remove(i, 2);
-            --i;
-        } else if (arg.startsWith(QLatin1String("--backend="))) {
-            backend = arg.mid(10);
-            backendGiven = true;
-            args.remove(i);
-            --i;
-        }
+    return {QCommandLineOption(kBackend, QStringLiteral("local (the default) or dstack (the default project of ~/.dstack/config.yml)"),
+                               QStringLiteral("B")),
+            QCommandLineOption(kProject, QStringLiteral("a dstack project of ~/.dstack/config.yml ($DSTACK_CONFIG_PATH overrides)"),
+                               QStringLiteral("P"))};
+}
+
+BackendChoice BackendChoice::from(const QCommandLineParser &arguments)
+{
+    BackendChoice choice;
+    if (arguments.isSet(kBackend)) {
+        choice.backend = arguments.value(kBackend);
+        choice.backendGiven = true;
     }
-    if (project && backendGiven && backend == QLatin1String("local")) {
+    if (arguments.isSet(kProject)) {
+        choice.project = arguments.value(kProject);
+        choice.projectGiven = true;
+    }
+    return choice;
+}
+
+std::unique_ptr<gantry::Backend> openBackend(const BackendChoice &choice, QString *error)
+{
+    if (choice.projectGiven && choice.backendGiven && choice.backend == QLatin1String("local")) {
         *error = QStringLiteral("--project selects a dstack project; it does not go with --backend local");
         return nullptr;
     }
-    if (project || backend == QLatin1String("dstack"))
-        return connectDstackProject(project.value_or(QString()), error);
-    if (backend == QLatin1String("local"))
+    if (choice.projectGiven || choice.backend == QLatin1String("dstack"))
+        return connectDstackProject(choice.project, error);
+    if (choice.backend == QLatin1String("local"))
         return gantry::createLocalBackend();
-    *error = QStringLiteral("unknown backend `%1` (known: local, dstack)").arg(backend);
+    *error = QStringLiteral("unknown backend `%1` (known: local, dstack)").arg(choice.backend);
     return nullptr;
 }
 

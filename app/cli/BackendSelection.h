@@ -2,17 +2,31 @@
 
 // Which backend a verb talks to: `--backend local` (the default), or a dstack server's project
 // with `--project NAME` (a project of ~/.dstack/config.yml) or `--backend dstack` (its default
-// project).
+// project). Declared once here; every verb that talks to a backend lists these options.
 
 #include "backends/Backend.h"
 
-#include <QStringList>
+#include <QCommandLineOption>
+#include <QCommandLineParser>
 
 #include <memory>
 
 namespace gantry::cli {
 
-// Consumes the backend options from args; nullptr with *error set when they are wrong.
-std::unique_ptr<gantry::Backend> selectBackend(QStringList &args, QString *error);
+struct BackendChoice {
+    QString backend = QStringLiteral("local");
+    bool backendGiven = false;
+    QString project;  // empty: the dstack config's default project
+    bool projectGiven = false;
+
+    static BackendChoice from(const QCommandLineParser &arguments);
+};
+
+// --backend B and --project P, for a verb's declaration.
+QList<QCommandLineOption> backendOptions();
+
+// The chosen backend, connected (dstack: synchronised); nullptr with *error set when the
+// choice is wrong or the server cannot be reached.
+std::unique_ptr<gantry::Backend> openBackend(const BackendChoice &choice, QString *error);
 
 } // namespace gantry::cli

@@ -1,6 +1,5 @@
 #include "CliSupport.h"
 
-#include "backends/dstack/DstackBackend.h"
 #include "config/ConfigParser.h"
 
 #include <QDir>
@@ -22,71 +21,61 @@ QTextStream &err()
     return stream;
 }
 
-bool takeFlag(QStringList &args, std::initializer_list<const char *> names)
+QCommandLineOption fileOption()
 {
-    bool found = false;
-    for (const char *name : names)
-        found = args.removeAll(QLatin1String(name)) > 0 || found;
-    return found;
+    return QCommandLineOption({QStringLiteral("f"), QStringLiteral("file")},
+                               QStringLiteral("the configuration (default: DIR/.dstack.yml, then DIR/*.dstack.yml)"), QStringLiteral("FILE"));
 }
 
-std::optional<QString> takeOption(QStringList &args, std::initializer_list<const char *> names, QString *error)
+Positional directoryPositional()
 {
-    for (const char *name : names) {
-        const QLatin1String option(name);
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            if (args.at(i) == option) {
-                if (i + 1 >= args.size()) {
-                    *error = QStringLiteral("%1 needs a value").arg(option);
-                    return std::nullopt;
-                }
-                const QString value = args.at(i + 1);
-                args.remove(i, 2);
-                return value;
-            }
-            if (args.at(i).startsWith(option + QLatin1Char('='))) {
-                const QString value = args.at(i).mid(option.size() + 1);
-                args.remove(i);
-                return value;
-            }
-        }
+    return {QStringLiteral("DIR"), QStringLiteral("where to look for the configuration (default: .)"), true};
+}
+
+QCommandLineOption jsonOption()
+{
+    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("print JSON instead of text"));
+}
+
+ConfigurationChoice ConfigurationChoice::from(const QCommandLineParser &arguments, qsizetype dirIndex)
+{
+    ConfigurationChoice choice;
+    choice.file = arguments.value(QStringLiteral("file"));
+    choice.dir = arguments.positionalArguments().value(dirIndex);
+    return choice;
+}
+
+std::optional<QString> configurationPath(const ConfigurationChoice &choice, QString *error)
+{
+    const QString dir = choice.dir.isEmpty() ? QDir::currentPath() : choice.dir;
+    if (!choice.file.isEmpty()) {
+        QString path = QFileInfo(choice.file).isAbsolute() || choice.dir.isEmpty() ? choice.file : QDir(dir).filePath(choice.file);
+        if (!QFileInfo::exists(path) && QFileInfo::exists(choice.file))
+            path = choice.file;
+        return path;
     }
-    return std::nullopt;
+    if (!QDir(dir).exists()) {
+        *error = QStringLiteral("no such directory: %1").arg(QDir::toNativeSeparators(dir));
+        return std::nullopt;
+    }
+    const QString path = findConfiguration(dir);
+    if (path.isEmpty()) {
+        *error = QStringLiteral("no configuration found in %1 (looked for .dstack.yml, .dstack.yaml, *.dstack.yml); pass one with -f FILE")
+                     .arg(QDir::toNativeSeparators(QDir(dir).absolutePath()));
+        return std::nullopt;
+    }
+    return path;
 }
 
-QString unknownOption(const QStringList &args)
-{
-    for (const QString &a : args)
-        if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-"))
-            return a;
-    return {};
-}
-
-std::optional<Configuration> loadConfigurationArgs(QStringList &args)
+std::optional<Configuration> loadChosenConfiguration(const ConfigurationChoice &choice)
 {
     QString error;
-    const auto file = takeOption(args, {"-f", "--file"}, &error);
-    if (!error.isEmpty()) {
+    const auto path = configurationPath(choice, &error);
+    if (!path) {
         err() << "gantry-cli: " << error << '\n';
         return std::nullopt;
     }
-    QString dir = QDir::currentPath();
-    if (!args.isEmpty() && !args.first().startsWith(QLatin1Char('-')))
-        dir = args.takeFirst();
-    QString path;
-    if (file) {
-        path = QFileInfo(*file).isAbsolute() ? *file : QDir(dir).filePath(*file);
-        if (!QFileInfo::exists(path) && QFileInfo::exists(*file))
-            path = *file;
-    } else {
-        path = findConfiguration(dir);
-        if (path.isEmpty()) {
-            err() << "gantry-cli: no configuration in " << QDir(dir).absolutePath()
-                  << " (looked for .dstack.yml, .dstack.yaml, *.dstack.yml); pass one with -f FILE\n";
-            return std::nullopt;
-        }
-    }
-    ParseResult result = loadConfiguration(QFileInfo(path).absoluteFilePath());
+    ParseResult result = loadConfiguration(QFileInfo(*path).absoluteFilePath());
     for (const Diagnostic &d : std::as_const(result.diagnostics))
         err() << d.toString() << '\n';
     if (!result.valid())
@@ -94,31 +83,18 @@ std::optional<Configuration> loadConfigurationArgs(QStringList &args)
     return std::move(*result.configuration);
 }
 
-std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const QString &verb, int *exitCode)
-{
-    auto configuration = loadConfigurationArgs(args);
-    if (!configuration) {
-        *exitCode = 1;
-        return std::nullopt;
-    }
-    if (const QString bad = unknownOption(args); !bad.isEmpty()) {
-        err() << "gantry-cli " << verb << ": unknown option " << bad << '\n';
-        *exitCode = 2;
-        return std::nullopt;
-    }
-    return configuration;
-}
-
 void fetchRunDetailsAndWait(Backend &backend, const QString &runName)
 {
-    auto *dstack = qobject_cast<DstackBackend *>(&backend);
-    if (!dstack)
-        return;
     QEventLoop wait;
-    QObject::connect(dstack, &DstackBackend::detailsFetched, &wait, &QEventLoop::quit);
+    bool fetched = false;
+    QObject::connect(&backend, &Backend::detailsFetched, &wait, [&] {
+        fetched = true;
+        wait.quit();
+    });
     QTimer::singleShot(60000, &wait, &QEventLoop::quit);
-    dstack->fetchRunDetails(runName);
-    wait.exec();
+    backend.fetchRunDetails(runName);
+    if (!fetched)
+        wait.exec();
 }
 
 Plan planAndWait(Backend &backend, const Configuration &configuration)

@@ -1,13 +1,15 @@
 #pragma once
 
-// What several verbs share: option parsing, finding the configuration, printing a plan and
+// What several verbs share: the configuration options and finding the configuration, printing a plan and
 // tables the way dstack's CLI does, and --json output.
 
 #include "backends/Backend.h"
 #include "config/Configuration.h"
 #include "offers/Offer.h"
 #include "runs/RunInfo.h"
+#include "Verb.h"
 
+#include <QCommandLineParser>
 #include <QStringList>
 #include <QTextStream>
 
@@ -20,25 +22,31 @@ namespace gantry::cli {
 QTextStream &out();
 QTextStream &err();
 
-// Removes a flag (any of its spellings) from args; true when it was there.
-bool takeFlag(QStringList &args, std::initializer_list<const char *> names);
-// Removes `--name VALUE` / `--name=VALUE`; nullopt when absent, *error set when VALUE is missing.
-std::optional<QString> takeOption(QStringList &args, std::initializer_list<const char *> names, QString *error);
-// Anything left that looks like an option is an error: returns its text, or empty.
-QString unknownOption(const QStringList &args);
+// `-f FILE` and the DIR positional: which configuration a verb reads. Declared once here.
+struct ConfigurationChoice {
+    QString file;  // empty: look in dir
+    QString dir;   // empty: the current directory
 
-// `[-f FILE] [DIR]` → a valid configuration, or nullopt after printing the diagnostics.
-std::optional<Configuration> loadConfigurationArgs(QStringList &args);
+    // dirIndex: where DIR is among the verb's positional arguments.
+    static ConfigurationChoice from(const QCommandLineParser &arguments, qsizetype dirIndex = 0);
+};
+QCommandLineOption fileOption();
+Positional directoryPositional();
+QCommandLineOption jsonOption();
 
-// The same, then no option may be left over. On nullopt *exitCode is 1 (bad configuration)
-// or 2 (usage error), and the problem is printed.
-std::optional<Configuration> loadConfigurationForVerb(QStringList &args, const QString &verb, int *exitCode);
+// The configuration file the choice names (FILE, relative to DIR when DIR is given), or
+// DIR's configuration (.dstack.yml, then *.dstack.yml); nullopt with *error set when none.
+std::optional<QString> configurationPath(const ConfigurationChoice &choice, QString *error);
+
+// The chosen configuration, parsed and valid; nullopt after printing why (diagnostics with
+// file:line:col, or that there is no configuration).
+std::optional<Configuration> loadChosenConfiguration(const ConfigurationChoice &choice);
 
 // Plans on the backend and runs the event loop until the plan arrives.
 Plan planAndWait(Backend &backend, const Configuration &configuration);
 
-// A dstack run's events and provisioning log are fetched on demand: fetch them for runName and
-// wait (at most 60 s). Nothing to do for other backends.
+// A run's events and provisioning log, where the backend fetches them on demand (dstack):
+// fetch them for runName and wait (at most 60 s).
 void fetchRunDetailsAndWait(Backend &backend, const QString &runName);
 
 // dstack's plan: header rows, the offers table, the "Shown N of M offers" footer.

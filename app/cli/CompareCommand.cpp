@@ -3,153 +3,61 @@
 // them as JSON. The comparison is kept in the chat database like the chat panel's. Exit 0 when
 // every reply completed, 1 when one failed, 2 on misuse.
 
-#include "BackendSelection.h"
-#include "CliCommand.h"
+#include "Verbs.h"
+
+#include "ChatOptions.h"
+#include "CliSupport.h"
 
 #include "chat/ComparisonRun.h"
 #include "common/StatePaths.h"
 
 #include <QEventLoop>
+#include <QTextStream>
 
 #include <algorithm>
-#include <QTextStream>
 
 namespace gantry::cli {
 
 namespace {
 
-const char *const kUsage =
-    "usage: gantry-cli chat --compare RUN_OR_URL RUN_OR_URL [RUN_OR_URL…] [options] MESSAGE\n"
-    "  RUN_OR_URL          2 to 4 endpoints: run names, or OpenAI-compatible base URLs (http://…/v1)\n"
-    "  --backend B         where the runs live (default: local)\n"
-    "  --project P         the runs live in this dstack project\n"
-    "  --model M           the model name to send to URLs (default: the first of GET /models)\n"
-    "  --system S          system prompt\n"
-    "  --param NAME=VALUE  temperature, top_p, max_tokens, seed, stop (repeatable)\n"
-    "  --timeout SECONDS   give up on a reply when no byte arrives for this long (default 120)\n"
-    "  --json              print {\"comparison_id\", \"prompt\", \"replies\": [...]} instead\n"
-    "  MESSAGE             the prompt; '-' reads it from stdin\n";
-
-int usageError(const QString &message)
+int compareUsageError(const QString &message)
 {
-    QTextStream(stderr) << "gantry-cli chat --compare: " << message << '\n' << kUsage;
-    return 2;
+    return usageError(chatVerb().declaration, QStringLiteral("--compare: %1").arg(message));
 }
 
 bool isUrl(const QString &s) { return s.startsWith(QLatin1String("http://")) || s.startsWith(QLatin1String("https://")); }
 
-} // namespace
-
-int compareCommand(const QStringList &arguments)
+// Each RUN_OR_URL as an endpoint to send to: URLs as they are, runs through their backend
+// (endpoint, model name, token, price). Returns a problem, or empty.
+QString resolveTargets(const QStringList &endpoints, const SharedChatOptions &options, QList<CompareTarget> *targets)
 {
-    QStringList backendArgs, positional;
-    QString model, message;
-    ChatParameters params;
-    int idleTimeoutMs = 120000;
-    bool json = false;
-    const QStringList valued = {QStringLiteral("--backend"), QStringLiteral("--project"), QStringLiteral("--model"),
-                                QStringLiteral("--system"), QStringLiteral("--param"), QStringLiteral("--timeout")};
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        QString a = arguments[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            QTextStream(stdout) << kUsage;
-            return 0;
-        }
-        if (a == QLatin1String("--compare"))
-            continue;
-        if (a == QLatin1String("--json")) {
-            json = true;
-            continue;
-        }
-        QString value;
-        if (const qsizetype eq = a.indexOf(QLatin1Char('=')); a.startsWith(QLatin1String("--")) && eq > 0 && valued.contains(a.left(eq))) {
-            value = a.mid(eq + 1);
-            a = a.left(eq);
-        } else if (valued.contains(a)) {
-            if (i + 1 >= arguments.size())
-                return usageError(QStringLiteral("%1 needs a value").arg(a));
-            value = arguments[++i];
-        } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            return usageError(QStringLiteral("unknown option '%1'").arg(a));
-        } else {
-            positional << a;
-            continue;
-        }
-        if (a == QLatin1String("--backend") || a == QLatin1String("--project")) {
-            backendArgs << a << value;
-        } else if (a == QLatin1String("--model")) {
-            model = value;
-        } else if (a == QLatin1String("--system")) {
-            params.systemPrompt = value;
-        } else if (a == QLatin1String("--param")) {
-            if (const QString error = params.set(value); !error.isEmpty())
-                return usageError(QStringLiteral("--param: %1").arg(error));
-        } else if (a == QLatin1String("--timeout")) {
-            bool ok = false;
-            const double seconds = value.toDouble(&ok);
-            if (!ok || seconds <= 0)
-                return usageError(QStringLiteral("--timeout needs a number of seconds > 0, not '%1'").arg(value));
-            idleTimeoutMs = int(seconds * 1000);
-        }
-    }
-    if (positional.size() < 1 + ComparisonRun::kMinColumns || positional.size() > 1 + ComparisonRun::kMaxColumns)
-        return usageError(QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
-    message = positional.takeLast();
-    if (message == QLatin1String("-"))
-        message = QTextStream(stdin).readAll();
-
-    QTextStream err(stderr);
-    // Runs are resolved through their backend (endpoint, model name, token, price).
     std::unique_ptr<Backend> backend;
     QList<RunInfo> runs;
-    QList<CompareTarget> targets;
-    for (const QString &p : std::as_const(positional)) {
+    for (const QString &p : endpoints) {
         if (isUrl(p)) {
-            targets.push_back({p, ModelEndpoint{p, model, QStringLiteral("openai"), false}, {}, 0});
+            targets->push_back({p, ModelEndpoint{p, options.model, QStringLiteral("openai"), false}, {}, 0});
             continue;
         }
         if (!backend) {
             QString error;
-            QStringList args = backendArgs;
-            backend = selectBackend(args, &error);
-            if (!backend) {
-                err << "gantry-cli chat --compare: " << error << '\n';
-                return 1;
-            }
+            backend = openBackend(options.backend, &error);
+            if (!backend)
+                return error;
             runs = backend->runs();
         }
         const auto run = std::find_if(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; });
-        if (run == runs.end()) {
-            err << "gantry-cli chat --compare: there is no run named '" << p << "' (gantry-cli ps lists them; URLs start with http://)\n";
-            return 1;
-        }
-        if (isFinal(run->status) || !run->model) {
-            err << "gantry-cli chat --compare: run '" << p << "' has no model to talk to (" << toString(run->status) << ")\n";
-            return 1;
-        }
-        targets.push_back({p, *run->model, backend->modelToken(p), run->price});
+        if (run == runs.end())
+            return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)").arg(p);
+        if (isFinal(run->status) || !run->model)
+            return QStringLiteral("run '%1' has no model to talk to (%2)").arg(p, toString(run->status));
+        targets->push_back({p, *run->model, backend->modelToken(p), run->price});
     }
+    return {};
+}
 
-    ConversationStore conversations;
-    ComparisonStore comparisons;
-    for (const QString &error : {conversations.open(chatDatabasePath()), comparisons.open(chatDatabasePath())}) {
-        if (!error.isEmpty()) {
-            err << "gantry-cli chat --compare: " << error << '\n';
-            return 1;
-        }
-    }
-    ComparisonRun comparison(&conversations, &comparisons, targets, params);
-    QEventLoop loop;
-    QObject::connect(&comparison, &ComparisonRun::finished, &loop, &QEventLoop::quit);
-    comparison.setIdleTimeout(idleTimeoutMs);
-    if (!comparison.start(message)) {
-        err << "gantry-cli chat --compare: " << comparison.errorString() << '\n';
-        return 1;
-    }
-    if (!comparison.isFinished())
-        loop.exec();
-
-    QTextStream out(stdout);
+// Each reply with its metrics and cost (or all of them as JSON); true when all completed.
+bool printComparison(ComparisonRun &comparison, ConversationStore &conversations, const QString &message, bool json)
+{
     bool allComplete = true;
     nlohmann::json replies = nlohmann::json::array();
     for (int i = 0; i < comparison.columnCount(); ++i) {
@@ -170,26 +78,74 @@ int compareCommand(const QStringList &arguments)
                                {"cost", cost}});
             continue;
         }
-        out << "== " << t.label << (t.endpoint.name.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(t.endpoint.name)) << " ==\n";
-        out << answer.content.trimmed() << '\n';
+        out() << "== " << t.label << (t.endpoint.name.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(t.endpoint.name)) << " ==\n";
+        out() << answer.content.trimmed() << '\n';
         QStringList facts;
         if (answer.metrics.completionTokens > 0 || answer.metrics.timeToFirstTokenMs >= 0)
             facts << answer.metrics.toDisplayString();
         facts << (t.pricePerHour > 0 ? QStringLiteral("cost $%1").arg(cost, 0, 'f', 6) : QStringLiteral("free"));
         if (answer.status != ReplyStatus::Complete)
             facts << replyStatusToString(answer.status) + (answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
-        out << "[" << facts.join(QStringLiteral(" · ")) << "]\n\n";
+        out() << "[" << facts.join(QStringLiteral(" · ")) << "]\n\n";
     }
     if (json) {
-        out << QString::fromStdString(nlohmann::json{{"comparison_id", comparison.comparisonId()},
+        out() << QString::fromStdString(nlohmann::json{{"comparison_id", comparison.comparisonId()},
                                                      {"prompt", message.toStdString()},
                                                      {"replies", replies}}
                                           .dump(2))
             << '\n';
     } else {
-        out << "[comparison " << comparison.comparisonId() << "]\n";
+        out() << "[comparison " << comparison.comparisonId() << "]\n";
     }
-    return allComplete ? 0 : 1;
+    out().flush();
+    return allComplete;
+}
+
+} // namespace
+
+int compareReplies(const QCommandLineParser &arguments)
+{
+    for (const QString &name : singleEndpointOptionNames()) {
+        if (arguments.isSet(name))
+            return compareUsageError(QStringLiteral("--%1 names one endpoint; it does not go with --compare").arg(name));
+    }
+    QString error;
+    const auto options = SharedChatOptions::from(arguments, &error);
+    if (!options)
+        return compareUsageError(error);
+    const bool json = options->json;
+    QStringList positional = arguments.positionalArguments();
+    if (positional.size() < 1 + ComparisonRun::kMinColumns || positional.size() > 1 + ComparisonRun::kMaxColumns)
+        return compareUsageError(QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
+    QString message = positional.takeLast();
+    if (message == QLatin1String("-"))
+        message = QTextStream(stdin).readAll();
+
+    QList<CompareTarget> targets;
+    if (const QString problem = resolveTargets(positional, *options, &targets); !problem.isEmpty()) {
+        err() << "gantry-cli chat --compare: " << problem << '\n';
+        return 1;
+    }
+    ConversationStore conversations;
+    ComparisonStore comparisons;
+    for (const QString &problem : {conversations.open(chatDatabasePath()), comparisons.open(chatDatabasePath())}) {
+        if (!problem.isEmpty()) {
+            err() << "gantry-cli chat --compare: " << problem << '\n';
+            return 1;
+        }
+    }
+    ComparisonRun comparison(&conversations, &comparisons, targets, options->params);
+    QEventLoop loop;
+    QObject::connect(&comparison, &ComparisonRun::finished, &loop, &QEventLoop::quit);
+    comparison.setIdleTimeout(options->idleTimeoutMs);
+    if (!comparison.start(message)) {
+        err() << "gantry-cli chat --compare: " << comparison.errorString() << '\n';
+        return 1;
+    }
+    if (!comparison.isFinished())
+        loop.exec();
+
+    return printComparison(comparison, conversations, message, json) ? 0 : 1;
 }
 
 } // namespace gantry::cli

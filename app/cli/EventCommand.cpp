@@ -1,34 +1,26 @@
-// gantry-cli event RUN [--json] [--backend local | --project P]
-// A run's timeline, oldest first: for dstack the server's events of the run and its jobs
+// gantry-cli event: a run's timeline, oldest first: for dstack the server's events of the run and its jobs
 // (dstack's `event --within-run`: "Job status changed PROVISIONING -> PULLING", …) merged with
 // what Gantry saw; for a local run its status history.
 
-#include "EventCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
 
 namespace gantry::cli {
 
-int runEvent(const QStringList &arguments)
+namespace {
+
+int runEvent(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli event RUN [--json] [--backend local | --project P]\n";
-        return 0;
-    }
-    const bool json = takeFlag(args, {"--json"});
+    const bool json = arguments.isSet(jsonOption());
     QString error;
-    auto backend = selectBackend(args, &error);
+    const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli event: " << error << '\n';
         return 2;
     }
-    if (args.size() != 1 || !unknownOption(args).isEmpty()) {
-        err() << "usage: gantry-cli event RUN [--json]\n";
-        return 2;
-    }
-    const QString runName = args.first();
+    const QString runName = arguments.positionalArguments().first();
     backend->refresh();
     fetchRunDetailsAndWait(*backend, runName);
     for (const RunInfo &run : backend->runs()) {
@@ -50,6 +42,18 @@ int runEvent(const QStringList &arguments)
     }
     err() << "gantry-cli event: no run named " << runName << " (gantry-cli ps -a lists them)\n";
     return 1;
+}
+
+} // namespace
+
+Verb eventVerb()
+{
+    return {{QStringLiteral("event"),
+             QStringLiteral("print a run's events (provisioning steps, status changes)"),
+             QList<QCommandLineOption>{jsonOption()} + backendOptions(),
+             {{QStringLiteral("RUN"), QStringLiteral("the run (gantry-cli ps -a lists them)")}},
+             {}},
+            runEvent};
 }
 
 } // namespace gantry::cli

@@ -1,9 +1,8 @@
-// gantry-cli logs RUN [-f] [--diagnose] [--backend local | --project P]
-// Prints a run's log; -f keeps following it until the run ends. --diagnose prints the
+// gantry-cli logs: prints a run's log; -f keeps following it until the run ends. --diagnose prints the
 // provisioning log instead: dstack's runner log (logs/poll with diagnose), or for a local run
 // the supervisor's own lines.
 
-#include "LogsCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
@@ -14,27 +13,23 @@
 
 namespace gantry::cli {
 
-int runLogs(const QStringList &arguments)
+namespace {
+
+const QCommandLineOption kFollow({QStringLiteral("f"), QStringLiteral("follow")}, QStringLiteral("keep printing new lines until the run ends"));
+const QCommandLineOption kDiagnose({QStringLiteral("d"), QStringLiteral("diagnose")},
+                                   QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
+
+int runLogs(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli logs RUN [-f] [--diagnose] [--backend local | --project P]\n"
-                 "  --diagnose  the provisioning log (dstack: the runner's log; local: the supervisor's lines)\n";
-        return 0;
-    }
-    const bool followLog = takeFlag(args, {"-f", "--follow"});
-    const bool diagnose = takeFlag(args, {"-d", "--diagnose"});
+    const bool followLog = arguments.isSet(kFollow);
+    const bool diagnose = arguments.isSet(kDiagnose);
     QString error;
-    auto backend = selectBackend(args, &error);
+    const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli logs: " << error << '\n';
         return 2;
     }
-    if (args.size() != 1 || !unknownOption(args).isEmpty()) {
-        err() << "usage: gantry-cli logs RUN [-f] [--diagnose]\n";
-        return 2;
-    }
-    const QString runName = args.first();
+    const QString runName = arguments.positionalArguments().first();
     backend->refresh();
     LogStore *log = backend->logStore(runName);
     QString onlySource;  // a local run's provisioning lines are the supervisor's own
@@ -90,6 +85,18 @@ int runLogs(const QStringList &arguments)
     if (!finished())
         loop.exec();
     return 0;
+}
+
+} // namespace
+
+Verb logsVerb()
+{
+    return {{QStringLiteral("logs"),
+             QStringLiteral("print a run's log (--diagnose: its provisioning log)"),
+             QList<QCommandLineOption>{kFollow, kDiagnose} + backendOptions(),
+             {{QStringLiteral("RUN"), QStringLiteral("the run (gantry-cli ps -a lists them)")}},
+             {}},
+            runLogs};
 }
 
 } // namespace gantry::cli

@@ -1,31 +1,27 @@
-// gantry-cli offer [-f FILE] [DIR] [--json] [--backend local]
-// Plans the configuration and prints the offers as dstack does; exit 1 when none matches.
+// gantry-cli offer: plans the configuration and prints the offers as dstack does; exit 1 when
+// none matches.
 
-#include "OfferCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
 
 namespace gantry::cli {
 
-int runOffer(const QStringList &arguments)
+namespace {
+
+int runOffer(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli offer [-f FILE] [DIR] [--json] [--backend local]\n";
-        return 0;
-    }
-    const bool json = takeFlag(args, {"--json"});
+    const bool json = arguments.isSet(jsonOption());
     QString error;
-    auto backend = selectBackend(args, &error);
+    const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli offer: " << error << '\n';
         return 2;
     }
-    int status = 0;
-    const auto configuration = loadConfigurationForVerb(args, QStringLiteral("offer"), &status);
+    const auto configuration = loadChosenConfiguration(ConfigurationChoice::from(arguments));
     if (!configuration)
-        return status;
+        return 1;
     const Plan plan = planAndWait(*backend, *configuration);
     if (json)
         printJson(planToJson(plan));
@@ -33,6 +29,18 @@ int runOffer(const QStringList &arguments)
         printPlan(out(), plan);
     out().flush();
     return plan.error.isEmpty() && !plan.offers.isEmpty() ? 0 : 1;
+}
+
+} // namespace
+
+Verb offerVerb()
+{
+    return {{QStringLiteral("offer"),
+             QStringLiteral("show the offers for a configuration"),
+             QList<QCommandLineOption>{fileOption(), jsonOption()} + backendOptions(),
+             {directoryPositional()},
+             {}},
+            runOffer};
 }
 
 } // namespace gantry::cli

@@ -1,8 +1,7 @@
-// gantry-cli stop RUN [--abort] [-y] [--backend local]
-// Stops a run (SIGTERM to its process group, SIGKILL after the grace period; --abort kills at
+// gantry-cli stop: stops a run (SIGTERM to its process group, SIGKILL after the grace period; --abort kills at
 // once) and waits until it has ended.
 
-#include "StopCommand.h"
+#include "Verbs.h"
 
 #include "BackendSelection.h"
 #include "CliSupport.h"
@@ -14,29 +13,23 @@
 namespace gantry::cli {
 
 namespace {
-constexpr int kWaitMs = 60000;
-}
 
-int runStop(const QStringList &arguments)
+constexpr int kWaitMs = 60000;
+
+const QCommandLineOption kAbort({QStringLiteral("x"), QStringLiteral("abort")}, QStringLiteral("kill at once instead of SIGTERM and a grace period"));
+// Accepted for dstack compatibility: stop never asks.
+const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("do not ask (stop never asks)"));
+
+int runStop(const QCommandLineParser &arguments)
 {
-    QStringList args = arguments;
-    if (takeFlag(args, {"-h", "--help"})) {
-        out() << "usage: gantry-cli stop RUN [--abort] [-y] [--backend local]\n";
-        return 0;
-    }
-    const bool abort = takeFlag(args, {"-x", "--abort"});
-    takeFlag(args, {"-y", "--yes"});  // accepted for dstack compatibility: stop never asks
+    const bool abort = arguments.isSet(kAbort);
     QString error;
-    auto backend = selectBackend(args, &error);
+    const auto backend = openBackend(BackendChoice::from(arguments), &error);
     if (!backend) {
         err() << "gantry-cli stop: " << error << '\n';
         return 2;
     }
-    if (args.size() != 1 || !unknownOption(args).isEmpty()) {
-        err() << "usage: gantry-cli stop RUN [--abort]\n";
-        return 2;
-    }
-    const QString runName = args.first();
+    const QString runName = arguments.positionalArguments().first();
     auto find = [&]() -> std::optional<RunInfo> {
         backend->refresh();
         for (const RunInfo &run : backend->runs())
@@ -74,6 +67,18 @@ int runStop(const QStringList &arguments)
     loop.exec();
     out().flush();
     return exitCode;
+}
+
+} // namespace
+
+Verb stopVerb()
+{
+    return {{QStringLiteral("stop"),
+             QStringLiteral("stop a run"),
+             QList<QCommandLineOption>{kAbort, kYes} + backendOptions(),
+             {{QStringLiteral("RUN"), QStringLiteral("the run (gantry-cli ps lists them)")}},
+             {}},
+            runStop};
 }
 
 } // namespace gantry::cli

@@ -1,7 +1,7 @@
 // gantry-cli supervise RUN_DIR — internal: the detached owner of one local run, started by
 // the local backend. Exits when the run reaches a final status.
 
-#include "SuperviseCommand.h"
+#include "Verbs.h"
 
 #include "CliSupport.h"
 #include "backends/local/Supervisor.h"
@@ -10,13 +10,11 @@
 
 namespace gantry::cli {
 
-int runSupervise(const QStringList &args)
+namespace {
+
+int runSupervise(const QCommandLineParser &arguments)
 {
-    if (args.size() != 1) {
-        err() << "usage: gantry-cli supervise RUN_DIR (started by the local backend)\n";
-        return 2;
-    }
-    gantry::Supervisor supervisor(args.first());
+    gantry::Supervisor supervisor(arguments.positionalArguments().first());
     QString error;
     if (!supervisor.start(&error)) {
         err() << "gantry-cli supervise: " << error << '\n';
@@ -29,6 +27,18 @@ int runSupervise(const QStringList &args)
     });
     QCoreApplication::exec();
     return exitCode;
+}
+
+} // namespace
+
+Verb superviseVerb()
+{
+    return {{QStringLiteral("supervise"),
+             QStringLiteral("(internal) own a local run"),
+             {},
+             {{QStringLiteral("RUN_DIR"), QStringLiteral("the run's state directory (the local backend starts this verb)")}},
+             {}},
+            runSupervise};
 }
 
 } // namespace gantry::cli

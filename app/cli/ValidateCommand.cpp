@@ -1,39 +1,29 @@
-// gantry-cli validate [-f FILE] [DIR] [--json] [--fix [--dry-run]]: check a configuration the
-// way dstack would, plus Gantry's lints; --fix applies their remedies (ConfigFixes) and prints
-// the change as a unified diff. Exit 0 without errors (warnings allowed), 1 with errors, 2 on
-// misuse; with --fix, of the file as fixed.
+// gantry-cli validate: checks a configuration the way dstack would, plus Gantry's lints;
+// --fix applies their remedies (ConfigFixes) and prints the change as a unified diff.
 
-#include "CliCommand.h"
+#include "Verbs.h"
+
+#include "CliSupport.h"
 
 #include "common/StatePaths.h"
 #include "common/UnifiedDiff.h"
 #include "config/ConfigFixes.h"
 #include "config/ConfigParser.h"
 
-#include <QFile>
-
 #include <QDir>
+#include <QFile>
 #include <QTextStream>
 
 namespace gantry::cli {
 
 namespace {
 
-const char *const kUsage =
-    "usage: gantry-cli validate [-f FILE] [DIR] [--json] [--fix [--dry-run]]\n"
-    "  -f, --file FILE  the configuration to check (default: DIR/.dstack.yml, then DIR/*.dstack.yml)\n"
-    "  DIR              where to look for a configuration (default: .)\n"
-    "  --json           print {\"valid\", \"diagnostics\", \"configuration\"} instead of one line per problem\n"
-    "  --fix            apply the preferred fix of each problem that has one, print the unified diff,\n"
-    "                   then what is left\n"
-    "  --dry-run        with --fix: print the diff, leave the file as it is\n";
-
-int usageError(const QString &message)
-{
-    QTextStream err(stderr);
-    err << "gantry-cli validate: " << message << '\n' << kUsage;
-    return 2;
-}
+const QCommandLineOption kFix(QStringLiteral("fix"),
+                              QStringLiteral("apply the preferred fix of each problem that has one, print the unified diff,\n"
+                                             "then what is left"));
+const QCommandLineOption kDryRun(QStringLiteral("dry-run"), QStringLiteral("with --fix: print the diff, leave the file as it is"));
+const QCommandLineOption kJson(QStringLiteral("json"),
+                               QStringLiteral("print {\"valid\", \"diagnostics\", \"configuration\"} instead of one line per problem"));
 
 nlohmann::json toJson(const Diagnostic &d)
 {
@@ -55,53 +45,16 @@ nlohmann::json toJson(const Diagnostic &d)
     return j;
 }
 
-} // namespace
-
-int validateCommand(const QStringList &args)
+int runValidate(const QCommandLineParser &arguments)
 {
-    QString file, dir;
-    bool json = false, fix = false, dryRun = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            QTextStream(stdout) << kUsage;
-            return 0;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--fix")) {
-            fix = true;
-        } else if (a == QLatin1String("--dry-run")) {
-            dryRun = true;
-        } else if (a == QLatin1String("-f") || a == QLatin1String("--file")) {
-            if (i + 1 >= args.size())
-                return usageError(QStringLiteral("%1 needs a file name").arg(a));
-            file = args[++i];
-        } else if (a.startsWith(QLatin1String("--file="))) {
-            file = a.mid(7);
-        } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            return usageError(QStringLiteral("unknown option '%1'").arg(a));
-        } else if (dir.isEmpty()) {
-            dir = a;
-        } else {
-            return usageError(QStringLiteral("unexpected argument '%1' (one DIR at most)").arg(a));
-        }
-    }
-    if (file.isEmpty()) {
-        const QString where = dir.isEmpty() ? QStringLiteral(".") : dir;
-        if (!QDir(where).exists())
-            return usageError(QStringLiteral("no such directory: %1").arg(where));
-        file = findConfiguration(where);
-        if (file.isEmpty())
-            return usageError(QStringLiteral("no configuration found in %1 (looked for .dstack.yml, .dstack.yaml, *.dstack.yml); "
-                                             "name one with -f FILE")
-                                  .arg(QDir::toNativeSeparators(where)));
-    } else if (!dir.isEmpty()) {
-        file = QDir(dir).filePath(file);
-    }
-
+    const bool json = arguments.isSet(kJson), fix = arguments.isSet(kFix), dryRun = arguments.isSet(kDryRun);
     if (dryRun && !fix)
-        return usageError(QStringLiteral("--dry-run goes with --fix"));
+        return usageError(validateVerb().declaration, QStringLiteral("--dry-run goes with --fix"));
+    QString problem;
+    const auto path = configurationPath(ConfigurationChoice::from(arguments), &problem);
+    if (!path)
+        return usageError(validateVerb().declaration, problem);
+    const QString file = *path;
 
     QByteArray diff;
     ParseResult result = loadConfiguration(file);
@@ -153,6 +106,18 @@ int validateCommand(const QStringList &args)
             out << file << ": valid " << result.configuration->typeName << " configuration\n";
     }
     return hasErrors(result.diagnostics) || !result.configuration ? 1 : 0;
+}
+
+} // namespace
+
+Verb validateVerb()
+{
+    return {{QStringLiteral("validate"),
+             QStringLiteral("check a configuration (dstack's rules plus Gantry's lints)"),
+             {fileOption(), kJson, kFix, kDryRun},
+             {directoryPositional()},
+             QStringLiteral("Exit 0 without errors (warnings allowed), 1 with errors, 2 on misuse; with --fix, of the file as fixed.")},
+            runValidate};
 }
 
 } // namespace gantry::cli

@@ -1,44 +1,26 @@
 // gantry-cli: Gantry's core, headless — dstack's verbs against the local or dstack backend.
 
-#include "ApplyCommand.h"
-#include "CliCommand.h"
-#include "EventCommand.h"
-#include "LogsCommand.h"
-#include "OfferCommand.h"
-#include "PsCommand.h"
-#include "StopCommand.h"
-#include "SuperviseCommand.h"
+#include "Verbs.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
-
-#include <array>
-#include <cstring>
 
 using namespace gantry::cli;
 
 namespace {
 
-constexpr std::array kCommands = {
-    Command{"chat", "send a message to a run's model and stream the answer", chatCommand},
-    Command{"validate", "check a configuration (dstack's rules plus Gantry's lints)", validateCommand},
-    Command{"version", "print the version", [](const QStringList &) { QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n'; return 0; }},
-    Command{"offer", "show the offers for a configuration", runOffer},
-    Command{"apply", "plan, confirm and run a configuration", runApply},
-    Command{"ps", "list runs", runPs},
-    Command{"logs", "print a run's log (--diagnose: its provisioning log)", runLogs},
-    Command{"event", "print a run's events (provisioning steps, status changes)", runEvent},
-    Command{"stop", "stop a run", runStop},
-    Command{"supervise", "(internal) own a local run", runSupervise},
-};
+QList<Verb> verbs()
+{
+    return {chatVerb(), validateVerb(), versionVerb(), offerVerb(), applyVerb(),
+            psVerb(),   logsVerb(),     eventVerb(),   stopVerb(),  superviseVerb()};
+}
 
-int usage(QTextStream &out)
+void usage(QTextStream &out, const QList<Verb> &all)
 {
     out << "usage: gantry-cli <command> [options]\n\ncommands:\n";
-    for (const Command &c : kCommands)
-        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+    for (const Verb &v : all)
+        out << "  " << v.declaration.name.leftJustified(10) << v.declaration.summary << '\n';
     out << "\nRun 'gantry-cli <command> --help' for a command's options.\n";
-    return 2;
 }
 
 } // namespace
@@ -46,27 +28,31 @@ int usage(QTextStream &out)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The GUI's names: the same settings (saved servers) and state folders.
     QCoreApplication::setApplicationName(QStringLiteral("gantry"));
+    QCoreApplication::setOrganizationName(QStringLiteral("gantry"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GANTRY_VERSION));
 
     QStringList args = QCoreApplication::arguments().mid(1);
+    const QList<Verb> all = verbs();
     QTextStream err(stderr);
-    if (args.isEmpty())
-        return usage(err);
-    const QString verb = args.takeFirst();
-    if (verb == QLatin1String("--version")) {
-        QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n';
-        return 0;
+    if (args.isEmpty()) {
+        usage(err, all);
+        return 2;
     }
-    if (verb == QLatin1String("--help") || verb == QLatin1String("-h")) {
+    const QString name = args.takeFirst();
+    if (name == QLatin1String("--version"))
+        return versionVerb().run(QCommandLineParser());
+    if (name == QLatin1String("--help") || name == QLatin1String("-h")) {
         QTextStream out(stdout);
-        usage(out);
+        usage(out, all);
         return 0;
     }
-    for (const Command &c : kCommands) {
-        if (verb == QLatin1String(c.name))
-            return c.run(args);
+    for (const Verb &v : all) {
+        if (v.declaration.name == name)
+            return runVerb(v, args);
     }
-    err << "gantry-cli: unknown command '" << verb << "'\n";
-    return usage(err);
+    err << "gantry-cli: unknown command '" << name << "'\n";
+    usage(err, all);
+    return 2;
 }

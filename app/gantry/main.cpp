@@ -4,10 +4,8 @@
 #include "ScreenshotTour.h"
 #include "StartupProbe.h"
 #include "Settings.h"
-#include "backends/BackendFactory.h"
-#include "backends/dstack/DstackConfigFile.h"
+#include "backends/BackendRegistry.h"
 #include "secrets/TokenStore.h"
-#include "settings/DstackServersDialog.h"
 #include "chat/ChatPanel.h"
 
 #include <QApplication>
@@ -17,7 +15,6 @@
 #include <QTimer>
 
 #include <memory>
-#include <vector>
 
 
 int main(int argc, char *argv[])
@@ -46,22 +43,15 @@ int main(int argc, char *argv[])
     parser.addOption(startupProbe);
     parser.process(app);
 
-    // This machine, plus every dstack project the dstack CLI's ~/.dstack/config.yml names,
-    // so that a dstack user is connected at first start. Every view works on all of them.
-    std::vector<std::unique_ptr<gantry::Backend>> backends;
-    backends.push_back(gantry::createLocalBackend());
-    const gantry::DstackConfigFile dstack = gantry::DstackConfigFile::load();
-    if (!dstack.error.isEmpty())
-        qWarning("%s", qPrintable(dstack.error));
-    for (const gantry::DstackProject &project : dstack.projects)
-        backends.push_back(gantry::createDstackBackend(project));
-    QList<gantry::Backend *> backendList;
-    for (const auto &backend : backends) {
-        backendList << backend.get();
-        backend->refresh();
-    }
-    gantry::ui::MainWindow window(backendList);
-    // dstack servers added in the GUI: URL and project from Settings, the token from the keychain.
+    // This machine, every dstack project the dstack CLI's ~/.dstack/config.yml names (so that
+    // a dstack user is connected at first start), and the servers saved in Gantry (tokens from
+    // the keychain). Every view works on all of them.
+    gantry::BackendRegistry backends;
+    backends.loadLocalAndDstackConfig();
+    if (!backends.configError().isEmpty())
+        qWarning("%s", qPrintable(backends.configError()));
+    gantry::ui::MainWindow window;
+    window.setRegistry(&backends);
     auto *tokens = new gantry::TokenStore(&window);
     // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
     // this session then live in memory only.
@@ -69,17 +59,7 @@ int main(int argc, char *argv[])
         tokens, &gantry::TokenStore::keychainUnavailable, &window,
         [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); }, Qt::SingleShotConnection);
     tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window, [](const gantry::TokenResult &) {});
-    for (const auto &[url, projectName] : gantry::ui::DstackServersDialog::savedServers()) {
-        if (dstack.find(projectName) && dstack.find(projectName)->url == url)
-            continue;  // already connected from ~/.dstack/config.yml: one backend per project
-        tokens->read(url, projectName, &window, [&window, url, projectName](const gantry::TokenResult &result) {
-            gantry::DstackProject project;
-            project.url = url;
-            project.name = projectName;
-            project.token = result.token;
-            window.addBackend(gantry::createDstackBackend(project, &window).release());
-        });
-    }
+    backends.loadSavedServers(tokens);
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.constFirst());

@@ -63,6 +63,16 @@ public:
     // Latest metric samples (newest last); may be empty.
     virtual QList<MetricSample> metrics(const QString &runName) const { Q_UNUSED(runName); return {}; }
 
+    // Brings the runs (and for a remote backend the connection and the logs) up to date, then
+    // emits synchronized() once; a one-shot CLI waits for it. Local: a refresh, at once.
+    virtual void synchronize() { refresh(); Q_EMIT synchronized(); }
+    // A run's events and provisioning log where the backend fetches them on demand; emits
+    // detailsFetched(runName) once they are in. Local: nothing to fetch.
+    virtual void fetchRunDetails(const QString &runName) { Q_EMIT detailsFetched(runName); }
+    virtual bool isConnected() const { return true; }
+    // The last error talking to the backend's server; empty when all is well.
+    virtual QString lastError() const { return {}; }
+
     // The bearer token a chat client must send to this run's model, if any (never logged).
     virtual QString modelToken(const QString &runName) const { Q_UNUSED(runName); return {}; }
 
@@ -72,6 +82,8 @@ Q_SIGNALS:
     void runsChanged();
     void metricsUpdated(const QString &runName);
     void connectionChanged(bool connected, const QString &message);
+    void synchronized();
+    void detailsFetched(const QString &runName);
 };
 
 } // namespace gantry

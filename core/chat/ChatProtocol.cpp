@@ -1,5 +1,6 @@
 #include "chat/ChatProtocol.h"
 
+#include "common/JsonFields.h"
 #include "common/UntrustedText.h"
 
 #include <cmath>
@@ -20,22 +21,14 @@ using nlohmann::json;
 // A string the server sent, without control characters (it is printed and stored).
 QString stringAt(const json &object, const char *key)
 {
-    if (!object.is_object())
-        return {};
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_string())
-        return {};
-    return withoutControlCharacters(QString::fromStdString(it->get_ref<const std::string &>()));
+    return withoutControlCharacters(jsonfields::string(object, key));
 }
 
+// Absent and 0 differ for token counts: absent means the server did not say.
 std::optional<int> intAt(const json &object, const char *key)
 {
-    if (!object.is_object())
-        return std::nullopt;
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_number_integer())
-        return std::nullopt;
-    return it->get<int>();
+    const json &value = jsonfields::member(object, key);
+    return value.is_number_integer() ? std::optional<int>(value.get<int>()) : std::nullopt;
 }
 
 std::optional<json> parseJson(QByteArrayView bytes)

@@ -1,5 +1,6 @@
 #include "chat/ConversationStore.h"
 
+#include "common/JsonFields.h"
 #include "common/StatePaths.h"
 
 #include <QFileInfo>
@@ -64,18 +65,6 @@ json parseOrEmpty(const QString &text)
 {
     json j = json::parse(text.toStdString(), nullptr, false);
     return j.is_discarded() ? json::object() : j;
-}
-
-QString jsonString(const json &object, const char *key)
-{
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-qint64 jsonInt(const json &object, const char *key)
-{
-    const auto it = object.find(key);
-    return it != object.end() && it->is_number_integer() ? it->get<qint64>() : 0;
 }
 
 qint64 createdMs(const QString &iso)
@@ -689,7 +678,7 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
     const json document = json::parse(bytes.begin(), bytes.end(), nullptr, false);
     if (document.is_discarded() || !document.is_object())
         return failWith(QStringLiteral("not a JSON object"));
-    if (jsonString(document, "format") != QLatin1String("gantry-conversation"))
+    if (jsonfields::string(document, "format") != QLatin1String("gantry-conversation"))
         return failWith(QStringLiteral("not a Gantry conversation export (\"format\" is not \"gantry-conversation\")"));
     const auto messages = document.find("messages");
     if (messages == document.end() || !messages->is_array())
@@ -697,8 +686,8 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
 
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
-    const qint64 conversationId = createConversation(jsonString(document, "endpoint"), jsonString(document, "model"),
-                                                     jsonString(document, "title"));
+    const qint64 conversationId = createConversation(jsonfields::string(document, "endpoint"), jsonfields::string(document, "model"),
+                                                     jsonfields::string(document, "title"));
     if (conversationId < 0) {
         rollbackTransaction();
         return failWith(m_lastError);
@@ -709,20 +698,20 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
             rollbackTransaction();
             return failWith(QStringLiteral("a message is not a JSON object"));
         }
-        const qint64 oldId = jsonInt(item, "id");
-        const qint64 oldParent = jsonInt(item, "parent");
+        const qint64 oldId = jsonfields::integer(item, "id");
+        const qint64 oldParent = jsonfields::integer(item, "parent");
         if (oldParent > 0 && !newIdOf.contains(oldParent)) {
             rollbackTransaction();
             return failWith(QStringLiteral("message %1 names parent %2, which does not come before it").arg(oldId).arg(oldParent));
         }
-        const QString role = jsonString(item, "role");
+        const QString role = jsonfields::string(item, "role");
         if (role != QLatin1String("system") && role != QLatin1String("user") && role != QLatin1String("assistant")) {
             rollbackTransaction();
             return failWith(QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(role));
         }
         const auto params = item.find("params");
-        const qint64 id = addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonString(item, "content"),
-                                     replyStatusFromString(jsonString(item, "status")),
+        const qint64 id = addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonfields::string(item, "content"),
+                                     replyStatusFromString(jsonfields::string(item, "status")),
                                      params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
         if (id < 0) {
             rollbackTransaction();
@@ -731,12 +720,12 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
         newIdOf.insert(oldId, id);
         const auto metrics = item.find("metrics");
         exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), finish_reason=COALESCE(?,''), metrics=?, created=? WHERE id=?"),
-             {jsonString(item, "reasoning"), jsonString(item, "error"), jsonString(item, "finish_reason"),
+             {jsonfields::string(item, "reasoning"), jsonfields::string(item, "error"), jsonfields::string(item, "finish_reason"),
               QString::fromStdString((metrics != item.end() ? ReplyMetrics::fromJson(*metrics) : ReplyMetrics()).toJson().dump()),
-              createdMs(jsonString(item, "created")), id});
+              createdMs(jsonfields::string(item, "created")), id});
     }
     // Show the branch that was shown when exported: select each message on the way to its leaf.
-    qint64 leaf = newIdOf.value(jsonInt(document, "active_leaf"), 0);
+    qint64 leaf = newIdOf.value(jsonfields::integer(document, "active_leaf"), 0);
     while (leaf > 0) {
         selectBranch(leaf);
         QSqlQuery parent(db);

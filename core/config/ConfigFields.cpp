@@ -3,6 +3,7 @@
 // key cannot be known to the schema (and the editor's completion) without a reader.
 
 #include "config/ConfigReader.h"
+#include "runs/RunNames.h"
 
 #include "config/ConfigSchema.h"
 #include "config/Grammar.h"
@@ -104,11 +105,8 @@ void ConfigReader::fieldName(const Node &key, const Node &value)
     if (auto s = string(value, name)) {
         c.name = *s;
         out = str(*s);
-        static const QRegularExpression runName(QStringLiteral("^[a-z][a-z0-9-]{1,40}$"));
-        if (!runName.match(*s).hasMatch())
-            warning(value, QStringLiteral("run name '%1' will be refused by the dstack server: use 2 to 41 lowercase letters, "
-                                          "digits and '-', starting with a letter")
-                               .arg(*s));
+        if (!isValidRunName(*s))
+            warning(value, QStringLiteral("run name '%1' will be refused by the dstack server: %2").arg(*s, runNameRule()));
     }
 }
 

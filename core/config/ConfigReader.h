@@ -119,6 +119,8 @@ private:
     json portMapping(const Node &n, bool service);
     void readModel(const Node &n);
     void readProbes(const Node &n);
+    void readProbe(const Node &item, ProbeSpec &p, json &j);
+    void readProbeHeaders(const Node &v, ProbeSpec &p, json &j);
     void readReplicas(const Node &n);
     void readScaling(const Node &n);
     void readRetry(const Node &n);

@@ -189,87 +189,7 @@ void ConfigReader::readProbes(const Node &n)
         ProbeSpec p;
         json j = {{"type", "http"}, {"url", nullptr}, {"method", nullptr}, {"headers", json::array()}, {"body", nullptr},
                   {"timeout", nullptr}, {"interval", nullptr}, {"ready_after", nullptr}, {"until_ready", nullptr}};
-        const bool typoInProbe = m_unknownKeys;
-        const Node *type = item->find("type");
-        if (!type && !typoInProbe)
-            error(*item, QStringLiteral("a probe needs `type: http`"));
-        else if (type)  // no type after a typo elsewhere: the typo's diagnostic says it (found by fuzz_config)
-            oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
-        if (const Node *v = item->find("url")) {
-            if (auto s = string(*v, QStringLiteral("probe url"))) {
-                if (!s->startsWith(QLatin1Char('/')) || s->size() > 2048)
-                    error(*v, QStringLiteral("probe url must be a path starting with / (at most 2048 characters), not '%1'").arg(*s));
-                p.url = *s;
-                j["url"] = s->toStdString();
-            }
-        }
-        if (const Node *v = item->find("method")) {
-            if (auto m = oneOf(*v, QStringLiteral("probe method"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("method")}))) {
-                p.method = *m;
-                j["method"] = m->toStdString();
-            }
-        }
-        if (const Node *v = item->find("headers")) {
-            if (!v->isSequence()) {
-                error(*v, QStringLiteral("probe headers must be a list of {name, value}"));
-            } else {
-                if (v->children.size() > 16)
-                    error(*v->children[16], QStringLiteral("a probe may have at most 16 headers"));
-                for (const Node *h : v->children) {
-                    if (!checkMap(*h, {QStringLiteral("probes"), QStringLiteral("headers")}, QStringLiteral("a probe header")))
-                        continue;
-                    const Node *name = h->find("name");
-                    const Node *value = h->find("value");
-                    if (!name || !value) {
-                        if (!m_unknownKeys)
-                            error(*h, QStringLiteral("a probe header needs `name` and `value`"));
-                        continue;
-                    }
-                    const auto ns = string(*name, QStringLiteral("header name"));
-                    const auto vs = string(*value, QStringLiteral("header value"));
-                    if (ns && vs) {
-                        p.headers.emplace_back(*ns, *vs);
-                        j["headers"].push_back({{"name", ns->toStdString()}, {"value", vs->toStdString()}});
-                    }
-                }
-            }
-        }
-        if (const Node *v = item->find("body")) {
-            if (auto s = string(*v, QStringLiteral("probe body"))) {
-                // dstack refuses a body only beside an explicit get/head; without `method` it takes it.
-                const bool methodGiven = item->find("method") != nullptr;
-                if (methodGiven && (p.method == QLatin1String("get") || p.method == QLatin1String("head")))
-                    error(*v, QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
-                p.body = *s;
-                j["body"] = s->toStdString();
-            }
-        }
-        if (const Node *v = item->find("timeout")) {
-            if (auto d = duration(*v, QStringLiteral("probe timeout"), false, nullptr, 1)) {
-                if (d->get<int>() > 300)
-                    error(*v, QStringLiteral("probe timeout may be at most 5m"));
-                p.timeoutSec = d->get<int>();
-                j["timeout"] = *d;
-            }
-        }
-        if (const Node *v = item->find("interval")) {
-            if (auto d = duration(*v, QStringLiteral("probe interval"), false, nullptr, 1)) {
-                p.intervalSec = d->get<int>();
-                j["interval"] = *d;
-            }
-        }
-        if (const Node *v = item->find("ready_after")) {
-            if (auto r = integer(*v, QStringLiteral("probe ready_after"))) {
-                if (*r < 1)
-                    error(*v, QStringLiteral("probe ready_after must be at least 1"));
-                p.readyAfter = int(*r);
-                j["ready_after"] = *r;
-            }
-        }
-        if (const Node *v = item->find("until_ready")) {
-            if (auto b = boolean(*v, QStringLiteral("probe until_ready")))
-                j["until_ready"] = *b;
-        }
+        readProbe(*item, p, j);
         for (const json &earlier : out) {
             if (earlier == j)
                 error(*item, QStringLiteral("this probe repeats an earlier one; probes must be unique"));
@@ -279,6 +199,97 @@ void ConfigReader::readProbes(const Node &n)
     }
     m_config.probes = probes;
     m_config.canonical["probes"] = out;
+}
+
+// One item of `probes:` into p (what the supervisor uses) and j (what dstack is sent).
+void ConfigReader::readProbe(const Node &item, ProbeSpec &p, json &j)
+{
+    const bool typoInProbe = m_unknownKeys;
+    const Node *type = item.find("type");
+    if (!type && !typoInProbe)
+        error(item, QStringLiteral("a probe needs `type: http`"));
+    else if (type)  // no type after a typo elsewhere: the typo's diagnostic says it (found by fuzz_config)
+        oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
+    if (const Node *v = item.find("url")) {
+        if (auto s = string(*v, QStringLiteral("probe url"))) {
+            if (!s->startsWith(QLatin1Char('/')) || s->size() > 2048)
+                error(*v, QStringLiteral("probe url must be a path starting with / (at most 2048 characters), not '%1'").arg(*s));
+            p.url = *s;
+            j["url"] = s->toStdString();
+        }
+    }
+    if (const Node *v = item.find("method")) {
+        if (auto m = oneOf(*v, QStringLiteral("probe method"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("method")}))) {
+            p.method = *m;
+            j["method"] = m->toStdString();
+        }
+    }
+    if (const Node *v = item.find("headers"))
+        readProbeHeaders(*v, p, j);
+    if (const Node *v = item.find("body")) {
+        if (auto s = string(*v, QStringLiteral("probe body"))) {
+            // dstack refuses a body only beside an explicit get/head; without `method` it takes it.
+            const bool methodGiven = item.find("method") != nullptr;
+            if (methodGiven && (p.method == QLatin1String("get") || p.method == QLatin1String("head")))
+                error(*v, QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
+            p.body = *s;
+            j["body"] = s->toStdString();
+        }
+    }
+    if (const Node *v = item.find("timeout")) {
+        if (auto d = duration(*v, QStringLiteral("probe timeout"), false, nullptr, 1)) {
+            if (d->get<int>() > 300)
+                error(*v, QStringLiteral("probe timeout may be at most 5m"));
+            p.timeoutSec = d->get<int>();
+            j["timeout"] = *d;
+        }
+    }
+    if (const Node *v = item.find("interval")) {
+        if (auto d = duration(*v, QStringLiteral("probe interval"), false, nullptr, 1)) {
+            p.intervalSec = d->get<int>();
+            j["interval"] = *d;
+        }
+    }
+    if (const Node *v = item.find("ready_after")) {
+        if (auto r = integer(*v, QStringLiteral("probe ready_after"))) {
+            if (*r < 1)
+                error(*v, QStringLiteral("probe ready_after must be at least 1"));
+            p.readyAfter = int(*r);
+            j["ready_after"] = *r;
+        }
+    }
+    if (const Node *v = item.find("until_ready")) {
+        if (auto b = boolean(*v, QStringLiteral("probe until_ready")))
+            j["until_ready"] = *b;
+    }
+}
+
+// A probe's `headers:` ({name, value} items, at most 16).
+void ConfigReader::readProbeHeaders(const Node &v, ProbeSpec &p, json &j)
+{
+    if (!v.isSequence()) {
+        error(v, QStringLiteral("probe headers must be a list of {name, value}"));
+    } else {
+        if (v.children.size() > 16)
+            error(*v.children[16], QStringLiteral("a probe may have at most 16 headers"));
+        for (const Node *h : v.children) {
+            if (!checkMap(*h, {QStringLiteral("probes"), QStringLiteral("headers")}, QStringLiteral("a probe header")))
+                continue;
+            const Node *name = h->find("name");
+            const Node *value = h->find("value");
+            if (!name || !value) {
+                if (!m_unknownKeys)
+                    error(*h, QStringLiteral("a probe header needs `name` and `value`"));
+                continue;
+            }
+            const auto ns = string(*name, QStringLiteral("header name"));
+            const auto vs = string(*value, QStringLiteral("header value"));
+            if (ns && vs) {
+                p.headers.emplace_back(*ns, *vs);
+                j["headers"].push_back({{"name", ns->toStdString()}, {"value", vs->toStdString()}});
+            }
+        }
+    }
 }
 
 void ConfigReader::readReplicas(const Node &n)

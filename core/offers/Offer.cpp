@@ -1,5 +1,6 @@
 #include "offers/Offer.h"
 
+#include "common/JsonFields.h"
 #include "common/NumberText.h"
 
 #include <cmath>
@@ -16,23 +17,6 @@ QString gbText(qint64 mib)
     if (s.endsWith(QLatin1String(".0")))
         s.chop(2);
     return s + QStringLiteral("GB");
-}
-
-QString str(const nlohmann::json &j, const char *key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string())
-        return {};
-    return QString::fromStdString(it->get<std::string>());
-}
-
-template <typename T>
-T num(const nlohmann::json &j, const char *key, T fallback = T{})
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number())
-        return fallback;
-    return it->get<T>();
 }
 
 } // namespace
@@ -103,14 +87,14 @@ Offer Offer::fromJson(const nlohmann::json &j)
     Offer o;
     if (!j.is_object())
         return o;
-    o.backend = str(j, "backend");
-    o.region = str(j, "region");
-    o.price = num<double>(j, "price");
-    o.availability = str(j, "availability");
+    o.backend = jsonfields::string(j, "backend");
+    o.region = jsonfields::string(j, "region");
+    o.price = jsonfields::number(j, "price");
+    o.availability = jsonfields::string(j, "availability");
     if (o.availability.isEmpty())
         o.availability = QStringLiteral("unknown");
-    o.blocks = num<int>(j, "blocks", 1);
-    o.totalBlocks = num<int>(j, "total_blocks", 1);
+    o.blocks = int(jsonfields::number(j, "blocks", 1));
+    o.totalBlocks = int(jsonfields::number(j, "total_blocks", 1));
     if (auto z = j.find("availability_zones"); z != j.end() && z->is_array()) {
         for (const auto &zone : *z)
             if (zone.is_string())
@@ -119,23 +103,23 @@ Offer Offer::fromJson(const nlohmann::json &j)
     auto inst = j.find("instance");
     if (inst == j.end() || !inst->is_object())
         return o;
-    o.instanceName = str(*inst, "name");
+    o.instanceName = jsonfields::string(*inst, "name");
     auto res = inst->find("resources");
     if (res == inst->end() || !res->is_object())
         return o;
     InstanceResources &r = o.resources;
-    r.cpus = num<int>(*res, "cpus");
-    r.memoryMib = num<qint64>(*res, "memory_mib");
+    r.cpus = int(jsonfields::number(*res, "cpus"));
+    r.memoryMib = qint64(jsonfields::number(*res, "memory_mib"));
     r.spot = res->value("spot", false);
-    r.cpuArch = str(*res, "cpu_arch");
-    r.description = str(*res, "description");
+    r.cpuArch = jsonfields::string(*res, "cpu_arch");
+    r.description = jsonfields::string(*res, "description");
     if (auto d = res->find("disk"); d != res->end() && d->is_object())
-        r.diskMib = num<qint64>(*d, "size_mib");
+        r.diskMib = qint64(jsonfields::number(*d, "size_mib"));
     if (auto g = res->find("gpus"); g != res->end() && g->is_array()) {
         for (const auto &gpu : *g) {
             if (!gpu.is_object())
                 continue;
-            r.gpus.append({str(gpu, "name"), num<int>(gpu, "memory_mib"), str(gpu, "vendor")});
+            r.gpus.append({jsonfields::string(gpu, "name"), int(jsonfields::number(gpu, "memory_mib")), jsonfields::string(gpu, "vendor")});
         }
     }
     return o;

@@ -1,5 +1,7 @@
 #include "runs/RunInfo.h"
 
+#include "common/JsonFields.h"
+
 namespace gantry {
 
 namespace {
@@ -46,6 +48,43 @@ nlohmann::json RunInfo::toJson() const
         events.push_back({{"at", dateOrNull(e.at)}, {"status", e.status.toStdString()}, {"message", e.message.toStdString()}});
     j["history"] = events;
     return j;
+}
+
+RunInfo RunInfo::fromJson(const nlohmann::json &j)
+{
+    RunInfo info;
+    info.name = jsonfields::string(j, "name");
+    info.backend = jsonfields::string(j, "backend");
+    info.project = jsonfields::string(j, "project");
+    info.configurationPath = jsonfields::string(j, "configuration_path");
+    info.status = runStatusFromString(jsonfields::string(j, "status"));
+    info.statusMessage = jsonfields::string(j, "status_message");
+    info.terminationReason = jsonfields::string(j, "termination_reason");
+    info.error = jsonfields::string(j, "error");
+    info.submittedAt = jsonfields::dateTime(j, "submitted_at");
+    info.finishedAt = jsonfields::dateTime(j, "finished_at");
+    info.price = jsonfields::number(j, "price", 0.0);
+    info.cost = jsonfields::number(j, "cost", 0.0);
+    info.ready = jsonfields::boolean(j, "ready");
+    if (auto it = j.find("offer"); it != j.end())
+        info.offer = Offer::fromJson(*it);
+    if (auto it = j.find("service"); it != j.end() && it->is_object()) {
+        info.serviceUrl = jsonfields::string(*it, "url");
+        if (auto m = it->find("model"); m != it->end() && m->is_object()) {
+            ModelEndpoint endpoint;
+            endpoint.name = jsonfields::string(*m, "name");
+            endpoint.baseUrl = jsonfields::string(*m, "base_url");
+            endpoint.format = jsonfields::string(*m, "format");
+            info.model = endpoint;
+        }
+    }
+    if (auto it = j.find("history"); it != j.end() && it->is_array()) {
+        for (const auto &e : *it) {
+            if (e.is_object())
+                info.history.append({jsonfields::dateTime(e, "at"), jsonfields::string(e, "status"), jsonfields::string(e, "message")});
+        }
+    }
+    return info;
 }
 
 } // namespace gantry

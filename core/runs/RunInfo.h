@@ -49,7 +49,9 @@ struct RunInfo {
     std::optional<ModelEndpoint> model;
     QList<StatusEvent> history;
 
-    nlohmann::json toJson() const;  // the CLI's stable --json shape
+    nlohmann::json toJson() const;  // the CLI's stable --json shape (also status.json's)
+    // toJson's shape read back; tolerant of missing or wrongly typed keys.
+    static RunInfo fromJson(const nlohmann::json &j);
 };
 
 } // namespace gantry

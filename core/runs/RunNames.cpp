@@ -59,6 +59,11 @@ bool isValidRunName(const QString &name)
     return pattern.match(name).hasMatch();
 }
 
+QString runNameRule()
+{
+    return QStringLiteral("use 2 to 41 lowercase letters, digits and '-', starting with a letter");
+}
+
 int runNameAdjectiveCount()
 {
     return int(kAdjectives.size());

@@ -15,6 +15,8 @@ QString generateRunName(const QSet<QString> &taken, QRandomGenerator *random = n
 
 // dstack's rule for user-given names: ^[a-z][a-z0-9-]{1,40}$.
 bool isValidRunName(const QString &name);
+// What the rule asks for, in words, to follow "run name 'x' …: ".
+QString runNameRule();
 
 // The word lists (lowercase letters only), exposed for tests.
 int runNameAdjectiveCount();

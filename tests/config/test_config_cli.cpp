@@ -136,8 +136,8 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("fragment");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
-        QTest::newRow("-f without file") << QStringList{QStringLiteral("-f")} << "-f needs a file name";
-        QTest::newRow("two directories") << QStringList{QStringLiteral("a"), QStringLiteral("b")} << "one DIR at most";
+        QTest::newRow("-f without file") << QStringList{QStringLiteral("-f")} << "missing value after '-f'";
+        QTest::newRow("two directories") << QStringList{QStringLiteral("a"), QStringLiteral("b")} << "unexpected argument 'b'";
         QTest::newRow("missing directory") << QStringList{QStringLiteral("/nonexistent/gantry")} << "no such directory";
     }
     void usageErrorsExitTwo()

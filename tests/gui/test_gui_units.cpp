@@ -11,6 +11,9 @@
 #include "settings/DstackServersDialog.h"
 #include "MainWindow.h"
 #include "FakeDstackServer.h"
+#include "CliProcess.h"
+#include "backends/SavedServers.h"
+#include "backends/dstack/DstackConfigFile.h"
 
 #include <QDir>
 #include <QLabel>
@@ -19,7 +22,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
+#include <QMetaEnum>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -105,11 +110,17 @@ private Q_SLOTS:
 
     void settingsRegistry()
     {
+        // Every key (counted by Qt's meta-object, so a key added later is covered) has its own
+        // name and a default.
         QSet<QString> names;
-        for (int k = 0; k <= int(Settings::Key::Notifications); ++k) {
-            const QString name = Settings::name(Settings::Key(k));
-            QVERIFY2(!name.isEmpty(), qPrintable(QString::number(k)));
+        const QMetaEnum keys = QMetaEnum::fromType<Settings::Key>();
+        QVERIFY(keys.keyCount() >= 16);
+        for (int i = 0; i < keys.keyCount(); ++i) {
+            const auto key = Settings::Key(keys.value(i));
+            const QString name = Settings::name(key);
+            QVERIFY2(!name.isEmpty(), keys.key(i));
             QVERIFY2(!names.contains(name), qPrintable(name));
+            QVERIFY2(Settings::defaultValue(key).isValid(), keys.key(i));
             names.insert(name);
         }
         Settings &s = Settings::instance();
@@ -243,9 +254,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(backendLabelMentionsDstack(), 10000);
         QVERIFY(dialog->statusText().contains(QLatin1String("keychain")));
 
-        const QStringList saved = Settings::instance().value(Settings::Key::DstackServers).toStringList();
-        QCOMPARE(saved, QStringList{server.url() + QStringLiteral("#main")});
-        QCOMPARE(DstackServersDialog::savedServers().size(), 1);
+        const QList<SavedServer> saved = savedservers::load();
+        QCOMPARE(saved.size(), 1);
+        QCOMPARE(saved.first().url, server.url());
+        QCOMPARE(saved.first().project, QStringLiteral("main"));
 
         TokenStore store;
         bool answered = false;
@@ -254,6 +266,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
         QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
         QCOMPARE(read.token, gantry::test::FakeDstackServer::token());
+
+        // The CLI sees the server saved in the GUI (one registry for both), its token from the
+        // keychain: there is no ~/.dstack/config.yml in this suite's HOME.
+        QVERIFY(!QFileInfo::exists(DstackConfigFile::defaultPath()));
+        const auto ps = gantry::test::runCli({QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--project"), QStringLiteral("main")});
+        QVERIFY2(ps.exitCode == 0, qPrintable(ps.err));
+        QVERIFY2(ps.out.contains(QLatin1String("No runs")) || ps.out.contains(QLatin1String("NAME")), qPrintable(ps.out));
     }
 };
 

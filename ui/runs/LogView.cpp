@@ -161,15 +161,8 @@ LogView::LogView(QWidget *parent)
     connect(next, &QToolButton::clicked, this, [this] { findNext(true); });
     connect(copy, &QToolButton::clicked, this, &LogView::copySelection);
     connect(save, &QToolButton::clicked, this, [this] { saveAs(); });
-
-    // Writers may be other processes (the local supervisor): look for new lines while shown.
-    auto *poll = new QTimer(this);
-    poll->setInterval(500);
-    connect(poll, &QTimer::timeout, this, [this] {
-        if (m_model->store() && isVisible())
-            m_model->store()->refresh();
-    });
-    poll->start();
+    // No polling here: the backend that owns the store refreshes it (the local backend every
+    // kLogRefreshMs, dstack as its log follower polls) and the model follows the store's signals.
 }
 
 void LogView::setStore(LogStore *store)

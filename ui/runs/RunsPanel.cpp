@@ -173,8 +173,10 @@ RunsPanel::RunsPanel(QWidget *parent)
         Backend *backend = backendOf(run.name);
         Q_EMIT chatRequested(*run.model, backend ? backend->modelToken(run.name) : QString(), run.name);
     });
+    // The backends refresh themselves and say so (runsChanged); this only moves the clock the
+    // durations and "running for" columns are counted against.
     m_refresh->setInterval(2000);
-    connect(m_refresh, &QTimer::timeout, this, &RunsPanel::refreshNow);
+    connect(m_refresh, &QTimer::timeout, this, [this] { m_model->setNow(QDateTime::currentDateTimeUtc()); });
     m_refresh->start();
     showSelected();
 }

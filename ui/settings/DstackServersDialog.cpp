@@ -1,6 +1,6 @@
 #include "settings/DstackServersDialog.h"
 
-#include "Settings.h"
+#include "backends/SavedServers.h"
 #include "backends/dstack/DstackBackend.h"
 #include "secrets/TokenStore.h"
 
@@ -89,27 +89,13 @@ void DstackServersDialog::testConnection()
 void DstackServersDialog::save()
 {
     const DstackProject project = current();
-    const QString entry = project.url + QLatin1Char('#') + project.name;  // never the token
-    QStringList saved = Settings::instance().value(Settings::Key::DstackServers).toStringList();
-    if (!saved.contains(entry))
-        Settings::instance().setValue(Settings::Key::DstackServers, saved << entry);
+    savedservers::add({project.url, project.name});  // never the token
     m_status->setText(tr("Saving…"));
     m_tokens->write(project.url, project.name, project.token, this, [this, project](const TokenResult &result) {
         m_status->setText(result.source == TokenResult::Source::Keychain ? tr("Saved; the token is in the OS keychain.")
                                                                           : result.message);
         Q_EMIT projectSaved(project);
     });
-}
-
-QList<std::pair<QString, QString>> DstackServersDialog::savedServers()
-{
-    QList<std::pair<QString, QString>> servers;
-    for (const QString &entry : Settings::instance().value(Settings::Key::DstackServers).toStringList()) {
-        const qsizetype hash = entry.lastIndexOf(QLatin1Char('#'));
-        if (hash > 0)
-            servers.append({entry.left(hash), entry.mid(hash + 1)});
-    }
-    return servers;
 }
 
 } // namespace gantry::ui

@@ -16,8 +16,9 @@ class TokenStore;
 namespace gantry::ui {
 
 // Add a dstack server project: URL, project, token. "Test connection" asks the server for
-// its version and the token's user; "Save" keeps URL + project in Settings and the token in
-// the OS keychain (never in settings or logs), then hands the project to the main window.
+// its version and the token's user; "Save" keeps URL + project in the saved servers
+// (core/backends/SavedServers, which gantry-cli reads too) and the token in the OS keychain
+// (never in settings or logs), then hands the project to the main window.
 class DstackServersDialog : public QDialog
 {
     Q_OBJECT
@@ -31,9 +32,6 @@ public:
     QPushButton *testButton() const { return m_test; }
     QPushButton *saveButton() const { return m_save; }
     QString statusText() const;
-
-    // Servers saved by this dialog ("url#project"); their tokens are in the keychain.
-    static QList<std::pair<QString, QString>> savedServers();
 
 Q_SIGNALS:
     void projectSaved(const gantry::DstackProject &project);

@@ -57,19 +57,19 @@ public:
     LogStore *provisioningLogStore(const QString &runName) override;
     // Fetch the run's provisioning log and events (events/list within the run) now; emits
     // detailsFetched(runName) once both are in (for the CLI's `logs --diagnose` and `event`).
-    void fetchRunDetails(const QString &runName);
+    void fetchRunDetails(const QString &runName) override;
     QList<MetricSample> metrics(const QString &runName) const override;
     QString modelToken(const QString &runName) const override;
 
-    bool isConnected() const { return m_connected; }
+    bool isConnected() const override { return m_connected; }
     // The server's version (server/get_info), once asked; empty before, or for a development build.
     QString serverVersion() const { return m_serverVersion; }
     // Why the last runs/list failed (token refused, unknown project, unreachable…); empty when it worked.
-    QString lastError() const { return m_lastError; }
+    QString lastError() const override { return m_lastError; }
 
     // For one-shot callers (the CLI): one full round — runs/list, runs/get of active runs —
     // then every known run's logs drained into its LogStore; emits synchronized() once.
-    void synchronize();
+    void synchronize() override;
     // Polling cadence (tests may shorten it); defaults 1000 → 5000 ms.
     void setPollIntervals(int minMs, int maxMs);
     void setRequestTimeoutMs(int ms);
@@ -83,8 +83,6 @@ Q_SIGNALS:
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
     void provisioningUpdated(const QString &runName);  // provisioning log or events grew
-    void detailsFetched(const QString &runName);
-    void synchronized();
 
 private:
     struct Tracked;

@@ -1,12 +1,12 @@
 #pragma once
 
 // Type-checked reads of a dstack server's JSON. A server (or anything answering in its place)
-// may send any shape; nlohmann's value()/get<>() throw on a wrong type, and an exception must
-// never leave a Qt slot. These accessors never throw: a missing or wrongly typed field reads
-// as the fallback, and a whole answer of the wrong shape is reported by the caller as
-// "not what dstack sends" (dstackShapeError).
+// may send any shape: the accessors (common/JsonFields.h) never throw, a missing or wrongly
+// typed field reads as the fallback, and a whole answer of the wrong shape is reported by the
+// caller as "not what dstack sends" (dstackShapeError).
 
 #include "backends/dstack/DstackError.h"
+#include "common/JsonFields.h"
 
 #include <QString>
 
@@ -14,33 +14,13 @@
 
 namespace gantry::dstackjson {
 
-// j[key] when j is an object that has it, else a null.
-inline const nlohmann::json &member(const nlohmann::json &j, const char *key)
-{
-    static const nlohmann::json null;
-    if (!j.is_object())
-        return null;
-    auto it = j.find(key);
-    return it == j.end() ? null : *it;
-}
-
-inline QString string(const nlohmann::json &j, const char *key, const QString &fallback = {})
-{
-    const nlohmann::json &v = member(j, key);
-    return v.is_string() ? QString::fromStdString(v.get_ref<const std::string &>()) : fallback;
-}
-
-inline double number(const nlohmann::json &j, const char *key, double fallback = 0.0)
-{
-    const nlohmann::json &v = member(j, key);
-    return v.is_number() ? v.get<double>() : fallback;
-}
-
-inline bool boolean(const nlohmann::json &j, const char *key, bool fallback = false)
-{
-    const nlohmann::json &v = member(j, key);
-    return v.is_boolean() ? v.get<bool>() : fallback;
-}
+// The shared accessors (common/JsonFields.h), under the name the dstack code reads them by.
+using jsonfields::boolean;
+using jsonfields::dateTime;
+using jsonfields::integer;
+using jsonfields::member;
+using jsonfields::number;
+using jsonfields::string;
 
 } // namespace gantry::dstackjson
 

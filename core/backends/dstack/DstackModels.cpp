@@ -1,5 +1,6 @@
 #include "backends/dstack/DstackModels.h"
 
+#include "backends/dstack/DstackJson.h"
 #include "common/NumberText.h"
 
 #include <QStringList>
@@ -12,34 +13,9 @@ namespace gantry {
 
 namespace {
 
-QString str(const nlohmann::json &j, const char *key)
-{
-    if (!j.is_object())
-        return {};
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string())
-        return {};
-    return QString::fromStdString(it->get<std::string>());
-}
-
-double number(const nlohmann::json &j, const char *key, double fallback = 0.0)
-{
-    if (!j.is_object())
-        return fallback;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number())
-        return fallback;
-    return it->get<double>();
-}
-
-const nlohmann::json &member(const nlohmann::json &j, const char *key)
-{
-    static const nlohmann::json null;
-    if (!j.is_object())
-        return null;
-    auto it = j.find(key);
-    return it == j.end() ? null : *it;
-}
+using dstackjson::member;
+using dstackjson::number;
+using dstackjson::string;
 
 QString withoutTrailingSlash(QString s)
 {
@@ -92,7 +68,7 @@ QString durationText(const nlohmann::json &value)
 
 QString typeText(const nlohmann::json &configuration)
 {
-    const QString type = str(configuration, "type");
+    const QString type = string(configuration, "type");
     if (type == QLatin1String("task")) {
         const nlohmann::json &nodes = member(configuration, "nodes");
         return QStringLiteral("task (nodes=%1)").arg(nodes.is_number() ? nodes.get<int>() : 1);
@@ -130,28 +106,28 @@ QString dstackCurrentSubmissionId(const nlohmann::json &run)
 {
     const nlohmann::json &jobs = member(run, "jobs");
     if (!jobs.is_array() || jobs.empty())
-        return str(member(run, "latest_job_submission"), "id");
+        return string(member(run, "latest_job_submission"), "id");
     const nlohmann::json &submissions = member(jobs.front(), "job_submissions");
     if (!submissions.is_array() || submissions.empty())
         return {};
-    return str(submissions.back(), "id");
+    return string(submissions.back(), "id");
 }
 
 RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
 {
     RunInfo info;
     info.backend = QStringLiteral("dstack");
-    info.project = str(run, "project_name");
+    info.project = string(run, "project_name");
     const nlohmann::json &spec = member(run, "run_spec");
     const nlohmann::json &configuration = member(spec, "configuration");
-    info.name = str(spec, "run_name");
+    info.name = string(spec, "run_name");
     if (info.name.isEmpty())
-        info.name = str(configuration, "name");
-    info.configurationPath = str(spec, "configuration_path");
-    info.status = runStatusFromString(str(run, "status"));
-    info.statusMessage = str(run, "status_message");
-    info.terminationReason = str(run, "termination_reason");
-    info.error = str(run, "error");
+        info.name = string(configuration, "name");
+    info.configurationPath = string(spec, "configuration_path");
+    info.status = runStatusFromString(string(run, "status"));
+    info.statusMessage = string(run, "status_message");
+    info.terminationReason = string(run, "termination_reason");
+    info.error = string(run, "error");
     info.submittedAt = dstackDateTime(member(run, "submitted_at"));
     info.cost = number(run, "cost");
 
@@ -168,12 +144,12 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
     if (submission.is_object()) {
         info.finishedAt = dstackDateTime(member(submission, "finished_at"));
         if (info.error.isEmpty())
-            info.error = str(submission, "error");
-        const QString jobMessage = str(submission, "termination_reason_message");
+            info.error = string(submission, "error");
+        const QString jobMessage = string(submission, "termination_reason_message");
         if (info.error.isEmpty() && !jobMessage.isEmpty())
             info.error = jobMessage;
         // The job's message says more than the run's when it failed ("no fleets", "exited (3)").
-        const QString jobStatusMessage = str(submission, "status_message");
+        const QString jobStatusMessage = string(submission, "status_message");
         if (isFinal(info.status) && !jobStatusMessage.isEmpty())
             info.statusMessage = jobStatusMessage;
         const nlohmann::json &jpd = member(submission, "job_provisioning_data");
@@ -193,7 +169,7 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
     // Ready: running and, for some job (replica), every probe of its current submission passed
     // ready_after times: dstack's proxy routes to the replicas that are ready.
     auto jobReady = [](const nlohmann::json &spec, const nlohmann::json &sub) {
-        if (str(sub, "status") != QLatin1String("running"))
+        if (string(sub, "status") != QLatin1String("running"))
             return false;
         const nlohmann::json &probeSpecs = member(spec, "probes");
         const nlohmann::json &probeStates = member(sub, "probes");
@@ -215,7 +191,7 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             const nlohmann::json last = subs.is_array() && !subs.empty() ? subs.back() : nlohmann::json();
             if (jobReady(member(job, "job_spec"), last))
                 anyReady = true;
-            ++byStatus[str(last, "status")];
+            ++byStatus[string(last, "status")];
         }
         if (jobs.size() > 1) {
             QStringList parts;
@@ -230,7 +206,7 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
 
     const nlohmann::json &service = member(run, "service");
     if (service.is_object()) {
-        const QString url = str(service, "url");
+        const QString url = string(service, "url");
         QString base = withoutTrailingSlash(serverUrl);
         auto resolve = [&base](const QString &u) {
             if (u.isEmpty())
@@ -244,11 +220,11 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
         const nlohmann::json &model = member(service, "model");
         if (model.is_object()) {
             ModelEndpoint endpoint;
-            endpoint.baseUrl = withoutTrailingSlash(resolve(str(model, "base_url")));
-            endpoint.name = str(model, "name");
-            const QString format = str(member(member(member(service, "options"), "openai"), "model"), "format");
+            endpoint.baseUrl = withoutTrailingSlash(resolve(string(model, "base_url")));
+            endpoint.name = string(model, "name");
+            const QString format = string(member(member(member(service, "options"), "openai"), "model"), "format");
             const nlohmann::json &configured = member(configuration, "model");
-            QString configuredFormat = configured.is_object() ? str(configured, "format") : QString();
+            QString configuredFormat = configured.is_object() ? string(configured, "format") : QString();
             endpoint.format = !configuredFormat.isEmpty() ? configuredFormat : (!format.isEmpty() ? format : QStringLiteral("openai"));
             const nlohmann::json &auth = member(configuration, "auth");
             endpoint.needsToken = !(auth.is_boolean() && !auth.get<bool>());
@@ -267,7 +243,7 @@ QString dstackResourcesText(const nlohmann::json &resources)
     if (!cpu.is_null()) {
         QString text = QStringLiteral("cpu=");
         if (cpu.is_object() && cpu.contains("count")) {
-            const QString arch = str(cpu, "arch");
+            const QString arch = string(cpu, "arch");
             if (!arch.isEmpty())
                 text += arch + QLatin1Char(':');
             text += rangeText(cpu["count"], QString());
@@ -316,8 +292,8 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
 {
     Plan plan;
     plan.backend = QStringLiteral("dstack");
-    plan.project = str(runPlan, "project_name");
-    plan.user = str(runPlan, "user");
+    plan.project = string(runPlan, "project_name");
+    plan.user = string(runPlan, "user");
     const nlohmann::json &spec = member(runPlan, "run_spec");
     const nlohmann::json &effective = member(runPlan, "effective_run_spec");
     const nlohmann::json &configuration = member(effective.is_object() ? effective : spec, "configuration");
@@ -341,20 +317,20 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     if (spot.is_boolean())
         spotText = spot.get<bool>() ? QStringLiteral("spot") : QStringLiteral("on-demand");
     else if (!requirements.is_object())
-        spotText = str(configuration, "spot_policy").isEmpty() ? QStringLiteral("auto") : str(configuration, "spot_policy");
+        spotText = string(configuration, "spot_policy").isEmpty() ? QStringLiteral("auto") : string(configuration, "spot_policy");
     plan.header.append({QStringLiteral("Spot policy"), spotText});
     const nlohmann::json &maxPrice = member(requirements, "max_price").is_number() ? member(requirements, "max_price") : member(configuration, "max_price");
     plan.header.append({QStringLiteral("Max price"), maxPrice.is_number() ? Offer::formatPrice(maxPrice.get<double>()) : QStringLiteral("off")});
     plan.header.append({QStringLiteral("Retry policy"), retryText(member(configuration, "retry"))});
-    const QString creation = str(configuration, "creation_policy");
+    const QString creation = string(configuration, "creation_policy");
     if (!creation.isEmpty() && creation != QLatin1String("reuse-or-create"))
         plan.header.append({QStringLiteral("Creation policy"), creation});
     const nlohmann::json &idle = member(configuration, "idle_duration");
     plan.header.append({QStringLiteral("Idle duration"), idle.is_null() ? QStringLiteral("5m") : durationText(idle)});
     plan.header.append({QStringLiteral("Max duration"), durationText(member(configuration, "max_duration"))});
-    if (str(configuration, "type") == QLatin1String("dev-environment"))
+    if (string(configuration, "type") == QLatin1String("dev-environment"))
         plan.header.append({QStringLiteral("Inactivity duration"), durationText(member(configuration, "inactivity_duration"))});
-    const QString reservation = str(configuration, "reservation");
+    const QString reservation = string(configuration, "reservation");
     if (!reservation.isEmpty())
         plan.header.append({QStringLiteral("Reservation"), reservation});
 
@@ -367,7 +343,7 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
                             QStringLiteral("Gantry does not upload %1 yet: the run starts without them (use `dstack apply` for now)")
                                 .arg(notUploaded.join(QStringLiteral(" and ")))});
 
-    if (str(runPlan, "action") == QLatin1String("update")) {
+    if (string(runPlan, "action") == QLatin1String("update")) {
         // dstack updates an active run in place: a new deployment replaces the replicas one by one.
         const nlohmann::json &replicas = member(configuration, "replicas");
         int count = 1;
@@ -408,7 +384,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
     std::map<std::string, std::vector<double>> series;
     std::vector<QDateTime> stamps;
     for (const auto &metric : member(response, "metrics")) {
-        const std::string name = str(metric, "name").toStdString();
+        const std::string name = string(metric, "name").toStdString();
         std::vector<double> values;
         for (const auto &v : member(metric, "values"))
             values.push_back(v.is_number() ? v.get<double>() : 0.0);
@@ -468,10 +444,10 @@ nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, 
     if (offer.availability == QLatin1String("idle") || offer.availability == QLatin1String("busy")) {
         for (const auto &fleet : fleets.is_array() ? fleets : nlohmann::json::array()) {
             for (const auto &instance : member(fleet, "instances")) {
-                if (str(instance, "status") == offer.availability && str(instance, "backend") == offer.backend
-                    && str(instance, "region") == offer.region && str(member(instance, "instance_type"), "name") == offer.instanceName
-                    && !str(instance, "name").isEmpty()) {
-                    configuration["instances"] = nlohmann::json::array({{{"name", str(instance, "name").toStdString()}}});
+                if (string(instance, "status") == offer.availability && string(instance, "backend") == offer.backend
+                    && string(instance, "region") == offer.region && string(member(instance, "instance_type"), "name") == offer.instanceName
+                    && !string(instance, "name").isEmpty()) {
+                    configuration["instances"] = nlohmann::json::array({{{"name", string(instance, "name").toStdString()}}});
                     return configuration;
                 }
             }

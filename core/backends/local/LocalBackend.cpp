@@ -234,8 +234,7 @@ int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
     }
     // Checks that need nothing probed come first, so that nothing starts when they fail.
     if (configuration.name && !isValidRunName(*configuration.name)) {
-        fail(QStringLiteral("invalid run name `%1`: use 2–41 characters, lowercase letters, digits and '-', starting with a letter")
-                 .arg(*configuration.name));
+        fail(QStringLiteral("invalid run name `%1`: %2").arg(*configuration.name, runNameRule()));
         return requestId;
     }
     if (configuration.type == RunType::Service && configuration.containerPort) {
@@ -266,34 +265,33 @@ int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
     return requestId;
 }
 
-QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName)
+// The run's name: the configuration's (an ended run of that name is replaced, as dstack
+// does; an active one is an error), else a fresh dstack-style one. Empty *error = fine.
+QString LocalBackend::claimRunName(const Configuration &configuration, QString *error)
 {
     refresh();
+    if (configuration.name) {
+        const QString name = *configuration.name;
+        const auto existing = std::find_if(m_runs.cbegin(), m_runs.cend(), [&](const RunInfo &r) { return r.name == name; });
+        if (existing != m_runs.cend() && !isFinal(existing->status)) {
+            *error = QStringLiteral("run %1 is already %2; stop it first or choose another `name:`").arg(name, toString(existing->status));
+            return {};
+        }
+        QDir(runfiles::directory(name)).removeRecursively();
+        m_logs.erase(name);
+        return name;
+    }
     QSet<QString> taken;
     for (const RunInfo &run : std::as_const(m_runs))
         taken.insert(run.name);
     for (const QString &dir : QDir(runsDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
         taken.insert(dir);
-    QString name;
-    if (configuration.name) {
-        name = *configuration.name;
-        const auto existing = std::find_if(m_runs.cbegin(), m_runs.cend(), [&](const RunInfo &r) { return r.name == name; });
-        if (existing != m_runs.cend() && !isFinal(existing->status))
-            return QStringLiteral("run %1 is already %2; stop it first or choose another `name:`").arg(name, toString(existing->status));
-        // A finished run of the same name is replaced, as dstack does.
-        QDir(runfiles::directory(name)).removeRecursively();
-        m_logs.erase(name);
-    } else {
-        name = generateRunName(taken);
-    }
-    const QString supervisor = supervisorProgram();
-    if (supervisor.isEmpty())
-        return QStringLiteral("cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
+    return generateRunName(taken);
+}
 
-    const QString dir = runfiles::directory(name);
-    if (!QFileInfo(makePrivateDir(dir)).isDir())
-        return QStringLiteral("cannot create the run directory %1").arg(dir);
-
+// What the supervisor needs to run the configuration on the planned offer (spec.json).
+LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts)
+{
     LocalRunSpec spec;
     spec.runName = name;
     spec.runId = uuid();
@@ -304,11 +302,11 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
     spec.shell = configuration.shell.value_or(configuration.image ? QStringLiteral("/bin/sh") : QStringLiteral("/bin/bash"));
     spec.commands = configuration.commands;
     spec.env = specEnv(configuration);
-    if (configuration.type == RunType::Service)
+    if (configuration.type == RunType::Service) {
         spec.port = configuration.containerPort;
-    spec.gpuIndexes = plan.gpuIndexes;
-    if (configuration.type == RunType::Service)
         spec.probes = configuration.effectiveProbes();
+    }
+    spec.gpuIndexes = plan.gpuIndexes;
     spec.model = configuration.model;
     if (configuration.image) {
         spec.image = *configuration.image;
@@ -324,11 +322,24 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
         spec.maxDurationSec = configuration.maxDurationSec;
     spec.offer = plan.plan.offers.first();
     spec.configuration = configuration.canonical;
+    return spec;
+}
+
+// Writes the run directory (spec, submitted status, first log line) and starts the detached
+// supervisor on it. Returns an error, or empty.
+QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts)
+{
+    const QString supervisor = supervisorProgram();
+    if (supervisor.isEmpty())
+        return QStringLiteral("cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
+    const QString dir = runfiles::directory(spec.runName);
+    if (!QFileInfo(makePrivateDir(dir)).isDir())
+        return QStringLiteral("cannot create the run directory %1").arg(dir);
     if (const QString e = writeRunSpec(dir, spec); !e.isEmpty())
         return e;
 
     RunInfo info;
-    info.name = name;
+    info.name = spec.runName;
     info.backend = QStringLiteral("local");
     info.project = facts.hostName;
     info.configurationPath = configuration.filePath;
@@ -340,7 +351,8 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
     state.port = spec.port;
     if (const QString e = writeRunStatus(dir, info, state); !e.isEmpty())
         return e;
-    LogStore(runfiles::log(dir)).appendLine(QStringLiteral("Run %1 submitted (%2)").arg(name, spec.offer.resourcesText()), QStringLiteral("gantry"));
+    LogStore(runfiles::log(dir)).appendLine(QStringLiteral("Run %1 submitted (%2)").arg(spec.runName, spec.offer.resourcesText()),
+                                            QStringLiteral("gantry"));
 
     QProcess process;
     process.setProgram(supervisor);
@@ -357,8 +369,19 @@ QString LocalBackend::startRun(const Configuration &configuration, const LocalPl
         writeRunStatus(dir, info, state);
         return info.error;
     }
-    *runName = name;
     return {};
+}
+
+QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName)
+{
+    QString error;
+    const QString name = claimRunName(configuration, &error);
+    if (!error.isEmpty())
+        return error;
+    error = launch(runSpec(name, configuration, plan, facts), configuration, facts);
+    if (error.isEmpty())
+        *runName = name;
+    return error;
 }
 
 QList<RunInfo> LocalBackend::runs() const

@@ -54,6 +54,9 @@ private:
     void planWithProbe(const Configuration &configuration, bool forApply,
                        std::function<void(const LocalPlan &, const HostFacts &)> done);
     QString startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName);
+    QString claimRunName(const Configuration &configuration, QString *error);
+    static LocalRunSpec runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts);
+    QString launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts);
     void markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why);
     void sampleMetrics();
     void scheduleRefresh();

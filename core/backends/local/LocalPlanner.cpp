@@ -117,6 +117,37 @@ QList<std::pair<QString, QString>> localPlanHeader(const Configuration &configur
     return header;
 }
 
+namespace {
+
+// Why the configuration's placement filters (backends, regions, instance types, spot, an
+// image without a container engine) rule this machine out; empty when they do not.
+QString placementExclusion(const Configuration &configuration, const HostFacts &facts)
+{
+    const QString host = facts.hostName.isEmpty() ? QStringLiteral("local") : facts.hostName;
+    auto excludedBy = [](const QStringList &allowed, const QStringList &values) {
+        if (allowed.isEmpty())
+            return false;
+        for (const QString &a : allowed)
+            for (const QString &v : values)
+                if (a.compare(v, Qt::CaseInsensitive) == 0)
+                    return false;
+        return true;
+    };
+    if (excludedBy(configuration.backends, {QStringLiteral("local")}))
+        return QStringLiteral("`backends: [%1]` excludes the local backend").arg(configuration.backends.join(QStringLiteral(", ")));
+    if (excludedBy(configuration.regions, {host}) || excludedBy(configuration.instanceTypes, {host}))
+        return QStringLiteral("`regions`/`instance_types` exclude this machine (%1)").arg(host);
+    if (configuration.spotPolicy && *configuration.spotPolicy == QLatin1String("spot"))
+        return QStringLiteral("`spot_policy: spot` asks for spot instances; this machine is not one (use on-demand or auto)");
+    if (configuration.image && facts.containerEngine.isEmpty())
+        return QStringLiteral("`image: %1` needs a container engine on this machine, and none answered (%2); "
+                              "start Docker or Podman, or remove `image:` to run the commands directly")
+            .arg(*configuration.image, facts.containerEngineProblem.isEmpty() ? QStringLiteral("no docker or podman") : facts.containerEngineProblem);
+    return {};
+}
+
+} // namespace
+
 LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &facts)
 {
     LocalPlan result;
@@ -135,37 +166,9 @@ LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &fac
         }
     }
 
-    // Placement filters of the configuration still apply to the one local offer.
-    const QString host = facts.hostName.isEmpty() ? QStringLiteral("local") : facts.hostName;
-    auto excludedBy = [](const QStringList &allowed, const QStringList &values) {
-        if (allowed.isEmpty())
-            return false;
-        for (const QString &a : allowed)
-            for (const QString &v : values)
-                if (a.compare(v, Qt::CaseInsensitive) == 0)
-                    return false;
-        return true;
-    };
-    if (excludedBy(configuration.backends, {QStringLiteral("local")})) {
-        plan.noOffersReason = QStringLiteral("`backends: [%1]` excludes the local backend").arg(configuration.backends.join(QStringLiteral(", ")));
+    if (const QString excluded = placementExclusion(configuration, facts); !excluded.isEmpty()) {
+        plan.noOffersReason = excluded;
         return result;
-    }
-    if (excludedBy(configuration.regions, {host}) || excludedBy(configuration.instanceTypes, {host})) {
-        plan.noOffersReason = QStringLiteral("`regions`/`instance_types` exclude this machine (%1)").arg(host);
-        return result;
-    }
-    if (configuration.spotPolicy && *configuration.spotPolicy == QLatin1String("spot")) {
-        plan.noOffersReason = QStringLiteral("`spot_policy: spot` asks for spot instances; this machine is not one (use on-demand or auto)");
-        return result;
-    }
-    if (configuration.image) {
-        if (facts.containerEngine.isEmpty()) {
-            plan.noOffersReason = QStringLiteral("`image: %1` needs a container engine on this machine, and none answered (%2); "
-                                                 "start Docker or Podman, or remove `image:` to run the commands directly")
-                                      .arg(*configuration.image,
-                                           facts.containerEngineProblem.isEmpty() ? QStringLiteral("no docker or podman") : facts.containerEngineProblem);
-            return result;
-        }
     }
 
     const ResourcesSpec spec = effectiveResources(configuration);

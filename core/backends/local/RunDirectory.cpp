@@ -1,5 +1,6 @@
 #include "backends/local/RunDirectory.h"
 
+#include "common/JsonFields.h"
 #include "common/StatePaths.h"
 
 #include <QDir>
@@ -9,40 +10,11 @@ namespace gantry {
 
 namespace {
 
+using namespace jsonfields;
+
 std::string s(const QString &text)
 {
     return text.toStdString();
-}
-
-QString qs(const nlohmann::json &j, const char *key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-qint64 integerAt(const nlohmann::json &j, const char *key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<qint64>() : 0;
-}
-
-template <typename T>
-T numberAt(const nlohmann::json &j, const char *key, T fallback)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<T>() : fallback;
-}
-
-bool boolAt(const nlohmann::json &j, const char *key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-QDateTime date(const nlohmann::json &j, const char *key)
-{
-    const QString text = qs(j, key);
-    return text.isEmpty() ? QDateTime() : QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
 }
 
 std::optional<nlohmann::json> readJsonFile(const QString &path, QString *error)
@@ -74,18 +46,6 @@ nlohmann::json intList(const QList<int> &values)
     for (int v : values)
         a.push_back(v);
     return a;
-}
-
-QList<int> intListFrom(const nlohmann::json &j, const char *key)
-{
-    QList<int> values;
-    auto it = j.find(key);
-    if (it != j.end() && it->is_array()) {
-        for (const auto &v : *it)
-            if (v.is_number_integer())
-                values << v.get<int>();
-    }
-    return values;
 }
 
 } // namespace
@@ -155,18 +115,18 @@ nlohmann::json LocalRunSpec::toJson() const
 std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QString *error)
 {
     LocalRunSpec spec;
-    spec.runName = qs(j, "run_name");
+    spec.runName = string(j, "run_name");
     if (spec.runName.isEmpty()) {
         if (error)
             *error = QStringLiteral("spec.json has no run_name");
         return std::nullopt;
     }
-    spec.runId = qs(j, "run_id");
-    spec.jobId = qs(j, "job_id");
-    spec.typeName = qs(j, "type");
-    spec.configurationPath = qs(j, "configuration_path");
-    spec.workingDir = qs(j, "working_dir");
-    spec.shell = qs(j, "shell");
+    spec.runId = string(j, "run_id");
+    spec.jobId = string(j, "job_id");
+    spec.typeName = string(j, "type");
+    spec.configurationPath = string(j, "configuration_path");
+    spec.workingDir = string(j, "working_dir");
+    spec.shell = string(j, "shell");
     if (auto it = j.find("commands"); it != j.end() && it->is_array()) {
         for (const auto &c : *it)
             if (c.is_string())
@@ -174,45 +134,45 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
     }
     if (auto it = j.find("env"); it != j.end() && it->is_array()) {
         for (const auto &e : *it)
-            if (e.is_object() && !qs(e, "key").isEmpty()) {
+            if (e.is_object() && !string(e, "key").isEmpty()) {
                 auto value = e.find("value");
-                spec.env.emplace_back(qs(e, "key"), value != e.end() && value->is_string() ? std::optional<QString>(qs(e, "value")) : std::nullopt);
+                spec.env.emplace_back(string(e, "key"), value != e.end() && value->is_string() ? std::optional<QString>(string(e, "value")) : std::nullopt);
             }
     }
     if (auto it = j.find("port"); it != j.end() && it->is_number_integer())
         spec.port = it->get<int>();
-    spec.gpuIndexes = intListFrom(j, "gpus");
+    spec.gpuIndexes = integers(j, "gpus");
     if (auto it = j.find("probes"); it != j.end() && it->is_array()) {
         for (const auto &p : *it) {
             if (!p.is_object())
                 continue;
             ProbeSpec probe;
-            probe.url = qs(p, "url");
-            probe.method = qs(p, "method");
+            probe.url = string(p, "url");
+            probe.method = string(p, "method");
             if (auto h = p.find("headers"); h != p.end() && h->is_array()) {
                 for (const auto &header : *h)
                     if (header.is_object())
-                        probe.headers.emplace_back(qs(header, "name"), qs(header, "value"));
+                        probe.headers.emplace_back(string(header, "name"), string(header, "value"));
             }
             if (auto b = p.find("body"); b != p.end() && b->is_string())
                 probe.body = QString::fromStdString(b->get<std::string>());
-            probe.timeoutSec = numberAt(p, "timeout", 10);
-            probe.intervalSec = numberAt(p, "interval", 15);
-            probe.readyAfter = numberAt(p, "ready_after", 1);
+            probe.timeoutSec = number(p, "timeout", 10);
+            probe.intervalSec = number(p, "interval", 15);
+            probe.readyAfter = number(p, "ready_after", 1);
             spec.probes.push_back(probe);
         }
     }
     if (auto it = j.find("model"); it != j.end() && it->is_object()) {
         ModelSpec m;
-        m.type = qs(*it, "type");
-        m.name = qs(*it, "name");
-        m.format = qs(*it, "format");
-        m.prefix = qs(*it, "prefix");
+        m.type = string(*it, "type");
+        m.name = string(*it, "name");
+        m.format = string(*it, "format");
+        m.prefix = string(*it, "prefix");
         spec.model = m;
     }
-    spec.image = qs(j, "image");
-    spec.containerEngine = qs(j, "container_engine");
-    spec.stopGraceSec = numberAt(j, "stop_grace_sec", 10);
+    spec.image = string(j, "image");
+    spec.containerEngine = string(j, "container_engine");
+    spec.stopGraceSec = number(j, "stop_grace_sec", 10);
     if (auto it = j.find("max_duration_sec"); it != j.end() && it->is_number_integer())
         spec.maxDurationSec = it->get<int>();
     if (auto it = j.find("offer"); it != j.end())
@@ -235,43 +195,6 @@ QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec)
     return writeJsonFile(runfiles::spec(runDir), spec.toJson());
 }
 
-RunInfo runInfoFromJson(const nlohmann::json &j)
-{
-    RunInfo info;
-    info.name = qs(j, "name");
-    info.backend = qs(j, "backend");
-    info.project = qs(j, "project");
-    info.configurationPath = qs(j, "configuration_path");
-    info.status = runStatusFromString(qs(j, "status"));
-    info.statusMessage = qs(j, "status_message");
-    info.terminationReason = qs(j, "termination_reason");
-    info.error = qs(j, "error");
-    info.submittedAt = date(j, "submitted_at");
-    info.finishedAt = date(j, "finished_at");
-    info.price = numberAt(j, "price", 0.0);
-    info.cost = numberAt(j, "cost", 0.0);
-    info.ready = boolAt(j, "ready");
-    if (auto it = j.find("offer"); it != j.end())
-        info.offer = Offer::fromJson(*it);
-    if (auto it = j.find("service"); it != j.end() && it->is_object()) {
-        info.serviceUrl = qs(*it, "url");
-        if (auto m = it->find("model"); m != it->end() && m->is_object()) {
-            ModelEndpoint endpoint;
-            endpoint.name = qs(*m, "name");
-            endpoint.baseUrl = qs(*m, "base_url");
-            endpoint.format = qs(*m, "format");
-            info.model = endpoint;
-        }
-    }
-    if (auto it = j.find("history"); it != j.end() && it->is_array()) {
-        for (const auto &e : *it) {
-            if (e.is_object())
-                info.history.append({date(e, "at"), qs(e, "status"), qs(e, "message")});
-        }
-    }
-    return info;
-}
-
 std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state, QString *error)
 {
     const auto j = readJsonFile(runfiles::status(runDir), error);
@@ -280,17 +203,17 @@ std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state
     if (state) {
         *state = {};
         if (auto it = j->find("local"); it != j->end() && it->is_object()) {
-            state->supervisorPid = integerAt(*it, "supervisor_pid");
-            state->supervisorStartTime = quint64(std::max<qint64>(0, integerAt(*it, "supervisor_start_time")));
-            state->processGroup = integerAt(*it, "process_group");
-            state->processGroupStartTime = quint64(std::max<qint64>(0, integerAt(*it, "process_group_start_time")));
-            state->bootId = qs(*it, "boot_id").toLatin1();
-            state->gpuIndexes = intListFrom(*it, "gpus");
+            state->supervisorPid = integer(*it, "supervisor_pid");
+            state->supervisorStartTime = quint64(std::max<qint64>(0, integer(*it, "supervisor_start_time")));
+            state->processGroup = integer(*it, "process_group");
+            state->processGroupStartTime = quint64(std::max<qint64>(0, integer(*it, "process_group_start_time")));
+            state->bootId = string(*it, "boot_id").toLatin1();
+            state->gpuIndexes = integers(*it, "gpus");
             if (auto p = it->find("port"); p != it->end() && p->is_number_integer())
                 state->port = p->get<int>();
         }
     }
-    return runInfoFromJson(*j);
+    return RunInfo::fromJson(*j);
 }
 
 QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state)

@@ -84,8 +84,6 @@ QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec);  // error
 std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state = nullptr, QString *error = nullptr);
 QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state);
 
-// RunInfo::toJson's shape read back (tolerant of missing keys).
-RunInfo runInfoFromJson(const nlohmann::json &j);
 
 // Appends a status event and sets the status (and its message) in one step.
 void recordStatus(RunInfo &info, RunStatus status, const QString &message);

@@ -3,19 +3,18 @@
 #include "backends/local/ProcessGroup.h"
 #include "backends/local/ReadinessProbe.h"
 #include "common/StatePaths.h"
+#include "common/UnixSignalNotifier.h"
 #include "runs/LogStore.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSocketNotifier>
 #include <QTimer>
 
 #include <chrono>
 #include <csignal>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace gantry {
@@ -24,34 +23,6 @@ namespace {
 
 constexpr int kStopPollMs = 200;
 constexpr int kGroupGoneTimeoutMs = 5000;
-
-// SIGTERM/SIGINT → a byte on this socket pair → the event loop (async-signal-safe).
-int g_signalFds[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
-}
-
-void installStopSignals(QObject *receiver, std::function<void()> handler)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(qintptr(g_signalFds[1]), QSocketNotifier::Read, receiver);
-    QObject::connect(notifier, &QSocketNotifier::activated, receiver, [handler = std::move(handler)]() {
-        char byte;
-        [[maybe_unused]] const auto n = ::read(g_signalFds[1], &byte, 1);
-        handler();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-    signal(SIGHUP, SIG_IGN);  // the terminal that started us may go away
-}
 
 QString shellProgram(const QString &shell)
 {
@@ -109,7 +80,10 @@ bool Supervisor::start(QString *error)
             *error = e;
         return false;
     }
-    installStopSignals(this, [this]() {
+    // SIGTERM/SIGINT stop the service; the terminal that started us may go away (SIGHUP).
+    signal(SIGHUP, SIG_IGN);
+    m_stopSignals = new UnixSignalNotifier({SIGTERM, SIGINT}, this);
+    connect(m_stopSignals, &UnixSignalNotifier::received, this, [this]() {
         QFile request(runfiles::stopRequest(m_runDir));
         const bool abort = request.open(QIODevice::ReadOnly) && request.readAll().trimmed() == "abort";
         requestStop(abort);

@@ -29,6 +29,7 @@ namespace gantry {
 
 class LogStore;
 class ReadinessProbe;
+class UnixSignalNotifier;
 
 class Supervisor : public QObject
 {
@@ -71,6 +72,7 @@ private:
     ReadinessProbe *m_probe = nullptr;
     QElapsedTimer m_started;  // since the service process started
     QTimer *m_stopPoll = nullptr;
+    UnixSignalNotifier *m_stopSignals = nullptr;
     QTimer *m_graceTimer = nullptr;
     bool m_stopping = false;
     bool m_aborting = false;

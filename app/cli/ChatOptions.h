@@ -1,0 +1,45 @@
+#pragma once
+
+// `gantry-cli chat`'s options, declared once (for chat and chat --compare) and read once
+// into typed values.
+
+#include "BackendSelection.h"
+
+#include "chat/ChatTypes.h"
+
+#include <QCommandLineParser>
+
+#include <optional>
+
+namespace gantry::cli {
+
+struct ChatOptions {
+    QString run, url, model, format = QStringLiteral("openai"), token, message;
+    bool tokenOnCommandLine = false;
+    ChatParameters params;
+    qint64 conversationId = 0;
+    int idleTimeoutMs = 120000;
+    bool json = false;
+    BackendChoice backend;
+
+    // Reads the token file and a MESSAGE of '-' (stdin) too; nullopt with *error set on misuse.
+    static std::optional<ChatOptions> from(const QCommandLineParser &arguments, QString *error);
+};
+
+// What --compare shares with chat: the model, system prompt, parameters, timeout and --json.
+struct SharedChatOptions {
+    QString model;
+    ChatParameters params;
+    int idleTimeoutMs = 120000;
+    bool json = false;
+    BackendChoice backend;
+
+    static std::optional<SharedChatOptions> from(const QCommandLineParser &arguments, QString *error);
+};
+
+QList<QCommandLineOption> chatOptionDeclarations();
+QCommandLineOption compareOption();
+// Options that name one endpoint: they make no sense with --compare.
+QStringList singleEndpointOptionNames();
+
+} // namespace gantry::cli
