@@ -11,7 +11,7 @@
 #include "chat/ChatPanel.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationStore.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 
 #include <benchmark/benchmark.h>
 

@@ -4,7 +4,7 @@
 #include "chat/ChatInput.h"
 #include "chat/ChatPanel.h"
 #include "chat/ChatSession.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 #include "editor/EditorPanel.h"
 #include "models/OffersModel.h"
 #include "models/RunsModel.h"

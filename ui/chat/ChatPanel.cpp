@@ -5,10 +5,10 @@
 #include "chat/ChatClient.h"
 #include "chat/ChatInput.h"
 #include "chat/ChatSession.h"
-#include "chat/ConversationListModel.h"
+#include "models/ConversationListModel.h"
 #include "chat/ConversationStore.h"
 #include "chat/MessageDelegate.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 #include "common/StatePaths.h"
 #include "secrets/TokenStore.h"
 

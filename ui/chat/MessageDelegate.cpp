@@ -3,7 +3,7 @@
 
 #include "chat/ChatTypes.h"
 #include "chat/MarkdownSegments.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>

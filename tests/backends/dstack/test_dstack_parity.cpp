@@ -81,7 +81,7 @@ private Q_SLOTS:
         in.write(QByteArray::fromStdString(cases.dump()));
         in.close();
         QProcess oracle;
-        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/dstack/oracle_parity.py"), test::oracleDir(), in.fileName(),
+        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"), test::oracleDir(), in.fileName(),
                               dir + QStringLiteral("/out.json")});
         QVERIFY(oracle.waitForFinished(180000));
         QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());

@@ -986,7 +986,7 @@ def main(argv):
     port = 0
     i = 0
     projects = []
-    oracle = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "oracles", "dstack")
+    oracle = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "oracles", "dstack")
     while i < len(argv):
         arg = argv[i]
         if arg == "--port":

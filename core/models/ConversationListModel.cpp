@@ -1,4 +1,4 @@
-#include "chat/ConversationListModel.h"
+#include "models/ConversationListModel.h"
 
 namespace gantry {
 

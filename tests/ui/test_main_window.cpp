@@ -12,7 +12,7 @@
 #include "chat/ChatInput.h"
 #include "chat/ChatPanel.h"
 #include "chat/ChatSession.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 #include "common/TestEnvironment.h"
 #include "editor/EditorPanel.h"
 #include "editor/YamlEditor.h"

@@ -4,9 +4,9 @@
 #include "ChatTestPrinters.h"
 #include "ScriptedHttpServer.h"
 
-#include "chat/ConversationListModel.h"
+#include "models/ConversationListModel.h"
 #include "chat/MarkdownSegments.h"
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 #include "common/TestEnvironment.h"
 
 #include <QAbstractItemModelTester>

@@ -32,7 +32,7 @@ nlohmann::json send(const QString &url, const QByteArray &verb, const nlohmann::
 } // namespace
 
 FakeDstackServer::FakeDstackServer(const QString &stateDir)
-    : m_script(sourceDir() + QStringLiteral("/tests/dstack/fake_dstack_server.py"))
+    : m_script(sourceDir() + QStringLiteral("/tests/support/dstack/fake_dstack_server.py"))
     , m_stateFile(stateDir + QStringLiteral("/fake-dstack-state.json"))
 {
 }

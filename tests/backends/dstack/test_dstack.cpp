@@ -1,4 +1,4 @@
-// The dstack backend end to end against tests/dstack/fake_dstack_server.py, a real process that
+// The dstack backend end to end against tests/support/dstack/fake_dstack_server.py, a real process that
 // answers dstack's REST API with the reference's exact shapes and strictness.
 
 #include "DstackOracle.h"

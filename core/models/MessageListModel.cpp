@@ -1,4 +1,4 @@
-#include "chat/MessageListModel.h"
+#include "models/MessageListModel.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Runs tests/dstack/fake_dstack_server.py as a real process on 127.0.0.1 and talks to its
+// Runs tests/support/dstack/fake_dstack_server.py as a real process on 127.0.0.1 and talks to its
 // /__test__/ hooks. The fake judges every request with dstack's own schemas, so it runs on
 // the oracle's python (DstackOracle.h); start() fails with the reason when there is none. The server keeps its runs in a state file, so kill() + start() on the
 // same port is "the server went away and came back".
