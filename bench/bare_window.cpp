@@ -1,7 +1,7 @@
 // The limit for gantry's start: a bare Qt Widgets window (QMainWindow + QLabel), built by the
 // same CMake with the same flags, measured by bench_gui the same way (`--startup-probe`).
 
-#include "StartupProbe.h"
+#include "app/common/StartupProbe.h"
 
 #include <QApplication>
 #include <QLabel>

@@ -2,8 +2,8 @@
 // chat.completion.chunk per token. Measured alone (framing) and with each chunk's JSON
 // decoded (what a reply really costs per byte), fed in network-sized pieces.
 
-#include "chat/ChatProtocol.h"
-#include "chat/SseParser.h"
+#include "core/chat/ChatProtocol.h"
+#include "core/chat/SseParser.h"
 
 #include <benchmark/benchmark.h>
 

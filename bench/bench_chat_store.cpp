@@ -2,7 +2,7 @@
 // shown thread, as the chat panel does when a conversation is picked. Also the cost of
 // persisting a streamed reply token by token (batched appends + finish).
 
-#include "chat/ConversationStore.h"
+#include "core/chat/ConversationStore.h"
 
 #include <QCoreApplication>
 #include <QDir>

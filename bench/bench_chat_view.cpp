@@ -7,11 +7,11 @@
 //       first paint of the message view that shows it: the limit is one frame.
 // Then a 2,000-message conversation: open → first paint of the view, and one frame of scrolling.
 
-#include "chat/ChatInput.h"
-#include "chat/ChatPanel.h"
-#include "chat/ChatSession.h"
-#include "chat/ConversationStore.h"
-#include "models/MessageListModel.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
+#include "core/chat/ChatSession.h"
+#include "core/chat/ConversationStore.h"
+#include "core/models/MessageListModel.h"
 
 #include <benchmark/benchmark.h>
 

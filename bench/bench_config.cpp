@@ -2,8 +2,8 @@
 // debounced keystroke (parse, schema check, grammars, canonical JSON, lints).
 // Target: ≤ 1 ms median.
 
-#include "config/ConfigParser.h"
-#include "config/YamlTree.h"
+#include "core/config/ConfigParser.h"
+#include "core/config/YamlTree.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,7 +1,7 @@
 // How long turning dstack's answers into Gantry's types takes: a RunPlan with 1000 offers
 // (the most Gantry asks for) → Plan, and one Run → RunInfo (done for every run on every poll).
 
-#include "backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackModels.h"
 
 #include <benchmark/benchmark.h>
 

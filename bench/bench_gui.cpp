@@ -5,7 +5,7 @@
 // window is timed from outside, idle memory is the process's own VmRSS a second later.
 // Targets: gantry ≤ 1.5× the bare window's start, ≤ 1.25× its idle RSS. Run offscreen.
 
-#include "chat/ConversationStore.h"
+#include "core/chat/ConversationStore.h"
 
 #include <benchmark/benchmark.h>
 

@@ -3,9 +3,9 @@
 // measured as layout + paint of the real widget (offscreen); appending to the store is the
 // writer's work and is not timed. Target: no frame over 16 ms.
 
-#include "models/LogModel.h"
-#include "runs/LogStore.h"
-#include "runs/LogView.h"
+#include "core/models/LogModel.h"
+#include "core/runs/LogStore.h"
+#include "ui/runs/LogView.h"
 
 #include <benchmark/benchmark.h>
 

@@ -10,9 +10,9 @@
 // hundreds of ms on its first call, so the limit's probe and the supervisor's would queue
 // behind each other and measure the server, not Gantry.)
 
-#include "backends/BackendFactory.h"
-#include "backends/Backend.h"
-#include "config/ConfigParser.h"
+#include "core/backends/BackendFactory.h"
+#include "core/backends/Backend.h"
+#include "core/config/ConfigParser.h"
 
 #include <benchmark/benchmark.h>
 

@@ -3,7 +3,7 @@
 // tail, range and search. Reports lines/s (wall clock), index bytes per line and how much
 // resident memory a live store adds (it should be the index, not the ~100 MB of text).
 
-#include "runs/LogStore.h"
+#include "core/runs/LogStore.h"
 
 #include <benchmark/benchmark.h>
 

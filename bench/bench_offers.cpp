@@ -1,7 +1,7 @@
 // The offers table at 100k offers: sort by price / region, and filter, as the GUI does them.
 // Targets (issue 5): sort ≤ 20 ms, filter ≤ 10 ms.
 
-#include "models/OffersModel.h"
+#include "core/models/OffersModel.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,7 +1,7 @@
 // The YAML + configuration reader: any bytes → diagnostics, never a crash, never a throw.
-#include "config/ConfigLints.h"
-#include "config/ConfigParser.h"
-#include "config/YamlTree.h"
+#include "core/config/ConfigLints.h"
+#include "core/config/ConfigParser.h"
+#include "core/config/YamlTree.h"
 
 #include <QByteArray>
 

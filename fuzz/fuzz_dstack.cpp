@@ -1,7 +1,7 @@
 // dstack's JSON → Gantry's models: any JSON a server may send (run, plan, metrics, error
 // body). Bytes that are not JSON are skipped; JSON of any shape must not crash or throw.
-#include "backends/dstack/DstackError.h"
-#include "backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackModels.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 // The log-line format: whatever a process prints becomes valid UTF-8 lines of bounded length,
 // and any line (written by us or not) decodes without a crash.
-#include "runs/LogLineFormat.h"
+#include "core/runs/LogLineFormat.h"
 
 #include <cstddef>
 #include <cstdint>

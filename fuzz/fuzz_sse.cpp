@@ -1,7 +1,7 @@
 // The SSE parser (fed in pieces the first byte chooses) and the chat chunk decoder on each
 // event, plus the error-body reader. Bounded memory, no crash, no throw.
-#include "chat/ChatProtocol.h"
-#include "chat/SseParser.h"
+#include "core/chat/ChatProtocol.h"
+#include "core/chat/SseParser.h"
 
 #include <cstddef>
 #include <cstdint>

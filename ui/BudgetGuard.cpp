@@ -1,7 +1,7 @@
-#include "BudgetGuard.h"
+#include "ui/BudgetGuard.h"
 
-#include "Settings.h"
-#include "backends/Backend.h"
+#include "ui/Settings.h"
+#include "core/backends/Backend.h"
 
 namespace gantry::ui {
 

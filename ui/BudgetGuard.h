@@ -5,7 +5,7 @@
 // with "stop runs at the budget" on, stops the runs that reached it. The rules are the core's
 // (cost/CostGuard); this only brings the runs, the settings and the clock to them.
 
-#include "cost/CostGuard.h"
+#include "core/cost/CostGuard.h"
 
 #include <QList>
 #include <QObject>

@@ -4,7 +4,7 @@
 // goes through here: each key has one name and one default, so a typo cannot create a
 // second, silently-ignored setting.
 
-#include "cost/CostGuard.h"
+#include "core/cost/CostGuard.h"
 
 #include <QObject>
 #include <QStringList>

@@ -2,12 +2,12 @@
 // then follows statuses and logs until the service is ready or the run ends (or returns at
 // once with --detach). Leaving (Ctrl-C, a killed CLI) never stops the run.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
-#include "cost/CostGuard.h"
-#include "runs/LogStore.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
+#include "core/cost/CostGuard.h"
+#include "core/runs/LogStore.h"
 
 #include <QEventLoop>
 #include <QTimer>

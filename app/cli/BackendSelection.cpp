@@ -1,7 +1,7 @@
-#include "BackendSelection.h"
+#include "app/cli/BackendSelection.h"
 
-#include "DstackSelection.h"
-#include "backends/BackendFactory.h"
+#include "app/cli/DstackSelection.h"
+#include "core/backends/BackendFactory.h"
 
 namespace gantry::cli {
 

@@ -4,7 +4,7 @@
 // with `--project NAME` (a project of ~/.dstack/config.yml) or `--backend dstack` (its default
 // project). Declared once here; every verb that talks to a backend lists these options.
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

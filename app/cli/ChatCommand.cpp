@@ -3,15 +3,15 @@
 // store. Exit 0 when the reply completed, 1 when it failed, 2 on misuse, 130 on Ctrl-C
 // (the partial reply is kept, marked stopped). With --compare: CompareCommand.cpp.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "ChatOptions.h"
-#include "CliSupport.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/ChatOptions.h"
+#include "app/cli/CliSupport.h"
 
-#include "chat/ChatSession.h"
-#include "common/StatePaths.h"
-#include "common/UnixSignalNotifier.h"
+#include "core/chat/ChatSession.h"
+#include "core/common/StatePaths.h"
+#include "core/common/UnixSignalNotifier.h"
 
 #include <QEventLoop>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "ChatOptions.h"
+#include "app/cli/ChatOptions.h"
 
 #include <QFile>
 #include <QTextStream>

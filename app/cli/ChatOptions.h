@@ -3,9 +3,9 @@
 // `gantry-cli chat`'s options, declared once (for chat and chat --compare) and read once
 // into typed values.
 
-#include "BackendSelection.h"
+#include "app/cli/BackendSelection.h"
 
-#include "chat/ChatTypes.h"
+#include "core/chat/ChatTypes.h"
 
 #include <QCommandLineParser>
 

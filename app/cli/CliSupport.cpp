@@ -1,6 +1,6 @@
-#include "CliSupport.h"
+#include "app/cli/CliSupport.h"
 
-#include "config/ConfigParser.h"
+#include "core/config/ConfigParser.h"
 
 #include <QDir>
 #include <QEventLoop>

@@ -3,11 +3,11 @@
 // What several verbs share: the configuration options and finding the configuration, printing a plan and
 // tables the way dstack's CLI does, and --json output.
 
-#include "backends/Backend.h"
-#include "config/Configuration.h"
-#include "offers/Offer.h"
-#include "runs/RunInfo.h"
-#include "Verb.h"
+#include "core/backends/Backend.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunInfo.h"
+#include "app/cli/Verb.h"
 
 #include <QCommandLineParser>
 #include <QStringList>

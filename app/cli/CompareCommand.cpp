@@ -3,13 +3,13 @@
 // them as JSON. The comparison is kept in the chat database like the chat panel's. Exit 0 when
 // every reply completed, 1 when one failed, 2 on misuse.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "ChatOptions.h"
-#include "CliSupport.h"
+#include "app/cli/ChatOptions.h"
+#include "app/cli/CliSupport.h"
 
-#include "chat/ComparisonRun.h"
-#include "common/StatePaths.h"
+#include "core/chat/ComparisonRun.h"
+#include "core/common/StatePaths.h"
 
 #include <QEventLoop>
 #include <QTextStream>

@@ -1,8 +1,8 @@
-#include "DstackSelection.h"
+#include "app/cli/DstackSelection.h"
 
-#include "backends/BackendFactory.h"
-#include "backends/BackendRegistry.h"
-#include "secrets/TokenStore.h"
+#include "core/backends/BackendFactory.h"
+#include "core/backends/BackendRegistry.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -4,7 +4,7 @@
 // ~/.dstack/config.yml ($DSTACK_CONFIG_PATH overrides), connected and synchronised before the
 // verb runs — a one-shot CLI needs the project's runs and logs in hand, not on their way.
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QString>
 

@@ -2,10 +2,10 @@
 // (dstack's `event --within-run`: "Job status changed PROVISIONING -> PULLING", …) merged with
 // what Gantry saw; for a local run its status history.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
 
 namespace gantry::cli {
 

@@ -2,11 +2,11 @@
 // provisioning log instead: dstack's runner log (logs/poll with diagnose), or for a local run
 // the supervisor's own lines.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
-#include "runs/LogStore.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
+#include "core/runs/LogStore.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -1,10 +1,10 @@
 // gantry-cli offer: plans the configuration and prints the offers as dstack does; exit 1 when
 // none matches.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
 
 namespace gantry::cli {
 

@@ -1,9 +1,9 @@
 // gantry-cli ps: lists runs (active ones; -a: all) with dstack's columns, or as JSON objects.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
 
 namespace gantry::cli {
 

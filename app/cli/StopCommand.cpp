@@ -1,10 +1,10 @@
 // gantry-cli stop: stops a run (SIGTERM to its process group, SIGKILL after the grace period; --abort kills at
 // once) and waits until it has ended.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "BackendSelection.h"
-#include "CliSupport.h"
+#include "app/cli/BackendSelection.h"
+#include "app/cli/CliSupport.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>

@@ -1,10 +1,10 @@
 // gantry-cli supervise RUN_DIR — internal: the detached owner of one local run, started by
 // the local backend. Exits when the run reaches a final status.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "CliSupport.h"
-#include "backends/local/Supervisor.h"
+#include "app/cli/CliSupport.h"
+#include "core/backends/local/Supervisor.h"
 
 #include <QCoreApplication>
 

@@ -1,14 +1,14 @@
 // gantry-cli validate: checks a configuration the way dstack would, plus Gantry's lints;
 // --fix applies their remedies (ConfigFixes) and prints the change as a unified diff.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
-#include "CliSupport.h"
+#include "app/cli/CliSupport.h"
 
-#include "common/StatePaths.h"
-#include "common/UnifiedDiff.h"
-#include "config/ConfigFixes.h"
-#include "config/ConfigParser.h"
+#include "core/common/StatePaths.h"
+#include "core/common/UnifiedDiff.h"
+#include "core/config/ConfigFixes.h"
+#include "core/config/ConfigParser.h"
 
 #include <QDir>
 #include <QFile>

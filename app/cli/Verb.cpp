@@ -1,4 +1,4 @@
-#include "Verb.h"
+#include "app/cli/Verb.h"
 
 #include <QTextStream>
 

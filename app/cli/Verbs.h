@@ -3,7 +3,7 @@
 // Every gantry-cli verb, each defined in its own <Name>Command.cpp and listed in main.cpp's
 // table in the order `gantry-cli --help` shows them. See Verb.h for what a verb declares.
 
-#include "Verb.h"
+#include "app/cli/Verb.h"
 
 namespace gantry::cli {
 

@@ -1,6 +1,6 @@
 // gantry-cli version: the version of this build.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
 #include <QTextStream>
 

@@ -1,6 +1,6 @@
 // gantry-cli: Gantry's core, headless — dstack's verbs against the local or dstack backend.
 
-#include "Verbs.h"
+#include "app/cli/Verbs.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

@@ -1,15 +1,15 @@
-#include "ScreenshotTour.h"
+#include "app/gantry/ScreenshotTour.h"
 
-#include "MainWindow.h"
-#include "chat/ChatInput.h"
-#include "chat/ChatPanel.h"
-#include "chat/ChatSession.h"
-#include "models/MessageListModel.h"
-#include "editor/EditorPanel.h"
-#include "models/OffersModel.h"
-#include "models/RunsModel.h"
-#include "offers/OffersPanel.h"
-#include "runs/RunsPanel.h"
+#include "ui/MainWindow.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
+#include "core/chat/ChatSession.h"
+#include "core/models/MessageListModel.h"
+#include "ui/editor/EditorPanel.h"
+#include "core/models/OffersModel.h"
+#include "core/models/RunsModel.h"
+#include "ui/offers/OffersPanel.h"
+#include "ui/runs/RunsPanel.h"
 
 #include <QElapsedTimer>
 #include <QPushButton>

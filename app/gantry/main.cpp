@@ -1,12 +1,12 @@
 // gantry: the desktop app. Thin: parse arguments, make the backends, build the main window, run.
 
-#include "MainWindow.h"
-#include "ScreenshotTour.h"
-#include "StartupProbe.h"
-#include "Settings.h"
-#include "backends/BackendRegistry.h"
-#include "secrets/TokenStore.h"
-#include "chat/ChatPanel.h"
+#include "ui/MainWindow.h"
+#include "app/gantry/ScreenshotTour.h"
+#include "app/common/StartupProbe.h"
+#include "ui/Settings.h"
+#include "core/backends/BackendRegistry.h"
+#include "core/secrets/TokenStore.h"
+#include "ui/chat/ChatPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -4,9 +4,9 @@
 // the CLI and every GUI view talk to this and nothing else. All calls return at once and
 // report through signals on the Qt event loop; no call blocks the caller's thread.
 
-#include "config/Configuration.h"
-#include "offers/Offer.h"
-#include "runs/RunInfo.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunInfo.h"
 
 #include <QDateTime>
 #include <QList>

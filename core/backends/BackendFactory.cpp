@@ -1,7 +1,7 @@
-#include "backends/BackendFactory.h"
+#include "core/backends/BackendFactory.h"
 
-#include "backends/dstack/DstackBackend.h"
-#include "backends/local/LocalBackend.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/local/LocalBackend.h"
 
 namespace gantry {
 

@@ -2,7 +2,7 @@
 
 // Where backends are made, so that callers (GUI, CLI) depend on Backend alone.
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <memory>
 

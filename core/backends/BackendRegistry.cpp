@@ -1,7 +1,7 @@
-#include "backends/BackendRegistry.h"
+#include "core/backends/BackendRegistry.h"
 
-#include "backends/BackendFactory.h"
-#include "secrets/TokenStore.h"
+#include "core/backends/BackendFactory.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -5,9 +5,9 @@
 // the keychain). The GUI and gantry-cli build their backends from the same registry, so a
 // server saved in the GUI is a `gantry-cli --project` too. Views follow added()/removed().
 
-#include "backends/Backend.h"
-#include "backends/SavedServers.h"
-#include "backends/dstack/DstackConfigFile.h"
+#include "core/backends/Backend.h"
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QHash>
 #include <QObject>

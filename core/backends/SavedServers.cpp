@@ -1,4 +1,4 @@
-#include "backends/SavedServers.h"
+#include "core/backends/SavedServers.h"
 
 #include <QSettings>
 

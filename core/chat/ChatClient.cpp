@@ -1,4 +1,4 @@
-#include "chat/ChatClient.h"
+#include "core/chat/ChatClient.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

@@ -4,10 +4,10 @@
 // messages API, SGLang, and dstack's service and model proxies). Everything runs on the
 // Qt event loop; nothing blocks.
 
-#include "chat/ChatProtocol.h"
-#include "chat/ChatTypes.h"
-#include "chat/SseParser.h"
-#include "runs/RunInfo.h"
+#include "core/chat/ChatProtocol.h"
+#include "core/chat/ChatTypes.h"
+#include "core/chat/SseParser.h"
+#include "core/runs/RunInfo.h"
 
 #include <QElapsedTimer>
 #include <QNetworkRequest>

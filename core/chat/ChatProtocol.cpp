@@ -1,7 +1,7 @@
-#include "chat/ChatProtocol.h"
+#include "core/chat/ChatProtocol.h"
 
-#include "common/JsonFields.h"
-#include "common/UntrustedText.h"
+#include "core/common/JsonFields.h"
+#include "core/common/UntrustedText.h"
 
 #include <cmath>
 

@@ -4,7 +4,7 @@
 // the meaning of each streamed chunk or error body. Kept apart from the network code so the
 // parsing is tested (and benchmarked) without a socket.
 
-#include "chat/ChatTypes.h"
+#include "core/chat/ChatTypes.h"
 
 #include <QByteArray>
 #include <QString>

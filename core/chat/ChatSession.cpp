@@ -1,4 +1,4 @@
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
 
 namespace gantry {
 

@@ -5,8 +5,8 @@
 // rules — what history is sent, where a regenerated or edited message goes, that every
 // streamed word is stored — live in one place.
 
-#include "chat/ChatClient.h"
-#include "chat/ConversationStore.h"
+#include "core/chat/ChatClient.h"
+#include "core/chat/ConversationStore.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "chat/ChatTypes.h"
+#include "core/chat/ChatTypes.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "chat/ComparisonRun.h"
+#include "core/chat/ComparisonRun.h"
 
 namespace gantry {
 

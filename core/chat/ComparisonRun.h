@@ -5,9 +5,9 @@
 // its metrics); when the last one ends, the set is recorded in the ComparisonStore as one
 // comparison. An endpoint without a model name gets the first one its server lists.
 
-#include "chat/ChatClient.h"
-#include "chat/ChatSession.h"
-#include "chat/ComparisonStore.h"
+#include "core/chat/ChatClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/chat/ComparisonStore.h"
 
 #include <QObject>
 

@@ -1,4 +1,4 @@
-#include "chat/ComparisonStore.h"
+#include "core/chat/ComparisonStore.h"
 
 #include <QDir>
 #include <QFileInfo>

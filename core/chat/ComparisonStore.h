@@ -6,7 +6,7 @@
 // prompt together, under which label and at what price. Its tables live in the same SQLite
 // file, on a connection of its own, so the conversation store needs no change.
 
-#include "chat/ConversationStore.h"
+#include "core/chat/ConversationStore.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,7 +1,7 @@
-#include "chat/ConversationStore.h"
+#include "core/chat/ConversationStore.h"
 
-#include "common/JsonFields.h"
-#include "common/StatePaths.h"
+#include "core/common/JsonFields.h"
+#include "core/common/StatePaths.h"
 
 #include <QFileInfo>
 #include <QDir>

@@ -6,7 +6,7 @@
 // Streaming text is appended in small batches (flushed on a short timer and when the reply
 // finishes), so a crash mid-reply keeps what was on screen.
 
-#include "chat/ChatTypes.h"
+#include "core/chat/ChatTypes.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

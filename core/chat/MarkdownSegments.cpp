@@ -1,4 +1,4 @@
-#include "chat/MarkdownSegments.h"
+#include "core/chat/MarkdownSegments.h"
 
 namespace gantry {
 

@@ -1,4 +1,4 @@
-#include "chat/SseParser.h"
+#include "core/chat/SseParser.h"
 
 #include <cstring>
 

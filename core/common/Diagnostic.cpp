@@ -1,4 +1,4 @@
-#include "common/Diagnostic.h"
+#include "core/common/Diagnostic.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/TextEdit.h"
+#include "core/common/TextEdit.h"
 
 #include <QList>
 #include <QString>

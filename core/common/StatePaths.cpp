@@ -1,4 +1,4 @@
-#include "common/StatePaths.h"
+#include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QSaveFile>

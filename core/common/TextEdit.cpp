@@ -1,4 +1,4 @@
-#include "common/TextEdit.h"
+#include "core/common/TextEdit.h"
 
 #include <algorithm>
 #include <utility>

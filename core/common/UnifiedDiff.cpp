@@ -1,4 +1,4 @@
-#include "common/UnifiedDiff.h"
+#include "core/common/UnifiedDiff.h"
 
 #include <QList>
 

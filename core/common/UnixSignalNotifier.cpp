@@ -1,4 +1,4 @@
-#include "common/UnixSignalNotifier.h"
+#include "core/common/UnixSignalNotifier.h"
 
 #include <QSocketNotifier>
 

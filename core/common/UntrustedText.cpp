@@ -1,4 +1,4 @@
-#include "common/UntrustedText.h"
+#include "core/common/UntrustedText.h"
 
 namespace gantry {
 

@@ -2,13 +2,13 @@
 // it, and the function that reads it. ConfigSchema lists top-level keys from this table, so a
 // key cannot be known to the schema (and the editor's completion) without a reader.
 
-#include "config/ConfigReader.h"
-#include "runs/RunNames.h"
+#include "core/config/ConfigReader.h"
+#include "core/runs/RunNames.h"
 
-#include "config/ConfigSchema.h"
-#include "config/Grammar.h"
-#include "config/ResourcesGrammar.h"
-#include "config/Suggestion.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/Grammar.h"
+#include "core/config/ResourcesGrammar.h"
+#include "core/config/Suggestion.h"
 
 #include <QRegularExpression>
 

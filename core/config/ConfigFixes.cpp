@@ -1,6 +1,6 @@
-#include "config/ConfigFixes.h"
+#include "core/config/ConfigFixes.h"
 
-#include "config/YamlTree.h"
+#include "core/config/YamlTree.h"
 
 #include <QRegularExpression>
 

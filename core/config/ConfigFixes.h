@@ -12,7 +12,7 @@
 // Only commands that sit on one line of the file as written get edits: in a block scalar a
 // diagnostic's column is not the token's, and a guessed edit is worse than none.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QByteArray>
 

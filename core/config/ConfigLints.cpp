@@ -1,6 +1,6 @@
-#include "config/ConfigLints.h"
+#include "core/config/ConfigLints.h"
 
-#include "config/Suggestion.h"
+#include "core/config/Suggestion.h"
 
 #include <QSet>
 

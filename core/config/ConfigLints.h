@@ -4,8 +4,8 @@
 // although the file is valid: a command that uses an undefined variable, listens on another
 // port than `port`, or serves the model under another name than `model.name`.
 
-#include "common/Diagnostic.h"
-#include "config/Configuration.h"
+#include "core/common/Diagnostic.h"
+#include "core/config/Configuration.h"
 
 #include <QString>
 #include <QStringList>

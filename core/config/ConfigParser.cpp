@@ -1,11 +1,11 @@
-#include "config/ConfigParser.h"
+#include "core/config/ConfigParser.h"
 
-#include "config/ConfigFixes.h"
-#include "config/ConfigLints.h"
-#include "config/GpuFitLint.h"
-#include "config/ConfigSchema.h"
-#include "config/ConfigReader.h"
-#include "config/YamlTree.h"
+#include "core/config/ConfigFixes.h"
+#include "core/config/ConfigLints.h"
+#include "core/config/GpuFitLint.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/ConfigReader.h"
+#include "core/config/YamlTree.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,7 +3,7 @@
 // Reading dstack run configurations. Never throws; every problem becomes a Diagnostic
 // with file:line:col. Implementation: ConfigParser.cpp (yaml-cpp, keeping node marks).
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QByteArray>
 #include <QString>

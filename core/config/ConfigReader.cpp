@@ -2,12 +2,12 @@
 // in ConfigFields.cpp's table), env, commands and the cross-field rules. The resources section
 // and the structured fields live in ConfigReaderResources.cpp and ConfigReaderFields.cpp.
 
-#include "config/ConfigReader.h"
+#include "core/config/ConfigReader.h"
 
-#include "config/ConfigSchema.h"
-#include "config/Grammar.h"
-#include "config/ResourcesGrammar.h"
-#include "config/Suggestion.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/Grammar.h"
+#include "core/config/ResourcesGrammar.h"
+#include "core/config/Suggestion.h"
 
 #include <QRegularExpression>
 #include <QSet>

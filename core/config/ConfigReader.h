@@ -5,9 +5,9 @@
 // canonical JSON, and reports every problem as a Diagnostic at the offending node.
 // Internal to core/config; callers use parseConfiguration().
 
-#include "config/ConfigLints.h"
-#include "config/Configuration.h"
-#include "config/YamlTree.h"
+#include "core/config/ConfigLints.h"
+#include "core/config/Configuration.h"
+#include "core/config/YamlTree.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,12 +1,12 @@
 // ConfigReader, part 3: structured fields — port(s), model, probes, replicas and scaling,
 // retry, volumes, backends, rate limits, groups (docs/reference/dstack-configuration.md).
 
-#include "config/ConfigReader.h"
+#include "core/config/ConfigReader.h"
 
-#include "config/ConfigSchema.h"
-#include "config/Grammar.h"
-#include "config/ResourcesGrammar.h"
-#include "config/Suggestion.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/Grammar.h"
+#include "core/config/ResourcesGrammar.h"
+#include "core/config/Suggestion.h"
 
 #include <QRegularExpression>
 

@@ -1,11 +1,11 @@
 // ConfigReader, part 2: the `resources` section (docs/reference/dstack-configuration.md#resources-grammar).
 
-#include "config/ConfigReader.h"
+#include "core/config/ConfigReader.h"
 
-#include "config/ConfigSchema.h"
-#include "config/Grammar.h"
-#include "config/ResourcesGrammar.h"
-#include "config/Suggestion.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/Grammar.h"
+#include "core/config/ResourcesGrammar.h"
+#include "core/config/Suggestion.h"
 
 namespace gantry {
 

@@ -1,6 +1,6 @@
-#include "config/ConfigSchema.h"
+#include "core/config/ConfigSchema.h"
 
-#include "config/ConfigReader.h"
+#include "core/config/ConfigReader.h"
 
 #include <QHash>
 

@@ -9,7 +9,7 @@
 // {"probes", "headers"} one probe header. The empty path is the top level, which depends
 // on the run type.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QString>
 #include <QStringList>

@@ -4,7 +4,7 @@
 // Contract shared by the backends, the CLI and the GUI. The parser (ConfigParser) fills it;
 // `canonical` holds exactly what a dstack server stores in run_spec.configuration.
 
-#include "common/Diagnostic.h"
+#include "core/common/Diagnostic.h"
 
 #include <QString>
 #include <QStringList>

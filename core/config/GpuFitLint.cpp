@@ -1,7 +1,7 @@
-#include "config/GpuFitLint.h"
+#include "core/config/GpuFitLint.h"
 
-#include "config/ModelSizing.h"
-#include "config/YamlTree.h"
+#include "core/config/ModelSizing.h"
+#include "core/config/YamlTree.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 // `gpu` value as written. dstack cannot know this: it matches offers to the request, and the
 // run then fails at load time with an out-of-memory error, after the instance was paid for.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QByteArray>
 

@@ -1,6 +1,6 @@
-#include "config/Grammar.h"
+#include "core/config/Grammar.h"
 
-#include "common/NumberText.h"
+#include "core/common/NumberText.h"
 
 #include <cctype>
 #include <charconv>

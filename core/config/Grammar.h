@@ -4,7 +4,7 @@
 // text; each returns nullopt and sets *error to a message a user can act on when the text
 // does not fit. They are what the parser applies to YAML scalars, and what tests pin down.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <nlohmann/json.hpp>
 

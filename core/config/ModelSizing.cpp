@@ -1,4 +1,4 @@
-#include "config/ModelSizing.h"
+#include "core/config/ModelSizing.h"
 
 #include <QRegularExpression>
 

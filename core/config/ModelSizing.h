@@ -13,7 +13,7 @@
 // A pure function with every assumption spelled out, so the numbers can be checked against
 // the model cards (tests/config/test_model_sizing.cpp does) and shown to the user.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "config/ResourcesGrammar.h"
+#include "core/config/ResourcesGrammar.h"
 
-#include "config/Grammar.h"
+#include "core/config/Grammar.h"
 
 #include <cctype>
 #include <charconv>

@@ -3,7 +3,7 @@
 // dstack's resources grammar (docs/reference/dstack-configuration.md#resources-grammar): the GPU and CPU spec strings, and the canonical JSON of
 // a ResourcesSpec as the server echoes it in run_spec.configuration.resources.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <nlohmann/json.hpp>
 

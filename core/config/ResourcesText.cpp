@@ -1,6 +1,6 @@
-#include "config/ResourcesText.h"
+#include "core/config/ResourcesText.h"
 
-#include "config/Grammar.h"
+#include "core/config/Grammar.h"
 
 namespace gantry {
 

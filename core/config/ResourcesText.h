@@ -4,7 +4,7 @@
 // "Resources" row (docs/reference/dstack-configuration.md#plan-header): "cpu=2.. mem=8GB.. disk=100GB.. gpu=24GB:1..".
 // (Offers render their concrete resources with Offer::resourcesText.)
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QString>
 

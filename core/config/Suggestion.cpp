@@ -1,4 +1,4 @@
-#include "config/Suggestion.h"
+#include "core/config/Suggestion.h"
 
 #include <algorithm>
 #include <vector>

@@ -8,7 +8,7 @@
 // and the caller then parses with yaml-cpp, which stays the authority on every error message.
 // tests/config checks that both produce identical trees (kinds, text, lines and columns).
 
-#include "config/YamlTree.h"
+#include "core/config/YamlTree.h"
 
 #include <cctype>
 #include <string_view>

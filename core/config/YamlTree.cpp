@@ -1,4 +1,4 @@
-#include "config/YamlTree.h"
+#include "core/config/YamlTree.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>

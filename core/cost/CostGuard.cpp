@@ -1,4 +1,4 @@
-#include "cost/CostGuard.h"
+#include "core/cost/CostGuard.h"
 
 #include <QLocale>
 

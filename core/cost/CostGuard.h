@@ -9,7 +9,7 @@
 // Money is in the offers' currency ($), time in UTC. A run's spend is its price × the time
 // since it was submitted (to its end), or what the backend reports when that is more.
 
-#include "runs/RunInfo.h"
+#include "core/runs/RunInfo.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "models/ConversationListModel.h"
+#include "core/models/ConversationListModel.h"
 
 namespace gantry {
 

@@ -3,7 +3,7 @@
 // The conversations of a ConversationStore as a list (newest first), for the chat panel's
 // sidebar. QtCore only; the view decides how a row looks.
 
-#include "chat/ConversationStore.h"
+#include "core/chat/ConversationStore.h"
 
 #include <QAbstractListModel>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "models/LogModel.h"
+#include "core/models/LogModel.h"
 
-#include "runs/LogLevel.h"
+#include "core/runs/LogLevel.h"
 
 #include <QSaveFile>
 

@@ -4,7 +4,7 @@
 // view asks for are read, in blocks of 256 lines kept in a small cache, so a 1M-line log
 // costs the store's index plus a few blocks. New lines arrive as rowsInserted.
 
-#include "runs/LogStore.h"
+#include "core/runs/LogStore.h"
 
 #include <QAbstractListModel>
 #include <QHash>

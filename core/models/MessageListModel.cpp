@@ -1,4 +1,4 @@
-#include "models/MessageListModel.h"
+#include "core/models/MessageListModel.h"
 
 #include <utility>
 

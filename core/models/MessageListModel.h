@@ -6,7 +6,7 @@
 // list and not once per token. The streaming answer's text is read from the live ChatReply,
 // not copied: a long reply is held once, not once there and once here. QtCore only.
 
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
 
 #include <QAbstractListModel>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "models/OffersModel.h"
+#include "core/models/OffersModel.h"
 
 #include <algorithm>
 #include <limits>

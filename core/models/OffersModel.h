@@ -6,8 +6,8 @@
 // packed rows producing the visible row vector. No QSortFilterProxyModel: its generic
 // QVariant-based sort is an order of magnitude too slow at this size.
 
-#include "models/OfferFilter.h"
-#include "offers/Offer.h"
+#include "core/models/OfferFilter.h"
+#include "core/offers/Offer.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "models/ProjectModel.h"
+#include "core/models/ProjectModel.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
-#include "models/RunsModel.h"
+#include "core/models/RunsModel.h"
 
-#include "cost/CostGuard.h"
+#include "core/cost/CostGuard.h"
 
 #include <QFileInfo>
 

@@ -3,7 +3,7 @@
 // The run monitor's list: one row per run a backend knows. setRuns() diffs by run name, so
 // the selection and scroll position survive the periodic refresh.
 
-#include "runs/RunInfo.h"
+#include "core/runs/RunInfo.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

@@ -1,7 +1,7 @@
-#include "offers/Offer.h"
+#include "core/offers/Offer.h"
 
-#include "common/JsonFields.h"
-#include "common/NumberText.h"
+#include "core/common/JsonFields.h"
+#include "core/common/NumberText.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "offers/OfferMatcher.h"
+#include "core/offers/OfferMatcher.h"
 
 #include <cmath>
 

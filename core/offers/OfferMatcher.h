@@ -6,8 +6,8 @@
 // match vendor, name and memory. Every failed requirement comes back as text a user can act
 // on ("needs gpu 24GB:1..; this machine has no GPU"), for the plan and the GUI.
 
-#include "config/Configuration.h"
-#include "offers/Offer.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
 
 #include <QList>
 #include <QString>

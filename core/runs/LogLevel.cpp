@@ -1,4 +1,4 @@
-#include "runs/LogLevel.h"
+#include "core/runs/LogLevel.h"
 
 #include <QRegularExpression>
 

@@ -1,4 +1,4 @@
-#include "runs/LogLineFormat.h"
+#include "core/runs/LogLineFormat.h"
 
 #include <QLatin1StringView>
 

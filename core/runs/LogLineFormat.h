@@ -4,7 +4,7 @@
 //   <ISO-8601 UTC timestamp with ms> <source> <text>\n
 // Kept apart from LogStore so that the writer, the reader and the search agree byte for byte.
 
-#include "runs/LogStore.h"
+#include "core/runs/LogStore.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,6 +1,6 @@
-#include "runs/LogStore.h"
+#include "core/runs/LogStore.h"
 
-#include "runs/LogLineFormat.h"
+#include "core/runs/LogLineFormat.h"
 
 #include <QFile>
 #include <QFileInfo>

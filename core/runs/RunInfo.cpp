@@ -1,6 +1,6 @@
-#include "runs/RunInfo.h"
+#include "core/runs/RunInfo.h"
 
-#include "common/JsonFields.h"
+#include "core/common/JsonFields.h"
 
 namespace gantry {
 

@@ -2,8 +2,8 @@
 
 // What every view knows about a run, whatever backend runs it.
 
-#include "offers/Offer.h"
-#include "runs/RunStatus.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunStatus.h"
 
 #include <QDateTime>
 #include <QList>

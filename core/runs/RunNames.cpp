@@ -1,4 +1,4 @@
-#include "runs/RunNames.h"
+#include "core/runs/RunNames.h"
 
 #include <QRandomGenerator>
 #include <QRegularExpression>

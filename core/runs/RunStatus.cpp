@@ -1,4 +1,4 @@
-#include "runs/RunStatus.h"
+#include "core/runs/RunStatus.h"
 
 #include <array>
 

@@ -1,6 +1,6 @@
-#include "secrets/TokenStore.h"
+#include "core/secrets/TokenStore.h"
 
-#include "backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QPointer>
 

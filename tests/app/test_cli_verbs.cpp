@@ -2,7 +2,7 @@
 // the verbs are read from `gantry-cli --help` itself, so a new verb is covered without
 // touching this file.
 
-#include "CliProcess.h"
+#include "tests/support/CliProcess.h"
 
 #include <QRegularExpression>
 #include <QTest>

@@ -4,8 +4,8 @@
 // runs the real executables in a fresh HOME (tests/support/run-isolated); none of them is told
 // where gantry-cli is: the GUI must find its supervisor by itself.
 
-#include "common/LlamaServer.h"
-#include "common/TestEnvironment.h"
+#include "tests/support/LlamaServer.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QFile>

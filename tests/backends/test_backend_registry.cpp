@@ -2,10 +2,10 @@
 // and the servers saved in Gantry (core/backends/SavedServers). The suite runs in a fresh
 // HOME (tests/support/run-isolated), so the config file and the settings are this test's own.
 
-#include "backends/BackendRegistry.h"
-#include "backends/SavedServers.h"
-#include "backends/dstack/DstackConfigFile.h"
-#include "secrets/TokenStore.h"
+#include "core/backends/BackendRegistry.h"
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,7 +2,7 @@
 
 // Lets QCOMPARE print chat enums by name when a comparison fails.
 
-#include "chat/ChatTypes.h"
+#include "core/chat/ChatTypes.h"
 
 #include <QTest>
 

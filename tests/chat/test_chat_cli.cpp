@@ -2,13 +2,13 @@
 // streaming to stdout, --json, the token, misuse — and a SIGKILL mid-reply that must not
 // lose the text already shown.
 
-#include "ChatTestPrinters.h"
-#include "ScriptedHttpServer.h"
+#include "tests/chat/ChatTestPrinters.h"
+#include "tests/support/ScriptedHttpServer.h"
 
-#include "backends/local/RunDirectory.h"
-#include "chat/ConversationStore.h"
-#include "common/StatePaths.h"
-#include "common/TestEnvironment.h"
+#include "core/backends/local/RunDirectory.h"
+#include "core/chat/ConversationStore.h"
+#include "core/common/StatePaths.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QProcess>
 #include <QSignalSpy>

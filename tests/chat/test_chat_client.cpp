@@ -2,13 +2,13 @@
 // fault the issue names. Each fault must give a message a user can act on and keep the
 // partial text that arrived before it.
 
-#include "ChatTestPrinters.h"
-#include "ScriptedHttpServer.h"
+#include "tests/chat/ChatTestPrinters.h"
+#include "tests/support/ScriptedHttpServer.h"
 
-#include "chat/ChatClient.h"
-#include "chat/ChatSession.h"
-#include "chat/ConversationStore.h"
-#include "common/TestEnvironment.h"
+#include "core/chat/ChatClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/chat/ConversationStore.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -3,14 +3,14 @@
 // two local runs of the tiny model (real llama-servers) and a scripted server that answers
 // slowly, in pieces.
 
-#include "ChatTestPrinters.h"
-#include "ScriptedHttpServer.h"
+#include "tests/chat/ChatTestPrinters.h"
+#include "tests/support/ScriptedHttpServer.h"
 
-#include "backends/local/RunDirectory.h"
-#include "chat/ComparisonRun.h"
-#include "common/LlamaServer.h"
-#include "common/StatePaths.h"
-#include "common/TestEnvironment.h"
+#include "core/backends/local/RunDirectory.h"
+#include "core/chat/ComparisonRun.h"
+#include "tests/support/LlamaServer.h"
+#include "core/common/StatePaths.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QProcess>

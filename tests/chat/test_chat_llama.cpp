@@ -1,12 +1,12 @@
 // The chat core against the real llama-server with the tiny random model. The text is random
 // words, so these assert the protocol: chunk counts, usage, finish_reason, statuses, branches.
 
-#include "ChatTestPrinters.h"
+#include "tests/chat/ChatTestPrinters.h"
 
-#include "chat/ChatSession.h"
-#include "common/LlamaServer.h"
-#include "common/StatePaths.h"
-#include "common/TestEnvironment.h"
+#include "core/chat/ChatSession.h"
+#include "tests/support/LlamaServer.h"
+#include "core/common/StatePaths.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QProcess>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // The SSE parser and the chat wire format, without a socket: every split point of a stream
 // must give the same events as the whole stream at once.
 
-#include "chat/ChatProtocol.h"
-#include "chat/SseParser.h"
+#include "core/chat/ChatProtocol.h"
+#include "core/chat/SseParser.h"
 
 #include <QTest>
 

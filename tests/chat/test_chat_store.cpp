@@ -1,10 +1,10 @@
 // The conversation store on real SQLite files: WAL, branches, batched appends that another
 // connection can read before the reply ends, export/import round trips.
 
-#include "ChatTestPrinters.h"
+#include "tests/chat/ChatTestPrinters.h"
 
-#include "chat/ConversationStore.h"
-#include "common/TestEnvironment.h"
+#include "core/chat/ConversationStore.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

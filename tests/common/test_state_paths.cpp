@@ -1,7 +1,7 @@
 // StatePaths: where Gantry keeps its state, and that it is private (0700 folders, 0600
 // files, written atomically). The suite runs in a fresh HOME (tests/support/run-isolated).
 
-#include "common/StatePaths.h"
+#include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,7 +2,7 @@
 
 // Shared by the config suites: parse YAML text and look at the outcome.
 
-#include "config/ConfigParser.h"
+#include "core/config/ConfigParser.h"
 
 #include <QStringList>
 #include <QTest>

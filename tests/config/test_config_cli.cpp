@@ -1,6 +1,6 @@
 // gantry-cli validate, run as a real process: exit codes, output lines, --json shape, lookup.
 
-#include "common/TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QFile>

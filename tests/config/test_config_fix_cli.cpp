@@ -1,7 +1,7 @@
 // gantry-cli validate --fix [--dry-run], run as a real process on copies of the seed files:
 // the exact unified diff, the file untouched by a dry run and fixed (and then clean) without.
 
-#include "common/TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QFile>

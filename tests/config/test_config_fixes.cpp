@@ -2,11 +2,11 @@
 // to small configurations, removes its problem, touches no other byte of the file, and leaves
 // the canonical configuration the same apart from the field it is meant to change.
 
-#include "ConfigTestHelpers.h"
-#include "common/TestEnvironment.h"
+#include "tests/config/ConfigTestHelpers.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "common/UnifiedDiff.h"
-#include "config/ConfigFixes.h"
+#include "core/common/UnifiedDiff.h"
+#include "core/config/ConfigFixes.h"
 
 #include <QFile>
 #include <QTest>

@@ -2,11 +2,11 @@
 // resources form, ports, models, env and durations — compared as canonical JSON, the form
 // the dstack server echoes in run_spec.configuration.
 
-#include "ConfigTestHelpers.h"
+#include "tests/config/ConfigTestHelpers.h"
 
-#include "config/Grammar.h"
-#include "config/ResourcesGrammar.h"
-#include "config/ResourcesText.h"
+#include "core/config/Grammar.h"
+#include "core/config/ResourcesGrammar.h"
+#include "core/config/ResourcesText.h"
 
 #include <QTest>
 

@@ -1,10 +1,10 @@
 // Gantry's own warnings: undefined variables, port mismatches, served model names, and the
 // two seed configurations of the tutorial, which must produce exactly their known mistakes.
 
-#include "ConfigTestHelpers.h"
-#include "common/TestEnvironment.h"
+#include "tests/config/ConfigTestHelpers.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "config/ConfigLints.h"
+#include "core/config/ConfigLints.h"
 
 #include <QTest>
 

@@ -2,11 +2,11 @@
 // keys with suggestions, run types, cross-field rules, the canonical JSON the server echoes,
 // effective probes, the schema table and file lookup.
 
-#include "ConfigTestHelpers.h"
-#include "common/TestEnvironment.h"
+#include "tests/config/ConfigTestHelpers.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "config/ConfigSchema.h"
-#include "config/YamlTree.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/YamlTree.h"
 
 #include <QFile>
 #include <QRandomGenerator>

@@ -2,11 +2,11 @@
 // against their published sizes, and the warnings (with fixes) a configuration gets when its
 // `gpu` cannot hold the model or asks for far more than it needs.
 
-#include "ConfigTestHelpers.h"
-#include "common/TestEnvironment.h"
+#include "tests/config/ConfigTestHelpers.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "config/ConfigFixes.h"
-#include "config/ModelSizing.h"
+#include "core/config/ConfigFixes.h"
+#include "core/config/ModelSizing.h"
 
 #include <QTest>
 

@@ -2,7 +2,7 @@
 // and the watch that announces 80% and 100% once and names the runs to stop. Time is passed
 // in, so nothing here waits.
 
-#include "cost/CostGuard.h"
+#include "core/cost/CostGuard.h"
 
 #include <QTest>
 

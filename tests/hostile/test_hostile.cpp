@@ -3,20 +3,20 @@
 // address-space limit (RLIMIT_AS, inherited by every gantry-cli it starts), so a client that
 // stops protecting itself fails here instead of eating the machine.
 
-#include "local/LocalTestSupport.h"
-#include "CliProcess.h"
-#include "TestEnvironment.h"
-#include "backends/dstack/DstackClient.h"
-#include "backends/dstack/DstackError.h"
-#include "chat/ChatClient.h"
-#include "chat/ChatProtocol.h"
-#include "chat/ChatSession.h"
-#include "chat/ConversationStore.h"
-#include "common/StatePaths.h"
-#include "common/UntrustedText.h"
-#include "config/ConfigParser.h"
-#include "runs/LogLineFormat.h"
-#include "runs/LogStore.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/chat/ChatClient.h"
+#include "core/chat/ChatProtocol.h"
+#include "core/chat/ChatSession.h"
+#include "core/chat/ConversationStore.h"
+#include "core/common/StatePaths.h"
+#include "core/common/UntrustedText.h"
+#include "core/config/ConfigParser.h"
+#include "core/runs/LogLineFormat.h"
+#include "core/runs/LogStore.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,13 +1,13 @@
 // The list models the chat panel shows, under QAbstractItemModelTester, driven by a real
 // store and a session streaming from a scripted server.
 
-#include "ChatTestPrinters.h"
-#include "ScriptedHttpServer.h"
+#include "tests/chat/ChatTestPrinters.h"
+#include "tests/support/ScriptedHttpServer.h"
 
-#include "models/ConversationListModel.h"
-#include "chat/MarkdownSegments.h"
-#include "models/MessageListModel.h"
-#include "common/TestEnvironment.h"
+#include "core/models/ConversationListModel.h"
+#include "core/chat/MarkdownSegments.h"
+#include "core/models/MessageListModel.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,10 +1,10 @@
 // LogModel over a real, file-backed LogStore: rows follow appends (also by another writer),
 // only requested blocks are read, search/highlight, timestamps on/off, copy and save.
 
-#include "common/TestEnvironment.h"
-#include "models/LogModel.h"
-#include "runs/LogLevel.h"
-#include "runs/LogStore.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/models/LogModel.h"
+#include "core/runs/LogLevel.h"
+#include "core/runs/LogStore.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

@@ -1,7 +1,7 @@
 // OffersModel: dstack's rendering, numeric/alphabetical sorting, the filter bar, and the
 // model contract under QAbstractItemModelTester while sorting and filtering.
 
-#include "models/OffersModel.h"
+#include "core/models/OffersModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

@@ -1,9 +1,9 @@
 // RunsModel (diffing refreshes, ages, status roles) and ProjectModel (configurations in a
 // real folder, kept current) under QAbstractItemModelTester.
 
-#include "common/TestEnvironment.h"
-#include "models/ProjectModel.h"
-#include "models/RunsModel.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/models/ProjectModel.h"
+#include "core/models/RunsModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

@@ -1,7 +1,7 @@
 // Offer and run types shared by every backend: dstack's rendering and JSON shapes.
 
-#include "offers/Offer.h"
-#include "runs/RunStatus.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunStatus.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // LogStore: the file format, partial lines and UTF-8 split across chunks, a second reader
 // indexing what a writer appended, ranges, tail, search and the linesAppended signal.
 
-#include "common/TestEnvironment.h"
-#include "runs/LogStore.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/runs/LogStore.h"
 
 #include <QFile>
 #include <QSignalSpy>

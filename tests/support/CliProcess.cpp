@@ -1,6 +1,6 @@
-#include "CliProcess.h"
+#include "tests/support/CliProcess.h"
 
-#include "TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <sys/resource.h>
 

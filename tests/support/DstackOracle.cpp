@@ -1,6 +1,6 @@
-#include "DstackOracle.h"
+#include "tests/support/DstackOracle.h"
 
-#include "TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QFileInfo>

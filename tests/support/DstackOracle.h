@@ -5,7 +5,7 @@
 // python3 has neither). Without one a test skips, except under CI=true, where it fails:
 // a CI run that silently stopped asking dstack would prove nothing.
 
-#include "common/TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
-#include "FakeDstackServer.h"
+#include "tests/support/FakeDstackServer.h"
 
-#include "DstackOracle.h"
-#include "TestEnvironment.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>

@@ -1,6 +1,6 @@
-#include "LlamaServer.h"
+#include "tests/support/LlamaServer.h"
 
-#include "TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

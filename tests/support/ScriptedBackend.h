@@ -3,7 +3,7 @@
 // A Backend whose answers a test scripts: plans arrive later on the event loop, as a real
 // backend's do. For panel tests that need what the local backend cannot give (many offers).
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QTimer>
 

@@ -1,11 +1,11 @@
 // Chat → Compare, offscreen: two endpoints (one priced run, one manual) answer one prompt in
 // two columns with their metrics and cost, kept as one comparison and exported as Markdown.
 
-#include "ScriptedHttpServer.h"
+#include "tests/support/ScriptedHttpServer.h"
 
-#include "chat/ChatPanel.h"
-#include "chat/CompareDialog.h"
-#include "chat/ConversationStore.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/chat/CompareDialog.h"
+#include "core/chat/ConversationStore.h"
 
 #include <QListWidget>
 #include <QPlainTextEdit>

@@ -3,14 +3,14 @@
 // run past its budget when "stop runs at the budget" is on, and offers too small for the
 // model marked and hidden on request.
 
-#include "BudgetGuard.h"
-#include "ScriptedBackend.h"
-#include "Settings.h"
-#include "config/ConfigParser.h"
-#include "models/OffersModel.h"
-#include "models/RunsModel.h"
-#include "offers/OffersPanel.h"
-#include "runs/RunsPanel.h"
+#include "ui/BudgetGuard.h"
+#include "tests/support/ScriptedBackend.h"
+#include "ui/Settings.h"
+#include "core/config/ConfigParser.h"
+#include "core/models/OffersModel.h"
+#include "core/models/RunsModel.h"
+#include "ui/offers/OffersPanel.h"
+#include "ui/runs/RunsPanel.h"
 
 #include <QCheckBox>
 #include <QHeaderView>

@@ -2,9 +2,9 @@
 // problems list's Fix button offer the remedies, a fix clears its warning, and undo restores
 // the file byte for byte, one step per fix.
 
-#include "common/TestEnvironment.h"
-#include "editor/EditorPanel.h"
-#include "editor/YamlEditor.h"
+#include "tests/support/TestEnvironment.h"
+#include "ui/editor/EditorPanel.h"
+#include "ui/editor/YamlEditor.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,19 +1,19 @@
 // GUI parts that need no running backend: the YAML path at the cursor (completion), the
 // settings registry, and the offers panel driven by a backend whose plan arrives later.
 
-#include "ScriptedBackend.h"
-#include "Settings.h"
-#include "chat/ChatPanel.h"
-#include "editor/YamlPath.h"
-#include "models/OffersModel.h"
-#include "offers/OffersPanel.h"
-#include "secrets/TokenStore.h"
-#include "settings/DstackServersDialog.h"
-#include "MainWindow.h"
-#include "FakeDstackServer.h"
-#include "CliProcess.h"
-#include "backends/SavedServers.h"
-#include "backends/dstack/DstackConfigFile.h"
+#include "tests/support/ScriptedBackend.h"
+#include "ui/Settings.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/editor/YamlPath.h"
+#include "core/models/OffersModel.h"
+#include "ui/offers/OffersPanel.h"
+#include "core/secrets/TokenStore.h"
+#include "ui/settings/DstackServersDialog.h"
+#include "ui/MainWindow.h"
+#include "tests/support/FakeDstackServer.h"
+#include "tests/support/CliProcess.h"
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QDir>
 #include <QLabel>

@@ -1,4 +1,4 @@
-#include "chat/ChatInput.h"
+#include "ui/chat/ChatInput.h"
 
 #include <QKeyEvent>
 

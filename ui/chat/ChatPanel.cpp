@@ -1,16 +1,16 @@
-#include "chat/ChatPanel.h"
-#include "chat/CompareDialog.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/chat/CompareDialog.h"
 
-#include "Settings.h"
-#include "chat/ChatClient.h"
-#include "chat/ChatInput.h"
-#include "chat/ChatSession.h"
-#include "models/ConversationListModel.h"
-#include "chat/ConversationStore.h"
-#include "chat/MessageDelegate.h"
-#include "models/MessageListModel.h"
-#include "common/StatePaths.h"
-#include "secrets/TokenStore.h"
+#include "ui/Settings.h"
+#include "core/chat/ChatClient.h"
+#include "ui/chat/ChatInput.h"
+#include "core/chat/ChatSession.h"
+#include "core/models/ConversationListModel.h"
+#include "core/chat/ConversationStore.h"
+#include "ui/chat/MessageDelegate.h"
+#include "core/models/MessageListModel.h"
+#include "core/common/StatePaths.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -5,8 +5,8 @@
 // message view and the input box. The chat core (ChatSession over a ChatClient and the
 // SQLite ConversationStore) does the work; this only shows it.
 
-#include "chat/ComparisonRun.h"
-#include "runs/RunInfo.h"
+#include "core/chat/ComparisonRun.h"
+#include "core/runs/RunInfo.h"
 
 #include <QList>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "chat/CompareDialog.h"
+#include "ui/chat/CompareDialog.h"
 
-#include "common/StatePaths.h"
+#include "core/common/StatePaths.h"
 
 #include <QFile>
 #include <QFileDialog>

@@ -5,7 +5,7 @@
 // time). The work is the core's ComparisonRun; the result is kept as one comparison in the
 // chat database and can be exported as Markdown.
 
-#include "chat/ComparisonRun.h"
+#include "core/chat/ComparisonRun.h"
 
 #include <QDialog>
 #include <QList>

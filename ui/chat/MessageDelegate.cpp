@@ -1,9 +1,9 @@
-#include "chat/MessageDelegate.h"
-#include "Look.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/Look.h"
 
-#include "chat/ChatTypes.h"
-#include "chat/MarkdownSegments.h"
-#include "models/MessageListModel.h"
+#include "core/chat/ChatTypes.h"
+#include "core/chat/MarkdownSegments.h"
+#include "core/models/MessageListModel.h"
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>

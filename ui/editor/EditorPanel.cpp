@@ -1,7 +1,7 @@
-#include "editor/EditorPanel.h"
+#include "ui/editor/EditorPanel.h"
 
-#include "common/StatePaths.h"
-#include "editor/YamlEditor.h"
+#include "core/common/StatePaths.h"
+#include "ui/editor/YamlEditor.h"
 
 #include <QCryptographicHash>
 #include <QFutureWatcher>

@@ -5,7 +5,7 @@
 // with a remedy). Unsaved text is copied to
 // stateDir()/backups every few seconds; opening a file with a newer backup offers it back.
 
-#include "config/ConfigParser.h"
+#include "core/config/ConfigParser.h"
 
 #include <QWidget>
 

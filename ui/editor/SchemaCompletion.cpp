@@ -1,6 +1,6 @@
-#include "editor/SchemaCompletion.h"
+#include "ui/editor/SchemaCompletion.h"
 
-#include "config/ConfigSchema.h"
+#include "core/config/ConfigSchema.h"
 
 #include <QRegularExpression>
 

@@ -1,8 +1,8 @@
-#include "editor/YamlEditor.h"
-#include "Look.h"
+#include "ui/editor/YamlEditor.h"
+#include "ui/Look.h"
 
-#include "editor/SchemaCompletion.h"
-#include "editor/YamlPath.h"
+#include "ui/editor/SchemaCompletion.h"
+#include "ui/editor/YamlPath.h"
 
 #include <Qsci/qscilexeryaml.h>
 

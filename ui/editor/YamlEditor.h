@@ -6,7 +6,7 @@
 // fixable problem get a ⊕ marker; Ctrl+. (or a click on it) offers the fixes in a menu, and a
 // fix is one undo step.
 
-#include "common/Diagnostic.h"
+#include "core/common/Diagnostic.h"
 
 #include <Qsci/qsciscintilla.h>
 

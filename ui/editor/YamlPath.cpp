@@ -1,4 +1,4 @@
-#include "editor/YamlPath.h"
+#include "ui/editor/YamlPath.h"
 
 namespace gantry::ui {
 

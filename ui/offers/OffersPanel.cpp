@@ -1,11 +1,11 @@
-#include "offers/OffersPanel.h"
-#include "Look.h"
+#include "ui/offers/OffersPanel.h"
+#include "ui/Look.h"
 
-#include "backends/Backend.h"
-#include "Settings.h"
-#include "config/ModelSizing.h"
-#include "cost/CostGuard.h"
-#include "models/OffersModel.h"
+#include "core/backends/Backend.h"
+#include "ui/Settings.h"
+#include "core/config/ModelSizing.h"
+#include "core/cost/CostGuard.h"
+#include "core/models/OffersModel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

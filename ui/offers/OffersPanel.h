@@ -4,8 +4,8 @@
 // indicator per backend), the offers land in one sortable, filterable table, and Deploy
 // applies the selected offer on the backend that offered it.
 
-#include "config/Configuration.h"
-#include "offers/Offer.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
 
 #include <QHash>
 #include <QList>

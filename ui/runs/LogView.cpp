@@ -1,9 +1,9 @@
-#include "runs/LogView.h"
-#include "Look.h"
+#include "ui/runs/LogView.h"
+#include "ui/Look.h"
 
-#include "Settings.h"
-#include "models/LogModel.h"
-#include "runs/LogLevel.h"
+#include "ui/Settings.h"
+#include "core/models/LogModel.h"
+#include "core/runs/LogLevel.h"
 
 #include <QApplication>
 #include <QCheckBox>

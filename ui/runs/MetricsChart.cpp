@@ -1,4 +1,4 @@
-#include "runs/MetricsChart.h"
+#include "ui/runs/MetricsChart.h"
 
 #include <QChart>
 #include <QChartView>

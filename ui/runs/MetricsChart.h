@@ -3,7 +3,7 @@
 // A run's resource use over time: CPU, memory, and per-GPU utilisation and memory, all as
 // percentages so they share one axis (QtCharts).
 
-#include "backends/Backend.h"
+#include "core/backends/Backend.h"
 
 #include <QWidget>
 

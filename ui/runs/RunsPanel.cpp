@@ -1,10 +1,10 @@
-#include "runs/RunsPanel.h"
-#include "Look.h"
+#include "ui/runs/RunsPanel.h"
+#include "ui/Look.h"
 
-#include "backends/Backend.h"
-#include "models/RunsModel.h"
-#include "runs/LogView.h"
-#include "runs/MetricsChart.h"
+#include "core/backends/Backend.h"
+#include "core/models/RunsModel.h"
+#include "ui/runs/LogView.h"
+#include "ui/runs/MetricsChart.h"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // The Runs tab: every backend's runs in one table; for the selected run its status
 // timeline, endpoint, log, metrics, and the Stop / Abort / Chat actions.
 
-#include "runs/RunInfo.h"
+#include "core/runs/RunInfo.h"
 
 #include <QHash>
 #include <QList>

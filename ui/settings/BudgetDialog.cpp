@@ -1,6 +1,6 @@
-#include "settings/BudgetDialog.h"
+#include "ui/settings/BudgetDialog.h"
 
-#include "Settings.h"
+#include "ui/Settings.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

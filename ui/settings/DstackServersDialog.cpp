@@ -1,8 +1,8 @@
-#include "settings/DstackServersDialog.h"
+#include "ui/settings/DstackServersDialog.h"
 
-#include "backends/SavedServers.h"
-#include "backends/dstack/DstackBackend.h"
-#include "secrets/TokenStore.h"
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QDialog>
 

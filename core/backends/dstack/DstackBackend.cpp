@@ -1,12 +1,12 @@
-#include "backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackBackend.h"
 
-#include "backends/dstack/DstackClient.h"
-#include "backends/dstack/DstackJson.h"
-#include "backends/dstack/DstackLogFollower.h"
-#include "backends/dstack/DstackModels.h"
-#include "backends/dstack/DstackRequests.h"
-#include "common/StatePaths.h"
-#include "runs/LogStore.h"
+#include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackJson.h"
+#include "core/backends/dstack/DstackLogFollower.h"
+#include "core/backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackRequests.h"
+#include "core/common/StatePaths.h"
+#include "core/runs/LogStore.h"
 
 #include <QDir>
 #include <QFile>

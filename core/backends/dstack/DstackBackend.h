@@ -13,9 +13,9 @@
 // finished runs. When the server goes away the last known state stays, connectionChanged
 // (false, why) is emitted once, and polling carries on until it answers again.
 
-#include "backends/Backend.h"
-#include "backends/dstack/DstackConfigFile.h"
-#include "backends/dstack/DstackError.h"
+#include "core/backends/Backend.h"
+#include "core/backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackError.h"
 
 #include <QHash>
 #include <QPointer>

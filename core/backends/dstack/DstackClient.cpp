@@ -1,6 +1,6 @@
-#include "backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackClient.h"
 
-#include "backends/dstack/DstackJson.h"
+#include "core/backends/dstack/DstackJson.h"
 
 #include <QNetworkRequest>
 #include <QTimer>

@@ -6,7 +6,7 @@
 // Callbacks are bound to an owner: when the owner is destroyed first, the reply is aborted
 // and no callback runs, so no reply ever outlives the object that asked for it.
 
-#include "backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackError.h"
 
 #include <QNetworkAccessManager>
 #include <QObject>

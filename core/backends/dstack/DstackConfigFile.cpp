@@ -1,4 +1,4 @@
-#include "backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
-#include "backends/dstack/DstackError.h"
-#include "backends/dstack/DstackJson.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackJson.h"
 
-#include "common/UntrustedText.h"
+#include "core/common/UntrustedText.h"
 
 #include <QStringList>
 

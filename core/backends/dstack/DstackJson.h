@@ -5,8 +5,8 @@
 // typed field reads as the fallback, and a whole answer of the wrong shape is reported by the
 // caller as "not what dstack sends" (dstackShapeError).
 
-#include "backends/dstack/DstackError.h"
-#include "common/JsonFields.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/common/JsonFields.h"
 
 #include <QString>
 

@@ -1,11 +1,11 @@
-#include "backends/dstack/DstackLogFollower.h"
+#include "core/backends/dstack/DstackLogFollower.h"
 
-#include "backends/dstack/DstackClient.h"
-#include "backends/dstack/DstackJson.h"
-#include "backends/dstack/DstackModels.h"
-#include "backends/dstack/DstackRequests.h"
-#include "common/StatePaths.h"
-#include "runs/LogStore.h"
+#include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackJson.h"
+#include "core/backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackRequests.h"
+#include "core/common/StatePaths.h"
+#include "core/runs/LogStore.h"
 
 #include <QFile>
 

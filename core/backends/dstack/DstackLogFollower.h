@@ -7,7 +7,7 @@
 // the next poll() resumes after the last event's timestamp (start_time is exclusive).
 // The cursor is saved next to the log so a later process does not append the same events again.
 
-#include "backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackError.h"
 
 #include <QObject>
 #include <QString>

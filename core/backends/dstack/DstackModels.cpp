@@ -1,7 +1,7 @@
-#include "backends/dstack/DstackModels.h"
+#include "core/backends/dstack/DstackModels.h"
 
-#include "backends/dstack/DstackJson.h"
-#include "common/NumberText.h"
+#include "core/backends/dstack/DstackJson.h"
+#include "core/common/NumberText.h"
 
 #include <QStringList>
 #include <QUrl>

@@ -3,9 +3,9 @@
 // Reading dstack's response shapes into Gantry's types, and the one request-side rewrite
 // Gantry makes (pinning an offer). Pure functions: no network, so they are tested directly.
 
-#include "backends/Backend.h"
-#include "offers/Offer.h"
-#include "runs/RunInfo.h"
+#include "core/backends/Backend.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunInfo.h"
 
 #include <QList>
 #include <QString>

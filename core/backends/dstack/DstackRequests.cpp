@@ -1,4 +1,4 @@
-#include "backends/dstack/DstackRequests.h"
+#include "core/backends/dstack/DstackRequests.h"
 
 #include <tuple>
 

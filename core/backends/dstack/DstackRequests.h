@@ -11,8 +11,8 @@
 //  - a run sent back as `current_resource` loses what the client strips from it
 //    (job_connection_info, default node-group fields, the deprecated resources description).
 
-#include "config/Configuration.h"
-#include "offers/Offer.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "backends/local/AsyncTool.h"
+#include "core/backends/local/AsyncTool.h"
 
 #include <QPointer>
 #include <QProcess>

@@ -1,4 +1,4 @@
-#include "backends/local/GpuQuery.h"
+#include "core/backends/local/GpuQuery.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

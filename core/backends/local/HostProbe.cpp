@@ -1,6 +1,6 @@
-#include "backends/local/HostProbe.h"
+#include "core/backends/local/HostProbe.h"
 
-#include "backends/local/AsyncTool.h"
+#include "core/backends/local/AsyncTool.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -4,7 +4,7 @@
 // (nvidia-smi, rocm-smi), and optionally whether a container engine answers and which
 // python3 is installed. Asynchronous: the tools run as child processes on the event loop.
 
-#include "backends/local/GpuQuery.h"
+#include "core/backends/local/GpuQuery.h"
 
 #include <QObject>
 #include <QString>

@@ -1,10 +1,10 @@
-#include "backends/local/LocalBackend.h"
+#include "core/backends/local/LocalBackend.h"
 
-#include "backends/local/AsyncTool.h"
-#include "backends/local/ProcessGroup.h"
-#include "common/StatePaths.h"
-#include "runs/LogStore.h"
-#include "runs/RunNames.h"
+#include "core/backends/local/AsyncTool.h"
+#include "core/backends/local/ProcessGroup.h"
+#include "core/common/StatePaths.h"
+#include "core/runs/LogStore.h"
+#include "core/runs/RunNames.h"
 
 #include <utility>
 #include <QCoreApplication>

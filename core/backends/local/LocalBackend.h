@@ -5,10 +5,10 @@
 // the same runs, statuses and logs (reattach). runsChanged() is driven by a directory watcher
 // and a one-second timer that also notices supervisors that vanished.
 
-#include "backends/Backend.h"
-#include "backends/local/HostProbe.h"
-#include "backends/local/LocalPlanner.h"
-#include "backends/local/RunDirectory.h"
+#include "core/backends/Backend.h"
+#include "core/backends/local/HostProbe.h"
+#include "core/backends/local/LocalPlanner.h"
+#include "core/backends/local/RunDirectory.h"
 
 #include <QHash>
 #include <QMap>

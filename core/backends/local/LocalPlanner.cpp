@@ -1,7 +1,7 @@
-#include "backends/local/LocalPlanner.h"
+#include "core/backends/local/LocalPlanner.h"
 
-#include "common/NumberText.h"
-#include "offers/OfferMatcher.h"
+#include "core/common/NumberText.h"
+#include "core/offers/OfferMatcher.h"
 
 namespace gantry {
 

@@ -4,9 +4,9 @@
 // name, price 0, never spot), matched against the configuration's resources. Pure: the host
 // facts come in, so that planning is unit-tested without probing anything.
 
-#include "backends/local/HostProbe.h"
-#include "config/Configuration.h"
-#include "offers/Offer.h"
+#include "core/backends/local/HostProbe.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
 
 namespace gantry {
 

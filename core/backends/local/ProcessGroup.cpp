@@ -1,4 +1,4 @@
-#include "backends/local/ProcessGroup.h"
+#include "core/backends/local/ProcessGroup.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "backends/local/ReadinessProbe.h"
+#include "core/backends/local/ReadinessProbe.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>

@@ -9,7 +9,7 @@
 // capped at 2 s. A service that answers is seen ready within a round trip plus 10 ms. It stops
 // once ready.
 
-#include "config/Configuration.h"
+#include "core/config/Configuration.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,7 +1,7 @@
-#include "backends/local/RunDirectory.h"
+#include "core/backends/local/RunDirectory.h"
 
-#include "common/JsonFields.h"
-#include "common/StatePaths.h"
+#include "core/common/JsonFields.h"
+#include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QFile>

@@ -11,9 +11,9 @@
 //   stop             a stop request ("stop" or "abort"), written by any process
 // Any process can read a run from these files alone: that is what makes reattach work.
 
-#include "config/Configuration.h"
-#include "offers/Offer.h"
-#include "runs/RunInfo.h"
+#include "core/config/Configuration.h"
+#include "core/offers/Offer.h"
+#include "core/runs/RunInfo.h"
 
 #include <QList>
 #include <QString>

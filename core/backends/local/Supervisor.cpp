@@ -1,10 +1,10 @@
-#include "backends/local/Supervisor.h"
+#include "core/backends/local/Supervisor.h"
 
-#include "backends/local/ProcessGroup.h"
-#include "backends/local/ReadinessProbe.h"
-#include "common/StatePaths.h"
-#include "common/UnixSignalNotifier.h"
-#include "runs/LogStore.h"
+#include "core/backends/local/ProcessGroup.h"
+#include "core/backends/local/ReadinessProbe.h"
+#include "core/common/StatePaths.h"
+#include "core/common/UnixSignalNotifier.h"
+#include "core/runs/LogStore.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -15,7 +15,7 @@
 //     start time) and the group leader's in status.json, so that no other process ever
 //     signals a pid that merely has the same number.
 
-#include "backends/local/RunDirectory.h"
+#include "core/backends/local/RunDirectory.h"
 
 #include <QElapsedTimer>
 #include <QObject>

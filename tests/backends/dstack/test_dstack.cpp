@@ -1,19 +1,19 @@
 // The dstack backend end to end against tests/support/dstack/fake_dstack_server.py, a real process that
 // answers dstack's REST API with the reference's exact shapes and strictness.
 
-#include "DstackOracle.h"
-#include "FakeDstackServer.h"
-#include "LlamaServer.h"
-#include "TestEnvironment.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/FakeDstackServer.h"
+#include "tests/support/LlamaServer.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "backends/dstack/DstackBackend.h"
-#include "backends/dstack/DstackClient.h"
-#include "backends/dstack/DstackConfigFile.h"
-#include "backends/dstack/DstackError.h"
-#include "backends/dstack/DstackModels.h"
-#include "config/ConfigParser.h"
-#include "runs/LogStore.h"
-#include "secrets/TokenStore.h"
+#include "core/backends/dstack/DstackBackend.h"
+#include "core/backends/dstack/DstackClient.h"
+#include "core/backends/dstack/DstackConfigFile.h"
+#include "core/backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackModels.h"
+#include "core/config/ConfigParser.h"
+#include "core/runs/LogStore.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>

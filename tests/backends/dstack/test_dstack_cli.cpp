@@ -2,11 +2,11 @@
 // flow: offer → apply a picked offer → logs → ready → chat through the run's model URL with the
 // dstack token → ps → stop. The project comes from a dstack config.yml ($DSTACK_CONFIG_PATH).
 
-#include "CliProcess.h"
-#include "DstackOracle.h"
-#include "FakeDstackServer.h"
-#include "LlamaServer.h"
-#include "TestEnvironment.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/FakeDstackServer.h"
+#include "tests/support/LlamaServer.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QFileInfo>
 #include <QFile>

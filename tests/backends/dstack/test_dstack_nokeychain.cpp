@@ -1,9 +1,9 @@
 // The token store with no Secret Service at all (CTest points D-Bus at nothing): the documented
 // fallback — memory for this session, then ~/.dstack/config.yml — with a clear message.
 
-#include "TestEnvironment.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "secrets/TokenStore.h"
+#include "core/secrets/TokenStore.h"
 
 #include <QFile>
 #include <QSignalSpy>

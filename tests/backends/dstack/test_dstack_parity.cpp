@@ -4,11 +4,11 @@
 // never an error), and for every configuration both accept, the runs/get_plan body Gantry
 // would send passes dstack's request schema. dstack's code is the judge (oracle_parity.py).
 
-#include "DstackOracle.h"
-#include "TestEnvironment.h"
+#include "tests/support/DstackOracle.h"
+#include "tests/support/TestEnvironment.h"
 
-#include "backends/dstack/DstackRequests.h"
-#include "config/ConfigParser.h"
+#include "core/backends/dstack/DstackRequests.h"
+#include "core/config/ConfigParser.h"
 
 #include <QDir>
 #include <QFile>

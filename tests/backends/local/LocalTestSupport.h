@@ -3,10 +3,10 @@
 // Helpers for the local backend suites: configurations built in code, free ports, waiting
 // for a run's status, and looking at a run's process group in /proc.
 
-#include "backends/Backend.h"
-#include "backends/local/ProcessGroup.h"
-#include "backends/local/RunDirectory.h"
-#include "runs/LogStore.h"
+#include "core/backends/Backend.h"
+#include "core/backends/local/ProcessGroup.h"
+#include "core/backends/local/RunDirectory.h"
+#include "core/runs/LogStore.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

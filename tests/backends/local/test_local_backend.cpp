@@ -1,10 +1,10 @@
 // The local backend end to end through LocalBackend: real supervisors (gantry-cli supervise),
 // real processes, real HTTP on 127.0.0.1.
 
-#include "LocalTestSupport.h"
-#include "common/TestEnvironment.h"
-#include "backends/local/LocalBackend.h"
-#include "common/StatePaths.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/backends/local/LocalBackend.h"
+#include "core/common/StatePaths.h"
 
 #include <QFileInfo>
 #include <QDir>

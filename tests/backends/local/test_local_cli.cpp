@@ -1,12 +1,12 @@
 // gantry-cli against the local backend, as a user runs it: real gantry-cli processes,
 // real supervisors, real services on 127.0.0.1.
 
-#include "LocalTestSupport.h"
-#include "common/CliProcess.h"
-#include "common/LlamaServer.h"
-#include "common/TestEnvironment.h"
-#include "backends/local/LocalBackend.h"
-#include "common/StatePaths.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/LlamaServer.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/backends/local/LocalBackend.h"
+#include "core/common/StatePaths.h"
 
 #include <QFileInfo>
 #include <QDir>

@@ -3,11 +3,11 @@
 // supervisor, and service processes that left the group and the session (setsid). Real
 // processes throughout; gantry-cli as a user runs it.
 
-#include "LocalTestSupport.h"
-#include "CliProcess.h"
-#include "TestEnvironment.h"
-#include "backends/local/LocalBackend.h"
-#include "common/StatePaths.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/backends/local/LocalBackend.h"
+#include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QFile>

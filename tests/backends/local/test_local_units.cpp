@@ -1,13 +1,13 @@
 // Pure parts of the local backend: run names, GPU tool output parsing, offer matching with
 // dstack's semantics, and the local plan (reasons when nothing matches).
 
-#include "common/TestEnvironment.h"
-#include "backends/local/GpuQuery.h"
-#include "backends/local/LocalBackend.h"
-#include "backends/local/LocalPlanner.h"
-#include "backends/local/ReadinessProbe.h"
-#include "offers/OfferMatcher.h"
-#include "runs/RunNames.h"
+#include "tests/support/TestEnvironment.h"
+#include "core/backends/local/GpuQuery.h"
+#include "core/backends/local/LocalBackend.h"
+#include "core/backends/local/LocalPlanner.h"
+#include "core/backends/local/ReadinessProbe.h"
+#include "core/offers/OfferMatcher.h"
+#include "core/runs/RunNames.h"
 
 #include <QCoreApplication>
 #include <QFile>
