@@ -15,9 +15,11 @@ QByteArray llamaLikeStream(int tokens)
 {
     QByteArray stream;
     for (int i = 0; i < tokens; ++i) {
-        stream += R"(data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":" word)" + QByteArray::number(i % 97)
-            + R"("}}],"created":1764225000,"id":"chatcmpl-abcdefghijklmnop","model":"tiny.gguf","system_fingerprint":"b1-80fb11a","object":"chat.completion.chunk"})"
-            + "\n\n";
+        stream +=
+            R"(data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":" word)" +
+            QByteArray::number(i % 97) +
+            R"("}}],"created":1764225000,"id":"chatcmpl-abcdefghijklmnop","model":"tiny.gguf","system_fingerprint":"b1-80fb11a","object":"chat.completion.chunk"})" +
+            "\n\n";
     }
     stream += "data: [DONE]\n\n";
     return stream;
@@ -31,7 +33,8 @@ void feedInPieces(benchmark::State &state, bool decode)
         SseParser parser;
         qsizetype events = 0;
         for (qsizetype pos = 0; pos < stream.size(); pos += piece) {
-            const QList<SseEvent> batch = parser.feed(QByteArrayView(stream).sliced(pos, std::min(piece, stream.size() - pos)));
+            const QList<SseEvent> batch =
+                parser.feed(QByteArrayView(stream).sliced(pos, std::min(piece, stream.size() - pos)));
             events += batch.size();
             if (decode) {
                 for (const SseEvent &event : batch)

@@ -24,7 +24,8 @@ struct Fixture {
         path = dir.path() + QStringLiteral("/chat.sqlite");
         ConversationStore store;
         store.open(path);
-        conversation = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"), QStringLiteral("Long"));
+        conversation = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
+                                                QStringLiteral("Long"));
         ChatParameters params;
         params.maxTokens = 512;
         params.temperature = 0.7;
@@ -34,12 +35,15 @@ struct Fixture {
         metrics.promptTokens = 900;
         metrics.usageFromServer = true;
         metrics.tokensPerSecond = 42.5;
-        const QString question = QStringLiteral("How would I deploy this model on two GPUs with spot instances? ").repeated(2);
-        const QString answer = QStringLiteral("You would set resources.gpu to 2 and spot_policy to auto; then ").repeated(12);
+        const QString question =
+            QStringLiteral("How would I deploy this model on two GPUs with spot instances? ").repeated(2);
+        const QString answer =
+            QStringLiteral("You would set resources.gpu to 2 and spot_policy to auto; then ").repeated(12);
         qint64 parent = 0;
         for (int i = 0; i < 1000; ++i) {
             parent = store.addMessage(conversation, parent, QStringLiteral("user"), question);
-            parent = store.addMessage(conversation, parent, QStringLiteral("assistant"), answer, ReplyStatus::Complete, params);
+            parent = store.addMessage(conversation, parent, QStringLiteral("assistant"), answer, ReplyStatus::Complete,
+                                      params);
             store.finishMessage(parent, ReplyStatus::Complete, metrics);
         }
     }
@@ -80,11 +84,12 @@ void BM_StreamReply500Tokens(benchmark::State &state)
     ConversationStore store;
     store.open(f.path);
     for (auto _ : state) {
-        const qint64 id = store.addMessage(f.conversation, 0, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+        const qint64 id =
+            store.addMessage(f.conversation, 0, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
         for (int i = 0; i < 500; ++i) {
             store.appendText(id, QStringLiteral(" token"));
             if (i % 50 == 49)
-                store.flush();  // the 150 ms timer fires ~every 50 tokens at 300 tok/s
+                store.flush(); // the 150 ms timer fires ~every 50 tokens at 300 tok/s
         }
         store.finishMessage(id, ReplyStatus::Complete, ReplyMetrics());
     }
@@ -98,7 +103,7 @@ BENCHMARK(BM_StreamReply500Tokens)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);  // QSqlDatabase wants an application object
+    QCoreApplication app(argc, argv); // QSqlDatabase wants an application object
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -7,11 +7,11 @@
 //       first paint of the message view that shows it: the limit is one frame.
 // Then a 2,000-message conversation: open → first paint of the view, and one frame of scrolling.
 
-#include "ui/chat/ChatInput.h"
-#include "ui/chat/ChatPanel.h"
 #include "core/chat/ChatSession.h"
 #include "core/chat/ConversationStore.h"
 #include "core/models/MessageListModel.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
 
 #include <benchmark/benchmark.h>
 
@@ -52,13 +52,29 @@ std::vector<std::string> replyTokens()
 {
     std::vector<std::string> tokens;
     std::mt19937 rng(3);
-    const char *words[] = {"offer", "price", "GPU", "memory", "sort", "the", "a", "model", "serve", "token", "run", "fast"};
+    const char *words[] = {"offer", "price", "GPU",   "memory", "sort", "the",
+                           "a",     "model", "serve", "token",  "run",  "fast"};
     int i = 0;
     while (tokens.size() < 8000) {
         switch (i++ % 6) {
-        case 0: tokens.push_back("## Step " + std::to_string(i) + "\n\n"); break;
-        case 2: tokens.push_back("\n\n```cpp\n"); for (int l = 0; l < 6; ++l) { tokens.push_back("std::sort(rows.begin(), "); tokens.push_back("rows.end());\n"); } tokens.push_back("```\n\n"); break;
-        case 4: for (int l = 0; l < 5; ++l) { tokens.push_back("- item "); tokens.push_back(std::string("**") + words[rng() % 12] + "**\n"); } tokens.push_back("\n"); break;
+        case 0:
+            tokens.push_back("## Step " + std::to_string(i) + "\n\n");
+            break;
+        case 2:
+            tokens.push_back("\n\n```cpp\n");
+            for (int l = 0; l < 6; ++l) {
+                tokens.push_back("std::sort(rows.begin(), ");
+                tokens.push_back("rows.end());\n");
+            }
+            tokens.push_back("```\n\n");
+            break;
+        case 4:
+            for (int l = 0; l < 5; ++l) {
+                tokens.push_back("- item ");
+                tokens.push_back(std::string("**") + words[rng() % 12] + "**\n");
+            }
+            tokens.push_back("\n");
+            break;
         default:
             for (int w = 0; w < 60; ++w)
                 tokens.push_back(std::string(" ") + words[rng() % 12]);
@@ -72,9 +88,13 @@ std::string jsonEscape(const std::string &s)
 {
     std::string out;
     for (char c : s) {
-        if (c == '"' || c == '\\') { out += '\\'; out += c; }
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -84,7 +104,8 @@ std::string jsonEscape(const std::string &s)
 class StreamingServer
 {
 public:
-    explicit StreamingServer(double tokensPerSecond) : m_rate(tokensPerSecond)
+    explicit StreamingServer(double tokensPerSecond)
+        : m_rate(tokensPerSecond)
     {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
@@ -106,8 +127,15 @@ public:
         m_thread.join();
     }
     int port() const { return m_port; }
-    struct Sent { Clock::time_point at; qsizetype length; };
-    std::vector<Sent> sent() { std::lock_guard lock(m_mutex); return m_sent; }
+    struct Sent {
+        Clock::time_point at;
+        qsizetype length;
+    };
+    std::vector<Sent> sent()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_sent;
+    }
 
 private:
     void serve()
@@ -119,7 +147,10 @@ private:
         std::string request;
         while (request.find("\r\n\r\n") == std::string::npos) {
             const ssize_t n = ::recv(c, buffer, sizeof buffer, 0);
-            if (n <= 0) { ::close(c); return; }
+            if (n <= 0) {
+                ::close(c);
+                return;
+            }
             request.append(buffer, size_t(n));
         }
         const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
@@ -129,13 +160,15 @@ private:
         qsizetype length = 0;
         for (size_t i = 0; i < tokens.size(); ++i) {
             std::this_thread::sleep_until(start + std::chrono::duration<double>(double(i) / m_rate));
-            const std::string event = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + jsonEscape(tokens[i]) + "\"}}]}\n\n";
+            const std::string event =
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + jsonEscape(tokens[i]) + "\"}}]}\n\n";
             ::send(c, event.data(), event.size(), MSG_NOSIGNAL);
             length += QString::fromStdString(tokens[i]).size();
             std::lock_guard lock(m_mutex);
             m_sent.push_back({Clock::now(), length});
         }
-        const std::string done = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n";
+        const std::string done =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n";
         ::send(c, done.data(), done.size(), MSG_NOSIGNAL);
         ::close(c);
     }
@@ -152,8 +185,16 @@ private:
 class PaintClock : public QObject
 {
 public:
-    PaintClock(QWidget *viewport, ui::ChatPanel *panel) : m_viewport(viewport), m_panel(panel) { viewport->installEventFilter(this); }
-    struct Painted { Clock::time_point at; qsizetype length; };
+    PaintClock(QWidget *viewport, ui::ChatPanel *panel)
+        : m_viewport(viewport)
+        , m_panel(panel)
+    {
+        viewport->installEventFilter(this);
+    }
+    struct Painted {
+        Clock::time_point at;
+        qsizetype length;
+    };
     std::vector<Painted> painted;
 
 protected:
@@ -166,7 +207,8 @@ protected:
             m_viewport->installEventFilter(this);
             MessageListModel *m = m_panel->messages();
             const int last = m->rowCount() - 1;
-            painted.push_back({Clock::now(), last >= 0 ? m->index(last).data(MessageListModel::ContentRole).toString().size() : 0});
+            painted.push_back(
+                {Clock::now(), last >= 0 ? m->index(last).data(MessageListModel::ContentRole).toString().size() : 0});
             return true;
         }
         return false;
@@ -231,7 +273,7 @@ StreamResult streamOnce(double rate)
         while (p < clock.painted.size() && (clock.painted[p].at < s.at || clock.painted[p].length < s.length))
             ++p;
         if (p == clock.painted.size())
-            return r;  // a token never shown
+            return r; // a token never shown
         toScreen.push_back(msSince(s.at, clock.painted[p].at));
     }
     std::sort(busy.begin(), busy.end());
@@ -272,12 +314,14 @@ void BM_ChatViewOpenAndScroll(benchmark::State &state)
 {
     ConversationStore seed;
     seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"));
-    const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"), QStringLiteral("Long"));
+    const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
+                                              QStringLiteral("Long"));
     qint64 parent = 0;
     for (int m = 0; m < 2000; ++m)
-        parent = seed.addMessage(id, parent, m % 2 ? QStringLiteral("assistant") : QStringLiteral("user"),
-                                 m % 2 ? QStringLiteral("Use **std::sort**:\n\n```cpp\nstd::sort(a, b);\n```\n\nDone (%1).").arg(m)
-                                       : QStringLiteral("Question %1?").arg(m));
+        parent = seed.addMessage(
+            id, parent, m % 2 ? QStringLiteral("assistant") : QStringLiteral("user"),
+            m % 2 ? QStringLiteral("Use **std::sort**:\n\n```cpp\nstd::sort(a, b);\n```\n\nDone (%1).").arg(m)
+                  : QStringLiteral("Question %1?").arg(m));
     seed.flush();
     std::vector<double> open, scroll;
     for (auto _ : state) {
@@ -313,7 +357,7 @@ BENCHMARK(BM_ChatViewOpenAndScroll)->UseManualTime()->Iterations(3)->Unit(benchm
 
 int main(int argc, char **argv)
 {
-    QTemporaryDir home;  // state and settings of its own, not the user's
+    QTemporaryDir home; // state and settings of its own, not the user's
     qputenv("GANTRY_HOME", home.path().toUtf8());
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))

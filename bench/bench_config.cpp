@@ -23,17 +23,21 @@ QByteArray largeConfiguration()
         y += "  - echo \"step " + QByteArray::number(i) + ": $SETTING_" + QByteArray::number(i) + " ${SETTING_" +
              QByteArray::number(i + 1) + "}\" >> /tmp/log\n";
     y += "  - vllm serve meta-llama/Llama-3.1-8B-Instruct --port 8000 --max-model-len 8192\n";
-    y += "resources:\n  cpu: x86:8..\n  memory: 32GB..\n  gpu: A10G,A100,L40S:24GB..80GB:1..2\n  disk: 200GB..1TB\n  shm_size: 16GB\n";
-    y += "replicas: 1..4\nscaling:\n  metric: rps\n  target: 10\n  window: 60s\n  scale_up_delay: 2m\n  scale_down_delay: 10m\n";
+    y += "resources:\n  cpu: x86:8..\n  memory: 32GB..\n  gpu: A10G,A100,L40S:24GB..80GB:1..2\n  disk: 200GB..1TB\n  "
+         "shm_size: 16GB\n";
+    y += "replicas: 1..4\nscaling:\n  metric: rps\n  target: 10\n  window: 60s\n  scale_up_delay: 2m\n  "
+         "scale_down_delay: 10m\n";
     y += "probes:\n";
     for (int i = 0; i < 5; ++i)
-        y += "  - type: http\n    url: /health/" + QByteArray::number(i) + "\n    method: post\n    headers:\n"
+        y += "  - type: http\n    url: /health/" + QByteArray::number(i) +
+             "\n    method: post\n    headers:\n"
              "      - name: Authorization\n        value: Bearer abc\n    body: '{\"ping\": true}'\n"
              "    timeout: 10s\n    interval: 15s\n    ready_after: 2\n";
     y += "volumes:\n  - models:/models\n  - /mnt/cache:/root/.cache\n";
-    y += "spot_policy: auto\nmax_price: 2.5\nbackends: [aws, gcp, runpod, lambda]\nregions: [us-east-1, us-central1]\n"
-         "instance_types: [g5.xlarge, g2-standard-4]\nretry:\n  on_events: [no-capacity, interruption]\n  duration: 1h\n"
-         "max_duration: 8h\nidle_duration: 30m\n";
+    y +=
+        "spot_policy: auto\nmax_price: 2.5\nbackends: [aws, gcp, runpod, lambda]\nregions: [us-east-1, us-central1]\n"
+        "instance_types: [g5.xlarge, g2-standard-4]\nretry:\n  on_events: [no-capacity, interruption]\n  duration: 1h\n"
+        "max_duration: 8h\nidle_duration: 30m\n";
     return y;
 }
 
@@ -77,10 +81,11 @@ BENCHMARK(BM_YamlCppFallbackOnly)->Unit(benchmark::kMicrosecond);
 
 void BM_ValidateSeedConfiguration(benchmark::State &state)
 {
-    const QByteArray yaml = "type: service\npython: \"3.11\"\nenv:\n    - MODEL_ID=mistralai/Mistral-7B-Instruct-v0.2\nport: 8000\n"
-                            "resources:\n    gpu: 24GB\ncommands:\n    - pip install vllm\n"
-                            "    - python -m vllm.entrypoints.openai.api_server --model $MODEL --port 8000\n"
-                            "model:\n    format: openai\n    type: chat\n    name: mistral-7b-it\n";
+    const QByteArray yaml =
+        "type: service\npython: \"3.11\"\nenv:\n    - MODEL_ID=mistralai/Mistral-7B-Instruct-v0.2\nport: 8000\n"
+        "resources:\n    gpu: 24GB\ncommands:\n    - pip install vllm\n"
+        "    - python -m vllm.entrypoints.openai.api_server --model $MODEL --port 8000\n"
+        "model:\n    format: openai\n    type: chat\n    name: mistral-7b-it\n";
     for (auto _ : state) {
         gantry::ParseResult r = gantry::parseConfiguration(yaml, QStringLiteral("vllm.serve.dstack.yml"));
         benchmark::DoNotOptimize(r);

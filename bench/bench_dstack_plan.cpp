@@ -27,7 +27,8 @@ nlohmann::json planWithOffers(int count)
         offers.push_back(o.toJson());
     }
     nlohmann::json jobPlan;
-    jobPlan["job_spec"]["requirements"]["resources"]["cpu"] = {{"arch", "x86"}, {"count", {{"min", 2}, {"max", nullptr}}}};
+    jobPlan["job_spec"]["requirements"]["resources"]["cpu"] = {{"arch", "x86"},
+                                                               {"count", {{"min", 2}, {"max", nullptr}}}};
     jobPlan["job_spec"]["requirements"]["spot"] = nullptr;
     jobPlan["offers"] = offers;
     jobPlan["total_offers"] = count;
@@ -50,18 +51,33 @@ nlohmann::json runningService()
     o.region = QStringLiteral("us-central1");
     o.instanceName = QStringLiteral("g2-standard-4");
     const nlohmann::json offer = o.toJson();
-    return {{"id", "0f6c2b1a-8e4d-4c3b-a2f1-7d9e5b3c1a20"}, {"project_name", "main"}, {"user", "alice"},
-            {"submitted_at", "2026-08-20T10:00:01Z"}, {"status", "running"}, {"status_message", "running"},
-            {"termination_reason", nullptr}, {"cost", 0.0713}, {"error", nullptr}, {"deleted", false},
+    return {{"id", "0f6c2b1a-8e4d-4c3b-a2f1-7d9e5b3c1a20"},
+            {"project_name", "main"},
+            {"user", "alice"},
+            {"submitted_at", "2026-08-20T10:00:01Z"},
+            {"status", "running"},
+            {"status_message", "running"},
+            {"termination_reason", nullptr},
+            {"cost", 0.0713},
+            {"error", nullptr},
+            {"deleted", false},
             {"run_spec", {{"run_name", "llama-svc"}, {"configuration", {{"type", "service"}, {"model", "m"}}}}},
-            {"jobs", {{{"job_spec", {{"probes", {{{"ready_after", 1}}}}}},
-                       {"job_submissions", {{{"id", "6a8d2f4e-1c3b-4f7a-9b0e-2d5c8e1f4a6b"}, {"status", "running"},
-                                             {"status_message", "running"}, {"finished_at", nullptr},
-                                             {"job_provisioning_data", {{"backend", "gcp"}, {"region", "us-central1"},
-                                                                        {"instance_type", offer["instance"]}, {"price", 0.2853}}},
-                                             {"probes", {{{"success_streak", 3}}}}}}}}}},
-            {"service", {{"url", "/proxy/services/main/llama-svc/"},
-                         {"model", {{"name", "m"}, {"base_url", "/proxy/services/main/llama-svc/v1"}, {"type", "chat"}}}}}};
+            {"jobs",
+             {{{"job_spec", {{"probes", {{{"ready_after", 1}}}}}},
+               {"job_submissions",
+                {{{"id", "6a8d2f4e-1c3b-4f7a-9b0e-2d5c8e1f4a6b"},
+                  {"status", "running"},
+                  {"status_message", "running"},
+                  {"finished_at", nullptr},
+                  {"job_provisioning_data",
+                   {{"backend", "gcp"},
+                    {"region", "us-central1"},
+                    {"instance_type", offer["instance"]},
+                    {"price", 0.2853}}},
+                  {"probes", {{{"success_streak", 3}}}}}}}}}},
+            {"service",
+             {{"url", "/proxy/services/main/llama-svc/"},
+              {"model", {{"name", "m"}, {"base_url", "/proxy/services/main/llama-svc/v1"}, {"type", "chat"}}}}}};
 }
 
 void BM_PlanFromJson(benchmark::State &state)

@@ -32,14 +32,19 @@ QString seededHome()
         ConversationStore store;
         store.open(home.filePath(QStringLiteral("chat.sqlite")));
         for (int c = 0; c < 20; ++c) {
-            const qint64 id = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                                       QStringLiteral("Conversation %1").arg(c));
+            const qint64 id =
+                store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
+                                         QStringLiteral("Conversation %1").arg(c));
             qint64 parent = 0;
             for (int m = 0; m < 20; ++m) {
                 const bool user = m % 2 == 0;
-                const QString text = user ? QStringLiteral("Question %1: how do I sort offers by price?").arg(m)
-                                          : QStringLiteral("Use **std::sort** over an index vector:\n\n```cpp\nstd::sort(rows.begin(), rows.end());\n```\n\nThat is all (%1).").arg(m);
-                parent = store.addMessage(id, parent, user ? QStringLiteral("user") : QStringLiteral("assistant"), text);
+                const QString text =
+                    user ? QStringLiteral("Question %1: how do I sort offers by price?").arg(m)
+                         : QStringLiteral("Use **std::sort** over an index vector:\n\n```cpp\nstd::sort(rows.begin(), "
+                                          "rows.end());\n```\n\nThat is all (%1).")
+                               .arg(m);
+                parent =
+                    store.addMessage(id, parent, user ? QStringLiteral("user") : QStringLiteral("assistant"), text);
             }
         }
         store.flush();
@@ -49,7 +54,7 @@ QString seededHome()
 }
 
 struct Probe {
-    double startupMs = -1;  // exec → "painted", timed from outside
+    double startupMs = -1; // exec → "painted", timed from outside
     double idleRssMb = -1;
 };
 
@@ -89,8 +94,9 @@ void BM_GuiStartAgainstBareWindow(benchmark::State &state)
     double gantryRss = 0, bareRss = 0;
     for (auto _ : state) {
         const Probe b = runProbe(QStringLiteral(BARE_WINDOW_BINARY), {QStringLiteral("--startup-probe")});
-        const Probe g = runProbe(QStringLiteral(GANTRY_BINARY),
-                                 {QStringLiteral("--startup-probe"), QStringLiteral(GANTRY_SOURCE_DIR "/examples/local-tiny")});
+        const Probe g =
+            runProbe(QStringLiteral(GANTRY_BINARY),
+                     {QStringLiteral("--startup-probe"), QStringLiteral(GANTRY_SOURCE_DIR "/examples/local-tiny")});
         if (g.startupMs < 0 || b.startupMs < 0) {
             state.SkipWithError("a --startup-probe printed nothing");
             return;

@@ -10,8 +10,8 @@
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
-#include <QTableView>
 #include <QScrollBar>
+#include <QTableView>
 #include <QTemporaryDir>
 
 #include <random>
@@ -31,8 +31,9 @@ struct Fixture {
         store = std::make_unique<LogStore>(dir.filePath(QStringLiteral("run.log")));
         const QDateTime t0 = QDateTime::currentDateTimeUtc();
         for (next = 0; next < 1000000; ++next)
-            store->appendLine(QStringLiteral("srv  log_server_r: request: POST /v1/chat/completions 127.0.0.1 200 line %1").arg(next),
-                              QStringLiteral("stdout"), t0);
+            store->appendLine(
+                QStringLiteral("srv  log_server_r: request: POST /v1/chat/completions 127.0.0.1 200 line %1").arg(next),
+                QStringLiteral("stdout"), t0);
         view = std::make_unique<ui::LogView>();
         view->resize(1000, 600);
         view->show();
@@ -70,7 +71,7 @@ void BM_LogFollowFrame(benchmark::State &state)
         for (int i = 0; i < 100; ++i)
             f.store->appendLine(QStringLiteral("follow line %1").arg(f.next++), QStringLiteral("stdout"));
         state.ResumeTiming();
-        QApplication::processEvents();  // insert rows, scroll to the bottom
+        QApplication::processEvents(); // insert rows, scroll to the bottom
         f.view->view()->viewport()->repaint();
     }
     state.SetLabel("1M lines, +100 lines per frame");

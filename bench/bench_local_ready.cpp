@@ -10,8 +10,8 @@
 // hundreds of ms on its first call, so the limit's probe and the supervisor's would queue
 // behind each other and measure the server, not Gantry.)
 
-#include "core/backends/BackendFactory.h"
 #include "core/backends/Backend.h"
+#include "core/backends/BackendFactory.h"
 #include "core/config/ConfigParser.h"
 
 #include <benchmark/benchmark.h>
@@ -57,8 +57,8 @@ bool answers(int port, const std::string &request)
     address.sin_port = htons(quint16(port));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool ok = false;
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
-        && ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size())) {
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 &&
+        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size())) {
         char head[16] = {};
         const ssize_t n = ::recv(fd, head, sizeof head - 1, MSG_WAITALL);
         ok = n >= 12 && std::strncmp(head, "HTTP/1.", 7) == 0 && head[9] == '2';
@@ -89,8 +89,8 @@ void abortAndWait(Backend &backend, const QString &runName)
 }
 
 struct Sample {
-    double readyAfterFirstAnswerMs = 0;  // Gantry's ready − the first possible answer
-    double firstAnswerMs = 0;            // apply → first answer (the server's own start)
+    double readyAfterFirstAnswerMs = 0; // Gantry's ready − the first possible answer
+    double firstAnswerMs = 0; // apply → first answer (the server's own start)
 };
 
 Sample deployOnce(Backend &backend, const QString &project, int port)
@@ -129,11 +129,12 @@ Sample deployOnce(Backend &backend, const QString &project, int port)
         }
         backend.apply(*parsed.configuration, plan.offers.first());
     });
-    QObject::connect(&backend, &Backend::applyFinished, &loop, [&](int, const QString &name, const QString &applyError) {
-        runName = name;
-        if (!applyError.isEmpty())
-            loop.quit();
-    });
+    QObject::connect(&backend, &Backend::applyFinished, &loop,
+                     [&](int, const QString &name, const QString &applyError) {
+                         runName = name;
+                         if (!applyError.isEmpty())
+                             loop.quit();
+                     });
     QTimer::singleShot(60000, &loop, &QEventLoop::quit);
     backend.plan(*parsed.configuration);
     loop.exec();
@@ -167,7 +168,8 @@ void BM_LocalApplyToReady(benchmark::State &state)
         QDir().mkpath(project);
         QFile out(project + QStringLiteral("/serve.dstack.yml"));
         out.open(QIODevice::WriteOnly);
-        out.write(in.readAll().replace("8088", QByteArray::number(port)) + "\nprobes:\n  - type: http\n    url: /health\n");
+        out.write(in.readAll().replace("8088", QByteArray::number(port)) +
+                  "\nprobes:\n  - type: http\n    url: /health\n");
         out.close();
         const Sample s = deployOnce(*backend, project, port);
         if (s.firstAnswerMs <= 0) {

@@ -11,7 +11,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 
-
 using namespace gantry;
 
 namespace {
@@ -77,7 +76,8 @@ void BM_Ingest1M(benchmark::State &state)
         rssDelta = ingest(logPath());
     LogStore check(logPath());
     state.counters["lines"] = double(check.lineCount());
-    state.counters["lines_per_s"] = benchmark::Counter(double(kLines) * double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["lines_per_s"] =
+        benchmark::Counter(double(kLines) * double(state.iterations()), benchmark::Counter::kIsRate);
     state.counters["file_MB"] = double(QFileInfo(logPath()).size()) / 1e6;
     state.counters["rss_delta_MB"] = double(rssDelta) / 1024.0;
 }
@@ -96,8 +96,9 @@ void BM_IndexExistingFile(benchmark::State &state)
         rssDelta = rssKb() - before;
         benchmark::DoNotOptimize(lines);
     }
-    state.counters["lines_per_s"] = benchmark::Counter(double(lines) * double(state.iterations()), benchmark::Counter::kIsRate);
-    state.counters["index_bytes_per_line"] = double(sizeof(qint64));  // std::vector<qint64> of line offsets
+    state.counters["lines_per_s"] =
+        benchmark::Counter(double(lines) * double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["index_bytes_per_line"] = double(sizeof(qint64)); // std::vector<qint64> of line offsets
     state.counters["rss_delta_MB"] = double(rssDelta) / 1024.0;
 }
 BENCHMARK(BM_IndexExistingFile)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();

@@ -16,11 +16,14 @@ namespace {
 QList<Offer> generateOffers(int count)
 {
     const char *backends[] = {"aws", "gcp", "azure", "lambda", "runpod", "vastai", "oci", "remote"};
-    const char *regions[] = {"us-east-1", "us-west-2", "eu-west-1", "europe-west4", "asia-east1", "CA-MTL-1",
-                             "ap-northeast-1", "us-central1", "eu-central-1", "sa-east-1"};
-    struct Gpu { const char *name; int mib; };
-    const Gpu gpus[] = {{"", 0}, {"T4", 16384}, {"L4", 24576}, {"A10G", 24576}, {"A100", 40960},
-                        {"A100", 81920}, {"H100", 81920}, {"RTX4090", 24576}};
+    const char *regions[] = {"us-east-1", "us-west-2",      "eu-west-1",   "europe-west4", "asia-east1",
+                             "CA-MTL-1",  "ap-northeast-1", "us-central1", "eu-central-1", "sa-east-1"};
+    struct Gpu {
+        const char *name;
+        int mib;
+    };
+    const Gpu gpus[] = {{"", 0},         {"T4", 16384},   {"L4", 24576},   {"A10G", 24576},
+                        {"A100", 40960}, {"A100", 81920}, {"H100", 81920}, {"RTX4090", 24576}};
     std::mt19937 rng(42);
     QList<Offer> offers;
     offers.reserve(count);
@@ -67,9 +70,18 @@ void sortColumn(benchmark::State &state, int column)
     state.SetLabel("100k offers");
 }
 
-void BM_SortByPrice(benchmark::State &state) { sortColumn(state, OffersModel::Price); }
-void BM_SortByRegion(benchmark::State &state) { sortColumn(state, OffersModel::Region); }
-void BM_SortByResources(benchmark::State &state) { sortColumn(state, OffersModel::Resources); }
+void BM_SortByPrice(benchmark::State &state)
+{
+    sortColumn(state, OffersModel::Price);
+}
+void BM_SortByRegion(benchmark::State &state)
+{
+    sortColumn(state, OffersModel::Region);
+}
+void BM_SortByResources(benchmark::State &state)
+{
+    sortColumn(state, OffersModel::Resources);
+}
 
 void BM_FilterGpuAndPrice(benchmark::State &state)
 {

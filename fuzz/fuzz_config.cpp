@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray yaml(reinterpret_cast<const char *>(data), qsizetype(size));
     const gantry::ParseResult result = gantry::parseConfiguration(yaml, QStringLiteral("fuzz.dstack.yml"));
     if (result.configuration)
-        (void)result.configuration->canonical.dump();  // our own tree: bounded depth
+        (void)result.configuration->canonical.dump(); // our own tree: bounded depth
     // Both YAML readers on their own, as tests/config compares them.
     gantry::yaml::Document fast;
     if (gantry::yaml::checkInput(yaml, fast))

@@ -11,9 +11,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
-    (void)gantry::dstackHttpError(400, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
-    (void)gantry::dstackHttpError(404, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
-    (void)gantry::dstackHttpError(500, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
+    (void)gantry::dstackHttpError(
+        400, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
+    (void)gantry::dstackHttpError(
+        404, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
+    (void)gantry::dstackHttpError(
+        500, body, {QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("/api/x")});
     const nlohmann::json j = nlohmann::json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
     if (j.is_discarded())
         return 0;

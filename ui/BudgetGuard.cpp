@@ -1,7 +1,7 @@
 #include "ui/BudgetGuard.h"
 
-#include "ui/Settings.h"
 #include "core/backends/Backend.h"
+#include "ui/Settings.h"
 
 namespace gantry::ui {
 
@@ -26,13 +26,13 @@ void BudgetGuard::setBackends(const QList<Backend *> &backends)
         // A run that starts or ends changes the spend: look again at once.
         connect(b, &Backend::runsChanged, this, [this] { check(QDateTime::currentDateTimeUtc()); });
     }
-    check(QDateTime::currentDateTimeUtc());  // the status bar shows today's spend at once
+    check(QDateTime::currentDateTimeUtc()); // the status bar shows today's spend at once
 }
 
 void BudgetGuard::check(const QDateTime &now)
 {
     QList<RunInfo> runs;
-    QHash<QString, Backend *> owner;  // run name → its backend, to stop it
+    QHash<QString, Backend *> owner; // run name → its backend, to stop it
     for (const QPointer<Backend> &b : std::as_const(m_backends)) {
         if (!b)
             continue;

@@ -1,20 +1,20 @@
 #include "ui/MainWindow.h"
 #include "ui/Look.h"
 
-#include "ui/Settings.h"
 #include "core/backends/Backend.h"
 #include "core/backends/BackendRegistry.h"
-#include "ui/chat/ChatPanel.h"
 #include "core/config/ConfigParser.h"
-#include "ui/editor/EditorPanel.h"
 #include "core/models/ProjectModel.h"
 #include "core/models/RunsModel.h"
+#include "ui/BudgetGuard.h"
+#include "ui/Settings.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/editor/EditorPanel.h"
 #include "ui/offers/OffersPanel.h"
 #include "ui/runs/LogView.h"
 #include "ui/runs/RunsPanel.h"
 #include "ui/settings/BudgetDialog.h"
 #include "ui/settings/DstackServersDialog.h"
-#include "ui/BudgetGuard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -138,9 +138,8 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     m_spendLabel = new QLabel(this);
     m_spendLabel->setToolTip(tr("What runs cost today (UTC), across backends; set a budget in File → Budget"));
     statusBar()->addPermanentWidget(m_spendLabel);
-    connect(m_budget, &BudgetGuard::spentTodayChanged, this, [this](double amount) {
-        m_spendLabel->setText(tr("today %1").arg(formatMoney(amount)));
-    });
+    connect(m_budget, &BudgetGuard::spentTodayChanged, this,
+            [this](double amount) { m_spendLabel->setText(tr("today %1").arg(formatMoney(amount))); });
     connect(m_budget, &BudgetGuard::budgetEvent, this, &MainWindow::notify);
     connect(m_budget, &BudgetGuard::runStopped, this, [this](const QString &run, const QString &reason) {
         m_runs->addTimelineNote(run, {QDateTime::currentDateTimeUtc(), QStringLiteral("budget"), reason});
@@ -150,12 +149,10 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     m_offers->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     m_budget->setBackends(m_backends);
-    connect(m_configList, &QListView::activated, this, [this](const QModelIndex &i) {
-        openConfiguration(i.data(ProjectModel::PathRole).toString());
-    });
-    connect(m_configList, &QListView::clicked, this, [this](const QModelIndex &i) {
-        openConfiguration(i.data(ProjectModel::PathRole).toString());
-    });
+    connect(m_configList, &QListView::activated, this,
+            [this](const QModelIndex &i) { openConfiguration(i.data(ProjectModel::PathRole).toString()); });
+    connect(m_configList, &QListView::clicked, this,
+            [this](const QModelIndex &i) { openConfiguration(i.data(ProjectModel::PathRole).toString()); });
     connect(m_runList, &QListView::clicked, this, [this](const QModelIndex &i) {
         m_runs->selectRun(i.data(RunsModel::RunNameRole).toString());
         showTab(RunsTab);
@@ -164,9 +161,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
         const ParseResult &r = m_editor->parseResult();
         m_offers->setConfiguration(r.valid() ? r.configuration : std::nullopt);
     });
-    connect(m_editor, &EditorPanel::modificationChanged, this, [this](bool modified) {
-        setWindowModified(modified);
-    });
+    connect(m_editor, &EditorPanel::modificationChanged, this, [this](bool modified) { setWindowModified(modified); });
     connect(m_offers, &OffersPanel::deployed, this, [this](const QString &runName) {
         m_runs->refreshNow();
         m_runs->selectRun(runName);
@@ -178,7 +173,8 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
                 showTab(ChatTab);
             });
     auto offerReadyRuns = [this] {
-        m_chat->setRunEndpoints(m_runs->model()->runs(), [this](const QString &run) { return m_runs->modelToken(run); });
+        m_chat->setRunEndpoints(m_runs->model()->runs(),
+                                [this](const QString &run) { return m_runs->modelToken(run); });
     };
     connect(m_runs, &RunsPanel::runsUpdated, this, [this, offerReadyRuns] {
         updateStatusBar();
@@ -195,9 +191,8 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     });
     for (Backend *b : std::as_const(m_backends))
         watchConnection(b);
-    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
-        Settings::instance().setValue(Settings::Key::CurrentTab, index);
-    });
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+            [](int index) { Settings::instance().setValue(Settings::Key::CurrentTab, index); });
 
     buildMenus();
     updateStatusBar();
@@ -309,7 +304,7 @@ bool MainWindow::openConfiguration(const QString &filePath)
     if (filePath.isEmpty() || QFileInfo(filePath).absoluteFilePath() == m_editor->filePath())
         return true;
     if (m_editor->isModified())
-        m_editor->save();  // switching files keeps the edits: the file is the source of truth
+        m_editor->save(); // switching files keeps the edits: the file is the source of truth
     QString error;
     if (!m_editor->openFile(filePath, &error)) {
         notify(tr("Cannot open"), error, true);
@@ -411,12 +406,13 @@ void MainWindow::updateStatusBar()
     QStringList names;
     for (Backend *b : std::as_const(m_backends))
         names << b->displayName();
-    m_backendLabel->setText(names.isEmpty() ? tr("No backend") : tr("Backend: %1").arg(names.join(QStringLiteral(", "))));
+    m_backendLabel->setText(names.isEmpty() ? tr("No backend")
+                                            : tr("Backend: %1").arg(names.join(QStringLiteral(", "))));
     if (m_connectionLabel->text().isEmpty())
         m_connectionLabel->setText(m_backends.isEmpty() ? QString() : tr("● ready"));
     const RunsModel *runs = m_runs->model();
-    m_activeLabel->setText(tr("%n active run(s)", nullptr, runs->activeCount()) + QStringLiteral(" · ")
-                           + tr("%1/h").arg(Offer::formatPrice(runs->activePricePerHour())));
+    m_activeLabel->setText(tr("%n active run(s)", nullptr, runs->activeCount()) + QStringLiteral(" · ") +
+                           tr("%1/h").arg(Offer::formatPrice(runs->activePricePerHour())));
 }
 
 QStringList MainWindow::saveScreenshots(const QString &directory)

@@ -17,7 +17,7 @@ namespace gantry {
 class Backend;
 class BackendRegistry;
 class ProjectModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -64,7 +64,7 @@ public Q_SLOTS:
     void dstackServersDialog();
     void notify(const QString &title, const QString &message, bool problem = false);
     BudgetGuard *budgetGuard() const { return m_budget; }
-    QString spendText() const;  // the status bar's "today $…"
+    QString spendText() const; // the status bar's "today $…"
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -95,7 +95,7 @@ private:
     QLabel *m_activeLabel;
     QMenu *m_recentMenu = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
-    BudgetGuard *m_budget = nullptr;   // spend today, 80%/100% notices, stop at the budget
+    BudgetGuard *m_budget = nullptr; // spend today, 80%/100% notices, stop at the budget
     QLabel *m_spendLabel = nullptr;
 };
 

@@ -16,22 +16,38 @@ Entry entry(Settings::Key key)
 {
     using K = Settings::Key;
     switch (key) {
-    case K::RecentProjects: return {"projects/recent", QStringList()};
-    case K::WindowGeometry: return {"window/geometry", QByteArray()};
-    case K::WindowState: return {"window/state", QByteArray()};
-    case K::MainSplitter: return {"window/splitter", QByteArray()};
-    case K::CurrentTab: return {"window/tab", 0};
-    case K::EditorFontSize: return {"editor/fontSize", 10};
-    case K::LogShowTimestamps: return {"logs/timestamps", true};
-    case K::LogFollow: return {"logs/follow", true};
-    case K::ChatSystemPrompt: return {"chat/systemPrompt", QString()};
-    case K::ChatTemperature: return {"chat/temperature", 0.7};
-    case K::ChatMaxTokens: return {"chat/maxTokens", 512};
-    case K::ManualEndpoints: return {"chat/endpoints", QStringList()};
-    case K::Notifications: return {"notifications/enabled", true};
-    case K::BudgetPerRun: return {"budget/perRun", 0.0};
-    case K::BudgetPerDay: return {"budget/perDay", 0.0};
-    case K::StopAtBudget: return {"budget/stopAtBudget", false};
+    case K::RecentProjects:
+        return {"projects/recent", QStringList()};
+    case K::WindowGeometry:
+        return {"window/geometry", QByteArray()};
+    case K::WindowState:
+        return {"window/state", QByteArray()};
+    case K::MainSplitter:
+        return {"window/splitter", QByteArray()};
+    case K::CurrentTab:
+        return {"window/tab", 0};
+    case K::EditorFontSize:
+        return {"editor/fontSize", 10};
+    case K::LogShowTimestamps:
+        return {"logs/timestamps", true};
+    case K::LogFollow:
+        return {"logs/follow", true};
+    case K::ChatSystemPrompt:
+        return {"chat/systemPrompt", QString()};
+    case K::ChatTemperature:
+        return {"chat/temperature", 0.7};
+    case K::ChatMaxTokens:
+        return {"chat/maxTokens", 512};
+    case K::ManualEndpoints:
+        return {"chat/endpoints", QStringList()};
+    case K::Notifications:
+        return {"notifications/enabled", true};
+    case K::BudgetPerRun:
+        return {"budget/perRun", 0.0};
+    case K::BudgetPerDay:
+        return {"budget/perDay", 0.0};
+    case K::StopAtBudget:
+        return {"budget/stopAtBudget", false};
     }
     return {"", QVariant()};
 }
@@ -58,8 +74,9 @@ QVariant Settings::value(Key key) const
 {
     const Entry e = entry(key);
     QVariant v = QSettings().value(QString::fromLatin1(e.name), e.defaultValue);
-    if (e.defaultValue.isValid() && v.metaType() != e.defaultValue.metaType() && v.canConvert(e.defaultValue.metaType()))
-        v.convert(e.defaultValue.metaType());  // ini files read everything back as strings
+    if (e.defaultValue.isValid() && v.metaType() != e.defaultValue.metaType() &&
+        v.canConvert(e.defaultValue.metaType()))
+        v.convert(e.defaultValue.metaType()); // ini files read everything back as strings
     return v;
 }
 

@@ -17,28 +17,28 @@ class Settings : public QObject
     Q_OBJECT
 public:
     enum class Key {
-        RecentProjects,     // QStringList, most recent first
-        WindowGeometry,     // QByteArray
-        WindowState,        // QByteArray (docks, toolbars)
-        MainSplitter,       // QByteArray
-        CurrentTab,         // int
-        EditorFontSize,     // int, points
-        LogShowTimestamps,  // bool
-        LogFollow,          // bool
-        ChatSystemPrompt,   // QString
-        ChatTemperature,    // double
-        ChatMaxTokens,      // int (tiny local models never stop on their own)
-        ManualEndpoints,    // QStringList of base URLs (tokens live in the keychain, never here)
-        Notifications,      // bool: tell the user when a run becomes ready or fails
-        BudgetPerRun,       // double, $ a run may cost; 0 = no budget
-        BudgetPerDay,       // double, $ all runs may cost in a UTC day, across backends; 0 = no budget
-        StopAtBudget,       // bool: stop runs that reach a budget (else only tell)
+        RecentProjects, // QStringList, most recent first
+        WindowGeometry, // QByteArray
+        WindowState, // QByteArray (docks, toolbars)
+        MainSplitter, // QByteArray
+        CurrentTab, // int
+        EditorFontSize, // int, points
+        LogShowTimestamps, // bool
+        LogFollow, // bool
+        ChatSystemPrompt, // QString
+        ChatTemperature, // double
+        ChatMaxTokens, // int (tiny local models never stop on their own)
+        ManualEndpoints, // QStringList of base URLs (tokens live in the keychain, never here)
+        Notifications, // bool: tell the user when a run becomes ready or fails
+        BudgetPerRun, // double, $ a run may cost; 0 = no budget
+        BudgetPerDay, // double, $ all runs may cost in a UTC day, across backends; 0 = no budget
+        StopAtBudget, // bool: stop runs that reach a budget (else only tell)
     };
     Q_ENUM(Key)
 
     static Settings &instance();
 
-    static QString name(Key key);        // "window/geometry"
+    static QString name(Key key); // "window/geometry"
     static QVariant defaultValue(Key key);
 
     QVariant value(Key key) const;

@@ -21,7 +21,8 @@ namespace {
 const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("submit without asking"));
 const QCommandLineOption kDetach({QStringLiteral("d"), QStringLiteral("detach")},
                                  QStringLiteral("return once the run is submitted instead of following it"));
-const QCommandLineOption kOffer(QStringLiteral("offer"), QStringLiteral("the plan's offer to submit (default: 1, the cheapest)"),
+const QCommandLineOption kOffer(QStringLiteral("offer"),
+                                QStringLiteral("the plan's offer to submit (default: 1, the cheapest)"),
                                 QStringLiteral("N"));
 
 bool confirm(const QString &question)
@@ -112,7 +113,8 @@ int runApply(const QCommandLineParser &arguments)
         bool ok = false;
         offerNumber = arguments.value(kOffer).toInt(&ok);
         if (!ok || offerNumber < 1)
-            return usageError(applyVerb().declaration, QStringLiteral("--offer takes an offer number (1, 2, …) from the plan"));
+            return usageError(applyVerb().declaration,
+                              QStringLiteral("--offer takes an offer number (1, 2, …) from the plan"));
     }
     QString error;
     const auto backend = openBackend(BackendChoice::from(arguments), &error);
@@ -133,7 +135,8 @@ int runApply(const QCommandLineParser &arguments)
         return 1;
     }
     if (offerNumber > plan.offers.size()) {
-        err() << "gantry-cli apply: there is no offer " << offerNumber << " (the plan shows " << plan.offers.size() << ")\n";
+        err() << "gantry-cli apply: there is no offer " << offerNumber << " (the plan shows " << plan.offers.size()
+              << ")\n";
         return 2;
     }
     const QString name = configuration->name.value_or(QString());
@@ -141,11 +144,12 @@ int runApply(const QCommandLineParser &arguments)
     // max_duration puts on it (the same outlook the GUI's Deploy shows).
     if (!json) {
         const Offer &picked = plan.offers.at(offerNumber - 1);
-        out() << "Cost: " << priceOutlook(picked.price, configuration->maxDurationSec).text() << " (offer " << offerNumber << ", "
-              << picked.backend << ' ' << picked.instanceName << ")\n";
+        out() << "Cost: " << priceOutlook(picked.price, configuration->maxDurationSec).text() << " (offer "
+              << offerNumber << ", " << picked.backend << ' ' << picked.instanceName << ")\n";
         out().flush();
     }
-    if (!yes && !confirm(name.isEmpty() ? QStringLiteral("Submit a new run?") : QStringLiteral("Submit the run %1?").arg(name))) {
+    if (!yes && !confirm(name.isEmpty() ? QStringLiteral("Submit a new run?")
+                                        : QStringLiteral("Submit the run %1?").arg(name))) {
         err() << "Cancelled\n";
         return 1;
     }
@@ -153,11 +157,12 @@ int runApply(const QCommandLineParser &arguments)
     QString runName;
     {
         QEventLoop loop;
-        QObject::connect(backend.get(), &Backend::applyFinished, &loop, [&](int, const QString &run, const QString &problem) {
-            runName = run;
-            error = problem;
-            loop.quit();
-        });
+        QObject::connect(backend.get(), &Backend::applyFinished, &loop,
+                         [&](int, const QString &run, const QString &problem) {
+                             runName = run;
+                             error = problem;
+                             loop.quit();
+                         });
         backend->apply(*configuration, plan.offers.at(offerNumber - 1));
         loop.exec();
     }

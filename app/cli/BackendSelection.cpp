@@ -12,10 +12,12 @@ const QString kProject = QStringLiteral("project");
 
 QList<QCommandLineOption> backendOptions()
 {
-    return {QCommandLineOption(kBackend, QStringLiteral("local (the default) or dstack (the default project of ~/.dstack/config.yml)"),
-                               QStringLiteral("B")),
-            QCommandLineOption(kProject, QStringLiteral("a dstack project of ~/.dstack/config.yml ($DSTACK_CONFIG_PATH overrides)"),
-                               QStringLiteral("P"))};
+    return {QCommandLineOption(
+                kBackend, QStringLiteral("local (the default) or dstack (the default project of ~/.dstack/config.yml)"),
+                QStringLiteral("B")),
+            QCommandLineOption(
+                kProject, QStringLiteral("a dstack project of ~/.dstack/config.yml ($DSTACK_CONFIG_PATH overrides)"),
+                QStringLiteral("P"))};
 }
 
 BackendChoice BackendChoice::from(const QCommandLineParser &arguments)

@@ -16,7 +16,7 @@ namespace gantry::cli {
 struct BackendChoice {
     QString backend = QStringLiteral("local");
     bool backendGiven = false;
-    QString project;  // empty: the dstack config's default project
+    QString project; // empty: the dstack config's default project
     bool projectGiven = false;
 
     static BackendChoice from(const QCommandLineParser &arguments);

@@ -38,9 +38,12 @@ QString resolveRun(const BackendChoice &where, const QString &name, ModelEndpoin
             return QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
                 .arg(name, toString(run.status));
         if (!run.model)
-            return QStringLiteral("run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL").arg(name);
+            return QStringLiteral(
+                       "run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
+                .arg(name);
         if (!run.ready)
-            err() << "gantry-cli chat: run '" << name << "' is " << toString(run.status) << " but not ready yet; trying anyway\n";
+            err() << "gantry-cli chat: run '" << name << "' is " << toString(run.status)
+                  << " but not ready yet; trying anyway\n";
         *endpoint = *run.model;
         *token = backend->modelToken(name);
         return {};
@@ -69,7 +72,7 @@ QString resolveEndpoint(ChatOptions &o, ConversationStore &store)
         return error;
     o.url = endpoint.baseUrl;
     if (o.model.isEmpty())
-        o.model = endpoint.name;  // --model overrides the run's name
+        o.model = endpoint.name; // --model overrides the run's name
     o.format = endpoint.format;
     if (o.token.isEmpty())
         o.token = runToken;
@@ -96,8 +99,8 @@ void pickFirstModel(ChatClient &client, ChatOptions &o)
         if (!ids.isEmpty())
             o.model = ids.front();
         else
-            err() << "gantry-cli chat: could not list the models (" << (error.isEmpty() ? QStringLiteral("none served") : error)
-                  << "); sending without a model name\n";
+            err() << "gantry-cli chat: could not list the models ("
+                  << (error.isEmpty() ? QStringLiteral("none served") : error) << "); sending without a model name\n";
         err().flush();
         loop.quit();
     });
@@ -115,16 +118,18 @@ void writeOut(FILE *stream, const QString &text)
 void printOutcome(const ChatOptions &o, const ChatSession &session, const StoredMessage &answer, bool endsWithNewline)
 {
     if (o.json) {
-        nlohmann::json j = {{"conversation_id", session.conversationId()},
-                            {"message_id", answer.id},
-                            {"role", "assistant"},
-                            {"content", answer.content.toStdString()},
-                            {"reasoning", answer.reasoning.toStdString()},
-                            {"status", replyStatusToString(answer.status).toStdString()},
-                            {"finish_reason", answer.finishReason.isEmpty() ? nlohmann::json() : nlohmann::json(answer.finishReason.toStdString())},
-                            {"error", answer.error.isEmpty() ? nlohmann::json() : nlohmann::json(answer.error.toStdString())},
-                            {"model", o.model.toStdString()},
-                            {"metrics", answer.metrics.toJson()}};
+        nlohmann::json j = {
+            {"conversation_id", session.conversationId()},
+            {"message_id", answer.id},
+            {"role", "assistant"},
+            {"content", answer.content.toStdString()},
+            {"reasoning", answer.reasoning.toStdString()},
+            {"status", replyStatusToString(answer.status).toStdString()},
+            {"finish_reason",
+             answer.finishReason.isEmpty() ? nlohmann::json() : nlohmann::json(answer.finishReason.toStdString())},
+            {"error", answer.error.isEmpty() ? nlohmann::json() : nlohmann::json(answer.error.toStdString())},
+            {"model", o.model.toStdString()},
+            {"metrics", answer.metrics.toJson()}};
         writeOut(stdout, QString::fromStdString(j.dump(2)) + QLatin1Char('\n'));
         return;
     }
@@ -185,14 +190,15 @@ int runChat(const QCommandLineParser &arguments)
     QEventLoop loop;
     bool endsWithNewline = true;
     if (!o.json) {
-        QObject::connect(&session, &ChatSession::messageDelta, &loop, [&](qint64, const QString &content, const QString &reasoning) {
-            if (!reasoning.isEmpty())
-                writeOut(stderr, reasoning);
-            if (!content.isEmpty()) {
-                writeOut(stdout, content);
-                endsWithNewline = content.endsWith(QLatin1Char('\n'));
-            }
-        });
+        QObject::connect(&session, &ChatSession::messageDelta, &loop,
+                         [&](qint64, const QString &content, const QString &reasoning) {
+                             if (!reasoning.isEmpty())
+                                 writeOut(stderr, reasoning);
+                             if (!content.isEmpty()) {
+                                 writeOut(stdout, content);
+                                 endsWithNewline = content.endsWith(QLatin1Char('\n'));
+                             }
+                         });
     }
     ReplyStatus status = ReplyStatus::Failed;
     QObject::connect(&session, &ChatSession::replyFinished, &loop, [&](qint64, ReplyStatus s) {
@@ -227,8 +233,9 @@ Verb chatVerb()
                               "with --compare, 2 to 4 runs or OpenAI-compatible base URLs (http://…/v1)"),
                true, true},
               {QStringLiteral("MESSAGE"), QStringLiteral("the message; '-' reads it from stdin")}},
-             QStringLiteral("Exit 0 when the reply completed, 1 when it failed, 2 on misuse, 130 on Ctrl-C (the partial reply\n"
-                            "is kept, marked stopped).")},
+             QStringLiteral(
+                 "Exit 0 when the reply completed, 1 when it failed, 2 on misuse, 130 on Ctrl-C (the partial reply\n"
+                 "is kept, marked stopped).")},
             runChat};
 }
 

@@ -7,28 +7,40 @@ namespace gantry::cli {
 
 namespace {
 
-const QCommandLineOption kUrl(QStringLiteral("url"), QStringLiteral("an OpenAI-compatible base URL instead of a RUN, e.g. http://127.0.0.1:8000/v1"),
-                              QStringLiteral("BASE_URL"));
-const QCommandLineOption kModel(QStringLiteral("model"), QStringLiteral("the model name to send (default: the run's, else the first of GET /models)"),
-                                QStringLiteral("M"));
-const QCommandLineOption kFormat(QStringLiteral("format"), QStringLiteral("openai (default) or tgi (dstack's strict model proxy)"),
+const QCommandLineOption kUrl(
+    QStringLiteral("url"),
+    QStringLiteral("an OpenAI-compatible base URL instead of a RUN, e.g. http://127.0.0.1:8000/v1"),
+    QStringLiteral("BASE_URL"));
+const QCommandLineOption kModel(
+    QStringLiteral("model"),
+    QStringLiteral("the model name to send (default: the run's, else the first of GET /models)"), QStringLiteral("M"));
+const QCommandLineOption kFormat(QStringLiteral("format"),
+                                 QStringLiteral("openai (default) or tgi (dstack's strict model proxy)"),
                                  QStringLiteral("F"));
-const QCommandLineOption kTokenFile(QStringLiteral("token-file"), QStringLiteral("read the bearer token from file F ('-': the first line of stdin)"),
+const QCommandLineOption kTokenFile(QStringLiteral("token-file"),
+                                    QStringLiteral("read the bearer token from file F ('-': the first line of stdin)"),
                                     QStringLiteral("F"));
-const QCommandLineOption kToken(QStringLiteral("token"),
-                                QStringLiteral("bearer token (visible to other users in `ps`: prefer --token-file or\n$GANTRY_TOKEN); never printed"),
-                                QStringLiteral("T"));
+const QCommandLineOption kToken(
+    QStringLiteral("token"),
+    QStringLiteral(
+        "bearer token (visible to other users in `ps`: prefer --token-file or\n$GANTRY_TOKEN); never printed"),
+    QStringLiteral("T"));
 const QCommandLineOption kSystem(QStringLiteral("system"), QStringLiteral("system prompt"), QStringLiteral("S"));
-const QCommandLineOption kParam(QStringLiteral("param"), QStringLiteral("temperature, top_p, max_tokens, seed, stop (repeatable)"),
+const QCommandLineOption kParam(QStringLiteral("param"),
+                                QStringLiteral("temperature, top_p, max_tokens, seed, stop (repeatable)"),
                                 QStringLiteral("NAME=VALUE"));
-const QCommandLineOption kConversation(QStringLiteral("conversation"), QStringLiteral("continue a stored conversation (its endpoint is the default)"),
+const QCommandLineOption kConversation(QStringLiteral("conversation"),
+                                       QStringLiteral("continue a stored conversation (its endpoint is the default)"),
                                        QStringLiteral("ID"));
-const QCommandLineOption kTimeout(QStringLiteral("timeout"), QStringLiteral("give up when no byte arrives for this long (default 120)"),
+const QCommandLineOption kTimeout(QStringLiteral("timeout"),
+                                  QStringLiteral("give up when no byte arrives for this long (default 120)"),
                                   QStringLiteral("SECONDS"));
-const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("print the final message with its metrics as JSON instead of streaming"));
-const QCommandLineOption kCompare(QStringLiteral("compare"),
-                                  QStringLiteral("send one MESSAGE to 2-4 runs or URLs at once and print each reply with its\n"
-                                                 "metrics and cost (kept in the chat database like the chat panel's)"));
+const QCommandLineOption kJson(QStringLiteral("json"),
+                               QStringLiteral("print the final message with its metrics as JSON instead of streaming"));
+const QCommandLineOption kCompare(
+    QStringLiteral("compare"),
+    QStringLiteral("send one MESSAGE to 2-4 runs or URLs at once and print each reply with its\n"
+                   "metrics and cost (kept in the chat database like the chat panel's)"));
 
 QString readToken(const QString &tokenFile, QString *error)
 {
@@ -41,7 +53,8 @@ QString readToken(const QString &tokenFile, QString *error)
     }
     const QString token = QString::fromUtf8(file.readLine(64 * 1024)).trimmed();
     if (token.isEmpty())
-        *error = QStringLiteral("the token file %1 is empty").arg(tokenFile == QLatin1String("-") ? QStringLiteral("(stdin)") : tokenFile);
+        *error = QStringLiteral("the token file %1 is empty")
+                     .arg(tokenFile == QLatin1String("-") ? QStringLiteral("(stdin)") : tokenFile);
     return token;
 }
 
@@ -49,8 +62,9 @@ QString readToken(const QString &tokenFile, QString *error)
 
 QList<QCommandLineOption> chatOptionDeclarations()
 {
-    return QList<QCommandLineOption>{kUrl, kModel, kFormat, kTokenFile, kToken, kSystem, kParam, kConversation, kTimeout, kJson, kCompare}
-           + backendOptions();
+    return QList<QCommandLineOption>{kUrl,   kModel,        kFormat,  kTokenFile, kToken,  kSystem,
+                                     kParam, kConversation, kTimeout, kJson,      kCompare} +
+           backendOptions();
 }
 
 QCommandLineOption compareOption()
@@ -113,7 +127,8 @@ std::optional<ChatOptions> ChatOptions::from(const QCommandLineParser &arguments
         bool ok = false;
         o.conversationId = arguments.value(kConversation).toLongLong(&ok);
         if (!ok || o.conversationId <= 0) {
-            *error = QStringLiteral("--conversation needs a conversation id (a number), not '%1'").arg(arguments.value(kConversation));
+            *error = QStringLiteral("--conversation needs a conversation id (a number), not '%1'")
+                         .arg(arguments.value(kConversation));
             return std::nullopt;
         }
     }
@@ -126,7 +141,8 @@ std::optional<ChatOptions> ChatOptions::from(const QCommandLineParser &arguments
         return std::nullopt;
     }
     if (positional.size() != 1) {
-        *error = positional.isEmpty() ? QStringLiteral("no MESSAGE given") : QStringLiteral("one MESSAGE only (quote it)");
+        *error =
+            positional.isEmpty() ? QStringLiteral("no MESSAGE given") : QStringLiteral("one MESSAGE only (quote it)");
         return std::nullopt;
     }
     o.message = positional.front();

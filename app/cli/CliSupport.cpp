@@ -24,7 +24,8 @@ QTextStream &err()
 QCommandLineOption fileOption()
 {
     return QCommandLineOption({QStringLiteral("f"), QStringLiteral("file")},
-                               QStringLiteral("the configuration (default: DIR/.dstack.yml, then DIR/*.dstack.yml)"), QStringLiteral("FILE"));
+                              QStringLiteral("the configuration (default: DIR/.dstack.yml, then DIR/*.dstack.yml)"),
+                              QStringLiteral("FILE"));
 }
 
 Positional directoryPositional()
@@ -49,7 +50,8 @@ std::optional<QString> configurationPath(const ConfigurationChoice &choice, QStr
 {
     const QString dir = choice.dir.isEmpty() ? QDir::currentPath() : choice.dir;
     if (!choice.file.isEmpty()) {
-        QString path = QFileInfo(choice.file).isAbsolute() || choice.dir.isEmpty() ? choice.file : QDir(dir).filePath(choice.file);
+        QString path =
+            QFileInfo(choice.file).isAbsolute() || choice.dir.isEmpty() ? choice.file : QDir(dir).filePath(choice.file);
         if (!QFileInfo::exists(path) && QFileInfo::exists(choice.file))
             path = choice.file;
         return path;
@@ -60,7 +62,8 @@ std::optional<QString> configurationPath(const ConfigurationChoice &choice, QStr
     }
     const QString path = findConfiguration(dir);
     if (path.isEmpty()) {
-        *error = QStringLiteral("no configuration found in %1 (looked for .dstack.yml, .dstack.yaml, *.dstack.yml); pass one with -f FILE")
+        *error = QStringLiteral("no configuration found in %1 (looked for .dstack.yml, .dstack.yaml, *.dstack.yml); "
+                                "pass one with -f FILE")
                      .arg(QDir::toNativeSeparators(QDir(dir).absolutePath()));
         return std::nullopt;
     }
@@ -142,20 +145,25 @@ void printPlan(QTextStream &stream, const Plan &plan)
         return;
     }
     if (plan.offers.isEmpty()) {
-        stream << "No matching offers: " << (plan.noOffersReason.isEmpty() ? QStringLiteral("no offer satisfies the requirements") : plan.noOffersReason)
+        stream << "No matching offers: "
+               << (plan.noOffersReason.isEmpty() ? QStringLiteral("no offer satisfies the requirements")
+                                                 : plan.noOffersReason)
                << '\n';
         return;
     }
-    QList<QStringList> rows{{QStringLiteral("#"), QStringLiteral("BACKEND"), QStringLiteral("REGION"), QStringLiteral("INSTANCE"),
-                             QStringLiteral("RESOURCES"), QStringLiteral("SPOT"), QStringLiteral("PRICE"), QString()}};
+    QList<QStringList> rows{{QStringLiteral("#"), QStringLiteral("BACKEND"), QStringLiteral("REGION"),
+                             QStringLiteral("INSTANCE"), QStringLiteral("RESOURCES"), QStringLiteral("SPOT"),
+                             QStringLiteral("PRICE"), QString()}};
     int n = 0;
     for (const Offer &o : plan.offers) {
-        const bool unavailable = o.availability != QLatin1String("available") && o.availability != QLatin1String("unknown");
+        const bool unavailable =
+            o.availability != QLatin1String("available") && o.availability != QLatin1String("unknown");
         QString instance = o.instanceName;
         if (o.totalBlocks > 1)
             instance += QStringLiteral(" (%1/%2)").arg(o.blocks).arg(o.totalBlocks);
-        rows.append({QString::number(++n), o.backend == QLatin1String("remote") ? QStringLiteral("ssh") : o.backend, o.region, instance,
-                     o.resourcesText(), o.resources.spot ? QStringLiteral("yes") : QStringLiteral("no"), Offer::formatPrice(o.price),
+        rows.append({QString::number(++n), o.backend == QLatin1String("remote") ? QStringLiteral("ssh") : o.backend,
+                     o.region, instance, o.resourcesText(),
+                     o.resources.spot ? QStringLiteral("yes") : QStringLiteral("no"), Offer::formatPrice(o.price),
                      unavailable ? QString(o.availability).replace(QLatin1Char('_'), QLatin1Char(' ')) : QString()});
     }
     const int total = std::max(plan.totalOffers, int(plan.offers.size()));
@@ -163,7 +171,8 @@ void printPlan(QTextStream &stream, const Plan &plan)
         rows.append({QStringLiteral("..."), {}, {}, {}, {}, {}, {}, {}});
     printTable(stream, rows);
     stream << '\n'
-           << "Shown " << plan.offers.size() << " of " << total << " offers, " << Offer::formatPrice(plan.maxPrice) << " max\n";
+           << "Shown " << plan.offers.size() << " of " << total << " offers, " << Offer::formatPrice(plan.maxPrice)
+           << " max\n";
 }
 
 nlohmann::json planToJson(const Plan &plan)

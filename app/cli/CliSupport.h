@@ -3,11 +3,11 @@
 // What several verbs share: the configuration options and finding the configuration, printing a plan and
 // tables the way dstack's CLI does, and --json output.
 
+#include "app/cli/Verb.h"
 #include "core/backends/Backend.h"
 #include "core/config/Configuration.h"
 #include "core/offers/Offer.h"
 #include "core/runs/RunInfo.h"
-#include "app/cli/Verb.h"
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -24,8 +24,8 @@ QTextStream &err();
 
 // `-f FILE` and the DIR positional: which configuration a verb reads. Declared once here.
 struct ConfigurationChoice {
-    QString file;  // empty: look in dir
-    QString dir;   // empty: the current directory
+    QString file; // empty: look in dir
+    QString dir; // empty: the current directory
 
     // dirIndex: where DIR is among the verb's positional arguments.
     static ConfigurationChoice from(const QCommandLineParser &arguments, qsizetype dirIndex = 0);

@@ -25,7 +25,10 @@ int compareUsageError(const QString &message)
     return usageError(chatVerb().declaration, QStringLiteral("--compare: %1").arg(message));
 }
 
-bool isUrl(const QString &s) { return s.startsWith(QLatin1String("http://")) || s.startsWith(QLatin1String("https://")); }
+bool isUrl(const QString &s)
+{
+    return s.startsWith(QLatin1String("http://")) || s.startsWith(QLatin1String("https://"));
+}
 
 // Each RUN_OR_URL as an endpoint to send to: URLs as they are, runs through their backend
 // (endpoint, model name, token, price). Returns a problem, or empty.
@@ -47,7 +50,8 @@ QString resolveTargets(const QStringList &endpoints, const SharedChatOptions &op
         }
         const auto run = std::find_if(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; });
         if (run == runs.end())
-            return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)").arg(p);
+            return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)")
+                .arg(p);
         if (isFinal(run->status) || !run->model)
             return QStringLiteral("run '%1' has no model to talk to (%2)").arg(p, toString(run->status));
         targets->push_back({p, *run->model, backend->modelToken(p), run->price});
@@ -66,34 +70,37 @@ bool printComparison(ComparisonRun &comparison, ConversationStore &conversations
         const double cost = ComparisonColumn::costOf(t.pricePerHour, answer.metrics);
         allComplete = allComplete && answer.status == ReplyStatus::Complete;
         if (json) {
-            replies.push_back({{"endpoint", t.label.toStdString()},
-                               {"model", t.endpoint.name.toStdString()},
-                               {"conversation_id", comparison.conversationId(i)},
-                               {"message_id", answer.id},
-                               {"status", replyStatusToString(answer.status).toStdString()},
-                               {"content", answer.content.toStdString()},
-                               {"error", answer.error.isEmpty() ? nlohmann::json() : nlohmann::json(answer.error.toStdString())},
-                               {"metrics", answer.metrics.toJson()},
-                               {"price_per_hour", t.pricePerHour},
-                               {"cost", cost}});
+            replies.push_back(
+                {{"endpoint", t.label.toStdString()},
+                 {"model", t.endpoint.name.toStdString()},
+                 {"conversation_id", comparison.conversationId(i)},
+                 {"message_id", answer.id},
+                 {"status", replyStatusToString(answer.status).toStdString()},
+                 {"content", answer.content.toStdString()},
+                 {"error", answer.error.isEmpty() ? nlohmann::json() : nlohmann::json(answer.error.toStdString())},
+                 {"metrics", answer.metrics.toJson()},
+                 {"price_per_hour", t.pricePerHour},
+                 {"cost", cost}});
             continue;
         }
-        out() << "== " << t.label << (t.endpoint.name.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(t.endpoint.name)) << " ==\n";
+        out() << "== " << t.label
+              << (t.endpoint.name.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(t.endpoint.name)) << " ==\n";
         out() << answer.content.trimmed() << '\n';
         QStringList facts;
         if (answer.metrics.completionTokens > 0 || answer.metrics.timeToFirstTokenMs >= 0)
             facts << answer.metrics.toDisplayString();
         facts << (t.pricePerHour > 0 ? QStringLiteral("cost $%1").arg(cost, 0, 'f', 6) : QStringLiteral("free"));
         if (answer.status != ReplyStatus::Complete)
-            facts << replyStatusToString(answer.status) + (answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
+            facts << replyStatusToString(answer.status) +
+                         (answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
         out() << "[" << facts.join(QStringLiteral(" · ")) << "]\n\n";
     }
     if (json) {
-        out() << QString::fromStdString(nlohmann::json{{"comparison_id", comparison.comparisonId()},
-                                                     {"prompt", message.toStdString()},
-                                                     {"replies", replies}}
-                                          .dump(2))
-            << '\n';
+        out() << QString::fromStdString(nlohmann::json{
+                     {"comparison_id", comparison.comparisonId()},
+                     {"prompt", message.toStdString()},
+                     {"replies", replies}}.dump(2))
+              << '\n';
     } else {
         out() << "[comparison " << comparison.comparisonId() << "]\n";
     }
@@ -107,7 +114,8 @@ int compareReplies(const QCommandLineParser &arguments)
 {
     for (const QString &name : singleEndpointOptionNames()) {
         if (arguments.isSet(name))
-            return compareUsageError(QStringLiteral("--%1 names one endpoint; it does not go with --compare").arg(name));
+            return compareUsageError(
+                QStringLiteral("--%1 names one endpoint; it does not go with --compare").arg(name));
     }
     QString error;
     const auto options = SharedChatOptions::from(arguments, &error);
@@ -116,7 +124,8 @@ int compareReplies(const QCommandLineParser &arguments)
     const bool json = options->json;
     QStringList positional = arguments.positionalArguments();
     if (positional.size() < 1 + ComparisonRun::kMinColumns || positional.size() > 1 + ComparisonRun::kMaxColumns)
-        return compareUsageError(QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
+        return compareUsageError(
+            QStringLiteral("give 2 to 4 endpoints and then the MESSAGE (%1 arguments given)").arg(positional.size()));
     QString message = positional.takeLast();
     if (message == QLatin1String("-"))
         message = QTextStream(stdin).readAll();

@@ -29,7 +29,7 @@ std::unique_ptr<gantry::Backend> connectDstackProject(const QString &projectName
     if (!lost.isEmpty() || !backend->isConnected() || !backend->lastError().isEmpty()) {
         *error = !backend->lastError().isEmpty() ? backend->lastError()
                  : !lost.isEmpty()               ? lost
-                                                 : QStringLiteral("the dstack server at %1 did not answer").arg(project->url);
+                                   : QStringLiteral("the dstack server at %1 did not answer").arg(project->url);
         return nullptr;
     }
     return backend;

@@ -29,7 +29,8 @@ int runEvent(const QCommandLineParser &arguments)
         if (json) {
             nlohmann::json events = nlohmann::json::array();
             for (const StatusEvent &e : run.history)
-                events.push_back({{"at", e.at.toString(Qt::ISODateWithMs).toStdString()}, {"status", e.status.toStdString()},
+                events.push_back({{"at", e.at.toString(Qt::ISODateWithMs).toStdString()},
+                                  {"status", e.status.toStdString()},
                                   {"message", e.message.toStdString()}});
             printJson({{"run", runName.toStdString()}, {"events", events}});
             return 0;

@@ -15,9 +15,11 @@ namespace gantry::cli {
 
 namespace {
 
-const QCommandLineOption kFollow({QStringLiteral("f"), QStringLiteral("follow")}, QStringLiteral("keep printing new lines until the run ends"));
-const QCommandLineOption kDiagnose({QStringLiteral("d"), QStringLiteral("diagnose")},
-                                   QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
+const QCommandLineOption kFollow({QStringLiteral("f"), QStringLiteral("follow")},
+                                 QStringLiteral("keep printing new lines until the run ends"));
+const QCommandLineOption kDiagnose(
+    {QStringLiteral("d"), QStringLiteral("diagnose")},
+    QStringLiteral("the provisioning log (dstack: the runner's log; local: the supervisor's lines)"));
 
 int runLogs(const QCommandLineParser &arguments)
 {
@@ -32,7 +34,7 @@ int runLogs(const QCommandLineParser &arguments)
     const QString runName = arguments.positionalArguments().first();
     backend->refresh();
     LogStore *log = backend->logStore(runName);
-    QString onlySource;  // a local run's provisioning lines are the supervisor's own
+    QString onlySource; // a local run's provisioning lines are the supervisor's own
     if (log && diagnose) {
         fetchRunDetailsAndWait(*backend, runName);
         if (LogStore *provisioning = backend->provisioningLogStore(runName))

@@ -21,7 +21,11 @@ QStringList psRow(const RunInfo &run)
     QString status = run.statusMessage;
     if (run.ready)
         status += QStringLiteral(" (ready)");
-    return {run.name, run.backend, gpu, Offer::formatPrice(run.price), status,
+    return {run.name,
+            run.backend,
+            gpu,
+            Offer::formatPrice(run.price),
+            status,
             run.submittedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
             run.serviceUrl.isEmpty() ? QStringLiteral("-") : run.serviceUrl};
 }
@@ -47,8 +51,9 @@ int runPs(const QCommandLineParser &arguments)
         printJson({{"runs", list}});
         return 0;
     }
-    QList<QStringList> rows{{QStringLiteral("NAME"), QStringLiteral("BACKEND"), QStringLiteral("GPU"), QStringLiteral("PRICE"),
-                             QStringLiteral("STATUS"), QStringLiteral("SUBMITTED"), QStringLiteral("SERVICE")}};
+    QList<QStringList> rows{{QStringLiteral("NAME"), QStringLiteral("BACKEND"), QStringLiteral("GPU"),
+                             QStringLiteral("PRICE"), QStringLiteral("STATUS"), QStringLiteral("SUBMITTED"),
+                             QStringLiteral("SERVICE")}};
     for (const RunInfo &run : runs)
         rows.append(psRow(run));
     if (runs.isEmpty())
@@ -63,7 +68,11 @@ int runPs(const QCommandLineParser &arguments)
 
 Verb psVerb()
 {
-    return {{QStringLiteral("ps"), QStringLiteral("list runs"), QList<QCommandLineOption>{kAll, jsonOption()} + backendOptions(), {}, {}},
+    return {{QStringLiteral("ps"),
+             QStringLiteral("list runs"),
+             QList<QCommandLineOption>{kAll, jsonOption()} + backendOptions(),
+             {},
+             {}},
             runPs};
 }
 

@@ -16,9 +16,11 @@ namespace {
 
 constexpr int kWaitMs = 60000;
 
-const QCommandLineOption kAbort({QStringLiteral("x"), QStringLiteral("abort")}, QStringLiteral("kill at once instead of SIGTERM and a grace period"));
+const QCommandLineOption kAbort({QStringLiteral("x"), QStringLiteral("abort")},
+                                QStringLiteral("kill at once instead of SIGTERM and a grace period"));
 // Accepted for dstack compatibility: stop never asks.
-const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("do not ask (stop never asks)"));
+const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")},
+                              QStringLiteral("do not ask (stop never asks)"));
 
 int runStop(const QCommandLineParser &arguments)
 {

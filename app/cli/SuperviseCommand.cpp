@@ -36,7 +36,8 @@ Verb superviseVerb()
     return {{QStringLiteral("supervise"),
              QStringLiteral("(internal) own a local run"),
              {},
-             {{QStringLiteral("RUN_DIR"), QStringLiteral("the run's state directory (the local backend starts this verb)")}},
+             {{QStringLiteral("RUN_DIR"),
+               QStringLiteral("the run's state directory (the local backend starts this verb)")}},
              {}},
             runSupervise};
 }

@@ -18,17 +18,23 @@ namespace gantry::cli {
 
 namespace {
 
-const QCommandLineOption kFix(QStringLiteral("fix"),
-                              QStringLiteral("apply the preferred fix of each problem that has one, print the unified diff,\n"
-                                             "then what is left"));
-const QCommandLineOption kDryRun(QStringLiteral("dry-run"), QStringLiteral("with --fix: print the diff, leave the file as it is"));
-const QCommandLineOption kJson(QStringLiteral("json"),
-                               QStringLiteral("print {\"valid\", \"diagnostics\", \"configuration\"} instead of one line per problem"));
+const QCommandLineOption kFix(
+    QStringLiteral("fix"),
+    QStringLiteral("apply the preferred fix of each problem that has one, print the unified diff,\n"
+                   "then what is left"));
+const QCommandLineOption kDryRun(QStringLiteral("dry-run"),
+                                 QStringLiteral("with --fix: print the diff, leave the file as it is"));
+const QCommandLineOption kJson(
+    QStringLiteral("json"),
+    QStringLiteral("print {\"valid\", \"diagnostics\", \"configuration\"} instead of one line per problem"));
 
 nlohmann::json toJson(const Diagnostic &d)
 {
-    nlohmann::json j = {{"file", d.file.toStdString()}, {"line", d.line}, {"column", d.column},
-                        {"severity", d.severityName().toStdString()}, {"message", d.message.toStdString()}};
+    nlohmann::json j = {{"file", d.file.toStdString()},
+                        {"line", d.line},
+                        {"column", d.column},
+                        {"severity", d.severityName().toStdString()},
+                        {"message", d.message.toStdString()}};
     if (!d.code.isEmpty())
         j["code"] = d.code.toStdString();
     if (!d.fixes.isEmpty()) {
@@ -36,7 +42,10 @@ nlohmann::json toJson(const Diagnostic &d)
         for (const Fix &f : d.fixes) {
             nlohmann::json edits = nlohmann::json::array();
             for (const TextEdit &e : f.edits)
-                edits.push_back({{"line", e.line}, {"column", e.column}, {"end_line", e.endLine}, {"end_column", e.endColumn},
+                edits.push_back({{"line", e.line},
+                                 {"column", e.column},
+                                 {"end_line", e.endLine},
+                                 {"end_column", e.endColumn},
                                  {"new_text", e.newText.toStdString()}});
             fixes.push_back({{"title", f.title.toStdString()}, {"edits", edits}});
         }
@@ -92,8 +101,8 @@ int runValidate(const QCommandLineParser &arguments)
         for (const Diagnostic &d : result.diagnostics)
             diagnostics.push_back(toJson(d));
         nlohmann::json doc = {{"valid", valid},
-                                    {"diagnostics", diagnostics},
-                                    {"configuration", valid ? result.configuration->canonical : nlohmann::json(nullptr)}};
+                              {"diagnostics", diagnostics},
+                              {"configuration", valid ? result.configuration->canonical : nlohmann::json(nullptr)}};
         if (fix)
             doc["diff"] = diff.toStdString();
         out << QString::fromStdString(doc.dump(2)) << '\n';
@@ -116,7 +125,8 @@ Verb validateVerb()
              QStringLiteral("check a configuration (dstack's rules plus Gantry's lints)"),
              {fileOption(), kJson, kFix, kDryRun},
              {directoryPositional()},
-             QStringLiteral("Exit 0 without errors (warnings allowed), 1 with errors, 2 on misuse; with --fix, of the file as fixed.")},
+             QStringLiteral("Exit 0 without errors (warnings allowed), 1 with errors, 2 on misuse; with --fix, of the "
+                            "file as fixed.")},
             runValidate};
 }
 

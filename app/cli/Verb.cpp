@@ -27,7 +27,10 @@ QString positionalSyntax(const Positional &p)
     return p.optional ? QStringLiteral("[%1]").arg(text) : text;
 }
 
-bool isHidden(const QCommandLineOption &option) { return option.flags().testFlag(QCommandLineOption::HiddenFromHelp); }
+bool isHidden(const QCommandLineOption &option)
+{
+    return option.flags().testFlag(QCommandLineOption::HiddenFromHelp);
+}
 
 // Qt says "Unknown option 'frobnicate'."; name it as the user typed it.
 QString parseError(const QCommandLineParser &parser, const QStringList &args)
@@ -52,7 +55,8 @@ QString parseError(const QCommandLineParser &parser, const QStringList &args)
 QString usageLine(const VerbDeclaration &verb)
 {
     QStringList parts{QStringLiteral("usage: gantry-cli"), verb.name};
-    if (std::any_of(verb.options.cbegin(), verb.options.cend(), [](const QCommandLineOption &o) { return !isHidden(o); }))
+    if (std::any_of(verb.options.cbegin(), verb.options.cend(),
+                    [](const QCommandLineOption &o) { return !isHidden(o); }))
         parts << QStringLiteral("[options]");
     for (const Positional &p : verb.positionals)
         parts << positionalSyntax(p);

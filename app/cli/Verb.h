@@ -13,10 +13,10 @@
 namespace gantry::cli {
 
 struct Positional {
-    QString name;         // as shown in usage: RUN, MESSAGE, DIR
+    QString name; // as shown in usage: RUN, MESSAGE, DIR
     QString description;
-    bool optional = false;    // shown as [NAME]
-    bool repeatable = false;  // shown as NAME…; takes every remaining argument
+    bool optional = false; // shown as [NAME]
+    bool repeatable = false; // shown as NAME…; takes every remaining argument
 };
 
 struct VerbDeclaration {
@@ -24,7 +24,7 @@ struct VerbDeclaration {
     QString summary;
     QList<QCommandLineOption> options;
     QList<Positional> positionals;
-    QString notes;  // a closing paragraph of --help (modes, exit codes), may be empty
+    QString notes; // a closing paragraph of --help (modes, exit codes), may be empty
 };
 
 // A verb: its declaration and what runs it. Exit codes: 0 success, 1 failure (invalid

@@ -8,7 +8,8 @@ namespace gantry::cli {
 
 Verb versionVerb()
 {
-    return {{QStringLiteral("version"), QStringLiteral("print the version"), {}, {}, {}}, [](const QCommandLineParser &) {
+    return {{QStringLiteral("version"), QStringLiteral("print the version"), {}, {}, {}},
+            [](const QCommandLineParser &) {
                 QTextStream(stdout) << "gantry-cli " << GANTRY_VERSION << '\n';
                 return 0;
             }};

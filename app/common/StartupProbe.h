@@ -34,7 +34,9 @@ public:
     // afterPaint runs once the first paint is reported (e.g. open the newest conversation),
     // before the idle second whose memory is reported.
     explicit StartupProbe(QWidget *window, std::function<void()> afterPaint = {})
-        : QObject(window), m_window(window), m_afterPaint(std::move(afterPaint))
+        : QObject(window)
+        , m_window(window)
+        , m_afterPaint(std::move(afterPaint))
     {
         window->installEventFilter(this);
     }

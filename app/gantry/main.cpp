@@ -1,11 +1,11 @@
 // gantry: the desktop app. Thin: parse arguments, make the backends, build the main window, run.
 
-#include "ui/MainWindow.h"
-#include "app/gantry/ScreenshotTour.h"
 #include "app/common/StartupProbe.h"
-#include "ui/Settings.h"
+#include "app/gantry/ScreenshotTour.h"
 #include "core/backends/BackendRegistry.h"
 #include "core/secrets/TokenStore.h"
+#include "ui/MainWindow.h"
+#include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
 
 #include <QApplication>
@@ -15,7 +15,6 @@
 #include <QTimer>
 
 #include <memory>
-
 
 int main(int argc, char *argv[])
 {
@@ -30,14 +29,19 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Deploy an LLM as a service and chat with it."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project folder (or configuration file) to open."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Write a PNG of each panel (editor, offers, runs, chat) into DIR, then quit."),
-                                        QStringLiteral("DIR"));
-    const QCommandLineOption deploy(QStringLiteral("deploy"),
-                                    QStringLiteral("With --screenshot: also deploy the first offer, chat with it, and stop it."));
-    const QCommandLineOption startupProbe(QStringLiteral("startup-probe"),
-                                          QStringLiteral("Print the milliseconds to the first painted window and the idle memory, then quit (benchmarks)."));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("Project folder (or configuration file) to open."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Write a PNG of each panel (editor, offers, runs, chat) into DIR, then quit."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption deploy(
+        QStringLiteral("deploy"),
+        QStringLiteral("With --screenshot: also deploy the first offer, chat with it, and stop it."));
+    const QCommandLineOption startupProbe(
+        QStringLiteral("startup-probe"),
+        QStringLiteral(
+            "Print the milliseconds to the first painted window and the idle memory, then quit (benchmarks)."));
     parser.addOption(screenshot);
     parser.addOption(deploy);
     parser.addOption(startupProbe);
@@ -57,8 +61,10 @@ int main(int argc, char *argv[])
     // this session then live in memory only.
     QObject::connect(
         tokens, &gantry::TokenStore::keychainUnavailable, &window,
-        [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); }, Qt::SingleShotConnection);
-    tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window, [](const gantry::TokenResult &) {});
+        [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); },
+        Qt::SingleShotConnection);
+    tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window,
+                 [](const gantry::TokenResult &) {});
     backends.loadSavedServers(tokens);
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
@@ -78,7 +84,8 @@ int main(int argc, char *argv[])
     std::unique_ptr<gantry::app::ScreenshotTour> tour;
     if (parser.isSet(screenshot)) {
         tour = std::make_unique<gantry::app::ScreenshotTour>(&window, parser.value(screenshot), parser.isSet(deploy));
-        QObject::connect(tour.get(), &gantry::app::ScreenshotTour::finished, &app, [](int code) { QApplication::exit(code); });
+        QObject::connect(tour.get(), &gantry::app::ScreenshotTour::finished, &app,
+                         [](int code) { QApplication::exit(code); });
         tour->start();
     }
     return app.exec();

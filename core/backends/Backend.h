@@ -20,11 +20,11 @@ class LogStore;
 // One sample of a run's resource use, for the run monitor's charts.
 struct MetricSample {
     QDateTime at;
-    double cpuPercent = 0;        // 0..100, normalised over the CPUs the run has
+    double cpuPercent = 0; // 0..100, normalised over the CPUs the run has
     double memoryBytes = 0;
     double memoryTotalBytes = 0;
-    QList<double> gpuUtilPercent;  // per GPU
-    QList<double> gpuMemoryBytes;  // per GPU
+    QList<double> gpuUtilPercent; // per GPU
+    QList<double> gpuMemoryBytes; // per GPU
     QList<double> gpuMemoryTotalBytes;
 };
 
@@ -35,8 +35,8 @@ public:
     using QObject::QObject;
     ~Backend() override = default;
 
-    virtual QString id() const = 0;           // "local", "dstack"
-    virtual QString displayName() const = 0;  // "This machine", "dstack: main @ http://…"
+    virtual QString id() const = 0; // "local", "dstack"
+    virtual QString displayName() const = 0; // "This machine", "dstack: main @ http://…"
 
     // Plan: emits planFinished(requestId, plan) once; plan.error is set on failure.
     virtual int plan(const Configuration &configuration) = 0;
@@ -58,14 +58,26 @@ public:
     // The run's provisioning log: what happened before the service's own output (dstack: the
     // runner's diagnostic log). nullptr when the backend keeps no separate one; for local runs
     // the supervisor's own lines (source "gantry") in logStore() are the provisioning log.
-    virtual LogStore *provisioningLogStore(const QString &runName) { Q_UNUSED(runName); return nullptr; }
+    virtual LogStore *provisioningLogStore(const QString &runName)
+    {
+        Q_UNUSED(runName);
+        return nullptr;
+    }
 
     // Latest metric samples (newest last); may be empty.
-    virtual QList<MetricSample> metrics(const QString &runName) const { Q_UNUSED(runName); return {}; }
+    virtual QList<MetricSample> metrics(const QString &runName) const
+    {
+        Q_UNUSED(runName);
+        return {};
+    }
 
     // Brings the runs (and for a remote backend the connection and the logs) up to date, then
     // emits synchronized() once; a one-shot CLI waits for it. Local: a refresh, at once.
-    virtual void synchronize() { refresh(); Q_EMIT synchronized(); }
+    virtual void synchronize()
+    {
+        refresh();
+        Q_EMIT synchronized();
+    }
     // A run's events and provisioning log where the backend fetches them on demand; emits
     // detailsFetched(runName) once they are in. Local: nothing to fetch.
     virtual void fetchRunDetails(const QString &runName) { Q_EMIT detailsFetched(runName); }
@@ -74,7 +86,11 @@ public:
     virtual QString lastError() const { return {}; }
 
     // The bearer token a chat client must send to this run's model, if any (never logged).
-    virtual QString modelToken(const QString &runName) const { Q_UNUSED(runName); return {}; }
+    virtual QString modelToken(const QString &runName) const
+    {
+        Q_UNUSED(runName);
+        return {};
+    }
 
 Q_SIGNALS:
     void planFinished(int requestId, const gantry::Plan &plan);

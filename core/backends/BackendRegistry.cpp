@@ -8,7 +8,9 @@
 
 namespace gantry {
 
-BackendRegistry::BackendRegistry(QObject *parent) : QObject(parent) {}
+BackendRegistry::BackendRegistry(QObject *parent)
+    : QObject(parent)
+{}
 
 BackendRegistry::~BackendRegistry() = default;
 
@@ -26,7 +28,7 @@ void BackendRegistry::loadSavedServers(TokenStore *tokens)
     const DstackConfigFile config = DstackConfigFile::load();
     for (const SavedServer &server : savedservers::load()) {
         if (config.find(server.url, server.project))
-            continue;  // already connected from ~/.dstack/config.yml: one backend per project
+            continue; // already connected from ~/.dstack/config.yml: one backend per project
         tokens->read(server.url, server.project, this, [this, server](const TokenResult &result) {
             addDstackProject({server.project, server.url, result.token, false});
         });
@@ -36,7 +38,7 @@ void BackendRegistry::loadSavedServers(TokenStore *tokens)
 Backend *BackendRegistry::add(std::unique_ptr<Backend> backend)
 {
     Backend *raw = backend.get();
-    raw->setParent(nullptr);  // owned here, not by a QObject parent
+    raw->setParent(nullptr); // owned here, not by a QObject parent
     m_backends.push_back(std::move(backend));
     Q_EMIT added(raw);
     raw->refresh();
@@ -57,7 +59,8 @@ Backend *BackendRegistry::addDstackProject(const DstackProject &project)
 
 void BackendRegistry::remove(Backend *backend)
 {
-    const auto it = std::find_if(m_backends.begin(), m_backends.end(), [backend](const auto &b) { return b.get() == backend; });
+    const auto it =
+        std::find_if(m_backends.begin(), m_backends.end(), [backend](const auto &b) { return b.get() == backend; });
     if (it == m_backends.end())
         return;
     Q_EMIT removed(backend);
@@ -98,16 +101,19 @@ std::optional<DstackProject> BackendRegistry::findProject(const QString &name, T
             read = true;
             wait.quit();
         });
-        QTimer::singleShot(30000, &wait, &QEventLoop::quit);  // a keychain that never answers
+        QTimer::singleShot(30000, &wait, &QEventLoop::quit); // a keychain that never answers
         if (!read)
             wait.exec();
         return project;
     }
     known.removeDuplicates();
-    *error = name.isEmpty()
-                 ? QStringLiteral("no default dstack project in %1 (add one with `dstack project add`, or pass --project NAME)").arg(config.path)
-                 : QStringLiteral("no dstack project `%1` in %2 or among the servers saved in Gantry (known: %3)")
-                       .arg(name, config.path, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
+    *error =
+        name.isEmpty()
+            ? QStringLiteral(
+                  "no default dstack project in %1 (add one with `dstack project add`, or pass --project NAME)")
+                  .arg(config.path)
+            : QStringLiteral("no dstack project `%1` in %2 or among the servers saved in Gantry (known: %3)")
+                  .arg(name, config.path, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
     return std::nullopt;
 }
 

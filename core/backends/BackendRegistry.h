@@ -56,7 +56,7 @@ Q_SIGNALS:
 
 private:
     std::vector<std::unique_ptr<Backend>> m_backends;
-    QHash<Backend *, SavedServer> m_dstackKeys;  // url + project of each dstack backend
+    QHash<Backend *, SavedServer> m_dstackKeys; // url + project of each dstack backend
     QString m_configError;
 };
 

@@ -14,7 +14,8 @@ const QString kProject = QStringLiteral("project");
 // organisation and application names, not this process's.
 void store(const QList<SavedServer> &servers)
 {
-    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry"));
+    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
+                       QStringLiteral("gantry"));
     settings.remove(kArray);
     settings.beginWriteArray(kArray, int(servers.size()));
     for (int i = 0; i < servers.size(); ++i) {
@@ -29,7 +30,8 @@ void store(const QList<SavedServer> &servers)
 
 QList<SavedServer> load()
 {
-    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry"));
+    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
+                       QStringLiteral("gantry"));
     QList<SavedServer> servers;
     // Gantry 0.1 kept a list of "url#project" strings under the same key: read it once, and
     // write it back as the array.

@@ -52,8 +52,8 @@ bool isPing(const QByteArray &comment)
 
 } // namespace
 
-void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token,
-                   QObject *context, std::function<void(const QStringList &, const QString &)> done)
+void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token, QObject *context,
+                   std::function<void(const QStringList &, const QString &)> done)
 {
     QNetworkRequest request = jsonRequest(endpointUrl(baseUrl, QStringLiteral("models")), token);
     request.setTransferTimeout(kModelListTimeoutMs);
@@ -137,7 +137,8 @@ void ChatReply::checkHeaders()
     const int status = httpStatusOf(m_reply);
     m_httpError = status >= 400;
     const QString type = m_reply->header(QNetworkRequest::ContentTypeHeader).toString();
-    m_notEventStream = !m_httpError && !type.isEmpty() && !type.contains(QLatin1String("event-stream"), Qt::CaseInsensitive);
+    m_notEventStream =
+        !m_httpError && !type.isEmpty() && !type.contains(QLatin1String("event-stream"), Qt::CaseInsensitive);
 }
 
 void ChatReply::onReadyRead()
@@ -151,7 +152,7 @@ void ChatReply::readAvailable()
     // In pieces, each handled before the next is read: Qt's HTTP thread may have buffered far
     // more than the read buffer size (QTBUG-15065), and readAll() would copy all of it, and
     // turn all of it into events, at once.
-    const QPointer<ChatReply> alive(this);  // a slot on delta() or finished() may delete us
+    const QPointer<ChatReply> alive(this); // a slot on delta() or finished() may delete us
     while (alive && m_reply && m_status == ReplyStatus::Streaming && m_reply->bytesAvailable() > 0)
         handleBytes(m_reply->read(kReadBufferBytes));
 }
@@ -163,9 +164,10 @@ void ChatReply::handleBytes(const QByteArray &bytes)
     m_receivedBytes = true;
     m_bodyBytes += bytes.size();
     if (m_httpError || m_notEventStream) {
-        m_idleTimer.start(m_idleTimeoutMs);  // kept bounded below, so bytes are progress here
+        m_idleTimer.start(m_idleTimeoutMs); // kept bounded below, so bytes are progress here
         if (m_notEventStream && m_bodyBytes > m_limits.maxReplyBytes) {
-            fail(QStringLiteral("The server's answer is larger than %1 MB, so it was given up.").arg(m_limits.maxReplyBytes / (1024 * 1024)));
+            fail(QStringLiteral("The server's answer is larger than %1 MB, so it was given up.")
+                     .arg(m_limits.maxReplyBytes / (1024 * 1024)));
             return;
         }
         const qint64 keep = m_httpError ? kMaxErrorBody : m_limits.maxReplyBytes;
@@ -178,7 +180,8 @@ void ChatReply::handleBytes(const QByteArray &bytes)
         const qint64 over = m_bodyBytes - m_limits.maxReplyBytes;
         feedEvents(QByteArrayView(bytes).first(std::max<qint64>(0, bytes.size() - over)));
         if (m_status == ReplyStatus::Streaming)
-            fail(QStringLiteral("The reply is longer than %1 MB, so it was cut off there (truncated); the part before is kept.")
+            fail(QStringLiteral(
+                     "The reply is longer than %1 MB, so it was cut off there (truncated); the part before is kept.")
                      .arg(m_limits.maxReplyBytes / (1024 * 1024)));
         return;
     }
@@ -190,15 +193,16 @@ void ChatReply::feedEvents(QByteArrayView bytes)
     const qint64 linesBefore = m_parser.linesCompleted();
     const QList<SseEvent> events = m_parser.feed(bytes);
     if (m_parser.linesCompleted() != linesBefore)
-        m_idleTimer.start(m_idleTimeoutMs);  // a line that never ends is not progress
-    const QPointer<ChatReply> alive(this);  // a slot on delta() or finished() may delete us
+        m_idleTimer.start(m_idleTimeoutMs); // a line that never ends is not progress
+    const QPointer<ChatReply> alive(this); // a slot on delta() or finished() may delete us
     for (const SseEvent &event : events) {
         handleEvent(event);
         if (!alive || m_status != ReplyStatus::Streaming)
             return;
     }
     if (!m_parser.error().isEmpty()) {
-        fail(QStringLiteral("The server sent a malformed stream (%1), so the reply was given up; the partial reply is kept.")
+        fail(QStringLiteral(
+                 "The server sent a malformed stream (%1), so the reply was given up; the partial reply is kept.")
                  .arg(m_parser.error()));
     }
 }
@@ -269,7 +273,8 @@ void ChatReply::onNetworkFinished()
         // A server that ignored "stream": true answers with one whole chat.completion.
         const ChatChunk whole = parseChatChunk(m_wholeBody);
         if (whole.malformed || !whole.error.isEmpty()) {
-            fail(QStringLiteral("The server answered with something other than a chat completion: %1").arg(whole.error));
+            fail(
+                QStringLiteral("The server answered with something other than a chat completion: %1").arg(whole.error));
             return;
         }
         handleEvent(SseEvent{QString(), m_wholeBody, QString()});
@@ -285,7 +290,8 @@ void ChatReply::onNetworkFinished()
     QString message = QStringLiteral("The stream ended before the reply was complete (no [DONE] from the server); "
                                      "the server may have stopped or crashed. The partial reply is kept.");
     if (!isPing(m_parser.lastComment()))
-        message += QStringLiteral(" The server's last note: %1").arg(QString::fromUtf8(m_parser.lastComment()).simplified());
+        message +=
+            QStringLiteral(" The server's last note: %1").arg(QString::fromUtf8(m_parser.lastComment()).simplified());
     fail(message);
 }
 
@@ -301,7 +307,8 @@ QString ChatReply::networkFailureMessage() const
     switch (m_reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
         return QStringLiteral("Could not connect to %1: connection refused. Is the run ready? "
-                              "Nothing is listening there yet.").arg(host);
+                              "Nothing is listening there yet.")
+            .arg(host);
     case QNetworkReply::HostNotFoundError:
         return QStringLiteral("Host %1 not found. Check the endpoint URL.").arg(m_request.http.url().host());
     case QNetworkReply::TimeoutError:
@@ -312,13 +319,15 @@ QString ChatReply::networkFailureMessage() const
     case QNetworkReply::TooManyRedirectsError:
         return QStringLiteral("%1 redirected the request elsewhere (another scheme, host or port, or too many times). "
                               "Gantry does not follow such redirects, so that the token is not sent to another server; "
-                              "use the final address as the endpoint URL.").arg(host);
+                              "use the final address as the endpoint URL.")
+            .arg(host);
     default:
         break;
     }
     if (m_receivedBytes) {
         return QStringLiteral("The connection was cut before the reply was complete (%1). The server may have "
-                              "stopped or crashed; the partial reply is kept.").arg(m_reply->errorString());
+                              "stopped or crashed; the partial reply is kept.")
+            .arg(m_reply->errorString());
     }
     return QStringLiteral("The request to %1 failed: %2. Is the run ready?").arg(host, m_reply->errorString());
 }
@@ -326,8 +335,8 @@ QString ChatReply::networkFailureMessage() const
 void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
 {
     const QString serverMessage = errorMessageFromBody(body);
-    if (httpStatus == 400 && m_request.options.includeUsage && !m_retriedWithoutUsage
-        && body.contains("stream_options")) {
+    if (httpStatus == 400 && m_request.options.includeUsage && !m_retriedWithoutUsage &&
+        body.contains("stream_options")) {
         // Older servers reject stream_options; ask again without it and count tokens ourselves.
         m_retriedWithoutUsage = true;
         m_request.options.includeUsage = false;
@@ -347,7 +356,8 @@ void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
             fail(QStringLiteral("The server needs a token (%1). Give the token for this endpoint.").arg(summary));
         else
             fail(QStringLiteral("The server refused the token (%1). Check that the token is right for this endpoint "
-                                "and has access to the run's project.").arg(summary));
+                                "and has access to the run's project.")
+                     .arg(summary));
         return;
     }
     if (httpStatus == 404) {
@@ -360,16 +370,20 @@ void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
             fail(QStringLiteral("Not found (%1) at %2.").arg(summary, url));
             return;
         }
-        fetchModelIds(m_network, m_request.baseUrl, m_request.token, this, [this, summary, model, url](const QStringList &ids, const QString &error) {
-            QString message = model.isEmpty() ? QStringLiteral("Not found (%1) at %2.").arg(summary, url)
-                                              : QStringLiteral("Model '%1' not found (%2).").arg(model, summary);
-            if (!ids.isEmpty())
-                message += QStringLiteral(" The server serves: %1.").arg(ids.join(QStringLiteral(", ")));
-            else
-                message += QStringLiteral(" Check the base URL (it usually ends in /v1); listing the models failed too: %1")
-                               .arg(error.isEmpty() ? QStringLiteral("the list is empty") : error);
-            fail(message);
-        });
+        fetchModelIds(m_network, m_request.baseUrl, m_request.token, this,
+                      [this, summary, model, url](const QStringList &ids, const QString &error) {
+                          QString message = model.isEmpty()
+                                                ? QStringLiteral("Not found (%1) at %2.").arg(summary, url)
+                                                : QStringLiteral("Model '%1' not found (%2).").arg(model, summary);
+                          if (!ids.isEmpty())
+                              message += QStringLiteral(" The server serves: %1.").arg(ids.join(QStringLiteral(", ")));
+                          else
+                              message +=
+                                  QStringLiteral(
+                                      " Check the base URL (it usually ends in /v1); listing the models failed too: %1")
+                                      .arg(error.isEmpty() ? QStringLiteral("the list is empty") : error);
+                          fail(message);
+                      });
         return;
     }
     if (httpStatus >= 500)
@@ -458,8 +472,7 @@ ReplyMetrics ChatReply::metrics() const
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
-{
-}
+{}
 
 ChatClient::~ChatClient() = default;
 
@@ -492,9 +505,8 @@ ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParamet
 
 void ChatClient::listModels()
 {
-    fetchModelIds(m_network, m_endpoint.baseUrl, m_token, this, [this](const QStringList &ids, const QString &error) {
-        Q_EMIT modelsListed(ids, error);
-    });
+    fetchModelIds(m_network, m_endpoint.baseUrl, m_token, this,
+                  [this](const QStringList &ids, const QString &error) { Q_EMIT modelsListed(ids, error); });
 }
 
 } // namespace gantry

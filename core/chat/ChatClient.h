@@ -25,12 +25,12 @@ namespace gantry {
 // What one reply may cost, whatever the server sends. Past a limit the reply fails with a
 // sentence saying which, and keeps what arrived before it.
 struct ChatLimits {
-    qsizetype maxEventBytes = 4 * 1024 * 1024;    // one SSE line or event: more is a malformed stream
+    qsizetype maxEventBytes = 4 * 1024 * 1024; // one SSE line or event: more is a malformed stream
     // The whole body: the reply is cut off there. 16 MB is ~4M tokens, more than any context
     // window; the peak memory of a reply that fast is a multiple of this (Qt queues what
     // arrives faster than it is parsed), so it is not larger.
     qint64 maxReplyBytes = 16LL * 1024 * 1024;
-    int deadlineMs = 30 * 60 * 1000;              // the whole reply, however steadily it trickles
+    int deadlineMs = 30 * 60 * 1000; // the whole reply, however steadily it trickles
 };
 
 // One streamed reply. It starts at once; delta() fires as text arrives and finished() fires
@@ -43,11 +43,11 @@ public:
     ~ChatReply() override;
 
     QString content() const { return m_content; }
-    QString reasoning() const { return m_reasoning; }    // reasoning_content, kept apart
+    QString reasoning() const { return m_reasoning; } // reasoning_content, kept apart
     QString finishReason() const { return m_finishReason; } // "stop", "length", … or empty
-    QString model() const { return m_model; }            // as the server named itself
+    QString model() const { return m_model; } // as the server named itself
     ReplyStatus status() const { return m_status; }
-    QString errorString() const { return m_error; }      // set when status() is Failed
+    QString errorString() const { return m_error; } // set when status() is Failed
     ReplyMetrics metrics() const;
 
     // Cancels the request. The partial text stays; status becomes Stopped; finished() fires.
@@ -95,20 +95,20 @@ private:
     qint64 m_bodyBytes = 0;
     QElapsedTimer m_clock;
     SseParser m_parser;
-    QByteArray m_wholeBody;       // a non-2xx answer, or a 2xx that is not an event stream
+    QByteArray m_wholeBody; // a non-2xx answer, or a 2xx that is not an event stream
     bool m_checkedHeaders = false;
     bool m_httpError = false;
     bool m_notEventStream = false;
     bool m_receivedBytes = false;
     bool m_sawDone = false;
     bool m_retriedWithoutUsage = false;
-    std::function<void()> m_onUsageOptionRejected;  // tells the client to stop sending it
+    std::function<void()> m_onUsageOptionRejected; // tells the client to stop sending it
 
     QString m_content, m_reasoning, m_finishReason, m_model, m_error;
     ReplyStatus m_status = ReplyStatus::Streaming;
     qint64 m_firstTokenMs = -1;
     qint64 m_lastTokenMs = -1;
-    qint64 m_lastTokenNs = -1;    // request sent → last token, in ns (loopback replies take < 1 ms)
+    qint64 m_lastTokenNs = -1; // request sent → last token, in ns (loopback replies take < 1 ms)
     double m_serverTokensPerSecond = 0;
     qint64 m_endMs = -1;
     int m_countedTokens = 0;
@@ -150,12 +150,12 @@ private:
     QString m_token;
     int m_idleTimeoutMs = 120000;
     ChatLimits m_limits;
-    bool m_usageOptionRejected = false;  // this endpoint answered 400 to stream_options
+    bool m_usageOptionRejected = false; // this endpoint answered 400 to stream_options
 };
 
 // GET {endpoint.baseUrl}/models and call done(ids, error) on the event loop; done is dropped
 // if context is destroyed first. Shared by ChatClient::listModels and the 404 explanation.
-void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token,
-                   QObject *context, std::function<void(const QStringList &, const QString &)> done);
+void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token, QObject *context,
+                   std::function<void(const QStringList &, const QString &)> done);
 
 } // namespace gantry

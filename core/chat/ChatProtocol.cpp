@@ -117,7 +117,8 @@ ChatChunk parseChatChunk(QByteArrayView data)
         return chunk;
     }
     chunk.model = stringAt(object, "model");
-    if (const auto choices = object.find("choices"); choices != object.end() && choices->is_array() && !choices->empty()) {
+    if (const auto choices = object.find("choices");
+        choices != object.end() && choices->is_array() && !choices->empty()) {
         const json &choice = choices->front();
         chunk.finishReason = stringAt(choice, "finish_reason");
         const auto delta = choice.find("delta");
@@ -138,7 +139,8 @@ ChatChunk parseChatChunk(QByteArrayView data)
     }
     if (const auto timings = object.find("timings"); timings != object.end() && timings->is_object()) {
         const auto rate = timings->find("predicted_per_second");
-        if (rate != timings->end() && rate->is_number() && rate->get<double>() > 0 && std::isfinite(rate->get<double>()))
+        if (rate != timings->end() && rate->is_number() && rate->get<double>() > 0 &&
+            std::isfinite(rate->get<double>()))
             chunk.serverTokensPerSecond = rate->get<double>();
     }
     return chunk;
@@ -173,8 +175,10 @@ QString errorMessageFromBody(QByteArrayView body)
     // Not JSON: an HTML error page from a proxy, or plain text. Show it only if it reads as text.
     const QString text = shortText(body);
     if (text.startsWith(QLatin1Char('<'))) {
-        static const QRegularExpression title(QStringLiteral("<title>(.*?)</title>"), QRegularExpression::CaseInsensitiveOption);
-        const QRegularExpressionMatch m = title.match(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 64 * 1024))));
+        static const QRegularExpression title(QStringLiteral("<title>(.*?)</title>"),
+                                              QRegularExpression::CaseInsensitiveOption);
+        const QRegularExpressionMatch m =
+            title.match(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 64 * 1024))));
         return m.hasMatch() ? withoutControlCharacters(m.captured(1).simplified().left(200), false) : QString();
     }
     return text;
@@ -198,10 +202,11 @@ QStringList modelIdsFromBody(QByteArrayView body, QString *error)
             *error = QStringLiteral("the model list is not in the OpenAI format: \"%1\"").arg(shortText(body));
         return ids;
     }
-    QSet<QString> seen;  // a server may list a million names: no quadratic search
+    QSet<QString> seen; // a server may list a million names: no quadratic search
     for (const json &item : *list) {
-        QString id = item.is_string() ? withoutControlCharacters(QString::fromStdString(item.get_ref<const std::string &>()))
-                                      : stringAt(item, "id");
+        QString id = item.is_string()
+                         ? withoutControlCharacters(QString::fromStdString(item.get_ref<const std::string &>()))
+                         : stringAt(item, "id");
         if (id.isEmpty())
             id = stringAt(item, "name");
         if (!id.isEmpty() && !seen.contains(id)) {
@@ -230,10 +235,13 @@ QString plainHttpTokenWarning(const QString &url)
         return {};
     const QString host = parsed.host();
     const QHostAddress address(host);
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 || (!address.isNull() && address.isLoopback()))
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
+        (!address.isNull() && address.isLoopback()))
         return {};
-    return QStringLiteral("the token is sent to %1 over plain http://, unencrypted: anyone on the network path can read it. "
-                          "Use https:// for a server that is not on this machine.").arg(host);
+    return QStringLiteral(
+               "the token is sent to %1 over plain http://, unencrypted: anyone on the network path can read it. "
+               "Use https:// for a server that is not on this machine.")
+        .arg(host);
 }
 
 } // namespace gantry

@@ -15,9 +15,9 @@
 namespace gantry {
 
 struct ChatRequestOptions {
-    QString model;               // empty: not sent (llama-server ignores it anyway)
-    QString format = QStringLiteral("openai");  // "openai" or "tgi" (dstack's strict model proxy)
-    bool includeUsage = true;    // stream_options.include_usage (never for tgi)
+    QString model; // empty: not sent (llama-server ignores it anyway)
+    QString format = QStringLiteral("openai"); // "openai" or "tgi" (dstack's strict model proxy)
+    bool includeUsage = true; // stream_options.include_usage (never for tgi)
 };
 
 // The JSON body of a streaming POST {base}/chat/completions. The system prompt goes first
@@ -28,16 +28,16 @@ QByteArray chatRequestBody(const QList<ChatMessage> &history, const ChatParamete
 
 // What one "data:" payload of the stream says.
 struct ChatChunk {
-    QString content;        // delta.content
-    QString reasoning;      // delta.reasoning_content (or delta.reasoning)
-    QString finishReason;   // choices[0].finish_reason when set
-    QString model;          // the model that answered, when named
-    std::optional<int> promptTokens;      // usage, when the chunk carries it
+    QString content; // delta.content
+    QString reasoning; // delta.reasoning_content (or delta.reasoning)
+    QString finishReason; // choices[0].finish_reason when set
+    QString model; // the model that answered, when named
+    std::optional<int> promptTokens; // usage, when the chunk carries it
     std::optional<int> completionTokens;
     // The server's own decode speed: llama.cpp's final chunk carries timings.predicted_per_second
     // (vLLM and TGI send usage only).
     std::optional<double> serverTokensPerSecond;
-    QString error;          // an {"error": …} event: the server's message
+    QString error; // an {"error": …} event: the server's message
     bool malformed = false; // not a JSON object: error holds a description
 };
 ChatChunk parseChatChunk(QByteArrayView data);

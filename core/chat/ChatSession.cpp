@@ -33,8 +33,7 @@ ChatSession::ChatSession(ConversationStore *store, ChatClient *client, QObject *
     : QObject(parent)
     , m_store(store)
     , m_client(client)
-{
-}
+{}
 
 ChatSession::~ChatSession()
 {
@@ -169,7 +168,7 @@ void ChatSession::onReplyFinished()
 void ChatSession::stop()
 {
     if (m_reply)
-        m_reply->stop();  // finished() → onReplyFinished stores it as stopped
+        m_reply->stop(); // finished() → onReplyFinished stores it as stopped
 }
 
 } // namespace gantry

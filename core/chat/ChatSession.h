@@ -19,7 +19,7 @@ class ChatSession : public QObject
 public:
     // Neither the store nor the client is owned; both must outlive the session.
     ChatSession(ConversationStore *store, ChatClient *client, QObject *parent = nullptr);
-    ~ChatSession() override;  // stops a reply in flight (kept, marked stopped)
+    ~ChatSession() override; // stops a reply in flight (kept, marked stopped)
 
     // Continue an existing conversation, or (id 0) start a new one on the first send.
     bool openConversation(qint64 conversationId);
@@ -31,8 +31,8 @@ public:
     // Each returns the id of the assistant message being streamed, or -1 (busy, unknown id;
     // error() says why). The user's message is stored before anything goes on the wire.
     qint64 send(const QString &text);
-    qint64 regenerate(qint64 assistantMessageId);                   // a sibling answer
-    qint64 editAndResend(qint64 userMessageId, const QString &newText);  // a sibling question + answer
+    qint64 regenerate(qint64 assistantMessageId); // a sibling answer
+    qint64 editAndResend(qint64 userMessageId, const QString &newText); // a sibling question + answer
     void stop();
 
     bool isBusy() const { return m_reply != nullptr; }
@@ -42,7 +42,7 @@ public:
     ConversationStore *store() const { return m_store; }
 
 Q_SIGNALS:
-    void conversationChanged(qint64 conversationId);     // opened, or created on first send
+    void conversationChanged(qint64 conversationId); // opened, or created on first send
     void messageAdded(qint64 messageId);
     void messageDelta(qint64 messageId, const QString &content, const QString &reasoning);
     void messageUpdated(qint64 messageId);
@@ -59,7 +59,7 @@ private:
     QPointer<ChatClient> m_client;
     qint64 m_conversationId = 0;
     ChatParameters m_params;
-    ChatReply *m_reply = nullptr;  // owned
+    ChatReply *m_reply = nullptr; // owned
     qint64 m_streamingId = -1;
 };
 

@@ -11,7 +11,7 @@ std::string utf8(const QString &s)
     return s.toStdString();
 }
 
-template<typename T>
+template <typename T>
 std::optional<T> optionalNumber(const nlohmann::json &json, const char *key)
 {
     const auto it = json.find(key);
@@ -46,7 +46,8 @@ QString ChatParameters::set(const QString &assignment)
     } else if (name == QLatin1String("system")) {
         systemPrompt = value;
     } else {
-        return QStringLiteral("unknown parameter '%1' (known: temperature, top_p, max_tokens, seed, stop, system)").arg(name);
+        return QStringLiteral("unknown parameter '%1' (known: temperature, top_p, max_tokens, seed, stop, system)")
+            .arg(name);
     }
     return {};
 }
@@ -96,10 +97,14 @@ ChatParameters ChatParameters::fromJson(const nlohmann::json &json)
 QString replyStatusToString(ReplyStatus status)
 {
     switch (status) {
-    case ReplyStatus::Streaming: return QStringLiteral("streaming");
-    case ReplyStatus::Complete: return QStringLiteral("complete");
-    case ReplyStatus::Stopped: return QStringLiteral("stopped");
-    case ReplyStatus::Failed: return QStringLiteral("failed");
+    case ReplyStatus::Streaming:
+        return QStringLiteral("streaming");
+    case ReplyStatus::Complete:
+        return QStringLiteral("complete");
+    case ReplyStatus::Stopped:
+        return QStringLiteral("stopped");
+    case ReplyStatus::Failed:
+        return QStringLiteral("failed");
     }
     return QStringLiteral("failed");
 }
@@ -157,7 +162,8 @@ QString ReplyMetrics::toDisplayString() const
         parts << QStringLiteral("TTFT %1 ms").arg(timeToFirstTokenMs);
     if (tokensPerSecond > 0)
         parts << QStringLiteral("%1 tok/s").arg(tokensPerSecond, 0, 'f', 1);
-    const QString completion = QStringLiteral("%1%2 tokens").arg(usageFromServer ? QString() : QStringLiteral("~")).arg(completionTokens);
+    const QString completion =
+        QStringLiteral("%1%2 tokens").arg(usageFromServer ? QString() : QStringLiteral("~")).arg(completionTokens);
     parts << (promptTokens >= 0 ? QStringLiteral("%1 → %2").arg(promptTokens).arg(completion) : completion);
     return parts.join(QStringLiteral(" · "));
 }

@@ -13,7 +13,7 @@
 namespace gantry {
 
 struct ChatMessage {
-    QString role;     // system | user | assistant
+    QString role; // system | user | assistant
     QString content;
 
     friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
@@ -32,7 +32,7 @@ struct ChatParameters {
     // top_p, max_tokens, seed, stop (repeatable), system. Returns an error message, or empty.
     QString set(const QString &assignment);
 
-    nlohmann::json toJson() const;  // only the keys that are set
+    nlohmann::json toJson() const; // only the keys that are set
     static ChatParameters fromJson(const nlohmann::json &json);
 
     friend bool operator==(const ChatParameters &, const ChatParameters &) = default;
@@ -40,21 +40,21 @@ struct ChatParameters {
 
 enum class ReplyStatus { Streaming, Complete, Stopped, Failed };
 
-QString replyStatusToString(ReplyStatus status);                   // "streaming", "complete", … (not toString: QTest would pick it)
-ReplyStatus replyStatusFromString(const QString &text);   // unknown → Failed
+QString replyStatusToString(ReplyStatus status); // "streaming", "complete", … (not toString: QTest would pick it)
+ReplyStatus replyStatusFromString(const QString &text); // unknown → Failed
 bool isFinal(ReplyStatus status);
 
 struct ReplyMetrics {
-    qint64 timeToFirstTokenMs = -1;  // -1: no token arrived
+    qint64 timeToFirstTokenMs = -1; // -1: no token arrived
     // Generation speed: the server's own figure when it sends one (rateFromServer), else the
     // completion tokens over the time from the request to the last token. Never a rate over a
     // burst of tokens that arrived together: that measures the client's reads, not the server.
     double tokensPerSecond = 0;
     bool rateFromServer = false;
-    int promptTokens = -1;           // -1: the server did not say
-    int completionTokens = 0;        // the server's usage when given, else counted chunks
+    int promptTokens = -1; // -1: the server did not say
+    int completionTokens = 0; // the server's usage when given, else counted chunks
     bool usageFromServer = false;
-    qint64 totalMs = -1;             // request sent → reply finished (or now, while streaming)
+    qint64 totalMs = -1; // request sent → reply finished (or now, while streaming)
 
     nlohmann::json toJson() const;
     static ReplyMetrics fromJson(const nlohmann::json &json);

@@ -9,11 +9,14 @@ struct ComparisonRun::Column {
     bool done = false;
 };
 
-ComparisonRun::ComparisonRun(ConversationStore *conversations, ComparisonStore *comparisons, QList<CompareTarget> targets,
-                             const ChatParameters &params, QObject *parent)
-    : QObject(parent), m_conversations(conversations), m_comparisons(comparisons), m_targets(std::move(targets)), m_params(params)
-{
-}
+ComparisonRun::ComparisonRun(ConversationStore *conversations, ComparisonStore *comparisons,
+                             QList<CompareTarget> targets, const ChatParameters &params, QObject *parent)
+    : QObject(parent)
+    , m_conversations(conversations)
+    , m_comparisons(comparisons)
+    , m_targets(std::move(targets))
+    , m_params(params)
+{}
 
 ComparisonRun::~ComparisonRun() = default;
 
@@ -49,7 +52,9 @@ bool ComparisonRun::start(const QString &prompt)
         column->session->setParameters(m_params);
         const int index = int(i);
         connect(column->session.get(), &ChatSession::messageDelta, this,
-                [this, index](qint64, const QString &content, const QString &reasoning) { Q_EMIT delta(index, content, reasoning); });
+                [this, index](qint64, const QString &content, const QString &reasoning) {
+                    Q_EMIT delta(index, content, reasoning);
+                });
         connect(column->session.get(), &ChatSession::replyFinished, this,
                 [this, index](qint64, ReplyStatus status) { onColumnFinished(index, status); });
         m_columns.push_back(std::move(column));

@@ -17,10 +17,10 @@
 namespace gantry {
 
 struct CompareTarget {
-    QString label;             // what the user picked: a run name or a URL
+    QString label; // what the user picked: a run name or a URL
     ModelEndpoint endpoint;
-    QString token;             // never logged
-    double pricePerHour = 0;   // of the run behind it (0: free or unknown)
+    QString token; // never logged
+    double pricePerHour = 0; // of the run behind it (0: free or unknown)
 };
 
 class ComparisonRun : public QObject
@@ -36,21 +36,21 @@ public:
 
     // Sends `prompt` to every target; false (and error()) when there are not 2–4 targets.
     bool start(const QString &prompt);
-    void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; }  // per reply, as ChatClient::setIdleTimeout
-    void stop();  // every column still streaming stops (its partial text is kept)
+    void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; } // per reply, as ChatClient::setIdleTimeout
+    void stop(); // every column still streaming stops (its partial text is kept)
 
     int columnCount() const { return int(m_targets.size()); }
     const CompareTarget &target(int column) const { return m_targets[column]; }
-    qint64 answerId(int column) const;        // -1 until the column has started
+    qint64 answerId(int column) const; // -1 until the column has started
     qint64 conversationId(int column) const;
     bool isFinished() const { return m_finished == columnCount() && columnCount() > 0; }
-    qint64 comparisonId() const { return m_comparisonId; }  // set once finished
+    qint64 comparisonId() const { return m_comparisonId; } // set once finished
     QString errorString() const { return m_error; }
 
 Q_SIGNALS:
     void delta(int column, const QString &content, const QString &reasoning);
     void columnFinished(int column, gantry::ReplyStatus status);
-    void finished(qint64 comparisonId);  // -1 when it could not be stored (errorString says why)
+    void finished(qint64 comparisonId); // -1 when it could not be stored (errorString says why)
 
 private:
     struct Column;

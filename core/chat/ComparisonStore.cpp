@@ -41,14 +41,16 @@ QString ComparisonStore::open(const QString &path)
             error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
         } else {
             QSqlQuery q(db);
-            for (const char *sql : {"CREATE TABLE IF NOT EXISTS comparisons (id INTEGER PRIMARY KEY, prompt TEXT NOT NULL, "
-                                    "created TEXT NOT NULL)",
-                                    "CREATE TABLE IF NOT EXISTS comparison_columns (comparison_id INTEGER NOT NULL "
-                                    "REFERENCES comparisons(id) ON DELETE CASCADE, position INTEGER NOT NULL, label TEXT NOT NULL, "
-                                    "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
-                                    "PRIMARY KEY (comparison_id, position))"}) {
+            for (const char *sql :
+                 {"CREATE TABLE IF NOT EXISTS comparisons (id INTEGER PRIMARY KEY, prompt TEXT NOT NULL, "
+                  "created TEXT NOT NULL)",
+                  "CREATE TABLE IF NOT EXISTS comparison_columns (comparison_id INTEGER NOT NULL "
+                  "REFERENCES comparisons(id) ON DELETE CASCADE, position INTEGER NOT NULL, label TEXT NOT NULL, "
+                  "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
+                  "PRIMARY KEY (comparison_id, position))"}) {
                 if (!q.exec(QString::fromLatin1(sql))) {
-                    error = QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
+                    error =
+                        QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
                     break;
                 }
             }
@@ -81,10 +83,11 @@ qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn>
     for (qsizetype i = 0; i < columns.size(); ++i) {
         const ComparisonColumn &c = columns[i];
         QSqlQuery insert(db);
-        insert.prepare(QStringLiteral("INSERT INTO comparison_columns (comparison_id, position, label, conversation_id, answer_id, "
-                                      "price_per_hour) VALUES (?, ?, ?, ?, ?, ?)"));
-        for (const QVariant &v : {QVariant(id), QVariant(qint64(i)), QVariant(c.label), QVariant(c.conversationId), QVariant(c.answerId),
-                                  QVariant(c.pricePerHour)})
+        insert.prepare(QStringLiteral(
+            "INSERT INTO comparison_columns (comparison_id, position, label, conversation_id, answer_id, "
+            "price_per_hour) VALUES (?, ?, ?, ?, ?, ?)"));
+        for (const QVariant &v : {QVariant(id), QVariant(qint64(i)), QVariant(c.label), QVariant(c.conversationId),
+                                  QVariant(c.answerId), QVariant(c.pricePerHour)})
             insert.addBindValue(v);
         if (!insert.exec()) {
             db.rollback();
@@ -115,7 +118,8 @@ std::optional<Comparison> ComparisonStore::comparison(qint64 id) const
     if (!cols.exec())
         return std::nullopt;
     while (cols.next())
-        c.columns.push_back({cols.value(0).toString(), cols.value(1).toLongLong(), cols.value(2).toLongLong(), cols.value(3).toDouble()});
+        c.columns.push_back({cols.value(0).toString(), cols.value(1).toLongLong(), cols.value(2).toLongLong(),
+                             cols.value(3).toDouble()});
     return c;
 }
 
@@ -145,7 +149,8 @@ QString ComparisonStore::exportMarkdown(qint64 id, ConversationStore &conversati
     QString md = QStringLiteral("# Comparison: %1\n\n").arg(c->prompt.section(QLatin1Char('\n'), 0, 0));
     md += QStringLiteral("*%1*\n\n").arg(c->created.toString(Qt::ISODate));
     md += QStringLiteral("> %1\n\n").arg(QString(c->prompt).replace(QLatin1Char('\n'), QStringLiteral("\n> ")));
-    md += QStringLiteral("| endpoint | model | TTFT | tok/s | tokens | time | cost |\n|---|---|---:|---:|---:|---:|---:|\n");
+    md += QStringLiteral(
+        "| endpoint | model | TTFT | tok/s | tokens | time | cost |\n|---|---|---:|---:|---:|---:|---:|\n");
     QString replies;
     for (const ComparisonColumn &col : c->columns) {
         const StoredMessage answer = conversations.message(col.answerId).value_or(StoredMessage());
@@ -154,14 +159,17 @@ QString ComparisonStore::exportMarkdown(qint64 id, ConversationStore &conversati
         const double cost = ComparisonColumn::costOf(col.pricePerHour, m);
         md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")
                   .arg(col.label, conversation ? conversation->model : QString(),
-                       m.timeToFirstTokenMs >= 0 ? QStringLiteral("%1 ms").arg(m.timeToFirstTokenMs) : QStringLiteral("–"),
+                       m.timeToFirstTokenMs >= 0 ? QStringLiteral("%1 ms").arg(m.timeToFirstTokenMs)
+                                                 : QStringLiteral("–"),
                        m.tokensPerSecond > 0 ? QString::number(m.tokensPerSecond, 'f', 1) : QStringLiteral("–"),
-                       QString::number(m.completionTokens), m.totalMs >= 0 ? QStringLiteral("%1 ms").arg(m.totalMs) : QStringLiteral("–"),
+                       QString::number(m.completionTokens),
+                       m.totalMs >= 0 ? QStringLiteral("%1 ms").arg(m.totalMs) : QStringLiteral("–"),
                        col.pricePerHour > 0 ? QStringLiteral("$%1").arg(cost, 0, 'f', 6) : QStringLiteral("free"));
         replies += QStringLiteral("\n## %1\n\n").arg(col.label);
         if (answer.status != ReplyStatus::Complete)
-            replies += QStringLiteral("*%1%2*\n\n").arg(replyStatusToString(answer.status),
-                                                       answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
+            replies += QStringLiteral("*%1%2*\n\n")
+                           .arg(replyStatusToString(answer.status),
+                                answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
         replies += answer.content.trimmed() + QLatin1Char('\n');
     }
     return md + replies;

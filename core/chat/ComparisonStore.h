@@ -17,10 +17,10 @@
 namespace gantry {
 
 struct ComparisonColumn {
-    QString label;             // the run name or URL the user picked
+    QString label; // the run name or URL the user picked
     qint64 conversationId = 0;
-    qint64 answerId = 0;       // the assistant message in that conversation
-    double pricePerHour = 0;   // of the run that answered (0: free or unknown)
+    qint64 answerId = 0; // the assistant message in that conversation
+    double pricePerHour = 0; // of the run that answered (0: free or unknown)
     // The reply's cost: the price for the time it took (request to last byte).
     static double costOf(double pricePerHour, const ReplyMetrics &metrics);
 };
@@ -44,9 +44,9 @@ public:
     QString open(const QString &path);
     bool isOpen() const { return !m_connection.isEmpty(); }
 
-    qint64 add(const QString &prompt, const QList<ComparisonColumn> &columns);  // -1 on error
+    qint64 add(const QString &prompt, const QList<ComparisonColumn> &columns); // -1 on error
     std::optional<Comparison> comparison(qint64 id) const;
-    QList<Comparison> comparisons() const;  // newest first
+    QList<Comparison> comparisons() const; // newest first
 
     // "# Comparison: <prompt>", then per column its label, metrics, cost and reply, and a
     // table of the metrics side by side. The replies come from `conversations`.

@@ -3,8 +3,8 @@
 #include "core/common/JsonFields.h"
 #include "core/common/StatePaths.h"
 
-#include <QFileInfo>
 #include <QDir>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -20,10 +20,10 @@ using nlohmann::json;
 
 constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
-constexpr int kBusyTimeoutMs = 5000;  // structural writes (a new message) wait this long for another writer
-constexpr int kQuickBusyMs = 100;     // streamed text: retried later rather than blocking the GUI
-constexpr qsizetype kLargeBatchChars = 256 * 1024;  // written at once, not at the timer
-constexpr int kMaxFlushDelayMs = 2000;  // a long reply's text reaches the disk at least this often
+constexpr int kBusyTimeoutMs = 5000; // structural writes (a new message) wait this long for another writer
+constexpr int kQuickBusyMs = 100; // streamed text: retried later rather than blocking the GUI
+constexpr qsizetype kLargeBatchChars = 256 * 1024; // written at once, not at the timer
+constexpr int kMaxFlushDelayMs = 2000; // a long reply's text reaches the disk at least this often
 
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS conversations ("
@@ -82,10 +82,10 @@ std::string utf8(const QString &s)
 
 // All messages of one conversation, with each parent's chosen child.
 struct ConversationStore::Tree {
-    QList<StoredMessage> messages;              // oldest first
-    QHash<qint64, qsizetype> indexOf;           // id → position in messages
-    QHash<qint64, QList<qint64>> children;      // parent (0: roots) → ids, oldest first
-    QHash<qint64, qint64> selectedChild;        // parent (0: roots) → chosen id
+    QList<StoredMessage> messages; // oldest first
+    QHash<qint64, qsizetype> indexOf; // id → position in messages
+    QHash<qint64, QList<qint64>> children; // parent (0: roots) → ids, oldest first
+    QHash<qint64, qint64> selectedChild; // parent (0: roots) → chosen id
 };
 
 ConversationStore::ConversationStore(QObject *parent)
@@ -101,8 +101,7 @@ ConversationStore::~ConversationStore()
     if (!isOpen())
         return;
     // Last chance, so wait as long as a structural write would, a few times.
-    for (int attempt = 0; attempt < 3 && !writePending(kBusyTimeoutMs); ++attempt) {
-    }
+    for (int attempt = 0; attempt < 3 && !writePending(kBusyTimeoutMs); ++attempt) {}
     if (!m_pending.isEmpty()) {
         // The text could not be written: say so on each reply, if even that can be written.
         const QString note = QStringLiteral("Part of this reply could not be stored (%1).").arg(m_lastError);
@@ -131,7 +130,8 @@ QString ConversationStore::open(const QString &path)
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
         if (!db.open()) {
-            const QString error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
+            const QString error =
+                QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
             return error;
@@ -142,9 +142,10 @@ QString ConversationStore::open(const QString &path)
     // killed process loses nothing that was committed. NORMAL sync is durable across a
     // process crash (only a power cut may drop the last commits).
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next()
-        || query.value(0).toString().toLower() != QLatin1String("wal")) {
-        const QString error = QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
+        query.value(0).toString().toLower() != QLatin1String("wal")) {
+        const QString error =
+            QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
         query = QSqlQuery();
         QSqlDatabase::database(m_connection).close();
         QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
@@ -152,12 +153,13 @@ QString ConversationStore::open(const QString &path)
     }
     for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")})
         if (QFileInfo::exists(file))
-            makePrivateFile(file);  // every conversation is in there
+            makePrivateFile(file); // every conversation is in there
     exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
     for (const char *statement : kSchema) {
         if (!exec(QString::fromLatin1(statement))) {
-            const QString error = QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
+            const QString error =
+                QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
             query = QSqlQuery();
             QSqlDatabase::database(m_connection).close();
             QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
@@ -220,8 +222,9 @@ void ConversationStore::rollbackTransaction()
 void ConversationStore::touch(qint64 conversationId)
 {
     // Strictly after every other conversation, so "most recent first" holds within a millisecond.
-    exec(QStringLiteral("UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
-                        " WHERE id=?"),
+    exec(QStringLiteral(
+             "UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
+             " WHERE id=?"),
          {nowMs(), conversationId});
 }
 
@@ -231,7 +234,8 @@ qint64 ConversationStore::createConversation(const QString &endpointUrl, const Q
         return -1;
     const qint64 now = nowMs();
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
+    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) "
+                                 "VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
     query.addBindValue(endpointUrl);
     query.addBindValue(model);
     query.addBindValue(title);
@@ -252,16 +256,18 @@ QList<ConversationSummary> ConversationStore::conversations(const QString &filte
     if (!isOpen())
         return result;
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    QString sql = QStringLiteral(
-        "SELECT c.id, c.endpoint, c.model, c.title, c.created, c.updated,"
-        " (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c");
+    QString sql = QStringLiteral("SELECT c.id, c.endpoint, c.model, c.title, c.created, c.updated,"
+                                 " (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c");
     if (!filter.isEmpty())
-        sql += QStringLiteral(" WHERE c.title LIKE ? ESCAPE '\\' OR c.model LIKE ? ESCAPE '\\' OR c.endpoint LIKE ? ESCAPE '\\'");
+        sql += QStringLiteral(
+            " WHERE c.title LIKE ? ESCAPE '\\' OR c.model LIKE ? ESCAPE '\\' OR c.endpoint LIKE ? ESCAPE '\\'");
     sql += QStringLiteral(" ORDER BY c.updated DESC, c.id DESC");
     query.prepare(sql);
     if (!filter.isEmpty()) {
         QString pattern = filter;
-        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('%'), QLatin1String("\\%")).replace(QLatin1Char('_'), QLatin1String("\\_"));
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('%'), QLatin1String("\\%"))
+            .replace(QLatin1Char('_'), QLatin1String("\\_"));
         for (int i = 0; i < 3; ++i)
             query.addBindValue(QLatin1Char('%') + pattern + QLatin1Char('%'));
     }
@@ -304,8 +310,8 @@ bool ConversationStore::rename(qint64 conversationId, const QString &title)
 bool ConversationStore::remove(qint64 conversationId)
 {
     flush();
-    if (!exec(QStringLiteral("DELETE FROM messages WHERE conversation=?"), {conversationId})
-        || !exec(QStringLiteral("DELETE FROM conversations WHERE id=?"), {conversationId}))
+    if (!exec(QStringLiteral("DELETE FROM messages WHERE conversation=?"), {conversationId}) ||
+        !exec(QStringLiteral("DELETE FROM conversations WHERE id=?"), {conversationId}))
         return false;
     Q_EMIT conversationsChanged();
     return true;
@@ -318,9 +324,9 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         return tree;
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT id, parent, role, content, reasoning, params, metrics, status, error, finish_reason, created, selected_child"
-        " FROM messages WHERE conversation=? ORDER BY id"));
+    query.prepare(QStringLiteral("SELECT id, parent, role, content, reasoning, params, metrics, status, error, "
+                                 "finish_reason, created, selected_child"
+                                 " FROM messages WHERE conversation=? ORDER BY id"));
     query.addBindValue(conversationId);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
@@ -382,7 +388,7 @@ QList<StoredMessage> ConversationStore::activePath(qint64 conversationId)
         path.append(tree.messages[tree.indexOf.value(chosen)]);
         parent = chosen;
         if (path.size() > tree.messages.size())
-            break;  // a cycle could only come from a damaged file; never loop forever
+            break; // a cycle could only come from a damaged file; never loop forever
     }
     return path;
 }
@@ -426,9 +432,9 @@ QList<qint64> ConversationStore::siblings(qint64 messageId) const
 {
     QList<qint64> ids;
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral(
-        "SELECT s.id FROM messages s JOIN messages m ON m.id=? AND s.conversation=m.conversation"
-        " AND s.parent IS m.parent ORDER BY s.id"));
+    query.prepare(
+        QStringLiteral("SELECT s.id FROM messages s JOIN messages m ON m.id=? AND s.conversation=m.conversation"
+                       " AND s.parent IS m.parent ORDER BY s.id"));
     query.addBindValue(messageId);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
@@ -450,22 +456,23 @@ bool ConversationStore::selectBranch(qint64 messageId)
     }
     const qint64 conversationId = query.value(0).toLongLong();
     const qint64 parent = query.value(1).toLongLong();
-    const bool ok = parent > 0
-        ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {messageId, parent})
-        : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {messageId, conversationId});
+    const bool ok =
+        parent > 0
+            ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {messageId, parent})
+            : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {messageId, conversationId});
     return ok;
 }
 
-qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
-                                     ReplyStatus status, const ChatParameters &params)
+qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, const QString &role,
+                                     const QString &content, ReplyStatus status, const ChatParameters &params)
 {
     if (!isOpen())
         return -1;
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
     QSqlQuery query(db);
-    query.prepare(QStringLiteral(
-        "INSERT INTO messages(conversation, parent, role, content, params, status, created) VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
+    query.prepare(QStringLiteral("INSERT INTO messages(conversation, parent, role, content, params, status, created) "
+                                 "VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
     query.addBindValue(conversationId);
     query.addBindValue(nullableId(parentId));
     query.addBindValue(role);
@@ -479,9 +486,10 @@ qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, con
         return -1;
     }
     const qint64 id = query.lastInsertId().toLongLong();
-    const bool selected = parentId > 0
-        ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {id, parentId})
-        : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {id, conversationId});
+    const bool selected =
+        parentId > 0
+            ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {id, parentId})
+            : exec(QStringLiteral("UPDATE conversations SET selected_root=? WHERE id=?"), {id, conversationId});
     touch(conversationId);
     if (!selected) {
         rollbackTransaction();
@@ -549,7 +557,8 @@ bool ConversationStore::writePending(int busyTimeoutMs)
     bool ok = true;
     {
         QSqlQuery query(db);
-        query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning || COALESCE(?,'') WHERE id=?"));
+        query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning "
+                                     "|| COALESCE(?,'') WHERE id=?"));
         for (auto it = m_pending.cbegin(); ok && it != m_pending.cend(); ++it) {
             query.addBindValue(it->content);
             query.addBindValue(it->reasoning);
@@ -560,7 +569,8 @@ bool ConversationStore::writePending(int busyTimeoutMs)
             }
         }
         for (auto it = m_pendingFinish.cbegin(); ok && it != m_pendingFinish.cend(); ++it) {
-            ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), finish_reason=COALESCE(?,'') WHERE id=?"),
+            ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), "
+                                     "finish_reason=COALESCE(?,'') WHERE id=?"),
                       {replyStatusToString(it->status), QString::fromStdString(it->metrics.toJson().dump()), it->error,
                        it->finishReason, it.key()});
         }
@@ -568,12 +578,12 @@ bool ConversationStore::writePending(int busyTimeoutMs)
     if (ok) {
         ok = commitTransaction();
     } else {
-        rollbackTransaction();  // all or nothing: what is pending stays pending
+        rollbackTransaction(); // all or nothing: what is pending stays pending
     }
     setBusyTimeout(kBusyTimeoutMs);
     m_writeDeferred = !ok;
     if (!ok) {
-        m_flushTimer.start();  // the timer tries again soon; nothing is dropped
+        m_flushTimer.start(); // the timer tries again soon; nothing is dropped
         Q_EMIT writeDeferred(m_lastError);
         return false;
     }
@@ -644,8 +654,10 @@ QString ConversationStore::exportMarkdown(qint64 conversationId)
     const std::optional<ConversationSummary> summary = conversation(conversationId);
     if (!summary)
         return {};
-    QString md = QStringLiteral("# %1\n\n").arg(summary->title.isEmpty() ? QStringLiteral("Conversation") : summary->title);
-    md += QStringLiteral("*%1 · %2 · %3*\n").arg(summary->model, summary->endpointUrl, summary->created.toString(Qt::ISODate));
+    QString md =
+        QStringLiteral("# %1\n\n").arg(summary->title.isEmpty() ? QStringLiteral("Conversation") : summary->title);
+    md += QStringLiteral("*%1 · %2 · %3*\n")
+              .arg(summary->model, summary->endpointUrl, summary->created.toString(Qt::ISODate));
     for (const StoredMessage &m : activePath(conversationId)) {
         QString who = m.role;
         if (!who.isEmpty())
@@ -686,13 +698,14 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
 
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
-    const qint64 conversationId = createConversation(jsonfields::string(document, "endpoint"), jsonfields::string(document, "model"),
-                                                     jsonfields::string(document, "title"));
+    const qint64 conversationId =
+        createConversation(jsonfields::string(document, "endpoint"), jsonfields::string(document, "model"),
+                           jsonfields::string(document, "title"));
     if (conversationId < 0) {
         rollbackTransaction();
         return failWith(m_lastError);
     }
-    QHash<qint64, qint64> newIdOf;  // exported id → new id
+    QHash<qint64, qint64> newIdOf; // exported id → new id
     for (const json &item : *messages) {
         if (!item.is_object()) {
             rollbackTransaction();
@@ -702,26 +715,32 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
         const qint64 oldParent = jsonfields::integer(item, "parent");
         if (oldParent > 0 && !newIdOf.contains(oldParent)) {
             rollbackTransaction();
-            return failWith(QStringLiteral("message %1 names parent %2, which does not come before it").arg(oldId).arg(oldParent));
+            return failWith(
+                QStringLiteral("message %1 names parent %2, which does not come before it").arg(oldId).arg(oldParent));
         }
         const QString role = jsonfields::string(item, "role");
         if (role != QLatin1String("system") && role != QLatin1String("user") && role != QLatin1String("assistant")) {
             rollbackTransaction();
-            return failWith(QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(role));
+            return failWith(
+                QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(role));
         }
         const auto params = item.find("params");
-        const qint64 id = addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonfields::string(item, "content"),
-                                     replyStatusFromString(jsonfields::string(item, "status")),
-                                     params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
+        const qint64 id =
+            addMessage(conversationId, newIdOf.value(oldParent, 0), role, jsonfields::string(item, "content"),
+                       replyStatusFromString(jsonfields::string(item, "status")),
+                       params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
         if (id < 0) {
             rollbackTransaction();
             return failWith(m_lastError);
         }
         newIdOf.insert(oldId, id);
         const auto metrics = item.find("metrics");
-        exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), finish_reason=COALESCE(?,''), metrics=?, created=? WHERE id=?"),
-             {jsonfields::string(item, "reasoning"), jsonfields::string(item, "error"), jsonfields::string(item, "finish_reason"),
-              QString::fromStdString((metrics != item.end() ? ReplyMetrics::fromJson(*metrics) : ReplyMetrics()).toJson().dump()),
+        exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), "
+                            "finish_reason=COALESCE(?,''), metrics=?, created=? WHERE id=?"),
+             {jsonfields::string(item, "reasoning"), jsonfields::string(item, "error"),
+              jsonfields::string(item, "finish_reason"),
+              QString::fromStdString(
+                  (metrics != item.end() ? ReplyMetrics::fromJson(*metrics) : ReplyMetrics()).toJson().dump()),
               createdMs(jsonfields::string(item, "created")), id});
     }
     // Show the branch that was shown when exported: select each message on the way to its leaf.

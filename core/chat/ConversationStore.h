@@ -31,17 +31,17 @@ struct ConversationSummary {
 struct StoredMessage {
     qint64 id = 0;
     qint64 conversationId = 0;
-    qint64 parentId = 0;       // 0: a root (the first message, or an edit of it)
-    QString role;              // system | user | assistant
+    qint64 parentId = 0; // 0: a root (the first message, or an edit of it)
+    QString role; // system | user | assistant
     QString content;
     QString reasoning;
     ReplyStatus status = ReplyStatus::Complete;
-    QString error;             // why a failed reply failed, in the client's words
+    QString error; // why a failed reply failed, in the client's words
     QString finishReason;
-    ChatParameters params;     // what the reply was asked with (assistant messages)
+    ChatParameters params; // what the reply was asked with (assistant messages)
     ReplyMetrics metrics;
     QDateTime created;
-    int branchIndex = 0;       // position among its siblings (0-based), for "‹ 2/3 ›"
+    int branchIndex = 0; // position among its siblings (0-based), for "‹ 2/3 ›"
     int branchCount = 1;
 };
 
@@ -50,15 +50,16 @@ class ConversationStore : public QObject
     Q_OBJECT
 public:
     explicit ConversationStore(QObject *parent = nullptr);
-    ~ConversationStore() override;  // flushes pending text
+    ~ConversationStore() override; // flushes pending text
 
     // Opens (creating if needed) the database. Returns an error message, or empty.
     QString open(const QString &path);
     bool isOpen() const { return !m_connection.isEmpty(); }
     QString lastError() const { return m_lastError; }
 
-    qint64 createConversation(const QString &endpointUrl, const QString &model, const QString &title);  // -1 on error
-    QList<ConversationSummary> conversations(const QString &filter = {}) const;  // newest first; filter matches title/model/endpoint
+    qint64 createConversation(const QString &endpointUrl, const QString &model, const QString &title); // -1 on error
+    QList<ConversationSummary> conversations(
+        const QString &filter = {}) const; // newest first; filter matches title/model/endpoint
     std::optional<ConversationSummary> conversation(qint64 id) const;
     bool rename(qint64 conversationId, const QString &title);
     bool remove(qint64 conversationId);
@@ -69,8 +70,8 @@ public:
     std::optional<StoredMessage> message(qint64 messageId);
     // The message's ancestors and itself, root first (the history a regenerate sends).
     QList<StoredMessage> pathTo(qint64 messageId);
-    QList<qint64> siblings(qint64 messageId) const;  // ids sharing its parent, oldest first, itself included
-    bool selectBranch(qint64 messageId);              // show this sibling (and its own chosen descendants)
+    QList<qint64> siblings(qint64 messageId) const; // ids sharing its parent, oldest first, itself included
+    bool selectBranch(qint64 messageId); // show this sibling (and its own chosen descendants)
 
     // Adds a message under parentId (0: a new root) and makes it the shown branch. -1 on error.
     qint64 addMessage(qint64 conversationId, qint64 parentId, const QString &role, const QString &content,
@@ -84,8 +85,8 @@ public:
     // Records the end of a reply. False when it could not be written yet: it is kept and
     // retried with the pending text; a reply whose text could not all be stored by the time
     // the store closes is recorded as failed, saying so.
-    bool finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
-                       const QString &error = {}, const QString &finishReason = {});
+    bool finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics, const QString &error = {},
+                       const QString &finishReason = {});
     bool flush();
     bool hasPendingWrites() const { return !m_pending.isEmpty() || !m_pendingFinish.isEmpty(); }
     void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
@@ -93,7 +94,7 @@ public:
     // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
     QByteArray exportJson(qint64 conversationId);
     QString exportMarkdown(qint64 conversationId);
-    qint64 importJson(const QByteArray &json, QString *error = nullptr);  // -1 on error
+    qint64 importJson(const QByteArray &json, QString *error = nullptr); // -1 on error
 
 Q_SIGNALS:
     void conversationsChanged();
@@ -127,11 +128,11 @@ private:
     QString m_connection;
     mutable QString m_lastError;
     QHash<qint64, Pending> m_pending;
-    QHash<qint64, PendingFinish> m_pendingFinish;  // finishes waiting for their text to be written
-    QHash<qint64, qint64> m_storedChars;           // streamed text written so far, per message
+    QHash<qint64, PendingFinish> m_pendingFinish; // finishes waiting for their text to be written
+    QHash<qint64, qint64> m_storedChars; // streamed text written so far, per message
     QElapsedTimer m_sinceWrite;
     QTimer m_flushTimer;
-    bool m_writeDeferred = false;                  // the last write failed: the timer retries
+    bool m_writeDeferred = false; // the last write failed: the timer retries
     int m_transactionDepth = 0;
     bool m_transactionFailed = false;
 };

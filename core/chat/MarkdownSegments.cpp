@@ -31,14 +31,14 @@ QChar fenceOf(QStringView line)
 QList<qsizetype> markdownSegmentEnds(QStringView text)
 {
     QList<qsizetype> ends;
-    QChar openFence;            // the fence we are inside, or null
-    bool sawContent = false;    // the current segment has a non-blank line
-    qsizetype blankEnd = -1;    // after the blank line(s) that may close it
+    QChar openFence; // the fence we are inside, or null
+    bool sawContent = false; // the current segment has a non-blank line
+    qsizetype blankEnd = -1; // after the blank line(s) that may close it
     qsizetype start = 0;
     while (start < text.size()) {
         const qsizetype newline = text.indexOf(QLatin1Char('\n'), start);
         if (newline < 0)
-            break;  // the last line is still being written: it decides nothing yet
+            break; // the last line is still being written: it decides nothing yet
         const QStringView line = text.mid(start, newline - start);
         const qsizetype next = newline + 1;
         if (!openFence.isNull()) {

@@ -52,7 +52,8 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
         const qsizetype end = findLineEnd(bytes, pos);
         const qsizetype lineBytes = m_line.size() + (end < 0 ? bytes.size() : end) - pos;
         if (lineBytes > m_maxEventBytes) {
-            m_error = QStringLiteral("a line of the event stream is longer than %1 MB").arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
+            m_error = QStringLiteral("a line of the event stream is longer than %1 MB")
+                          .arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
             m_line.clear();
             m_data.clear();
             return events;
@@ -111,7 +112,8 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
     }
     if (field == "data") {
         if (m_data.size() + value.size() + 1 > m_maxEventBytes) {
-            m_error = QStringLiteral("an event of the stream is longer than %1 MB").arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
+            m_error = QStringLiteral("an event of the stream is longer than %1 MB")
+                          .arg(m_maxEventBytes / (1024 * 1024.0), 0, 'g', 3);
             m_data.clear();
             m_hasData = false;
             return;

@@ -13,9 +13,9 @@
 namespace gantry {
 
 struct SseEvent {
-    QString event;    // "event:" field; empty means the default "message"
-    QByteArray data;  // "data:" lines joined with '\n' (UTF-8, usually one JSON object)
-    QString id;       // "id:" field; the last one seen persists across events, as the spec says
+    QString event; // "event:" field; empty means the default "message"
+    QByteArray data; // "data:" lines joined with '\n' (UTF-8, usually one JSON object)
+    QString id; // "id:" field; the last one seen persists across events, as the spec says
 
     friend bool operator==(const SseEvent &, const SseEvent &) = default;
 };
@@ -28,7 +28,9 @@ public:
     // malformed instead of growing memory without end.
     static constexpr qsizetype kDefaultMaxEventBytes = 4 * 1024 * 1024;
 
-    explicit SseParser(qsizetype maxEventBytes = kDefaultMaxEventBytes) : m_maxEventBytes(maxEventBytes) {}
+    explicit SseParser(qsizetype maxEventBytes = kDefaultMaxEventBytes)
+        : m_maxEventBytes(maxEventBytes)
+    {}
 
     // Feeds the next bytes of the stream; returns the events they complete, in order.
     // After a limit is exceeded, error() says so and nothing more is parsed.
@@ -54,14 +56,14 @@ public:
 private:
     void processLine(QByteArrayView line, QList<SseEvent> &out);
 
-    QByteArray m_line;          // an incomplete line carried over from the previous feed
-    QByteArray m_data;          // data of the event being built
+    QByteArray m_line; // an incomplete line carried over from the previous feed
+    QByteArray m_data; // data of the event being built
     QString m_event;
     QString m_lastId;
     QByteArray m_lastComment;
     bool m_hasData = false;
-    bool m_skipLineFeed = false;  // the previous feed ended with '\r': a '\n' next belongs to it
-    bool m_atStreamStart = true;  // a UTF-8 byte-order mark is dropped here
+    bool m_skipLineFeed = false; // the previous feed ended with '\r': a '\n' next belongs to it
+    bool m_atStreamStart = true; // a UTF-8 byte-order mark is dropped here
     qsizetype m_maxEventBytes;
     qint64 m_linesCompleted = 0;
     QString m_error;

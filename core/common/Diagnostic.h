@@ -17,17 +17,21 @@ struct Diagnostic {
     int column = 0;
     Severity severity = Severity::Error;
     QString message;
-    QString code;           // which check found it, for those with remedies ("port-mismatch"); else empty
-    QList<Fix> fixes;       // remedies, the preferred first; empty when none is clear (ConfigFixes)
+    QString code; // which check found it, for those with remedies ("port-mismatch"); else empty
+    QList<Fix> fixes; // remedies, the preferred first; empty when none is clear (ConfigFixes)
 
     // "file:line:col: error: message", the format compilers and editors understand.
     QString toString() const;
-    QString severityName() const { return severity == Severity::Error ? QStringLiteral("error") : QStringLiteral("warning"); }
+    QString severityName() const
+    {
+        return severity == Severity::Error ? QStringLiteral("error") : QStringLiteral("warning");
+    }
 
     // The same problem at the same place, whichever remedies are offered for it.
     friend bool operator==(const Diagnostic &a, const Diagnostic &b)
     {
-        return a.file == b.file && a.line == b.line && a.column == b.column && a.severity == b.severity && a.message == b.message;
+        return a.file == b.file && a.line == b.line && a.column == b.column && a.severity == b.severity &&
+               a.message == b.message;
     }
 };
 

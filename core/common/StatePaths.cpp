@@ -54,7 +54,7 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.setPermissions(kOwnerOnly);  // the temporary file, renamed over path below
+    file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
     if (file.write(data) != data.size() || !file.commit())
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     return {};

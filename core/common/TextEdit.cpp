@@ -21,7 +21,7 @@ std::optional<qsizetype> offsetOf(const QByteArray &text, int line, int column)
     if (end < 0)
         end = text.size();
     const qsizetype at = start + column - 1;
-    if (at > end)  // the line end itself is a valid position (insert at end of line)
+    if (at > end) // the line end itself is a valid position (insert at end of line)
         return std::nullopt;
     return at;
 }
@@ -47,9 +47,10 @@ std::optional<QByteArray> applyEdits(const QByteArray &text, const QList<TextEdi
     });
     for (size_t i = 1; i < spans.size(); ++i) {
         const Span &later = spans[i - 1], &earlier = spans[i];
-        const bool twoInsertsAtOneSpot = earlier.start == earlier.end && later.start == later.end && earlier.start == later.start;
+        const bool twoInsertsAtOneSpot =
+            earlier.start == earlier.end && later.start == later.end && earlier.start == later.start;
         if (earlier.end > later.start || twoInsertsAtOneSpot)
-            return std::nullopt;  // overlap, or two insertions at one spot (order would be a guess)
+            return std::nullopt; // overlap, or two insertions at one spot (order would be a guess)
     }
     QByteArray out = text;
     for (const Span &s : spans)

@@ -30,7 +30,7 @@ Lines splitLines(const QByteArray &text)
 enum class Op { Same, Removed, Added };
 struct Step {
     Op op;
-    qsizetype a, b;  // indexes into before/after (the one that applies)
+    qsizetype a, b; // indexes into before/after (the one that applies)
 };
 
 // The edit script from the LCS table, common prefix and suffix trimmed first.
@@ -48,7 +48,8 @@ std::vector<Step> script(const Lines &a, const Lines &b)
     const auto at = [&](qsizetype i, qsizetype j) -> int & { return lcs[size_t(i * (cols + 1) + j)]; };
     for (qsizetype i = rows - 1; i >= 0; --i) {
         for (qsizetype j = cols - 1; j >= 0; --j)
-            at(i, j) = a.lines[prefix + i] == b.lines[prefix + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+            at(i, j) = a.lines[prefix + i] == b.lines[prefix + j] ? at(i + 1, j + 1) + 1
+                                                                  : std::max(at(i + 1, j), at(i, j + 1));
     }
     std::vector<Step> steps;
     for (qsizetype k = 0; k < prefix; ++k)
@@ -59,7 +60,7 @@ std::vector<Step> script(const Lines &a, const Lines &b)
             steps.push_back({Op::Same, prefix + i, prefix + j});
             ++i, ++j;
         } else if (i < rows && (j == cols || at(i + 1, j) >= at(i, j + 1))) {
-            steps.push_back({Op::Removed, prefix + i, prefix + j});  // removals first, as diff prints them
+            steps.push_back({Op::Removed, prefix + i, prefix + j}); // removals first, as diff prints them
             ++i;
         } else {
             steps.push_back({Op::Added, prefix + i, prefix + j});
@@ -91,7 +92,8 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
         steps.push_back({Op::Added, last.a + 1, last.b});
     }
     const bool absolute = path.startsWith(QLatin1Char('/'));
-    QByteArray out = (absolute ? "--- " : "--- a/") + path.toUtf8() + (absolute ? "\n+++ " : "\n+++ b/") + path.toUtf8() + "\n";
+    QByteArray out =
+        (absolute ? "--- " : "--- a/") + path.toUtf8() + (absolute ? "\n+++ " : "\n+++ b/") + path.toUtf8() + "\n";
     const qsizetype total = qsizetype(steps.size());
     qsizetype k = 0;
     while (k < total) {
@@ -122,7 +124,8 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
         }
         const Step &first = steps[size_t(start)];
         const auto range = [](qsizetype from, qsizetype count) {
-            return QByteArray::number(count == 0 ? from : from + 1) + (count == 1 ? QByteArray() : "," + QByteArray::number(count));
+            return QByteArray::number(count == 0 ? from : from + 1) +
+                   (count == 1 ? QByteArray() : "," + QByteArray::number(count));
         };
         out += "@@ -" + range(first.a, aCount) + " +" + range(first.b, bCount) + " @@\n";
         for (qsizetype s = start; s < end; ++s) {

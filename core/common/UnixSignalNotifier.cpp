@@ -20,7 +20,8 @@ void onSignal(int signalNumber)
 } // namespace
 
 UnixSignalNotifier::UnixSignalNotifier(const QList<int> &signalNumbers, QObject *parent)
-    : QObject(parent), m_signals(signalNumbers)
+    : QObject(parent)
+    , m_signals(signalNumbers)
 {
     if (g_fds[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_fds) != 0)
         return;

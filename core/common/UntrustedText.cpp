@@ -7,7 +7,10 @@ namespace {
 class BoundedWriter
 {
 public:
-    BoundedWriter(int maxDepth, qsizetype maxChars) : m_maxDepth(maxDepth), m_maxChars(maxChars) {}
+    BoundedWriter(int maxDepth, qsizetype maxChars)
+        : m_maxDepth(maxDepth)
+        , m_maxChars(maxChars)
+    {}
 
     void write(const nlohmann::json &value, int depth)
     {
@@ -42,15 +45,12 @@ public:
         case nlohmann::json::value_t::discarded:
             return;
         default:
-            append(QString::fromStdString(value.dump()));  // a scalar: bounded, no recursion
+            append(QString::fromStdString(value.dump())); // a scalar: bounded, no recursion
             return;
         }
     }
 
-    QString text() const
-    {
-        return m_truncated ? m_out + QStringLiteral("…") : m_out;
-    }
+    QString text() const { return m_truncated ? m_out + QStringLiteral("…") : m_out; }
 
 private:
     bool full() const { return m_truncated; }
@@ -103,7 +103,7 @@ QString withoutControlCharacters(const QString &text, bool keepNewlines)
         const QChar c = text.at(i);
         const char16_t u = c.unicode();
         if (keepNewlines && u == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n')
-            continue;  // CRLF reads as LF
+            continue; // CRLF reads as LF
         if (keepNewlines && (u == u'\n' || u == u'\t')) {
             out += c;
             continue;

@@ -106,7 +106,8 @@ void ConfigReader::fieldName(const Node &key, const Node &value)
         c.name = *s;
         out = str(*s);
         if (!isValidRunName(*s))
-            warning(value, QStringLiteral("run name '%1' will be refused by the dstack server: %2").arg(*s, runNameRule()));
+            warning(value,
+                    QStringLiteral("run name '%1' will be refused by the dstack server: %2").arg(*s, runNameRule()));
     }
 }
 
@@ -221,7 +222,8 @@ void ConfigReader::fieldShell(const Node &key, const Node &value)
             c.shell = *s;
             out = str(*s);
         } else {
-            error(value, QStringLiteral("shell must be sh, bash or an absolute path such as /bin/zsh, not '%1'").arg(*s));
+            error(value,
+                  QStringLiteral("shell must be sh, bash or an absolute path such as /bin/zsh, not '%1'").arg(*s));
         }
     }
 }
@@ -272,9 +274,10 @@ void ConfigReader::fieldRepos(const Node &key, const Node &value)
     if (value.isSequence() && value.children.size() > 1)
         error(*value.children[1], QStringLiteral("repos may list at most one repository"));
     if (value.isSequence() && !value.children.empty())
-        warning(key, QStringLiteral("Gantry does not upload `repos:` to a dstack server yet (it needs git credentials and a repo "
-                                    "upload): the run starts without this repository. Use `dstack apply` for now, or put the code "
-                                    "in the image. (Local runs use the project folder itself.)"));
+        warning(key, QStringLiteral(
+                         "Gantry does not upload `repos:` to a dstack server yet (it needs git credentials and a repo "
+                         "upload): the run starts without this repository. Use `dstack apply` for now, or put the code "
+                         "in the image. (Local runs use the project folder itself.)"));
 }
 
 // files
@@ -286,8 +289,10 @@ void ConfigReader::fieldFiles(const Node &key, const Node &value)
     [[maybe_unused]] Configuration &c = m_config;
     out = readObjectList(value, name, {name}, true);
     if (value.isSequence() && !value.children.empty())
-        warning(key, QStringLiteral("Gantry does not upload `files:` to a dstack server yet: the run starts without them. Use "
-                                    "`dstack apply` for now, or put them in the image. (Local runs use the project folder itself.)"));
+        warning(key,
+                QStringLiteral(
+                    "Gantry does not upload `files:` to a dstack server yet: the run starts without them. Use "
+                    "`dstack apply` for now, or put them in the image. (Local runs use the project folder itself.)"));
 }
 
 // home_dir, setup
@@ -374,7 +379,7 @@ void ConfigReader::fieldIdleDuration(const Node &key, const Node &value)
     [[maybe_unused]] Configuration &c = m_config;
     long long n = 0;
     if (value.isScalar() && value.plain && yaml::isIntWord(value.text, &n) && n == -1)
-        out = -1;  // dstack's own spelling of "off"
+        out = -1; // dstack's own spelling of "off"
     else if (auto d = duration(value, name, true, -1))
         out = *d;
 }
@@ -478,9 +483,12 @@ void ConfigReader::fieldTags(const Node &key, const Node &value)
             long long n = 0;
             double d = 0;
             bool b = false;
-            const bool typed = v.isScalar() && v.plain && (v.isNull() || yaml::isIntWord(v.text, &n) || yaml::isFloatWord(v.text, &d) || yaml::isBoolWord(v.text, &b));
+            const bool typed = v.isScalar() && v.plain &&
+                               (v.isNull() || yaml::isIntWord(v.text, &n) || yaml::isFloatWord(v.text, &d) ||
+                                yaml::isBoolWord(v.text, &b));
             if (!v.isScalar() || typed)
-                error(v, QStringLiteral("tag values must be strings, not %1: quote it (\"%2\")").arg(kindName(v), v.string()));
+                error(v, QStringLiteral("tag values must be strings, not %1: quote it (\"%2\")")
+                             .arg(kindName(v), v.string()));
         }
         out = generic(value);
     }
@@ -516,7 +524,8 @@ void ConfigReader::fieldPorts(const Node &key, const Node &value)
     [[maybe_unused]] Configuration &c = m_config;
     m_portsKey = &key;
     if (!value.isSequence()) {
-        error(value, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(value)));
+        error(value,
+              QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(value)));
     } else {
         json a = json::array();
         for (const Node *item : value.children)

@@ -14,7 +14,8 @@ namespace {
 class SourceLines
 {
 public:
-    explicit SourceLines(const QByteArray &source) : m_source(source)
+    explicit SourceLines(const QByteArray &source)
+        : m_source(source)
     {
         m_eol = source.contains("\r\n") ? QStringLiteral("\r\n") : QStringLiteral("\n");
         qsizetype start = 0;
@@ -50,7 +51,10 @@ private:
     QString m_eol;
 };
 
-bool isWordEnd(char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == '|' || c == '&'; }
+bool isWordEnd(char c)
+{
+    return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == '|' || c == '&';
+}
 
 // The shell word starting at a 0-based index of `line`: its end index (exclusive).
 int wordEnd(const QByteArray &line, int start)
@@ -68,13 +72,21 @@ bool isBareWord(const QString &s)
     return bare.match(s).hasMatch();
 }
 
-TextEdit replace(int line, int column, int endColumn, const QString &text) { return {line, column, line, endColumn, text}; }
-TextEdit insert(int line, int column, const QString &text) { return {line, column, line, column, text}; }
+TextEdit replace(int line, int column, int endColumn, const QString &text)
+{
+    return {line, column, line, endColumn, text};
+}
+TextEdit insert(int line, int column, const QString &text)
+{
+    return {line, column, line, column, text};
+}
 
 class Fixer
 {
 public:
-    Fixer(const QByteArray &source, const ParseResult &result) : m_lines(source), m_result(result)
+    Fixer(const QByteArray &source, const ParseResult &result)
+        : m_lines(source)
+        , m_result(result)
     {
         yaml::parse(source, m_doc);
         m_root = m_doc.root && m_doc.root->isMap() ? m_doc.root : nullptr;
@@ -114,8 +126,8 @@ private:
                 return false;
             const char c = line[at];
             const QString text = item->string();
-            return (item->plain || c == '"' || c == '\'') && !text.contains(QLatin1Char('\\')) && !text.contains(QLatin1String("''"))
-                   && d.column > item->column;
+            return (item->plain || c == '"' || c == '\'') && !text.contains(QLatin1Char('\\')) &&
+                   !text.contains(QLatin1String("''")) && d.column > item->column;
         }
         return false;
     }
@@ -135,10 +147,13 @@ private:
         if (suggestion.hasMatch()) {
             const QString other = suggestion.captured(1);
             const int nameColumn = d.column + (braces ? 2 : 1);
-            fixes.push_back({QStringLiteral("Use $%1").arg(other), {replace(d.line, nameColumn, nameColumn + int(name.size()), other)}});
+            fixes.push_back({QStringLiteral("Use $%1").arg(other),
+                             {replace(d.line, nameColumn, nameColumn + int(name.size()), other)}});
         }
         if (auto edit = addToEnv(name))
-            fixes.push_back({QStringLiteral("Add %1 to env (its value then comes from your environment at deploy)").arg(name), {*edit}});
+            fixes.push_back(
+                {QStringLiteral("Add %1 to env (its value then comes from your environment at deploy)").arg(name),
+                 {*edit}});
         return fixes;
     }
 
@@ -165,9 +180,10 @@ private:
                 return std::nullopt;
             return insert(commandsKey->line, 1, QStringLiteral("env:") + eol + QStringLiteral("  - ") + name + eol);
         }
-        if (env->children.empty() || env->line == envKey->line)  // empty, or a flow collection on the key's line
+        if (env->children.empty() || env->line == envKey->line) // empty, or a flow collection on the key's line
             return std::nullopt;
-        const yaml::Node *last = env->isSequence() ? env->children.back() : (env->isMap() ? env->children[env->children.size() - 2] : nullptr);
+        const yaml::Node *last = env->isSequence() ? env->children.back()
+                                                   : (env->isMap() ? env->children[env->children.size() - 2] : nullptr);
         if (!last || !last->isScalar() || last->text.find('\n') != std::string::npos)
             return std::nullopt;
         if (env->isMap() && env->children.back()->line != last->line)
@@ -188,7 +204,8 @@ private:
         if (end == d.column - 1)
             return {};
         const QString port = QString::number(*m_result.configuration->containerPort);
-        return {{QStringLiteral("Listen on port %1, as `port` says").arg(port), {replace(d.line, d.column, end + 1, port)}}};
+        return {{QStringLiteral("Listen on port %1, as `port` says").arg(port),
+                 {replace(d.line, d.column, end + 1, port)}}};
     }
 
     // model.name's value as written: its line, first and past-the-end columns.
@@ -209,7 +226,8 @@ private:
             return Span{name->line, name->column, name->column + int(name->text.size())};
         const char quote = line[at];
         const qsizetype close = line.indexOf(quote, at + 1);
-        if ((quote != '"' && quote != '\'') || close < 0 || line.mid(at + 1, close - at - 1) != QByteArray::fromStdString(name->text))
+        if ((quote != '"' && quote != '\'') || close < 0 ||
+            line.mid(at + 1, close - at - 1) != QByteArray::fromStdString(name->text))
             return std::nullopt;
         return Span{name->line, name->column, int(close) + 2};
     }
@@ -219,12 +237,14 @@ private:
         const auto span = modelNameSpan();
         if (!span || !isBareWord(served) || served.startsWith(QLatin1Char('$')))
             return std::nullopt;
-        return Fix{QStringLiteral("Set model.name to %1").arg(served), {replace(span->line, span->column, span->endColumn, served)}};
+        return Fix{QStringLiteral("Set model.name to %1").arg(served),
+                   {replace(span->line, span->column, span->endColumn, served)}};
     }
 
     QString wantedName() const
     {
-        return m_result.configuration && m_result.configuration->model ? m_result.configuration->model->name : QString();
+        return m_result.configuration && m_result.configuration->model ? m_result.configuration->model->name
+                                                                       : QString();
     }
 
     QList<Fix> servedModelArgument(const Diagnostic &d) const
@@ -279,14 +299,16 @@ private:
             else if (key.text == "image" && m_root->value(i).line == key.line)
                 imageKey = &key;
         }
-        if (!pythonKey || !imageKey || d.line != pythonKey->line || d.column != pythonKey->column
-            || !d.message.contains(QLatin1String("`image`")))
+        if (!pythonKey || !imageKey || d.line != pythonKey->line || d.column != pythonKey->column ||
+            !d.message.contains(QLatin1String("`image`")))
             return {};
         const auto removeLine = [this](int line) {
-            return line < m_lines.count() ? TextEdit{line, 1, line + 1, 1, {}} : TextEdit{line, 1, line, m_lines.endColumn(line), {}};
+            return line < m_lines.count() ? TextEdit{line, 1, line + 1, 1, {}}
+                                          : TextEdit{line, 1, line, m_lines.endColumn(line), {}};
         };
-        return {{QStringLiteral("Remove python (the image brings its own)"), {removeLine(pythonKey->line)}},
-                {QStringLiteral("Remove image (run on dstack's image with this Python)"), {removeLine(imageKey->line)}}};
+        return {
+            {QStringLiteral("Remove python (the image brings its own)"), {removeLine(pythonKey->line)}},
+            {QStringLiteral("Remove image (run on dstack's image with this Python)"), {removeLine(imageKey->line)}}};
     }
 
     SourceLines m_lines;
@@ -304,7 +326,8 @@ bool overlaps(const TextEdit &a, const TextEdit &b)
     if (aInsert && bInsert)
         return a.line == b.line && a.column == b.column;
     // Disjoint when one ends at or before the other starts.
-    return !(atOrBefore(a.endLine, a.endColumn, b.line, b.column) || atOrBefore(b.endLine, b.endColumn, a.line, a.column));
+    return !(atOrBefore(a.endLine, a.endColumn, b.line, b.column) ||
+             atOrBefore(b.endLine, b.endColumn, a.line, a.column));
 }
 
 } // namespace

@@ -9,8 +9,8 @@ namespace gantry {
 namespace {
 
 struct Word {
-    QString text;      // quotes removed
-    qsizetype offset;  // where the word starts in the command
+    QString text; // quotes removed
+    qsizetype offset; // where the word starts in the command
 };
 
 // Shell-like word splitting: whitespace separates, quotes group, `;|&` end a word.
@@ -48,12 +48,18 @@ std::vector<Word> splitWords(const QString &command)
     return words;
 }
 
-bool isNameStart(QChar c) { return c.isLetter() || c == QLatin1Char('_'); }
-bool isNameChar(QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_'); }
+bool isNameStart(QChar c)
+{
+    return c.isLetter() || c == QLatin1Char('_');
+}
+bool isNameChar(QChar c)
+{
+    return c.isLetterOrNumber() || c == QLatin1Char('_');
+}
 
 struct VariableUse {
     QString name;
-    QString written;   // "$MODEL" or "${MODEL}"
+    QString written; // "$MODEL" or "${MODEL}"
     qsizetype offset;
 };
 
@@ -81,7 +87,7 @@ std::vector<VariableUse> variableUses(const QString &s)
             continue;
         const QChar next = s[i + 1];
         if (next == QLatin1Char('{')) {
-            if (i + 2 < s.size() && s[i + 2] == QLatin1Char('{')) {  // ${{ secrets.X }}
+            if (i + 2 < s.size() && s[i + 2] == QLatin1Char('{')) { // ${{ secrets.X }}
                 const qsizetype end = s.indexOf(QLatin1String("}}"), i);
                 i = end < 0 ? s.size() : end + 1;
                 continue;
@@ -93,7 +99,7 @@ std::vector<VariableUse> variableUses(const QString &s)
                 ++j;
             if (j < s.size() && s[j] == QLatin1Char('}'))
                 uses.push_back({s.mid(i + 2, j - i - 2), s.mid(i, j - i + 1), i});
-            i = j;  // ${VAR:-x} and friends carry their own fallback
+            i = j; // ${VAR:-x} and friends carry their own fallback
         } else if (isNameStart(next)) {
             qsizetype j = i + 1;
             while (j < s.size() && isNameChar(s[j]))
@@ -130,7 +136,7 @@ QSet<QString> assignedNames(const std::vector<CommandText> &commands)
 
 void lintVariables(const Configuration &config, const std::vector<CommandText> &commands, Diagnostics &out)
 {
-    QStringList defined;  // in order, for suggestions
+    QStringList defined; // in order, for suggestions
     for (const EnvVar &e : config.env)
         defined << e.key;
     const QSet<QString> assigned = assignedNames(commands);
@@ -144,7 +150,8 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
             if (known.contains(use.name) || runtime.contains(use.name) || reported.contains(use.name))
                 continue;
             reported.insert(use.name);
-            QString message = QStringLiteral("%1 is not defined: it is not in env and dstack does not set it").arg(use.written);
+            QString message =
+                QStringLiteral("%1 is not defined: it is not in env and dstack does not set it").arg(use.written);
             QString suggestion = closestMatch(use.name, defined);
             if (suggestion.isEmpty())
                 suggestion = closestMatch(use.name, runtimeVariables());
@@ -153,7 +160,8 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
             else
                 message += QStringLiteral("; add %1 to env").arg(use.name);
             const auto [line, column] = command.at(use.offset);
-            out.push_back({config.filePath, line, column, Severity::Warning, message, QStringLiteral("undefined-variable")});
+            out.push_back(
+                {config.filePath, line, column, Severity::Warning, message, QStringLiteral("undefined-variable")});
         }
     }
 }
@@ -254,8 +262,9 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
                     model = &words[k + 1];
             } else if (w.startsWith(QLatin1String("--model=")) && server != QLatin1String("llama-server")) {
                 model = &words[k];
-            } else if (w == QLatin1String("--served-model-name") || (server == QLatin1String("llama-server")
-                                                                   && (w == QLatin1String("--alias") || w == QLatin1String("-a")))) {
+            } else if (w == QLatin1String("--served-model-name") ||
+                       (server == QLatin1String("llama-server") &&
+                        (w == QLatin1String("--alias") || w == QLatin1String("-a")))) {
                 servedFlag = &words[k];
                 for (size_t m = k + 1; m < words.size() && !words[m].text.startsWith(QLatin1Char('-')); ++m)
                     served << resolved(words[m].text, config);
@@ -270,7 +279,8 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
             if (served.contains(wanted))
                 continue;
             const auto [line, column] = command.at(servedFlag->offset);
-            const QString flag = server == QLatin1String("llama-server") ? QStringLiteral("--alias") : QStringLiteral("--served-model-name");
+            const QString flag = server == QLatin1String("llama-server") ? QStringLiteral("--alias")
+                                                                         : QStringLiteral("--served-model-name");
             out.push_back({config.filePath, line, column, Severity::Warning,
                            QStringLiteral("model.name is '%1' but %2 serves the model as '%3' (%4): requests for '%1' "
                                           "will fail; set %4 %1 or change model.name")
@@ -285,11 +295,12 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
         if (servedName == wanted)
             continue;
         const auto [line, column] = command.at(model->offset);
-        out.push_back({config.filePath, line, column, Severity::Warning,
-                       QStringLiteral("model.name is '%1' but %2 serves the model as '%3' (its model argument), so requests "
-                                      "for '%1' get 404; add --served-model-name %1")
-                           .arg(wanted, server, servedName),
-                       QStringLiteral("served-model-argument")});
+        out.push_back(
+            {config.filePath, line, column, Severity::Warning,
+             QStringLiteral("model.name is '%1' but %2 serves the model as '%3' (its model argument), so requests "
+                            "for '%1' get 404; add --served-model-name %1")
+                 .arg(wanted, server, servedName),
+             QStringLiteral("served-model-argument")});
     }
 }
 
@@ -297,11 +308,13 @@ void lintServedModel(const Configuration &config, const std::vector<CommandText>
 
 const QStringList &runtimeVariables()
 {
-    static const QStringList names = QString::fromLatin1(
-        "DSTACK_RUN_NAME DSTACK_RUN_ID DSTACK_JOB_ID DSTACK_REPO_ID DSTACK_WORKING_DIR DSTACK_GPUS_NUM "
-        "DSTACK_GPUS_PER_NODE DSTACK_NODES_NUM DSTACK_NODE_RANK DSTACK_MASTER_NODE_IP DSTACK_NODES_IPS "
-        "DSTACK_MPI_HOSTFILE HOME PATH PWD OLDPWD USER LOGNAME HOSTNAME SHELL LANG TERM TMPDIR RANDOM "
-        "SECONDS UID EUID PPID IFS").split(QLatin1Char(' '));
+    static const QStringList names =
+        QString::fromLatin1(
+            "DSTACK_RUN_NAME DSTACK_RUN_ID DSTACK_JOB_ID DSTACK_REPO_ID DSTACK_WORKING_DIR DSTACK_GPUS_NUM "
+            "DSTACK_GPUS_PER_NODE DSTACK_NODES_NUM DSTACK_NODE_RANK DSTACK_MASTER_NODE_IP DSTACK_NODES_IPS "
+            "DSTACK_MPI_HOSTFILE HOME PATH PWD OLDPWD USER LOGNAME HOSTNAME SHELL LANG TERM TMPDIR RANDOM "
+            "SECONDS UID EUID PPID IFS")
+            .split(QLatin1Char(' '));
     return names;
 }
 

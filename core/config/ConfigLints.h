@@ -20,7 +20,7 @@ struct CommandText {
     QString text;
     int line = 0;
     int column = 0;
-    bool mappable = false;  // single-line scalar: character i of text is at column + i
+    bool mappable = false; // single-line scalar: character i of text is at column + i
     std::pair<int, int> at(qsizetype offset) const
     {
         return mappable ? std::make_pair(line, column + int(offset)) : std::make_pair(line, column);

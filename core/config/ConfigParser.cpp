@@ -2,9 +2,9 @@
 
 #include "core/config/ConfigFixes.h"
 #include "core/config/ConfigLints.h"
-#include "core/config/GpuFitLint.h"
-#include "core/config/ConfigSchema.h"
 #include "core/config/ConfigReader.h"
+#include "core/config/ConfigSchema.h"
+#include "core/config/GpuFitLint.h"
 #include "core/config/YamlTree.h"
 
 #include <QDir>
@@ -36,9 +36,10 @@ ParseResult parseConfiguration(const QByteArray &yaml, const QString &filePath)
     }
     ConfigReader reader(filePath, yaml, result.diagnostics);
     result.configuration = reader.read();
-    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
-    });
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                     [](const Diagnostic &a, const Diagnostic &b) {
+                         return a.line != b.line ? a.line < b.line : a.column < b.column;
+                     });
     attachFixes(yaml, result);
     lintGpuFit(yaml, result);
     return result;
@@ -49,10 +50,11 @@ ParseResult loadConfiguration(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         ParseResult result;
-        result.diagnostics.push_back({path, 0, 0, Severity::Error, QStringLiteral("cannot read the configuration: %1").arg(file.errorString())});
+        result.diagnostics.push_back(
+            {path, 0, 0, Severity::Error, QStringLiteral("cannot read the configuration: %1").arg(file.errorString())});
         return result;
     }
-    if (file.size() > kMaxConfigurationBytes) {  // refuse to slurp a disk image
+    if (file.size() > kMaxConfigurationBytes) { // refuse to slurp a disk image
         ParseResult result;
         result.diagnostics.push_back(tooLarge(path, file.size()));
         return result;

@@ -19,10 +19,14 @@ using json = nlohmann::json;
 QString kindName(const yaml::Node &n)
 {
     switch (n.kind) {
-    case yaml::Kind::Map: return QStringLiteral("a mapping");
-    case yaml::Kind::Sequence: return QStringLiteral("a list");
-    case yaml::Kind::Null: return QStringLiteral("empty");
-    case yaml::Kind::Scalar: break;
+    case yaml::Kind::Map:
+        return QStringLiteral("a mapping");
+    case yaml::Kind::Sequence:
+        return QStringLiteral("a list");
+    case yaml::Kind::Null:
+        return QStringLiteral("empty");
+    case yaml::Kind::Scalar:
+        break;
     }
     return n.isNull() ? QStringLiteral("empty") : QStringLiteral("'%1'").arg(n.string());
 }
@@ -35,31 +39,71 @@ json defaultCanonical(RunType type)
 {
     json j = {
         {"type", ConfigSchema::runTypeName(type).toStdString()},
-        {"name", nullptr}, {"image", nullptr}, {"user", nullptr}, {"privileged", false}, {"entrypoint", nullptr},
-        {"working_dir", nullptr}, {"registry_auth", nullptr}, {"python", nullptr}, {"nvcc", nullptr},
-        {"docker", nullptr}, {"single_branch", nullptr}, {"env", json::object()}, {"shell", nullptr},
-        {"resources", grammar::toJson(ResourcesSpec{})}, {"priority", nullptr}, {"volumes", json::array()},
-        {"repos", json::array()}, {"files", json::array()}, {"setup", json::array()},
+        {"name", nullptr},
+        {"image", nullptr},
+        {"user", nullptr},
+        {"privileged", false},
+        {"entrypoint", nullptr},
+        {"working_dir", nullptr},
+        {"registry_auth", nullptr},
+        {"python", nullptr},
+        {"nvcc", nullptr},
+        {"docker", nullptr},
+        {"single_branch", nullptr},
+        {"env", json::object()},
+        {"shell", nullptr},
+        {"resources", grammar::toJson(ResourcesSpec{})},
+        {"priority", nullptr},
+        {"volumes", json::array()},
+        {"repos", json::array()},
+        {"files", json::array()},
+        {"setup", json::array()},
         // profile fields
-        {"backends", nullptr}, {"regions", nullptr}, {"availability_zones", nullptr}, {"instance_types", nullptr},
-        {"reservation", nullptr}, {"spot_policy", nullptr}, {"retry", nullptr}, {"max_duration", nullptr},
-        {"stop_duration", nullptr}, {"max_price", nullptr}, {"creation_policy", nullptr}, {"idle_duration", nullptr},
-        {"utilization_policy", nullptr}, {"startup_order", nullptr}, {"stop_criteria", nullptr},
-        {"schedule", nullptr}, {"fleets", nullptr}, {"instances", nullptr}, {"tags", nullptr},
+        {"backends", nullptr},
+        {"regions", nullptr},
+        {"availability_zones", nullptr},
+        {"instance_types", nullptr},
+        {"reservation", nullptr},
+        {"spot_policy", nullptr},
+        {"retry", nullptr},
+        {"max_duration", nullptr},
+        {"stop_duration", nullptr},
+        {"max_price", nullptr},
+        {"creation_policy", nullptr},
+        {"idle_duration", nullptr},
+        {"utilization_policy", nullptr},
+        {"startup_order", nullptr},
+        {"stop_criteria", nullptr},
+        {"schedule", nullptr},
+        {"fleets", nullptr},
+        {"instances", nullptr},
+        {"tags", nullptr},
         {"backend_options", nullptr},
     };
     switch (type) {
     case RunType::Service:
-        j.update({{"port", nullptr}, {"commands", json::array()}, {"model", nullptr}, {"gateway", nullptr},
-                  {"https", nullptr}, {"auth", true}, {"strip_prefix", true}, {"replicas", nullptr},
-                  {"scaling", nullptr}, {"rate_limits", json::array()}, {"probes", nullptr}, {"groups", nullptr}});
+        j.update({{"port", nullptr},
+                  {"commands", json::array()},
+                  {"model", nullptr},
+                  {"gateway", nullptr},
+                  {"https", nullptr},
+                  {"auth", true},
+                  {"strip_prefix", true},
+                  {"replicas", nullptr},
+                  {"scaling", nullptr},
+                  {"rate_limits", json::array()},
+                  {"probes", nullptr},
+                  {"groups", nullptr}});
         break;
     case RunType::Task:
         j.update({{"nodes", 1}, {"groups", nullptr}, {"ports", json::array()}, {"commands", json::array()}});
         break;
     case RunType::DevEnvironment:
         j.erase("entrypoint");
-        j.update({{"ide", nullptr}, {"version", nullptr}, {"init", json::array()}, {"inactivity_duration", nullptr},
+        j.update({{"ide", nullptr},
+                  {"version", nullptr},
+                  {"init", json::array()},
+                  {"inactivity_duration", nullptr},
                   {"ports", json::array()}});
         break;
     }
@@ -69,9 +113,10 @@ json defaultCanonical(RunType type)
 } // namespace
 
 ConfigReader::ConfigReader(const QString &filePath, const QByteArray &source, Diagnostics &out)
-    : m_file(filePath), m_source(source), m_out(out)
-{
-}
+    : m_file(filePath)
+    , m_source(source)
+    , m_out(out)
+{}
 
 // ---------------------------------------------------------------------------------------
 // Diagnostics and typed scalars
@@ -182,14 +227,15 @@ std::optional<QString> ConfigReader::oneOf(const Node &n, const QString &what, c
     return std::nullopt;
 }
 
-std::optional<json> ConfigReader::duration(const Node &n, const QString &what, bool offAllowed, const json &offValue, int minimum)
+std::optional<json> ConfigReader::duration(const Node &n, const QString &what, bool offAllowed, const json &offValue,
+                                           int minimum)
 {
     bool flag = false;
     if (n.isScalar() && offAllowed) {
         if (n.text == "off" || (n.plain && yaml::isBoolWord(n.text, &flag) && !flag))
             return offValue;
         if (n.plain && yaml::isBoolWord(n.text, &flag) && flag)
-            return json(nullptr);  // `true` = the default
+            return json(nullptr); // `true` = the default
     }
     if (!n.isScalar() || n.isNull()) {
         error(n, QStringLiteral("%1 must be a duration such as 30s, 5m or 2h%2, not %3")
@@ -212,7 +258,8 @@ std::optional<json> ConfigReader::duration(const Node &n, const QString &what, b
 json ConfigReader::generic(const Node &n)
 {
     switch (n.kind) {
-    case yaml::Kind::Null: return nullptr;
+    case yaml::Kind::Null:
+        return nullptr;
     case yaml::Kind::Sequence: {
         json a = json::array();
         for (const Node *item : n.children)
@@ -225,7 +272,8 @@ json ConfigReader::generic(const Node &n)
             o[n.key(i).text] = generic(n.value(i));
         return o;
     }
-    case yaml::Kind::Scalar: break;
+    case yaml::Kind::Scalar:
+        break;
     }
     if (!n.plain)
         return n.text;
@@ -275,11 +323,14 @@ std::optional<Configuration> ConfigReader::read()
         return std::nullopt;
     const Node *root = m_doc.root;
     if (!root || root->isNull()) {
-        report(1, 1, Severity::Error, QStringLiteral("the file is empty: a configuration needs at least `type: service` (or task, dev-environment)"));
+        report(1, 1, Severity::Error,
+               QStringLiteral(
+                   "the file is empty: a configuration needs at least `type: service` (or task, dev-environment)"));
         return std::nullopt;
     }
     if (!root->isMap()) {
-        error(*root, QStringLiteral("a configuration must be a YAML mapping of keys to values (such as `type: service`), not %1")
+        error(*root, QStringLiteral(
+                         "a configuration must be a YAML mapping of keys to values (such as `type: service`), not %1")
                          .arg(kindName(*root)));
         return std::nullopt;
     }
@@ -293,15 +344,20 @@ std::optional<Configuration> ConfigReader::read()
         }
     }
     if (!typeValue) {
-        error(*root, QStringLiteral("missing `type`: add `type: service` (or task, dev-environment) as the first line"));
+        error(*root,
+              QStringLiteral("missing `type`: add `type: service` (or task, dev-environment) as the first line"));
         return std::nullopt;
     }
     const QString typeName = typeValue->isScalar() ? typeValue->string() : QString();
     const auto type = ConfigSchema::runTypeFromName(typeName);
     if (!type) {
-        static const QStringList others = {QStringLiteral("fleet"), QStringLiteral("gateway"), QStringLiteral("volume"), QStringLiteral("preset")};
+        static const QStringList others = {QStringLiteral("fleet"), QStringLiteral("gateway"), QStringLiteral("volume"),
+                                           QStringLiteral("preset")};
         if (others.contains(typeName))
-            error(*typeValue, QStringLiteral("this is a %1 configuration; Gantry runs service, task and dev-environment configurations").arg(typeName));
+            error(*typeValue,
+                  QStringLiteral(
+                      "this is a %1 configuration; Gantry runs service, task and dev-environment configurations")
+                      .arg(typeName));
         else
             error(*typeValue, QStringLiteral("`type` must be service, task or dev-environment, not %1%2")
                                   .arg(kindName(*typeValue), didYouMean(typeName, ConfigSchema::runTypeNames())));
@@ -324,7 +380,8 @@ std::optional<Configuration> ConfigReader::read()
             const QStringList elsewhere = ConfigSchema::runTypesAccepting(name);
             QString message = QStringLiteral("unknown key '%1' in a %2 configuration").arg(name, typeName);
             if (!elsewhere.isEmpty())
-                message = QStringLiteral("'%1' is not allowed in a %2 (only in: %3)").arg(name, typeName, elsewhere.join(QStringLiteral(", ")));
+                message = QStringLiteral("'%1' is not allowed in a %2 (only in: %3)")
+                              .arg(name, typeName, elsewhere.join(QStringLiteral(", ")));
             error(key, message + didYouMean(name, known));
             continue;
         }
@@ -344,7 +401,7 @@ void ConfigReader::readTopLevel(const Node &key, const Node &value)
     if (name == QLatin1String("type"))
         return;
     if (value.isNull() && value.plain)
-        return;  // `key:` with nothing after it is "not set"; the cross-field rules say what is missing
+        return; // `key:` with nothing after it is "not set"; the cross-field rules say what is missing
     if (!m_config.writtenKeys.contains(name))
         m_config.writtenKeys.append(name);
     for (const Field &field : fields()) {
@@ -384,10 +441,15 @@ void ConfigReader::readEnv(const Node &n)
     auto add = [&](const Node &at, const QString &key, std::optional<QString> value, bool listForm) {
         if (!keyPattern.match(key).hasMatch()) {
             if (listForm || key.isEmpty()) {
-                error(at, QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit").arg(key));
+                error(at,
+                      QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit")
+                          .arg(key));
                 return;
             }
-            warning(at, QStringLiteral("env name '%1' is not a shell variable name: programs can read it, but $%1 in a shell cannot").arg(key));
+            warning(at,
+                    QStringLiteral(
+                        "env name '%1' is not a shell variable name: programs can read it, but $%1 in a shell cannot")
+                        .arg(key));
         }
         if (seen.contains(key)) {
             error(at, QStringLiteral("env variable %1 is defined twice; keep one").arg(key));
@@ -404,7 +466,8 @@ void ConfigReader::readEnv(const Node &n)
                 continue;
             }
             if (!item->isScalar() || item->isNull()) {
-                error(*item, QStringLiteral("env list items must be \"KEY=value\" or \"KEY\", not %1").arg(kindName(*item)));
+                error(*item,
+                      QStringLiteral("env list items must be \"KEY=value\" or \"KEY\", not %1").arg(kindName(*item)));
                 continue;
             }
             const QString text = item->string();
@@ -420,12 +483,16 @@ void ConfigReader::readEnv(const Node &n)
             const Node &value = n.value(i);
             bool b = false;
             if (value.isNull() && value.plain) {
-                error(key, QStringLiteral("env %1 has no value: give one, or use the list form `- %1` to take it from your environment")
-                                 .arg(key.string()));
+                error(key,
+                      QStringLiteral(
+                          "env %1 has no value: give one, or use the list form `- %1` to take it from your environment")
+                          .arg(key.string()));
             } else if (value.isScalar() && value.plain && yaml::isBoolWord(value.text, &b)) {
-                error(value, QStringLiteral("env %1 is a boolean; quote it (\"%2\") to pass it as text").arg(key.string(), value.string()));
+                error(value, QStringLiteral("env %1 is a boolean; quote it (\"%2\") to pass it as text")
+                                 .arg(key.string(), value.string()));
             } else if (!value.isScalar()) {
-                error(value, QStringLiteral("env %1 must be a string or a number, not %2").arg(key.string(), kindName(value)));
+                error(value,
+                      QStringLiteral("env %1 must be a string or a number, not %2").arg(key.string(), kindName(value)));
             } else {
                 add(key, key.string(), value.string(), false);
             }
@@ -441,14 +508,16 @@ void ConfigReader::readCommands(const Node &n, const char *field)
 {
     const QString what = QLatin1String(field);
     if (!n.isSequence()) {
-        error(n, QStringLiteral("%1 must be a list of shell commands (one per `- ` line), not %2").arg(what, kindName(n)));
+        error(n,
+              QStringLiteral("%1 must be a list of shell commands (one per `- ` line), not %2").arg(what, kindName(n)));
         return;
     }
     json out = json::array();
     QStringList list;
     for (const Node *item : n.children) {
         if (item->isMap()) {
-            error(*item, QStringLiteral("this command contains ': ', so YAML read it as a mapping; quote the whole command"));
+            error(*item,
+                  QStringLiteral("this command contains ': ', so YAML read it as a mapping; quote the whole command"));
             continue;
         }
         if (!item->isScalar() || item->isNull()) {
@@ -489,7 +558,8 @@ void ConfigReader::checkCrossFieldRules()
     const Configuration &c = m_config;
     const bool runsCommands = c.type == RunType::Service || c.type == RunType::Task;
     // Given but broken commands were reported where they are; only absent or empty ones count here.
-    const bool commandsWritten = m_commandsValue && !(m_commandsValue->isSequence() && m_commandsValue->children.empty());
+    const bool commandsWritten =
+        m_commandsValue && !(m_commandsValue->isSequence() && m_commandsValue->children.empty());
     if (runsCommands && !m_groupsKey && !m_replicaGroups && !commandsWritten && !c.image) {
         error(m_commandsKey ? *m_commandsKey : *m_typeKey,
               QStringLiteral("a %1 needs `commands` (what to run) or `image` (whose entrypoint runs)").arg(c.typeName));
@@ -497,39 +567,52 @@ void ConfigReader::checkCrossFieldRules()
     if (c.type == RunType::Service && !m_portKey)
         error(*m_typeKey, QStringLiteral("a service needs `port`: the port your app listens on (e.g. port: 8000)"));
     if (m_imageKey && m_pythonKey && c.python) {
-        error(*m_pythonKey, QStringLiteral("`python` cannot be used together with `image`: drop `python: \"%1\"` (the image brings its own "
-                                           "Python), or drop `image: %2` to use dstack's default image with Python %1")
-                                .arg(*c.python, c.image.value_or(QString())));
+        error(*m_pythonKey,
+              QStringLiteral(
+                  "`python` cannot be used together with `image`: drop `python: \"%1\"` (the image brings its own "
+                  "Python), or drop `image: %2` to use dstack's default image with Python %1")
+                  .arg(*c.python, c.image.value_or(QString())));
     }
     if (m_dockerOn) {
         for (const Node *other : {m_imageKey, m_pythonKey, m_nvccKey}) {
             if (other)
-                error(*other, QStringLiteral("`%1` cannot be used with `docker: true` (Docker-in-Docker uses its own image); drop one of them")
+                error(*other, QStringLiteral("`%1` cannot be used with `docker: true` (Docker-in-Docker uses its own "
+                                             "image); drop one of them")
                                   .arg(other->string()));
         }
     }
     if (m_replicasRange && !m_scalingKey)
-        error(*m_replicasKey, QStringLiteral("a replicas range needs `scaling` (e.g. scaling: {metric: rps, target: 10}); or give one number"));
+        error(*m_replicasKey,
+              QStringLiteral(
+                  "a replicas range needs `scaling` (e.g. scaling: {metric: rps, target: 10}); or give one number"));
     if (m_scalingKey && !m_replicasRange && !m_replicaGroups)
         error(*m_scalingKey, QStringLiteral("`scaling` needs replicas as a range such as replicas: 0..4"));
     if (m_replicaGroups) {
         if (m_scalingKey)
-            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level when `replicas` is a list of groups: set it inside the group"));
+            error(*m_scalingKey, QStringLiteral("`scaling` cannot be used at the top level when `replicas` is a list "
+                                                "of groups: set it inside the group"));
         if (m_commandsKey && commandsWritten)
-            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level when `replicas` is a list of groups: set them inside each group"));
+            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level when `replicas` is a list "
+                                                 "of groups: set them inside each group"));
         for (const QString &field : std::as_const(m_groupFields)) {
             const auto it = c.canonical.find(field.toStdString());
             if (it != c.canonical.end() && !it->is_null())
-                error(*m_replicasKey, QStringLiteral("`%1` is set both at the service level and in a replica group; set it in one place").arg(field));
+                error(
+                    *m_replicasKey,
+                    QStringLiteral("`%1` is set both at the service level and in a replica group; set it in one place")
+                        .arg(field));
         }
     }
     if (m_groupsKey) {
         if (m_nodesKey)
             error(*m_nodesKey, QStringLiteral("`nodes` cannot be used with `groups`: set nodes inside each group"));
         if (m_commandsKey && commandsWritten)
-            error(*m_commandsKey, QStringLiteral("`commands` cannot be used at the top level with `groups`: set them inside each group"));
+            error(
+                *m_commandsKey,
+                QStringLiteral("`commands` cannot be used at the top level with `groups`: set them inside each group"));
         if (m_portsKey)
-            error(*m_portsKey, QStringLiteral("`ports` cannot be used at the top level with `groups`: set them inside each group"));
+            error(*m_portsKey,
+                  QStringLiteral("`ports` cannot be used at the top level with `groups`: set them inside each group"));
         if (m_entrypointKey)
             error(*m_entrypointKey, QStringLiteral("`entrypoint` cannot be used with `groups`"));
         if (!m_imageKey)

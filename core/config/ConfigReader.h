@@ -32,7 +32,7 @@ public:
     // and its reader. ConfigSchema's top-level key lists come from here.
     struct Field {
         const char *key;
-        unsigned types;  // typeBit() of each run type that accepts the key
+        unsigned types; // typeBit() of each run type that accepts the key
         void (ConfigReader::*read)(const Node &key, const Node &value);
     };
     static const std::vector<Field> &fields();
@@ -57,10 +57,11 @@ private:
     std::optional<QStringList> stringList(const Node &n, const QString &what);
     std::optional<QString> oneOf(const Node &n, const QString &what, const QStringList &allowed);
     // Duration with optional "off": nullopt on error; "off" → offValue.
-    std::optional<json> duration(const Node &n, const QString &what, bool offAllowed, const json &offValue, int minimum = 0);
+    std::optional<json> duration(const Node &n, const QString &what, bool offAllowed, const json &offValue,
+                                 int minimum = 0);
     json generic(const Node &n);
     json stringsJson(const QStringList &list);
-    qsizetype lineStart(int line);  // byte offset of a 1-based line in the source, -1 if none
+    qsizetype lineStart(int line); // byte offset of a 1-based line in the source, -1 if none
 
     // Fields: the top level goes through fields(); one reader per key or group of alike keys.
     void readTopLevel(const Node &key, const Node &value);
@@ -113,7 +114,8 @@ private:
     void readResources(const Node &n);
     void readCpu(const Node &n, ResourcesSpec &r);
     std::optional<Range<int>> countRange(const Node &n, const QString &what, const QStringList &path);
-    std::optional<Range<double>> memoryRange(const Node &n, const QString &what, const QStringList &path, bool unitRequired);
+    std::optional<Range<double>> memoryRange(const Node &n, const QString &what, const QStringList &path,
+                                             bool unitRequired);
     void readGpu(const Node &n, GpuSpec &gpu);
     void readPort(const Node &n);
     json portMapping(const Node &n, bool service);
@@ -141,18 +143,18 @@ private:
     Configuration m_config;
     const Node *m_typeKey = nullptr;
     std::vector<CommandText> m_commands;
-    std::vector<qsizetype> m_lineStarts;  // built on first use
+    std::vector<qsizetype> m_lineStarts; // built on first use
     // Where fields were given (for cross-field messages); nullptr = absent.
     const Node *m_imageKey = nullptr, *m_pythonKey = nullptr, *m_dockerKey = nullptr, *m_nvccKey = nullptr,
-               *m_commandsKey = nullptr, *m_commandsValue = nullptr, *m_portKey = nullptr, *m_replicasKey = nullptr, *m_scalingKey = nullptr,
-               *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr, *m_nodesKey = nullptr,
-               *m_portsKey = nullptr, *m_entrypointKey = nullptr;
+               *m_commandsKey = nullptr, *m_commandsValue = nullptr, *m_portKey = nullptr, *m_replicasKey = nullptr,
+               *m_scalingKey = nullptr, *m_groupsKey = nullptr, *m_versionKey = nullptr, *m_ideKey = nullptr,
+               *m_nodesKey = nullptr, *m_portsKey = nullptr, *m_entrypointKey = nullptr;
     bool m_dockerOn = false;
     bool m_replicasRange = false;
-    bool m_replicaGroups = false;              // replicas: is a list of replica groups
-    QStringList m_groupFields;                 // image/python/spot_policy/reservation set in some replica group
-    std::vector<const Node *> m_groupsWithoutCommands;  // task node groups without commands
-    bool m_unknownKeys = false;  // the last checkMap() found a key it does not know
+    bool m_replicaGroups = false; // replicas: is a list of replica groups
+    QStringList m_groupFields; // image/python/spot_policy/reservation set in some replica group
+    std::vector<const Node *> m_groupsWithoutCommands; // task node groups without commands
+    bool m_unknownKeys = false; // the last checkMap() found a key it does not know
 };
 
 } // namespace gantry

@@ -65,7 +65,8 @@ json ConfigReader::portMapping(const Node &n, bool service)
                 m_config.containerPort = int(container);
             return {{"local_port", local}, {"container_port", container}};
         }
-        error(n, QStringLiteral("port %1 must be a number (the port the app listens on), \"A:B\" or {local_port, container_port}")
+        error(n, QStringLiteral(
+                     "port %1 must be a number (the port the app listens on), \"A:B\" or {local_port, container_port}")
                      .arg(kindName(n)));
         return nullptr;
     }
@@ -116,15 +117,19 @@ void ConfigReader::readModel(const Node &n)
         const Node *format = n.find("format");
         if (!format) {
             if (!m_unknownKeys)
-                error(n, QStringLiteral("model needs `format: openai` (an OpenAI-compatible server such as vLLM) or `format: tgi`"));
+                error(n,
+                      QStringLiteral(
+                          "model needs `format: openai` (an OpenAI-compatible server such as vLLM) or `format: tgi`"));
             return;
         }
-        const auto f = oneOf(*format, QStringLiteral("model.format"), ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("format")}));
+        const auto f = oneOf(*format, QStringLiteral("model.format"),
+                             ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("format")}));
         if (!f)
             return;
         model.format = *f;
         if (const Node *type = n.find("type")) {
-            if (!oneOf(*type, QStringLiteral("model.type"), ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("type")})))
+            if (!oneOf(*type, QStringLiteral("model.type"),
+                       ConfigSchema::valuesFor({QStringLiteral("model"), QStringLiteral("type")})))
                 return;
         }
         const Node *name = n.find("name");
@@ -144,7 +149,7 @@ void ConfigReader::readModel(const Node &n)
             const bool allowed = (qstrcmp(field, "prefix") == 0) == openai;
             if (!allowed) {
                 error(*v, QStringLiteral("model.%1 is only valid with format: %2")
-                                                        .arg(QLatin1String(field), openai ? QStringLiteral("tgi") : QStringLiteral("openai")));
+                              .arg(QLatin1String(field), openai ? QStringLiteral("tgi") : QStringLiteral("openai")));
                 return;
             }
             const auto text = string(*v, QStringLiteral("model.") + QLatin1String(field));
@@ -167,7 +172,10 @@ void ConfigReader::readModel(const Node &n)
         return;
     }
     m_config.model = model;
-    m_config.canonical["model"] = {{"type", "chat"}, {"name", model.name.toStdString()}, {"format", "openai"}, {"prefix", "/v1"}};
+    m_config.canonical["model"] = {{"type", "chat"},
+                                   {"name", model.name.toStdString()},
+                                   {"format", "openai"},
+                                   {"prefix", "/v1"}};
 }
 
 void ConfigReader::readProbes(const Node &n)
@@ -187,8 +195,9 @@ void ConfigReader::readProbes(const Node &n)
         if (!checkMap(*item, path, QStringLiteral("a probe")))
             continue;
         ProbeSpec p;
-        json j = {{"type", "http"}, {"url", nullptr}, {"method", nullptr}, {"headers", json::array()}, {"body", nullptr},
-                  {"timeout", nullptr}, {"interval", nullptr}, {"ready_after", nullptr}, {"until_ready", nullptr}};
+        json j = {{"type", "http"},           {"url", nullptr},         {"method", nullptr},
+                  {"headers", json::array()}, {"body", nullptr},        {"timeout", nullptr},
+                  {"interval", nullptr},      {"ready_after", nullptr}, {"until_ready", nullptr}};
         readProbe(*item, p, j);
         for (const json &earlier : out) {
             if (earlier == j)
@@ -208,18 +217,21 @@ void ConfigReader::readProbe(const Node &item, ProbeSpec &p, json &j)
     const Node *type = item.find("type");
     if (!type && !typoInProbe)
         error(item, QStringLiteral("a probe needs `type: http`"));
-    else if (type)  // no type after a typo elsewhere: the typo's diagnostic says it (found by fuzz_config)
-        oneOf(*type, QStringLiteral("probe type"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
+    else if (type) // no type after a typo elsewhere: the typo's diagnostic says it (found by fuzz_config)
+        oneOf(*type, QStringLiteral("probe type"),
+              ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("type")}));
     if (const Node *v = item.find("url")) {
         if (auto s = string(*v, QStringLiteral("probe url"))) {
             if (!s->startsWith(QLatin1Char('/')) || s->size() > 2048)
-                error(*v, QStringLiteral("probe url must be a path starting with / (at most 2048 characters), not '%1'").arg(*s));
+                error(*v, QStringLiteral("probe url must be a path starting with / (at most 2048 characters), not '%1'")
+                              .arg(*s));
             p.url = *s;
             j["url"] = s->toStdString();
         }
     }
     if (const Node *v = item.find("method")) {
-        if (auto m = oneOf(*v, QStringLiteral("probe method"), ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("method")}))) {
+        if (auto m = oneOf(*v, QStringLiteral("probe method"),
+                           ConfigSchema::valuesFor({QStringLiteral("probes"), QStringLiteral("method")}))) {
             p.method = *m;
             j["method"] = m->toStdString();
         }
@@ -231,7 +243,8 @@ void ConfigReader::readProbe(const Node &item, ProbeSpec &p, json &j)
             // dstack refuses a body only beside an explicit get/head; without `method` it takes it.
             const bool methodGiven = item.find("method") != nullptr;
             if (methodGiven && (p.method == QLatin1String("get") || p.method == QLatin1String("head")))
-                error(*v, QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
+                error(*v,
+                      QStringLiteral("a probe body needs method post, put, patch or delete (not %1)").arg(p.method));
             p.body = *s;
             j["body"] = s->toStdString();
         }
@@ -330,13 +343,16 @@ bool ConfigReader::checkGroupName(const Node &group, QStringList &names, int ind
         if (!s)
             return false;
         if (!pattern.match(*s).hasMatch()) {
-            error(*v, QStringLiteral("group name '%1' must be 1 to 40 lowercase letters, digits and '-', starting with a letter or digit").arg(*s));
+            error(*v, QStringLiteral("group name '%1' must be 1 to 40 lowercase letters, digits and '-', starting with "
+                                     "a letter or digit")
+                          .arg(*s));
             return false;
         }
         name = *s;
     }
     if (names.contains(name)) {
-        error(group.find("name") ? *group.find("name") : group, QStringLiteral("group name '%1' is used twice; names must be unique").arg(name));
+        error(group.find("name") ? *group.find("name") : group,
+              QStringLiteral("group name '%1' is used twice; names must be unique").arg(name));
         return false;
     }
     names << name;
@@ -399,7 +415,8 @@ void ConfigReader::readReplicaGroups(const Node &n)
             if (const Node *v = item->find(flag))
                 boolean(*v, QLatin1String(flag));
         if (item->find("image") && item->find("python"))
-            error(*item->find("python"), QStringLiteral("`image` and `python` are mutually exclusive within a replica group"));
+            error(*item->find("python"),
+                  QStringLiteral("`image` and `python` are mutually exclusive within a replica group"));
         // Fields set at the service level or in groups, never both (checked once the top level is read).
         for (const char *field : {"image", "python", "spot_policy", "reservation"})
             if (item->find(field) && !m_groupFields.contains(QLatin1String(field)))
@@ -413,9 +430,14 @@ void ConfigReader::readScaling(const Node &n)
 {
     if (!checkMap(n, {QStringLiteral("scaling")}, QStringLiteral("scaling")))
         return;
-    json j = {{"metric", "rps"}, {"target", nullptr}, {"window", 60}, {"scale_up_delay", 300}, {"scale_down_delay", 600}};
+    json j = {{"metric", "rps"},
+              {"target", nullptr},
+              {"window", 60},
+              {"scale_up_delay", 300},
+              {"scale_down_delay", 600}};
     if (const Node *v = n.find("metric"))
-        oneOf(*v, QStringLiteral("scaling.metric"), ConfigSchema::valuesFor({QStringLiteral("scaling"), QStringLiteral("metric")}));
+        oneOf(*v, QStringLiteral("scaling.metric"),
+              ConfigSchema::valuesFor({QStringLiteral("scaling"), QStringLiteral("metric")}));
     else
         error(n, QStringLiteral("scaling needs `metric: rps`"));
     if (const Node *v = n.find("target")) {
@@ -457,11 +479,13 @@ void ConfigReader::readRetry(const Node &n)
     if (const Node *v = n.find("on_events")) {
         if (auto list = stringList(*v, QStringLiteral("retry.on_events"))) {
             if (list->isEmpty())
-                error(*v, QStringLiteral("retry.on_events may not be empty: list some of %1, or remove it for all").arg(events.join(QStringLiteral(", "))));
+                error(*v, QStringLiteral("retry.on_events may not be empty: list some of %1, or remove it for all")
+                              .arg(events.join(QStringLiteral(", "))));
             for (qsizetype i = 0; i < list->size(); ++i) {
                 if (!events.contains(list->at(i)))
-                    error(*v->children[size_t(i)], QStringLiteral("retry event must be one of %1, not '%2'%3")
-                                                       .arg(events.join(QStringLiteral(", ")), list->at(i), didYouMean(list->at(i), events)));
+                    error(*v->children[size_t(i)],
+                          QStringLiteral("retry event must be one of %1, not '%2'%3")
+                              .arg(events.join(QStringLiteral(", ")), list->at(i), didYouMean(list->at(i), events)));
             }
             j["on_events"] = stringsJson(*list);
         }
@@ -487,7 +511,9 @@ void ConfigReader::readVolumes(const Node &n)
             const QString left = colon < 0 ? QString() : text.left(colon);
             const QString path = colon < 0 ? QString() : text.mid(colon + 1);
             if (left.isEmpty() || !isAbsolutePath(path)) {
-                error(*item, QStringLiteral("volume '%1' must be NAME:/abs/path or /host/path:/abs/path (absolute paths, no ..)").arg(text));
+                error(*item, QStringLiteral(
+                                 "volume '%1' must be NAME:/abs/path or /host/path:/abs/path (absolute paths, no ..)")
+                                 .arg(text));
                 continue;
             }
             if (left.contains(QLatin1Char('/'))) {
@@ -495,7 +521,8 @@ void ConfigReader::readVolumes(const Node &n)
                     error(*item, QStringLiteral("instance volume path '%1' must be absolute without ..").arg(left));
                     continue;
                 }
-                out.push_back({{"instance_path", left.toStdString()}, {"path", path.toStdString()}, {"optional", false}});
+                out.push_back(
+                    {{"instance_path", left.toStdString()}, {"path", path.toStdString()}, {"optional", false}});
             } else {
                 out.push_back({{"name", left.toStdString()}, {"path", path.toStdString()}});
             }
@@ -505,7 +532,8 @@ void ConfigReader::readVolumes(const Node &n)
             continue;
         const Node *path = item->find("path");
         if (!path || !path->isScalar() || !isAbsolutePath(path->string())) {
-            error(path ? *path : *item, QStringLiteral("a volume needs `path`: an absolute path in the container, without .."));
+            error(path ? *path : *item,
+                  QStringLiteral("a volume needs `path`: an absolute path in the container, without .."));
             continue;
         }
         if (!item->find("name") && !item->find("instance_path")) {
@@ -527,7 +555,8 @@ void ConfigReader::readBackends(const Node &n)
     for (qsizetype i = 0; i < list->size(); ++i) {
         if (!known.contains(list->at(i))) {
             ok = false;
-            error(*n.children[size_t(i)], QStringLiteral("unknown backend '%1'%2").arg(list->at(i), didYouMean(list->at(i), known)));
+            error(*n.children[size_t(i)],
+                  QStringLiteral("unknown backend '%1'%2").arg(list->at(i), didYouMean(list->at(i), known)));
         }
     }
     if (ok) {
@@ -547,7 +576,8 @@ json ConfigReader::readObjectList(const Node &n, const QString &what, const QStr
             continue;
         if (checkMap(*item, path, QStringLiteral("an item of ") + what) && path.first() == QLatin1String("repos")) {
             if (const Node *v = item->find("if_exists"))
-                oneOf(*v, QStringLiteral("repos.if_exists"), ConfigSchema::valuesFor({QStringLiteral("repos"), QStringLiteral("if_exists")}));
+                oneOf(*v, QStringLiteral("repos.if_exists"),
+                      ConfigSchema::valuesFor({QStringLiteral("repos"), QStringLiteral("if_exists")}));
         }
     }
     return generic(n);
@@ -576,11 +606,14 @@ void ConfigReader::readRateLimits(const Node &n)
             prefixes << QStringLiteral("/");
         }
         if (const Node *v = item->find("key")) {
-            if (checkMap(*v, {QStringLiteral("rate_limits"), QStringLiteral("key")}, QStringLiteral("rate_limits.key"))) {
+            if (checkMap(*v, {QStringLiteral("rate_limits"), QStringLiteral("key")},
+                         QStringLiteral("rate_limits.key"))) {
                 const Node *type = v->find("type");
                 if (!type)
                     error(*v, QStringLiteral("rate_limits.key needs `type: ip_address` or `type: header`"));
-                else if (auto t = oneOf(*type, QStringLiteral("rate_limits.key.type"), ConfigSchema::valuesFor({QStringLiteral("rate_limits"), QStringLiteral("key"), QStringLiteral("type")}))) {
+                else if (auto t = oneOf(*type, QStringLiteral("rate_limits.key.type"),
+                                        ConfigSchema::valuesFor({QStringLiteral("rate_limits"), QStringLiteral("key"),
+                                                                 QStringLiteral("type")}))) {
                     if (*t == QLatin1String("header") && !v->find("header"))
                         error(*v, QStringLiteral("a header rate-limit key needs `header: NAME`"));
                     j["key"] = generic(*v);
@@ -635,7 +668,8 @@ void ConfigReader::readGroups(const Node &n)
             readCommandList(*v, QStringLiteral("group commands"));
         if (const Node *v = item->find("ports")) {
             if (!v->isSequence()) {
-                error(*v, QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(*v)));
+                error(*v,
+                      QStringLiteral("ports must be a list (e.g. - 8080 or - \"8080:80\"), not %1").arg(kindName(*v)));
             } else {
                 json ports = json::array();
                 for (const Node *port : v->children)

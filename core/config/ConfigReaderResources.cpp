@@ -49,7 +49,8 @@ std::optional<Range<int>> ConfigReader::countRange(const Node &n, const QString 
     return r;
 }
 
-std::optional<Range<double>> ConfigReader::memoryRange(const Node &n, const QString &what, const QStringList &path, bool unitRequired)
+std::optional<Range<double>> ConfigReader::memoryRange(const Node &n, const QString &what, const QStringList &path,
+                                                       bool unitRequired)
 {
     if (n.isMap()) {
         if (!checkMap(n, path, what))
@@ -73,7 +74,8 @@ std::optional<Range<double>> ConfigReader::memoryRange(const Node &n, const QStr
         return r;
     }
     if (!n.isScalar() || n.isNull()) {
-        error(n, QStringLiteral("%1 must be a size or range such as 16GB, 8GB.. or 24GB..80GB, not %2").arg(what, kindName(n)));
+        error(n, QStringLiteral("%1 must be a size or range such as 16GB, 8GB.. or 24GB..80GB, not %2")
+                     .arg(what, kindName(n)));
         return std::nullopt;
     }
     QString why;
@@ -96,7 +98,8 @@ void ConfigReader::readResources(const Node &n)
         } else if (k == "memory") {
             if (v.isNull())
                 continue;
-            if (auto m = memoryRange(v, QStringLiteral("resources.memory"), {QStringLiteral("resources"), QStringLiteral("memory")}, false))
+            if (auto m = memoryRange(v, QStringLiteral("resources.memory"),
+                                     {QStringLiteral("resources"), QStringLiteral("memory")}, false))
                 r.memoryGb = *m;
         } else if (k == "gpu") {
             readGpu(v, r.gpu);
@@ -107,20 +110,23 @@ void ConfigReader::readResources(const Node &n)
             }
             const Node *size = &v;
             if (v.isMap()) {
-                if (!checkMap(v, {QStringLiteral("resources"), QStringLiteral("disk")}, QStringLiteral("resources.disk")))
+                if (!checkMap(v, {QStringLiteral("resources"), QStringLiteral("disk")},
+                              QStringLiteral("resources.disk")))
                     continue;
                 if (v.find("min") || v.find("max")) {
-                    size = &v;  // a bare {min, max} range
+                    size = &v; // a bare {min, max} range
                 } else {
                     size = v.find("size");
                     if (!size) {
-                        if (!m_unknownKeys)  // a misspelt `size` was reported already
+                        if (!m_unknownKeys) // a misspelt `size` was reported already
                             error(v, QStringLiteral("resources.disk needs `size`, e.g. size: 200GB.."));
                         continue;
                     }
                 }
             }
-            if (auto m = memoryRange(*size, QStringLiteral("resources.disk"), {QStringLiteral("resources"), QStringLiteral("disk"), QStringLiteral("size")}, false))
+            if (auto m =
+                    memoryRange(*size, QStringLiteral("resources.disk"),
+                                {QStringLiteral("resources"), QStringLiteral("disk"), QStringLiteral("size")}, false))
                 r.diskGb = *m;
         } else if (k == "shm_size") {
             if (v.isNull())
@@ -128,7 +134,8 @@ void ConfigReader::readResources(const Node &n)
             QString why;
             const auto m = v.isScalar() ? grammar::parseMemory(v.text, false, &why) : std::nullopt;
             if (!m)
-                error(v, QStringLiteral("resources.shm_size must be one size such as 16GB%1").arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+                error(v, QStringLiteral("resources.shm_size must be one size such as 16GB%1")
+                             .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
             else
                 r.shmSizeGb = *m;
         }
@@ -145,22 +152,27 @@ void ConfigReader::readCpu(const Node &n, ResourcesSpec &r)
         if (!checkMap(n, {QStringLiteral("resources"), QStringLiteral("cpu")}, what))
             return;
         if (n.find("min") || n.find("max")) {
-            if (auto c = countRange(n, what, {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
+            if (auto c =
+                    countRange(n, what, {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
                 r.cpuCount = *c;
             return;
         }
         if (const Node *arch = n.find("arch"); arch && !arch->isNull()) {
-            if (auto a = oneOf(*arch, QStringLiteral("resources.cpu.arch"), ConfigSchema::valuesFor({QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("arch")})))
+            if (auto a = oneOf(*arch, QStringLiteral("resources.cpu.arch"),
+                               ConfigSchema::valuesFor(
+                                   {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("arch")})))
                 r.cpuArch = *a;
         }
         if (const Node *count = n.find("count"); count && !count->isNull()) {
-            if (auto c = countRange(*count, QStringLiteral("resources.cpu.count"), {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
+            if (auto c = countRange(*count, QStringLiteral("resources.cpu.count"),
+                                    {QStringLiteral("resources"), QStringLiteral("cpu"), QStringLiteral("count")}))
                 r.cpuCount = *c;
         }
         return;
     }
     if (!n.isScalar()) {
-        error(n, QStringLiteral("resources.cpu must be a count, a range, ARCH:COUNT or {arch, count}, not %1").arg(kindName(n)));
+        error(n, QStringLiteral("resources.cpu must be a count, a range, ARCH:COUNT or {arch, count}, not %1")
+                     .arg(kindName(n)));
         return;
     }
     std::optional<QString> arch;
@@ -187,7 +199,7 @@ void ConfigReader::readGpu(const Node &n, GpuSpec &gpu)
             return;
         }
         gpu = GpuSpec{};
-        gpu.count = Range<int>{int(count), int(count)};  // `gpu: 24` is 24 GPUs, not 24 GB
+        gpu.count = Range<int>{int(count), int(count)}; // `gpu: 24` is 24 GPUs, not 24 GB
         return;
     }
     if (n.isScalar()) {
@@ -217,10 +229,10 @@ void ConfigReader::readGpu(const Node &n, GpuSpec &gpu)
         if (v->isScalar()) {
             spec.names = QStringList{v->string()};
             if (v->string().contains(QLatin1Char(',')))
-                warning(*v, QStringLiteral("resources.gpu.name '%1' is one name to dstack, not a list: write name: [%2] to accept any of them")
+                warning(*v, QStringLiteral("resources.gpu.name '%1' is one name to dstack, not a list: write name: "
+                                           "[%2] to accept any of them")
                                 .arg(v->string(), v->string().split(QLatin1Char(',')).join(QStringLiteral(", "))));
-        }
-        else if (auto list = stringList(*v, QStringLiteral("resources.gpu.name")))
+        } else if (auto list = stringList(*v, QStringLiteral("resources.gpu.name")))
             spec.names = *list;
     }
     if (const Node *v = n.find("count"); v && !v->isNull()) {
@@ -228,11 +240,13 @@ void ConfigReader::readGpu(const Node &n, GpuSpec &gpu)
             spec.count = *c;
     }
     if (const Node *v = n.find("memory"); v && !v->isNull()) {
-        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.memory"), path + QStringList{QStringLiteral("memory")}, false))
+        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.memory"),
+                                 path + QStringList{QStringLiteral("memory")}, false))
             spec.memoryGb = *m;
     }
     if (const Node *v = n.find("total_memory"); v && !v->isNull()) {
-        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.total_memory"), path + QStringList{QStringLiteral("total_memory")}, false))
+        if (auto m = memoryRange(*v, QStringLiteral("resources.gpu.total_memory"),
+                                 path + QStringList{QStringLiteral("total_memory")}, false))
             spec.totalMemoryGb = *m;
     }
     if (const Node *v = n.find("compute_capability"); v && !v->isNull()) {

@@ -15,8 +15,8 @@ QStringList words(const char *spaceSeparated)
 
 struct Tables {
     QStringList service, task, devEnvironment;
-    QHash<QString, QStringList> nested;  // path joined with '/' → keys
-    QHash<QString, QStringList> values;  // path joined with '/' → literals
+    QHash<QString, QStringList> nested; // path joined with '/' → keys
+    QHash<QString, QStringList> values; // path joined with '/' → literals
     QStringList backends, vendors;
 };
 
@@ -38,7 +38,9 @@ const Tables &tables()
         }
 
         const QStringList range = words("min max");
-        auto nest = [&t](const char *path, const QStringList &keys) { t.nested.insert(QString::fromLatin1(path), keys); };
+        auto nest = [&t](const char *path, const QStringList &keys) {
+            t.nested.insert(QString::fromLatin1(path), keys);
+        };
         nest("resources", words("cpu memory gpu disk shm_size"));
         nest("resources/cpu", words("arch count min max"));
         nest("resources/cpu/count", range);
@@ -116,9 +118,12 @@ QStringList runTypeNames()
 QString runTypeName(RunType type)
 {
     switch (type) {
-    case RunType::Service: return QStringLiteral("service");
-    case RunType::Task: return QStringLiteral("task");
-    case RunType::DevEnvironment: return QStringLiteral("dev-environment");
+    case RunType::Service:
+        return QStringLiteral("service");
+    case RunType::Task:
+        return QStringLiteral("task");
+    case RunType::DevEnvironment:
+        return QStringLiteral("dev-environment");
     }
     return {};
 }
@@ -139,15 +144,18 @@ QStringList keysFor(const QStringList &path, RunType type)
     const Tables &t = tables();
     if (path.isEmpty()) {
         switch (type) {
-        case RunType::Service: return t.service;
-        case RunType::Task: return t.task;
-        case RunType::DevEnvironment: return t.devEnvironment;
+        case RunType::Service:
+            return t.service;
+        case RunType::Task:
+            return t.task;
+        case RunType::DevEnvironment:
+            return t.devEnvironment;
         }
     }
     // Replica/node groups repeat resources and scaling with the top level's shape.
     QStringList p = path;
-    if (p.size() > 1 && (p.first() == QLatin1String("groups") || p.first() == QLatin1String("replica_groups"))
-        && (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling") || p[1] == QLatin1String("ports")))
+    if (p.size() > 1 && (p.first() == QLatin1String("groups") || p.first() == QLatin1String("replica_groups")) &&
+        (p[1] == QLatin1String("resources") || p[1] == QLatin1String("scaling") || p[1] == QLatin1String("ports")))
         p.removeFirst();
     return t.nested.value(p.join(QLatin1Char('/')));
 }

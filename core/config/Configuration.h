@@ -29,29 +29,29 @@ struct Range {
 };
 
 struct GpuSpec {
-    std::optional<QString> vendor;       // nvidia, amd, intel, google, tenstorrent
-    QStringList names;                   // empty = any
-    Range<int> count{0, std::nullopt};   // default 0.. (none required); a spec without count → 1..
-    std::optional<Range<double>> memoryGb;      // per GPU
+    std::optional<QString> vendor; // nvidia, amd, intel, google, tenstorrent
+    QStringList names; // empty = any
+    Range<int> count{0, std::nullopt}; // default 0.. (none required); a spec without count → 1..
+    std::optional<Range<double>> memoryGb; // per GPU
     std::optional<Range<double>> totalMemoryGb;
     std::optional<std::pair<int, int>> computeCapability;
     bool required() const { return count.min.value_or(0) > 0; }
 };
 
 struct ResourcesSpec {
-    std::optional<QString> cpuArch;      // x86, arm
+    std::optional<QString> cpuArch; // x86, arm
     Range<int> cpuCount{2, std::nullopt};
     Range<double> memoryGb{8.0, std::nullopt};
     GpuSpec gpu;
-    std::optional<Range<double>> diskGb = Range<double>{100.0, std::nullopt};  // nullopt = no constraint
+    std::optional<Range<double>> diskGb = Range<double>{100.0, std::nullopt}; // nullopt = no constraint
     std::optional<double> shmSizeGb;
 };
 
 struct ModelSpec {
     QString type = QStringLiteral("chat");
     QString name;
-    QString format = QStringLiteral("openai");  // openai | tgi
-    QString prefix = QStringLiteral("/v1");     // openai only
+    QString format = QStringLiteral("openai"); // openai | tgi
+    QString prefix = QStringLiteral("/v1"); // openai only
 };
 
 struct ProbeSpec {
@@ -66,22 +66,22 @@ struct ProbeSpec {
 
 struct EnvVar {
     QString key;
-    std::optional<QString> value;  // nullopt = value-less entry, taken from the caller's environment
+    std::optional<QString> value; // nullopt = value-less entry, taken from the caller's environment
 };
 
 struct Configuration {
-    QString filePath;                  // where it came from (for diagnostics and run specs)
+    QString filePath; // where it came from (for diagnostics and run specs)
     RunType type = RunType::Service;
-    QString typeName;                  // "service", "task", "dev-environment"
+    QString typeName; // "service", "task", "dev-environment"
     std::optional<QString> name;
     std::optional<QString> image;
     std::optional<QString> python;
     QStringList commands;
-    std::optional<QString> shell;      // sh, bash or absolute path; nullopt = dstack's default
+    std::optional<QString> shell; // sh, bash or absolute path; nullopt = dstack's default
     std::vector<EnvVar> env;
-    std::optional<int> containerPort;  // services: the port the app listens on
+    std::optional<int> containerPort; // services: the port the app listens on
     std::optional<ModelSpec> model;
-    std::optional<std::vector<ProbeSpec>> probes;  // nullopt = omitted (defaults apply); empty = disabled
+    std::optional<std::vector<ProbeSpec>> probes; // nullopt = omitted (defaults apply); empty = disabled
     ResourcesSpec resources;
     std::optional<QString> spotPolicy; // spot | on-demand | auto
     std::optional<double> maxPrice;
@@ -110,7 +110,7 @@ struct Configuration {
 };
 
 struct ParseResult {
-    std::optional<Configuration> configuration;  // set whenever the file parsed (even with warnings)
+    std::optional<Configuration> configuration; // set whenever the file parsed (even with warnings)
     Diagnostics diagnostics;
     bool valid() const { return configuration.has_value() && !hasErrors(diagnostics); }
 };

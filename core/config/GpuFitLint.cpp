@@ -17,7 +17,8 @@ constexpr double kOversizeMarginGb = 40.0;
 
 void lintGpuFit(const QByteArray &source, ParseResult &result)
 {
-    if (!result.configuration || result.configuration->type != RunType::Service || !result.configuration->resources.gpu.required())
+    if (!result.configuration || result.configuration->type != RunType::Service ||
+        !result.configuration->resources.gpu.required())
         return;
     const Configuration &config = *result.configuration;
     const std::optional<double> guaranteed = guaranteedGpuMemoryGb(config.resources.gpu);
@@ -43,7 +44,8 @@ void lintGpuFit(const QByteArray &source, ParseResult &result)
     if (!gpuKey)
         return;
     const bool scalar = gpuValue->isScalar() && gpuValue->plain && gpuValue->text.find('\n') == std::string::npos;
-    const QString written = scalar ? QStringLiteral("gpu: %1").arg(gpuValue->string()) : QStringLiteral("resources.gpu");
+    const QString written =
+        scalar ? QStringLiteral("gpu: %1").arg(gpuValue->string()) : QStringLiteral("resources.gpu");
 
     const double needed = estimate->totalGb();
     const QString suggestion = suggestedGpu(needed);
@@ -52,8 +54,9 @@ void lintGpuFit(const QByteArray &source, ParseResult &result)
         d.code = QStringLiteral("gpu-too-small");
         d.message = QStringLiteral("%1 is too small for %2 in %3: %4; use %5%6")
                         .arg(written, estimate->displayName, estimate->precision, estimate->breakdown(), suggestion,
-                             estimate->contextFromCommand ? QStringLiteral(" or a quantised model")
-                                                          : QStringLiteral(", or a shorter --max-model-len, or a quantised model"));
+                             estimate->contextFromCommand
+                                 ? QStringLiteral(" or a quantised model")
+                                 : QStringLiteral(", or a shorter --max-model-len, or a quantised model"));
     } else if (*guaranteed >= kOversizeFactor * needed && *guaranteed - needed >= kOversizeMarginGb) {
         d.code = QStringLiteral("gpu-oversized");
         d.message = QStringLiteral("%1 is far more than %2 in %3 needs (%4); %5 would do and cost less")
@@ -63,12 +66,14 @@ void lintGpuFit(const QByteArray &source, ParseResult &result)
     }
     if (scalar) {
         const int column = gpuValue->column;
-        d.fixes.push_back({QStringLiteral("Ask for gpu: %1").arg(suggestion),
-                           {{gpuValue->line, column, gpuValue->line, column + int(gpuValue->text.size()), suggestion}}});
+        d.fixes.push_back(
+            {QStringLiteral("Ask for gpu: %1").arg(suggestion),
+             {{gpuValue->line, column, gpuValue->line, column + int(gpuValue->text.size()), suggestion}}});
     }
-    const auto at = std::upper_bound(result.diagnostics.begin(), result.diagnostics.end(), d, [](const Diagnostic &a, const Diagnostic &b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
-    });
+    const auto at = std::upper_bound(result.diagnostics.begin(), result.diagnostics.end(), d,
+                                     [](const Diagnostic &a, const Diagnostic &b) {
+                                         return a.line != b.line ? a.line < b.line : a.column < b.column;
+                                     });
     result.diagnostics.insert(at, d);
 }
 

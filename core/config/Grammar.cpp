@@ -124,17 +124,20 @@ std::optional<double> parseMemory(std::string_view text, bool unitRequired, QStr
         else if (equalsIgnoreCase(unit, "TB"))
             factor = 1024.0;
         else {
-            *error = QStringLiteral("%1 is not a memory size: the unit must be MB, GB or TB (binary units such as GiB are not accepted)")
+            *error = QStringLiteral("%1 is not a memory size: the unit must be MB, GB or TB (binary units such as GiB "
+                                    "are not accepted)")
                          .arg(quoted(text));
             return std::nullopt;
         }
     } else if (unitRequired) {
-        *error = QStringLiteral("%1 needs a unit here (MB, GB or TB), e.g. %2GB").arg(quoted(text), QString::fromStdString(s));
+        *error = QStringLiteral("%1 needs a unit here (MB, GB or TB), e.g. %2GB")
+                     .arg(quoted(text), QString::fromStdString(s));
         return std::nullopt;
     }
     double v = 0;
     if (!parseNumber(number, &v)) {
-        *error = QStringLiteral("%1 is not a memory size: write a number with MB, GB or TB, e.g. 16GB").arg(quoted(text));
+        *error =
+            QStringLiteral("%1 is not a memory size: write a number with MB, GB or TB, e.g. 16GB").arg(quoted(text));
         return std::nullopt;
     }
     return v * factor;
@@ -183,8 +186,10 @@ std::optional<int> parseDuration(std::string_view text, QString *error)
         ++digits;
     int value = 0;
     if (digits == 0 || !parseNonNegativeInt(std::string_view(s).substr(0, digits), &value)) {
-        *error = QStringLiteral("%1 is not a duration: use seconds or a number with one unit s, m, h, d or w (e.g. 90, 30s, 5m, 2h)")
-                     .arg(quoted(text));
+        *error =
+            QStringLiteral(
+                "%1 is not a duration: use seconds or a number with one unit s, m, h, d or w (e.g. 90, 30s, 5m, 2h)")
+                .arg(quoted(text));
         return std::nullopt;
     }
     const std::string_view unit = std::string_view(s).substr(digits);
@@ -200,8 +205,9 @@ std::optional<int> parseDuration(std::string_view text, QString *error)
     else if (unit == "w")
         multiplier = 604800;
     if (multiplier == 0) {
-        *error = QStringLiteral("%1 is not a duration: use one number with one unit s, m, h, d or w (e.g. 26h, not 1d2h)")
-                     .arg(quoted(text));
+        *error =
+            QStringLiteral("%1 is not a duration: use one number with one unit s, m, h, d or w (e.g. 26h, not 1d2h)")
+                .arg(quoted(text));
         return std::nullopt;
     }
     const long long seconds = value * multiplier;
@@ -228,8 +234,8 @@ QString rangeText(const Range<int> &range)
 {
     if (range.min && range.max && *range.min == *range.max)
         return QString::number(*range.min);
-    return (range.min ? QString::number(*range.min) : QString()) + QStringLiteral("..")
-           + (range.max ? QString::number(*range.max) : QString());
+    return (range.min ? QString::number(*range.min) : QString()) + QStringLiteral("..") +
+           (range.max ? QString::number(*range.max) : QString());
 }
 
 QString memoryText(double gb)
@@ -241,8 +247,8 @@ QString memoryRangeText(const Range<double> &range)
 {
     if (range.min && range.max && *range.min == *range.max)
         return memoryText(*range.min);
-    return (range.min ? memoryText(*range.min) : QString()) + QStringLiteral("..")
-           + (range.max ? memoryText(*range.max) : QString());
+    return (range.min ? memoryText(*range.min) : QString()) + QStringLiteral("..") +
+           (range.max ? memoryText(*range.max) : QString());
 }
 
 } // namespace gantry::grammar

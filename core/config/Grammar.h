@@ -1,8 +1,8 @@
 #pragma once
 
-// dstack's scalar grammars (docs/reference/dstack-configuration.md#resources-grammar, #durations): ranges, memory sizes, durations. Pure functions of
-// text; each returns nullopt and sets *error to a message a user can act on when the text
-// does not fit. They are what the parser applies to YAML scalars, and what tests pin down.
+// dstack's scalar grammars (docs/reference/dstack-configuration.md#resources-grammar, #durations): ranges, memory
+// sizes, durations. Pure functions of text; each returns nullopt and sets *error to a message a user can act on when
+// the text does not fit. They are what the parser applies to YAML scalars, and what tests pin down.
 
 #include "core/config/Configuration.h"
 

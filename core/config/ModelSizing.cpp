@@ -19,7 +19,7 @@ struct KnownModel {
     int kvHeads;
     int headDim;
     int maxContext;
-    double nativeGb;            // 0: parameters × 2 bytes (bf16/fp16)
+    double nativeGb; // 0: parameters × 2 bytes (bf16/fp16)
     const char *nativePrecision;
 };
 
@@ -183,8 +183,8 @@ QStringList commandWords(const Configuration &config)
         for (QString w : command.split(split, Qt::SkipEmptyParts)) {
             w.remove(QLatin1Char('"')).remove(QLatin1Char('\''));
             QString name = w.startsWith(QLatin1String("${")) && w.endsWith(QLatin1Char('}')) ? w.mid(2, w.size() - 3)
-                           : w.startsWith(QLatin1Char('$'))                                 ? w.mid(1)
-                                                                                            : QString();
+                           : w.startsWith(QLatin1Char('$'))                                  ? w.mid(1)
+                                                                                             : QString();
             if (!name.isEmpty()) {
                 for (const EnvVar &e : config.env) {
                     if (e.key == name && e.value)
@@ -227,8 +227,10 @@ std::optional<ModelEstimate> estimateModel(const QString &modelId, const QString
                              .arg(known->kvHeads)
                              .arg(known->headDim);
     else
-        e.assumptions << QStringLiteral("%1B parameters, read from the name%2").arg(*named).arg(
-            lower.contains(expertsPattern()) ? QStringLiteral(" (every expert counted)") : QString());
+        e.assumptions << QStringLiteral("%1B parameters, read from the name%2")
+                             .arg(*named)
+                             .arg(lower.contains(expertsPattern()) ? QStringLiteral(" (every expert counted)")
+                                                                   : QString());
 
     if (const auto p = precisionOf(lower, words)) {
         e.precision = p->name;
@@ -240,8 +242,9 @@ std::optional<ModelEstimate> estimateModel(const QString &modelId, const QString
         e.bytesPerParameter = known->nativeGb / known->parametersB;
     } else {
         const QString dtype = flagValue(words, {QStringLiteral("--dtype")}).toLower();
-        e.precision = dtype == QLatin1String("float32") ? QStringLiteral("fp32") : dtype == QLatin1String("bfloat16") ? QStringLiteral("bf16")
-                                                                                                                    : QStringLiteral("fp16");
+        e.precision = dtype == QLatin1String("float32")    ? QStringLiteral("fp32")
+                      : dtype == QLatin1String("bfloat16") ? QStringLiteral("bf16")
+                                                           : QStringLiteral("fp16");
         e.bytesPerParameter = dtype == QLatin1String("float32") ? 4 : 2;
         e.weightsGb = e.parametersB * e.bytesPerParameter;
     }
@@ -257,8 +260,9 @@ std::optional<ModelEstimate> estimateModel(const QString &modelId, const QString
         e.kvBytesPerToken = 131072.0 * std::sqrt(e.parametersB / 8.0) * kvBytes / 2.0;
         e.assumptions << QStringLiteral("layers and KV heads unknown: KV cache sized like a Llama model of that size");
     }
-    const QString context = flagValue(words, {QStringLiteral("--max-model-len"), QStringLiteral("--max-total-tokens"),
-                                              QStringLiteral("--context-length"), QStringLiteral("--ctx-size"), QStringLiteral("-c")});
+    const QString context =
+        flagValue(words, {QStringLiteral("--max-model-len"), QStringLiteral("--max-total-tokens"),
+                          QStringLiteral("--context-length"), QStringLiteral("--ctx-size"), QStringLiteral("-c")});
     bool ok = false;
     const int fromFlag = context.toInt(&ok);
     if (ok && fromFlag > 0) {
@@ -268,11 +272,15 @@ std::optional<ModelEstimate> estimateModel(const QString &modelId, const QString
         e.contextTokens = known ? known->maxContext : 8192;
     }
     e.kvCacheGb = e.kvBytesPerToken * e.contextTokens * e.sequences / 1e9;
-    e.assumptions << QStringLiteral("KV cache in %1 for %2 tokens (%3) × %4 sequence")
-                         .arg(kvBytes == 1.0 ? QStringLiteral("fp8") : QStringLiteral("16-bit"), QString::number(e.contextTokens),
-                              e.contextFromCommand ? QStringLiteral("from the command")
-                                                   : (known ? QStringLiteral("the model's maximum, which vLLM reserves unless --max-model-len says less")
-                                                            : QStringLiteral("assumed"))).arg(e.sequences);
+    e.assumptions
+        << QStringLiteral("KV cache in %1 for %2 tokens (%3) × %4 sequence")
+               .arg(kvBytes == 1.0 ? QStringLiteral("fp8") : QStringLiteral("16-bit"), QString::number(e.contextTokens),
+                    e.contextFromCommand
+                        ? QStringLiteral("from the command")
+                        : (known ? QStringLiteral(
+                                       "the model's maximum, which vLLM reserves unless --max-model-len says less")
+                                 : QStringLiteral("assumed")))
+               .arg(e.sequences);
     e.assumptions << QStringLiteral("1 GB for the CUDA context, activations and the server");
     return e;
 }
@@ -286,17 +294,21 @@ std::optional<ModelEstimate> estimateModel(const Configuration &config)
     for (qsizetype i = 0; i < words.size(); ++i) {
         const QString &w = words[i];
         const bool hasNext = i + 1 < words.size();
-        if ((w == QLatin1String("--model") || w == QLatin1String("--model-id") || w == QLatin1String("--model-path")
-             || w == QLatin1String("-m") || w == QLatin1String("-hf") || w == QLatin1String("--hf-repo")) && hasNext)
+        if ((w == QLatin1String("--model") || w == QLatin1String("--model-id") || w == QLatin1String("--model-path") ||
+             w == QLatin1String("-m") || w == QLatin1String("-hf") || w == QLatin1String("--hf-repo")) &&
+            hasNext)
             candidates << words[i + 1];
         else if (w.startsWith(QLatin1String("--model=")) || w.startsWith(QLatin1String("--model-id=")))
             candidates << w.section(QLatin1Char('='), 1);
-        else if ((w == QLatin1String("vllm") || w.endsWith(QLatin1String("/vllm"))) && hasNext && words[i + 1] == QLatin1String("serve")
-                 && i + 2 < words.size() && !words[i + 2].startsWith(QLatin1Char('-')))
+        else if ((w == QLatin1String("vllm") || w.endsWith(QLatin1String("/vllm"))) && hasNext &&
+                 words[i + 1] == QLatin1String("serve") && i + 2 < words.size() &&
+                 !words[i + 2].startsWith(QLatin1Char('-')))
             candidates << words[i + 2];
     }
     for (const EnvVar &e : config.env) {
-        if ((e.key == QLatin1String("MODEL_ID") || e.key == QLatin1String("MODEL") || e.key == QLatin1String("HF_MODEL_ID")) && e.value)
+        if ((e.key == QLatin1String("MODEL_ID") || e.key == QLatin1String("MODEL") ||
+             e.key == QLatin1String("HF_MODEL_ID")) &&
+            e.value)
             candidates << *e.value;
     }
     if (config.model)
@@ -316,10 +328,11 @@ std::optional<ModelEstimate> estimateModel(const Configuration &config)
 std::optional<double> gpuMemoryGbForName(const QString &name)
 {
     static const std::pair<const char *, double> kGpus[] = {
-        {"t4", 16},    {"v100", 16},   {"a10g", 24}, {"a10", 24},    {"l4", 24},     {"rtx4090", 24}, {"rtx3090", 24},
-        {"a4000", 16}, {"a5000", 24},  {"a6000", 48}, {"rtxa6000", 48}, {"l40", 48},  {"l40s", 48},   {"a40", 48},
-        {"a100", 40},  {"h100", 80},   {"h100nvl", 94}, {"h200", 141}, {"b200", 180}, {"gh200", 96},  {"mi300x", 192},
-        {"mi325x", 256}, {"mi250x", 128}, {"mi210", 64}, {"rtx6000", 48}, {"rtx6000ada", 48},
+        {"t4", 16},      {"v100", 16},       {"a10g", 24},    {"a10", 24},     {"l4", 24},       {"rtx4090", 24},
+        {"rtx3090", 24}, {"a4000", 16},      {"a5000", 24},   {"a6000", 48},   {"rtxa6000", 48}, {"l40", 48},
+        {"l40s", 48},    {"a40", 48},        {"a100", 40},    {"h100", 80},    {"h100nvl", 94},  {"h200", 141},
+        {"b200", 180},   {"gh200", 96},      {"mi300x", 192}, {"mi325x", 256}, {"mi250x", 128},  {"mi210", 64},
+        {"rtx6000", 48}, {"rtx6000ada", 48},
     };
     const QString key = name.toLower().remove(QLatin1Char('-')).remove(QLatin1Char(' '));
     for (const auto &[gpu, gb] : kGpus) {
@@ -340,7 +353,7 @@ std::optional<double> guaranteedGpuMemoryGb(const GpuSpec &gpu)
     for (const QString &name : gpu.names) {
         const auto gb = gpuMemoryGbForName(name);
         if (!gb)
-            return std::nullopt;  // one unknown name: the guarantee is unknown
+            return std::nullopt; // one unknown name: the guarantee is unknown
         smallest = smallest ? std::min(*smallest, *gb) : *gb;
     }
     return smallest ? std::optional<double>(*smallest * count) : std::nullopt;

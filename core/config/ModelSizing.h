@@ -23,20 +23,20 @@
 namespace gantry {
 
 struct ModelEstimate {
-    QString model;             // what was estimated, as written ("mistralai/Mistral-7B-Instruct-v0.2")
-    QString displayName;       // its last path part ("Mistral-7B-Instruct-v0.2")
-    double parametersB = 0;    // billions, all experts counted
-    QString precision;         // "fp16", "fp8", "int8", "int4 (AWQ)", "mxfp4", "gguf Q4_K_M"…
+    QString model; // what was estimated, as written ("mistralai/Mistral-7B-Instruct-v0.2")
+    QString displayName; // its last path part ("Mistral-7B-Instruct-v0.2")
+    double parametersB = 0; // billions, all experts counted
+    QString precision; // "fp16", "fp8", "int8", "int4 (AWQ)", "mxfp4", "gguf Q4_K_M"…
     double bytesPerParameter = 2;
-    double weightsGb = 0;      // decimal GB, as model cards and dstack's sizes write them
-    bool knownArchitecture = false;  // layers and KV heads from the model's config, not guessed
+    double weightsGb = 0; // decimal GB, as model cards and dstack's sizes write them
+    bool knownArchitecture = false; // layers and KV heads from the model's config, not guessed
     double kvBytesPerToken = 0;
     int contextTokens = 0;
-    bool contextFromCommand = false;  // set by a flag (else the model's maximum)
-    int sequences = 1;         // sequences whose KV cache must fit at once
+    bool contextFromCommand = false; // set by a flag (else the model's maximum)
+    int sequences = 1; // sequences whose KV cache must fit at once
     double kvCacheGb = 0;
     double overheadGb = 1.0;
-    QStringList assumptions;   // one line each, for tooltips and `validate --json`
+    QStringList assumptions; // one line each, for tooltips and `validate --json`
 
     double totalGb() const { return weightsGb + kvCacheGb + overheadGb; }
     // "about 14.5 GB of weights + 4.3 GB of KV cache at 32k tokens + 1 GB overhead"

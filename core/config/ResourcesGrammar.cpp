@@ -75,8 +75,9 @@ std::optional<GpuSpec> parseGpuSpec(std::string_view text, QString *error)
     gpu.count = Range<int>{1, std::nullopt};
     bool haveVendor = false, haveName = false, haveMemory = false, haveCount = false;
     auto conflict = [&](const char *what, std::string_view token) {
-        *error = QStringLiteral("gpu spec %1: %2 conflict at %3 (each of vendor, name, memory and count may appear once)")
-                     .arg(q(text), QLatin1String(what), q(token));
+        *error =
+            QStringLiteral("gpu spec %1: %2 conflict at %3 (each of vendor, name, memory and count may appear once)")
+                .arg(q(text), QLatin1String(what), q(token));
         return std::nullopt;
     };
     for (std::string_view token : split(s, ':')) {
@@ -181,8 +182,8 @@ std::optional<std::pair<int, int>> parseComputeCapability(std::string_view text,
         const std::string_view a = text.substr(0, dot), b = text.substr(dot + 1);
         const auto ra = std::from_chars(a.data(), a.data() + a.size(), major);
         const auto rb = std::from_chars(b.data(), b.data() + b.size(), minor);
-        if (!a.empty() && !b.empty() && ra.ec == std::errc() && rb.ec == std::errc() && ra.ptr == a.data() + a.size()
-            && rb.ptr == b.data() + b.size() && major >= 0 && minor >= 0)
+        if (!a.empty() && !b.empty() && ra.ec == std::errc() && rb.ec == std::errc() && ra.ptr == a.data() + a.size() &&
+            rb.ptr == b.data() + b.size() && major >= 0 && minor >= 0)
             return std::make_pair(major, minor);
     }
     *error = QStringLiteral("compute_capability %1 must be MAJOR.MINOR, e.g. 8.0").arg(q(text));
@@ -210,8 +211,9 @@ nlohmann::json toJson(const GpuSpec &gpu)
 
 nlohmann::json toJson(const ResourcesSpec &r)
 {
-    return {{"cpu", {{"arch", r.cpuArch ? nlohmann::json(r.cpuArch->toStdString()) : nlohmann::json(nullptr)},
-                     {"count", toJson(r.cpuCount)}}},
+    return {{"cpu",
+             {{"arch", r.cpuArch ? nlohmann::json(r.cpuArch->toStdString()) : nlohmann::json(nullptr)},
+              {"count", toJson(r.cpuCount)}}},
             {"memory", toJson(r.memoryGb)},
             {"shm_size", r.shmSizeGb ? nlohmann::json(double(*r.shmSizeGb)) : nlohmann::json(nullptr)},
             {"gpu", toJson(r.gpu)},

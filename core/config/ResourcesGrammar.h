@@ -1,7 +1,7 @@
 #pragma once
 
-// dstack's resources grammar (docs/reference/dstack-configuration.md#resources-grammar): the GPU and CPU spec strings, and the canonical JSON of
-// a ResourcesSpec as the server echoes it in run_spec.configuration.resources.
+// dstack's resources grammar (docs/reference/dstack-configuration.md#resources-grammar): the GPU and CPU spec strings,
+// and the canonical JSON of a ResourcesSpec as the server echoes it in run_spec.configuration.resources.
 
 #include "core/config/Configuration.h"
 

@@ -7,14 +7,15 @@ namespace gantry {
 QString resourcesText(const ResourcesSpec &r)
 {
     QStringList parts;
-    parts << QStringLiteral("cpu=") + (r.cpuArch ? *r.cpuArch + QLatin1Char(':') : QString()) + grammar::rangeText(r.cpuCount);
+    parts << QStringLiteral("cpu=") + (r.cpuArch ? *r.cpuArch + QLatin1Char(':') : QString()) +
+                 grammar::rangeText(r.cpuCount);
     parts << QStringLiteral("mem=") + grammar::memoryRangeText(r.memoryGb);
     if (r.diskGb)
         parts << QStringLiteral("disk=") + grammar::memoryRangeText(*r.diskGb);
     const GpuSpec &g = r.gpu;
     const bool noGpu = g.count.max && *g.count.max == 0;
-    const bool unconstrained = g.count.min.value_or(0) == 0 && !g.count.max && g.names.isEmpty() && !g.memoryGb
-                               && !g.totalMemoryGb && !g.vendor && !g.computeCapability;
+    const bool unconstrained = g.count.min.value_or(0) == 0 && !g.count.max && g.names.isEmpty() && !g.memoryGb &&
+                               !g.totalMemoryGb && !g.vendor && !g.computeCapability;
     if (!noGpu && !unconstrained) {
         QStringList gpu;
         if (g.vendor && g.names.isEmpty())

@@ -18,7 +18,8 @@ int editDistance(const QString &a, const QString &b)
         const QChar ca = a[i - 1].toCaseFolded();
         for (qsizetype j = 1; j <= n; ++j) {
             const QChar cb = b[j - 1].toCaseFolded();
-            int d = std::min({previous[size_t(j)] + 1, current[size_t(j - 1)] + 1, previous[size_t(j - 1)] + (ca == cb ? 0 : 1)});
+            int d = std::min(
+                {previous[size_t(j)] + 1, current[size_t(j - 1)] + 1, previous[size_t(j - 1)] + (ca == cb ? 0 : 1)});
             if (i > 1 && j > 1 && ca == b[j - 2].toCaseFolded() && a[i - 2].toCaseFolded() == cb)
                 d = std::min(d, before[size_t(j - 2)] + 1);
             current[size_t(j)] = d;
@@ -37,8 +38,8 @@ QString closestMatch(const QString &word, const QStringList &candidates)
         int score = editDistance(word, c);
         const qsizetype longer = std::max(word.size(), c.size());
         const int limit = std::max(1, int(longer / 3));
-        const bool related = word.size() >= 3 && c.size() >= 3
-                             && (c.contains(word, Qt::CaseInsensitive) || word.contains(c, Qt::CaseInsensitive));
+        const bool related = word.size() >= 3 && c.size() >= 3 &&
+                             (c.contains(word, Qt::CaseInsensitive) || word.contains(c, Qt::CaseInsensitive));
         if (score > limit && !related)
             continue;
         if (related)

@@ -19,24 +19,30 @@ namespace gantry::yaml {
 namespace {
 
 struct Line {
-    int number = 0;         // 1-based
-    int indent = 0;         // column of the first content character, 0-based
-    std::string_view text;  // from the first content character; trailing blanks removed
+    int number = 0; // 1-based
+    int indent = 0; // column of the first content character, 0-based
+    std::string_view text; // from the first content character; trailing blanks removed
 };
 
-bool isSpace(char c) { return c == ' '; }
+bool isSpace(char c)
+{
+    return c == ' ';
+}
 
 class FastParser
 {
 public:
-    FastParser(const QByteArray &data, Document &doc) : m_data(data), m_doc(doc) {}
+    FastParser(const QByteArray &data, Document &doc)
+        : m_data(data)
+        , m_doc(doc)
+    {}
 
     bool run()
     {
         if (!splitLines())
             return false;
         if (m_lines.empty())
-            return true;  // nothing but comments: no document, like yaml-cpp
+            return true; // nothing but comments: no document, like yaml-cpp
         const Node *root = block(m_lines[0].indent);
         if (!root || m_pos != m_lines.size())
             return false;
@@ -50,7 +56,7 @@ private:
         const char *p = m_data.constData();
         const qsizetype size = m_data.size();
         if (size >= 3 && uchar(p[0]) == 0xEF && uchar(p[1]) == 0xBB && uchar(p[2]) == 0xBF)
-            return false;  // a BOM shifts yaml-cpp's columns; let it handle the file
+            return false; // a BOM shifts yaml-cpp's columns; let it handle the file
         int number = 0;
         for (qsizetype start = 0; start < size;) {
             qsizetype end = start;
@@ -67,7 +73,7 @@ private:
             if (indent == line.size() || line[indent] == '#')
                 continue;
             if (line[indent] == '\t' || line.find('\r') != std::string_view::npos)
-                return false;  // a lone CR is a line break to YAML; not this reader's business
+                return false; // a lone CR is a line break to YAML; not this reader's business
             if (indent == 0 && (line.substr(0, 3) == "---" || line.substr(0, 3) == "..." || line[0] == '%'))
                 return false;
             m_lines.push_back({number, int(indent), line.substr(indent)});
@@ -84,13 +90,18 @@ private:
         return &n;
     }
 
-    static bool isSequenceEntry(std::string_view t) { return t == "-" || (t.size() >= 2 && t[0] == '-' && t[1] == ' '); }
+    static bool isSequenceEntry(std::string_view t)
+    {
+        return t == "-" || (t.size() >= 2 && t[0] == '-' && t[1] == ' ');
+    }
 
     // Nesting deeper than any configuration is handed to yaml-cpp, whose depth guard refuses
     // it with a diagnostic: this reader recurses once per level and must not run out of stack.
     static constexpr int kMaxDepth = 64;
     struct DepthGuard {
-        explicit DepthGuard(int &depth) : m_depth(++depth) {}
+        explicit DepthGuard(int &depth)
+            : m_depth(++depth)
+        {}
         ~DepthGuard() { --m_depth; }
         bool tooDeep() const { return m_depth > kMaxDepth; }
         int &m_depth;
@@ -111,7 +122,7 @@ private:
     {
         if (m_pos >= m_lines.size()) {
             if (!m_data.endsWith('\n'))
-                return nullptr;  // the end mark is yaml-cpp's business then
+                return nullptr; // the end mark is yaml-cpp's business then
             return make(Kind::Null, int(m_data.count('\n')) + 1, 0);
         }
         const Line &next = m_lines[m_pos];
@@ -146,7 +157,7 @@ private:
             } else {
                 value = inlineValue(line, i);
                 if (value && m_pos < m_lines.size() && m_lines[m_pos].indent > indent)
-                    return nullptr;  // a continuation line or bad indentation
+                    return nullptr; // a continuation line or bad indentation
             }
             if (!value)
                 return nullptr;
@@ -269,7 +280,7 @@ private:
             ++i;
             skip();
             if (i < t.size() && t[i] == close)
-                return nullptr;  // trailing comma: leave the corner cases to yaml-cpp
+                return nullptr; // trailing comma: leave the corner cases to yaml-cpp
         }
         if (isMap)
             finishMap(*node);
@@ -288,7 +299,7 @@ private:
             std::string value;
             for (++i; i < t.size(); ++i) {
                 if (c == '"' && t[i] == '\\')
-                    return nullptr;  // escapes: yaml-cpp's job
+                    return nullptr; // escapes: yaml-cpp's job
                 if (t[i] == c) {
                     if (c == '\'' && i + 1 < t.size() && t[i + 1] == '\'') {
                         value.push_back('\'');
@@ -303,7 +314,7 @@ private:
                 }
                 value.push_back(t[i]);
             }
-            return nullptr;  // continues on the next line
+            return nullptr; // continues on the next line
         }
         // Plain scalar. Indicators that cannot start one (or start something else).
         static constexpr std::string_view forbiddenStart = ",[]{}#&*!|>%@`";
@@ -315,19 +326,21 @@ private:
         size_t end = i;
         for (; end < t.size(); ++end) {
             const char d = t[end];
-            if (d == ':' && (end + 1 == t.size() || isSpace(t[end + 1]) || (flowContext && (t[end + 1] == ',' || t[end + 1] == ']' || t[end + 1] == '}'))))
+            if (d == ':' && (end + 1 == t.size() || isSpace(t[end + 1]) ||
+                             (flowContext && (t[end + 1] == ',' || t[end + 1] == ']' || t[end + 1] == '}'))))
                 break;
             if (d == '#' && end > i && isSpace(t[end - 1]))
                 break;
             if (flowContext && (d == ',' || d == '[' || d == ']' || d == '{' || d == '}' || d == ':'))
                 break;
             // Inside flow collections yaml-cpp is picky about indicators; stay with plain words.
-            if (flowContext && !(std::isalnum(uchar(d)) || d == ' ' || d == '.' || d == '_' || d == '-' || d == '/' || d == '+'
-                                 || d == '=' || d == '~' || d == '$' || d == '(' || d == ')' || uchar(d) >= 0x80))
+            if (flowContext &&
+                !(std::isalnum(uchar(d)) || d == ' ' || d == '.' || d == '_' || d == '-' || d == '/' || d == '+' ||
+                  d == '=' || d == '~' || d == '$' || d == '(' || d == ')' || uchar(d) >= 0x80))
                 return nullptr;
         }
         if (end < t.size() && t[end] == ':' && context == Context::Block)
-            return nullptr;  // "a: b: c" — a YAML error; let yaml-cpp word it
+            return nullptr; // "a: b: c" — a YAML error; let yaml-cpp word it
         size_t stop = end;
         while (stop > i && isSpace(t[stop - 1]))
             --stop;

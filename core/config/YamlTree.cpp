@@ -7,9 +7,9 @@
 #include <yaml-cpp/parser.h>
 
 #include <charconv>
-#include <unordered_map>
 #include <istream>
 #include <streambuf>
+#include <unordered_map>
 
 namespace gantry::yaml {
 
@@ -63,10 +63,20 @@ int utf8SequenceLength(const uchar *s, qsizetype left)
     unsigned cp = 0;
     if (c < 0x80)
         return 1;
-    if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; minimum = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; minimum = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; minimum = 0x10000; }
-    else return 0;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        cp = c & 0x1F;
+        minimum = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        cp = c & 0x0F;
+        minimum = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        cp = c & 0x07;
+        minimum = 0x10000;
+    } else
+        return 0;
     if (left < n)
         return 0;
     for (int k = 1; k < n; ++k) {
@@ -96,18 +106,22 @@ bool checkEncoding(const QByteArray &data, Document &out)
         }
         const Position p = positionOf(data, i);
         if (c == 0) {
-            out.problems.push_back({p.line, p.column, QStringLiteral("NUL byte in the file: this is binary data, not a YAML configuration")});
+            out.problems.push_back(
+                {p.line, p.column,
+                 QStringLiteral("NUL byte in the file: this is binary data, not a YAML configuration")});
             return false;
         }
         if (c < 0x20 || c == 0x7F) {
-            out.problems.push_back({p.line, p.column,
-                                    QStringLiteral("control character 0x%1 is not allowed in YAML").arg(int(c), 2, 16, QLatin1Char('0'))});
+            out.problems.push_back(
+                {p.line, p.column,
+                 QStringLiteral("control character 0x%1 is not allowed in YAML").arg(int(c), 2, 16, QLatin1Char('0'))});
             return false;
         }
         const int n = utf8SequenceLength(s + i, size - i);
         if (n == 0) {
             out.problems.push_back({p.line, p.column,
-                                    QStringLiteral("invalid UTF-8 (byte 0x%1): save the file as UTF-8").arg(int(c), 2, 16, QLatin1Char('0'))});
+                                    QStringLiteral("invalid UTF-8 (byte 0x%1): save the file as UTF-8")
+                                        .arg(int(c), 2, 16, QLatin1Char('0'))});
             return false;
         }
         i += n;
@@ -123,7 +137,7 @@ bool checkIndentationTabs(const QByteArray &data, Document &out)
     if (!data.contains('\t'))
         return true;
     int lineNo = 0;
-    int blockParentIndent = -1;  // >= 0 while inside a block scalar
+    int blockParentIndent = -1; // >= 0 while inside a block scalar
     qsizetype start = 0;
     while (start <= data.size()) {
         qsizetype end = data.indexOf('\n', start);
@@ -172,7 +186,9 @@ bool checkIndentationTabs(const QByteArray &data, Document &out)
 class TreeBuilder : public YAML::EventHandler
 {
 public:
-    explicit TreeBuilder(Document &doc) : m_doc(doc) {}
+    explicit TreeBuilder(Document &doc)
+        : m_doc(doc)
+    {}
 
     int documents = 0;
     YAML::Mark secondDocument;
@@ -184,10 +200,7 @@ public:
     }
     void OnDocumentEnd() override {}
 
-    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
-    {
-        add(make(Kind::Null, mark), anchor);
-    }
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { add(make(Kind::Null, mark), anchor); }
     void OnAlias(const YAML::Mark &, YAML::anchor_t anchor) override
     {
         if (anchor < m_anchors.size() && m_anchors[anchor])
@@ -195,21 +208,24 @@ public:
         else
             add(&m_doc.arena.emplace_back(), 0);
     }
-    void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor, const std::string &value) override
+    void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
+                  const std::string &value) override
     {
         Node *n = make(Kind::Scalar, mark);
         n->plain = tag == "?";
         n->text = value;
         add(n, anchor);
     }
-    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, YAML::EmitterStyle::value) override
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override
     {
         Node *n = make(Kind::Sequence, mark);
         add(n, anchor);
         m_stack.push_back(n);
     }
     void OnSequenceEnd() override { m_stack.pop_back(); }
-    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, YAML::EmitterStyle::value) override
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override
     {
         Node *n = make(Kind::Map, mark);
         add(n, anchor);
@@ -258,8 +274,8 @@ QString explain(const std::string &yamlCppMessage)
     QString hint;
     if (m.contains(QLatin1String("flow")))
         hint = QStringLiteral(" (a '[' or '{' is not closed, or a flow value contains an unquoted ',' ':' or ']')");
-    else if (m.contains(QLatin1String("end of map")) || m.contains(QLatin1String("end of sequence"))
-             || m.contains(QLatin1String("illegal map value")) || m.contains(QLatin1String("block entry")))
+    else if (m.contains(QLatin1String("end of map")) || m.contains(QLatin1String("end of sequence")) ||
+             m.contains(QLatin1String("illegal map value")) || m.contains(QLatin1String("block entry")))
         hint = QStringLiteral(" (check the indentation: keys of one mapping must start in the same column)");
     return QStringLiteral("invalid YAML: %1%2").arg(m, hint);
 }
@@ -278,7 +294,7 @@ void removeDuplicateKeys(Node &map, Document &doc)
         return;
     // PyYAML (so dstack) keeps the last value of a repeated key: each repeat is a warning that
     // names the previous occurrence, and only the last pair of each key stays, where it stands.
-    std::unordered_map<std::string_view, size_t> last;  // key text → index of its latest pair
+    std::unordered_map<std::string_view, size_t> last; // key text → index of its latest pair
     last.reserve(c.size() / 2);
     for (size_t i = 0; i + 1 < c.size(); i += 2) {
         const Node *key = c[i];
@@ -286,12 +302,13 @@ void removeDuplicateKeys(Node &map, Document &doc)
             continue;
         const auto [it, inserted] = last.emplace(std::string_view(key->text), i);
         if (!inserted) {
-            doc.problems.push_back({key->line, key->column,
-                                    QStringLiteral("duplicate key '%1' (also at line %2): dstack keeps this last value and ignores the "
-                                                   "earlier one; remove one of them")
-                                        .arg(key->string())
-                                        .arg(c[it->second]->line),
-                                    true});
+            doc.problems.push_back(
+                {key->line, key->column,
+                 QStringLiteral("duplicate key '%1' (also at line %2): dstack keeps this last value and ignores the "
+                                "earlier one; remove one of them")
+                     .arg(key->string())
+                     .arg(c[it->second]->line),
+                 true});
             it->second = i;
         }
     }
@@ -299,7 +316,7 @@ void removeDuplicateKeys(Node &map, Document &doc)
     for (size_t i = 0; i + 1 < c.size(); i += 2) {
         const Node *key = c[i];
         if (key->kind == Kind::Scalar && last.at(std::string_view(key->text)) != i)
-            continue;  // a later pair of the same key wins
+            continue; // a later pair of the same key wins
         c[out] = c[i];
         c[out + 1] = c[i + 1];
         out += 2;
@@ -344,16 +361,19 @@ void parseWithYamlCpp(const QByteArray &input, Document &out)
     try {
         YAML::Parser parser(stream);
         if (parser.HandleNextDocument(builder) && parser.HandleNextDocument(builder) && builder.documents >= 2) {
-            out.problems.insert(out.problems.begin(),
-                                {builder.secondDocument.line + 1, builder.secondDocument.column + 1,
-                                 QStringLiteral("a second YAML document starts here: a configuration file holds exactly one")});
+            out.problems.insert(
+                out.problems.begin(),
+                {builder.secondDocument.line + 1, builder.secondDocument.column + 1,
+                 QStringLiteral("a second YAML document starts here: a configuration file holds exactly one")});
             out.fatal = true;
         }
     } catch (const YAML::DeepRecursion &e) {
         // yaml-cpp's depth guard (2000 levels): without it, deep input overflows the stack.
         out.problems.clear();
-        out.problems.push_back({e.mark.line + 1, e.mark.column + 1,
-                                QStringLiteral("invalid YAML: nested more than %1 levels deep; a configuration never is").arg(e.depth() - 1)});
+        out.problems.push_back(
+            {e.mark.line + 1, e.mark.column + 1,
+             QStringLiteral("invalid YAML: nested more than %1 levels deep; a configuration never is")
+                 .arg(e.depth() - 1)});
         out.fatal = true;
         out.root = nullptr;
     } catch (const YAML::Exception &e) {
@@ -415,7 +435,7 @@ bool isIntWord(std::string_view s, long long *value)
 bool isFloatWord(std::string_view s, double *value)
 {
     // YAML 1.1 float: [-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)? (a dot is required).
-    if (s.find('.') == std::string_view::npos || s == "." )
+    if (s.find('.') == std::string_view::npos || s == ".")
         return false;
     std::string t;
     t.reserve(s.size());
@@ -425,9 +445,9 @@ bool isFloatWord(std::string_view s, double *value)
         if (!(c == '_' || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')))
             return false;
     }
-    const char *begin = t.data() + (t.front() == '+' ? 1 : 0);  // from_chars refuses a leading '+'
+    const char *begin = t.data() + (t.front() == '+' ? 1 : 0); // from_chars refuses a leading '+'
     double v = 0;
-    const auto [end, ec] = std::from_chars(begin, t.data() + t.size(), v);  // locale-independent
+    const auto [end, ec] = std::from_chars(begin, t.data() + t.size(), v); // locale-independent
     if (ec != std::errc() || end != t.data() + t.size())
         return false;
     *value = v;

@@ -21,10 +21,10 @@ enum class Kind { Null, Scalar, Sequence, Map };
 
 struct Node {
     Kind kind = Kind::Null;
-    bool plain = true;   // an unquoted scalar: typed by YAML 1.1 rules (yes/off → bool, 3.10 → float)
-    int line = 0;        // 1-based
-    int column = 0;      // 1-based
-    std::string text;    // scalars only
+    bool plain = true; // an unquoted scalar: typed by YAML 1.1 rules (yes/off → bool, 3.10 → float)
+    int line = 0; // 1-based
+    int column = 0; // 1-based
+    std::string text; // scalars only
     // Sequence: the items. Map: key, value, key, value… (keys are nodes too).
     std::vector<const Node *> children;
 
@@ -37,24 +37,27 @@ struct Node {
     size_t mapSize() const { return children.size() / 2; }
     const Node &key(size_t i) const { return *children[2 * i]; }
     const Node &value(size_t i) const { return *children[2 * i + 1]; }
-    const Node *find(std::string_view key) const;  // map value by key, nullptr if absent
+    const Node *find(std::string_view key) const; // map value by key, nullptr if absent
 
-    static bool isNullWord(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+    static bool isNullWord(std::string_view s)
+    {
+        return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+    }
 };
 
 struct Problem {
     int line = 0;
     int column = 0;
     QString message;
-    bool warning = false;  // the text still reads as dstack reads it (duplicate keys)
+    bool warning = false; // the text still reads as dstack reads it (duplicate keys)
 };
 
 struct Document {
-    const Node *root = nullptr;          // nullptr when the input is empty or unusable
-    std::vector<Problem> problems;       // fatal syntax problem (at most one), then duplicate keys (warnings)
-    bool fatal = false;                  // the input could not be parsed at all
+    const Node *root = nullptr; // nullptr when the input is empty or unusable
+    std::vector<Problem> problems; // fatal syntax problem (at most one), then duplicate keys (warnings)
+    bool fatal = false; // the input could not be parsed at all
 
-    std::deque<Node> arena;              // owns every node (deque: stable addresses)
+    std::deque<Node> arena; // owns every node (deque: stable addresses)
 };
 
 // Parses `data`: the fast reader for the common subset when it applies, else yaml-cpp.

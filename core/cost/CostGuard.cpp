@@ -9,7 +9,10 @@ namespace gantry {
 
 namespace {
 
-bool isActive(const RunInfo &run) { return !isFinal(run.status); }
+bool isActive(const RunInfo &run)
+{
+    return !isFinal(run.status);
+}
 
 QDateTime endOf(const RunInfo &run, const QDateTime &now)
 {
@@ -53,7 +56,8 @@ QString PriceOutlook::text() const
         return QStringLiteral("free (price $0)");
     QString t = QStringLiteral("%1/h · %2/day").arg(formatMoney(perHour), formatMoney(perDay));
     if (forMaxDuration)
-        t += QStringLiteral(" · at most %1 (max_duration %2)").arg(formatMoney(*forMaxDuration), formatDuration(maxDurationSec.value_or(0)));
+        t += QStringLiteral(" · at most %1 (max_duration %2)")
+                 .arg(formatMoney(*forMaxDuration), formatDuration(maxDurationSec.value_or(0)));
     else
         t += QStringLiteral(" · no max_duration: it costs until stopped");
     return t;
@@ -106,10 +110,13 @@ DeployCheck checkDeploy(const Budget &budget, double pricePerHour, std::optional
     if (budget.perRun) {
         if (bounded && pricePerHour * *maxDurationSec / 3600.0 > *budget.perRun) {
             reasons << QStringLiteral("with max_duration %1 it may cost %2, over the per-run budget of %3")
-                           .arg(formatDuration(*maxDurationSec), formatMoney(pricePerHour * *maxDurationSec / 3600.0), formatMoney(*budget.perRun));
+                           .arg(formatDuration(*maxDurationSec), formatMoney(pricePerHour * *maxDurationSec / 3600.0),
+                                formatMoney(*budget.perRun));
         } else if (!bounded && !budget.stopAtBudget) {
-            reasons << QStringLiteral("it has no max_duration, so it passes the per-run budget of %1 after %2 and nothing stops it")
-                           .arg(formatMoney(*budget.perRun), formatDuration(qint64(*budget.perRun / pricePerHour * 3600)));
+            reasons
+                << QStringLiteral(
+                       "it has no max_duration, so it passes the per-run budget of %1 after %2 and nothing stops it")
+                       .arg(formatMoney(*budget.perRun), formatDuration(qint64(*budget.perRun / pricePerHour * 3600)));
         }
     }
     if (budget.perDay) {
@@ -117,7 +124,8 @@ DeployCheck checkDeploy(const Budget &budget, double pricePerHour, std::optional
         const qint64 seconds = bounded ? std::min<qint64>(*maxDurationSec, leftToday) : leftToday;
         const double today = spentToday + pricePerHour * seconds / 3600.0;
         if (spentToday >= *budget.perDay) {
-            reasons << QStringLiteral("today's budget of %1 is already spent (%2)").arg(formatMoney(*budget.perDay), formatMoney(spentToday));
+            reasons << QStringLiteral("today's budget of %1 is already spent (%2)")
+                           .arg(formatMoney(*budget.perDay), formatMoney(spentToday));
         } else if (today > *budget.perDay && !budget.stopAtBudget) {
             reasons << QStringLiteral("running %1 today would bring today's spend to %2, over the daily budget of %3")
                            .arg(formatDuration(seconds), formatMoney(today), formatMoney(*budget.perDay));
@@ -125,9 +133,10 @@ DeployCheck checkDeploy(const Budget &budget, double pricePerHour, std::optional
     }
     if (!reasons.isEmpty()) {
         check.withinBudget = false;
-        check.message = QStringLiteral("At %1/h, %2. Set max_duration, or turn on \"stop runs at the budget\" in Settings, "
-                                       "or deploy anyway.")
-                            .arg(formatMoney(pricePerHour), reasons.join(QStringLiteral("; ")));
+        check.message =
+            QStringLiteral("At %1/h, %2. Set max_duration, or turn on \"stop runs at the budget\" in Settings, "
+                           "or deploy anyway.")
+                .arg(formatMoney(pricePerHour), reasons.join(QStringLiteral("; ")));
     }
     return check;
 }
@@ -164,10 +173,12 @@ QList<BudgetEvent> BudgetWatch::update(const QList<RunInfo> &runs, const Budget 
                 e.budget = *budget.perRun;
                 if (percent == 100 && budget.stopAtBudget && isActive(run))
                     e.stop << run.name;
-                e.message = percent == 100 ? QStringLiteral("%1 has cost %2, its budget of %3%4")
-                                                 .arg(run.name, formatMoney(spent), formatMoney(*budget.perRun),
-                                                      e.stop.isEmpty() ? QString() : QStringLiteral(": stopped at the budget"))
-                                           : QStringLiteral("%1 has cost %2, 80% of its budget of %3").arg(run.name, formatMoney(spent), formatMoney(*budget.perRun));
+                e.message = percent == 100
+                                ? QStringLiteral("%1 has cost %2, its budget of %3%4")
+                                      .arg(run.name, formatMoney(spent), formatMoney(*budget.perRun),
+                                           e.stop.isEmpty() ? QString() : QStringLiteral(": stopped at the budget"))
+                                : QStringLiteral("%1 has cost %2, 80% of its budget of %3")
+                                      .arg(run.name, formatMoney(spent), formatMoney(*budget.perRun));
                 events << e;
                 break;
             }
@@ -194,10 +205,14 @@ QList<BudgetEvent> BudgetWatch::update(const QList<RunInfo> &runs, const Budget 
                         e.stop << run.name;
                 }
             }
-            e.message = percent == 100 ? QStringLiteral("Today's spend is %1, the daily budget of %2%3")
-                                             .arg(formatMoney(spent), formatMoney(*budget.perDay),
-                                                  e.stop.isEmpty() ? QString() : QStringLiteral(": stopped %1").arg(e.stop.join(QStringLiteral(", "))))
-                                       : QStringLiteral("Today's spend is %1, 80% of the daily budget of %2").arg(formatMoney(spent), formatMoney(*budget.perDay));
+            e.message =
+                percent == 100
+                    ? QStringLiteral("Today's spend is %1, the daily budget of %2%3")
+                          .arg(formatMoney(spent), formatMoney(*budget.perDay),
+                               e.stop.isEmpty() ? QString()
+                                                : QStringLiteral(": stopped %1").arg(e.stop.join(QStringLiteral(", "))))
+                    : QStringLiteral("Today's spend is %1, 80% of the daily budget of %2")
+                          .arg(formatMoney(spent), formatMoney(*budget.perDay));
             events << e;
             break;
         }

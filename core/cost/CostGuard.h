@@ -21,16 +21,16 @@
 namespace gantry {
 
 struct Budget {
-    std::optional<double> perRun;   // $ per run
-    std::optional<double> perDay;   // $ per UTC day, across backends
-    bool stopAtBudget = false;      // stop runs that reach a budget
+    std::optional<double> perRun; // $ per run
+    std::optional<double> perDay; // $ per UTC day, across backends
+    bool stopAtBudget = false; // stop runs that reach a budget
     bool isSet() const { return perRun.has_value() || perDay.has_value(); }
 };
 
 struct PriceOutlook {
     double perHour = 0;
     double perDay = 0;
-    std::optional<double> forMaxDuration;  // max_duration × price, when max_duration is set
+    std::optional<double> forMaxDuration; // max_duration × price, when max_duration is set
     std::optional<int> maxDurationSec;
     // "$1.2/h · $28.8/day · at most $9.6 (max_duration 8h)"; "free" for a price of 0.
     QString text() const;
@@ -50,7 +50,7 @@ double spendToday(const QList<RunInfo> &runs, const QDateTime &now);
 
 struct DeployCheck {
     bool withinBudget = true;
-    QString message;  // why not, and what to do: shown in the confirmation
+    QString message; // why not, and what to do: shown in the confirmation
 };
 
 // Whether deploying at `pricePerHour` stays within `budget`, given what was spent today.
@@ -62,12 +62,12 @@ DeployCheck checkDeploy(const Budget &budget, double pricePerHour, std::optional
 struct BudgetEvent {
     enum class Scope { Run, Day };
     Scope scope = Scope::Run;
-    QString runName;       // Scope::Run; empty for the day
-    int percent = 80;      // 80 or 100
+    QString runName; // Scope::Run; empty for the day
+    int percent = 80; // 80 or 100
     double spent = 0;
     double budget = 0;
-    QStringList stop;      // runs to stop now (stopAtBudget and percent 100)
-    QString message;       // for the notification and the run's timeline
+    QStringList stop; // runs to stop now (stopAtBudget and percent 100)
+    QString message; // for the notification and the run's timeline
 };
 
 // Remembers which thresholds were announced, so each is told once (per run, and per day).
@@ -78,7 +78,7 @@ public:
     QList<BudgetEvent> update(const QList<RunInfo> &runs, const Budget &budget, const QDateTime &now);
 
 private:
-    QSet<QString> m_announced;  // "run:<name>:80", "day:<yyyy-MM-dd>:100"
+    QSet<QString> m_announced; // "run:<name>:80", "day:<yyyy-MM-dd>:100"
 };
 
 } // namespace gantry

@@ -4,8 +4,7 @@ namespace gantry {
 
 ConversationListModel::ConversationListModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 void ConversationListModel::setStore(ConversationStore *store)
 {

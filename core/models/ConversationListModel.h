@@ -19,7 +19,7 @@ public:
         TitleRole,
         ModelRole,
         EndpointRole,
-        UpdatedRole,       // QDateTime (UTC): sort by this, not by text
+        UpdatedRole, // QDateTime (UTC): sort by this, not by text
         MessageCountRole,
     };
 
@@ -33,7 +33,7 @@ public:
     void reload();
 
     qint64 conversationId(int row) const;
-    int rowOf(qint64 conversationId) const;  // -1 when not shown
+    int rowOf(qint64 conversationId) const; // -1 when not shown
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

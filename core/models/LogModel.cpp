@@ -8,8 +8,7 @@ namespace gantry {
 
 LogModel::LogModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 void LogModel::setStore(LogStore *store)
 {
@@ -70,7 +69,7 @@ int LogModel::findNext(int fromRow, bool forward) const
     if (!m_store || m_highlight.isEmpty() || m_rows == 0)
         return -1;
     qint64 hit = m_store->find(m_highlight, forward ? fromRow + 1 : fromRow - 1, forward);
-    if (hit < 0 || hit >= m_rows)  // wrap around once
+    if (hit < 0 || hit >= m_rows) // wrap around once
         hit = m_store->find(m_highlight, forward ? 0 : m_rows - 1, forward);
     return hit >= 0 && hit < m_rows ? int(hit) : -1;
 }
@@ -148,13 +147,20 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     if (!line)
         return {};
     switch (role) {
-    case Qt::DisplayRole: return format(*line);
-    case TextRole: return line->text;
-    case SourceRole: return line->source;
-    case TimestampRole: return line->timestamp;
-    case HighlightRole: return !m_highlight.isEmpty() && line->text.contains(m_highlight, Qt::CaseInsensitive);
-    case LevelRole: return int(logLevelOf(line->text));
-    default: return {};
+    case Qt::DisplayRole:
+        return format(*line);
+    case TextRole:
+        return line->text;
+    case SourceRole:
+        return line->source;
+    case TimestampRole:
+        return line->timestamp;
+    case HighlightRole:
+        return !m_highlight.isEmpty() && line->text.contains(m_highlight, Qt::CaseInsensitive);
+    case LevelRole:
+        return int(logLevelOf(line->text));
+    default:
+        return {};
     }
 }
 

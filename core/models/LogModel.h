@@ -18,16 +18,16 @@ class LogModel : public QAbstractListModel
     Q_OBJECT
 public:
     enum Role {
-        TextRole = Qt::UserRole,  // the line's text alone
-        SourceRole,               // "stdout", "stderr", "gantry"
-        TimestampRole,            // QDateTime, UTC
-        HighlightRole,            // bool: the line contains the search text
-        LevelRole,                // int(LogLevel): the level the line's text states (not its stream)
+        TextRole = Qt::UserRole, // the line's text alone
+        SourceRole, // "stdout", "stderr", "gantry"
+        TimestampRole, // QDateTime, UTC
+        HighlightRole, // bool: the line contains the search text
+        LevelRole, // int(LogLevel): the level the line's text states (not its stream)
     };
 
     explicit LogModel(QObject *parent = nullptr);
 
-    void setStore(LogStore *store);  // not owned; nullptr clears
+    void setStore(LogStore *store); // not owned; nullptr clears
     LogStore *store() const { return m_store; }
 
     void setShowTimestamps(bool show);
@@ -36,7 +36,7 @@ public:
     // Search: highlight lines containing text, and find the next/previous one from a row.
     void setHighlight(const QString &text);
     QString highlight() const { return m_highlight; }
-    int findNext(int fromRow, bool forward) const;  // -1 when none; wraps around
+    int findNext(int fromRow, bool forward) const; // -1 when none; wraps around
 
     // Lines [first, last] as text (copy, save), in display format.
     QString text(int first, int last) const;
@@ -50,7 +50,7 @@ private:
     static constexpr int kBlock = 256;
     static constexpr int kMaxBlocks = 48;
 
-    void onLinesAppended();  // coalesced: rows are inserted once per event-loop pass
+    void onLinesAppended(); // coalesced: rows are inserted once per event-loop pass
     void insertNewRows();
     const LogLine *lineAt(qint64 row) const;
     QString format(const LogLine &line) const;
@@ -60,8 +60,8 @@ private:
     bool m_insertPending = false;
     bool m_showTimestamps = true;
     QString m_highlight;
-    mutable QHash<qint64, QList<LogLine>> m_blocks;  // block number → lines
-    mutable QList<qint64> m_blockOrder;              // least recently used first
+    mutable QHash<qint64, QList<LogLine>> m_blocks; // block number → lines
+    mutable QList<qint64> m_blockOrder; // least recently used first
 };
 
 } // namespace gantry

@@ -35,7 +35,7 @@ void MessageListModel::setSession(ChatSession *session)
 void MessageListModel::reload()
 {
     m_frame.stop();
-    m_pendingRow = -1;  // reload() announces every row anyway
+    m_pendingRow = -1; // reload() announces every row anyway
     QList<StoredMessage> rows = m_session ? m_session->activePath() : QList<StoredMessage>();
     // The streaming answer's text is the live reply's (data() reads it there): the part the
     // store has so far is dropped instead of kept as a second copy.
@@ -168,11 +168,15 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return int(m.status);
     case StatusTextRole:
         switch (m.status) {
-        case ReplyStatus::Complete: return QString();
+        case ReplyStatus::Complete:
+            return QString();
         case ReplyStatus::Streaming:
-            return m_session && m_session->streamingMessageId() == m.id ? QStringLiteral("streaming") : QStringLiteral("interrupted");
-        case ReplyStatus::Stopped: return QStringLiteral("stopped");
-        case ReplyStatus::Failed: return QStringLiteral("failed: %1").arg(m.error);
+            return m_session && m_session->streamingMessageId() == m.id ? QStringLiteral("streaming")
+                                                                        : QStringLiteral("interrupted");
+        case ReplyStatus::Stopped:
+            return QStringLiteral("stopped");
+        case ReplyStatus::Failed:
+            return QStringLiteral("failed: %1").arg(m.error);
         }
         return {};
     case ErrorRole:

@@ -21,22 +21,22 @@ class MessageListModel : public QAbstractListModel
 public:
     enum Role {
         IdRole = Qt::UserRole + 1,
-        MessageRoleRole,   // "system" | "user" | "assistant"
+        MessageRoleRole, // "system" | "user" | "assistant"
         ContentRole,
         ReasoningRole,
-        StatusRole,        // ReplyStatus as int
-        StatusTextRole,    // "", "stopped", "failed: …", "streaming"
+        StatusRole, // ReplyStatus as int
+        StatusTextRole, // "", "stopped", "failed: …", "streaming"
         ErrorRole,
-        MetricsTextRole,   // "TTFT 120 ms · 35.2 tok/s · 12 → 64 tokens" (answers only)
-        BranchIndexRole,   // 0-based position among siblings
-        BranchCountRole,   // siblings including itself; > 1 shows a "‹ 2/3 ›" switcher
+        MetricsTextRole, // "TTFT 120 ms · 35.2 tok/s · 12 → 64 tokens" (answers only)
+        BranchIndexRole, // 0-based position among siblings
+        BranchCountRole, // siblings including itself; > 1 shows a "‹ 2/3 ›" switcher
     };
 
     explicit MessageListModel(QObject *parent = nullptr);
 
     void setSession(ChatSession *session);
     ChatSession *session() const { return m_session; }
-    void reload();  // re-reads the active path from the store
+    void reload(); // re-reads the active path from the store
 
     // Switches the thread to another sibling of the message at row (delta -1 / +1).
     bool showSibling(int row, int delta);
@@ -59,11 +59,11 @@ private:
     const ChatReply *liveReply(const StoredMessage &message) const;
     void emitPendingChange();
 
-    static constexpr int kFrameMs = 16;  // one frame at 60 Hz
+    static constexpr int kFrameMs = 16; // one frame at 60 Hz
 
     QPointer<ChatSession> m_session;
     QList<StoredMessage> m_rows;
-    QTimer m_frame;              // the end of the current frame, while a change waits for it
+    QTimer m_frame; // the end of the current frame, while a change waits for it
     QElapsedTimer m_sinceChange; // since the last dataChanged of a streaming row
     int m_pendingRow = -1;
 };

@@ -9,8 +9,8 @@ namespace {
 
 bool isAvailable(const QString &availability)
 {
-    return availability.isEmpty() || availability == QLatin1String("available") || availability == QLatin1String("unknown")
-        || availability == QLatin1String("idle");
+    return availability.isEmpty() || availability == QLatin1String("available") ||
+           availability == QLatin1String("unknown") || availability == QLatin1String("idle");
 }
 
 // dstack shows the "remote" backend as "ssh".
@@ -47,9 +47,8 @@ void OffersModel::StringTable::rank()
     std::vector<uint32_t> order(texts.size());
     for (uint32_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-        return QString::compare(texts[a], texts[b], Qt::CaseInsensitive) < 0;
-    });
+    std::sort(order.begin(), order.end(),
+              [this](uint32_t a, uint32_t b) { return QString::compare(texts[a], texts[b], Qt::CaseInsensitive) < 0; });
     ranks.assign(texts.size(), 0);
     for (uint32_t r = 0; r < order.size(); ++r)
         ranks[order[r]] = r;
@@ -57,8 +56,7 @@ void OffersModel::StringTable::rank()
 
 OffersModel::OffersModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void OffersModel::pack(const Offer &offer)
 {
@@ -146,15 +144,21 @@ uint64_t OffersModel::primaryKey(const Packed &p) const
 {
     auto clamp = [](double v, uint64_t bits) { return uint64_t(std::clamp(v, 0.0, double((1ull << bits) - 1))); };
     switch (m_sortColumn) {
-    case Backend: return m_backends.ranks[p.backend];
-    case Region: return m_regions.ranks[p.region];
-    case Instance: return m_instances.ranks[p.instance];
-    case Resources:  // GPU count, GPU memory, CPUs, memory: 6 + 12 + 10 + 12 bits
-        return clamp(p.gpuCount, 6) << 34 | clamp(p.gpuMemoryGb * 8.0, 12) << 22 | clamp(p.cpus, 10) << 12
-            | clamp(p.memoryMib / 1024.0, 12);
-    case Spot: return p.spot;
-    case Availability: return p.availability;
-    default: return 0;  // Price: the price rank alone
+    case Backend:
+        return m_backends.ranks[p.backend];
+    case Region:
+        return m_regions.ranks[p.region];
+    case Instance:
+        return m_instances.ranks[p.instance];
+    case Resources: // GPU count, GPU memory, CPUs, memory: 6 + 12 + 10 + 12 bits
+        return clamp(p.gpuCount, 6) << 34 | clamp(p.gpuMemoryGb * 8.0, 12) << 22 | clamp(p.cpus, 10) << 12 |
+               clamp(p.memoryMib / 1024.0, 12);
+    case Spot:
+        return p.spot;
+    case Availability:
+        return p.availability;
+    default:
+        return 0; // Price: the price rank alone
     }
 }
 
@@ -225,9 +229,9 @@ void OffersModel::applyFilter()
     m_visible.reserve(m_sorted.size());
     for (const uint32_t i : m_sorted) {
         const Packed &p = m_packed[i];
-        if (p.price <= maxPrice && p.gpuCount >= minCount && (minMemory <= 0 || p.gpuMemoryGb >= minMemory)
-            && (spot < 0 || p.spot == spot) && gpuOk[p.gpuName] && backendOk[p.backend] && regionOk[p.region]
-            && (minTotal <= 0 || double(p.gpuMemoryGb) * p.gpuCount >= minTotal))
+        if (p.price <= maxPrice && p.gpuCount >= minCount && (minMemory <= 0 || p.gpuMemoryGb >= minMemory) &&
+            (spot < 0 || p.spot == spot) && gpuOk[p.gpuName] && backendOk[p.backend] && regionOk[p.region] &&
+            (minTotal <= 0 || double(p.gpuMemoryGb) * p.gpuCount >= minTotal))
             m_visible.push_back(i);
     }
 }
@@ -284,7 +288,10 @@ double OffersModel::maxShownPrice() const
 
 QString OffersModel::footerText() const
 {
-    return tr("Shown %1 of %2 offers, %3 max").arg(shownCount()).arg(totalCount()).arg(Offer::formatPrice(maxShownPrice()));
+    return tr("Shown %1 of %2 offers, %3 max")
+        .arg(shownCount())
+        .arg(totalCount())
+        .arg(Offer::formatPrice(maxShownPrice()));
 }
 
 QStringList OffersModel::backends() const
@@ -321,45 +328,65 @@ QVariant OffersModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Number: return int(i) + 1;
-        case Backend: return m_backends.texts[p.backend];
-        case Region: return o.region;
+        case Number:
+            return int(i) + 1;
+        case Backend:
+            return m_backends.texts[p.backend];
+        case Region:
+            return o.region;
         case Instance:
             return o.totalBlocks > 1 ? QStringLiteral("%1 (%2/%3)").arg(o.instanceName).arg(o.blocks).arg(o.totalBlocks)
                                      : o.instanceName;
-        case Resources: return fitsModel(o) ? o.resourcesText() : QStringLiteral("⚠ ") + o.resourcesText();
-        case Spot: return o.resources.spot ? tr("spot") : tr("on-demand");
-        case Price: return Offer::formatPrice(o.price);
+        case Resources:
+            return fitsModel(o) ? o.resourcesText() : QStringLiteral("⚠ ") + o.resourcesText();
+        case Spot:
+            return o.resources.spot ? tr("spot") : tr("on-demand");
+        case Price:
+            return Offer::formatPrice(o.price);
         case Availability:
             return p.availability ? QString(o.availability).replace(QLatin1Char('_'), QLatin1Char(' ')) : QString();
         }
         break;
     case SortRole:
         switch (index.column()) {
-        case Number: return int(i);
-        case Backend: return m_backends.texts[p.backend];
-        case Region: return o.region;
-        case Instance: return o.instanceName;
-        case Resources: return int(p.gpuCount);
-        case Spot: return bool(p.spot);
-        case Price: return o.price;
-        case Availability: return int(p.availability);
+        case Number:
+            return int(i);
+        case Backend:
+            return m_backends.texts[p.backend];
+        case Region:
+            return o.region;
+        case Instance:
+            return o.instanceName;
+        case Resources:
+            return int(p.gpuCount);
+        case Spot:
+            return bool(p.spot);
+        case Price:
+            return o.price;
+        case Availability:
+            return int(p.availability);
         }
         break;
-    case OfferIndexRole: return int(i);
-    case AvailableRole: return p.availability == 0;
-    case FitsModelRole: return fitsModel(o);
+    case OfferIndexRole:
+        return int(i);
+    case AvailableRole:
+        return p.availability == 0;
+    case FitsModelRole:
+        return fitsModel(o);
     case Qt::TextAlignmentRole:
         if (index.column() == Number || index.column() == Price)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case Qt::ToolTipRole:
         if (index.column() == Resources && !fitsModel(o))
-            return tr("Its GPUs hold %1 GB; the model needs about %2 GB").arg(double(p.gpuMemoryGb) * p.gpuCount, 0, 'f', 0).arg(m_modelNeedGb, 0, 'f', 1);
+            return tr("Its GPUs hold %1 GB; the model needs about %2 GB")
+                .arg(double(p.gpuMemoryGb) * p.gpuCount, 0, 'f', 0)
+                .arg(m_modelNeedGb, 0, 'f', 1);
         if (index.column() == Resources && !o.resources.description.isEmpty())
             return o.resources.description;
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -369,14 +396,22 @@ QVariant OffersModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Number: return tr("#");
-    case Backend: return tr("Backend");
-    case Region: return tr("Region");
-    case Instance: return tr("Instance");
-    case Resources: return tr("Resources");
-    case Spot: return tr("Spot");
-    case Price: return tr("Price/h");
-    case Availability: return tr("Availability");
+    case Number:
+        return tr("#");
+    case Backend:
+        return tr("Backend");
+    case Region:
+        return tr("Region");
+    case Instance:
+        return tr("Instance");
+    case Resources:
+        return tr("Resources");
+    case Spot:
+        return tr("Spot");
+    case Price:
+        return tr("Price/h");
+    case Availability:
+        return tr("Availability");
     }
     return {};
 }

@@ -23,10 +23,10 @@ class OffersModel : public QAbstractTableModel
 public:
     enum Column { Number, Backend, Region, Instance, Resources, Spot, Price, Availability, ColumnCount };
     enum Role {
-        SortRole = Qt::UserRole,   // the raw value a column sorts by (price as double, …)
-        OfferIndexRole,            // index of the offer in offers() (stable across sort/filter)
-        AvailableRole,             // false for not_available/no_quota/…: the view dims these
-        FitsModelRole,             // false when the offer's GPUs cannot hold the model (setModelNeedGb)
+        SortRole = Qt::UserRole, // the raw value a column sorts by (price as double, …)
+        OfferIndexRole, // index of the offer in offers() (stable across sort/filter)
+        AvailableRole, // false for not_available/no_quota/…: the view dims these
+        FitsModelRole, // false when the offer's GPUs cannot hold the model (setModelNeedGb)
     };
 
     explicit OffersModel(QObject *parent = nullptr);
@@ -39,7 +39,7 @@ public:
     const QList<Offer> &offers() const { return m_offers; }
     const Offer &offerAt(int row) const { return m_offers[m_visible[size_t(row)]]; }
     int offerIndexAt(int row) const { return int(m_visible[size_t(row)]); }
-    int rowOfOffer(int offerIndex) const;  // -1 when filtered out
+    int rowOfOffer(int offerIndex) const; // -1 when filtered out
 
     // GPU memory the configuration's model needs (ModelSizing), 0 = unknown: offers whose GPUs
     // hold less are marked ("⚠" before their resources, the reason in the tooltip).
@@ -82,7 +82,7 @@ private:
     struct Packed {
         double price;
         double memoryMib;
-        float gpuMemoryGb;   // first GPU
+        float gpuMemoryGb; // first GPU
         uint32_t backend;
         uint32_t region;
         uint32_t instance;
@@ -90,23 +90,23 @@ private:
         uint16_t gpuCount;
         uint16_t cpus;
         uint8_t spot;
-        uint8_t availability;  // 0 available/unknown/idle, 1 otherwise
-        uint32_t priceRank;    // dense rank of price among all offers
+        uint8_t availability; // 0 available/unknown/idle, 1 otherwise
+        uint32_t priceRank; // dense rank of price among all offers
     };
     static constexpr int kPriceRankBits = 24;
     static constexpr uint32_t kPriceRankMask = (1u << kPriceRankBits) - 1;
 
-    void addOffers(const QList<Offer> &offers);  // pack, rank, sort, filter (inside a reset)
+    void addOffers(const QList<Offer> &offers); // pack, rank, sort, filter (inside a reset)
     void pack(const Offer &offer);
-    void sortAll();       // m_sorted from m_packed, by the current column/order
-    void applyFilter();   // m_visible from m_sorted and the current filter
+    void sortAll(); // m_sorted from m_packed, by the current column/order
+    void applyFilter(); // m_visible from m_sorted and the current filter
     void rankPrices();
-    uint64_t primaryKey(const Packed &p) const;  // the column's key; must fit 40 bits
+    uint64_t primaryKey(const Packed &p) const; // the column's key; must fit 40 bits
 
     QList<Offer> m_offers;
     std::vector<Packed> m_packed;
-    std::vector<uint32_t> m_sorted;   // every offer index, in sort order
-    std::vector<uint32_t> m_visible;  // the rows: the filtered subsequence of m_sorted
+    std::vector<uint32_t> m_sorted; // every offer index, in sort order
+    std::vector<uint32_t> m_visible; // the rows: the filtered subsequence of m_sorted
     StringTable m_backends, m_regions, m_instances, m_gpuNames;
     OfferFilter m_filter;
     double m_modelNeedGb = 0;

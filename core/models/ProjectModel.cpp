@@ -13,8 +13,8 @@ ProjectModel::ProjectModel(QObject *parent)
 
 bool ProjectModel::isConfigurationFile(const QString &fileName)
 {
-    return fileName.endsWith(QLatin1String(".dstack.yml")) || fileName.endsWith(QLatin1String(".dstack.yaml"))
-        || fileName == QLatin1String(".dstack.yml") || fileName == QLatin1String(".dstack.yaml");
+    return fileName.endsWith(QLatin1String(".dstack.yml")) || fileName.endsWith(QLatin1String(".dstack.yaml")) ||
+           fileName == QLatin1String(".dstack.yml") || fileName == QLatin1String(".dstack.yaml");
 }
 
 void ProjectModel::setRoot(const QString &directory)
@@ -61,10 +61,13 @@ QVariant ProjectModel::data(const QModelIndex &index, int role) const
         return {};
     const QString &path = m_paths[index.row()];
     switch (role) {
-    case Qt::DisplayRole: return QDir(m_root).relativeFilePath(path);
+    case Qt::DisplayRole:
+        return QDir(m_root).relativeFilePath(path);
     case Qt::ToolTipRole:
-    case PathRole: return path;
-    default: return {};
+    case PathRole:
+        return path;
+    default:
+        return {};
     }
 }
 

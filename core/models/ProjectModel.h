@@ -13,11 +13,11 @@ class ProjectModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { PathRole = Qt::UserRole };  // absolute file path
+    enum Role { PathRole = Qt::UserRole }; // absolute file path
 
     explicit ProjectModel(QObject *parent = nullptr);
 
-    void setRoot(const QString &directory);  // empty: no project
+    void setRoot(const QString &directory); // empty: no project
     QString root() const { return m_root; }
     QStringList paths() const { return m_paths; }
     void rescan();

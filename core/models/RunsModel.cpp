@@ -8,8 +8,7 @@ namespace gantry {
 
 RunsModel::RunsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 int RunsModel::rowOfRun(const QString &name) const
 {
@@ -50,13 +49,20 @@ void RunsModel::sort(int column, Qt::SortOrder order)
 {
     const auto key = [&](const RunInfo &r) -> QVariant {
         switch (column) {
-        case Cost: return runSpend(r, m_now);
-        case Price: return r.price;
-        case Age: return r.submittedAt.toMSecsSinceEpoch();
-        case Status: return int(r.status);
-        case Name: return r.name;
-        case Backend: return r.backend;
-        default: return QFileInfo(r.configurationPath).fileName();
+        case Cost:
+            return runSpend(r, m_now);
+        case Price:
+            return r.price;
+        case Age:
+            return r.submittedAt.toMSecsSinceEpoch();
+        case Status:
+            return int(r.status);
+        case Name:
+            return r.name;
+        case Backend:
+            return r.backend;
+        default:
+            return QFileInfo(r.configurationPath).fileName();
         }
     };
     const auto less = [&](const RunInfo &a, const RunInfo &b) {
@@ -140,22 +146,34 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Name: return run.name;
-        case Configuration: return QFileInfo(run.configurationPath).fileName();
-        case Backend: return run.backend;
-        case Status: return statusText(run);
-        case Age: return ageText(run.submittedAt, m_now);
-        case Price: return Offer::formatPrice(run.price);
-        case Cost: return Offer::formatPrice(run.cost);
+        case Name:
+            return run.name;
+        case Configuration:
+            return QFileInfo(run.configurationPath).fileName();
+        case Backend:
+            return run.backend;
+        case Status:
+            return statusText(run);
+        case Age:
+            return ageText(run.submittedAt, m_now);
+        case Price:
+            return Offer::formatPrice(run.price);
+        case Cost:
+            return Offer::formatPrice(run.cost);
         }
         break;
     case SortRole:
         switch (index.column()) {
-        case Age: return run.submittedAt;
-        case Price: return run.price;
-        case Cost: return run.cost;
-        case Status: return int(run.status);
-        default: return data(index, Qt::DisplayRole);
+        case Age:
+            return run.submittedAt;
+        case Price:
+            return run.price;
+        case Cost:
+            return run.cost;
+        case Status:
+            return int(run.status);
+        default:
+            return data(index, Qt::DisplayRole);
         }
     case Qt::ToolTipRole:
         if (index.column() == Configuration)
@@ -167,10 +185,14 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
         if (index.column() >= Age)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    case StatusRole: return int(run.status);
-    case ReadyRole: return run.ready;
-    case RunNameRole: return run.name;
-    default: break;
+    case StatusRole:
+        return int(run.status);
+    case ReadyRole:
+        return run.ready;
+    case RunNameRole:
+        return run.name;
+    default:
+        break;
     }
     return {};
 }
@@ -180,13 +202,20 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Name: return tr("Name");
-    case Configuration: return tr("Configuration");
-    case Backend: return tr("Backend");
-    case Status: return tr("Status");
-    case Age: return tr("Age");
-    case Price: return tr("Price/h");
-    case Cost: return tr("Cost");
+    case Name:
+        return tr("Name");
+    case Configuration:
+        return tr("Configuration");
+    case Backend:
+        return tr("Backend");
+    case Status:
+        return tr("Status");
+    case Age:
+        return tr("Age");
+    case Price:
+        return tr("Price/h");
+    case Cost:
+        return tr("Cost");
     }
     return {};
 }

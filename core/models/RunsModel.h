@@ -17,9 +17,9 @@ class RunsModel : public QAbstractTableModel
 public:
     enum Column { Name, Configuration, Backend, Status, Age, Price, Cost, ColumnCount };
     enum Role {
-        SortRole = Qt::UserRole,  // raw value: submittedAt for Age, double for Price/Cost
-        StatusRole,               // int(RunStatus): the view colours the status cell
-        ReadyRole,                // bool: the service answers
+        SortRole = Qt::UserRole, // raw value: submittedAt for Age, double for Price/Cost
+        StatusRole, // int(RunStatus): the view colours the status cell
+        ReadyRole, // bool: the service answers
         RunNameRole,
     };
 
@@ -28,7 +28,7 @@ public:
     void setRuns(const QList<RunInfo> &runs);
     const QList<RunInfo> &runs() const { return m_runs; }
     const RunInfo &runAt(int row) const { return m_runs[row]; }
-    int rowOfRun(const QString &name) const;  // -1 when unknown
+    int rowOfRun(const QString &name) const; // -1 when unknown
 
     // Ages and costs move with the clock: call now and then (the view does, every few seconds).
     void setNow(const QDateTime &now);
@@ -37,7 +37,7 @@ public:
     int activeCount() const;
     double activePricePerHour() const;
 
-    static QString ageText(const QDateTime &from, const QDateTime &now);  // "12s", "5m", "3h", "2d"
+    static QString ageText(const QDateTime &from, const QDateTime &now); // "12s", "5m", "3h", "2d"
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -54,7 +54,8 @@ nlohmann::json Offer::toJson() const
 {
     nlohmann::json gpus = nlohmann::json::array();
     for (const GpuInfo &g : resources.gpus)
-        gpus.push_back({{"name", g.name.toStdString()}, {"memory_mib", g.memoryMib}, {"vendor", g.vendor.toStdString()}});
+        gpus.push_back(
+            {{"name", g.name.toStdString()}, {"memory_mib", g.memoryMib}, {"vendor", g.vendor.toStdString()}});
     nlohmann::json zones = nullptr;
     if (!availabilityZones.isEmpty()) {
         zones = nlohmann::json::array();
@@ -72,7 +73,8 @@ nlohmann::json Offer::toJson() const
             {"gpus", gpus},
             {"spot", resources.spot},
             {"disk", {{"size_mib", resources.diskMib}}},
-            {"cpu_arch", resources.cpuArch.isEmpty() ? nlohmann::json() : nlohmann::json(resources.cpuArch.toStdString())},
+            {"cpu_arch",
+             resources.cpuArch.isEmpty() ? nlohmann::json() : nlohmann::json(resources.cpuArch.toStdString())},
             {"description", resources.description.toStdString()}}}}},
         {"price", price},
         {"availability", availability.toStdString()},
@@ -119,7 +121,8 @@ Offer Offer::fromJson(const nlohmann::json &j)
         for (const auto &gpu : *g) {
             if (!gpu.is_object())
                 continue;
-            r.gpus.append({jsonfields::string(gpu, "name"), int(jsonfields::number(gpu, "memory_mib")), jsonfields::string(gpu, "vendor")});
+            r.gpus.append({jsonfields::string(gpu, "name"), int(jsonfields::number(gpu, "memory_mib")),
+                           jsonfields::string(gpu, "vendor")});
         }
     }
     return o;

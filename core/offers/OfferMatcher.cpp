@@ -56,13 +56,15 @@ QString gpuListText(const QList<GpuInfo> &gpus)
     }
     for (const auto &[key, n] : seen)
         parts << (n > 1 ? QStringLiteral("%1× %2").arg(n).arg(key) : key);
-    return QStringLiteral("%1 GPU%2: %3").arg(gpus.size()).arg(gpus.size() > 1 ? QStringLiteral("s") : QString(), parts.join(QStringLiteral(", ")));
+    return QStringLiteral("%1 GPU%2: %3")
+        .arg(gpus.size())
+        .arg(gpus.size() > 1 ? QStringLiteral("s") : QString(), parts.join(QStringLiteral(", ")));
 }
 
 bool gpuMatchesKind(const GpuInfo &gpu, const GpuSpec &spec)
 {
-    if (spec.vendor && !spec.vendor->isEmpty() && !gpu.vendor.isEmpty()
-        && gpu.vendor.compare(*spec.vendor, Qt::CaseInsensitive) != 0)
+    if (spec.vendor && !spec.vendor->isEmpty() && !gpu.vendor.isEmpty() &&
+        gpu.vendor.compare(*spec.vendor, Qt::CaseInsensitive) != 0)
         return false;
     if (!spec.names.isEmpty()) {
         bool named = false;
@@ -121,13 +123,14 @@ OfferMatch matchOffer(const Offer &offer, const ResourcesSpec &spec, const Match
     const InstanceResources &res = offer.resources;
     const QString &who = options.subject;
 
-    if (spec.cpuArch && !spec.cpuArch->isEmpty() && !res.cpuArch.isEmpty()
-        && spec.cpuArch->compare(res.cpuArch, Qt::CaseInsensitive) != 0)
+    if (spec.cpuArch && !spec.cpuArch->isEmpty() && !res.cpuArch.isEmpty() &&
+        spec.cpuArch->compare(res.cpuArch, Qt::CaseInsensitive) != 0)
         match.unmet << QStringLiteral("needs cpu arch %1; %2 is %3").arg(*spec.cpuArch, who, res.cpuArch);
     if (!satisfies(spec.cpuCount, res.cpus, options.divisible))
         match.unmet << QStringLiteral("needs cpu %1; %2 has %3").arg(countText(spec.cpuCount), who).arg(res.cpus);
     if (!satisfies(spec.memoryGb, mibToGb(res.memoryMib), options.divisible))
-        match.unmet << QStringLiteral("needs memory %1; %2 has %3").arg(gbRangeText(spec.memoryGb), who, gbText(mibToGb(res.memoryMib)));
+        match.unmet << QStringLiteral("needs memory %1; %2 has %3")
+                           .arg(gbRangeText(spec.memoryGb), who, gbText(mibToGb(res.memoryMib)));
     if (spec.diskGb && res.diskMib > 0 && !satisfies(*spec.diskGb, mibToGb(res.diskMib), options.divisible)) {
         match.unmet << QStringLiteral("needs disk %1; %2 has %3")
                            .arg(gbRangeText(*spec.diskGb), who, gbText(mibToGb(res.diskMib)));

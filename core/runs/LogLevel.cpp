@@ -13,8 +13,9 @@ constexpr qsizetype kHead = 96;
 LogLevel fromWord(QStringView word)
 {
     const QString w = word.toString().toUpper();
-    if (w == QLatin1String("E") || w == QLatin1String("F") || w == QLatin1String("ERROR") || w == QLatin1String("ERR")
-        || w == QLatin1String("FATAL") || w == QLatin1String("CRITICAL") || w == QLatin1String("PANIC"))
+    if (w == QLatin1String("E") || w == QLatin1String("F") || w == QLatin1String("ERROR") ||
+        w == QLatin1String("ERR") || w == QLatin1String("FATAL") || w == QLatin1String("CRITICAL") ||
+        w == QLatin1String("PANIC"))
         return LogLevel::Error;
     if (w == QLatin1String("W") || w == QLatin1String("WARN") || w == QLatin1String("WARNING"))
         return LogLevel::Warning;
@@ -35,12 +36,14 @@ LogLevel logLevelOf(QStringView text)
     if (const QRegularExpressionMatch m = letter.match(head); m.hasMatch())
         return fromWord(m.capturedView(1));
     // logfmt.
-    static const QRegularExpression logfmt(QStringLiteral(R"(\blevel=\"?(\w+))"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression logfmt(QStringLiteral(R"(\blevel=\"?(\w+))"),
+                                           QRegularExpression::CaseInsensitiveOption);
     if (const QRegularExpressionMatch m = logfmt.match(head); m.hasMatch())
         return fromWord(m.capturedView(1));
     // A level word: upper case as a word ("INFO 04-10", "  WARN text_generation", "ERROR:root:"),
     // or any case in brackets ("[error]", "[Warning]").
-    static const QRegularExpression word(QStringLiteral(R"(\b(ERROR|ERR|FATAL|CRITICAL|PANIC|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b)"));
+    static const QRegularExpression word(
+        QStringLiteral(R"(\b(ERROR|ERR|FATAL|CRITICAL|PANIC|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b)"));
     static const QRegularExpression bracket(QStringLiteral(R"(\[(error|warn|warning|info|debug)\])"),
                                             QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch w = word.match(head);

@@ -14,17 +14,17 @@ namespace gantry {
 
 namespace {
 
-constexpr qint64 kReadBlock = 1 << 20;  // bytes read at once when indexing or searching
+constexpr qint64 kReadBlock = 1 << 20; // bytes read at once when indexing or searching
 
 } // namespace
 
 struct LogStore::Private {
     QString path;
-    QFile writer;                     // opened lazily, append-only
-    mutable QFile reader;             // opened lazily, read-only
-    std::vector<qint64> offsets;      // start offset of every indexed line
-    qint64 indexedEnd = 0;            // bytes up to (and including) the last indexed '\n'
-    QHash<QString, QByteArray> partial;  // unterminated bytes per source (may end mid UTF-8 sequence)
+    QFile writer; // opened lazily, append-only
+    mutable QFile reader; // opened lazily, read-only
+    std::vector<qint64> offsets; // start offset of every indexed line
+    qint64 indexedEnd = 0; // bytes up to (and including) the last indexed '\n'
+    QHash<QString, QByteArray> partial; // unterminated bytes per source (may end mid UTF-8 sequence)
 
     bool openWriter()
     {
@@ -33,7 +33,7 @@ struct LogStore::Private {
         writer.setFileName(path);
         if (!writer.open(QIODevice::WriteOnly | QIODevice::Append))
             return false;
-        writer.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);  // what a service printed may be secret
+        writer.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner); // what a service printed may be secret
         return true;
     }
 
@@ -91,7 +91,8 @@ struct LogStore::Private {
 };
 
 LogStore::LogStore(const QString &path, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>())
+    : QObject(parent)
+    , d(std::make_unique<Private>())
 {
     d->path = path;
     d->offsets.reserve(1024);
@@ -207,7 +208,7 @@ QList<LogLine> LogStore::lines(qint64 first, qint64 count) const
         const qint64 begin = d->offsets[size_t(i)] - base;
         const qint64 end = std::min<qint64>(d->lineEnd(i) - base, block.size());
         if (begin >= end)
-            break;  // the file shrank under us
+            break; // the file shrank under us
         result.append(parseLogLine(QByteArrayView(block).sliced(begin, end - begin)));
     }
     return result;
@@ -228,7 +229,7 @@ qint64 LogStore::find(const QString &needle, qint64 from, bool forward) const
     // Scan blocks of ~kReadBlock bytes: read, split into lines, match the text part only.
     qint64 index = from;
     while (index >= 0 && index < total) {
-        qint64 first = index, last = index;  // inclusive range of this block
+        qint64 first = index, last = index; // inclusive range of this block
         if (forward) {
             while (last + 1 < total && d->lineEnd(last + 1) - d->offsets[size_t(index)] < kReadBlock)
                 ++last;
@@ -242,7 +243,7 @@ qint64 LogStore::find(const QString &needle, qint64 from, bool forward) const
             const qint64 begin = d->offsets[size_t(i)] - base;
             const qint64 end = d->lineEnd(i) - base;
             if (end > block.size())
-                return -1;  // file shrank under us
+                return -1; // file shrank under us
             if (matcher.matches(QByteArrayView(block).sliced(begin, end - begin)))
                 return i;
         }

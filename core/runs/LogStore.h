@@ -18,7 +18,7 @@
 namespace gantry {
 
 struct LogLine {
-    QDateTime timestamp;  // UTC
+    QDateTime timestamp; // UTC
     QString source;
     QString text;
 };
@@ -34,9 +34,10 @@ public:
 
     // Writing. Chunks need not be whole lines: a partial last line (and a partial UTF-8
     // sequence) is kept per source until its newline arrives.
-    void appendChunk(const QByteArray &bytes, const QString &source, const QDateTime &at = QDateTime::currentDateTimeUtc());
+    void appendChunk(const QByteArray &bytes, const QString &source,
+                     const QDateTime &at = QDateTime::currentDateTimeUtc());
     void appendLine(const QString &text, const QString &source, const QDateTime &at = QDateTime::currentDateTimeUtc());
-    void flushPartial();  // write out unterminated lines (end of stream)
+    void flushPartial(); // write out unterminated lines (end of stream)
 
     // Reading.
     qint64 lineCount() const;

@@ -22,7 +22,8 @@ nlohmann::json RunInfo::toJson() const
     j["configuration_path"] = configurationPath.toStdString();
     j["status"] = toString(status).toStdString();
     j["status_message"] = statusMessage.toStdString();
-    j["termination_reason"] = terminationReason.isEmpty() ? nlohmann::json() : nlohmann::json(terminationReason.toStdString());
+    j["termination_reason"] =
+        terminationReason.isEmpty() ? nlohmann::json() : nlohmann::json(terminationReason.toStdString());
     j["error"] = error.isEmpty() ? nlohmann::json() : nlohmann::json(error.toStdString());
     j["submitted_at"] = dateOrNull(submittedAt);
     j["finished_at"] = dateOrNull(finishedAt);
@@ -45,7 +46,8 @@ nlohmann::json RunInfo::toJson() const
     j["service"] = service;
     nlohmann::json events = nlohmann::json::array();
     for (const StatusEvent &e : history)
-        events.push_back({{"at", dateOrNull(e.at)}, {"status", e.status.toStdString()}, {"message", e.message.toStdString()}});
+        events.push_back(
+            {{"at", dateOrNull(e.at)}, {"status", e.status.toStdString()}, {"message", e.message.toStdString()}});
     j["history"] = events;
     return j;
 }
@@ -81,7 +83,8 @@ RunInfo RunInfo::fromJson(const nlohmann::json &j)
     if (auto it = j.find("history"); it != j.end() && it->is_array()) {
         for (const auto &e : *it) {
             if (e.is_object())
-                info.history.append({jsonfields::dateTime(e, "at"), jsonfields::string(e, "status"), jsonfields::string(e, "message")});
+                info.history.append(
+                    {jsonfields::dateTime(e, "at"), jsonfields::string(e, "status"), jsonfields::string(e, "message")});
         }
     }
     return info;

@@ -5,8 +5,8 @@
 namespace gantry {
 
 namespace {
-constexpr std::array<const char *, 8> kNames = {
-    "pending", "submitted", "provisioning", "running", "terminating", "terminated", "failed", "done"};
+constexpr std::array<const char *, 8> kNames = {"pending",     "submitted",  "provisioning", "running",
+                                                "terminating", "terminated", "failed",       "done"};
 }
 
 QString toString(RunStatus status)

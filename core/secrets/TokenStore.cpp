@@ -21,7 +21,8 @@ QString normalisedUrl(QString url)
 // "No keychain here" rather than "the keychain said no".
 bool isUnavailable(QKeychain::Error error)
 {
-    return error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented || error == QKeychain::OtherError;
+    return error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented ||
+           error == QKeychain::OtherError;
 }
 
 } // namespace
@@ -29,8 +30,7 @@ bool isUnavailable(QKeychain::Error error)
 TokenStore::TokenStore(QObject *parent)
     : QObject(parent)
     , m_configPath(DstackConfigFile::defaultPath())
-{
-}
+{}
 
 QString TokenStore::keyFor(const QString &serverUrl, const QString &project)
 {
@@ -39,9 +39,11 @@ QString TokenStore::keyFor(const QString &serverUrl, const QString &project)
 
 QString TokenStore::unavailableMessage(const QString &why) const
 {
-    return QStringLiteral("No OS keychain is available (%1). The token is kept in memory for this session only and will be asked "
-                          "for again next time; a token in ~/.dstack/config.yml (kept there by the dstack CLI) is used when present. "
-                          "Start a Secret Service (e.g. gnome-keyring) to store it safely.")
+    return QStringLiteral(
+               "No OS keychain is available (%1). The token is kept in memory for this session only and will be asked "
+               "for again next time; a token in ~/.dstack/config.yml (kept there by the dstack CLI) is used when "
+               "present. "
+               "Start a Secret Service (e.g. gnome-keyring) to store it safely.")
         .arg(why);
 }
 
@@ -62,39 +64,44 @@ TokenResult TokenStore::fallbackRead(const QString &serverUrl, const QString &pr
     return r;
 }
 
-void TokenStore::write(const QString &serverUrl, const QString &project, const QString &token, QObject *context, Callback done)
+void TokenStore::write(const QString &serverUrl, const QString &project, const QString &token, QObject *context,
+                       Callback done)
 {
     auto *job = new QKeychain::WritePasswordJob(m_service, this);
     job->setAutoDelete(true);
-    job->setInsecureFallback(false);  // never a plain-text file of our own
+    job->setInsecureFallback(false); // never a plain-text file of our own
     job->setKey(keyFor(serverUrl, project));
     job->setTextData(token);
     QPointer<QObject> guard(context);
     const QString key = keyFor(serverUrl, project);
-    connect(job, &QKeychain::Job::finished, this, [this, guard, hasContext = context != nullptr, key, token, done](QKeychain::Job *j) {
-        TokenResult r;
-        if (j->error() == QKeychain::NoError) {
-            m_available = true;
-            m_sessionTokens.remove(key);
-            r.ok = true;
-            r.source = TokenResult::Source::Keychain;
-        } else {
-            // Keep it for this session whatever happened: never drop a token silently.
-            m_sessionTokens.insert(key, token);
-            r.source = TokenResult::Source::SessionMemory;
-            if (isUnavailable(j->error())) {
-                m_available = false;
+    connect(
+        job, &QKeychain::Job::finished, this,
+        [this, guard, hasContext = context != nullptr, key, token, done](QKeychain::Job *j) {
+            TokenResult r;
+            if (j->error() == QKeychain::NoError) {
+                m_available = true;
+                m_sessionTokens.remove(key);
                 r.ok = true;
-                r.message = unavailableMessage(j->errorString());
-                Q_EMIT keychainUnavailable(r.message);
+                r.source = TokenResult::Source::Keychain;
             } else {
-                r.message = QStringLiteral("The keychain refused to store the token (%1); it is kept in memory for this session only.")
-                                .arg(j->errorString());
+                // Keep it for this session whatever happened: never drop a token silently.
+                m_sessionTokens.insert(key, token);
+                r.source = TokenResult::Source::SessionMemory;
+                if (isUnavailable(j->error())) {
+                    m_available = false;
+                    r.ok = true;
+                    r.message = unavailableMessage(j->errorString());
+                    Q_EMIT keychainUnavailable(r.message);
+                } else {
+                    r.message =
+                        QStringLiteral(
+                            "The keychain refused to store the token (%1); it is kept in memory for this session only.")
+                            .arg(j->errorString());
+                }
             }
-        }
-        if ((!hasContext || guard) && done)
-            done(r);
-    });
+            if ((!hasContext || guard) && done)
+                done(r);
+        });
     job->start();
 }
 
@@ -105,27 +112,28 @@ void TokenStore::read(const QString &serverUrl, const QString &project, QObject 
     job->setInsecureFallback(false);
     job->setKey(keyFor(serverUrl, project));
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [this, guard, hasContext = context != nullptr, serverUrl, project, done](QKeychain::Job *j) {
-        TokenResult r;
-        if (j->error() == QKeychain::NoError) {
-            m_available = true;
-            r.ok = true;
-            r.token = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
-            r.source = TokenResult::Source::Keychain;
-        } else if (j->error() == QKeychain::EntryNotFound) {
-            r = fallbackRead(serverUrl, project, QString());
-        } else if (isUnavailable(j->error())) {
-            m_available = false;
-            r = fallbackRead(serverUrl, project, j->errorString());
-            Q_EMIT keychainUnavailable(r.message);
-        } else {
-            r = fallbackRead(serverUrl, project, QString());
-            r.ok = false;
-            r.message = QStringLiteral("The keychain refused to give the token (%1).").arg(j->errorString());
-        }
-        if ((!hasContext || guard) && done)
-            done(r);
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [this, guard, hasContext = context != nullptr, serverUrl, project, done](QKeychain::Job *j) {
+                TokenResult r;
+                if (j->error() == QKeychain::NoError) {
+                    m_available = true;
+                    r.ok = true;
+                    r.token = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+                    r.source = TokenResult::Source::Keychain;
+                } else if (j->error() == QKeychain::EntryNotFound) {
+                    r = fallbackRead(serverUrl, project, QString());
+                } else if (isUnavailable(j->error())) {
+                    m_available = false;
+                    r = fallbackRead(serverUrl, project, j->errorString());
+                    Q_EMIT keychainUnavailable(r.message);
+                } else {
+                    r = fallbackRead(serverUrl, project, QString());
+                    r.ok = false;
+                    r.message = QStringLiteral("The keychain refused to give the token (%1).").arg(j->errorString());
+                }
+                if ((!hasContext || guard) && done)
+                    done(r);
+            });
     job->start();
 }
 
@@ -138,18 +146,20 @@ void TokenStore::remove(const QString &serverUrl, const QString &project, QObjec
     job->setInsecureFallback(false);
     job->setKey(key);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [this, guard, hasContext = context != nullptr, done](QKeychain::Job *j) {
-        TokenResult r;
-        r.ok = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound || isUnavailable(j->error());
-        if (isUnavailable(j->error())) {
-            m_available = false;
-            r.message = unavailableMessage(j->errorString());
-        } else if (!r.ok) {
-            r.message = QStringLiteral("The keychain could not delete the token (%1).").arg(j->errorString());
-        }
-        if ((!hasContext || guard) && done)
-            done(r);
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [this, guard, hasContext = context != nullptr, done](QKeychain::Job *j) {
+                TokenResult r;
+                r.ok = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound ||
+                       isUnavailable(j->error());
+                if (isUnavailable(j->error())) {
+                    m_available = false;
+                    r.message = unavailableMessage(j->errorString());
+                } else if (!r.ok) {
+                    r.message = QStringLiteral("The keychain could not delete the token (%1).").arg(j->errorString());
+                }
+                if ((!hasContext || guard) && done)
+                    done(r);
+            });
     job->start();
 }
 

@@ -19,10 +19,10 @@ namespace gantry {
 
 struct TokenResult {
     enum class Source { Keychain, SessionMemory, DstackConfig, None };
-    bool ok = false;        // the operation did what was asked (maybe through the fallback)
-    QString token;          // read(): the token; empty when none is stored
+    bool ok = false; // the operation did what was asked (maybe through the fallback)
+    QString token; // read(): the token; empty when none is stored
     Source source = Source::None;
-    QString message;        // what went wrong or which fallback was used; empty when all is well
+    QString message; // what went wrong or which fallback was used; empty when all is well
 };
 
 class TokenStore : public QObject
@@ -56,7 +56,7 @@ private:
 
     QString m_service = QStringLiteral("gantry");
     QString m_configPath;
-    QHash<QString, QString> m_sessionTokens;  // fallback only
+    QHash<QString, QString> m_sessionTokens; // fallback only
     bool m_available = true;
 };
 

@@ -22,8 +22,9 @@ QStringList verbsFromHelp()
 }
 
 // Verbs that talk to a backend: they all take --backend and --project.
-const QStringList kBackendVerbs = {QStringLiteral("chat"), QStringLiteral("offer"), QStringLiteral("apply"), QStringLiteral("ps"),
-                                   QStringLiteral("logs"), QStringLiteral("event"), QStringLiteral("stop")};
+const QStringList kBackendVerbs = {QStringLiteral("chat"), QStringLiteral("offer"), QStringLiteral("apply"),
+                                   QStringLiteral("ps"),   QStringLiteral("logs"),  QStringLiteral("event"),
+                                   QStringLiteral("stop")};
 
 } // namespace
 
@@ -64,7 +65,8 @@ private Q_SLOTS:
         QFETCH(QString, verb);
         const auto r = runCli({verb, QStringLiteral("--frobnicate")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("gantry-cli %1: unknown option '--frobnicate'").arg(verb)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("gantry-cli %1: unknown option '--frobnicate'").arg(verb)),
+                 qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("usage: gantry-cli %1").arg(verb)), qPrintable(r.err));
     }
 
@@ -90,8 +92,9 @@ private Q_SLOTS:
 
     void compareRefusesSingleEndpointOptions()
     {
-        const auto r = runCli({QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:9/v1"),
-                               QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("hi")});
+        const auto r = runCli({QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("--url"),
+                               QStringLiteral("http://127.0.0.1:9/v1"), QStringLiteral("a"), QStringLiteral("b"),
+                               QStringLiteral("hi")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("--url names one endpoint")), qPrintable(r.err));
     }

@@ -99,12 +99,14 @@ class TestFirstContact : public QObject
         const QString run = progress(r.out, QStringLiteral("deployed"));
         [&] {
             QVERIFY2(!run.isEmpty(), qPrintable(context));
-            QVERIFY2(progress(r.out, QStringLiteral("ready")).startsWith(run + QStringLiteral(" http://127.0.0.1:")), qPrintable(context));
+            QVERIFY2(progress(r.out, QStringLiteral("ready")).startsWith(run + QStringLiteral(" http://127.0.0.1:")),
+                     qPrintable(context));
             // The chat got a whole reply from the real llama-server, with an honest rate.
             const QString chat = progress(r.out, QStringLiteral("chat"));
             QVERIFY2(chat.startsWith(QLatin1String("complete ")), qPrintable(context));
             QVERIFY2(chat.contains(QLatin1String("48 tokens")), qPrintable(chat));
-            QVERIFY2(progress(r.out, QStringLiteral("stopped")) == run + QStringLiteral(" terminated"), qPrintable(context));
+            QVERIFY2(progress(r.out, QStringLiteral("stopped")) == run + QStringLiteral(" terminated"),
+                     qPrintable(context));
             for (const char *panel : {"editor.png", "offers.png", "runs.png", "chat.png"})
                 QVERIFY2(QFileInfo(shots + QLatin1Char('/') + QLatin1String(panel)).size() > 10000, panel);
         }();
@@ -150,8 +152,10 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(cli).isExecutable());
         QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
         // Stripped: far smaller than the build tree's binaries with their debug info.
-        QVERIFY2(QFileInfo(gui).size() < QFileInfo(test::guiPath()).size() / 2,
-                 qPrintable(QStringLiteral("%1 vs %2 bytes").arg(QFileInfo(gui).size()).arg(QFileInfo(test::guiPath()).size())));
+        QVERIFY2(
+            QFileInfo(gui).size() < QFileInfo(test::guiPath()).size() / 2,
+            qPrintable(
+                QStringLiteral("%1 vs %2 bytes").arg(QFileInfo(gui).size()).arg(QFileInfo(test::guiPath()).size())));
 
         const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
         QVERIFY(!QTest::currentTestFailed());
@@ -178,7 +182,8 @@ private Q_SLOTS:
         const QStorageInfo disk(project);
         const double totalGb = double(disk.bytesTotal()) / (1024.0 * 1024 * 1024);
         if (totalGb < 100.0)
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("this machine's disk (%1 GB) is smaller than dstack's default 100GB..").arg(totalGb));
+            GANTRY_SKIP_OR_FAIL(
+                QStringLiteral("this machine's disk (%1 GB) is smaller than dstack's default 100GB..").arg(totalGb));
 
         const QString run = tour(test::guiPath(), project);
         QVERIFY(!QTest::currentTestFailed());

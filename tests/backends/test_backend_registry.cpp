@@ -43,7 +43,8 @@ class TestBackendRegistry : public QObject
 private Q_SLOTS:
     void init()
     {
-        QSettings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry")).clear();
+        QSettings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry"))
+            .clear();
         QFile::remove(DstackConfigFile::defaultPath());
     }
 
@@ -63,7 +64,8 @@ private Q_SLOTS:
     void gantry01ListIsReadAndRewrittenAsAnArray()
     {
         {
-            QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry"));
+            QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
+                               QStringLiteral("gantry"));
             settings.setValue(QStringLiteral("dstack/servers"),
                               QStringList{QStringLiteral("http://127.0.0.1:3000#main"), QStringLiteral("no-hash")});
         }
@@ -71,7 +73,8 @@ private Q_SLOTS:
         QCOMPARE(servers.size(), 1);
         QCOMPARE(servers.first().url, QStringLiteral("http://127.0.0.1:3000"));
         QCOMPARE(servers.first().project, QStringLiteral("main"));
-        QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"), QStringLiteral("gantry"));
+        QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
+                           QStringLiteral("gantry"));
         QCOMPARE(settings.beginReadArray(QStringLiteral("dstack/servers")), 1);
     }
 
@@ -87,7 +90,8 @@ private Q_SLOTS:
         QCOMPARE(backends.first()->id(), QStringLiteral("local"));
         QCOMPARE(backends.at(1)->id(), QStringLiteral("dstack"));
         // The same URL + project again (e.g. saved in the dialog too): the same backend.
-        Backend *again = registry.addDstackProject({QStringLiteral("main"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("t"), false});
+        Backend *again = registry.addDstackProject(
+            {QStringLiteral("main"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("t"), false});
         QCOMPARE(again, backends.at(1));
         QCOMPARE(registry.backends().size(), 3);
     }
@@ -103,13 +107,13 @@ private Q_SLOTS:
         registry.remove(local);
         QVERIFY(aliveWhenTold);
         QVERIFY(registry.backends().isEmpty());
-        QTRY_VERIFY(watch.isNull());  // deleted later, on the event loop
+        QTRY_VERIFY(watch.isNull()); // deleted later, on the event loop
     }
 
     void savedServerNotInTheConfigIsAdded()
     {
         writeDstackConfig(kConfig);
-        savedservers::add({QStringLiteral("http://127.0.0.1:9"), QStringLiteral("main")});   // in the config: skipped
+        savedservers::add({QStringLiteral("http://127.0.0.1:9"), QStringLiteral("main")}); // in the config: skipped
         savedservers::add({QStringLiteral("http://127.0.0.1:10"), QStringLiteral("extra")}); // only saved
         BackendRegistry registry;
         registry.loadLocalAndDstackConfig();

@@ -7,7 +7,7 @@
 #include <QTest>
 
 namespace QTest {
-template<>
+template <>
 inline char *toString(const gantry::ReplyStatus &status)
 {
     return qstrdup(qPrintable(gantry::replyStatusToString(status)));

@@ -36,7 +36,8 @@ Run runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnv
     QSignalSpy finished(&cli, &QProcess::finished);
     if (cli.state() != QProcess::NotRunning && !finished.wait(30000))
         qWarning("gantry-cli chat did not finish in 30 s");
-    return Run{cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1, cli.readAllStandardOutput(), cli.readAllStandardError()};
+    return Run{cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1, cli.readAllStandardOutput(),
+               cli.readAllStandardError()};
 }
 
 } // namespace
@@ -56,7 +57,8 @@ private Q_SLOTS:
     void misuseIsExitCodeTwo()
     {
         QCOMPARE(runCli({}).exitCode, 2);
-        const Run bad = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--param"), QStringLiteral("temperature=hot"), QStringLiteral("hi")});
+        const Run bad = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--param"),
+                                QStringLiteral("temperature=hot"), QStringLiteral("hi")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains("temperature must be a number"));
         QCOMPARE(runCli({QStringLiteral("--help")}).exitCode, 0);
@@ -85,7 +87,8 @@ private Q_SLOTS:
         QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
 
         server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk("ok")).sse("[DONE]").end());
-        const Run run = runCli({info.name, QStringLiteral("--param"), QStringLiteral("max_tokens=1"), QStringLiteral("hi")});
+        const Run run =
+            runCli({info.name, QStringLiteral("--param"), QStringLiteral("max_tokens=1"), QStringLiteral("hi")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out, QByteArray("ok\n"));
         QVERIFY(nlohmann::json::parse(server->requests.value(0).body.toStdString())["model"] == "run-model");
@@ -109,8 +112,10 @@ private Q_SLOTS:
                                   .end());
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("GANTRY_TOKEN"), QStringLiteral("env-secret-token"));
-        const Run run = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--system"), QStringLiteral("Be brief."),
-                                QStringLiteral("--param"), QStringLiteral("max_tokens=2"), QStringLiteral("Say hi")}, env);
+        const Run run =
+            runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--system"), QStringLiteral("Be brief."),
+                    QStringLiteral("--param"), QStringLiteral("max_tokens=2"), QStringLiteral("Say hi")},
+                   env);
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QByteArray("Hello\n"));
         QVERIFY2(run.err.contains("finish: length"), run.err.constData());
@@ -119,7 +124,7 @@ private Q_SLOTS:
         QCOMPARE(server->requests.size(), 2);
         QCOMPARE(server->requests[1].headers.value("authorization"), QByteArray("Bearer env-secret-token"));
         const auto body = nlohmann::json::parse(server->requests[1].body.toStdString());
-        QVERIFY(body["model"] == "served-model");  // the first listed model is the default
+        QVERIFY(body["model"] == "served-model"); // the first listed model is the default
         QVERIFY(body["max_tokens"] == 2);
         QVERIFY(body["messages"][0]["content"] == "Be brief.");
 
@@ -138,8 +143,9 @@ private Q_SLOTS:
     void jsonPrintsTheFinalMessageAndAFailureExitsOne()
     {
         server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk("partial")).cut());
-        const Run run = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--model"), QStringLiteral("m"),
-                                QStringLiteral("--token"), QStringLiteral("flag-secret"), QStringLiteral("--json"), QStringLiteral("Hi")});
+        const Run run = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--model"),
+                                QStringLiteral("m"), QStringLiteral("--token"), QStringLiteral("flag-secret"),
+                                QStringLiteral("--json"), QStringLiteral("Hi")});
         QCOMPARE(run.exitCode, 1);
         const auto j = nlohmann::json::parse(run.out.toStdString());
         QVERIFY(j["content"] == "partial");
@@ -154,12 +160,13 @@ private Q_SLOTS:
     {
         for (const char *word : {"one", "two"})
             server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk(word)).sse("[DONE]").end());
-        const Run first = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--model"), QStringLiteral("m"),
-                                  QStringLiteral("--json"), QStringLiteral("First")});
+        const Run first = runCli({QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--model"),
+                                  QStringLiteral("m"), QStringLiteral("--json"), QStringLiteral("First")});
         QCOMPARE(first.exitCode, 0);
         const qint64 conversation = nlohmann::json::parse(first.out.toStdString())["conversation_id"].get<qint64>();
         // The stored endpoint is the default: no --url needed.
-        const Run second = runCli({QStringLiteral("--conversation"), QString::number(conversation), QStringLiteral("Second")});
+        const Run second =
+            runCli({QStringLiteral("--conversation"), QString::number(conversation), QStringLiteral("Second")});
         QCOMPARE(second.exitCode, 0);
         QCOMPARE(second.out, QByteArray("two\n"));
         const auto body = nlohmann::json::parse(server->requests.value(1).body.toStdString());
@@ -179,8 +186,8 @@ private Q_SLOTS:
                                   .sse("[DONE]")
                                   .end());
         QProcess cli;
-        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--url"), server->baseUrl(), QStringLiteral("--model"),
-                              QStringLiteral("m"), QStringLiteral("Tell me")});
+        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--url"), server->baseUrl(),
+                              QStringLiteral("--model"), QStringLiteral("m"), QStringLiteral("Tell me")});
         QByteArray shown;
         QTRY_VERIFY_WITH_TIMEOUT((shown += cli.readAllStandardOutput()).contains("Shown before the crash"), 20000);
 
@@ -204,7 +211,7 @@ private Q_SLOTS:
         QCOMPARE(path.size(), 2);
         QCOMPARE(path[0].content, QStringLiteral("Tell me"));
         QCOMPARE(path[1].content, QStringLiteral("Shown before the crash"));
-        QCOMPARE(path[1].status, ReplyStatus::Streaming);  // never finished: shown as interrupted
+        QCOMPARE(path[1].status, ReplyStatus::Streaming); // never finished: shown as interrupted
     }
 };
 

@@ -130,13 +130,14 @@ private Q_SLOTS:
     // no less than 300 ms: no more than 10 tok/s, however close together the tokens arrived.
     void rateIsNeverFasterThanTheServerCouldHaveBeen()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::eventStream()
-                                                .pause(300)
-                                                .chunk("data: " + contentChunk("Hel") + "\n\ndata: " + contentChunk("lo")
-                                                       + "\n\ndata: " + contentChunk(" world") + "\n\n")
-                                                .sse(kFinish)
-                                                .sse("[DONE]")
-                                                .end());
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::eventStream()
+                           .pause(300)
+                           .chunk("data: " + contentChunk("Hel") + "\n\ndata: " + contentChunk("lo") +
+                                  "\n\ndata: " + contentChunk(" world") + "\n\n")
+                           .sse(kFinish)
+                           .sse("[DONE]")
+                           .end());
         std::unique_ptr<ChatReply> reply(client->send(hello(), {}));
         QSignalSpy finished(reply.get(), &ChatReply::finished);
         QVERIFY(finished.wait(10000));
@@ -149,12 +150,14 @@ private Q_SLOTS:
     // llama.cpp's final chunk carries its own decode speed: that is the figure to show.
     void rateComesFromTheServersTimingsWhenItSendsThem()
     {
-        server->expect(kPath.toByteArray(),
-                       helloStream()
-                           .sse(R"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}],"model":"scripted",)"
-                                R"("timings":{"prompt_n":7,"prompt_ms":1.2,"predicted_n":3,"predicted_ms":0.854,"predicted_per_second":3512.5}})")
-                           .sse("[DONE]")
-                           .end());
+        server->expect(
+            kPath.toByteArray(),
+            helloStream()
+                .sse(
+                    R"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}],"model":"scripted",)"
+                    R"("timings":{"prompt_n":7,"prompt_ms":1.2,"predicted_n":3,"predicted_ms":0.854,"predicted_per_second":3512.5}})")
+                .sse("[DONE]")
+                .end());
         std::unique_ptr<ChatReply> reply(client->send(hello(), {}));
         QSignalSpy finished(reply.get(), &ChatReply::finished);
         QVERIFY(finished.wait(10000));
@@ -178,7 +181,8 @@ private Q_SLOTS:
     void oneBytePerChunkGivesTheSameReply()
     {
         QByteArray events;
-        for (const QByteArray &piece : {contentChunk("Hel"), contentChunk("lo \xC3\xA9"), kFinish, QByteArray("[DONE]")})
+        for (const QByteArray &piece :
+             {contentChunk("Hel"), contentChunk("lo \xC3\xA9"), kFinish, QByteArray("[DONE]")})
             events += "data: " + piece + "\r\n\r\n";
         server->expect(kPath.toByteArray(), ScriptedResponse::eventStream().bytePerChunk(events).end());
         auto reply = sendAndWait();
@@ -193,7 +197,8 @@ private Q_SLOTS:
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
         QCOMPARE(reply->content(), QStringLiteral("Hello world"));
-        QVERIFY2(reply->errorString().contains(QLatin1String("before the reply was complete")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("before the reply was complete")),
+                 qPrintable(reply->errorString()));
     }
 
     void cleanEndWithoutDoneIsAnIncompleteReply()
@@ -218,21 +223,27 @@ private Q_SLOTS:
     void slowDripPastTheIdleTimeoutFails()
     {
         client->setIdleTimeout(400);
-        server->expect(kPath.toByteArray(), helloStream().pause(100).sse(contentChunk("!")).pause(5000).sse("[DONE]").end());
+        server->expect(kPath.toByteArray(),
+                       helloStream().pause(100).sse(contentChunk("!")).pause(5000).sse("[DONE]").end());
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
         QCOMPARE(reply->content(), QStringLiteral("Hello world!"));
-        QVERIFY2(reply->errorString().contains(QLatin1String("No data from the server for 0.4 s")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("No data from the server for 0.4 s")),
+                 qPrintable(reply->errorString()));
     }
 
     void errorEventMidStreamKeepsThePartialText()
     {
-        server->expect(kPath.toByteArray(),
-                       helloStream().sse(R"({"error":{"code":500,"message":"Invalid UTF-8 in the output","type":"server_error"}})").cut());
+        server->expect(
+            kPath.toByteArray(),
+            helloStream()
+                .sse(R"({"error":{"code":500,"message":"Invalid UTF-8 in the output","type":"server_error"}})")
+                .cut());
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
         QCOMPARE(reply->content(), QStringLiteral("Hello world"));
-        QVERIFY2(reply->errorString().contains(QLatin1String("error mid-reply: Invalid UTF-8 in the output")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("error mid-reply: Invalid UTF-8 in the output")),
+                 qPrintable(reply->errorString()));
     }
 
     void malformedChunkKeepsThePartialText()
@@ -247,14 +258,20 @@ private Q_SLOTS:
     void unauthorizedNamesTheToken()
     {
         useServer(QStringLiteral("openai"), QStringLiteral("wrong-token-value"));
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})"));
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::json(
+                           401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})"));
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("refused the token (HTTP 401 Unauthorized: Invalid API Key)")), qPrintable(reply->errorString()));
+        QVERIFY2(
+            reply->errorString().contains(QLatin1String("refused the token (HTTP 401 Unauthorized: Invalid API Key)")),
+            qPrintable(reply->errorString()));
         QVERIFY(!reply->errorString().contains(QLatin1String("wrong-token-value")));
 
         useServer();
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})"));
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::json(
+                           401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})"));
         reply = sendAndWait();
         QVERIFY2(reply->errorString().contains(QLatin1String("needs a token")), qPrintable(reply->errorString()));
     }
@@ -262,21 +279,29 @@ private Q_SLOTS:
     void forbiddenGivesDstacksDetail()
     {
         useServer(QStringLiteral("openai"), QStringLiteral("t"));
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(403, R"({"detail":"Unauthenticated or unauthorized to access project main"})"));
+        server->expect(
+            kPath.toByteArray(),
+            ScriptedResponse::json(403, R"({"detail":"Unauthenticated or unauthorized to access project main"})"));
         auto reply = sendAndWait();
-        QVERIFY2(reply->errorString().contains(QLatin1String("HTTP 403 Forbidden: Unauthenticated or unauthorized to access project main")),
+        QVERIFY2(reply->errorString().contains(
+                     QLatin1String("HTTP 403 Forbidden: Unauthenticated or unauthorized to access project main")),
                  qPrintable(reply->errorString()));
     }
 
     void modelNotFoundListsTheServedModels()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(404, R"({"detail":"Model tiny not found in project main"})"));
-        server->expect("/v1/models", ScriptedResponse::json(200, R"({"object":"list","data":[{"id":"llama-3"},{"id":"qwen"}]})"));
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::json(404, R"({"detail":"Model tiny not found in project main"})"));
+        server->expect("/v1/models",
+                       ScriptedResponse::json(200, R"({"object":"list","data":[{"id":"llama-3"},{"id":"qwen"}]})"));
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("Model 'tiny' not found")), qPrintable(reply->errorString()));
-        QVERIFY2(reply->errorString().contains(QLatin1String("Model tiny not found in project main")), qPrintable(reply->errorString()));
-        QVERIFY2(reply->errorString().contains(QLatin1String("The server serves: llama-3, qwen.")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("Model 'tiny' not found")),
+                 qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("Model tiny not found in project main")),
+                 qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("The server serves: llama-3, qwen.")),
+                 qPrintable(reply->errorString()));
     }
 
     void notFoundWithoutAModelListPointsAtTheBaseUrl()
@@ -288,31 +313,42 @@ private Q_SLOTS:
 
     void serverErrorGivesTheJsonMessage()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(500, R"({"error":{"code":500,"message":"failed to load model","type":"server_error"}})"));
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::json(
+                           500, R"({"error":{"code":500,"message":"failed to load model","type":"server_error"}})"));
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("HTTP 500 Internal Server Error: failed to load model")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("HTTP 500 Internal Server Error: failed to load model")),
+                 qPrintable(reply->errorString()));
         QVERIFY(reply->content().isEmpty());
     }
 
     void nonJsonGarbageIsSummarised()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::whole(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><hr>nginx</body></html>"));
+        server->expect(
+            kPath.toByteArray(),
+            ScriptedResponse::whole(502, "text/html",
+                                    "<html><head><title>502 Bad Gateway</title></head><body><hr>nginx</body></html>"));
         auto reply = sendAndWait();
-        QVERIFY2(reply->errorString().contains(QLatin1String("HTTP 502 Bad Gateway: 502 Bad Gateway")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("HTTP 502 Bad Gateway: 502 Bad Gateway")),
+                 qPrintable(reply->errorString()));
     }
 
     void connectionRefusedAsksWhetherTheRunIsReady()
     {
-        client->setEndpoint(ModelEndpoint{QStringLiteral("http://127.0.0.1:%1/v1").arg(unusedPort()), QStringLiteral("tiny")});
+        client->setEndpoint(
+            ModelEndpoint{QStringLiteral("http://127.0.0.1:%1/v1").arg(unusedPort()), QStringLiteral("tiny")});
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("connection refused. Is the run ready?")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("connection refused. Is the run ready?")),
+                 qPrintable(reply->errorString()));
     }
 
     void retriesWithoutStreamOptionsWhenRejected()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(400, R"({"error":{"message":"Unrecognized request argument supplied: stream_options"}})"));
+        server->expect(kPath.toByteArray(),
+                       ScriptedResponse::json(
+                           400, R"({"error":{"message":"Unrecognized request argument supplied: stream_options"}})"));
         server->expect(kPath.toByteArray(), helloStream().sse(kFinish).sse("[DONE]").end());
         server->expect(kPath.toByteArray(), helloStream().sse(kFinish).sse("[DONE]").end());
         auto reply = sendAndWait();
@@ -344,7 +380,11 @@ private Q_SLOTS:
 
     void wholeJsonAnswerIsAccepted()
     {
-        server->expect(kPath.toByteArray(), ScriptedResponse::json(200, R"({"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":2}})"));
+        server->expect(
+            kPath.toByteArray(),
+            ScriptedResponse::json(
+                200,
+                R"({"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":2}})"));
         auto reply = sendAndWait();
         QCOMPARE(reply->status(), ReplyStatus::Complete);
         QCOMPARE(reply->content(), QStringLiteral("Hi there"));
@@ -362,7 +402,7 @@ private Q_SLOTS:
         QCOMPARE(finished.size(), 1);
         QCOMPARE(reply->status(), ReplyStatus::Stopped);
         QCOMPARE(reply->content(), QStringLiteral("Hello world"));
-        reply->stop();  // idempotent
+        reply->stop(); // idempotent
         QCOMPARE(finished.size(), 1);
     }
 
@@ -381,7 +421,8 @@ private Q_SLOTS:
 
     void listsModels()
     {
-        server->expect("/v1/models", ScriptedResponse::json(200, R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})"));
+        server->expect("/v1/models",
+                       ScriptedResponse::json(200, R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})"));
         QSignalSpy listed(client.get(), &ChatClient::modelsListed);
         client->listModels();
         QVERIFY(listed.wait(10000));
@@ -401,11 +442,12 @@ private Q_SLOTS:
         QCOMPARE(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite")), QString());
         ChatSession session(&store, client.get());
         for (const char *word : {"one", "two", "three"})
-            server->expect(kPath.toByteArray(), ScriptedResponse::eventStream().sse(contentChunk(word)).pause(100).sse("[DONE]").end());
+            server->expect(kPath.toByteArray(),
+                           ScriptedResponse::eventStream().sse(contentChunk(word)).pause(100).sse("[DONE]").end());
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy errors(&session, &ChatSession::error);
         session.send(QStringLiteral("First question"));
-        QCOMPARE(session.send(QStringLiteral("Too early")), qint64(-1));  // one reply at a time
+        QCOMPARE(session.send(QStringLiteral("Too early")), qint64(-1)); // one reply at a time
         QCOMPARE(errors.size(), 1);
         QVERIFY(finished.wait(10000));
         session.send(QStringLiteral("Second question"));

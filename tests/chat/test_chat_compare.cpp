@@ -8,8 +8,8 @@
 
 #include "core/backends/local/RunDirectory.h"
 #include "core/chat/ComparisonRun.h"
-#include "tests/support/LlamaServer.h"
 #include "core/common/StatePaths.h"
+#include "tests/support/LlamaServer.h"
 #include "tests/support/TestEnvironment.h"
 
 #include <QDir>
@@ -91,9 +91,18 @@ private Q_SLOTS:
         QCOMPARE(conversations.open(chatDatabasePath()), QString());
         QCOMPARE(comparisons.open(chatDatabasePath()), QString());
         const QList<CompareTarget> targets{
-            {QStringLiteral("tiny-a"), ModelEndpoint{first.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), false}, {}, 1.5},
-            {QStringLiteral("tiny-b"), ModelEndpoint{second.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), false}, {}, 0},
-            {QStringLiteral("slow"), ModelEndpoint{slow.baseUrl(), QStringLiteral("scripted"), QStringLiteral("openai"), false}, {}, 3.0},
+            {QStringLiteral("tiny-a"),
+             ModelEndpoint{first.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), false},
+             {},
+             1.5},
+            {QStringLiteral("tiny-b"),
+             ModelEndpoint{second.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), false},
+             {},
+             0},
+            {QStringLiteral("slow"),
+             ModelEndpoint{slow.baseUrl(), QStringLiteral("scripted"), QStringLiteral("openai"), false},
+             {},
+             3.0},
         };
         ComparisonRun run(&conversations, &comparisons, targets, shortReplies());
         QSignalSpy deltas(&run, &ComparisonRun::delta);
@@ -166,10 +175,11 @@ private Q_SLOTS:
         writeRun(QStringLiteral("compare-tiny-a"), first.baseUrl(), 2.0);
         writeRun(QStringLiteral("compare-tiny-b"), second.baseUrl(), 0);
         QProcess cli;
-        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("compare-tiny-a"), QStringLiteral("compare-tiny-b"),
-                              slow.baseUrl(), QStringLiteral("--param"), QStringLiteral("max_tokens=4"), QStringLiteral("--json"),
-                              QStringLiteral("Compare this")});
-        QSignalSpy done(&cli, &QProcess::finished);  // the scripted server needs this thread's event loop
+        cli.start(cliPath(),
+                  {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("compare-tiny-a"),
+                   QStringLiteral("compare-tiny-b"), slow.baseUrl(), QStringLiteral("--param"),
+                   QStringLiteral("max_tokens=4"), QStringLiteral("--json"), QStringLiteral("Compare this")});
+        QSignalSpy done(&cli, &QProcess::finished); // the scripted server needs this thread's event loop
         QVERIFY(done.wait(60000));
         const QByteArray err = cli.readAllStandardError();
         QVERIFY2(cli.exitCode() == 0, err.constData());
@@ -181,7 +191,7 @@ private Q_SLOTS:
         QCOMPARE(doc["replies"][0]["price_per_hour"].get<double>(), 2.0);
         QVERIFY(doc["replies"][0]["cost"].get<double>() > 0);
         QCOMPARE(doc["replies"][1]["cost"].get<double>(), 0.0);
-        QCOMPARE(doc["replies"][2]["model"].get<std::string>(), std::string("scripted"));  // from GET /models
+        QCOMPARE(doc["replies"][2]["model"].get<std::string>(), std::string("scripted")); // from GET /models
         QCOMPARE(doc["replies"][2]["content"].get<std::string>(), std::string("Slow but sure."));
         for (const auto &r : doc["replies"])
             QCOMPARE(r["status"].get<std::string>(), std::string("complete"));
@@ -197,8 +207,9 @@ private Q_SLOTS:
         slow.expect("/v1/models", ScriptedResponse::json(200, R"({"data":[{"id":"scripted"}]})"));
         slow.expect(kPath, slowReply());
         QProcess text;
-        text.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("compare-tiny-a"), slow.baseUrl(),
-                               QStringLiteral("--param"), QStringLiteral("max_tokens=4"), QStringLiteral("hi")});
+        text.start(cliPath(),
+                   {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("compare-tiny-a"),
+                    slow.baseUrl(), QStringLiteral("--param"), QStringLiteral("max_tokens=4"), QStringLiteral("hi")});
         QSignalSpy textDone(&text, &QProcess::finished);
         QVERIFY(textDone.wait(60000));
         QCOMPARE(text.exitCode(), 0);
@@ -213,7 +224,8 @@ private Q_SLOTS:
     void cliMisuse()
     {
         QProcess cli;
-        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("only-one"), QStringLiteral("hi")});
+        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--compare"), QStringLiteral("only-one"),
+                              QStringLiteral("hi")});
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 2);
         QVERIFY(cli.readAllStandardError().contains("give 2 to 4 endpoints"));

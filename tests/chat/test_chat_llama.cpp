@@ -4,8 +4,8 @@
 #include "tests/chat/ChatTestPrinters.h"
 
 #include "core/chat/ChatSession.h"
-#include "tests/support/LlamaServer.h"
 #include "core/common/StatePaths.h"
+#include "tests/support/LlamaServer.h"
 #include "tests/support/TestEnvironment.h"
 
 #include <QProcess>
@@ -56,16 +56,16 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QCOMPARE(reply->status(), ReplyStatus::Complete);
         QVERIFY2(reply->errorString().isEmpty(), qPrintable(reply->errorString()));
-        QCOMPARE(reply->finishReason(), QStringLiteral("length"));  // the tiny model never stops by itself
+        QCOMPARE(reply->finishReason(), QStringLiteral("length")); // the tiny model never stops by itself
         QVERIFY(!reply->content().isEmpty());
-        QCOMPARE(deltas.size(), 16);  // one chunk per token
+        QCOMPARE(deltas.size(), 16); // one chunk per token
         const ReplyMetrics m = reply->metrics();
         QVERIFY(m.usageFromServer);
         QCOMPARE(m.completionTokens, 16);
         QVERIFY(m.promptTokens > 0);
         QVERIFY(m.timeToFirstTokenMs >= 0);
         QVERIFY(m.tokensPerSecond > 0);
-        QVERIFY(m.rateFromServer);  // llama.cpp's timings.predicted_per_second
+        QVERIFY(m.rateFromServer); // llama.cpp's timings.predicted_per_second
     }
 
     void listsTheServedModel()
@@ -141,13 +141,14 @@ private Q_SLOTS:
         int deltas = 0;
         connect(reply.get(), &ChatReply::delta, reply.get(), [&] {
             if (++deltas == 3)
-                doomed.stop();  // SIGTERM: the server exits at once, mid-stream
+                doomed.stop(); // SIGTERM: the server exits at once, mid-stream
         });
         QSignalSpy finished(reply.get(), &ChatReply::finished);
         QVERIFY(finished.wait(30000));
         QCOMPARE(reply->status(), ReplyStatus::Failed);
         QVERIFY(!reply->content().isEmpty());
-        QVERIFY2(reply->errorString().contains(QLatin1String("before the reply was complete")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("before the reply was complete")),
+                 qPrintable(reply->errorString()));
     }
 
     void wrongApiKeyNamesTheToken()
@@ -156,15 +157,18 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(guarded.start(&error, {QStringLiteral("--api-key"), QStringLiteral("right-key")}), qPrintable(error));
         ChatClient local;
-        local.setEndpoint(ModelEndpoint{guarded.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), true}, QStringLiteral("wrong-key"));
+        local.setEndpoint(ModelEndpoint{guarded.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), true},
+                          QStringLiteral("wrong-key"));
         std::unique_ptr<ChatReply> reply(local.send(hello(), maxTokens(4)));
         QSignalSpy finished(reply.get(), &ChatReply::finished);
         QVERIFY(finished.wait(30000));
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QLatin1String("refused the token (HTTP 401")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QLatin1String("refused the token (HTTP 401")),
+                 qPrintable(reply->errorString()));
         QVERIFY(!reply->errorString().contains(QLatin1String("wrong-key")));
 
-        local.setEndpoint(ModelEndpoint{guarded.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), true}, QStringLiteral("right-key"));
+        local.setEndpoint(ModelEndpoint{guarded.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), true},
+                          QStringLiteral("right-key"));
         reply.reset(local.send(hello(), maxTokens(4)));
         QSignalSpy done(reply.get(), &ChatReply::finished);
         QVERIFY(done.wait(30000));
@@ -174,8 +178,9 @@ private Q_SLOTS:
     void cliStreamsAndPrintsJson()
     {
         QProcess cli;
-        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--param"),
-                              QStringLiteral("max_tokens=12"), QStringLiteral("--json"), QStringLiteral("Hello")});
+        cli.start(cliPath(),
+                  {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--param"),
+                   QStringLiteral("max_tokens=12"), QStringLiteral("--json"), QStringLiteral("Hello")});
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 0);
         const auto j = nlohmann::json::parse(cli.readAllStandardOutput().toStdString());
@@ -184,10 +189,10 @@ private Q_SLOTS:
         QVERIFY(j["metrics"]["completion_tokens"] == 12);
         QVERIFY(j["metrics"]["usage_from_server"] == true);
         QVERIFY(!j["content"].get<std::string>().empty());
-        QVERIFY(j["model"].get<std::string>().find(".gguf") != std::string::npos);  // from GET /models
+        QVERIFY(j["model"].get<std::string>().find(".gguf") != std::string::npos); // from GET /models
 
-        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--param"),
-                              QStringLiteral("max_tokens=5"), QStringLiteral("Hello")});
+        cli.start(cliPath(), {QStringLiteral("chat"), QStringLiteral("--url"), server.baseUrl(),
+                              QStringLiteral("--param"), QStringLiteral("max_tokens=5"), QStringLiteral("Hello")});
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 0);
         QVERIFY(cli.readAllStandardOutput().trimmed().size() > 0);

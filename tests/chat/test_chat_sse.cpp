@@ -14,26 +14,25 @@ namespace {
 
 // Exercises every feature at once: LF, CRLF and CR endings, comments, multi-line data,
 // event and id fields, a field without a space, an event without data, UTF-8, [DONE].
-const QByteArray kStream =
-    "\xEF\xBB\xBF"
-    ": hello from the server\r\n"
-    "\r\n"
-    "data: {\"a\":1}\r\n"
-    "\r\n"
-    "event: note\n"
-    "id: 7\n"
-    "data: first line\n"
-    "data:second line\n"
-    "data\n"
-    "\n"
-    "event: ignored-without-data\n"
-    "\n"
-    "data: caf\xC3\xA9 \xE2\x9C\x93\r"
-    "\r"
-    ": ping\n"
-    "retry: 1000\n"
-    "data: [DONE]\n"
-    "\n";
+const QByteArray kStream = "\xEF\xBB\xBF"
+                           ": hello from the server\r\n"
+                           "\r\n"
+                           "data: {\"a\":1}\r\n"
+                           "\r\n"
+                           "event: note\n"
+                           "id: 7\n"
+                           "data: first line\n"
+                           "data:second line\n"
+                           "data\n"
+                           "\n"
+                           "event: ignored-without-data\n"
+                           "\n"
+                           "data: caf\xC3\xA9 \xE2\x9C\x93\r"
+                           "\r"
+                           ": ping\n"
+                           "retry: 1000\n"
+                           "data: [DONE]\n"
+                           "\n";
 
 QList<SseEvent> expectedEvents()
 {
@@ -150,8 +149,10 @@ private Q_SLOTS:
         params.maxTokens = 16;
         params.seed = 42;
         params.stop = {QStringLiteral("END")};
-        const auto body = nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
-                                                                {QStringLiteral("m"), QStringLiteral("openai"), true}).toStdString());
+        const auto body =
+            nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
+                                                  {QStringLiteral("m"), QStringLiteral("openai"), true})
+                                      .toStdString());
         QVERIFY(body["model"] == "m");
         QVERIFY(body["stream"] == true);
         QVERIFY(body["stream_options"]["include_usage"] == true);
@@ -172,11 +173,26 @@ private Q_SLOTS:
         params.temperature = 0.5;
         params.maxTokens = 8;
         params.stop = {QStringLiteral("\n")};
-        const auto body = nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
-                                                                {QStringLiteral("tgi-model"), QStringLiteral("tgi"), true}).toStdString());
-        static const std::set<std::string> accepted = {"messages", "model", "frequency_penalty", "logit_bias", "max_tokens", "n",
-                                                       "presence_penalty", "response_format", "seed", "stop", "stream",
-                                                       "temperature", "top_p", "tools", "tool_choice", "user"};
+        const auto body =
+            nlohmann::json::parse(chatRequestBody({{QStringLiteral("user"), QStringLiteral("Hi")}}, params,
+                                                  {QStringLiteral("tgi-model"), QStringLiteral("tgi"), true})
+                                      .toStdString());
+        static const std::set<std::string> accepted = {"messages",
+                                                       "model",
+                                                       "frequency_penalty",
+                                                       "logit_bias",
+                                                       "max_tokens",
+                                                       "n",
+                                                       "presence_penalty",
+                                                       "response_format",
+                                                       "seed",
+                                                       "stop",
+                                                       "stream",
+                                                       "temperature",
+                                                       "top_p",
+                                                       "tools",
+                                                       "tool_choice",
+                                                       "user"};
         for (const auto &[key, value] : body.items())
             QVERIFY2(accepted.count(key), key.c_str());
         QVERIFY(body["messages"][0]["content"].is_string());
@@ -185,7 +201,8 @@ private Q_SLOTS:
 
     void chunksGiveContentReasoningFinishAndUsage()
     {
-        ChatChunk c = parseChatChunk(R"({"choices":[{"delta":{"content":"Hi","reasoning_content":"think"},"finish_reason":null}],"model":"m"})");
+        ChatChunk c = parseChatChunk(
+            R"({"choices":[{"delta":{"content":"Hi","reasoning_content":"think"},"finish_reason":null}],"model":"m"})");
         QCOMPARE(c.content, QStringLiteral("Hi"));
         QCOMPARE(c.reasoning, QStringLiteral("think"));
         QCOMPARE(c.model, QStringLiteral("m"));
@@ -207,13 +224,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("message");
-        QTest::newRow("openai") << QByteArray(R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})") << "Invalid API Key";
+        QTest::newRow("openai")
+            << QByteArray(R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})")
+            << "Invalid API Key";
         QTest::newRow("string error") << QByteArray(R"({"error":"model not loaded"})") << "model not loaded";
-        QTest::newRow("dstack detail") << QByteArray(R"({"detail":"Unauthenticated or unauthorized to access project main"})")
+        QTest::newRow("dstack detail") << QByteArray(
+                                              R"({"detail":"Unauthenticated or unauthorized to access project main"})")
                                        << "Unauthenticated or unauthorized to access project main";
-        QTest::newRow("fastapi 422") << QByteArray(R"({"detail":[{"loc":["body","foo"],"msg":"extra fields not permitted"}]})")
+        QTest::newRow("fastapi 422") << QByteArray(
+                                            R"({"detail":[{"loc":["body","foo"],"msg":"extra fields not permitted"}]})")
                                      << "extra fields not permitted";
-        QTest::newRow("html") << QByteArray("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>") << "502 Bad Gateway";
+        QTest::newRow("html") << QByteArray(
+                                     "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+                              << "502 Bad Gateway";
         QTest::newRow("text") << QByteArray("upstream connect error\n") << "upstream connect error";
         QTest::newRow("empty") << QByteArray("") << "";
     }
@@ -227,8 +250,10 @@ private Q_SLOTS:
     void modelListsInEveryShape()
     {
         QString error;
-        QCOMPARE(modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error), QStringList({"a", "b"}));
-        QCOMPARE(modelIdsFromBody(R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error),
+        QCOMPARE(modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error),
+                 QStringList({"a", "b"}));
+        QCOMPARE(modelIdsFromBody(
+                     R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error),
                  QStringList({"tiny.gguf"}));
         QVERIFY(error.isEmpty());
         QVERIFY(modelIdsFromBody("nope", &error).isEmpty());
@@ -237,8 +262,10 @@ private Q_SLOTS:
 
     void endpointUrlsJoinWithOneSlash()
     {
-        QCOMPARE(endpointUrl(QStringLiteral("http://h/v1/"), QStringLiteral("/chat/completions")), QStringLiteral("http://h/v1/chat/completions"));
-        QCOMPARE(endpointUrl(QStringLiteral("http://h/proxy/models/main/"), QStringLiteral("models")), QStringLiteral("http://h/proxy/models/main/models"));
+        QCOMPARE(endpointUrl(QStringLiteral("http://h/v1/"), QStringLiteral("/chat/completions")),
+                 QStringLiteral("http://h/v1/chat/completions"));
+        QCOMPARE(endpointUrl(QStringLiteral("http://h/proxy/models/main/"), QStringLiteral("models")),
+                 QStringLiteral("http://h/proxy/models/main/models"));
     }
 
     void parametersFromText()

@@ -67,7 +67,8 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QCOMPARE(store.open(freshDatabase(QStringLiteral("branches"))), QString());
-        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 c =
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
         const qint64 u1 = store.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q1"));
         const qint64 a1 = store.addMessage(c, u1, QStringLiteral("assistant"), QStringLiteral("A1"));
         const qint64 u2 = store.addMessage(c, a1, QStringLiteral("user"), QStringLiteral("Q2"));
@@ -105,7 +106,8 @@ private Q_SLOTS:
         ConversationStore writer;
         QCOMPARE(writer.open(path), QString());
         writer.setFlushInterval(50);
-        const qint64 c = writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 c =
+            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
         const qint64 u = writer.addMessage(c, 0, QStringLiteral("user"), QStringLiteral("Q"));
         const qint64 a = writer.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
@@ -115,7 +117,8 @@ private Q_SLOTS:
         // Another connection (as another process would) sees the text without a finish.
         ConversationStore reader;
         QCOMPARE(reader.open(path), QString());
-        QTRY_COMPARE_WITH_TIMEOUT(reader.message(a).value_or(StoredMessage()).content, QStringLiteral("Hello world"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(reader.message(a).value_or(StoredMessage()).content, QStringLiteral("Hello world"),
+                                  5000);
         QCOMPARE(reader.message(a)->reasoning, QStringLiteral("hmm"));
         QCOMPARE(reader.message(a)->status, ReplyStatus::Streaming);
 
@@ -138,16 +141,18 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QCOMPARE(store.open(freshDatabase(QStringLiteral("list"))), QString());
-        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("About cats"));
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QStringLiteral("100% dogs"));
+        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
+                                                  QStringLiteral("About cats"));
+        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
+                                                  QStringLiteral("100% dogs"));
         store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("meow"));
         QList<ConversationSummary> all = store.conversations();
         QCOMPARE(all.size(), 2);
-        QCOMPARE(all[0].id, a);  // most recently updated first
+        QCOMPARE(all[0].id, a); // most recently updated first
         QCOMPARE(all[0].messageCount, 1);
         QCOMPARE(store.conversations(QStringLiteral("qwen")).value(0).id, b);
         QCOMPARE(store.conversations(QStringLiteral("100%")).size(), 1);
-        QCOMPARE(store.conversations(QStringLiteral("%")).size(), 1);  // % is literal, not a wildcard
+        QCOMPARE(store.conversations(QStringLiteral("%")).size(), 1); // % is literal, not a wildcard
         QVERIFY(store.rename(b, QStringLiteral("Dogs")));
         QCOMPARE(store.conversation(b)->title, QStringLiteral("Dogs"));
         QVERIFY(store.remove(a));
@@ -159,13 +164,15 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QCOMPARE(store.open(freshDatabase(QStringLiteral("export"))), QString());
-        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"), QStringLiteral("Round trip"));
+        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
+                                                  QStringLiteral("Round trip"));
         const qint64 s = store.addMessage(c, 0, QStringLiteral("system"), QStringLiteral("Be brief."));
         const qint64 u = store.addMessage(c, s, QStringLiteral("user"), QStringLiteral("Hi \u00e9 \U0001F600"));
         ChatParameters params;
         params.temperature = 0.3;
         params.maxTokens = 9;
-        const qint64 a1 = store.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming, params);
+        const qint64 a1 =
+            store.addMessage(c, u, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming, params);
         store.appendText(a1, QStringLiteral("first"), QStringLiteral("thought"));
         ReplyMetrics m;
         m.completionTokens = 1;
@@ -202,7 +209,7 @@ private Q_SLOTS:
         QVERIFY(md.startsWith(QLatin1String("# Round trip")));
         QVERIFY(md.contains(QStringLiteral("## User\n\nHi \u00e9")));
         QVERIFY(md.contains(QLatin1String("*(failed: cut)*")));
-        QVERIFY(!md.contains(QLatin1String("second")));  // only the shown branch
+        QVERIFY(!md.contains(QLatin1String("second"))); // only the shown branch
     }
 
     void importRejectsBadDocumentsWithAMessage_data()
@@ -212,10 +219,13 @@ private Q_SLOTS:
         QTest::newRow("not json") << QByteArray("nope") << "not a JSON object";
         QTest::newRow("other format") << QByteArray(R"({"format":"x"})") << "not a Gantry conversation";
         QTest::newRow("no messages") << QByteArray(R"({"format":"gantry-conversation"})") << "\"messages\" is missing";
-        QTest::newRow("orphan") << QByteArray(R"({"format":"gantry-conversation","messages":[{"id":2,"parent":1,"role":"user","content":"x"}]})")
-                                << "names parent 1";
-        QTest::newRow("bad role") << QByteArray(R"({"format":"gantry-conversation","messages":[{"id":1,"role":"robot","content":"x"}]})")
-                                  << "role 'robot'";
+        QTest::newRow("orphan")
+            << QByteArray(
+                   R"({"format":"gantry-conversation","messages":[{"id":2,"parent":1,"role":"user","content":"x"}]})")
+            << "names parent 1";
+        QTest::newRow("bad role")
+            << QByteArray(R"({"format":"gantry-conversation","messages":[{"id":1,"role":"robot","content":"x"}]})")
+            << "role 'robot'";
     }
     void importRejectsBadDocumentsWithAMessage()
     {
@@ -226,7 +236,7 @@ private Q_SLOTS:
         QString error;
         QCOMPARE(store.importJson(document, &error), qint64(-1));
         QVERIFY2(error.contains(message), qPrintable(error));
-        QVERIFY(store.conversations().isEmpty());  // nothing half-imported
+        QVERIFY(store.conversations().isEmpty()); // nothing half-imported
     }
 };
 

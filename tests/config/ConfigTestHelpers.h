@@ -8,8 +8,9 @@
 #include <QTest>
 
 // nlohmann::json does not go through QCOMPARE (ambiguous conversions); compare the text.
-#define QCOMPARE_JSON(actual, expected) \
-    QCOMPARE(QString::fromStdString(nlohmann::json(actual).dump()), QString::fromStdString(nlohmann::json(expected).dump()))
+#define QCOMPARE_JSON(actual, expected)                                                                                \
+    QCOMPARE(QString::fromStdString(nlohmann::json(actual).dump()),                                                    \
+             QString::fromStdString(nlohmann::json(expected).dump()))
 
 namespace gantry::test {
 

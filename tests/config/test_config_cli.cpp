@@ -13,7 +13,8 @@ using namespace gantry::test;
 using json = nlohmann::json;
 
 // nlohmann::json does not go through QCOMPARE (ambiguous conversions); compare the text.
-#define QCOMPARE_JSON(actual, expected) QCOMPARE(QString::fromStdString(json(actual).dump()), QString::fromStdString(json(expected).dump()))
+#define QCOMPARE_JSON(actual, expected)                                                                                \
+    QCOMPARE(QString::fromStdString(json(actual).dump()), QString::fromStdString(json(expected).dump()))
 
 namespace {
 
@@ -48,10 +49,7 @@ class TestConfigCli : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(QFile::exists(cliPath()), qPrintable(cliPath()));
-    }
+    void initTestCase() { QVERIFY2(QFile::exists(cliPath()), qPrintable(cliPath())); }
 
     void warningsOnlyExitZero()
     {
@@ -60,7 +58,8 @@ private Q_SLOTS:
         QCOMPARE(o.exitCode, 0);
         const QStringList lines = o.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 1);
-        QVERIFY2(lines[0].startsWith(seed + QStringLiteral(":11:39: warning: the command listens on port 80")), qPrintable(lines[0]));
+        QVERIFY2(lines[0].startsWith(seed + QStringLiteral(":11:39: warning: the command listens on port 80")),
+                 qPrintable(lines[0]));
     }
 
     void errorsExitOne()
@@ -69,7 +68,8 @@ private Q_SLOTS:
         write(dir + QStringLiteral("/bad.dstack.yml"), "type: service\nprot: 8000\ncommands: [x]\n");
         const Outcome o = runCli({QStringLiteral("--file"), dir + QStringLiteral("/bad.dstack.yml")});
         QCOMPARE(o.exitCode, 1);
-        QVERIFY2(o.out.contains(QStringLiteral("bad.dstack.yml:2:1: error: unknown key 'prot' in a service configuration; did you mean 'port'?")),
+        QVERIFY2(o.out.contains(QStringLiteral(
+                     "bad.dstack.yml:2:1: error: unknown key 'prot' in a service configuration; did you mean 'port'?")),
                  qPrintable(o.out));
         QVERIFY(o.out.contains(QStringLiteral("bad.dstack.yml:1:1: error: a service needs `port`")));
     }
@@ -93,7 +93,7 @@ private Q_SLOTS:
         QCOMPARE_JSON(doc["valid"], json(true));
         QCOMPARE(doc["diagnostics"].size(), size_t(2));
         const json &d = doc["diagnostics"][0];
-        QCOMPARE(d.size(), size_t(7));  // file, line, column, severity, message + code and fixes (it has some)
+        QCOMPARE(d.size(), size_t(7)); // file, line, column, severity, message + code and fixes (it has some)
         QCOMPARE_JSON(d["code"], json("undefined-variable"));
         QCOMPARE_JSON(d["fixes"][0]["title"], json("Use $MODEL_ID"));
         QCOMPARE_JSON(d["file"], json(seed.toStdString()));
@@ -105,7 +105,8 @@ private Q_SLOTS:
         QCOMPARE_JSON(doc["configuration"]["python"], json("3.11"));
         QCOMPARE_JSON(doc["configuration"]["port"], json::parse(R"({"local_port":80,"container_port":8000})"));
         QCOMPARE_JSON(doc["configuration"]["env"], json::parse(R"({"MODEL_ID":"mistralai/Mistral-7B-Instruct-v0.2"})"));
-        QCOMPARE_JSON(doc["configuration"]["model"], json::parse(R"({"type":"chat","name":"mistral-7b-it","format":"openai","prefix":"/v1"})"));
+        QCOMPARE_JSON(doc["configuration"]["model"],
+                      json::parse(R"({"type":"chat","name":"mistral-7b-it","format":"openai","prefix":"/v1"})"));
     }
 
     void jsonOutputForInvalidFile()
@@ -135,9 +136,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")}
+                                        << "unknown option '--frobnicate'";
         QTest::newRow("-f without file") << QStringList{QStringLiteral("-f")} << "missing value after '-f'";
-        QTest::newRow("two directories") << QStringList{QStringLiteral("a"), QStringLiteral("b")} << "unexpected argument 'b'";
+        QTest::newRow("two directories") << QStringList{QStringLiteral("a"), QStringLiteral("b")}
+                                         << "unexpected argument 'b'";
         QTest::newRow("missing directory") << QStringList{QStringLiteral("/nonexistent/gantry")} << "no such directory";
     }
     void usageErrorsExitTwo()
@@ -160,7 +163,8 @@ private Q_SLOTS:
 
     void unreadableFileExitOne()
     {
-        const Outcome o = runCli({QStringLiteral("-f"), freshDir(QStringLiteral("cli-missing")) + QStringLiteral("/nope.yml")});
+        const Outcome o =
+            runCli({QStringLiteral("-f"), freshDir(QStringLiteral("cli-missing")) + QStringLiteral("/nope.yml")});
         QCOMPARE(o.exitCode, 1);
         QVERIFY(o.out.contains(QLatin1String("cannot read the configuration")));
     }

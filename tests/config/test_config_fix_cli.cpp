@@ -56,21 +56,23 @@ private Q_SLOTS:
     {
         const QString path = seedCopy(QStringLiteral("vllm.serve.dstack.yml"), QStringLiteral("dry"));
         const QByteArray before = readFile(path);
-        const Outcome o = runValidate({QStringLiteral("--fix"), QStringLiteral("--dry-run"), QStringLiteral("-f"), path});
+        const Outcome o =
+            runValidate({QStringLiteral("--fix"), QStringLiteral("--dry-run"), QStringLiteral("-f"), path});
         QCOMPARE(o.exitCode, 0);
-        const QString expected = QStringLiteral(
-                                     "--- %1\n+++ %1\n"
-                                     "@@ -9,7 +9,7 @@\n"
-                                     "     gpu: 24GB\n"
-                                     " commands:\n"
-                                     "     - pip install vllm\n"
-                                     "-    - python -m vllm.entrypoints.openai.api_server --model $MODEL --port 8000\n"
-                                     "+    - python -m vllm.entrypoints.openai.api_server --model $MODEL_ID --served-model-name mistral-7b-it --port 8000\n"
-                                     " model:\n"
-                                     "     format: openai\n"
-                                     "     type: chat\n"
-                                     "(dry run: %1 left as it is)\n")
-                                     .arg(path);
+        const QString expected =
+            QStringLiteral("--- %1\n+++ %1\n"
+                           "@@ -9,7 +9,7 @@\n"
+                           "     gpu: 24GB\n"
+                           " commands:\n"
+                           "     - pip install vllm\n"
+                           "-    - python -m vllm.entrypoints.openai.api_server --model $MODEL --port 8000\n"
+                           "+    - python -m vllm.entrypoints.openai.api_server --model $MODEL_ID --served-model-name "
+                           "mistral-7b-it --port 8000\n"
+                           " model:\n"
+                           "     format: openai\n"
+                           "     type: chat\n"
+                           "(dry run: %1 left as it is)\n")
+                .arg(path);
         QCOMPARE(o.out, expected);
         QCOMPARE(readFile(path), before);
     }
@@ -85,7 +87,8 @@ private Q_SLOTS:
                  qPrintable(o.out));
         QVERIFY(readFile(path).contains("--port 8000 --trust"));
         // Validating the fixed file finds nothing; a second --fix has nothing to do.
-        QCOMPARE(runValidate({QStringLiteral("-f"), path}).out, path + QStringLiteral(": valid service configuration\n"));
+        QCOMPARE(runValidate({QStringLiteral("-f"), path}).out,
+                 path + QStringLiteral(": valid service configuration\n"));
         QCOMPARE(runValidate({QStringLiteral("--fix"), QStringLiteral("-f"), path}).out,
                  QStringLiteral("nothing to fix\n") + path + QStringLiteral(": valid service configuration\n"));
     }
@@ -93,27 +96,31 @@ private Q_SLOTS:
     void jsonCarriesTheDiff()
     {
         const QString path = seedCopy(QStringLiteral("tgi.serve.dstack.yml"), QStringLiteral("json"));
-        const Outcome o = runValidate({QStringLiteral("--fix"), QStringLiteral("--dry-run"), QStringLiteral("--json"), QStringLiteral("-f"), path});
+        const Outcome o = runValidate({QStringLiteral("--fix"), QStringLiteral("--dry-run"), QStringLiteral("--json"),
+                                       QStringLiteral("-f"), path});
         QCOMPARE(o.exitCode, 0);
         const auto doc = nlohmann::json::parse(o.out.toStdString());
-        QVERIFY(doc["diagnostics"].empty());  // of the file as fixed
+        QVERIFY(doc["diagnostics"].empty()); // of the file as fixed
         QVERIFY(QString::fromStdString(doc["diff"].get<std::string>()).startsWith(QStringLiteral("--- ") + path));
     }
 
     void jsonListsTheFixes()
     {
-        const Outcome o = runValidate({QStringLiteral("--json"), QStringLiteral("-f"), dataPath(QStringLiteral("config/seed/tgi.serve.dstack.yml"))});
+        const Outcome o = runValidate({QStringLiteral("--json"), QStringLiteral("-f"),
+                                       dataPath(QStringLiteral("config/seed/tgi.serve.dstack.yml"))});
         QCOMPARE(o.exitCode, 0);
         const auto d = nlohmann::json::parse(o.out.toStdString())["diagnostics"][0];
         QCOMPARE(QString::fromStdString(d["code"].get<std::string>()), QStringLiteral("port-mismatch"));
-        QCOMPARE(QString::fromStdString(d["fixes"][0]["title"].get<std::string>()), QStringLiteral("Listen on port 8000, as `port` says"));
+        QCOMPARE(QString::fromStdString(d["fixes"][0]["title"].get<std::string>()),
+                 QStringLiteral("Listen on port 8000, as `port` says"));
         QCOMPARE(QString::fromStdString(d["fixes"][0]["edits"][0].dump()),
                  QStringLiteral(R"({"column":39,"end_column":41,"end_line":11,"line":11,"new_text":"8000"})"));
     }
 
     void dryRunAloneIsMisuse()
     {
-        const Outcome o = runValidate({QStringLiteral("--dry-run"), QStringLiteral("-f"), dataPath(QStringLiteral("config/seed/tgi.serve.dstack.yml"))});
+        const Outcome o = runValidate({QStringLiteral("--dry-run"), QStringLiteral("-f"),
+                                       dataPath(QStringLiteral("config/seed/tgi.serve.dstack.yml"))});
         QCOMPARE(o.exitCode, 2);
         QVERIFY(o.err.contains(QStringLiteral("--dry-run goes with --fix")));
     }

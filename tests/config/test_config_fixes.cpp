@@ -50,7 +50,8 @@ QString canonicalWithout(const ParseResult &r, const QStringList &keys)
     return QString::fromStdString(j.dump());
 }
 
-const QByteArray kVllm = "# serve.dstack.yml\ntype: service\n\npython: \"3.11\"\nenv:\n    - MODEL_ID=mistralai/Mistral-7B-Instruct-v0.2\nport: 8000\n"
+const QByteArray kVllm = "# serve.dstack.yml\ntype: service\n\npython: \"3.11\"\nenv:\n    - "
+                         "MODEL_ID=mistralai/Mistral-7B-Instruct-v0.2\nport: 8000\n"
                          "resources:\n    gpu: 24GB\ncommands:\n    - pip install vllm\n"
                          "    - python -m vllm.entrypoints.openai.api_server --model $MODEL --port 8000\n"
                          "model:\n    format: openai\n    type: chat\n    name: mistral-7b-it\n";
@@ -65,12 +66,14 @@ private Q_SLOTS:
     {
         const QByteArray text = "ab\ncdef\n";
         QCOMPARE(applyEdits(text, {{2, 2, 2, 4, QStringLiteral("XY")}}).value_or("?"), QByteArray("ab\ncXYf\n"));
-        QCOMPARE(applyEdits(text, {{1, 3, 1, 3, QStringLiteral("!")}, {2, 1, 3, 1, {}}}).value_or("?"), QByteArray("ab!\n"));
+        QCOMPARE(applyEdits(text, {{1, 3, 1, 3, QStringLiteral("!")}, {2, 1, 3, 1, {}}}).value_or("?"),
+                 QByteArray("ab!\n"));
         // A replacement and an insertion right after it are both applied.
-        QCOMPARE(applyEdits(text, {{2, 1, 2, 3, QStringLiteral("Z")}, {2, 3, 2, 3, QStringLiteral("+")}}).value_or("?"), QByteArray("ab\nZ+ef\n"));
-        QVERIFY(!applyEdits(text, {{2, 1, 2, 3, {}}, {2, 2, 2, 4, {}}}));  // overlap
-        QVERIFY(!applyEdits(text, {{5, 1, 5, 1, QStringLiteral("x")}}));   // outside
-        QVERIFY(!applyEdits(text, {{1, 9, 1, 9, QStringLiteral("x")}}));   // past the line end
+        QCOMPARE(applyEdits(text, {{2, 1, 2, 3, QStringLiteral("Z")}, {2, 3, 2, 3, QStringLiteral("+")}}).value_or("?"),
+                 QByteArray("ab\nZ+ef\n"));
+        QVERIFY(!applyEdits(text, {{2, 1, 2, 3, {}}, {2, 2, 2, 4, {}}})); // overlap
+        QVERIFY(!applyEdits(text, {{5, 1, 5, 1, QStringLiteral("x")}})); // outside
+        QVERIFY(!applyEdits(text, {{1, 9, 1, 9, QStringLiteral("x")}})); // past the line end
     }
 
     // The seed's files, with every preferred fix: no diagnostic at all, the commands line the
@@ -81,8 +84,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("line");
         QTest::addColumn<QByteArray>("fixedLine");
         QTest::newRow("vllm") << "vllm.serve.dstack.yml" << 12
-                              << QByteArray("    - python -m vllm.entrypoints.openai.api_server --model $MODEL_ID --served-model-name mistral-7b-it --port 8000");
-        QTest::newRow("tgi") << "tgi.serve.dstack.yml" << 11 << QByteArray("    - text-generation-launcher --port 8000 --trust-remote-code");
+                              << QByteArray("    - python -m vllm.entrypoints.openai.api_server --model $MODEL_ID "
+                                            "--served-model-name mistral-7b-it --port 8000");
+        QTest::newRow("tgi") << "tgi.serve.dstack.yml" << 11
+                             << QByteArray("    - text-generation-launcher --port 8000 --trust-remote-code");
     }
     void seedsFixedCleanly()
     {
@@ -102,7 +107,8 @@ private Q_SLOTS:
         QList<QByteArray> expected = before.split('\n');
         expected[line - 1] = fixedLine;
         QCOMPARE(after->split('\n'), expected);
-        QCOMPARE(canonicalWithout(fixed, {QStringLiteral("commands")}), canonicalWithout(original, {QStringLiteral("commands")}));
+        QCOMPARE(canonicalWithout(fixed, {QStringLiteral("commands")}),
+                 canonicalWithout(original, {QStringLiteral("commands")}));
     }
 
     // One fix at a time: its problem is gone, the others stay, and only `changed` moves in
@@ -113,20 +119,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::addColumn<int>("fixIndex");
         QTest::addColumn<QString>("title");
-        QTest::addColumn<QByteArray>("expected");  // the whole fixed text
+        QTest::addColumn<QByteArray>("expected"); // the whole fixed text
         QTest::addColumn<QStringList>("remaining");
         QTest::addColumn<QStringList>("changed");
         QByteArray t;
 
         t = kVllm;
         QTest::newRow("did-you-mean") << kVllm << "undefined-variable" << 0 << "Use $MODEL_ID"
-                                      << t.replace("--model $MODEL ", "--model $MODEL_ID ") << QStringList{"served-model-argument"}
-                                      << QStringList{"commands"};
+                                      << t.replace("--model $MODEL ", "--model $MODEL_ID ")
+                                      << QStringList{"served-model-argument"} << QStringList{"commands"};
         t = kVllm;
         QTest::newRow("add to env") << kVllm << "undefined-variable" << 1
                                     << "Add MODEL to env (its value then comes from your environment at deploy)"
-                                    << t.replace("Instruct-v0.2\n", "Instruct-v0.2\n    - MODEL\n") << QStringList{"served-model-argument"}
-                                    << QStringList{"env"};
+                                    << t.replace("Instruct-v0.2\n", "Instruct-v0.2\n    - MODEL\n")
+                                    << QStringList{"served-model-argument"} << QStringList{"env"};
         t = kVllm;
         QTest::newRow("served name") << kVllm << "served-model-argument" << 0 << "Add --served-model-name mistral-7b-it"
                                      << t.replace("$MODEL ", "$MODEL --served-model-name mistral-7b-it ")
@@ -134,13 +140,16 @@ private Q_SLOTS:
         const QByteArray literal = "type: service\nimage: vllm/vllm-openai\nport: 8000\ncommands:\n"
                                    "  - vllm serve Qwen/Qwen2.5-0.5B --port 8000  # small\nmodel: qwen\n";
         t = literal;
-        QTest::newRow("rename model") << literal << "served-model-argument" << 1 << "Set model.name to Qwen/Qwen2.5-0.5B"
-                                      << t.replace("model: qwen", "model: Qwen/Qwen2.5-0.5B") << QStringList{} << QStringList{"model"};
-        const QByteArray alias = "type: service\nport: 8000\ncommands:\n  - \"llama-server -m m.gguf --alias=tiny --port 8000\"\n"
-                                 "model:\n  format: openai\n  name: 'tinyllama'\n";
+        QTest::newRow("rename model") << literal << "served-model-argument" << 1
+                                      << "Set model.name to Qwen/Qwen2.5-0.5B"
+                                      << t.replace("model: qwen", "model: Qwen/Qwen2.5-0.5B") << QStringList{}
+                                      << QStringList{"model"};
+        const QByteArray alias =
+            "type: service\nport: 8000\ncommands:\n  - \"llama-server -m m.gguf --alias=tiny --port 8000\"\n"
+            "model:\n  format: openai\n  name: 'tinyllama'\n";
         t = alias;
-        QTest::newRow("alias") << alias << "served-model-flag" << 0 << "Serve it as tinyllama" << t.replace("=tiny ", "=tinyllama ")
-                               << QStringList{} << QStringList{"commands"};
+        QTest::newRow("alias") << alias << "served-model-flag" << 0 << "Serve it as tinyllama"
+                               << t.replace("=tiny ", "=tinyllama ") << QStringList{} << QStringList{"commands"};
         t = alias;
         QTest::newRow("alias: rename") << alias << "served-model-flag" << 1 << "Set model.name to tiny"
                                        << t.replace("'tinyllama'", "tiny") << QStringList{} << QStringList{"model"};
@@ -152,8 +161,10 @@ private Q_SLOTS:
         t = noEnv;
         QTest::newRow("new env") << noEnv << "undefined-variable" << 0
                                  << "Add GREETING to env (its value then comes from your environment at deploy)"
-                                 << t.replace("commands:", "env:\n  - GREETING\ncommands:") << QStringList{} << QStringList{"env"};
-        const QByteArray both = "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
+                                 << t.replace("commands:", "env:\n  - GREETING\ncommands:") << QStringList{}
+                                 << QStringList{"env"};
+        const QByteArray both =
+            "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
         t = both;
         QTest::newRow("drop python") << both << "error" << 0 << "Remove python (the image brings its own)"
                                      << t.replace("python: \"3.11\"\n", "") << QStringList{} << QStringList{"python"};
@@ -193,16 +204,20 @@ private Q_SLOTS:
         QCOMPARE(unifiedDiff("1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\nX\n6\n7\n8\n9\n", QStringLiteral("f")),
                  QByteArray("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+X\n 6\n 7\n 8\n"));
         // Two changes far apart make two hunks; an insertion counts on the new side only.
-        QCOMPARE(unifiedDiff("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", "A\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", QStringLiteral("f"), 1),
-                 QByteArray("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -10 +10,2 @@\n j\n+k\n"));
-        QCOMPARE(unifiedDiff("x", "y", QStringLiteral("f")),
-                 QByteArray("--- a/f\n+++ b/f\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+y\n\\ No newline at end of file\n"));
+        QCOMPARE(
+            unifiedDiff("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", "A\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", QStringLiteral("f"), 1),
+            QByteArray("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -10 +10,2 @@\n j\n+k\n"));
+        QCOMPARE(
+            unifiedDiff("x", "y", QStringLiteral("f")),
+            QByteArray(
+                "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+y\n\\ No newline at end of file\n"));
     }
 
     // Where the text is not where the diagnostic points (a block scalar), no edit is guessed.
     void blockScalarCommandsGetNoFix()
     {
-        const ParseResult r = parseText("type: service\nport: 8000\nimage: x\ncommands:\n  - |\n    serve \\\n      --port 80\n");
+        const ParseResult r =
+            parseText("type: service\nport: 8000\nimage: x\ncommands:\n  - |\n    serve \\\n      --port 80\n");
         const Diagnostic *d = withCode(r.diagnostics, QStringLiteral("port-mismatch"));
         QVERIFY2(d, qPrintable(describe(r.diagnostics)));
         QVERIFY(d->fixes.isEmpty());
@@ -215,7 +230,8 @@ private Q_SLOTS:
         const Diagnostic *d = withCode(r.diagnostics, QStringLiteral("undefined-variable"));
         QVERIFY(d && !d->fixes.isEmpty());
         const auto after = applyEdits(yaml, d->fixes.last().edits);
-        QCOMPARE(after.value_or("?"), QByteArray("type: task\r\nenv:\r\n  - A=1\r\n  - B\r\ncommands:\r\n  - echo $B\r\n"));
+        QCOMPARE(after.value_or("?"),
+                 QByteArray("type: task\r\nenv:\r\n  - A=1\r\n  - B\r\ncommands:\r\n  - echo $B\r\n"));
         QVERIFY(parseText(*after).diagnostics.isEmpty());
     }
 };

@@ -21,7 +21,8 @@ json canonicalField(const QByteArray &extra, const char *key)
 {
     const ParseResult r = parseText(service(extra));
     if (!r.diagnostics.isEmpty() || !r.configuration) {
-        QTest::qFail(qPrintable(QStringLiteral("unexpected diagnostics:\n") + describe(r.diagnostics)), __FILE__, __LINE__);
+        QTest::qFail(qPrintable(QStringLiteral("unexpected diagnostics:\n") + describe(r.diagnostics)), __FILE__,
+                     __LINE__);
         return nullptr;
     }
     return r.configuration->canonical[key];
@@ -52,8 +53,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("spec");
         QTest::addColumn<QByteArray>("expected");
         auto row = [](const char *spec, const char *vendor, const char *name, const char *count, const char *memory) {
-            const QByteArray j = QByteArray(R"({"vendor":)") + vendor + R"(,"name":)" + name + R"(,"count":)" + count
-                                 + R"(,"memory":)" + memory + R"(,"total_memory":null,"compute_capability":null})";
+            const QByteArray j = QByteArray(R"({"vendor":)") + vendor + R"(,"name":)" + name + R"(,"count":)" + count +
+                                 R"(,"memory":)" + memory + R"(,"total_memory":null,"compute_capability":null})";
             QTest::newRow(spec) << QByteArray(spec) << j;
         };
         row("24GB", "null", "null", R"({"min":1,"max":null})", R"({"min":24.0,"max":24.0})");
@@ -86,7 +87,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, spec);
         QFETCH(QByteArray, expected);
         const json gpu = canonicalField("resources:\n  gpu: " + spec + "\n", "resources")["gpu"];
-        QCOMPARE(QByteArray::fromStdString(gpu.dump()), QByteArray::fromStdString(json::parse(expected.toStdString()).dump()));
+        QCOMPARE(QByteArray::fromStdString(gpu.dump()),
+                 QByteArray::fromStdString(json::parse(expected.toStdString()).dump()));
     }
 
     void gpuObjectForm()
@@ -94,7 +96,9 @@ private Q_SLOTS:
         const json gpu = canonicalField("resources:\n  gpu:\n    vendor: AMD\n    name: MI300X\n    memory: 128GB..\n"
                                         "    total_memory: 512GB..\n    count: 2..8\n    compute_capability: 7.5\n",
                                         "resources")["gpu"];
-        QCOMPARE_JSON(gpu, json::parse(R"({"vendor":"amd","name":["MI300X"],"count":{"min":2,"max":8},"memory":{"min":128.0,"max":null},
+        QCOMPARE_JSON(
+            gpu, json::parse(
+                     R"({"vendor":"amd","name":["MI300X"],"count":{"min":2,"max":8},"memory":{"min":128.0,"max":null},
                                       "total_memory":{"min":512.0,"max":null},"compute_capability":[7,5]})"));
         const json list = canonicalField("resources:\n  gpu:\n    name: [A100, H100]\n    count: {min: 1, max: 2}\n"
                                          "    compute_capability: [8, 0]\n    memory: 40\n",
@@ -103,7 +107,8 @@ private Q_SLOTS:
         QCOMPARE_JSON(list["count"], json::parse(R"({"min":1,"max":2})"));
         QCOMPARE_JSON(list["compute_capability"], json::parse("[8,0]"));
         QCOMPARE_JSON(list["memory"], json::parse(R"({"min":40.0,"max":40.0})"));
-        const json noCount = canonicalField("resources:\n  gpu:\n    name: L4\n    compute_capability: \"8.9\"\n", "resources")["gpu"];
+        const json noCount =
+            canonicalField("resources:\n  gpu:\n    name: L4\n    compute_capability: \"8.9\"\n", "resources")["gpu"];
         QCOMPARE_JSON(noCount["count"], json::parse(R"({"min":1,"max":null})"));
         QCOMPARE_JSON(noCount["compute_capability"], json::parse("[8,9]"));
     }
@@ -136,8 +141,9 @@ private Q_SLOTS:
     void cpuMemoryDisk_data()
     {
         QTest::addColumn<QByteArray>("resources");
-        QTest::addColumn<QByteArray>("expected");  // canonical resources minus gpu
-        const char *defaults = R"("memory":{"min":8.0,"max":null},"shm_size":null,"disk":{"size":{"min":100.0,"max":null}})";
+        QTest::addColumn<QByteArray>("expected"); // canonical resources minus gpu
+        const char *defaults =
+            R"("memory":{"min":8.0,"max":null},"shm_size":null,"disk":{"size":{"min":100.0,"max":null}})";
         auto cpu = [&](const char *tag, const char *yaml, const char *canonicalCpu) {
             QTest::newRow(tag) << QByteArray(yaml) << (QByteArray(R"({"cpu":)") + canonicalCpu + "," + defaults + "}");
         };
@@ -156,26 +162,39 @@ private Q_SLOTS:
         };
         const char *cpu2 = R"("cpu":{"arch":null,"count":{"min":2,"max":null}})";
         auto rest = [&](const char *memory, const char *shm, const char *disk) {
-            return QByteArray("{") + cpu2 + R"(,"memory":)" + memory + R"(,"shm_size":)" + shm + R"(,"disk":)" + disk + "}";
+            return QByteArray("{") + cpu2 + R"(,"memory":)" + memory + R"(,"shm_size":)" + shm + R"(,"disk":)" + disk +
+                   "}";
         };
         const char *disk100 = R"({"size":{"min":100.0,"max":null}})";
         const char *mem8 = R"({"min":8.0,"max":null})";
-        QTest::newRow("memory at least") << QByteArray("{memory: 16GB..}") << rest(R"({"min":16.0,"max":null})", "null", disk100);
-        QTest::newRow("memory bare number") << QByteArray("{memory: 32}") << rest(R"({"min":32.0,"max":32.0})", "null", disk100);
-        QTest::newRow("memory MB") << QByteArray("{memory: 512MB}") << rest(R"({"min":0.5,"max":0.5})", "null", disk100);
-        QTest::newRow("memory TB") << QByteArray("{memory: 1TB..2TB}") << rest(R"({"min":1024.0,"max":2048.0})", "null", disk100);
-        QTest::newRow("memory lower case") << QByteArray("{memory: 16gb..}") << rest(R"({"min":16.0,"max":null})", "null", disk100);
-        QTest::newRow("memory float") << QByteArray("{memory: 0.5}") << rest(R"({"min":0.5,"max":0.5})", "null", disk100);
-        QTest::newRow("memory object") << QByteArray("{memory: {min: 8GB, max: 16GB}}") << rest(R"({"min":8.0,"max":16.0})", "null", disk100);
+        QTest::newRow("memory at least") << QByteArray("{memory: 16GB..}")
+                                         << rest(R"({"min":16.0,"max":null})", "null", disk100);
+        QTest::newRow("memory bare number")
+            << QByteArray("{memory: 32}") << rest(R"({"min":32.0,"max":32.0})", "null", disk100);
+        QTest::newRow("memory MB") << QByteArray("{memory: 512MB}")
+                                   << rest(R"({"min":0.5,"max":0.5})", "null", disk100);
+        QTest::newRow("memory TB") << QByteArray("{memory: 1TB..2TB}")
+                                   << rest(R"({"min":1024.0,"max":2048.0})", "null", disk100);
+        QTest::newRow("memory lower case")
+            << QByteArray("{memory: 16gb..}") << rest(R"({"min":16.0,"max":null})", "null", disk100);
+        QTest::newRow("memory float") << QByteArray("{memory: 0.5}")
+                                      << rest(R"({"min":0.5,"max":0.5})", "null", disk100);
+        QTest::newRow("memory object") << QByteArray("{memory: {min: 8GB, max: 16GB}}")
+                                       << rest(R"({"min":8.0,"max":16.0})", "null", disk100);
         QTest::newRow("shm_size") << QByteArray("{shm_size: 16GB}") << rest(mem8, "16.0", disk100);
         QTest::newRow("shm_size number") << QByteArray("{shm_size: 1}") << rest(mem8, "1.0", disk100);
-        QTest::newRow("disk exact") << QByteArray("{disk: 200GB}") << rest(mem8, "null", R"({"size":{"min":200.0,"max":200.0}})");
-        QTest::newRow("disk range TB") << QByteArray("{disk: 100GB..1TB}") << rest(mem8, "null", R"({"size":{"min":100.0,"max":1024.0}})");
-        QTest::newRow("disk number") << QByteArray("{disk: 500}") << rest(mem8, "null", R"({"size":{"min":500.0,"max":500.0}})");
-        QTest::newRow("disk object") << QByteArray("{disk: {size: 200GB..}}") << rest(mem8, "null", R"({"size":{"min":200.0,"max":null}})");
+        QTest::newRow("disk exact") << QByteArray("{disk: 200GB}")
+                                    << rest(mem8, "null", R"({"size":{"min":200.0,"max":200.0}})");
+        QTest::newRow("disk range TB") << QByteArray("{disk: 100GB..1TB}")
+                                       << rest(mem8, "null", R"({"size":{"min":100.0,"max":1024.0}})");
+        QTest::newRow("disk number") << QByteArray("{disk: 500}")
+                                     << rest(mem8, "null", R"({"size":{"min":500.0,"max":500.0}})");
+        QTest::newRow("disk object") << QByteArray("{disk: {size: 200GB..}}")
+                                     << rest(mem8, "null", R"({"size":{"min":200.0,"max":null}})");
         QTest::newRow("disk null") << QByteArray("{disk: null}") << rest(mem8, "null", "null");
-        other("all together", "{cpu: 8, memory: 64GB.., disk: 1TB, shm_size: 8GB}",
-              R"({"cpu":{"arch":null,"count":{"min":8,"max":8}},"memory":{"min":64.0,"max":null},"shm_size":8.0,"disk":{"size":{"min":1024.0,"max":1024.0}}})");
+        other(
+            "all together", "{cpu: 8, memory: 64GB.., disk: 1TB, shm_size: 8GB}",
+            R"({"cpu":{"arch":null,"count":{"min":8,"max":8}},"memory":{"min":64.0,"max":null},"shm_size":8.0,"disk":{"size":{"min":1024.0,"max":1024.0}}})");
     }
     void cpuMemoryDisk()
     {
@@ -184,7 +203,8 @@ private Q_SLOTS:
         json r = canonicalField("resources: " + resources + "\n", "resources");
         QCOMPARE_JSON(r["gpu"]["count"], json::parse(R"({"min":0,"max":null})"));
         r.erase("gpu");
-        QCOMPARE(QByteArray::fromStdString(r.dump()), QByteArray::fromStdString(json::parse(expected.toStdString()).dump()));
+        QCOMPARE(QByteArray::fromStdString(r.dump()),
+                 QByteArray::fromStdString(json::parse(expected.toStdString()).dump()));
     }
 
     void resourcesErrors_data()
@@ -201,7 +221,8 @@ private Q_SLOTS:
         QTest::newRow("cpu float") << QByteArray("cpu: 2.5") << 8 << "not a count";
         QTest::newRow("shm range") << QByteArray("shm_size: 8GB..") << 13 << "one size";
         QTest::newRow("disk unknown key") << QByteArray("disk: {sise: 10GB}") << 10 << "did you mean 'size'?";
-        QTest::newRow("unknown resource") << QByteArray("gpus: 2") << 3 << "unknown key 'gpus' in resources; did you mean 'gpu'?";
+        QTest::newRow("unknown resource")
+            << QByteArray("gpus: 2") << 3 << "unknown key 'gpus' in resources; did you mean 'gpu'?";
         QTest::newRow("gpu unknown key") << QByteArray("gpu: {nmae: A100}") << 9 << "did you mean 'name'?";
         QTest::newRow("gpu bad vendor") << QByteArray("gpu: {vendor: nvidai}") << 17 << "did you mean 'nvidia'?";
         QTest::newRow("gpu float count") << QByteArray("gpu: 1.5") << 8 << "gpu spec";
@@ -225,12 +246,14 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("expected");
         QTest::addColumn<int>("containerPort");
         QTest::newRow("int") << QByteArray("8000") << QByteArray(R"({"local_port":80,"container_port":8000})") << 8000;
-        QTest::newRow("A:B") << QByteArray("\"8000:80\"") << QByteArray(R"({"local_port":8000,"container_port":80})") << 80;
+        QTest::newRow("A:B") << QByteArray("\"8000:80\"") << QByteArray(R"({"local_port":8000,"container_port":80})")
+                             << 80;
         QTest::newRow("object") << QByteArray("{local_port: 8080, container_port: 3000}")
                                 << QByteArray(R"({"local_port":8080,"container_port":3000})") << 3000;
-        QTest::newRow("object container only") << QByteArray("{container_port: 3000}")
-                                               << QByteArray(R"({"local_port":80,"container_port":3000})") << 3000;
-        QTest::newRow("max port") << QByteArray("65535") << QByteArray(R"({"local_port":80,"container_port":65535})") << 65535;
+        QTest::newRow("object container only")
+            << QByteArray("{container_port: 3000}") << QByteArray(R"({"local_port":80,"container_port":3000})") << 3000;
+        QTest::newRow("max port") << QByteArray("65535") << QByteArray(R"({"local_port":80,"container_port":65535})")
+                                  << 65535;
     }
     void ports()
     {
@@ -267,10 +290,11 @@ private Q_SLOTS:
 
     void taskPorts()
     {
-        const ParseResult r = parseText("type: task\ncommands: [x]\nports:\n  - 8080\n  - \"9000:90\"\n  - \"*:7000\"\n");
+        const ParseResult r =
+            parseText("type: task\ncommands: [x]\nports:\n  - 8080\n  - \"9000:90\"\n  - \"*:7000\"\n");
         QVERIFY2(r.diagnostics.isEmpty(), qPrintable(describe(r.diagnostics)));
         QCOMPARE_JSON(r.configuration->canonical["ports"],
-                 json::parse(R"([{"local_port":8080,"container_port":8080},{"local_port":9000,"container_port":90},
+                      json::parse(R"([{"local_port":8080,"container_port":8080},{"local_port":9000,"container_port":90},
                                  {"local_port":null,"container_port":7000}])"));
     }
 
@@ -278,16 +302,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("model");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("short") << QByteArray("meta-llama/Llama-3.1-8B-Instruct")
-                               << QByteArray(R"({"type":"chat","name":"meta-llama/Llama-3.1-8B-Instruct","format":"openai","prefix":"/v1"})");
+        QTest::newRow("short")
+            << QByteArray("meta-llama/Llama-3.1-8B-Instruct")
+            << QByteArray(
+                   R"({"type":"chat","name":"meta-llama/Llama-3.1-8B-Instruct","format":"openai","prefix":"/v1"})");
         QTest::newRow("openai object") << QByteArray("{type: chat, name: m, format: openai}")
                                        << QByteArray(R"({"type":"chat","name":"m","format":"openai","prefix":"/v1"})");
         QTest::newRow("openai prefix") << QByteArray("{name: m, format: openai, prefix: /api/v1}")
-                                       << QByteArray(R"({"type":"chat","name":"m","format":"openai","prefix":"/api/v1"})");
-        QTest::newRow("tgi") << QByteArray("{name: m, format: tgi}")
-                             << QByteArray(R"({"type":"chat","name":"m","format":"tgi","chat_template":null,"eos_token":null})");
-        QTest::newRow("tgi template") << QByteArray("{name: m, format: tgi, chat_template: \"{{x}}\", eos_token: \"</s>\"}")
-                                      << QByteArray(R"({"type":"chat","name":"m","format":"tgi","chat_template":"{{x}}","eos_token":"</s>"})");
+                                       << QByteArray(
+                                              R"({"type":"chat","name":"m","format":"openai","prefix":"/api/v1"})");
+        QTest::newRow("tgi")
+            << QByteArray("{name: m, format: tgi}")
+            << QByteArray(R"({"type":"chat","name":"m","format":"tgi","chat_template":null,"eos_token":null})");
+        QTest::newRow("tgi template")
+            << QByteArray("{name: m, format: tgi, chat_template: \"{{x}}\", eos_token: \"</s>\"}")
+            << QByteArray(R"({"type":"chat","name":"m","format":"tgi","chat_template":"{{x}}","eos_token":"</s>"})");
     }
     void models()
     {
@@ -302,10 +331,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("column");
         QTest::addColumn<QString>("fragment");
         QTest::newRow("no format") << QByteArray("{name: m}") << 8 << "needs `format: openai`";
-        QTest::newRow("bad format") << QByteArray("{name: m, format: vllm}") << 26 << "model.format must be one of openai, tgi";
-        QTest::newRow("bad type") << QByteArray("{name: m, format: openai, type: completion}") << 40 << "model.type must be one of chat";
-        QTest::newRow("prefix with tgi") << QByteArray("{name: m, format: tgi, prefix: /v1}") << 39 << "only valid with format: openai";
-        QTest::newRow("template with openai") << QByteArray("{name: m, format: openai, eos_token: x}") << 45 << "only valid with format: tgi";
+        QTest::newRow("bad format") << QByteArray("{name: m, format: vllm}") << 26
+                                    << "model.format must be one of openai, tgi";
+        QTest::newRow("bad type") << QByteArray("{name: m, format: openai, type: completion}") << 40
+                                  << "model.type must be one of chat";
+        QTest::newRow("prefix with tgi") << QByteArray("{name: m, format: tgi, prefix: /v1}") << 39
+                                         << "only valid with format: openai";
+        QTest::newRow("template with openai")
+            << QByteArray("{name: m, format: openai, eos_token: x}") << 45 << "only valid with format: tgi";
         QTest::newRow("no name") << QByteArray("{format: openai}") << 8 << "needs `name`";
         QTest::newRow("typo") << QByteArray("{name: m, format: openai, fromat: x}") << 34 << "did you mean 'format'?";
     }
@@ -395,19 +428,29 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QByteArray>("key");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("max_duration") << QByteArray("max_duration: 2h") << QByteArray("max_duration") << QByteArray("7200");
-        QTest::newRow("max_duration off") << QByteArray("max_duration: off") << QByteArray("max_duration") << QByteArray("\"off\"");
-        QTest::newRow("max_duration false") << QByteArray("max_duration: false") << QByteArray("max_duration") << QByteArray("\"off\"");
-        QTest::newRow("max_duration quoted off") << QByteArray("max_duration: \"off\"") << QByteArray("max_duration") << QByteArray("\"off\"");
-        QTest::newRow("max_duration true") << QByteArray("max_duration: true") << QByteArray("max_duration") << QByteArray("null");
-        QTest::newRow("stop_duration") << QByteArray("stop_duration: 90") << QByteArray("stop_duration") << QByteArray("90");
-        QTest::newRow("idle off") << QByteArray("idle_duration: off") << QByteArray("idle_duration") << QByteArray("-1");
-        QTest::newRow("idle 1h") << QByteArray("idle_duration: 1h") << QByteArray("idle_duration") << QByteArray("3600");
+        QTest::newRow("max_duration") << QByteArray("max_duration: 2h") << QByteArray("max_duration")
+                                      << QByteArray("7200");
+        QTest::newRow("max_duration off")
+            << QByteArray("max_duration: off") << QByteArray("max_duration") << QByteArray("\"off\"");
+        QTest::newRow("max_duration false")
+            << QByteArray("max_duration: false") << QByteArray("max_duration") << QByteArray("\"off\"");
+        QTest::newRow("max_duration quoted off")
+            << QByteArray("max_duration: \"off\"") << QByteArray("max_duration") << QByteArray("\"off\"");
+        QTest::newRow("max_duration true")
+            << QByteArray("max_duration: true") << QByteArray("max_duration") << QByteArray("null");
+        QTest::newRow("stop_duration") << QByteArray("stop_duration: 90") << QByteArray("stop_duration")
+                                       << QByteArray("90");
+        QTest::newRow("idle off") << QByteArray("idle_duration: off") << QByteArray("idle_duration")
+                                  << QByteArray("-1");
+        QTest::newRow("idle 1h") << QByteArray("idle_duration: 1h") << QByteArray("idle_duration")
+                                 << QByteArray("3600");
         QTest::newRow("retry true") << QByteArray("retry: true") << QByteArray("retry") << QByteArray("true");
-        QTest::newRow("retry object") << QByteArray("retry: {on_events: [no-capacity], duration: 1h}") << QByteArray("retry")
+        QTest::newRow("retry object") << QByteArray("retry: {on_events: [no-capacity], duration: 1h}")
+                                      << QByteArray("retry")
                                       << QByteArray(R"({"on_events":["no-capacity"],"duration":3600})");
-        QTest::newRow("retry all events") << QByteArray("retry: {duration: 30m}") << QByteArray("retry")
-                                          << QByteArray(R"({"on_events":["no-capacity","interruption","error"],"duration":1800})");
+        QTest::newRow("retry all events")
+            << QByteArray("retry: {duration: 30m}") << QByteArray("retry")
+            << QByteArray(R"({"on_events":["no-capacity","interruption","error"],"duration":1800})");
     }
     void durationFields()
     {
@@ -441,10 +484,13 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("resources");
         QTest::addColumn<QString>("text");
         QTest::newRow("defaults") << QByteArray("{}") << "cpu=2.. mem=8GB.. disk=100GB..";
-        QTest::newRow("reference example") << QByteArray("{cpu: \"x86:2..\", gpu: 24GB..80GB}") << "cpu=x86:2.. mem=8GB.. disk=100GB.. gpu=24GB..80GB:1..";
+        QTest::newRow("reference example") << QByteArray("{cpu: \"x86:2..\", gpu: 24GB..80GB}")
+                                           << "cpu=x86:2.. mem=8GB.. disk=100GB.. gpu=24GB..80GB:1..";
         QTest::newRow("seed") << QByteArray("{gpu: 24GB}") << "cpu=2.. mem=8GB.. disk=100GB.. gpu=24GB:1..";
-        QTest::newRow("named") << QByteArray("{gpu: \"A100:80GB:2\", cpu: 8, memory: 64GB}") << "cpu=8 mem=64GB disk=100GB.. gpu=A100:80GB:2";
-        QTest::newRow("name list") << QByteArray("{gpu: \"A10G,A100:1..2\"}") << "cpu=2.. mem=8GB.. disk=100GB.. gpu=A10G,A100:1..2";
+        QTest::newRow("named") << QByteArray("{gpu: \"A100:80GB:2\", cpu: 8, memory: 64GB}")
+                               << "cpu=8 mem=64GB disk=100GB.. gpu=A100:80GB:2";
+        QTest::newRow("name list") << QByteArray("{gpu: \"A10G,A100:1..2\"}")
+                                   << "cpu=2.. mem=8GB.. disk=100GB.. gpu=A10G,A100:1..2";
         QTest::newRow("vendor") << QByteArray("{gpu: \"amd:2\"}") << "cpu=2.. mem=8GB.. disk=100GB.. gpu=amd:2";
         QTest::newRow("no gpu") << QByteArray("{gpu: 0}") << "cpu=2.. mem=8GB.. disk=100GB..";
         QTest::newRow("fraction") << QByteArray("{memory: 512MB.., disk: null}") << "cpu=2.. mem=0.5GB..";
@@ -461,7 +507,8 @@ private Q_SLOTS:
 
     void typedResources()
     {
-        const ParseResult r = parseText(service("resources:\n  cpu: arm:4..\n  memory: 16GB..32GB\n  gpu: nvidia:A100,H100:40GB..:2\n  disk: 1TB..\n  shm_size: 512MB\n"));
+        const ParseResult r = parseText(service("resources:\n  cpu: arm:4..\n  memory: 16GB..32GB\n  gpu: "
+                                                "nvidia:A100,H100:40GB..:2\n  disk: 1TB..\n  shm_size: 512MB\n"));
         QVERIFY2(r.valid(), qPrintable(describe(r.diagnostics)));
         const ResourcesSpec &res = r.configuration->resources;
         QCOMPARE(res.cpuArch, std::optional<QString>(QStringLiteral("arm")));

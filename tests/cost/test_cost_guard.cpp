@@ -31,8 +31,10 @@ class TestCostGuard : public QObject
 private Q_SLOTS:
     void outlook()
     {
-        QCOMPARE(priceOutlook(1.2, 8 * 3600).text(), QStringLiteral("$1.2/h · $28.8/day · at most $9.6 (max_duration 8h)"));
-        QCOMPARE(priceOutlook(0.5, std::nullopt).text(), QStringLiteral("$0.5/h · $12/day · no max_duration: it costs until stopped"));
+        QCOMPARE(priceOutlook(1.2, 8 * 3600).text(),
+                 QStringLiteral("$1.2/h · $28.8/day · at most $9.6 (max_duration 8h)"));
+        QCOMPARE(priceOutlook(0.5, std::nullopt).text(),
+                 QStringLiteral("$0.5/h · $12/day · no max_duration: it costs until stopped"));
         QCOMPARE(priceOutlook(0, 3600).text(), QStringLiteral("free (price $0)"));
         QCOMPARE(formatMoney(1234.4), QStringLiteral("$1234"));
         QCOMPARE(formatDuration(5400), QStringLiteral("1h30m"));
@@ -56,17 +58,19 @@ private Q_SLOTS:
     void deployCheck()
     {
         Budget b;
-        QVERIFY(checkDeploy(b, 10, std::nullopt, 0, kNoon).withinBudget);  // no budget: nothing to ask
+        QVERIFY(checkDeploy(b, 10, std::nullopt, 0, kNoon).withinBudget); // no budget: nothing to ask
         b.perRun = 5.0;
         QVERIFY(checkDeploy(b, 1.0, 4 * 3600, 0, kNoon).withinBudget);
         DeployCheck c = checkDeploy(b, 1.0, 8 * 3600, 0, kNoon);
         QVERIFY(!c.withinBudget);
-        QCOMPARE(c.message, QStringLiteral("At $1/h, with max_duration 8h it may cost $8, over the per-run budget of $5. Set max_duration, "
-                                           "or turn on \"stop runs at the budget\" in Settings, or deploy anyway."));
+        QCOMPARE(c.message,
+                 QStringLiteral(
+                     "At $1/h, with max_duration 8h it may cost $8, over the per-run budget of $5. Set max_duration, "
+                     "or turn on \"stop runs at the budget\" in Settings, or deploy anyway."));
         c = checkDeploy(b, 1.0, std::nullopt, 0, kNoon);
         QVERIFY(!c.withinBudget);
         QVERIFY(c.message.contains(QStringLiteral("passes the per-run budget of $5 after 5h and nothing stops it")));
-        b.stopAtBudget = true;  // then the guard stops it: no question
+        b.stopAtBudget = true; // then the guard stops it: no question
         QVERIFY(checkDeploy(b, 1.0, std::nullopt, 0, kNoon).withinBudget);
 
         Budget day;
@@ -74,7 +78,9 @@ private Q_SLOTS:
         // 12 hours left today at $1/h on top of $9 spent: $21 > $20.
         c = checkDeploy(day, 1.0, std::nullopt, 9.0, kNoon);
         QVERIFY(!c.withinBudget);
-        QVERIFY2(c.message.contains(QStringLiteral("running 12h today would bring today's spend to $21, over the daily budget of $20")), qPrintable(c.message));
+        QVERIFY2(c.message.contains(QStringLiteral(
+                     "running 12h today would bring today's spend to $21, over the daily budget of $20")),
+                 qPrintable(c.message));
         QVERIFY(checkDeploy(day, 1.0, 3600, 9.0, kNoon).withinBudget);
         day.stopAtBudget = true;
         c = checkDeploy(day, 1.0, 3600, 20.0, kNoon);
@@ -89,21 +95,21 @@ private Q_SLOTS:
         BudgetWatch watch;
         const QDateTime start = kNoon.addSecs(-3600);
         QList<RunInfo> runs{run(QStringLiteral("r1"), 4.0, start)};
-        QVERIFY(watch.update(runs, b, start.addSecs(3600)).isEmpty());  // $4 of $10
-        QList<BudgetEvent> e = watch.update(runs, b, start.addSecs(2 * 3600 + 60));  // $8.07
+        QVERIFY(watch.update(runs, b, start.addSecs(3600)).isEmpty()); // $4 of $10
+        QList<BudgetEvent> e = watch.update(runs, b, start.addSecs(2 * 3600 + 60)); // $8.07
         QCOMPARE(e.size(), 1);
         QCOMPARE(e[0].percent, 80);
         QCOMPARE(e[0].message, QStringLiteral("r1 has cost $8.07, 80% of its budget of $10"));
         QVERIFY(e[0].stop.isEmpty());
-        QVERIFY(watch.update(runs, b, start.addSecs(2 * 3600 + 120)).isEmpty());  // told once
-        e = watch.update(runs, b, start.addSecs(3 * 3600));  // $12: 100%, but stopping is off
+        QVERIFY(watch.update(runs, b, start.addSecs(2 * 3600 + 120)).isEmpty()); // told once
+        e = watch.update(runs, b, start.addSecs(3 * 3600)); // $12: 100%, but stopping is off
         QCOMPARE(e.size(), 1);
         QCOMPARE(e[0].percent, 100);
         QVERIFY(e[0].stop.isEmpty());
 
         BudgetWatch stopping;
         b.stopAtBudget = true;
-        e = stopping.update(runs, b, start.addSecs(3 * 3600));  // straight to 100%: no 80% after it
+        e = stopping.update(runs, b, start.addSecs(3 * 3600)); // straight to 100%: no 80% after it
         QCOMPARE(e.size(), 1);
         QCOMPARE(e[0].stop, QStringList{QStringLiteral("r1")});
         QCOMPARE(e[0].message, QStringLiteral("r1 has cost $12, its budget of $10: stopped at the budget"));
@@ -115,10 +121,11 @@ private Q_SLOTS:
         Budget b;
         b.perDay = 6.0;
         b.stopAtBudget = true;
-        const QList<RunInfo> runs{run(QStringLiteral("a"), 1.0, kNoon.addSecs(-3 * 3600)), run(QStringLiteral("b"), 2.0, kNoon.addSecs(-3600)),
+        const QList<RunInfo> runs{run(QStringLiteral("a"), 1.0, kNoon.addSecs(-3 * 3600)),
+                                  run(QStringLiteral("b"), 2.0, kNoon.addSecs(-3600)),
                                   run(QStringLiteral("free"), 0.0, kNoon.addSecs(-3600))};
         BudgetWatch watch;
-        const QList<BudgetEvent> e = watch.update(runs, b, kNoon.addSecs(1800));  // 3.5 + 3 = $6.5
+        const QList<BudgetEvent> e = watch.update(runs, b, kNoon.addSecs(1800)); // 3.5 + 3 = $6.5
         QCOMPARE(e.size(), 1);
         QCOMPARE(e[0].scope, BudgetEvent::Scope::Day);
         QCOMPARE(e[0].stop, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));

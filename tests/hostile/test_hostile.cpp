@@ -3,9 +3,6 @@
 // address-space limit (RLIMIT_AS, inherited by every gantry-cli it starts), so a client that
 // stops protecting itself fails here instead of eating the machine.
 
-#include "tests/backends/local/LocalTestSupport.h"
-#include "tests/support/CliProcess.h"
-#include "tests/support/TestEnvironment.h"
 #include "core/backends/dstack/DstackClient.h"
 #include "core/backends/dstack/DstackError.h"
 #include "core/chat/ChatClient.h"
@@ -17,6 +14,9 @@
 #include "core/config/ConfigParser.h"
 #include "core/runs/LogLineFormat.h"
 #include "core/runs/LogStore.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QDir>
 #include <QFile>
@@ -47,7 +47,7 @@ using namespace gantry::test;
 namespace {
 
 #ifdef GANTRY_UNDER_ASAN
-constexpr bool kUnderAsan = true;  // ASan reserves terabytes of shadow: no RLIMIT_AS, no RSS bounds
+constexpr bool kUnderAsan = true; // ASan reserves terabytes of shadow: no RLIMIT_AS, no RSS bounds
 #else
 constexpr bool kUnderAsan = false;
 #endif
@@ -68,7 +68,8 @@ public:
         }
         while (!m_process.canReadLine()) {
             if (!m_process.waitForReadyRead(10000)) {
-                *error = QStringLiteral("the hostile peer printed no port: ") + QString::fromUtf8(m_process.readAllStandardError());
+                *error = QStringLiteral("the hostile peer printed no port: ") +
+                         QString::fromUtf8(m_process.readAllStandardError());
                 return false;
             }
         }
@@ -91,7 +92,8 @@ public:
         const QByteArray body = reply->readAll();
         reply->deleteLater();
         QStringList seen;
-        const nlohmann::json j = nlohmann::json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
+        const nlohmann::json j =
+            nlohmann::json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
         if (j.is_array())
             for (const auto &v : j)
                 seen << (v.is_string() ? QString::fromStdString(v.get<std::string>()) : QStringLiteral("(none)"));
@@ -145,7 +147,9 @@ class TestHostile : public QObject
         ChatClient client;
         client.setLimits(limits);
         client.setIdleTimeout(idleTimeoutMs);
-        client.setEndpoint(ModelEndpoint{m_peer->url(mode) + QStringLiteral("/v1"), QStringLiteral("m"), QStringLiteral("openai"), !token.isEmpty()}, token);
+        client.setEndpoint(ModelEndpoint{m_peer->url(mode) + QStringLiteral("/v1"), QStringLiteral("m"),
+                                         QStringLiteral("openai"), !token.isEmpty()},
+                           token);
         std::unique_ptr<ChatReply> reply(client.send(hello(), {}));
         QSignalSpy finished(reply.get(), &ChatReply::finished);
         if (reply->status() == ReplyStatus::Streaming && !finished.wait(60000))
@@ -194,10 +198,11 @@ private Q_SLOTS:
     void chatIdleTimerIsNotFedByAnEndlessLine()
     {
         ChatLimits limits;
-        limits.maxEventBytes = 1024 * 1024 * 1024;  // only the idle timer can end this one
+        limits.maxEventBytes = 1024 * 1024 * 1024; // only the idle timer can end this one
         const auto reply = chat(QStringLiteral("slow-line"), limits, 500);
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().startsWith(QLatin1String("No data from the server")), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().startsWith(QLatin1String("No data from the server")),
+                 qPrintable(reply->errorString()));
     }
 
     // A server that keeps the reply alive with pings forever meets the overall deadline.
@@ -205,7 +210,7 @@ private Q_SLOTS:
     {
         ChatLimits limits;
         limits.deadlineMs = 1000;
-        const auto reply = chat(QStringLiteral("trickle"), limits, 400);  // pings arrive every 50 ms: never idle
+        const auto reply = chat(QStringLiteral("trickle"), limits, 400); // pings arrive every 50 ms: never idle
         QCOMPARE(reply->status(), ReplyStatus::Failed);
         QVERIFY2(reply->errorString().contains(QLatin1String("took longer than")), qPrintable(reply->errorString()));
     }
@@ -227,7 +232,8 @@ private Q_SLOTS:
     {
         const auto reply = chat(QStringLiteral("huge-reply"));
         QCOMPARE(reply->status(), ReplyStatus::Failed);
-        QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(QStringLiteral("%1 MB").arg(ChatLimits().maxReplyBytes / (1024 * 1024))),
+                 qPrintable(reply->errorString()));
     }
 
     // A valid 12 MB reply that arrives without a pause: its text reaches the store while it
@@ -239,9 +245,11 @@ private Q_SLOTS:
         ConversationStore store;
         QVERIFY(store.open(path).isEmpty());
         ChatClient client;
-        client.setEndpoint(ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
+        client.setEndpoint(
+            ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
         ChatSession session(&store, &client);
-        QSqlDatabase reader = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("large-reply-reader"));
+        QSqlDatabase reader =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("large-reply-reader"));
         reader.setDatabaseName(path);
         QVERIFY(reader.open());
         qint64 storedMidway = -1;
@@ -278,7 +286,7 @@ private Q_SLOTS:
             for (int i = 0; i < 400000; ++i)
                 body += '"' + QByteArray::number(i) + "\",";
         }
-        body += "\"\\u001b[31mred\"]";  // an escape sequence, as JSON writes it
+        body += "\"\\u001b[31mred\"]"; // an escape sequence, as JSON writes it
         QVERIFY(body.size() < 8 * 1024 * 1024);
         QString error;
         const QStringList ids = modelIdsFromBody(body, &error);
@@ -286,7 +294,7 @@ private Q_SLOTS:
         QCOMPARE(ids.size(), 400001);
         QCOMPARE(ids.first(), QStringLiteral("0"));
         QCOMPARE(ids[399999], QStringLiteral("399999"));
-        QCOMPARE(ids.last(), QStringLiteral("\uFFFD[31mred"));  // no escape sequence reaches a terminal
+        QCOMPARE(ids.last(), QStringLiteral("\uFFFD[31mred")); // no escape sequence reaches a terminal
     }
 
     // {"error": [[[[…100k…]]]]} in the stream and in an HTTP error body: no stack overflow.
@@ -319,7 +327,8 @@ private Q_SLOTS:
     {
         const ChatChunk chunk = parseChatChunk(R"({"choices":[{"delta":{"content":"a\u001b[2Jb\rc\r\nd"}}]})");
         QCOMPARE(chunk.content, QStringLiteral("a\uFFFD[2Jb\uFFFDc\nd"));
-        QCOMPARE(errorMessageFromBody(R"({"error":{"message":"bad\u001b]0;pwned\u0007"}})"), QStringLiteral("bad\uFFFD]0;pwned\uFFFD"));
+        QCOMPARE(errorMessageFromBody(R"({"error":{"message":"bad\u001b]0;pwned\u0007"}})"),
+                 QStringLiteral("bad\uFFFD]0;pwned\uFFFD"));
         QCOMPARE(withoutControlCharacters(QStringLiteral("x\u202Ey")), QStringLiteral("x\uFFFDy"));
         QVERIFY(!plainHttpTokenWarning(QStringLiteral("http://10.0.0.5:8000/v1")).isEmpty());
         QVERIFY(plainHttpTokenWarning(QStringLiteral("http://127.0.0.1:8000/v1")).isEmpty());
@@ -334,7 +343,8 @@ private Q_SLOTS:
         QVERIFY(!j.is_discarded());
         const QString text = boundedJsonText(j);
         QVERIFY2(text.startsWith(QStringLiteral("[[[[[[[[[…]")), qPrintable(text));
-        QCOMPARE(boundedJsonText(nlohmann::json{{"a", 1}, {"b", {true, nullptr, "x"}}}), QStringLiteral(R"({"a":1,"b":[true,null,"x"]})"));
+        QCOMPARE(boundedJsonText(nlohmann::json{{"a", 1}, {"b", {true, nullptr, "x"}}}),
+                 QStringLiteral(R"({"a":1,"b":[true,null,"x"]})"));
         QVERIFY(boundedJsonText(nlohmann::json(std::string(100000, 'x'))).size() <= 501);
     }
 
@@ -347,8 +357,9 @@ private Q_SLOTS:
         QObject owner;
         std::optional<DstackError> failure;
         bool succeeded = false;
-        client.post(QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner,
-                    [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
+        client.post(
+            QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner,
+            [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
         QTRY_VERIFY_WITH_TIMEOUT(failure || succeeded, 60000);
         QVERIFY(!succeeded);
         QVERIFY2(failure->message.contains(QLatin1String("MB")), qPrintable(failure->message));
@@ -360,7 +371,8 @@ private Q_SLOTS:
             DstackClient client(m_peer->url(mode), QStringLiteral("main"), QStringLiteral("t"));
             QObject owner;
             std::optional<DstackError> failure;
-            client.post(QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner, {}, [&](const DstackError &e) { failure = e; });
+            client.post(QStringLiteral("/api/server/get_info"), nlohmann::json::object(), &owner, {},
+                        [&](const DstackError &e) { failure = e; });
             QTRY_VERIFY_WITH_TIMEOUT(failure.has_value(), 30000);
             QVERIFY2(failure->message.size() < 5000, qPrintable(failure->message.left(300)));
         }
@@ -368,12 +380,14 @@ private Q_SLOTS:
 
     void dstackTokenDoesNotFollowCrossOriginRedirect()
     {
-        DstackClient client(m_peer->url(QStringLiteral("redirect")), QStringLiteral("main"), QStringLiteral("dstack-secret-token"));
+        DstackClient client(m_peer->url(QStringLiteral("redirect")), QStringLiteral("main"),
+                            QStringLiteral("dstack-secret-token"));
         QObject owner;
         std::optional<DstackError> failure;
         bool succeeded = false;
-        client.post(QStringLiteral("/api/users/get_my_user"), nlohmann::json::object(), &owner,
-                    [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
+        client.post(
+            QStringLiteral("/api/users/get_my_user"), nlohmann::json::object(), &owner,
+            [&](const nlohmann::json &) { succeeded = true; }, [&](const DstackError &e) { failure = e; });
         QTRY_VERIFY_WITH_TIMEOUT(failure || succeeded, 30000);
         QVERIFY(!succeeded);
         QVERIFY2(failure->message.contains(QLatin1String("redirect")), qPrintable(failure->message));
@@ -388,7 +402,8 @@ private Q_SLOTS:
         const ParseResult r = parseConfiguration(flow, QStringLiteral("deep.dstack.yml"));
         QVERIFY(!r.configuration);
         QCOMPARE(r.diagnostics.size(), size_t(1));
-        QVERIFY2(r.diagnostics.front().message.contains(QLatin1String("levels deep")), qPrintable(r.diagnostics.front().message));
+        QVERIFY2(r.diagnostics.front().message.contains(QLatin1String("levels deep")),
+                 qPrintable(r.diagnostics.front().message));
         QByteArray block = "type: task\ncommands:\n";
         for (int i = 0; i < 20000; ++i)
             block += "- ";
@@ -452,9 +467,11 @@ private Q_SLOTS:
         ConversationStore store;
         QVERIFY(store.open(path).isEmpty());
         store.setFlushInterval(20);
-        const qint64 conversation = store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));
+        const qint64 conversation =
+            store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));
         const qint64 question = store.addMessage(conversation, 0, QStringLiteral("user"), QStringLiteral("count"));
-        const qint64 answer = store.addMessage(conversation, question, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
+        const qint64 answer =
+            store.addMessage(conversation, question, QStringLiteral("assistant"), QString(), ReplyStatus::Streaming);
         QVERIFY(answer > 0);
         QString expected;
         for (int i = 0; i < 20; ++i) {
@@ -468,7 +485,7 @@ private Q_SLOTS:
             other.setDatabaseName(path);
             QVERIFY(other.open());
             QSqlQuery lock(other);
-            QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));  // the write lock, held
+            QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE"))); // the write lock, held
             for (int i = 20; i < 100; ++i) {
                 store.appendText(answer, QStringLiteral("w%1 ").arg(i));
                 expected += QStringLiteral("w%1 ").arg(i);
@@ -478,7 +495,7 @@ private Q_SLOTS:
             QSignalSpy deferred(&store, &ConversationStore::writeDeferred);
             QVERIFY(!store.finishMessage(answer, ReplyStatus::Complete, {}));
             QCOMPARE(deferred.size(), 1);
-            QVERIFY(deferred.wait(10000));  // the retry timer fires and fails again: still nothing lost
+            QVERIFY(deferred.wait(10000)); // the retry timer fires and fails again: still nothing lost
             QVERIFY(store.hasPendingWrites());
             QVERIFY(lock.exec(QStringLiteral("COMMIT")));
             lock = QSqlQuery();
@@ -537,7 +554,8 @@ private Q_SLOTS:
                    "  - echo\n  - echo printed-all\n  - sleep 300\n"
                    "resources:\n  cpu: 1..\n  memory: 0.5GB..\n  disk: 0.1GB..\n");
         yaml.close();
-        const CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
+        const CliResult apply =
+            cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
         m_started << QStringLiteral("no-newlines");
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.out + apply.err));
         LogStore log(runfiles::log(runfiles::directory(QStringLiteral("no-newlines"))));

@@ -4,8 +4,8 @@
 #include "tests/chat/ChatTestPrinters.h"
 #include "tests/support/ScriptedHttpServer.h"
 
-#include "core/models/ConversationListModel.h"
 #include "core/chat/MarkdownSegments.h"
+#include "core/models/ConversationListModel.h"
 #include "core/models/MessageListModel.h"
 #include "tests/support/TestEnvironment.h"
 
@@ -51,7 +51,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
         QCOMPARE(model.rowCount(), 0);
-        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"));
+        const qint64 a =
+            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"));
         const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString());
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.conversationId(0), b);
@@ -59,7 +60,7 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(1), ConversationListModel::TitleRole).toString(), QStringLiteral("Cats"));
         QCOMPARE(model.data(model.index(1), ConversationListModel::ModelRole).toString(), QStringLiteral("llama"));
         store.addMessage(a, 0, QStringLiteral("user"), QStringLiteral("hi"));
-        QCOMPARE(model.rowOf(a), 0);  // touched: now the newest
+        QCOMPARE(model.rowOf(a), 0); // touched: now the newest
         QCOMPARE(model.data(model.index(0), ConversationListModel::MessageCountRole).toInt(), 1);
         model.setFilter(QStringLiteral("qwen"));
         QCOMPARE(model.rowCount(), 1);
@@ -99,13 +100,15 @@ private Q_SLOTS:
         QVERIFY(!changed.isEmpty());
         // One copy of a streaming reply's text: the model hands out the live reply's own.
         QVERIFY(session.currentReply());
-        QVERIFY(model.data(model.index(1), MessageListModel::ContentRole).toString().constData()
-                == session.currentReply()->content().constData());
+        QVERIFY(model.data(model.index(1), MessageListModel::ContentRole).toString().constData() ==
+                session.currentReply()->content().constData());
         QCOMPARE(model.messageAt(1).content, QStringLiteral("Hel"));
         QVERIFY(finished.wait(10000));
         QCOMPARE(model.data(model.index(1), MessageListModel::ContentRole).toString(), QStringLiteral("Hello"));
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusRole).toInt(), int(ReplyStatus::Complete));
-        QVERIFY(model.data(model.index(1), MessageListModel::MetricsTextRole).toString().contains(QStringLiteral("4 → 2 tokens")));
+        QVERIFY(model.data(model.index(1), MessageListModel::MetricsTextRole)
+                    .toString()
+                    .contains(QStringLiteral("4 → 2 tokens")));
 
         const qint64 second = session.regenerate(first);
         QVERIFY(second > 0);
@@ -119,7 +122,7 @@ private Q_SLOTS:
         QVERIFY(model.showSibling(1, -1));
         QCOMPARE(model.messageId(1), first);
         QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("Hello"));
-        QVERIFY(!model.showSibling(1, -1));  // no sibling before the first
+        QVERIFY(!model.showSibling(1, -1)); // no sibling before the first
         QCOMPARE(server.requests.size(), 2);
         // The regenerate sent the same question, not the old answer.
         const auto body = nlohmann::json::parse(server.requests[1].body.toStdString());
@@ -139,8 +142,13 @@ private Q_SLOTS:
             burst += "data: " + contentChunk(token) + "\n\n";
             expected += QString::fromLatin1(token);
         }
-        server.expect("/v1/chat/completions",
-                      ScriptedResponse::eventStream().sse(contentChunk("first")).pause(100).chunk(burst).pause(100).sse("[DONE]").end());
+        server.expect("/v1/chat/completions", ScriptedResponse::eventStream()
+                                                  .sse(contentChunk("first"))
+                                                  .pause(100)
+                                                  .chunk(burst)
+                                                  .pause(100)
+                                                  .sse("[DONE]")
+                                                  .end());
         StreamingChat chat;
         QCOMPARE(chat.start(QStringLiteral("message-model-burst"), server), QString());
         ChatSession &session = chat.session;
@@ -158,7 +166,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(10000));
         int streamed = 0;
         for (const QList<QVariant> &signal : std::as_const(changed))
-            streamed += !signal.at(2).value<QList<int>>().isEmpty();  // reload() sends no roles
+            streamed += !signal.at(2).value<QList<int>>().isEmpty(); // reload() sends no roles
         // …and was announced in a handful of frames.
         QVERIFY2(streamed >= 2 && streamed <= 4, qPrintable(QString::number(streamed)));
         QCOMPARE(model.data(model.index(1)).toString(), QStringLiteral("first") + expected);
@@ -178,7 +186,8 @@ private Q_SLOTS:
             << QStringLiteral("Code:\n\n```cpp\nint a;\n\nint b;\n```\n\nAfter.\n") << QList<qsizetype>{7, 34};
         QTest::newRow("open fence") << QStringLiteral("```\na\n\nb\n") << QList<qsizetype>{};
         QTest::newRow("tilde fence") << QStringLiteral("~~~\n\n```\n\n~~~\n\nx\n") << QList<qsizetype>{15};
-        QTest::newRow("indented continuation") << QStringLiteral("- item\n\n  more of it\n\nNext\n") << QList<qsizetype>{22};
+        QTest::newRow("indented continuation")
+            << QStringLiteral("- item\n\n  more of it\n\nNext\n") << QList<qsizetype>{22};
         QTest::newRow("leading blank") << QStringLiteral("\n\nText\n") << QList<qsizetype>{};
     }
 

@@ -13,7 +13,8 @@ Q_DECLARE_METATYPE(gantry::OfferFilter)
 namespace {
 
 Offer offer(const QString &backend, const QString &region, const QString &instance, double price, bool spot,
-            const QString &gpu = {}, int gpuMemMib = 0, int gpuCount = 0, const QString &availability = QStringLiteral("available"))
+            const QString &gpu = {}, int gpuMemMib = 0, int gpuCount = 0,
+            const QString &availability = QStringLiteral("available"))
 {
     Offer o;
     o.backend = backend;
@@ -83,8 +84,7 @@ private Q_SLOTS:
         m.setOffers(sample());
         m.sort(OffersModel::Price, Qt::AscendingOrder);
         // As strings "$7.34" < "$1.19" would be wrong; numerically 0 < 0.4 < 1.006 < 1.19 < 3.67 < 7.34.
-        QCOMPARE(column(m, OffersModel::Price),
-                 QStringList({"$0", "$0.4", "$1.006", "$1.19", "$3.67", "$7.34"}));
+        QCOMPARE(column(m, OffersModel::Price), QStringList({"$0", "$0.4", "$1.006", "$1.19", "$3.67", "$7.34"}));
         m.sort(OffersModel::Price, Qt::DescendingOrder);
         QCOMPARE(column(m, OffersModel::Price).constFirst(), QStringLiteral("$7.34"));
         QCOMPARE(column(m, OffersModel::Price).constLast(), QStringLiteral("$0"));
@@ -109,7 +109,7 @@ private Q_SLOTS:
     {
         OffersModel m;
         m.setOffers(sample());
-        QPersistentModelIndex picked = m.index(1, OffersModel::Instance);  // a2-highgpu-1g
+        QPersistentModelIndex picked = m.index(1, OffersModel::Instance); // a2-highgpu-1g
         m.sort(OffersModel::Price, Qt::AscendingOrder);
         QVERIFY(picked.isValid());
         QCOMPARE(picked.data().toString(), QStringLiteral("a2-highgpu-1g"));
@@ -122,27 +122,39 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("numbers");
         OfferFilter f;
         QTest::newRow("none") << f << QStringList({"1", "2", "3", "4", "5", "6"});
-        f = {}; f.gpuName = "a100";
+        f = {};
+        f.gpuName = "a100";
         QTest::newRow("gpu name") << f << QStringList({"2", "4", "5"});
-        f = {}; f.minGpuMemoryGb = 64;
+        f = {};
+        f.minGpuMemoryGb = 64;
         QTest::newRow("gpu memory") << f << QStringList({"4"});
-        f = {}; f.minGpuCount = 2;
+        f = {};
+        f.minGpuCount = 2;
         QTest::newRow("gpu count") << f << QStringList({"5"});
-        f = {}; f.backend = "AWS";
+        f = {};
+        f.backend = "AWS";
         QTest::newRow("backend") << f << QStringList({"1", "3"});
-        f = {}; f.backend = "remote";
+        f = {};
+        f.backend = "remote";
         QTest::newRow("remote is ssh") << f << QStringList({"6"});
-        f = {}; f.region = "east";
+        f = {};
+        f.region = "east";
         QTest::newRow("region") << f << QStringList({"1", "3", "5"});
-        f = {}; f.spot = SpotFilter::SpotOnly;
+        f = {};
+        f.spot = SpotFilter::SpotOnly;
         QTest::newRow("spot") << f << QStringList({"3", "5"});
-        f = {}; f.spot = SpotFilter::OnDemandOnly;
+        f = {};
+        f.spot = SpotFilter::OnDemandOnly;
         QTest::newRow("on-demand") << f << QStringList({"1", "2", "4", "6"});
-        f = {}; f.maxPrice = 1.19;
+        f = {};
+        f.maxPrice = 1.19;
         QTest::newRow("max price inclusive") << f << QStringList({"1", "3", "4", "6"});
-        f = {}; f.gpuName = "a10"; f.maxPrice = 1.0;
+        f = {};
+        f.gpuName = "a10";
+        f.maxPrice = 1.0;
         QTest::newRow("combined") << f << QStringList({"3"});
-        f = {}; f.gpuName = "h100";
+        f = {};
+        f.gpuName = "h100";
         QTest::newRow("nothing") << f << QStringList();
     }
     void filtersEveryField()
@@ -187,7 +199,6 @@ private Q_SLOTS:
         QCOMPARE(m.footerText(), QStringLiteral("Shown 0 of 0 offers, $0 max"));
     }
 };
-
 
 QTEST_GUILESS_MAIN(TestOffersModel)
 #include "test_offers_model.moc"

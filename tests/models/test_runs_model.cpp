@@ -1,9 +1,9 @@
 // RunsModel (diffing refreshes, ages, status roles) and ProjectModel (configurations in a
 // real folder, kept current) under QAbstractItemModelTester.
 
-#include "tests/support/TestEnvironment.h"
 #include "core/models/ProjectModel.h"
 #include "core/models/RunsModel.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -47,7 +47,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-27T07:00:00Z"), Qt::ISODate);
         m.setNow(now);
-        m.setRuns({run("a", RunStatus::Running, 0.5, now.addSecs(-125)), run("b", RunStatus::Terminated, 2.0, now.addDays(-2))});
+        m.setRuns({run("a", RunStatus::Running, 0.5, now.addSecs(-125)),
+                   run("b", RunStatus::Terminated, 2.0, now.addDays(-2))});
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.index(0, RunsModel::Configuration).data().toString(), QStringLiteral("serve.dstack.yml"));
         QCOMPARE(m.index(0, RunsModel::Status).data().toString(), QStringLiteral("running"));
@@ -65,7 +66,8 @@ private Q_SLOTS:
         RunsModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        m.setRuns({run("a", RunStatus::Provisioning, 1, now), run("b", RunStatus::Running, 1, now), run("c", RunStatus::Running, 1, now)});
+        m.setRuns({run("a", RunStatus::Provisioning, 1, now), run("b", RunStatus::Running, 1, now),
+                   run("c", RunStatus::Running, 1, now)});
         QPersistentModelIndex c = m.index(2, 0);
         QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
         QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);

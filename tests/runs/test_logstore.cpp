@@ -1,8 +1,8 @@
 // LogStore: the file format, partial lines and UTF-8 split across chunks, a second reader
 // indexing what a writer appended, ranges, tail, search and the linesAppended signal.
 
-#include "tests/support/TestEnvironment.h"
 #include "core/runs/LogStore.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -40,7 +40,7 @@ private Q_SLOTS:
         QCOMPARE(first.source, QStringLiteral("stdout"));
         QCOMPARE(first.text, QStringLiteral("listening on http://127.0.0.1:8000"));
         QCOMPARE(store.line(2).source, QStringLiteral("gantry"));
-        QCOMPARE(store.line(3).text, QString());  // out of range: empty, no crash
+        QCOMPARE(store.line(3).text, QString()); // out of range: empty, no crash
         QCOMPARE(store.line(-1).text, QString());
     }
 
@@ -98,7 +98,7 @@ private Q_SLOTS:
         QCOMPARE(reader.lineCount(), 1);
         QSignalSpy appended(&reader, &LogStore::linesAppended);
         writer.appendChunk("two\nthree\n", QStringLiteral("stdout"));
-        QCOMPARE(reader.lineCount(), 1);  // not until it looks
+        QCOMPARE(reader.lineCount(), 1); // not until it looks
         reader.refresh();
         QCOMPARE(reader.lineCount(), 3);
         QCOMPARE(appended.count(), 1);
@@ -106,7 +106,7 @@ private Q_SLOTS:
         QCOMPARE(appended.at(0).at(1).toLongLong(), 2);
         QCOMPARE(reader.line(2).text, QStringLiteral("three"));
         reader.refresh();
-        QCOMPARE(appended.count(), 1);  // nothing new, no signal
+        QCOMPARE(appended.count(), 1); // nothing new, no signal
 
         // A half-written line (another process mid-write) stays unindexed until complete.
         QFile raw(path);
@@ -134,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(range.size(), 3);
         QCOMPARE(range.at(0).text, QStringLiteral("line 10"));
         QCOMPARE(range.at(2).text, QStringLiteral("line 12"));
-        QCOMPARE(store.lines(998, 10).size(), 2);  // clipped at the end
+        QCOMPARE(store.lines(998, 10).size(), 2); // clipped at the end
         QCOMPARE(store.lines(2000, 10).size(), 0);
         const QList<LogLine> tail = store.tail(2);
         QCOMPARE(tail.size(), 2);
@@ -145,7 +145,8 @@ private Q_SLOTS:
     void findsTextCaseInsensitivelyBothWays()
     {
         LogStore store(freshLog(QStringLiteral("find")));
-        store.appendChunk("starting\nloading model\nERROR: out of memory\nretrying\nerror again\nÉtat: prêt\n", QStringLiteral("stdout"));
+        store.appendChunk("starting\nloading model\nERROR: out of memory\nretrying\nerror again\nÉtat: prêt\n",
+                          QStringLiteral("stdout"));
         QCOMPARE(store.find(QStringLiteral("error"), 0), 2);
         QCOMPARE(store.find(QStringLiteral("error"), 3), 4);
         QCOMPARE(store.find(QStringLiteral("error"), 5), -1);
@@ -180,7 +181,7 @@ private Q_SLOTS:
         {
             LogStore store(path);
             store.appendChunk("a\nb\nunterminated", QStringLiteral("stdout"));
-        }  // the destructor writes the partial line out
+        } // the destructor writes the partial line out
         LogStore again(path);
         QCOMPARE(again.lineCount(), 3);
         QCOMPARE(again.line(2).text, QStringLiteral("unterminated"));

@@ -11,7 +11,7 @@
 
 namespace gantry::test {
 
-QString oracleDir();  // <source>/../shared/oracles/dstack
+QString oracleDir(); // <source>/../shared/oracles/dstack
 
 // The python3 that can run the oracle, or empty with *why set.
 QString oraclePython(QString *why);
@@ -19,11 +19,11 @@ QString oraclePython(QString *why);
 } // namespace gantry::test
 
 // In a test function: skip (or fail under CI=true) when the oracle cannot run; else sets `var`.
-#define GANTRY_REQUIRE_ORACLE(var)                                                                   \
-    QString var;                                                                                     \
-    do {                                                                                             \
-        QString why_;                                                                                \
-        var = gantry::test::oraclePython(&why_);                                                     \
-        if (var.isEmpty())                                                                           \
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("dstack's oracle cannot run: ") + why_);              \
+#define GANTRY_REQUIRE_ORACLE(var)                                                                                     \
+    QString var;                                                                                                       \
+    do {                                                                                                               \
+        QString why_;                                                                                                  \
+        var = gantry::test::oraclePython(&why_);                                                                       \
+        if (var.isEmpty())                                                                                             \
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("dstack's oracle cannot run: ") + why_);                                \
     } while (false)

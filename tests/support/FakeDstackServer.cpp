@@ -19,7 +19,8 @@ nlohmann::json send(const QString &url, const QByteArray &verb, const nlohmann::
     QNetworkAccessManager network;
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    QNetworkReply *reply = network.sendCustomRequest(request, verb, body.is_null() ? QByteArray() : QByteArray::fromStdString(body.dump()));
+    QNetworkReply *reply = network.sendCustomRequest(
+        request, verb, body.is_null() ? QByteArray() : QByteArray::fromStdString(body.dump()));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
@@ -34,8 +35,7 @@ nlohmann::json send(const QString &url, const QByteArray &verb, const nlohmann::
 FakeDstackServer::FakeDstackServer(const QString &stateDir)
     : m_script(sourceDir() + QStringLiteral("/tests/support/dstack/fake_dstack_server.py"))
     , m_stateFile(stateDir + QStringLiteral("/fake-dstack-state.json"))
-{
-}
+{}
 
 FakeDstackServer::~FakeDstackServer()
 {
@@ -55,14 +55,16 @@ bool FakeDstackServer::start(QString *error, const QStringList &extraArgs)
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_process->start(python, QStringList{m_script, QString::number(m_port), QStringLiteral("--state"), m_stateFile,
-                                         QStringLiteral("--oracle"), oracleDir()} + m_args);
+                                         QStringLiteral("--oracle"), oracleDir()} +
+                                 m_args);
     if (!m_process->waitForStarted(10000)) {
         *error = QStringLiteral("cannot start the fake dstack server: ") + m_process->errorString();
         return false;
     }
     while (!m_process->canReadLine()) {
         if (!m_process->waitForReadyRead(10000)) {
-            *error = QStringLiteral("the fake dstack server printed no port: ") + QString::fromUtf8(m_process->readAllStandardError());
+            *error = QStringLiteral("the fake dstack server printed no port: ") +
+                     QString::fromUtf8(m_process->readAllStandardError());
             return false;
         }
     }
@@ -96,7 +98,8 @@ nlohmann::json FakeDstackServer::requests() const
 
 QStringList FakeDstackServer::refusedOrUnjudged(QStringList *judged) const
 {
-    static const QStringList noSchema = {QStringLiteral("/api/server/get_info"), QStringLiteral("/api/users/get_my_user")};
+    static const QStringList noSchema = {QStringLiteral("/api/server/get_info"),
+                                         QStringLiteral("/api/users/get_my_user")};
     QStringList problems;
     const nlohmann::json all = requests();
     for (const auto &r : all) {
@@ -112,7 +115,8 @@ QStringList FakeDstackServer::refusedOrUnjudged(QStringList *judged) const
             judged->append(endpoint);
         if (!r["errors"].empty())
             problems << QStringLiteral("%1 (%2): %3 refused by dstack's schema: %4")
-                            .arg(path, endpoint, QString::fromStdString(r["body"].dump()), QString::fromStdString(r["errors"].dump()));
+                            .arg(path, endpoint, QString::fromStdString(r["body"].dump()),
+                                 QString::fromStdString(r["errors"].dump()));
     }
     return problems;
 }

@@ -2,8 +2,8 @@
 
 // Runs tests/support/dstack/fake_dstack_server.py as a real process on 127.0.0.1 and talks to its
 // /__test__/ hooks. The fake judges every request with dstack's own schemas, so it runs on
-// the oracle's python (DstackOracle.h); start() fails with the reason when there is none. The server keeps its runs in a state file, so kill() + start() on the
-// same port is "the server went away and came back".
+// the oracle's python (DstackOracle.h); start() fails with the reason when there is none. The server keeps its runs in
+// a state file, so kill() + start() on the same port is "the server went away and came back".
 
 #include <QProcess>
 #include <QString>
@@ -30,8 +30,8 @@ public:
     static QString token() { return QStringLiteral("test-token"); }
 
     // Blocking helper calls for tests (the code under test never blocks).
-    nlohmann::json hook(const QString &path, const nlohmann::json &body = nullptr) const;  // POST /__test__/…
-    nlohmann::json lastRequest(const QString &apiPath) const;                              // its JSON body + headers
+    nlohmann::json hook(const QString &path, const nlohmann::json &body = nullptr) const; // POST /__test__/…
+    nlohmann::json lastRequest(const QString &apiPath) const; // its JSON body + headers
     nlohmann::json get(const QString &pathAndQuery) const;
     // Every API request so far: [{path, method, body, endpoint, errors}] (errors = dstack's 422 detail).
     nlohmann::json requests() const;

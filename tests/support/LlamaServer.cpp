@@ -58,7 +58,8 @@ QString tinyModelPath(QString *error)
                 QStringLiteral("--out"), model});
     if (!make.waitForFinished(120000) || make.exitCode() != 0 || !QFileInfo::exists(model)) {
         if (error)
-            *error = QStringLiteral("cannot make the tiny model (run scripts/setup first): ") + QString::fromUtf8(make.readAll());
+            *error = QStringLiteral("cannot make the tiny model (run scripts/setup first): ") +
+                     QString::fromUtf8(make.readAll());
         return {};
     }
     return model;
@@ -110,10 +111,11 @@ bool LlamaServer::start(QString *error, const QStringList &extraArgs)
         m_port = freePort();
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::MergedChannels);
-        m_process->start(server, QStringList{QStringLiteral("-m"), model, QStringLiteral("--host"), QStringLiteral("127.0.0.1"),
-                                             QStringLiteral("--port"), QString::number(m_port), QStringLiteral("-np"),
-                                             QStringLiteral("1"), QStringLiteral("-n"), QStringLiteral("256")}
-                                     + extraArgs);
+        m_process->start(server,
+                         QStringList{QStringLiteral("-m"), model, QStringLiteral("--host"), QStringLiteral("127.0.0.1"),
+                                     QStringLiteral("--port"), QString::number(m_port), QStringLiteral("-np"),
+                                     QStringLiteral("1"), QStringLiteral("-n"), QStringLiteral("256")} +
+                             extraArgs);
         if (!m_process->waitForStarted(10000)) {
             *error = QStringLiteral("cannot start %1: %2").arg(server, m_process->errorString());
             return false;

@@ -26,7 +26,7 @@ class LlamaServer
 {
 public:
     LlamaServer();
-    ~LlamaServer();  // stops the server
+    ~LlamaServer(); // stops the server
 
     // Starts on a free port and waits (≤ 30 s) until /health answers 200. On failure returns
     // false with a message that includes the server's own output.
@@ -34,9 +34,9 @@ public:
     void stop();
 
     int port() const { return m_port; }
-    QString rootUrl() const;  // http://127.0.0.1:P
-    QString baseUrl() const;  // http://127.0.0.1:P/v1 (OpenAI-compatible base)
-    QString output() const;   // what the server printed so far
+    QString rootUrl() const; // http://127.0.0.1:P
+    QString baseUrl() const; // http://127.0.0.1:P/v1 (OpenAI-compatible base)
+    QString output() const; // what the server printed so far
 
 private:
     std::unique_ptr<QProcess> m_process;

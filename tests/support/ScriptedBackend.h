@@ -14,7 +14,10 @@ class ScriptedBackend : public Backend
     Q_OBJECT
 public:
     explicit ScriptedBackend(QString id, QList<Offer> offers, QObject *parent = nullptr)
-        : Backend(parent), m_id(std::move(id)), m_offers(std::move(offers)) {}
+        : Backend(parent)
+        , m_id(std::move(id))
+        , m_offers(std::move(offers))
+    {}
 
     QString id() const override { return m_id; }
     QString displayName() const override { return QStringLiteral("scripted %1").arg(m_id); }
@@ -24,7 +27,8 @@ public:
         QTimer::singleShot(50, this, [this, id] {
             Plan p;
             p.backend = m_id;
-            p.header = {{QStringLiteral("Project"), QStringLiteral("main")}, {QStringLiteral("Max price"), QStringLiteral("off")}};
+            p.header = {{QStringLiteral("Project"), QStringLiteral("main")},
+                        {QStringLiteral("Max price"), QStringLiteral("off")}};
             p.offers = m_offers;
             p.totalOffers = int(m_offers.size());
             Q_EMIT planFinished(id, p);
@@ -35,7 +39,8 @@ public:
     {
         applied << offer;
         const int id = ++m_next;
-        QTimer::singleShot(10, this, [this, id] { Q_EMIT applyFinished(id, QStringLiteral("run-%1").arg(id), QString()); });
+        QTimer::singleShot(10, this,
+                           [this, id] { Q_EMIT applyFinished(id, QStringLiteral("run-%1").arg(id), QString()); });
         return id;
     }
     QList<RunInfo> runs() const override { return {}; }

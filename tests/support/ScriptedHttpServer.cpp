@@ -9,9 +9,9 @@ namespace {
 
 QByteArray statusLine(int status)
 {
-    static const QHash<int, QByteArray> reasons = {{200, "OK"}, {400, "Bad Request"}, {401, "Unauthorized"},
-                                                   {403, "Forbidden"}, {404, "Not Found"}, {422, "Unprocessable Entity"},
-                                                   {500, "Internal Server Error"}, {502, "Bad Gateway"}};
+    static const QHash<int, QByteArray> reasons = {
+        {200, "OK"},        {400, "Bad Request"},          {401, "Unauthorized"},          {403, "Forbidden"},
+        {404, "Not Found"}, {422, "Unprocessable Entity"}, {500, "Internal Server Error"}, {502, "Bad Gateway"}};
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status, "Status") + "\r\n";
 }
 
@@ -25,9 +25,8 @@ QByteArray httpChunk(const QByteArray &bytes)
 ScriptedResponse ScriptedResponse::whole(int status, const QByteArray &contentType, const QByteArray &body)
 {
     ScriptedResponse r;
-    r.steps.append(Step{Step::Write,
-                    statusLine(status) + "Content-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(body.size())
-                        + "\r\nConnection: close\r\n\r\n" + body});
+    r.steps.append(Step{Step::Write, statusLine(status) + "Content-Type: " + contentType + "\r\nContent-Length: " +
+                                         QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body});
     return r;
 }
 
@@ -40,7 +39,7 @@ ScriptedResponse ScriptedResponse::eventStream()
 {
     ScriptedResponse r;
     r.steps.append(Step{Step::Write, statusLine(200) + "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                                                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"});
+                                                       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"});
     return r;
 }
 
@@ -59,7 +58,7 @@ ScriptedResponse &ScriptedResponse::bytePerChunk(const QByteArray &bytes)
 {
     for (char c : bytes) {
         steps.append(Step{Step::Write, httpChunk(QByteArray(1, c))});
-        steps.append(Step{Step::Pause, {}, 1});  // so each byte reaches the client on its own
+        steps.append(Step{Step::Pause, {}, 1}); // so each byte reaches the client on its own
     }
     return *this;
 }
@@ -89,8 +88,8 @@ QByteArray contentChunk(const QByteArray &content, const QByteArray &reasoning)
         delta += "\"content\":\"" + content + "\"";
     if (!reasoning.isNull())
         delta += QByteArray(delta.isEmpty() ? "" : ",") + "\"reasoning_content\":\"" + reasoning + "\"";
-    return R"({"id":"c1","object":"chat.completion.chunk","model":"scripted","choices":[{"index":0,"delta":{)" + delta
-        + R"(},"finish_reason":null}]})";
+    return R"({"id":"c1","object":"chat.completion.chunk","model":"scripted","choices":[{"index":0,"delta":{)" + delta +
+           R"(},"finish_reason":null}]})";
 }
 
 ScriptedHttpServer::ScriptedHttpServer(QObject *parent)
@@ -166,9 +165,11 @@ void ScriptedHttpServer::onReadyRead(QTcpSocket *socket)
     requests.append(request);
 
     QList<ScriptedResponse> &queue = m_scripts[request.path];
-    const ScriptedResponse response = queue.isEmpty()
-        ? ScriptedResponse::json(404, R"({"error":{"code":404,"message":"no script for this path","type":"not_found_error"}})")
-        : queue.takeFirst();
+    const ScriptedResponse response =
+        queue.isEmpty()
+            ? ScriptedResponse::json(
+                  404, R"({"error":{"code":404,"message":"no script for this path","type":"not_found_error"}})")
+            : queue.takeFirst();
     c.steps = response.steps;
     c.steps.append(ScriptedResponse::Step{ScriptedResponse::Step::Close, {}});
     runSteps(socket);

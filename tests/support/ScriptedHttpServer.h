@@ -26,12 +26,12 @@ public:
     // 200 text/event-stream, chunked; add chunks with the builders below.
     static ScriptedResponse eventStream();
 
-    ScriptedResponse &chunk(const QByteArray &bytes);          // one HTTP chunk
-    ScriptedResponse &sse(const QByteArray &data);             // "data: <data>\n\n" as one chunk
-    ScriptedResponse &bytePerChunk(const QByteArray &bytes);   // one HTTP chunk per byte, each sent alone
+    ScriptedResponse &chunk(const QByteArray &bytes); // one HTTP chunk
+    ScriptedResponse &sse(const QByteArray &data); // "data: <data>\n\n" as one chunk
+    ScriptedResponse &bytePerChunk(const QByteArray &bytes); // one HTTP chunk per byte, each sent alone
     ScriptedResponse &pause(int ms);
-    ScriptedResponse &end();                                   // the terminating zero-size chunk
-    ScriptedResponse &cut();                                   // close the connection now
+    ScriptedResponse &end(); // the terminating zero-size chunk
+    ScriptedResponse &cut(); // close the connection now
 
     // The raw steps, for the server.
     struct Step {
@@ -52,15 +52,15 @@ public:
     struct Request {
         QByteArray method;
         QByteArray path;
-        QHash<QByteArray, QByteArray> headers;  // names lower-cased
+        QHash<QByteArray, QByteArray> headers; // names lower-cased
         QByteArray body;
     };
 
     explicit ScriptedHttpServer(QObject *parent = nullptr);
     ~ScriptedHttpServer() override;
-    bool listen();  // on 127.0.0.1, a free port
+    bool listen(); // on 127.0.0.1, a free port
     int port() const;
-    QString baseUrl() const;  // http://127.0.0.1:P/v1
+    QString baseUrl() const; // http://127.0.0.1:P/v1
 
     void expect(const QByteArray &path, const ScriptedResponse &response);
     QList<Request> requests;

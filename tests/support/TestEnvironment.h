@@ -9,11 +9,11 @@
 
 namespace gantry::test {
 
-QString sourceDir();      // the checkout
-QString binaryDir();      // the build tree
-QString cliPath();        // gantry-cli, as built (build/bin/gantry-cli)
-QString guiPath();        // gantry, as built (build/bin/gantry)
-QString dataPath(const QString &relative);  // sourceDir()/tests/data/<relative>
+QString sourceDir(); // the checkout
+QString binaryDir(); // the build tree
+QString cliPath(); // gantry-cli, as built (build/bin/gantry-cli)
+QString guiPath(); // gantry, as built (build/bin/gantry)
+QString dataPath(const QString &relative); // sourceDir()/tests/data/<relative>
 
 // A fresh, empty directory under this test's HOME for one test case.
 QString freshDir(const QString &name);
@@ -25,9 +25,9 @@ bool underCi();
 } // namespace gantry::test
 
 // QSKIP on a developer's machine that lacks something; QFAIL under CI=true.
-#define GANTRY_SKIP_OR_FAIL(message)                                                      \
-    do {                                                                                  \
-        if (gantry::test::underCi())                                                      \
-            QFAIL(qPrintable(QStringLiteral("CI=true, so this is a failure: ") + (message))); \
-        QSKIP(qPrintable(message));                                                       \
+#define GANTRY_SKIP_OR_FAIL(message)                                                                                   \
+    do {                                                                                                               \
+        if (gantry::test::underCi())                                                                                   \
+            QFAIL(qPrintable(QStringLiteral("CI=true, so this is a failure: ") + (message)));                          \
+        QSKIP(qPrintable(message));                                                                                    \
     } while (false)

@@ -3,9 +3,9 @@
 
 #include "tests/support/ScriptedHttpServer.h"
 
+#include "core/chat/ConversationStore.h"
 #include "ui/chat/ChatPanel.h"
 #include "ui/chat/CompareDialog.h"
-#include "core/chat/ConversationStore.h"
 
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -32,7 +32,12 @@ private Q_SLOTS:
         ScriptedHttpServer a, b;
         QVERIFY(a.listen());
         QVERIFY(b.listen());
-        a.expect("/v1/chat/completions", ScriptedResponse::eventStream().sse(contentChunk("Alpha")).pause(50).sse(contentChunk(" one")).sse("[DONE]").end());
+        a.expect("/v1/chat/completions", ScriptedResponse::eventStream()
+                                             .sse(contentChunk("Alpha"))
+                                             .pause(50)
+                                             .sse(contentChunk(" one"))
+                                             .sse("[DONE]")
+                                             .end());
         b.expect("/v1/chat/completions", ScriptedResponse::eventStream().sse(contentChunk("Beta")).sse("[DONE]").end());
 
         ChatPanel panel;

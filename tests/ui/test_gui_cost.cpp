@@ -3,12 +3,12 @@
 // run past its budget when "stop runs at the budget" is on, and offers too small for the
 // model marked and hidden on request.
 
-#include "ui/BudgetGuard.h"
-#include "tests/support/ScriptedBackend.h"
-#include "ui/Settings.h"
 #include "core/config/ConfigParser.h"
 #include "core/models/OffersModel.h"
 #include "core/models/RunsModel.h"
+#include "tests/support/ScriptedBackend.h"
+#include "ui/BudgetGuard.h"
+#include "ui/Settings.h"
 #include "ui/offers/OffersPanel.h"
 #include "ui/runs/RunsPanel.h"
 
@@ -45,7 +45,10 @@ class PricedBackend : public test::ScriptedBackend
 public:
     using ScriptedBackend::ScriptedBackend;
     QList<RunInfo> runs() const override { return scriptedRuns; }
-    void stop(const QString &name, bool abort) override { stopped << QStringLiteral("%1%2").arg(name, abort ? QStringLiteral(" (abort)") : QString()); }
+    void stop(const QString &name, bool abort) override
+    {
+        stopped << QStringLiteral("%1%2").arg(name, abort ? QStringLiteral(" (abort)") : QString());
+    }
     QList<RunInfo> scriptedRuns;
     QStringList stopped;
 };
@@ -105,7 +108,8 @@ private Q_SLOTS:
         panel.deploySelected();
         QMessageBox *question = panel.budgetQuestion();
         QVERIFY(question);
-        QVERIFY2(question->text().contains(QStringLiteral("with max_duration 8h it may cost $16, over the per-run budget of $10")),
+        QVERIFY2(question->text().contains(
+                     QStringLiteral("with max_duration 8h it may cost $16, over the per-run budget of $10")),
                  qPrintable(question->text()));
         question->button(QMessageBox::Cancel)->click();
         QTRY_VERIFY(!panel.budgetQuestion());
@@ -134,7 +138,7 @@ private Q_SLOTS:
         run.status = RunStatus::Running;
         run.price = 4.0;
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        run.submittedAt = now.addSecs(-2 * 3600);  // $8 so far
+        run.submittedAt = now.addSecs(-2 * 3600); // $8 so far
         aws.scriptedRuns = {run};
 
         BudgetGuard guard;
@@ -143,15 +147,16 @@ private Q_SLOTS:
         QSignalSpy stopped(&guard, &BudgetGuard::runStopped);
 
         setBudget(10, 0, true);
-        guard.check(now);  // $8 of $10: 80%, told, not stopped
+        guard.check(now); // $8 of $10: 80%, told, not stopped
         QCOMPARE(events.size(), 1);
         QCOMPARE(events[0][0].toString(), QStringLiteral("Budget at 80%"));
         QVERIFY(aws.stopped.isEmpty());
         QCOMPARE(guard.spentToday() > 0, true);
 
-        guard.check(now.addSecs(3600));  // $12: stopped
+        guard.check(now.addSecs(3600)); // $12: stopped
         QCOMPARE(events.size(), 2);
-        QCOMPARE(events[1][1].toString(), QStringLiteral("pricey-run-1 has cost $12, its budget of $10: stopped at the budget"));
+        QCOMPARE(events[1][1].toString(),
+                 QStringLiteral("pricey-run-1 has cost $12, its budget of $10: stopped at the budget"));
         QVERIFY(events[1][2].toBool());
         QCOMPARE(aws.stopped, QStringList{QStringLiteral("pricey-run-1")});
         QCOMPARE(stopped.size(), 1);
@@ -161,8 +166,10 @@ private Q_SLOTS:
         runsPanel.setBackends({&aws});
         runsPanel.refreshNow();
         runsPanel.selectRun(QStringLiteral("pricey-run-1"));
-        runsPanel.addTimelineNote(QStringLiteral("pricey-run-1"), {now, QStringLiteral("budget"), stopped[0][1].toString()});
-        QVERIFY2(runsPanel.timelineText().contains(QStringLiteral("budget: pricey-run-1 has cost $12, its budget of $10: stopped at the budget")),
+        runsPanel.addTimelineNote(QStringLiteral("pricey-run-1"),
+                                  {now, QStringLiteral("budget"), stopped[0][1].toString()});
+        QVERIFY2(runsPanel.timelineText().contains(
+                     QStringLiteral("budget: pricey-run-1 has cost $12, its budget of $10: stopped at the budget")),
                  qPrintable(runsPanel.timelineText().join(QLatin1Char('\n'))));
 
         // With the option off, the same run is only told about.
@@ -183,13 +190,13 @@ private Q_SLOTS:
         PricedBackend aws(QStringLiteral("aws"), {});
         BudgetGuard guard;
         guard.setBackends({&aws});
-        guard.setBackends({&aws});  // again, as when another backend is added: still one connection
+        guard.setBackends({&aws}); // again, as when another backend is added: still one connection
         QSignalSpy spend(&guard, &BudgetGuard::spentTodayChanged);
         RunInfo run;
         run.name = QStringLiteral("new-run-1");
         run.backend = QStringLiteral("aws");
         run.status = RunStatus::Running;
-        run.price = 3600.0;  // a dollar a second: spend is visible at once
+        run.price = 3600.0; // a dollar a second: spend is visible at once
         run.submittedAt = QDateTime::currentDateTimeUtc().addSecs(-10);
         aws.scriptedRuns = {run};
         Q_EMIT aws.runsChanged();
@@ -211,7 +218,8 @@ private Q_SLOTS:
             return r;
         };
         // Newest first by default: cheap (1 h at $1), dear (3 h at $5), middle (5 h at $2).
-        aws.scriptedRuns = {make(QStringLiteral("cheap"), 1, 1), make(QStringLiteral("dear"), 5, 3), make(QStringLiteral("middle"), 2, 5)};
+        aws.scriptedRuns = {make(QStringLiteral("cheap"), 1, 1), make(QStringLiteral("dear"), 5, 3),
+                            make(QStringLiteral("middle"), 2, 5)};
         RunsPanel panel;
         panel.resize(900, 500);
         panel.show();
@@ -227,10 +235,10 @@ private Q_SLOTS:
         panel.selectRun(QStringLiteral("middle"));
         QHeaderView *header = panel.table()->horizontalHeader();
         const QPoint cost(header->sectionViewportPosition(RunsModel::Cost) + 5, 5);
-        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, cost);  // dearest first: $15, $10, $1
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, cost); // dearest first: $15, $10, $1
         QCOMPARE(order(), (QStringList{QStringLiteral("dear"), QStringLiteral("middle"), QStringLiteral("cheap")}));
-        QCOMPARE(panel.selectedRun(), QStringLiteral("middle"));  // the selection follows its run
-        panel.refreshNow();  // a refresh keeps the order
+        QCOMPARE(panel.selectedRun(), QStringLiteral("middle")); // the selection follows its run
+        panel.refreshNow(); // a refresh keeps the order
         QCOMPARE(order(), (QStringList{QStringLiteral("dear"), QStringLiteral("middle"), QStringLiteral("cheap")}));
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, cost);
         QCOMPARE(order(), (QStringList{QStringLiteral("cheap"), QStringLiteral("middle"), QStringLiteral("dear")}));
@@ -238,15 +246,18 @@ private Q_SLOTS:
 
     void offersTooSmallForTheModelAreMarkedAndHidden()
     {
-        PricedBackend aws(QStringLiteral("aws"), {gpuOffer(QStringLiteral("g4dn"), 0.5, 16), gpuOffer(QStringLiteral("g5"), 1.0, 24),
-                                                  gpuOffer(QStringLiteral("2xT4"), 0.9, 16, 2)});
+        PricedBackend aws(QStringLiteral("aws"),
+                          {gpuOffer(QStringLiteral("g4dn"), 0.5, 16), gpuOffer(QStringLiteral("g5"), 1.0, 24),
+                           gpuOffer(QStringLiteral("2xT4"), 0.9, 16, 2)});
         OffersPanel panel;
         panel.resize(1000, 600);
         panel.show();
         panel.setBackends({&aws});
         // Mistral-7B in fp16 with 8k tokens: about 16.6 GB.
-        panel.setConfiguration(parsed("type: service\nimage: vllm/vllm-openai\nport: 8000\nresources:\n  gpu: 16GB..\ncommands:\n"
-                                      "  - vllm serve mistralai/Mistral-7B-Instruct-v0.2 --max-model-len 8192 --served-model-name m\nmodel: m\n"));
+        panel.setConfiguration(
+            parsed("type: service\nimage: vllm/vllm-openai\nport: 8000\nresources:\n  gpu: 16GB..\ncommands:\n"
+                   "  - vllm serve mistralai/Mistral-7B-Instruct-v0.2 --max-model-len 8192 --served-model-name "
+                   "m\nmodel: m\n"));
         QVERIFY(!panel.hideTooSmallBox()->isHidden());
         QSignalSpy planned(&panel, &OffersPanel::planFinished);
         panel.plan();
@@ -256,10 +267,11 @@ private Q_SLOTS:
         for (int r = 0; r < 3; ++r) {
             const QModelIndex i = panel.model()->index(r, OffersModel::Resources);
             (i.data(OffersModel::FitsModelRole).toBool() ? fits : marked) << panel.model()->offerAt(r).instanceName;
-            QCOMPARE(i.data().toString().startsWith(QStringLiteral("⚠ ")), !i.data(OffersModel::FitsModelRole).toBool());
+            QCOMPARE(i.data().toString().startsWith(QStringLiteral("⚠ ")),
+                     !i.data(OffersModel::FitsModelRole).toBool());
         }
         fits.sort();
-        QCOMPARE(fits, (QStringList{QStringLiteral("2xT4"), QStringLiteral("g5")}));  // two 16 GB GPUs hold it together
+        QCOMPARE(fits, (QStringList{QStringLiteral("2xT4"), QStringLiteral("g5")})); // two 16 GB GPUs hold it together
         QCOMPARE(marked, QStringList{QStringLiteral("g4dn")});
         panel.hideTooSmallBox()->setChecked(true);
         QCOMPARE(panel.model()->rowCount(), 2);

@@ -11,12 +11,12 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
-#include <QVBoxLayout>
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QVBoxLayout>
 
 using namespace gantry;
 using namespace gantry::ui;
@@ -86,9 +86,10 @@ private Q_SLOTS:
         QTest::keyClick(editor, Qt::Key_Period, Qt::ControlModifier);
         auto *menu = editor->findChild<QMenu *>();
         QVERIFY(menu);
-        QCOMPARE(actionTitles(menu), (QStringList{QStringLiteral("Use $MODEL_ID"),
-                                                  QStringLiteral("Add MODEL to env (its value then comes from your environment at deploy)"),
-                                                  QStringLiteral("Add --served-model-name mistral-7b-it")}));
+        QCOMPARE(actionTitles(menu),
+                 (QStringList{QStringLiteral("Use $MODEL_ID"),
+                              QStringLiteral("Add MODEL to env (its value then comes from your environment at deploy)"),
+                              QStringLiteral("Add --served-model-name mistral-7b-it")}));
         menu->actions().first()->trigger();
         panel.reparseNow();
         QVERIFY(editor->text().contains(QStringLiteral("--model $MODEL_ID --port")));
@@ -100,11 +101,13 @@ private Q_SLOTS:
         QTest::keyClick(editor, Qt::Key_Period, Qt::ControlModifier);
         menu = editor->findChild<QMenu *>();
         QVERIFY(menu);
-        QCOMPARE(actionTitles(menu), (QStringList{QStringLiteral("Add --served-model-name mistral-7b-it"),
-                                                  QStringLiteral("Set model.name to mistralai/Mistral-7B-Instruct-v0.2")}));
+        QCOMPARE(actionTitles(menu),
+                 (QStringList{QStringLiteral("Add --served-model-name mistral-7b-it"),
+                              QStringLiteral("Set model.name to mistralai/Mistral-7B-Instruct-v0.2")}));
         menu->actions().first()->trigger();
         panel.reparseNow();
-        QVERIFY2(panel.parseResult().diagnostics.isEmpty(), qPrintable(panel.parseResult().diagnostics.value(0).toString()));
+        QVERIFY2(panel.parseResult().diagnostics.isEmpty(),
+                 qPrintable(panel.parseResult().diagnostics.value(0).toString()));
         QVERIFY(!editor->hasFixMarker(12));
 
         // Each undo takes back one whole fix.
@@ -138,7 +141,7 @@ private Q_SLOTS:
 
         other->setFocus();
         QTest::keyClick(other, Qt::Key_Period, Qt::ControlModifier);
-        QCOMPARE(stops.size(), 1);  // elsewhere the window's shortcut works
+        QCOMPARE(stops.size(), 1); // elsewhere the window's shortcut works
 
         panel->editor()->goTo(11, 39);
         QTest::keyClick(panel->editor(), Qt::Key_Period, Qt::ControlModifier);
@@ -161,7 +164,7 @@ private Q_SLOTS:
         QVERIFY(!panel.fixButton()->isEnabled());
         panel.problems()->setCurrentRow(row);
         QVERIFY(panel.fixButton()->isEnabled());
-        QTest::mouseClick(panel.fixButton(), Qt::LeftButton);  // one fix: applied at once
+        QTest::mouseClick(panel.fixButton(), Qt::LeftButton); // one fix: applied at once
         QVERIFY(panel.parseResult().diagnostics.isEmpty());
         QVERIFY(panel.editor()->text().contains(QStringLiteral("--port 8000 --trust-remote-code")));
         QVERIFY(panel.isModified());
@@ -174,7 +177,8 @@ private Q_SLOTS:
         const QString path = QDir(freshDir(QStringLiteral("menu"))).filePath(QStringLiteral("both.dstack.yml"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const QByteArray original = "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
+        const QByteArray original =
+            "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
         f.write(original);
         f.close();
         EditorPanel panel;
@@ -187,9 +191,10 @@ private Q_SLOTS:
         auto *menu = panel.findChild<QMenu *>();
         QVERIFY(menu);
         QCOMPARE(menu->actions().size(), 2);
-        menu->actions().at(1)->trigger();  // remove image
+        menu->actions().at(1)->trigger(); // remove image
         QVERIFY2(panel.parseResult().valid(), qPrintable(panel.parseResult().diagnostics.value(0).toString()));
-        QCOMPARE(panel.editor()->text().toUtf8(), QByteArray("type: service\npython: \"3.11\"\nport: 8000\ncommands:\n  - serve\n"));
+        QCOMPARE(panel.editor()->text().toUtf8(),
+                 QByteArray("type: service\npython: \"3.11\"\nport: 8000\ncommands:\n  - serve\n"));
         panel.editor()->undo();
         QCOMPARE(panel.editor()->text().toUtf8(), original);
     }

@@ -1,19 +1,19 @@
 // GUI parts that need no running backend: the YAML path at the cursor (completion), the
 // settings registry, and the offers panel driven by a backend whose plan arrives later.
 
+#include "core/backends/SavedServers.h"
+#include "core/backends/dstack/DstackConfigFile.h"
+#include "core/models/OffersModel.h"
+#include "core/secrets/TokenStore.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/FakeDstackServer.h"
 #include "tests/support/ScriptedBackend.h"
+#include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
 #include "ui/editor/YamlPath.h"
-#include "core/models/OffersModel.h"
 #include "ui/offers/OffersPanel.h"
-#include "core/secrets/TokenStore.h"
 #include "ui/settings/DstackServersDialog.h"
-#include "ui/MainWindow.h"
-#include "tests/support/FakeDstackServer.h"
-#include "tests/support/CliProcess.h"
-#include "core/backends/SavedServers.h"
-#include "core/backends/dstack/DstackConfigFile.h"
 
 #include <QDir>
 #include <QLabel>
@@ -61,19 +61,26 @@ private Q_SLOTS:
 
     void yamlContext_data()
     {
-        QTest::addColumn<QString>("doc");  // '|' marks the cursor
+        QTest::addColumn<QString>("doc"); // '|' marks the cursor
         QTest::addColumn<QStringList>("path");
         QTest::addColumn<bool>("atValue");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("prefix");
-        QTest::newRow("top key") << "type: service\npo|" << QStringList() << false << "" << "po";
-        QTest::newRow("top value") << "type: |" << QStringList() << true << "type" << "";
-        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({"resources", "gpu"}) << false << "" << "na";
-        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({"resources", "gpu"}) << true
-                                      << "vendor" << "nv";
-        QTest::newRow("back out") << "resources:\n  gpu: 24GB\nmo|" << QStringList() << false << "" << "mo";
-        QTest::newRow("list item") << "probes:\n  - type: http\n    ur|" << QStringList({"probes"}) << false << "" << "ur";
-        QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({"model"}) << false << "" << "fo";
+        QTest::newRow("top key") << "type: service\npo|" << QStringList() << false << ""
+                                 << "po";
+        QTest::newRow("top value") << "type: |" << QStringList() << true << "type"
+                                   << "";
+        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({"resources", "gpu"}) << false << ""
+                                    << "na";
+        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({"resources", "gpu"})
+                                      << true << "vendor"
+                                      << "nv";
+        QTest::newRow("back out") << "resources:\n  gpu: 24GB\nmo|" << QStringList() << false << ""
+                                  << "mo";
+        QTest::newRow("list item") << "probes:\n  - type: http\n    ur|" << QStringList({"probes"}) << false << ""
+                                   << "ur";
+        QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({"model"}) << false << ""
+                                        << "fo";
     }
     void yamlContext()
     {
@@ -139,8 +146,9 @@ private Q_SLOTS:
 
     void offersPanelPlansSortsAndDeploys()
     {
-        test::ScriptedBackend aws(QStringLiteral("aws"), {offer("g5.xlarge", 1.006, "us-east-1"), offer("p3.2xlarge", 3.06, "eu-west-1"),
-                                                          offer("g4dn.xlarge", 0.526, "ap-south-1")});
+        test::ScriptedBackend aws(QStringLiteral("aws"),
+                                  {offer("g5.xlarge", 1.006, "us-east-1"), offer("p3.2xlarge", 3.06, "eu-west-1"),
+                                   offer("g4dn.xlarge", 0.526, "ap-south-1")});
         test::ScriptedBackend other(QStringLiteral("gcp"), {offer("n1", 0.2, "us-central1")});
         OffersPanel panel;
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -152,7 +160,7 @@ private Q_SLOTS:
         panel.setConfiguration(config);
         QSignalSpy planned(&panel, &OffersPanel::planFinished);
         panel.plan();
-        QVERIFY(panel.isPlanning());  // asynchronous: nothing blocked, nothing arrived yet
+        QVERIFY(panel.isPlanning()); // asynchronous: nothing blocked, nothing arrived yet
         QCOMPARE(panel.model()->rowCount(), 0);
         QVERIFY(planned.wait(5000));
         QVERIFY(!panel.isPlanning());
@@ -208,7 +216,10 @@ private Q_SLOTS:
         TokenStore store;
         bool answered = false;
         TokenResult read;
-        store.read(url, QStringLiteral("chat:tiny"), this, [&](const TokenResult &r) { read = r; answered = true; });
+        store.read(url, QStringLiteral("chat:tiny"), this, [&](const TokenResult &r) {
+            read = r;
+            answered = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
         QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
         QCOMPARE(read.token, secret);
@@ -241,7 +252,8 @@ private Q_SLOTS:
         dialog->tokenEdit()->setText(gantry::test::FakeDstackServer::token());
         QTest::mouseClick(dialog->testButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QLatin1String("Connected")), 10000);
-        QVERIFY2(dialog->statusText().contains(QLatin1String("alice")) || dialog->statusText().contains(QLatin1String("signed in as")),
+        QVERIFY2(dialog->statusText().contains(QLatin1String("alice")) ||
+                     dialog->statusText().contains(QLatin1String("signed in as")),
                  qPrintable(dialog->statusText()));
 
         QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
@@ -262,7 +274,10 @@ private Q_SLOTS:
         TokenStore store;
         bool answered = false;
         TokenResult read;
-        store.read(server.url(), QStringLiteral("main"), this, [&](const TokenResult &r) { read = r; answered = true; });
+        store.read(server.url(), QStringLiteral("main"), this, [&](const TokenResult &r) {
+            read = r;
+            answered = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
         QVERIFY2(read.source == TokenResult::Source::Keychain, qPrintable(read.message));
         QCOMPARE(read.token, gantry::test::FakeDstackServer::token());
@@ -270,9 +285,11 @@ private Q_SLOTS:
         // The CLI sees the server saved in the GUI (one registry for both), its token from the
         // keychain: there is no ~/.dstack/config.yml in this suite's HOME.
         QVERIFY(!QFileInfo::exists(DstackConfigFile::defaultPath()));
-        const auto ps = gantry::test::runCli({QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--project"), QStringLiteral("main")});
+        const auto ps = gantry::test::runCli(
+            {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--project"), QStringLiteral("main")});
         QVERIFY2(ps.exitCode == 0, qPrintable(ps.err));
-        QVERIFY2(ps.out.contains(QLatin1String("No runs")) || ps.out.contains(QLatin1String("NAME")), qPrintable(ps.out));
+        QVERIFY2(ps.out.contains(QLatin1String("No runs")) || ps.out.contains(QLatin1String("NAME")),
+                 qPrintable(ps.out));
     }
 };
 

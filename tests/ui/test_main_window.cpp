@@ -4,21 +4,21 @@
 // Stop the run. A second backend with scripted cloud offers makes the offers table a
 // multi-offer one, so that sorting by price has an order to flip.
 
-#include "tests/support/LlamaServer.h"
-#include "ui/MainWindow.h"
-#include "tests/support/ScriptedBackend.h"
-#include "ui/Settings.h"
 #include "core/backends/BackendFactory.h"
-#include "ui/chat/ChatInput.h"
-#include "ui/chat/ChatPanel.h"
 #include "core/chat/ChatSession.h"
-#include "core/models/MessageListModel.h"
-#include "tests/support/TestEnvironment.h"
-#include "ui/editor/EditorPanel.h"
-#include "ui/editor/YamlEditor.h"
 #include "core/models/LogModel.h"
+#include "core/models/MessageListModel.h"
 #include "core/models/OffersModel.h"
 #include "core/models/RunsModel.h"
+#include "tests/support/LlamaServer.h"
+#include "tests/support/ScriptedBackend.h"
+#include "tests/support/TestEnvironment.h"
+#include "ui/MainWindow.h"
+#include "ui/Settings.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/ChatPanel.h"
+#include "ui/editor/EditorPanel.h"
+#include "ui/editor/YamlEditor.h"
 #include "ui/offers/OffersPanel.h"
 #include "ui/runs/LogView.h"
 #include "ui/runs/RunsPanel.h"
@@ -27,8 +27,8 @@
 #include <QDir>
 #include <QFile>
 #include <QHeaderView>
-#include <QListWidget>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -135,7 +135,7 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
     EditorPanel *editor = window.editor();
     QCOMPARE(editor->filePath(), project + QStringLiteral("/serve.dstack.yml"));
     QTRY_VERIFY(editor->parseResult().valid());
-    const int baseline = editor->problems()->count();  // warnings the example may carry
+    const int baseline = editor->problems()->count(); // warnings the example may carry
 
     // Type a letter after the port number: "port: 1234x" is not a port.
     YamlEditor *yaml = editor->editor();
@@ -146,7 +146,7 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
     QTest::keyClick(yaml, Qt::Key_X);
     QVERIFY(yaml->text(portLine).contains(QLatin1Char('x')));
     QVERIFY(editor->isModified());
-    QTRY_VERIFY_WITH_TIMEOUT(hasErrors(editor->parseResult().diagnostics), 5000);  // after the 250 ms debounce
+    QTRY_VERIFY_WITH_TIMEOUT(hasErrors(editor->parseResult().diagnostics), 5000); // after the 250 ms debounce
     Diagnostic d;
     for (const Diagnostic &each : editor->parseResult().diagnostics)
         if (each.severity == Severity::Error)
@@ -163,7 +163,8 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
 
     // The problems list jumps to the spot.
     yaml->setCursorPosition(0, 0);
-    QTest::mouseClick(editor->problems()->viewport(), Qt::LeftButton, {}, editor->problems()->visualItemRect(problem).center());
+    QTest::mouseClick(editor->problems()->viewport(), Qt::LeftButton, {},
+                      editor->problems()->visualItemRect(problem).center());
     int line = -1, index = -1;
     yaml->getCursorPosition(&line, &index);
     QCOMPARE(line, portLine);
@@ -208,7 +209,7 @@ void TestMainWindow::userJourney()
 
     m_local = createLocalBackend();
     test::ScriptedBackend cloud(QStringLiteral("aws"), {cloudOffer(QStringLiteral("g5.xlarge"), 1.006),
-                                                       cloudOffer(QStringLiteral("g5.12xlarge"), 5.672)});
+                                                        cloudOffer(QStringLiteral("g5.12xlarge"), 5.672)});
     MainWindow window({m_local.get(), &cloud});
     window.resize(1280, 820);
     window.show();
@@ -256,8 +257,8 @@ void TestMainWindow::userJourney()
 
     // Wait for ready; the run monitor shows it, the banner says so, the log has lines.
     RunsPanel *runs = window.runs();
-    QTRY_VERIFY_WITH_TIMEOUT(runs->model()->rowOfRun(m_run) >= 0
-                                 && runs->model()->runAt(runs->model()->rowOfRun(m_run)).ready, 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runs->model()->rowOfRun(m_run) >= 0 && runs->model()->runAt(runs->model()->rowOfRun(m_run)).ready, 120000);
     QCOMPARE(runs->selectedRun(), m_run);
     QTRY_VERIFY_WITH_TIMEOUT(window.bannerText().contains(m_run), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(runs->logView()->model()->rowCount() > 0, 20000);
@@ -269,7 +270,7 @@ void TestMainWindow::userJourney()
     QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::ChatTab));
     ChatPanel *chat = window.chat();
     QCOMPARE(chat->currentEndpoint().name, QStringLiteral("tiny"));
-    chat->maxTokens()->setValue(16);  // the tiny model never stops on its own
+    chat->maxTokens()->setValue(16); // the tiny model never stops on its own
     QSignalSpy finished(chat->session(), &ChatSession::replyFinished);
     QSignalSpy deltas(chat->session(), &ChatSession::messageDelta);
     chat->input()->setFocus();
@@ -277,13 +278,14 @@ void TestMainWindow::userJourney()
     QTest::keyClick(chat->input(), Qt::Key_Return);
     QVERIFY2(finished.wait(60000) || !finished.isEmpty(), qPrintable(chat->errorText()));
     QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
-    QVERIFY(!deltas.isEmpty());  // it streamed
+    QVERIFY(!deltas.isEmpty()); // it streamed
     MessageListModel *messages = chat->messages();
     QTRY_COMPARE(messages->rowCount(), 2);
     QCOMPARE(messages->index(0).data(MessageListModel::ContentRole).toString(), QStringLiteral("hello"));
     QVERIFY(!messages->index(1).data(MessageListModel::ContentRole).toString().isEmpty());
     const QString metrics = messages->index(1).data(MessageListModel::MetricsTextRole).toString();
-    QVERIFY2(metrics.contains(QStringLiteral("TTFT")) && metrics.contains(QStringLiteral("tok/s")), qPrintable(metrics));
+    QVERIFY2(metrics.contains(QStringLiteral("TTFT")) && metrics.contains(QStringLiteral("tok/s")),
+             qPrintable(metrics));
     QVERIFY(chat->input()->toPlainText().isEmpty());
 
     // Stop the run from the monitor.
@@ -325,8 +327,8 @@ void TestMainWindow::readyRunFromAnEarlierSessionIsInThePicker()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     ChatPanel *chat = window.chat();
     QVERIFY2(chat->endpointPicker()->findText(m_run, Qt::MatchContains) >= 0,
-             qPrintable(QStringLiteral("picker: ") + chat->endpointPicker()->currentText() + QStringLiteral(" / ")
-                        + chat->endpointPicker()->placeholderText()));
+             qPrintable(QStringLiteral("picker: ") + chat->endpointPicker()->currentText() + QStringLiteral(" / ") +
+                        chat->endpointPicker()->placeholderText()));
     QCOMPARE(chat->currentEndpoint().name, QStringLiteral("tiny"));
 
     // And it answers.

@@ -14,7 +14,7 @@ public:
 
 Q_SIGNALS:
     void submitted();
-    void cancelled();  // Esc
+    void cancelled(); // Esc
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;

@@ -1,16 +1,16 @@
 #include "ui/chat/ChatPanel.h"
 #include "ui/chat/CompareDialog.h"
 
-#include "ui/Settings.h"
 #include "core/chat/ChatClient.h"
-#include "ui/chat/ChatInput.h"
 #include "core/chat/ChatSession.h"
-#include "core/models/ConversationListModel.h"
 #include "core/chat/ConversationStore.h"
-#include "ui/chat/MessageDelegate.h"
-#include "core/models/MessageListModel.h"
 #include "core/common/StatePaths.h"
+#include "core/models/ConversationListModel.h"
+#include "core/models/MessageListModel.h"
 #include "core/secrets/TokenStore.h"
+#include "ui/Settings.h"
+#include "ui/chat/ChatInput.h"
+#include "ui/chat/MessageDelegate.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -179,9 +179,10 @@ ChatPanel::ChatPanel(QWidget *parent)
         const QModelIndex i = m_conversationView->currentIndex();
         if (!i.isValid())
             return;
-        if (QMessageBox::question(this, tr("Delete conversation"),
-                                  tr("Delete “%1” and all its messages?").arg(i.data(ConversationListModel::TitleRole).toString()))
-            != QMessageBox::Yes)
+        if (QMessageBox::question(
+                this, tr("Delete conversation"),
+                tr("Delete “%1” and all its messages?").arg(i.data(ConversationListModel::TitleRole).toString())) !=
+            QMessageBox::Yes)
             return;
         const qint64 id = m_conversations->conversationId(i.row());
         if (id == m_session->conversationId())
@@ -190,15 +191,12 @@ ChatPanel::ChatPanel(QWidget *parent)
     });
     connect(addEndpoint, &QToolButton::clicked, this, &ChatPanel::addEndpointDialog);
     connect(m_endpoints, &QComboBox::currentIndexChanged, this, &ChatPanel::applyEndpoint);
-    connect(m_temperature, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        Settings::instance().setValue(Settings::Key::ChatTemperature, v);
-    });
-    connect(m_maxTokens, &QSpinBox::valueChanged, this, [this](int v) {
-        Settings::instance().setValue(Settings::Key::ChatMaxTokens, v);
-    });
-    connect(m_systemPrompt, &QPlainTextEdit::textChanged, this, [this] {
-        Settings::instance().setValue(Settings::Key::ChatSystemPrompt, m_systemPrompt->toPlainText());
-    });
+    connect(m_temperature, &QDoubleSpinBox::valueChanged, this,
+            [this](double v) { Settings::instance().setValue(Settings::Key::ChatTemperature, v); });
+    connect(m_maxTokens, &QSpinBox::valueChanged, this,
+            [this](int v) { Settings::instance().setValue(Settings::Key::ChatMaxTokens, v); });
+    connect(m_systemPrompt, &QPlainTextEdit::textChanged, this,
+            [this] { Settings::instance().setValue(Settings::Key::ChatSystemPrompt, m_systemPrompt->toPlainText()); });
     connect(m_input, &ChatInput::submitted, this, &ChatPanel::sendInput);
     connect(m_input, &ChatInput::cancelled, this, [this] {
         if (m_editingMessage > 0) {
@@ -218,7 +216,8 @@ ChatPanel::ChatPanel(QWidget *parent)
         updateButtons();
         if (status == ReplyStatus::Failed) {
             const int row = m_messages->rowCount() - 1;
-            const QString why = row >= 0 ? m_messages->index(row).data(MessageListModel::ErrorRole).toString() : QString();
+            const QString why =
+                row >= 0 ? m_messages->index(row).data(MessageListModel::ErrorRole).toString() : QString();
             m_error->setText(why);
             m_error->setVisible(!why.isEmpty());
         }
@@ -240,9 +239,8 @@ ChatPanel::ChatPanel(QWidget *parent)
         m_delegate->clearCache();
         QMetaObject::invokeMethod(m_messageView, &QListView::scrollToBottom, Qt::QueuedConnection);
     });
-    connect(m_delegate, &MessageDelegate::copyRequested, this, [](const QString &text) {
-        QApplication::clipboard()->setText(text);
-    });
+    connect(m_delegate, &MessageDelegate::copyRequested, this,
+            [](const QString &text) { QApplication::clipboard()->setText(text); });
     connect(m_delegate, &MessageDelegate::regenerateRequested, this, [this](const QModelIndex &i) {
         applyParameters();
         m_session->regenerate(m_messages->messageId(i.row()));
@@ -254,9 +252,8 @@ ChatPanel::ChatPanel(QWidget *parent)
         m_editing->show();
         m_input->setFocus();
     });
-    connect(m_delegate, &MessageDelegate::siblingRequested, this, [this](const QModelIndex &i, int delta) {
-        m_messages->showSibling(i.row(), delta);
-    });
+    connect(m_delegate, &MessageDelegate::siblingRequested, this,
+            [this](const QModelIndex &i, int delta) { m_messages->showSibling(i.row(), delta); });
 
     rebuildPicker();
     updateButtons();
@@ -286,8 +283,8 @@ void ChatPanel::setRunEndpoints(const QList<RunInfo> &runs, const std::function<
     }
     bool same = choices.size() == m_runChoices.size();
     for (qsizetype i = 0; same && i < choices.size(); ++i)
-        same = choices[i].label == m_runChoices[i].label && choices[i].token == m_runChoices[i].token
-            && choices[i].endpoint.baseUrl == m_runChoices[i].endpoint.baseUrl;
+        same = choices[i].label == m_runChoices[i].label && choices[i].token == m_runChoices[i].token &&
+               choices[i].endpoint.baseUrl == m_runChoices[i].endpoint.baseUrl;
     if (same)
         return;
     m_runChoices = choices;
@@ -330,12 +327,13 @@ void ChatPanel::addManualEndpoint(const QString &baseUrl, const QString &model, 
         manualChoice(label)->tokenWhere = tr("saving the token…");
         m_tokens->write(endpoint.baseUrl, keychainKey(model), token, this, [this, label](const TokenResult &result) {
             if (Choice *c = manualChoice(label))
-                c->tokenWhere = result.source == TokenResult::Source::Keychain ? tr("token in the OS keychain") : result.message;
+                c->tokenWhere =
+                    result.source == TokenResult::Source::Keychain ? tr("token in the OS keychain") : result.message;
             applyEndpoint();
         });
     }
     QStringList saved = Settings::instance().value(Settings::Key::ManualEndpoints).toStringList();
-    const QString entry = endpoint.baseUrl + QLatin1Char('#') + model;  // the URL and model only, never the token
+    const QString entry = endpoint.baseUrl + QLatin1Char('#') + model; // the URL and model only, never the token
     if (!saved.contains(entry))
         Settings::instance().setValue(Settings::Key::ManualEndpoints, saved << entry);
     rebuildPicker();
@@ -352,7 +350,8 @@ void ChatPanel::addEndpointDialog()
     auto *token = new QLineEdit(&dialog);
     token->setEchoMode(QLineEdit::Password);
     auto *note = new QLabel(tr("The token is stored in the OS keychain, never in settings or logs. "
-                               "Without a keychain it is kept in memory for this session only."), &dialog);
+                               "Without a keychain it is kept in memory for this session only."),
+                            &dialog);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     auto *form = new QFormLayout(&dialog);
@@ -439,9 +438,10 @@ void ChatPanel::applyEndpoint()
     if (c.endpoint.baseUrl != m_client->endpoint().baseUrl || c.endpoint.name != m_client->endpoint().name)
         m_client->setEndpoint(c.endpoint, c.token);
     const QString where = c.tokenWhere.isEmpty() ? tr("token held in memory for this session") : c.tokenWhere;
-    QString note = c.token.isEmpty() ? tr("%1 · no token").arg(c.endpoint.baseUrl) : tr("%1 · %2").arg(c.endpoint.baseUrl, where);
+    QString note =
+        c.token.isEmpty() ? tr("%1 · no token").arg(c.endpoint.baseUrl) : tr("%1 · %2").arg(c.endpoint.baseUrl, where);
     if (const QString warning = plainHttpTokenWarning(c.endpoint.baseUrl); !c.token.isEmpty() && !warning.isEmpty())
-        note += QStringLiteral(" · ⚠ ") + warning;  // said before anything is sent
+        note += QStringLiteral(" · ⚠ ") + warning; // said before anything is sent
     m_tokenNote->setText(note);
     m_tokenNote->show();
     updateButtons();

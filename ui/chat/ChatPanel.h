@@ -29,7 +29,7 @@ class ConversationListModel;
 class ConversationStore;
 class TokenStore;
 class MessageListModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -46,7 +46,8 @@ public:
 
     // The runs whose models can be chatted with: every ready one, of every backend, is offered
     // in the picker. tokenOf gives a run's bearer token (dstack's model proxy needs one).
-    void setRunEndpoints(const QList<RunInfo> &runs, const std::function<QString(const QString &runName)> &tokenOf = {});
+    void setRunEndpoints(const QList<RunInfo> &runs,
+                         const std::function<QString(const QString &runName)> &tokenOf = {});
     // Pick this endpoint (from "Chat with this model"); the token stays in memory.
     void useEndpoint(const ModelEndpoint &endpoint, const QString &token, const QString &runName);
     // A manual endpoint: base URL (…/v1), model name, optional bearer token (stored in the
@@ -79,9 +80,9 @@ private:
     struct Choice {
         QString label;
         ModelEndpoint endpoint;
-        QString token;       // from the keychain or typed in; never written to settings or logs
-        QString tokenWhere;  // where the token is kept, for the note under the picker
-        double price = 0;    // $/h of the run behind it (Compare shows each reply's cost)
+        QString token; // from the keychain or typed in; never written to settings or logs
+        QString tokenWhere; // where the token is kept, for the note under the picker
+        double price = 0; // $/h of the run behind it (Compare shows each reply's cost)
     };
     // Manual endpoints' tokens live in the OS keychain under this "project" name.
     static QString keychainKey(const QString &model) { return QStringLiteral("chat:") + model; }

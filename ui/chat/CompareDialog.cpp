@@ -32,7 +32,8 @@ CompareDialog::CompareDialog(ConversationStore *conversations, const QList<Compa
     if (const QString error = m_comparisons.open(chatDatabasePath()); !error.isEmpty())
         m_error->setText(error);
     for (const CompareTarget &t : choices) {
-        auto *item = new QListWidgetItem(t.pricePerHour > 0 ? tr("%1  ($%2/h)").arg(t.label).arg(t.pricePerHour) : t.label, m_list);
+        auto *item = new QListWidgetItem(
+            t.pricePerHour > 0 ? tr("%1  ($%2/h)").arg(t.label).arg(t.pricePerHour) : t.label, m_list);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Unchecked);
     }
@@ -76,9 +77,10 @@ void CompareDialog::updateButtons()
     for (int i = 0; i < m_list->count(); ++i)
         checked += m_list->item(i)->checkState() == Qt::Checked;
     const bool busy = m_run && !m_run->isFinished();
-    m_compare->setEnabled(!busy && checked >= ComparisonRun::kMinColumns && checked <= ComparisonRun::kMaxColumns
-                          && !m_prompt->toPlainText().trimmed().isEmpty());
-    m_compare->setToolTip(checked > ComparisonRun::kMaxColumns ? tr("At most 4 endpoints") : tr("Check 2 to 4 endpoints and write a prompt"));
+    m_compare->setEnabled(!busy && checked >= ComparisonRun::kMinColumns && checked <= ComparisonRun::kMaxColumns &&
+                          !m_prompt->toPlainText().trimmed().isEmpty());
+    m_compare->setToolTip(checked > ComparisonRun::kMaxColumns ? tr("At most 4 endpoints")
+                                                               : tr("Check 2 to 4 endpoints and write a prompt"));
     m_stop->setEnabled(busy);
     m_export->setEnabled(m_run && m_run->comparisonId() > 0);
 }
@@ -98,7 +100,8 @@ void CompareDialog::start()
         auto *box = new QWidget(m_columnsBox);
         auto *v = new QVBoxLayout(box);
         v->setContentsMargins(0, 0, 0, 0);
-        Column c{new QLabel(QStringLiteral("<b>%1</b>").arg(t.label.toHtmlEscaped()), box), new QPlainTextEdit(box), new QLabel(box)};
+        Column c{new QLabel(QStringLiteral("<b>%1</b>").arg(t.label.toHtmlEscaped()), box), new QPlainTextEdit(box),
+                 new QLabel(box)};
         c.text->setReadOnly(true);
         c.metrics->setText(tr("waiting…"));
         c.metrics->setForegroundRole(QPalette::PlaceholderText);
@@ -113,7 +116,8 @@ void CompareDialog::start()
         text->moveCursor(QTextCursor::End);
         text->insertPlainText(content);
     });
-    connect(m_run.get(), &ComparisonRun::columnFinished, this, [this](int column, ReplyStatus) { showMetrics(column); });
+    connect(m_run.get(), &ComparisonRun::columnFinished, this,
+            [this](int column, ReplyStatus) { showMetrics(column); });
     connect(m_run.get(), &ComparisonRun::finished, this, [this](qint64 id) {
         m_error->setText(id > 0 ? tr("Kept as comparison %1").arg(id) : m_run->errorString());
         updateButtons();
@@ -131,9 +135,11 @@ void CompareDialog::showMetrics(int column)
     QStringList facts;
     if (answer.metrics.timeToFirstTokenMs >= 0)
         facts << answer.metrics.toDisplayString();
-    facts << (price > 0 ? QStringLiteral("$%1").arg(ComparisonColumn::costOf(price, answer.metrics), 0, 'f', 6) : tr("free"));
+    facts << (price > 0 ? QStringLiteral("$%1").arg(ComparisonColumn::costOf(price, answer.metrics), 0, 'f', 6)
+                        : tr("free"));
     if (answer.status != ReplyStatus::Complete)
-        facts << replyStatusToString(answer.status) + (answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
+        facts << replyStatusToString(answer.status) +
+                     (answer.error.isEmpty() ? QString() : QStringLiteral(": ") + answer.error);
     m_columns[column].metrics->setText(facts.join(QStringLiteral(" · ")));
 }
 

@@ -28,17 +28,17 @@ public:
     CompareDialog(ConversationStore *conversations, const QList<CompareTarget> &choices, QWidget *parent = nullptr);
     ~CompareDialog() override;
 
-    QListWidget *endpointList() const { return m_list; }   // check 2–4 of them
+    QListWidget *endpointList() const { return m_list; } // check 2–4 of them
     QPlainTextEdit *prompt() const { return m_prompt; }
     QPushButton *compareButton() const { return m_compare; }
     QPushButton *exportButton() const { return m_export; }
-    void start();  // with the checked endpoints and the prompt
+    void start(); // with the checked endpoints and the prompt
 
     ComparisonRun *comparison() const { return m_run.get(); }
     int columnCount() const { return int(m_columns.size()); }
     QString columnText(int column) const;
-    QString columnMetrics(int column) const;  // "TTFT 120 ms · 35.2 tok/s · 12 → 64 tokens · $0.000021"
-    QString markdown() const;                 // of the finished comparison; empty before
+    QString columnMetrics(int column) const; // "TTFT 120 ms · 35.2 tok/s · 12 → 64 tokens · $0.000021"
+    QString markdown() const; // of the finished comparison; empty before
     QString errorText() const;
 
 Q_SIGNALS:

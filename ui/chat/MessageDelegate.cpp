@@ -19,10 +19,10 @@
 namespace gantry::ui {
 
 namespace {
-constexpr int kOuter = 8;    // space around a bubble
-constexpr int kPad = 10;     // space inside a bubble
+constexpr int kOuter = 8; // space around a bubble
+constexpr int kPad = 10; // space inside a bubble
 constexpr int kMaxCache = 400;
-constexpr int kSegmentGap = 6;  // between markdown segments: a paragraph's spacing
+constexpr int kSegmentGap = 6; // between markdown segments: a paragraph's spacing
 
 QString roleLabel(const QString &role)
 {
@@ -36,8 +36,7 @@ QString roleLabel(const QString &role)
 
 MessageDelegate::MessageDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
-{
-}
+{}
 
 MessageDelegate::~MessageDelegate() = default;
 
@@ -118,8 +117,8 @@ MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, in
     const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
     const QString content = index.data(MessageListModel::ContentRole).toString();
     const int status = index.data(MessageListModel::StatusRole).toInt();
-    if (auto it = m_cache.find(id); it != m_cache.end() && it->width == width && it->contentSize == content.size()
-                                    && it->status == status)
+    if (auto it = m_cache.find(id);
+        it != m_cache.end() && it->width == width && it->contentSize == content.size() && it->status == status)
         return *it;
     if (m_cache.size() > kMaxCache) {
         // Forget layouts of other messages; they are rebuilt when next shown.
@@ -166,7 +165,7 @@ MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, in
 }
 
 MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &option, const QModelIndex &index,
-                                                   int bodyHeight) const
+                                                    int bodyHeight) const
 {
     Geometry g;
     const QFontMetrics fm(option.font);
@@ -196,7 +195,8 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     g.copy = take(tr("Copy"));
     if (index.data(MessageListModel::BranchCountRole).toInt() > 1) {
         g.next = take(QStringLiteral("›"));
-        const QString count = QStringLiteral("%1/%2").arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
+        const QString count = QStringLiteral("%1/%2")
+                                  .arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
                                   .arg(index.data(MessageListModel::BranchCountRole).toInt());
         right -= fm.horizontalAdvance(count) + 4;
         g.prev = take(QStringLiteral("‹"));
@@ -210,7 +210,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     const auto it = m_cache.constFind(id);
     const QString content = index.data(MessageListModel::ContentRole).toString();
     int body = 0;
-    if (it != m_cache.constEnd() && !it->segments.isEmpty() && it->width == bodyWidth(option) && it->contentSize == content.size())
+    if (it != m_cache.constEnd() && !it->segments.isEmpty() && it->width == bodyWidth(option) &&
+        it->contentSize == content.size())
         body = int(std::ceil(it->height));
     else
         body = estimateBodyHeight(option, index);
@@ -305,9 +306,10 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     if (!metrics.isEmpty())
         left << metrics;
     const int leftLimit = (g.prev.isValid() ? g.prev.left() : g.copy.left()) - 8;
-    painter->drawText(QRect(g.footer.left(), g.footer.top(), std::max(0, leftLimit - g.footer.left()), g.footer.height()),
-                      Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(left.join(QStringLiteral(" · ")), Qt::ElideRight,
-                                                                        std::max(0, leftLimit - g.footer.left())));
+    painter->drawText(
+        QRect(g.footer.left(), g.footer.top(), std::max(0, leftLimit - g.footer.left()), g.footer.height()),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        fm.elidedText(left.join(QStringLiteral(" · ")), Qt::ElideRight, std::max(0, leftLimit - g.footer.left())));
     painter->setPen(pal.color(QPalette::Link));
     auto link = [&](const QRect &r, const QString &text) {
         if (r.isValid())
@@ -320,7 +322,8 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         link(g.prev, QStringLiteral("‹"));
         link(g.next, QStringLiteral("›"));
         painter->setPen(dim);
-        const QString count = QStringLiteral("%1/%2").arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
+        const QString count = QStringLiteral("%1/%2")
+                                  .arg(index.data(MessageListModel::BranchIndexRole).toInt() + 1)
                                   .arg(index.data(MessageListModel::BranchCountRole).toInt());
         painter->drawText(QRect(g.prev.right(), g.footer.top(), g.next.left() - g.prev.right(), g.footer.height()),
                           Qt::AlignCenter, count);

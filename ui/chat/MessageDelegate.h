@@ -42,15 +42,15 @@ Q_SIGNALS:
 
 private:
     struct CodeBlock {
-        int firstPosition = 0;  // document positions of its first and last blocks
+        int firstPosition = 0; // document positions of its first and last blocks
         int lastPosition = 0;
-        QRectF rect;            // in document coordinates, once laid out
+        QRectF rect; // in document coordinates, once laid out
         QString text;
     };
     struct Segment {
-        std::shared_ptr<QTextDocument> doc;  // shared: QHash values must be copyable
-        QString text;                        // the markdown it was parsed from
-        qreal top = 0;                       // in body coordinates
+        std::shared_ptr<QTextDocument> doc; // shared: QHash values must be copyable
+        QString text; // the markdown it was parsed from
+        qreal top = 0; // in body coordinates
         QList<CodeBlock> codeBlocks;
     };
     struct Layout {
@@ -73,7 +73,7 @@ private:
     int estimateBodyHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
 
     mutable QHash<qint64, Layout> m_cache;
-    mutable QHash<qint64, int> m_reportedHeight;  // the body height sizeHint last answered
+    mutable QHash<qint64, int> m_reportedHeight; // the body height sizeHint last answered
 };
 
 } // namespace gantry::ui

@@ -4,28 +4,28 @@
 #include "ui/editor/YamlEditor.h"
 
 #include <QCryptographicHash>
-#include <QFutureWatcher>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace gantry::ui {
 
 namespace {
 constexpr int kLineRole = Qt::UserRole;
 constexpr int kColumnRole = Qt::UserRole + 1;
-constexpr int kIndexRole = Qt::UserRole + 2;  // into parseResult().diagnostics
+constexpr int kIndexRole = Qt::UserRole + 2; // into parseResult().diagnostics
 } // namespace
 
 EditorPanel::EditorPanel(QWidget *parent)
@@ -148,8 +148,12 @@ void EditorPanel::fixSelectedProblem()
 
 QString EditorPanel::backupPathFor(const QString &filePath)
 {
-    const QByteArray id = QCryptographicHash::hash(QFileInfo(filePath).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
-    return stateDir() + QStringLiteral("/backups/") + QFileInfo(filePath).fileName() + QLatin1Char('-') + QString::fromLatin1(id);
+    const QByteArray id =
+        QCryptographicHash::hash(QFileInfo(filePath).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1)
+            .toHex()
+            .left(16);
+    return stateDir() + QStringLiteral("/backups/") + QFileInfo(filePath).fileName() + QLatin1Char('-') +
+           QString::fromLatin1(id);
 }
 
 bool EditorPanel::openFile(const QString &path, QString *error)
@@ -178,10 +182,12 @@ bool EditorPanel::openFile(const QString &path, QString *error)
 
     const QString backup = backupPathFor(m_path);
     QFile b(backup);
-    const bool differs = b.exists() && b.open(QIODevice::ReadOnly) && QString::fromUtf8(b.readAll()) != m_editor->text();
+    const bool differs =
+        b.exists() && b.open(QIODevice::ReadOnly) && QString::fromUtf8(b.readAll()) != m_editor->text();
     if (differs) {
         m_restoreText->setText(tr("Unsaved changes to %1 from %2 were found. Restore them?")
-                                   .arg(QFileInfo(path).fileName(), QFileInfo(backup).lastModified().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+                                   .arg(QFileInfo(path).fileName(),
+                                        QFileInfo(backup).lastModified().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
         m_restoreBar->show();
     } else {
         m_restoreBar->hide();
@@ -204,7 +210,7 @@ void EditorPanel::restoreBackup()
     if (b.open(QIODevice::ReadOnly)) {
         const QString text = QString::fromUtf8(b.readAll());
         m_editor->selectAll();
-        m_editor->replaceSelectedText(text);  // undoable, and marks the document modified
+        m_editor->replaceSelectedText(text); // undoable, and marks the document modified
     }
     m_restoreBar->hide();
     reparseNow();
@@ -252,7 +258,7 @@ void EditorPanel::reparseNow()
     m_parseTimer->stop();
     if (m_path.isEmpty())
         return;
-    ++m_parseGeneration;  // a background parse still running is now stale
+    ++m_parseGeneration; // a background parse still running is now stale
     applyParse(parseConfiguration(m_editor->text().toUtf8(), m_path));
 }
 
@@ -287,9 +293,10 @@ void EditorPanel::showProblems()
     int errors = 0, warnings = 0;
     for (const Diagnostic &d : m_result.diagnostics) {
         (d.severity == Severity::Error ? errors : warnings)++;
-        auto *item = new QListWidgetItem(style()->standardIcon(d.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
-                                                                                            : QStyle::SP_MessageBoxWarning),
-                                         QStringLiteral("%1:%2  %3").arg(d.line).arg(d.column).arg(d.message), m_problems);
+        auto *item =
+            new QListWidgetItem(style()->standardIcon(d.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
+                                                                                    : QStyle::SP_MessageBoxWarning),
+                                QStringLiteral("%1:%2  %3").arg(d.line).arg(d.column).arg(d.message), m_problems);
         item->setData(kLineRole, d.line);
         item->setData(kColumnRole, d.column);
         item->setData(kIndexRole, qlonglong(&d - m_result.diagnostics.constData()));
@@ -298,7 +305,8 @@ void EditorPanel::showProblems()
     if (errors == 0 && warnings == 0)
         m_summary->setText(m_result.configuration ? tr("✓ valid %1").arg(m_result.configuration->typeName) : QString());
     else
-        m_summary->setText(tr("%n error(s)", nullptr, errors) + QStringLiteral(", ") + tr("%n warning(s)", nullptr, warnings));
+        m_summary->setText(tr("%n error(s)", nullptr, errors) + QStringLiteral(", ") +
+                           tr("%n warning(s)", nullptr, warnings));
 }
 
 void EditorPanel::updateTitle()

@@ -46,15 +46,15 @@ public:
 
     static QString backupPathFor(const QString &filePath);
 
-    void reparseNow();  // skip the debounce and parse here, at once (tests, Plan)
+    void reparseNow(); // skip the debounce and parse here, at once (tests, Plan)
 
 Q_SIGNALS:
-    void parsed();                  // parseResult() changed
+    void parsed(); // parseResult() changed
     void modificationChanged(bool modified);
     void fileOpened(const QString &path);
 
 private:
-    void reparseInBackground();  // the debounced parse: off the GUI thread, stale results dropped
+    void reparseInBackground(); // the debounced parse: off the GUI thread, stale results dropped
     void applyParse(ParseResult result);
     void writeBackup();
     void showProblems();
@@ -74,7 +74,7 @@ private:
     QTimer *m_backupTimer;
     ParseResult m_result;
     bool m_loading = false;
-    quint64 m_parseGeneration = 0;  // bumped per parse started; an older result is dropped
+    quint64 m_parseGeneration = 0; // bumped per parse started; an older result is dropped
 };
 
 } // namespace gantry::ui

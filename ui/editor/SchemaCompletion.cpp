@@ -23,7 +23,8 @@ QStringList schemaValues(const QStringList &path, const QString &key)
 
 QString documentType(const QString &text)
 {
-    static const QRegularExpression typeLine(QStringLiteral("^type:\\s*([A-Za-z-]+)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression typeLine(QStringLiteral("^type:\\s*([A-Za-z-]+)"),
+                                             QRegularExpression::MultilineOption);
     const auto m = typeLine.match(text);
     return m.hasMatch() ? m.captured(1) : QString();
 }

@@ -23,7 +23,7 @@ namespace {
 constexpr int kDiagnosticMargin = 1;
 constexpr int kErrorMarker = 1;
 constexpr int kWarningMarker = 2;
-constexpr int kFixMarker = 3;  // drawn over the error/warning dot: this line has a fix
+constexpr int kFixMarker = 3; // drawn over the error/warning dot: this line has a fix
 constexpr int kCompletionList = 1;
 
 } // namespace
@@ -209,7 +209,8 @@ QMenu *YamlEditor::showFixesAtCursor()
         return nullptr;
     const long pos = SendScintilla(SCI_GETCURRENTPOS);
     const QPoint at(int(SendScintilla(SCI_POINTXFROMPOSITION, 0UL, pos)),
-                    int(SendScintilla(SCI_POINTYFROMPOSITION, 0UL, pos) + SendScintilla(SCI_TEXTHEIGHT, static_cast<unsigned long>(line))));
+                    int(SendScintilla(SCI_POINTYFROMPOSITION, 0UL, pos) +
+                        SendScintilla(SCI_TEXTHEIGHT, static_cast<unsigned long>(line))));
     return showFixMenu(fixes, viewport()->mapToGlobal(at));
 }
 
@@ -271,9 +272,10 @@ QStringList YamlEditor::completionsAtCursor() const
     const YamlCursorContext ctx = yamlContextAt(docLines, line, index);
     QStringList candidates = ctx.atValue ? schemaValues(ctx.path, ctx.key) : schemaKeys(ctx.path, documentType(text()));
     if (!ctx.prefix.isEmpty()) {
-        candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
-                                        [&](const QString &c) { return !c.startsWith(ctx.prefix, Qt::CaseInsensitive); }),
-                         candidates.end());
+        candidates.erase(
+            std::remove_if(candidates.begin(), candidates.end(),
+                           [&](const QString &c) { return !c.startsWith(ctx.prefix, Qt::CaseInsensitive); }),
+            candidates.end());
     }
     return candidates;
 }

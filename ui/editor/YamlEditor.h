@@ -27,11 +27,11 @@ public:
     const Diagnostics &diagnostics() const { return m_diagnostics; }
     // The message(s) for a 1-based line, joined; empty when the line is clean.
     QString diagnosticText(int line) const;
-    bool hasIndicatorAt(int line, int column) const;  // 1-based: the squiggle is drawn there
+    bool hasIndicatorAt(int line, int column) const; // 1-based: the squiggle is drawn there
 
     // The fixes of the problems on a 1-based line, in the order of the problems.
     QList<Fix> fixesAt(int line) const;
-    bool hasFixMarker(int line) const;  // 1-based
+    bool hasFixMarker(int line) const; // 1-based
     // Applies `fix` as one undo step (its edits use the positions of the current text).
     void applyFix(const Fix &fix);
     // The menu of fixes for the cursor's line, popped up at the cursor; nullptr when none.
@@ -44,11 +44,11 @@ public:
     QStringList completionsAtCursor() const;
     void showCompletions();
 
-    void applyPalette();  // follow the system light/dark palette
+    void applyPalette(); // follow the system light/dark palette
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
-    bool event(QEvent *event) override;  // Ctrl+. here means fixes, not the window's Stop Run
+    bool event(QEvent *event) override; // Ctrl+. here means fixes, not the window's Stop Run
     void changeEvent(QEvent *event) override;
 
 private:

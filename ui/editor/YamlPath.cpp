@@ -42,8 +42,8 @@ YamlCursorContext yamlContextAt(const QStringList &lines, int line, int column)
 
     // The word being typed.
     int start = int(current.size());
-    while (start > 0 && (current[start - 1].isLetterOrNumber() || current[start - 1] == QLatin1Char('_')
-                         || current[start - 1] == QLatin1Char('-')))
+    while (start > 0 && (current[start - 1].isLetterOrNumber() || current[start - 1] == QLatin1Char('_') ||
+                         current[start - 1] == QLatin1Char('-')))
         --start;
     ctx.prefix = current.mid(start);
 

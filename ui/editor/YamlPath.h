@@ -10,10 +10,10 @@
 namespace gantry::ui {
 
 struct YamlCursorContext {
-    QStringList path;     // enclosing keys, outermost first: {"resources", "gpu"}
+    QStringList path; // enclosing keys, outermost first: {"resources", "gpu"}
     bool atValue = false; // after "key:" on this line: complete the values of path + key
-    QString key;          // the key on this line when atValue
-    QString prefix;       // what is typed of the word being completed
+    QString key; // the key on this line when atValue
+    QString prefix; // what is typed of the word being completed
 };
 
 // lines: the document; line/column: 0-based cursor position (column in characters).

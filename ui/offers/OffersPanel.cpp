@@ -2,10 +2,10 @@
 #include "ui/Look.h"
 
 #include "core/backends/Backend.h"
-#include "ui/Settings.h"
 #include "core/config/ModelSizing.h"
 #include "core/cost/CostGuard.h"
 #include "core/models/OffersModel.h"
+#include "ui/Settings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -113,7 +113,8 @@ OffersPanel::OffersPanel(QWidget *parent)
     m_maxPrice->setPrefix(tr("≤ $"));
     m_maxPrice->setSuffix(tr("/h"));
     m_maxPrice->setSpecialValueText(tr("any price"));
-    for (QWidget *w : std::initializer_list<QWidget *>{m_gpuName, m_minGpuMemory, m_gpuCount, m_backendFilter, m_region, m_spot, m_maxPrice})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_gpuName, m_minGpuMemory, m_gpuCount, m_backendFilter, m_region,
+                                                       m_spot, m_maxPrice})
         filters->addWidget(w);
     m_hideTooSmall->hide();
     filters->addWidget(m_hideTooSmall);
@@ -181,9 +182,11 @@ void OffersPanel::setBackends(const QList<Backend *> &backends)
         connect(backend, &Backend::planFinished, this,
                 [this, backend](int id, const Plan &plan) { onPlanFinished(backend, id, plan); });
         connect(backend, &Backend::applyFinished, this,
-                [this, backend](int id, const QString &run, const QString &error) { onApplyFinished(backend, id, run, error); });
+                [this, backend](int id, const QString &run, const QString &error) {
+                    onApplyFinished(backend, id, run, error);
+                });
         auto *bar = new QProgressBar(m_busyBox);
-        bar->setRange(0, 0);  // indeterminate while this backend plans
+        bar->setRange(0, 0); // indeterminate while this backend plans
         bar->setMaximumWidth(180);
         bar->setFormat(backend->id());
         bar->setTextVisible(true);
@@ -207,13 +210,14 @@ void OffersPanel::setConfiguration(const std::optional<Configuration> &configura
     m_model->setModelNeedGb(need);
     m_hideTooSmall->setVisible(estimate.has_value());
     if (estimate)
-        m_hideTooSmall->setToolTip(tr("%1 in %2 needs %3").arg(estimate->displayName, estimate->precision, estimate->breakdown())
-                                   + QStringLiteral("\n") + estimate->assumptions.join(QLatin1Char('\n')));
+        m_hideTooSmall->setToolTip(
+            tr("%1 in %2 needs %3").arg(estimate->displayName, estimate->precision, estimate->breakdown()) +
+            QStringLiteral("\n") + estimate->assumptions.join(QLatin1Char('\n')));
     if (needChanged)
         applyFilter();
     const bool ok = configuration.has_value() && !m_backends.isEmpty();
     m_planButton->setEnabled(ok && m_pending.isEmpty());
-    m_planButton->setToolTip(!configuration ? tr("Fix the configuration's errors first")
+    m_planButton->setToolTip(!configuration         ? tr("Fix the configuration's errors first")
                              : m_backends.isEmpty() ? tr("No backend is configured")
                                                     : tr("Ask every backend for offers (Ctrl+P)"));
 }
@@ -242,13 +246,14 @@ void OffersPanel::onPlanFinished(Backend *backend, int requestId, const Plan &pl
 {
     auto it = m_pending.find(backend);
     if (it == m_pending.end() || (*it != -1 && *it != requestId))
-        return;  // an answer to an earlier plan
+        return; // an answer to an earlier plan
     m_pending.erase(it);
     if (!plan.error.isEmpty()) {
         m_message->setText(tr("<b>%1:</b> %2").arg(htmlEscape(backend->displayName()), htmlEscape(plan.error)));
         m_message->show();
     } else if (plan.offers.isEmpty() && !plan.noOffersReason.isEmpty()) {
-        m_message->setText(tr("<b>%1:</b> no matching offers. %2").arg(htmlEscape(backend->displayName()), htmlEscape(plan.noOffersReason)));
+        m_message->setText(tr("<b>%1:</b> no matching offers. %2")
+                               .arg(htmlEscape(backend->displayName()), htmlEscape(plan.noOffersReason)));
         m_message->show();
     }
     if (plan.error.isEmpty())
@@ -293,7 +298,8 @@ void OffersPanel::showHeader(const Plan &plan)
 {
     QString html = QStringLiteral("<table cellspacing=0 cellpadding=1>");
     for (const auto &[key, value] : plan.header)
-        html += QStringLiteral("<tr><td style='padding-right:14px'><b>%1</b></td><td>%2</td></tr>").arg(htmlEscape(key), htmlEscape(value));
+        html += QStringLiteral("<tr><td style='padding-right:14px'><b>%1</b></td><td>%2</td></tr>")
+                    .arg(htmlEscape(key), htmlEscape(value));
     html += QStringLiteral("</table>");
     m_header->setText(html);
 }
@@ -317,13 +323,15 @@ void OffersPanel::deploySelected()
             runs += b->runs();
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const DeployCheck check = checkDeploy(Settings::instance().budget(), offer.price, m_configuration->maxDurationSec, spendToday(runs, now), now);
+    const DeployCheck check = checkDeploy(Settings::instance().budget(), offer.price, m_configuration->maxDurationSec,
+                                          spendToday(runs, now), now);
     if (check.withinBudget) {
         startDeploy(offerIndex);
         return;
     }
     delete m_budgetQuestion;
-    m_budgetQuestion = new QMessageBox(QMessageBox::Warning, tr("Over budget?"), check.message, QMessageBox::Cancel, this);
+    m_budgetQuestion =
+        new QMessageBox(QMessageBox::Warning, tr("Over budget?"), check.message, QMessageBox::Cancel, this);
     m_budgetQuestion->setInformativeText(priceOutlook(offer.price, m_configuration->maxDurationSec).text());
     QPushButton *anyway = m_budgetQuestion->addButton(tr("Deploy anyway"), QMessageBox::AcceptRole);
     connect(m_budgetQuestion, &QMessageBox::finished, this, [this, anyway, offerIndex] {
@@ -346,9 +354,11 @@ void OffersPanel::startDeploy(int offerIndex)
     const int id = backend->apply(*m_configuration, m_model->offers().at(offerIndex));
     if (m_applying.contains(backend))
         m_applying[backend] = id;
-    m_message->setText(tr("Deploying on %1… (%2)")
-                           .arg(htmlEscape(m_model->offers().at(offerIndex).instanceName),
-                                htmlEscape(priceOutlook(m_model->offers().at(offerIndex).price, m_configuration->maxDurationSec).text())));
+    m_message->setText(
+        tr("Deploying on %1… (%2)")
+            .arg(htmlEscape(m_model->offers().at(offerIndex).instanceName),
+                 htmlEscape(
+                     priceOutlook(m_model->offers().at(offerIndex).price, m_configuration->maxDurationSec).text())));
     m_message->show();
 }
 

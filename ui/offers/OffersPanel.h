@@ -28,7 +28,7 @@ class QTableView;
 namespace gantry {
 class Backend;
 class OffersModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -74,9 +74,9 @@ private:
 
     QList<QPointer<Backend>> m_backends;
     std::optional<Configuration> m_configuration;
-    QHash<Backend *, int> m_pending;          // backend → plan request in flight
-    QHash<Backend *, int> m_applying;         // backend → apply request in flight
-    QList<Backend *> m_offerBackend;          // parallel to the model's offers: who offered it
+    QHash<Backend *, int> m_pending; // backend → plan request in flight
+    QHash<Backend *, int> m_applying; // backend → apply request in flight
+    QList<Backend *> m_offerBackend; // parallel to the model's offers: who offered it
     OffersModel *m_model;
     QTableView *m_table;
     QLabel *m_header;
@@ -93,7 +93,7 @@ private:
     QLineEdit *m_region;
     QComboBox *m_spot;
     QDoubleSpinBox *m_maxPrice;
-    QCheckBox *m_hideTooSmall;  // shown when the model's size is known
+    QCheckBox *m_hideTooSmall; // shown when the model's size is known
     QLabel *m_cost;
     QMessageBox *m_budgetQuestion = nullptr;
 };

@@ -1,9 +1,9 @@
 #include "ui/runs/LogView.h"
 #include "ui/Look.h"
 
-#include "ui/Settings.h"
 #include "core/models/LogModel.h"
 #include "core/runs/LogLevel.h"
+#include "ui/Settings.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -11,13 +11,13 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QHeaderView>
-#include <QTableView>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyledItemDelegate>
+#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -154,9 +154,8 @@ LogView::LogView(QWidget *parent)
         m_model->setHighlight(text.trimmed());
         m_status->clear();
     });
-    connect(m_search, &QLineEdit::returnPressed, this, [this] {
-        findNext(!(QApplication::keyboardModifiers() & Qt::ShiftModifier));
-    });
+    connect(m_search, &QLineEdit::returnPressed, this,
+            [this] { findNext(!(QApplication::keyboardModifiers() & Qt::ShiftModifier)); });
     connect(prev, &QToolButton::clicked, this, [this] { findNext(false); });
     connect(next, &QToolButton::clicked, this, [this] { findNext(true); });
     connect(copy, &QToolButton::clicked, this, &LogView::copySelection);
@@ -210,7 +209,8 @@ void LogView::copySelection()
 
 void LogView::saveAs(const QString &path)
 {
-    const QString target = path.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save log"), QStringLiteral("run.log")) : path;
+    const QString target =
+        path.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save log"), QStringLiteral("run.log")) : path;
     if (target.isEmpty())
         return;
     const QString error = m_model->saveTo(target);

@@ -15,7 +15,7 @@ class QLabel;
 namespace gantry {
 class LogModel;
 class LogStore;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -33,7 +33,7 @@ public:
     bool follow() const;
     void findNext(bool forward = true);
     void copySelection();
-    void saveAs(const QString &path = {});  // asks for a path when empty
+    void saveAs(const QString &path = {}); // asks for a path when empty
 
 private:
     LogModel *m_model;

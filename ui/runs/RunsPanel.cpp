@@ -35,11 +35,14 @@ QColor statusColor(RunStatus status, bool ready, bool dark)
                      : (dark ? QColor(0x64, 0xb5, 0xf6) : QColor(0x15, 0x65, 0xc0));
     case RunStatus::Pending:
     case RunStatus::Submitted:
-    case RunStatus::Provisioning: return dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0xa6, 0x6a, 0x00);
-    case RunStatus::Failed: return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+    case RunStatus::Provisioning:
+        return dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0xa6, 0x6a, 0x00);
+    case RunStatus::Failed:
+        return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
     case RunStatus::Terminating:
     case RunStatus::Terminated:
-    case RunStatus::Done: return {};
+    case RunStatus::Done:
+        return {};
     }
     return {};
 }
@@ -89,7 +92,8 @@ RunsPanel::RunsPanel(QWidget *parent)
     // Sort by a clicked column (first click: largest first, e.g. the dearest runs by cost).
     m_table->horizontalHeader()->setSectionsClickable(true);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int column) {
-        m_sortOrder = column == m_sortColumn && m_sortOrder == Qt::DescendingOrder ? Qt::AscendingOrder : Qt::DescendingOrder;
+        m_sortOrder =
+            column == m_sortColumn && m_sortOrder == Qt::DescendingOrder ? Qt::AscendingOrder : Qt::DescendingOrder;
         m_sortColumn = column;
         m_table->horizontalHeader()->setSortIndicatorShown(true);
         m_table->horizontalHeader()->setSortIndicator(column, m_sortOrder);
@@ -230,7 +234,8 @@ void RunsPanel::collectRuns()
         }
     }
     // Newest first.
-    std::stable_sort(all.begin(), all.end(), [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
     // Notice transitions the user wants to hear about (not on the first look at a run).
     for (const RunInfo &run : std::as_const(all)) {
         const QString state = toString(run.status) + (run.ready ? QStringLiteral("/ready") : QString());
@@ -284,7 +289,8 @@ void RunsPanel::showSelected()
     for (QWidget *w : std::initializer_list<QWidget *>{m_stop, m_abort, m_copyUrl, m_chat})
         w->setEnabled(false);
     if (!has) {
-        m_title->setText(m_model->rowCount() == 0 ? tr("No runs yet — plan a configuration and press Deploy") : tr("Select a run"));
+        m_title->setText(m_model->rowCount() == 0 ? tr("No runs yet — plan a configuration and press Deploy")
+                                                  : tr("Select a run"));
         m_details->clear();
         m_url->clear();
         m_timeline->clear();
@@ -303,7 +309,8 @@ void RunsPanel::showSelected()
     facts << tr("status <b>%1</b>").arg(m_model->index(row, RunsModel::Status).data().toString().toHtmlEscaped());
     facts << tr("backend %1").arg(run.backend.toHtmlEscaped());
     if (!run.offer.instanceName.isEmpty())
-        facts << run.offer.instanceName.toHtmlEscaped() + QStringLiteral(" — ") + run.offer.resourcesText().toHtmlEscaped();
+        facts << run.offer.instanceName.toHtmlEscaped() + QStringLiteral(" — ") +
+                     run.offer.resourcesText().toHtmlEscaped();
     facts << tr("%1/h, %2 so far").arg(Offer::formatPrice(run.price), Offer::formatPrice(run.cost));
     if (run.model)
         facts << tr("model <b>%1</b>").arg(run.model->name.toHtmlEscaped());
@@ -326,9 +333,11 @@ void RunsPanel::showSelected()
 
     m_timeline->clear();
     QList<StatusEvent> events = run.history + m_notes.value(run.name);
-    std::stable_sort(events.begin(), events.end(), [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
+    std::stable_sort(events.begin(), events.end(),
+                     [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
     for (const StatusEvent &e : std::as_const(events))
-        new QTreeWidgetItem(m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")), e.status, e.message});
+        new QTreeWidgetItem(
+            m_timeline, {e.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")), e.status, e.message});
 
     if (m_shownRun != name) {
         m_shownRun = name;
@@ -337,8 +346,10 @@ void RunsPanel::showSelected()
         m_provisioning->setStore(provisioning);
         const int tab = m_tabs->indexOf(m_provisioning);
         m_tabs->setTabEnabled(tab, provisioning != nullptr);
-        m_tabs->setTabToolTip(tab, provisioning ? tr("How the run was provisioned: the runner's own log")
-                                                : tr("This backend writes its provisioning steps into the run's log (the lines from gantry)"));
+        m_tabs->setTabToolTip(
+            tab, provisioning
+                     ? tr("How the run was provisioned: the runner's own log")
+                     : tr("This backend writes its provisioning steps into the run's log (the lines from gantry)"));
         m_metrics->setSamples(backend ? backend->metrics(name) : QList<MetricSample>());
     }
 }
@@ -347,7 +358,8 @@ void RunsPanel::addTimelineNote(const QString &runName, const StatusEvent &event
 {
     m_notes[runName] << event;
     if (m_shownRun == runName) {
-        new QTreeWidgetItem(m_timeline, {event.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), event.status, event.message});
+        new QTreeWidgetItem(m_timeline, {event.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                                         event.status, event.message});
     }
 }
 

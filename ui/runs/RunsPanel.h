@@ -21,7 +21,7 @@ class QTreeWidget;
 namespace gantry {
 class Backend;
 class RunsModel;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -49,7 +49,7 @@ public:
     // An event Gantry itself caused (the cost guard stopping a run at its budget), shown in
     // the run's timeline among the backend's own events.
     void addTimelineNote(const QString &runName, const StatusEvent &event);
-    QStringList timelineText() const;  // the shown run's timeline rows, "status: message"
+    QStringList timelineText() const; // the shown run's timeline rows, "status: message"
     void refreshNow();
     // The bearer token for this run's model (the dstack token; empty for local runs).
     QString modelToken(const QString &runName) const;
@@ -68,7 +68,7 @@ private:
 
     QList<QPointer<Backend>> m_backends;
     QHash<QString, Backend *> m_runBackend;
-    QHash<QString, QString> m_lastState;  // run → "status/ready", to notice transitions
+    QHash<QString, QString> m_lastState; // run → "status/ready", to notice transitions
     RunsModel *m_model;
     QTableView *m_table;
     QLabel *m_title;
@@ -80,8 +80,8 @@ private:
     QPushButton *m_chat;
     QTreeWidget *m_timeline;
     QHash<QString, QList<StatusEvent>> m_notes;
-    int m_sortColumn = -1;  // a header the user clicked (Cost: dearest first); -1 = newest first
-    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;  // run name → Gantry's own timeline events
+    int m_sortColumn = -1; // a header the user clicked (Cost: dearest first); -1 = newest first
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder; // run name → Gantry's own timeline events
     LogView *m_log;
     LogView *m_provisioning;
     QTabWidget *m_tabs = nullptr;

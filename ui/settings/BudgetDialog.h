@@ -19,7 +19,7 @@ public:
     QDoubleSpinBox *perRun() const { return m_perRun; }
     QDoubleSpinBox *perDay() const { return m_perDay; }
     QCheckBox *stopAtBudget() const { return m_stop; }
-    void save();  // what OK does
+    void save(); // what OK does
 
 private:
     QDoubleSpinBox *m_perRun;

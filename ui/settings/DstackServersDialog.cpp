@@ -89,11 +89,11 @@ void DstackServersDialog::testConnection()
 void DstackServersDialog::save()
 {
     const DstackProject project = current();
-    savedservers::add({project.url, project.name});  // never the token
+    savedservers::add({project.url, project.name}); // never the token
     m_status->setText(tr("Saving…"));
     m_tokens->write(project.url, project.name, project.token, this, [this, project](const TokenResult &result) {
         m_status->setText(result.source == TokenResult::Source::Keychain ? tr("Saved; the token is in the OS keychain.")
-                                                                          : result.message);
+                                                                         : result.message);
         Q_EMIT projectSaved(project);
     });
 }

@@ -11,7 +11,7 @@ class QPushButton;
 namespace gantry {
 class Backend;
 class TokenStore;
-}
+} // namespace gantry
 
 namespace gantry::ui {
 
@@ -48,7 +48,7 @@ private:
     QPushButton *m_save;
     QLabel *m_status;
     TokenStore *m_tokens;
-    Backend *m_probe = nullptr;  // the backend "Test connection" uses, replaced on each test
+    Backend *m_probe = nullptr; // the backend "Test connection" uses, replaced on each test
 };
 
 } // namespace gantry::ui

@@ -15,8 +15,8 @@ namespace gantry {
 
 struct DstackBackend::Tracked {
     RunInfo info;
-    QString signature;      // what a user sees; a change resets the polling interval
-    QString submissionId;   // jobs[0].job_submissions[-1].id
+    QString signature; // what a user sees; a change resets the polling interval
+    QString submissionId; // jobs[0].job_submissions[-1].id
     bool seen = false;
     std::unique_ptr<LogStore> store;
     DstackLogFollower *follower = nullptr;
@@ -24,25 +24,31 @@ struct DstackBackend::Tracked {
     bool metricsInFlight = false;
     QList<MetricSample> metrics;
     std::optional<Offer> pinnedOffer;
-    QString pinned;         // "pinned to aws (us-east-1) …", when Gantry applied it
-    QString runId;          // the server's run id (events are asked for by id)
-    std::unique_ptr<LogStore> diagStore;  // the runner's diagnostic (provisioning) log
+    QString pinned; // "pinned to aws (us-east-1) …", when Gantry applied it
+    QString runId; // the server's run id (events are asked for by id)
+    std::unique_ptr<LogStore> diagStore; // the runner's diagnostic (provisioning) log
     DstackLogFollower *diagFollower = nullptr;
     bool finalDiagFetched = false;
-    QString lastEventId, lastEventTime;   // events/list cursor
-    QList<StatusEvent> events;            // the server's events, oldest first
+    QString lastEventId, lastEventTime; // events/list cursor
+    QList<StatusEvent> events; // the server's events, oldest first
     bool eventsInFlight = false;
     bool finalEventsFetched = false;
-    bool everActive = false;              // seen before it ended: its events are followed
-    std::vector<std::function<void()>> eventWaiters;  // told when the events poll in flight ends
+    bool everActive = false; // seen before it ended: its events are followed
+    std::vector<std::function<void()>> eventWaiters; // told when the events poll in flight ends
 };
 
 namespace {
 
 QString signatureOf(const RunInfo &r)
 {
-    return QStringList{toString(r.status), r.statusMessage, r.terminationReason, r.error, r.ready ? QStringLiteral("ready") : QString(),
-                       r.serviceUrl, r.offer.instanceName, r.finishedAt.toString(Qt::ISODate)}
+    return QStringList{toString(r.status),
+                       r.statusMessage,
+                       r.terminationReason,
+                       r.error,
+                       r.ready ? QStringLiteral("ready") : QString(),
+                       r.serviceUrl,
+                       r.offer.instanceName,
+                       r.finishedAt.toString(Qt::ISODate)}
         .join(QLatin1Char('|'));
 }
 
@@ -95,7 +101,8 @@ void DstackBackend::setRequestTimeoutMs(int ms)
 
 QString DstackBackend::runDir(const QString &runName) const
 {
-    return stateDir() + QStringLiteral("/dstack/") + safeFileName(m_project.name) + QLatin1Char('/') + safeFileName(runName);
+    return stateDir() + QStringLiteral("/dstack/") + safeFileName(m_project.name) + QLatin1Char('/') +
+           safeFileName(runName);
 }
 
 nlohmann::json DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
@@ -113,19 +120,27 @@ int DstackBackend::testConnection()
         handleError(e);
         Q_EMIT connectionTested(id, QString(), QString(), e.message);
     };
-    m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this, [this, id, fail](const nlohmann::json &info) {
-        m_serverVersion = dstackjson::string(info, "server_version");
-        m_serverVersionKnown = true;
-        const QString version = m_serverVersion.isEmpty() ? QStringLiteral("development build") : m_serverVersion;
-        m_client->post(QStringLiteral("/api/users/get_my_user"), nullptr, this, [this, id, version, fail](const nlohmann::json &user) {
-            const QString name = dstackjson::string(user, "username");
-            m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
-                           [this, id, version, name](const nlohmann::json &) {
-                               markConnected();
-                               Q_EMIT connectionTested(id, version, name, QString());
-                           }, fail);
-        }, fail);
-    }, fail);
+    m_client->post(
+        QStringLiteral("/api/server/get_info"), nullptr, this,
+        [this, id, fail](const nlohmann::json &info) {
+            m_serverVersion = dstackjson::string(info, "server_version");
+            m_serverVersionKnown = true;
+            const QString version = m_serverVersion.isEmpty() ? QStringLiteral("development build") : m_serverVersion;
+            m_client->post(
+                QStringLiteral("/api/users/get_my_user"), nullptr, this,
+                [this, id, version, fail](const nlohmann::json &user) {
+                    const QString name = dstackjson::string(user, "username");
+                    m_client->post(
+                        m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
+                        [this, id, version, name](const nlohmann::json &) {
+                            markConnected();
+                            Q_EMIT connectionTested(id, version, name, QString());
+                        },
+                        fail);
+                },
+                fail);
+        },
+        fail);
     return id;
 }
 
@@ -135,13 +150,14 @@ void DstackBackend::withServerVersion(std::function<void()> then)
         then();
         return;
     }
-    m_client->post(QStringLiteral("/api/server/get_info"), nullptr, this,
-                   [this, then](const nlohmann::json &info) {
-                       m_serverVersion = dstackjson::string(info, "server_version");
-                       m_serverVersionKnown = true;
-                       then();
-                   },
-                   [then](const DstackError &) { then(); });
+    m_client->post(
+        QStringLiteral("/api/server/get_info"), nullptr, this,
+        [this, then](const nlohmann::json &info) {
+            m_serverVersion = dstackjson::string(info, "server_version");
+            m_serverVersionKnown = true;
+            then();
+        },
+        [then](const DstackError &) { then(); });
 }
 
 void DstackBackend::markConnected()
@@ -215,8 +231,8 @@ void DstackBackend::sendPlan(int id, const Configuration &configuration, const n
         if (pending->error.isEmpty()) {
             result = dstackPlan(pending->plan, pending->fleets);
             m_lastPlanRaw = result.raw;
-            m_lastPlanRaw["sent_configuration"] = conf;  // which configuration this plan answers
-            m_lastPlanRaw["fleets"] = pending->fleetList;     // whose idle instances offers may name
+            m_lastPlanRaw["sent_configuration"] = conf; // which configuration this plan answers
+            m_lastPlanRaw["fleets"] = pending->fleetList; // whose idle instances offers may name
         } else {
             result.backend = QStringLiteral("dstack");
             result.project = m_project.name;
@@ -224,31 +240,33 @@ void DstackBackend::sendPlan(int id, const Configuration &configuration, const n
         }
         Q_EMIT planFinished(id, result);
     };
-    m_client->post(m_client->projectPath(QStringLiteral("runs/get_plan")), dstackGetPlanBody(runSpec, 1000), this,
-                   [this, pending, finish](const nlohmann::json &body) {
-                       markConnected();
-                       pending->plan = body;
-                       pending->planDone = true;
-                       finish();
-                   },
-                   [this, pending, finish](const DstackError &e) {
-                       handleError(e);
-                       pending->error = e.message;
-                       pending->planDone = true;
-                       finish();
-                   },
-                   60000);
-    m_client->post(m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
-                   [pending, finish](const nlohmann::json &body) {
-                       pending->fleets = body.is_array() ? int(body.size()) : -1;
-                       pending->fleetList = body;
-                       pending->fleetsDone = true;
-                       finish();
-                   },
-                   [pending, finish](const DstackError &) {
-                       pending->fleetsDone = true;  // the plan itself says what failed
-                       finish();
-                   });
+    m_client->post(
+        m_client->projectPath(QStringLiteral("runs/get_plan")), dstackGetPlanBody(runSpec, 1000), this,
+        [this, pending, finish](const nlohmann::json &body) {
+            markConnected();
+            pending->plan = body;
+            pending->planDone = true;
+            finish();
+        },
+        [this, pending, finish](const DstackError &e) {
+            handleError(e);
+            pending->error = e.message;
+            pending->planDone = true;
+            finish();
+        },
+        60000);
+    m_client->post(
+        m_client->projectPath(QStringLiteral("fleets/list")), dstackListFleetsBody(), this,
+        [pending, finish](const nlohmann::json &body) {
+            pending->fleets = body.is_array() ? int(body.size()) : -1;
+            pending->fleetList = body;
+            pending->fleetsDone = true;
+            finish();
+        },
+        [pending, finish](const DstackError &) {
+            pending->fleetsDone = true; // the plan itself says what failed
+            finish();
+        });
 }
 
 int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
@@ -271,54 +289,64 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
     return id;
 }
 
-void DstackBackend::sendApply(int id, const Configuration &configuration, const Offer &offer, const nlohmann::json &conf)
+void DstackBackend::sendApply(int id, const Configuration &configuration, const Offer &offer,
+                              const nlohmann::json &conf)
 {
     // A plan made for this very configuration says whether the run exists: `update` re-sends
     // the server's own run_spec with the plan's current_resource (dstack updates the run in
     // place, so no offer is pinned); anything else submits the picked offer, pinned.
-    const bool samePlan = m_lastPlanRaw.is_object() && m_lastPlanRaw.value("sent_configuration", nlohmann::json()) == conf;
-    const nlohmann::json current = samePlan ? m_lastPlanRaw.value("current_resource", nlohmann::json()) : nlohmann::json();
-    const bool update = samePlan && m_lastPlanRaw.value("action", nlohmann::json()) == "update" && m_lastPlanRaw.value("run_spec", nlohmann::json()).is_object();
+    const bool samePlan =
+        m_lastPlanRaw.is_object() && m_lastPlanRaw.value("sent_configuration", nlohmann::json()) == conf;
+    const nlohmann::json current =
+        samePlan ? m_lastPlanRaw.value("current_resource", nlohmann::json()) : nlohmann::json();
+    const bool update = samePlan && m_lastPlanRaw.value("action", nlohmann::json()) == "update" &&
+                        m_lastPlanRaw.value("run_spec", nlohmann::json()).is_object();
     nlohmann::json runSpec;
     QString pinned;
     if (update) {
         runSpec = m_lastPlanRaw["run_spec"];
         pinned = QStringLiteral("update in place of the active run (rolling deployment)");
     } else {
-        runSpec = dstackRunSpec(configuration, dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()));
+        runSpec = dstackRunSpec(
+            configuration,
+            dstackPinOffer(conf, offer, samePlan ? m_lastPlanRaw.value("fleets", nlohmann::json()) : nlohmann::json()));
         pinned = dstackPinDescription(offer);
     }
     const nlohmann::json body = dstackApplyBody(runSpec, current);
-    m_client->post(m_client->projectPath(QStringLiteral("runs/apply")), body, this,
-                   [this, id, offer, pinned, update](const nlohmann::json &run) {
-                       markConnected();
-                       const RunInfo info = dstackRunInfo(run, m_project.url);
-                       Tracked &t = track(info.name);
-                       if (!update)
-                           t.pinnedOffer = offer;
-                       t.pinned = pinned;
-                       QDir().mkpath(runDir(info.name));
-                       writeFileAtomically(runDir(info.name) + QStringLiteral("/pinned.json"),
-                                           QByteArray::fromStdString(nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()));
-                       absorb(run);
-                       if (!m_order.contains(info.name))
-                           m_order.prepend(info.name);
-                       Q_EMIT runsChanged();
-                       Q_EMIT applyFinished(id, info.name, QString());
-                       m_intervalMs = m_minIntervalMs;
-                       scheduleTick(m_minIntervalMs);
-                   },
-                   [this, id, name = configuration.name.value_or(QString())](const DstackError &e) {
-                       handleError(e);
-                       QString message = e.message;
-                       if (message.contains(QLatin1String("Cannot override active run")))
-                           message = QStringLiteral("A run named '%1' is already active in project '%2', and dstack does not replace an "
-                                                    "active run. Plan again to update it in place (the plan then says `update`), "
-                                                    "stop it first, or give this configuration another `name`. (dstack: %3)")
-                                         .arg(name, m_project.name, e.message);
-                       Q_EMIT applyFinished(id, QString(), message);
-                   },
-                   60000);
+    m_client->post(
+        m_client->projectPath(QStringLiteral("runs/apply")), body, this,
+        [this, id, offer, pinned, update](const nlohmann::json &run) {
+            markConnected();
+            const RunInfo info = dstackRunInfo(run, m_project.url);
+            Tracked &t = track(info.name);
+            if (!update)
+                t.pinnedOffer = offer;
+            t.pinned = pinned;
+            QDir().mkpath(runDir(info.name));
+            writeFileAtomically(
+                runDir(info.name) + QStringLiteral("/pinned.json"),
+                QByteArray::fromStdString(
+                    nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()));
+            absorb(run);
+            if (!m_order.contains(info.name))
+                m_order.prepend(info.name);
+            Q_EMIT runsChanged();
+            Q_EMIT applyFinished(id, info.name, QString());
+            m_intervalMs = m_minIntervalMs;
+            scheduleTick(m_minIntervalMs);
+        },
+        [this, id, name = configuration.name.value_or(QString())](const DstackError &e) {
+            handleError(e);
+            QString message = e.message;
+            if (message.contains(QLatin1String("Cannot override active run")))
+                message =
+                    QStringLiteral("A run named '%1' is already active in project '%2', and dstack does not replace an "
+                                   "active run. Plan again to update it in place (the plan then says `update`), "
+                                   "stop it first, or give this configuration another `name`. (dstack: %3)")
+                        .arg(name, m_project.name, e.message);
+            Q_EMIT applyFinished(id, QString(), message);
+        },
+        60000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,9 +359,10 @@ DstackBackend::Tracked &DstackBackend::track(const QString &name)
         return *it->second;
     auto tracked = std::make_unique<Tracked>();
     QFile pinnedFile(runDir(name) + QStringLiteral("/pinned.json"));
-    if (pinnedFile.open(QIODevice::ReadOnly)) {  // applied by an earlier Gantry process
+    if (pinnedFile.open(QIODevice::ReadOnly)) { // applied by an earlier Gantry process
         const QByteArray data = pinnedFile.readAll();
-        const nlohmann::json j = nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
+        const nlohmann::json j =
+            nlohmann::json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
         if (j.is_object()) {
             tracked->pinned = dstackjson::string(j, "description");
             if (j.contains("offer") && j["offer"].is_object())
@@ -353,7 +382,7 @@ bool DstackBackend::absorb(const nlohmann::json &run)
     if (info.name.isEmpty())
         return false;
     Tracked &t = track(info.name);
-    if (info.offer.backend.isEmpty() && t.pinnedOffer) {  // not placed yet: show the pinned offer
+    if (info.offer.backend.isEmpty() && t.pinnedOffer) { // not placed yet: show the pinned offer
         info.offer = *t.pinnedOffer;
         info.price = t.pinnedOffer->price;
     }
@@ -422,7 +451,7 @@ void DstackBackend::synchronize()
 
 void DstackBackend::drainAllLogs()
 {
-    m_logsDraining = 1;  // released below
+    m_logsDraining = 1; // released below
     auto released = [this] {
         if (--m_logsDraining == 0)
             Q_EMIT synchronized();
@@ -431,7 +460,7 @@ void DstackBackend::drainAllLogs()
         if (tracked->submissionId.isEmpty() || !logStore(name))
             continue;
         ++m_logsDraining;
-        auto *context = new QObject(this);  // one answer per follower, then gone
+        auto *context = new QObject(this); // one answer per follower, then gone
         connect(tracked->follower, &DstackLogFollower::caughtUp, context, [context, released] {
             context->deleteLater();
             released();
@@ -458,51 +487,54 @@ void DstackBackend::tick()
     m_monitoring = true;
     m_tickRunning = true;
     m_changedThisTick = false;
-    m_pending = 1;  // released at the end of this function
+    m_pending = 1; // released at the end of this function
 
     if (m_listNext || m_round % 5 == 0) {
         m_listNext = false;
         ++m_pending;
-        m_client->post(QStringLiteral("/api/runs/list"), dstackListRunsBody(m_project.name), this,
-                       [this](const nlohmann::json &list) {
-                           markConnected();
-                           QString shape;
-                           if (!list.is_array())
-                               shape = QStringLiteral("%1 instead of a list of runs").arg(QString::fromLatin1(list.type_name()));
-                           for (size_t i = 0; shape.isEmpty() && i < list.size(); ++i)
-                               if (!list[i].is_object())
-                                   shape = QStringLiteral("item %1 being %2, not a run").arg(i).arg(QString::fromLatin1(list[i].type_name()));
-                           if (!shape.isEmpty()) {
-                               m_lastError = dstackShapeError(m_project.url, QStringLiteral("/api/runs/list"), shape).message;
-                               requestDone();
-                               return;
-                           }
-                           m_lastError.clear();
-                           QStringList order;
-                           {
-                               for (const auto &run : list) {
-                                   if (dstackjson::boolean(run, "deleted"))
-                                       continue;
-                                   if (absorb(run))
-                                       m_changedThisTick = true;
-                                   const QString name = dstackRunInfo(run, m_project.url).name;
-                                   if (!name.isEmpty() && !order.contains(name))
-                                       order.append(name);
-                               }
-                           }
-                           if (order != m_order)
-                               m_changedThisTick = true;
-                           m_order = order;
-                           if (!m_listedOnce)
-                               m_changedThisTick = true;
-                           m_listedOnce = true;
-                           requestDone();
-                       },
-                       [this](const DstackError &e) {
-                           m_lastError = e.message;
-                           handleError(e);
-                           requestDone();
-                       });
+        m_client->post(
+            QStringLiteral("/api/runs/list"), dstackListRunsBody(m_project.name), this,
+            [this](const nlohmann::json &list) {
+                markConnected();
+                QString shape;
+                if (!list.is_array())
+                    shape = QStringLiteral("%1 instead of a list of runs").arg(QString::fromLatin1(list.type_name()));
+                for (size_t i = 0; shape.isEmpty() && i < list.size(); ++i)
+                    if (!list[i].is_object())
+                        shape = QStringLiteral("item %1 being %2, not a run")
+                                    .arg(i)
+                                    .arg(QString::fromLatin1(list[i].type_name()));
+                if (!shape.isEmpty()) {
+                    m_lastError = dstackShapeError(m_project.url, QStringLiteral("/api/runs/list"), shape).message;
+                    requestDone();
+                    return;
+                }
+                m_lastError.clear();
+                QStringList order;
+                {
+                    for (const auto &run : list) {
+                        if (dstackjson::boolean(run, "deleted"))
+                            continue;
+                        if (absorb(run))
+                            m_changedThisTick = true;
+                        const QString name = dstackRunInfo(run, m_project.url).name;
+                        if (!name.isEmpty() && !order.contains(name))
+                            order.append(name);
+                    }
+                }
+                if (order != m_order)
+                    m_changedThisTick = true;
+                m_order = order;
+                if (!m_listedOnce)
+                    m_changedThisTick = true;
+                m_listedOnce = true;
+                requestDone();
+            },
+            [this](const DstackError &e) {
+                m_lastError = e.message;
+                handleError(e);
+                requestDone();
+            });
     }
 
     QStringList active;
@@ -511,26 +543,27 @@ void DstackBackend::tick()
             active.append(name);
     for (const QString &name : active) {
         ++m_pending;
-        m_client->post(m_client->projectPath(QStringLiteral("runs/get")), dstackGetRunBody(name), this,
-                       [this](const nlohmann::json &run) {
-                           markConnected();
-                           if (absorb(run))
-                               m_changedThisTick = true;
-                           requestDone();
-                       },
-                       [this, name](const DstackError &e) {
-                           if (e.isResourceNotExists()) {  // deleted elsewhere
-                               if (auto it = m_runs.find(name); it != m_runs.end()) {
-                                   delete it->second->follower;
-                                   delete it->second->diagFollower;
-                               }
-                               m_runs.erase(name);
-                               m_order.removeAll(name);
-                               m_changedThisTick = true;
-                           }
-                           handleError(e);
-                           requestDone();
-                       });
+        m_client->post(
+            m_client->projectPath(QStringLiteral("runs/get")), dstackGetRunBody(name), this,
+            [this](const nlohmann::json &run) {
+                markConnected();
+                if (absorb(run))
+                    m_changedThisTick = true;
+                requestDone();
+            },
+            [this, name](const DstackError &e) {
+                if (e.isResourceNotExists()) { // deleted elsewhere
+                    if (auto it = m_runs.find(name); it != m_runs.end()) {
+                        delete it->second->follower;
+                        delete it->second->diagFollower;
+                    }
+                    m_runs.erase(name);
+                    m_order.removeAll(name);
+                    m_changedThisTick = true;
+                }
+                handleError(e);
+                requestDone();
+            });
     }
     for (const auto &[name, tracked] : m_runs)
         pollLogsAndMetrics(*tracked);
@@ -567,48 +600,51 @@ void DstackBackend::pollLogsAndMetrics(Tracked &t)
         return;
     if (!t.finalLogsFetched && logStore(info.name) && !t.follower->isPolling()) {
         if (isFinal(info.status))
-            t.finalLogsFetched = true;  // one last drain after the end
+            t.finalLogsFetched = true; // one last drain after the end
         t.follower->poll();
     }
     if ((info.status == RunStatus::Running || info.status == RunStatus::Terminating) && !t.metricsInFlight) {
         t.metricsInFlight = true;
         const QString name = info.name;
-        m_client->get(m_client->projectPath(QStringLiteral("metrics/job/")) + QString::fromLatin1(QUrl::toPercentEncoding(name))
-                          + QStringLiteral("?limit=60"),
-                      this,
-                      [this, name](const nlohmann::json &response) {
-                          auto it = m_runs.find(name);
-                          if (it == m_runs.end())
-                              return;
-                          it->second->metricsInFlight = false;
-                          it->second->metrics = dstackMetricSamples(response);
-                          Q_EMIT metricsUpdated(name);
-                      },
-                      [this, name](const DstackError &e) {
-                          if (auto it = m_runs.find(name); it != m_runs.end())
-                              it->second->metricsInFlight = false;
-                          handleError(e);
-                      });
+        m_client->get(
+            m_client->projectPath(QStringLiteral("metrics/job/")) + QString::fromLatin1(QUrl::toPercentEncoding(name)) +
+                QStringLiteral("?limit=60"),
+            this,
+            [this, name](const nlohmann::json &response) {
+                auto it = m_runs.find(name);
+                if (it == m_runs.end())
+                    return;
+                it->second->metricsInFlight = false;
+                it->second->metrics = dstackMetricSamples(response);
+                Q_EMIT metricsUpdated(name);
+            },
+            [this, name](const DstackError &e) {
+                if (auto it = m_runs.find(name); it != m_runs.end())
+                    it->second->metricsInFlight = false;
+                handleError(e);
+            });
     }
 }
 
 void DstackBackend::stop(const QString &runName, bool abort)
 {
-    m_client->post(m_client->projectPath(QStringLiteral("runs/stop")), dstackStopBody(runName, abort), this,
-                   [this, runName, abort](const nlohmann::json &) {
-                       markConnected();
-                       if (auto it = m_runs.find(runName); it != m_runs.end())
-                           it->second->info.history.append({QDateTime::currentDateTimeUtc(), QStringLiteral("terminating"),
-                                                            abort ? QStringLiteral("abort requested") : QStringLiteral("stop requested")});
-                       Q_EMIT runsChanged();
-                       Q_EMIT stopFinished(runName, QString());
-                       m_intervalMs = m_minIntervalMs;
-                       scheduleTick(0);
-                   },
-                   [this, runName](const DstackError &e) {
-                       handleError(e);
-                       Q_EMIT stopFinished(runName, e.message);
-                   });
+    m_client->post(
+        m_client->projectPath(QStringLiteral("runs/stop")), dstackStopBody(runName, abort), this,
+        [this, runName, abort](const nlohmann::json &) {
+            markConnected();
+            if (auto it = m_runs.find(runName); it != m_runs.end())
+                it->second->info.history.append(
+                    {QDateTime::currentDateTimeUtc(), QStringLiteral("terminating"),
+                     abort ? QStringLiteral("abort requested") : QStringLiteral("stop requested")});
+            Q_EMIT runsChanged();
+            Q_EMIT stopFinished(runName, QString());
+            m_intervalMs = m_minIntervalMs;
+            scheduleTick(0);
+        },
+        [this, runName](const DstackError &e) {
+            handleError(e);
+            Q_EMIT stopFinished(runName, e.message);
+        });
 }
 
 LogStore *DstackBackend::logStore(const QString &runName)
@@ -623,7 +659,8 @@ LogStore *DstackBackend::logStore(const QString &runName)
         // A run name can be reused by a new run: a log kept for another submission is not this one's.
         if (!t.submissionId.isEmpty()) {
             QFile cursor(dir + QStringLiteral("/log.cursor"));
-            const QString saved = cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+            const QString saved =
+                cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
             if (saved != t.submissionId) {
                 QFile::remove(dir + QStringLiteral("/log"));
                 QFile::remove(dir + QStringLiteral("/log.cursor"));
@@ -653,16 +690,18 @@ LogStore *DstackBackend::provisioningLogStore(const QString &runName)
     if (!t.diagStore) {
         const QString dir = runDir(runName);
         QDir().mkpath(dir);
-        if (!t.submissionId.isEmpty()) {  // a log kept for another submission of the same name is not this one's
+        if (!t.submissionId.isEmpty()) { // a log kept for another submission of the same name is not this one's
             QFile cursor(dir + QStringLiteral("/provisioning.cursor"));
-            const QString saved = cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+            const QString saved =
+                cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
             if (saved != t.submissionId) {
                 QFile::remove(dir + QStringLiteral("/provisioning.log"));
                 QFile::remove(dir + QStringLiteral("/provisioning.cursor"));
             }
         }
         t.diagStore = std::make_unique<LogStore>(dir + QStringLiteral("/provisioning.log"));
-        t.diagFollower = new DstackLogFollower(m_client, runName, t.diagStore.get(), dir + QStringLiteral("/provisioning.cursor"), this);
+        t.diagFollower = new DstackLogFollower(m_client, runName, t.diagStore.get(),
+                                               dir + QStringLiteral("/provisioning.cursor"), this);
         t.diagFollower->setDiagnose(true);
         connect(t.diagFollower, &DstackLogFollower::caughtUp, this, [this, runName] {
             auto found = m_runs.find(runName);
@@ -689,8 +728,8 @@ void DstackBackend::pollProvisioning(Tracked &t)
             t.finalEventsFetched = true;
         pollEvents(info.name);
     }
-    if (t.diagStore && !t.submissionId.isEmpty() && !t.finalDiagFetched && !t.diagFollower->isPolling()
-        && info.status != RunStatus::Submitted && info.status != RunStatus::Pending) {
+    if (t.diagStore && !t.submissionId.isEmpty() && !t.finalDiagFetched && !t.diagFollower->isPolling() &&
+        info.status != RunStatus::Submitted && info.status != RunStatus::Pending) {
         if (isFinal(info.status))
             t.finalDiagFetched = true;
         t.diagFollower->poll();
@@ -707,7 +746,7 @@ void DstackBackend::pollEvents(const QString &runName, std::function<void()> don
     }
     Tracked &t = *it->second;
     t.eventsInFlight = true;
-    if (!done) {  // whoever waits for this poll hears when it ends
+    if (!done) { // whoever waits for this poll hears when it ends
         done = [this, runName] {
             auto found = m_runs.find(runName);
             if (found == m_runs.end())
@@ -719,55 +758,57 @@ void DstackBackend::pollEvents(const QString &runName, std::function<void()> don
         };
     }
     const nlohmann::json body = dstackListEventsBody(t.runId, t.lastEventId, t.lastEventTime);
-    m_client->post(QStringLiteral("/api/events/list"), body, this,
-                   [this, runName, done](const nlohmann::json &events) {
-                       auto found = m_runs.find(runName);
-                       if (found == m_runs.end()) {
-                           if (done)
-                               done();
-                           return;
-                       }
-                       Tracked &tracked = *found->second;
-                       tracked.eventsInFlight = false;
-                       if (!events.is_array()) {
-                           handleError(dstackShapeError(m_project.url, QStringLiteral("/api/events/list"),
-                                                        QStringLiteral("%1 instead of a list of events").arg(QString::fromLatin1(events.type_name()))));
-                           if (done)
-                               done();
-                           return;
-                       }
-                       for (const auto &event : events) {
-                           const QString id = dstackjson::string(event, "id");
-                           const QString at = dstackjson::string(event, "recorded_at");
-                           if (id.isEmpty() || at.isEmpty())
-                               continue;
-                           tracked.lastEventId = id;
-                           tracked.lastEventTime = at;
-                           const StatusEvent e{dstackDateTime(dstackjson::member(event, "recorded_at")), QStringLiteral("event"),
-                                               dstackjson::string(event, "message")};
-                           tracked.events.append(e);
-                           tracked.info.history.append(e);
-                       }
-                       if (!events.empty()) {
-                           std::stable_sort(tracked.info.history.begin(), tracked.info.history.end(),
-                                            [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
-                           Q_EMIT provisioningUpdated(runName);
-                           Q_EMIT runsChanged();
-                       }
-                       if (events.size() >= 100) {  // a full page: there is more
-                           pollEvents(runName, done);
-                           return;
-                       }
-                       if (done)
-                           done();
-                   },
-                   [this, runName, done](const DstackError &e) {
-                       if (auto found = m_runs.find(runName); found != m_runs.end())
-                           found->second->eventsInFlight = false;
-                       handleError(e);
-                       if (done)
-                           done();
-                   });
+    m_client->post(
+        QStringLiteral("/api/events/list"), body, this,
+        [this, runName, done](const nlohmann::json &events) {
+            auto found = m_runs.find(runName);
+            if (found == m_runs.end()) {
+                if (done)
+                    done();
+                return;
+            }
+            Tracked &tracked = *found->second;
+            tracked.eventsInFlight = false;
+            if (!events.is_array()) {
+                handleError(dstackShapeError(
+                    m_project.url, QStringLiteral("/api/events/list"),
+                    QStringLiteral("%1 instead of a list of events").arg(QString::fromLatin1(events.type_name()))));
+                if (done)
+                    done();
+                return;
+            }
+            for (const auto &event : events) {
+                const QString id = dstackjson::string(event, "id");
+                const QString at = dstackjson::string(event, "recorded_at");
+                if (id.isEmpty() || at.isEmpty())
+                    continue;
+                tracked.lastEventId = id;
+                tracked.lastEventTime = at;
+                const StatusEvent e{dstackDateTime(dstackjson::member(event, "recorded_at")), QStringLiteral("event"),
+                                    dstackjson::string(event, "message")};
+                tracked.events.append(e);
+                tracked.info.history.append(e);
+            }
+            if (!events.empty()) {
+                std::stable_sort(tracked.info.history.begin(), tracked.info.history.end(),
+                                 [](const StatusEvent &a, const StatusEvent &b) { return a.at < b.at; });
+                Q_EMIT provisioningUpdated(runName);
+                Q_EMIT runsChanged();
+            }
+            if (events.size() >= 100) { // a full page: there is more
+                pollEvents(runName, done);
+                return;
+            }
+            if (done)
+                done();
+        },
+        [this, runName, done](const DstackError &e) {
+            if (auto found = m_runs.find(runName); found != m_runs.end())
+                found->second->eventsInFlight = false;
+            handleError(e);
+            if (done)
+                done();
+        });
 }
 
 void DstackBackend::fetchRunDetails(const QString &runName)
@@ -792,7 +833,7 @@ void DstackBackend::fetchRunDetails(const QString &runName)
         };
         connect(t.diagFollower, &DstackLogFollower::caughtUp, context, [this, runName, finished] {
             if (auto found = m_runs.find(runName); found != m_runs.end())
-                found->second->diagStore->flushPartial();  // a one-shot reader wants the last line too
+                found->second->diagStore->flushPartial(); // a one-shot reader wants the last line too
             finished();
         });
         connect(t.diagFollower, &DstackLogFollower::failed, context, finished);
@@ -802,7 +843,7 @@ void DstackBackend::fetchRunDetails(const QString &runName)
         QTimer::singleShot(0, this, release);
     }
     if (t.eventsInFlight) {
-        t.eventWaiters.push_back(release);  // the running poll brings them
+        t.eventWaiters.push_back(release); // the running poll brings them
     } else {
         t.eventWaiters.push_back(release);
         pollEvents(runName);

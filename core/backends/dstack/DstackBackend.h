@@ -82,13 +82,13 @@ Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);
     void stopFinished(const QString &runName, const QString &error);
     void logsUpdated(const QString &runName);
-    void provisioningUpdated(const QString &runName);  // provisioning log or events grew
+    void provisioningUpdated(const QString &runName); // provisioning log or events grew
 
 private:
     struct Tracked;
 
     Tracked &track(const QString &name);
-    bool absorb(const nlohmann::json &run);  // returns whether anything a user sees changed
+    bool absorb(const nlohmann::json &run); // returns whether anything a user sees changed
     void scheduleTick(int delayMs);
     void tick();
     void finishTick();
@@ -110,7 +110,7 @@ private:
     DstackProject m_project;
     DstackClient *m_client;
     std::map<QString, std::unique_ptr<Tracked>> m_runs;
-    QStringList m_order;  // newest first, as runs/list gives them
+    QStringList m_order; // newest first, as runs/list gives them
     nlohmann::json m_lastPlanRaw;
     int m_nextRequestId = 1;
 

@@ -25,7 +25,8 @@ class DstackClient : public QObject
     Q_OBJECT
 public:
     // The dstack version Gantry was built and tested against; sent as X-API-VERSION so an
-    // older server refuses clearly instead of misreading us (docs/reference/dstack-api.md#versions-gantry-speaks-to-and-how-that-was-checked).
+    // older server refuses clearly instead of misreading us
+    // (docs/reference/dstack-api.md#versions-gantry-speaks-to-and-how-that-was-checked).
     static constexpr const char *kApiVersion = "0.21.2";
 
     using OnSuccess = std::function<void(const nlohmann::json &body)>;
@@ -41,15 +42,16 @@ public:
     int timeoutMs() const { return m_timeoutMs; }
 
     // POST path (e.g. "/api/server/get_info") with a JSON body (null = no body).
-    void post(const QString &path, const nlohmann::json &body, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
+    void post(const QString &path, const nlohmann::json &body, QObject *owner, OnSuccess ok, OnError fail,
+              int timeoutMs = 0);
     // GET path?query (job metrics is the one GET endpoint we need).
     void get(const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs = 0);
 
     // "/api/project/<project>/<rest>" for this client's project.
     QString projectPath(const QString &rest) const;
 
-    // docs/reference/dstack-api.md#services-and-their-models: an absolute URL stays as it is; a path is appended to the server URL, keeping the
-    // server URL's own path prefix.
+    // docs/reference/dstack-api.md#services-and-their-models: an absolute URL stays as it is; a path is appended to the
+    // server URL, keeping the server URL's own path prefix.
     QString resolve(const QString &urlOrPath) const;
 
 private:
@@ -57,9 +59,9 @@ private:
                  OnSuccess ok, OnError fail, int timeoutMs);
 
     QNetworkAccessManager m_network;
-    QString m_serverUrl;  // without trailing slash
+    QString m_serverUrl; // without trailing slash
     QString m_project;
-    QString m_token;      // never logged
+    QString m_token; // never logged
     int m_timeoutMs = 15000;
 };
 

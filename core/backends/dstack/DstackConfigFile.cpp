@@ -76,7 +76,11 @@ DstackConfigFile DstackConfigFile::load(const QString &path)
         }
     } catch (const YAML::Exception &e) {
         // The message names the line and column; it never contains the token (yaml-cpp quotes no values).
-        file.error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(e.mark.line + 1).arg(e.mark.column + 1).arg(QString::fromStdString(e.msg));
+        file.error = QStringLiteral("%1:%2:%3: %4")
+                         .arg(path)
+                         .arg(e.mark.line + 1)
+                         .arg(e.mark.column + 1)
+                         .arg(QString::fromStdString(e.msg));
     }
     return file;
 }

@@ -22,14 +22,14 @@ namespace gantry {
 struct DstackProject {
     QString name;
     QString url;
-    QString token;  // secret: never print
+    QString token; // secret: never print
     bool isDefault = false;
 };
 
 struct DstackConfigFile {
     QString path;
     QList<DstackProject> projects;
-    QString error;  // set when the file exists but cannot be read; a missing file is no error
+    QString error; // set when the file exists but cannot be read; a missing file is no error
 
     // $DSTACK_CONFIG_PATH when set (tests use it), else ~/.dstack/config.yml.
     static QString defaultPath();

@@ -89,45 +89,73 @@ DstackError dstackHttpError(int status, const QByteArray &body, const DstackRequ
         e.message = detail.isEmpty() ? QStringLiteral("The dstack server rejected the request (HTTP 400).") : detail;
     } else if (status == 401 || status == 403) {
         if (detail == QLatin1String("Not authenticated"))
-            e.message = QStringLiteral("The dstack server at %1 needs a token: none was sent. Add the project's token in Settings or ~/.dstack/config.yml.").arg(server);
+            e.message = QStringLiteral("The dstack server at %1 needs a token: none was sent. Add the project's token "
+                                       "in Settings or ~/.dstack/config.yml.")
+                            .arg(server);
         else if (detail == QLatin1String("Invalid token"))
-            e.message = QStringLiteral("The dstack server at %1 rejected the token (Invalid token). Copy a valid token from the dstack UI (user settings) into Settings.").arg(server);
+            e.message = QStringLiteral("The dstack server at %1 rejected the token (Invalid token). Copy a valid token "
+                                       "from the dstack UI (user settings) into Settings.")
+                            .arg(server);
         else
-            e.message = QStringLiteral("Access denied by the dstack server at %1%2: %3. Is this user a member of the project?")
-                            .arg(server, context.project.isEmpty() ? QString() : QStringLiteral(" for project '%1'").arg(context.project),
-                                 detail.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : detail);
+            e.message =
+                QStringLiteral("Access denied by the dstack server at %1%2: %3. Is this user a member of the project?")
+                    .arg(server,
+                         context.project.isEmpty() ? QString()
+                                                   : QStringLiteral(" for project '%1'").arg(context.project),
+                         detail.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : detail);
     } else if (status == 404) {
         if (!context.project.isEmpty() && json.is_object() && json.contains("detail") && json["detail"].is_object())
-            e.message = QStringLiteral("Project '%1' does not exist on the dstack server at %2 (check the project name).").arg(context.project, server);
+            e.message =
+                QStringLiteral("Project '%1' does not exist on the dstack server at %2 (check the project name).")
+                    .arg(context.project, server);
         else
-            e.message = QStringLiteral("The server at %1 has no endpoint %2 — is this a dstack server, and is the URL (with its path prefix) right?").arg(server, context.path);
+            e.message = QStringLiteral("The server at %1 has no endpoint %2 — is this a dstack server, and is the URL "
+                                       "(with its path prefix) right?")
+                            .arg(server, context.path);
     } else if (status == 405) {
-        e.message = QStringLiteral("The server at %1 does not accept this request on %2 (Method Not Allowed) — is it a dstack server?").arg(server, context.path);
+        e.message =
+            QStringLiteral(
+                "The server at %1 does not accept this request on %2 (Method Not Allowed) — is it a dstack server?")
+                .arg(server, context.path);
     } else if (status == 422) {
-        e.message = QStringLiteral("The dstack server rejected the request's shape (is the server version compatible?): %1")
-                        .arg(detail.isEmpty() ? QStringLiteral("HTTP 422") : detail);
+        e.message =
+            QStringLiteral("The dstack server rejected the request's shape (is the server version compatible?): %1")
+                .arg(detail.isEmpty() ? QStringLiteral("HTTP 422") : detail);
     } else if (status >= 500) {
-        QString snippet = detail.isEmpty() ? withoutControlCharacters(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 1024))).trimmed(), false) : detail;
+        QString snippet =
+            detail.isEmpty()
+                ? withoutControlCharacters(
+                      QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 1024))).trimmed(), false)
+                : detail;
         if (snippet.size() > 200)
             snippet = snippet.left(200) + QStringLiteral("…");
-        e.message = QStringLiteral("The dstack server at %1 failed (HTTP %2)%3. Try again; if it persists, check the server's log.")
-                        .arg(server).arg(status).arg(snippet.isEmpty() ? QString() : QStringLiteral(": ") + snippet);
+        e.message =
+            QStringLiteral(
+                "The dstack server at %1 failed (HTTP %2)%3. Try again; if it persists, check the server's log.")
+                .arg(server)
+                .arg(status)
+                .arg(snippet.isEmpty() ? QString() : QStringLiteral(": ") + snippet);
     } else {
-        e.message = QStringLiteral("Unexpected answer from the dstack server (HTTP %1)%2").arg(status).arg(detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        e.message = QStringLiteral("Unexpected answer from the dstack server (HTTP %1)%2")
+                        .arg(status)
+                        .arg(detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
     }
     return e;
 }
 
-DstackError dstackNetworkError(QNetworkReply::NetworkError error, const QString &errorString, const DstackRequestContext &context)
+DstackError dstackNetworkError(QNetworkReply::NetworkError error, const QString &errorString,
+                               const DstackRequestContext &context)
 {
     DstackError e;
     switch (error) {
     case QNetworkReply::SslHandshakeFailedError:
     case QNetworkReply::UnknownNetworkError:
-        if (error == QNetworkReply::SslHandshakeFailedError || errorString.contains(QLatin1String("SSL"), Qt::CaseInsensitive)
-            || errorString.contains(QLatin1String("TLS"), Qt::CaseInsensitive)) {
+        if (error == QNetworkReply::SslHandshakeFailedError ||
+            errorString.contains(QLatin1String("SSL"), Qt::CaseInsensitive) ||
+            errorString.contains(QLatin1String("TLS"), Qt::CaseInsensitive)) {
             e.kind = DstackError::Kind::Tls;
-            e.message = QStringLiteral("TLS error talking to the dstack server at %1: %2. Check the certificate, or whether the URL should be http:// rather than https://.")
+            e.message = QStringLiteral("TLS error talking to the dstack server at %1: %2. Check the certificate, or "
+                                       "whether the URL should be http:// rather than https://.")
                             .arg(context.serverUrl, errorString);
             return e;
         }
@@ -136,7 +164,8 @@ DstackError dstackNetworkError(QNetworkReply::NetworkError error, const QString 
         break;
     }
     e.kind = DstackError::Kind::Network;
-    e.message = QStringLiteral("Cannot reach the dstack server at %1: %2. Is it running, and is the URL right?").arg(context.serverUrl, errorString);
+    e.message = QStringLiteral("Cannot reach the dstack server at %1: %2. Is it running, and is the URL right?")
+                    .arg(context.serverUrl, errorString);
     return e;
 }
 
@@ -144,9 +173,10 @@ DstackError dstackTimeoutError(int timeoutMs, const DstackRequestContext &contex
 {
     DstackError e;
     e.kind = DstackError::Kind::Timeout;
-    e.message = QStringLiteral("The dstack server at %1 did not answer %2 within %3 s. It may be overloaded or unreachable.")
-                    .arg(context.serverUrl, context.path)
-                    .arg(timeoutMs / 1000.0);
+    e.message =
+        QStringLiteral("The dstack server at %1 did not answer %2 within %3 s. It may be overloaded or unreachable.")
+            .arg(context.serverUrl, context.path)
+            .arg(timeoutMs / 1000.0);
     return e;
 }
 
@@ -156,9 +186,10 @@ DstackError dstackShapeError(const QString &serverUrl, const QString &path, cons
     e.kind = DstackError::Kind::Http;
     e.httpStatus = 200;
     e.code = QStringLiteral("unexpected_shape");
-    e.message = QStringLiteral("The server's answer is not what dstack sends: %1 answered %2 with %3. Is it a dstack server of "
-                               "a version Gantry speaks to (0.21.x)?")
-                    .arg(serverUrl, path, what);
+    e.message =
+        QStringLiteral("The server's answer is not what dstack sends: %1 answered %2 with %3. Is it a dstack server of "
+                       "a version Gantry speaks to (0.21.x)?")
+            .arg(serverUrl, path, what);
     return e;
 }
 

@@ -14,8 +14,8 @@ struct DstackError {
     enum class Kind { Network, Timeout, Tls, Http };
     Kind kind = Kind::Http;
     int httpStatus = 0;
-    QString code;     // dstack's detail code: resource_not_exists, error, … (may be empty)
-    QString message;  // for the user
+    QString code; // dstack's detail code: resource_not_exists, error, … (may be empty)
+    QString message; // for the user
 
     // No HTTP answer at all: the server is gone or unreachable (not a refusal).
     bool isConnectionLoss() const { return kind != Kind::Http; }
@@ -25,8 +25,8 @@ struct DstackError {
 // Where the request went, so that messages can name the server and project.
 struct DstackRequestContext {
     QString serverUrl;
-    QString project;  // empty for server-wide endpoints
-    QString path;     // e.g. /api/project/main/runs/get
+    QString project; // empty for server-wide endpoints
+    QString path; // e.g. /api/project/main/runs/get
 };
 
 // HTTP answer with a status >= 400 → error (parses `detail` as string | object | array).

@@ -11,8 +11,8 @@
 
 namespace gantry {
 
-DstackLogFollower::DstackLogFollower(DstackClient *client, const QString &runName, LogStore *store, const QString &cursorPath,
-                                     QObject *parent)
+DstackLogFollower::DstackLogFollower(DstackClient *client, const QString &runName, LogStore *store,
+                                     const QString &cursorPath, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_runName(runName)
@@ -55,7 +55,7 @@ void DstackLogFollower::request(const QString &nextToken)
     m_client->post(
         m_client->projectPath(QStringLiteral("logs/poll")), body, this,
         [this, submission](const nlohmann::json &response) {
-            if (submission != m_submissionId) {  // switched submissions meanwhile: drop
+            if (submission != m_submissionId) { // switched submissions meanwhile: drop
                 m_inFlight = false;
                 return;
             }

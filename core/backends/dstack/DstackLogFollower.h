@@ -36,7 +36,7 @@ public:
     bool isPolling() const { return m_inFlight; }
 
 Q_SIGNALS:
-    void caughtUp();                       // one poll() drained everything available
+    void caughtUp(); // one poll() drained everything available
     void failed(const gantry::DstackError &error);
 
 private:
@@ -48,7 +48,7 @@ private:
     LogStore *m_store;
     QString m_cursorPath;
     QString m_submissionId;
-    QString m_lastTimestamp;  // exactly as the server sent it
+    QString m_lastTimestamp; // exactly as the server sent it
     bool m_inFlight = false;
     bool m_diagnose = false;
 };

@@ -89,7 +89,8 @@ QString retryText(const nlohmann::json &retry)
     if (events.isEmpty())
         events = {QStringLiteral("no-capacity"), QStringLiteral("interruption"), QStringLiteral("error")};
     const nlohmann::json &duration = member(retry, "duration");
-    return (duration.is_null() ? QStringLiteral("1h") : durationText(duration)) + QLatin1Char('[') + events.join(QStringLiteral(", ")) + QLatin1Char(']');
+    return (duration.is_null() ? QStringLiteral("1h") : durationText(duration)) + QLatin1Char('[') +
+           events.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
 } // namespace
@@ -177,7 +178,8 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             return true;
         for (size_t i = 0; i < probeSpecs.size(); ++i) {
             const double readyAfter = number(probeSpecs[i], "ready_after", 1);
-            const double streak = probeStates.is_array() && i < probeStates.size() ? number(probeStates[i], "success_streak") : 0;
+            const double streak =
+                probeStates.is_array() && i < probeStates.size() ? number(probeStates[i], "success_streak") : 0;
             if (streak < readyAfter)
                 return false;
         }
@@ -185,7 +187,7 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
     };
     bool anyReady = false;
     if (jobs.is_array() && !jobs.empty()) {
-        std::map<QString, int> byStatus;  // the replicas/nodes and their status, for the monitor
+        std::map<QString, int> byStatus; // the replicas/nodes and their status, for the monitor
         for (const auto &job : jobs) {
             const nlohmann::json &subs = member(job, "job_submissions");
             const nlohmann::json last = subs.is_array() && !subs.empty() ? subs.back() : nlohmann::json();
@@ -197,10 +199,12 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             QStringList parts;
             for (const auto &[status, count] : byStatus)
                 parts << QStringLiteral("%1 %2").arg(count).arg(status.isEmpty() ? QStringLiteral("pending") : status);
-            info.statusMessage += QStringLiteral(" (%1 jobs: %2)").arg(jobs.size()).arg(parts.join(QStringLiteral(", ")));
+            info.statusMessage +=
+                QStringLiteral(" (%1 jobs: %2)").arg(jobs.size()).arg(parts.join(QStringLiteral(", ")));
         }
     } else {
-        anyReady = jobReady(jobSpec, submission.is_object() ? submission : nlohmann::json::object({{"status", "running"}}));
+        anyReady =
+            jobReady(jobSpec, submission.is_object() ? submission : nlohmann::json::object({{"status", "running"}}));
     }
     info.ready = info.status == RunStatus::Running && anyReady;
 
@@ -225,7 +229,8 @@ RunInfo dstackRunInfo(const nlohmann::json &run, const QString &serverUrl)
             const QString format = string(member(member(member(service, "options"), "openai"), "model"), "format");
             const nlohmann::json &configured = member(configuration, "model");
             QString configuredFormat = configured.is_object() ? string(configured, "format") : QString();
-            endpoint.format = !configuredFormat.isEmpty() ? configuredFormat : (!format.isEmpty() ? format : QStringLiteral("openai"));
+            endpoint.format = !configuredFormat.isEmpty() ? configuredFormat
+                                                          : (!format.isEmpty() ? format : QStringLiteral("openai"));
             const nlohmann::json &auth = member(configuration, "auth");
             endpoint.needsToken = !(auth.is_boolean() && !auth.get<bool>());
             info.model = endpoint;
@@ -311,16 +316,20 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     plan.header.append({QStringLiteral("User"), plan.user});
     plan.header.append({QStringLiteral("Type"), typeText(configuration)});
     const nlohmann::json &resources = member(requirements, "resources");
-    plan.header.append({QStringLiteral("Resources"), dstackResourcesText(resources.is_object() ? resources : member(configuration, "resources"))});
+    plan.header.append({QStringLiteral("Resources"),
+                        dstackResourcesText(resources.is_object() ? resources : member(configuration, "resources"))});
     const nlohmann::json &spot = member(requirements, "spot");
     QString spotText = QStringLiteral("auto");
     if (spot.is_boolean())
         spotText = spot.get<bool>() ? QStringLiteral("spot") : QStringLiteral("on-demand");
     else if (!requirements.is_object())
-        spotText = string(configuration, "spot_policy").isEmpty() ? QStringLiteral("auto") : string(configuration, "spot_policy");
+        spotText = string(configuration, "spot_policy").isEmpty() ? QStringLiteral("auto")
+                                                                  : string(configuration, "spot_policy");
     plan.header.append({QStringLiteral("Spot policy"), spotText});
-    const nlohmann::json &maxPrice = member(requirements, "max_price").is_number() ? member(requirements, "max_price") : member(configuration, "max_price");
-    plan.header.append({QStringLiteral("Max price"), maxPrice.is_number() ? Offer::formatPrice(maxPrice.get<double>()) : QStringLiteral("off")});
+    const nlohmann::json &maxPrice = member(requirements, "max_price").is_number() ? member(requirements, "max_price")
+                                                                                   : member(configuration, "max_price");
+    plan.header.append({QStringLiteral("Max price"),
+                        maxPrice.is_number() ? Offer::formatPrice(maxPrice.get<double>()) : QStringLiteral("off")});
     plan.header.append({QStringLiteral("Retry policy"), retryText(member(configuration, "retry"))});
     const QString creation = string(configuration, "creation_policy");
     if (!creation.isEmpty() && creation != QLatin1String("reuse-or-create"))
@@ -329,7 +338,8 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
     plan.header.append({QStringLiteral("Idle duration"), idle.is_null() ? QStringLiteral("5m") : durationText(idle)});
     plan.header.append({QStringLiteral("Max duration"), durationText(member(configuration, "max_duration"))});
     if (string(configuration, "type") == QLatin1String("dev-environment"))
-        plan.header.append({QStringLiteral("Inactivity duration"), durationText(member(configuration, "inactivity_duration"))});
+        plan.header.append(
+            {QStringLiteral("Inactivity duration"), durationText(member(configuration, "inactivity_duration"))});
     const QString reservation = string(configuration, "reservation");
     if (!reservation.isEmpty())
         plan.header.append({QStringLiteral("Reservation"), reservation});
@@ -339,9 +349,10 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
         if (member(configuration, field).is_array() && !member(configuration, field).empty())
             notUploaded << QStringLiteral("`%1:`").arg(QLatin1String(field));
     if (!notUploaded.isEmpty())
-        plan.header.append({QStringLiteral("Warning"),
-                            QStringLiteral("Gantry does not upload %1 yet: the run starts without them (use `dstack apply` for now)")
-                                .arg(notUploaded.join(QStringLiteral(" and ")))});
+        plan.header.append(
+            {QStringLiteral("Warning"),
+             QStringLiteral("Gantry does not upload %1 yet: the run starts without them (use `dstack apply` for now)")
+                 .arg(notUploaded.join(QStringLiteral(" and ")))});
 
     if (string(runPlan, "action") == QLatin1String("update")) {
         // dstack updates an active run in place: a new deployment replaces the replicas one by one.
@@ -354,23 +365,28 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
         else if (replicas.is_array()) {
             count = 0;
             for (const auto &group : replicas)
-                count += member(member(group, "count"), "max").is_number_integer() ? group["count"]["max"].get<int>() : 1;
+                count +=
+                    member(member(group, "count"), "max").is_number_integer() ? group["count"]["max"].get<int>() : 1;
         }
-        plan.header.append({QStringLiteral("Action"),
-                            QStringLiteral("update: rolling deployment of %1 replica%2 of the active run")
-                                .arg(count)
-                                .arg(count == 1 ? QString() : QStringLiteral("s"))});
+        plan.header.append(
+            {QStringLiteral("Action"), QStringLiteral("update: rolling deployment of %1 replica%2 of the active run")
+                                           .arg(count)
+                                           .arg(count == 1 ? QString() : QStringLiteral("s"))});
     }
 
     if (plan.offers.isEmpty()) {
         if (fleetCount == 0)
-            plan.noOffersReason = QStringLiteral(
-                "project has no fleets: apply a fleet configuration (`type: fleet`, e.g. a backend fleet with "
-                "`nodes: 0..2`) to project '%1' first — Gantry can apply it like any other configuration.").arg(plan.project);
+            plan.noOffersReason =
+                QStringLiteral(
+                    "project has no fleets: apply a fleet configuration (`type: fleet`, e.g. a backend fleet with "
+                    "`nodes: 0..2`) to project '%1' first — Gantry can apply it like any other configuration.")
+                    .arg(plan.project);
         else
-            plan.noOffersReason = QStringLiteral(
-                "no matching offers: no backend of project '%1' offers these requirements. Relax resources, "
-                "backends, regions, spot_policy or max_price.").arg(plan.project);
+            plan.noOffersReason =
+                QStringLiteral(
+                    "no matching offers: no backend of project '%1' offers these requirements. Relax resources, "
+                    "backends, regions, spot_policy or max_price.")
+                    .arg(plan.project);
     }
     plan.raw = {{"run_spec", spec},
                 {"current_resource", member(runPlan, "current_resource")},
@@ -401,7 +417,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
         return it->second[i];
     };
     QList<MetricSample> samples;
-    for (size_t k = stamps.size(); k-- > 0;) {  // oldest first
+    for (size_t k = stamps.size(); k-- > 0;) { // oldest first
         MetricSample s;
         s.at = stamps[k];
         const double cpus = at("cpus_detected_num", k).value_or(1.0);
@@ -415,7 +431,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
             auto util = at("gpu_util_percent_gpu" + n, k);
             auto mem = at("gpu_memory_usage_bytes_gpu" + n, k);
             if (!util && !mem)
-                continue;  // GPU series are dropped when the count changed within the window
+                continue; // GPU series are dropped when the count changed within the window
             s.gpuUtilPercent.append(util.value_or(0.0));
             s.gpuMemoryBytes.append(mem.value_or(0.0));
             s.gpuMemoryTotalBytes.append(gpuTotal);
@@ -432,7 +448,7 @@ nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, 
     configuration["backends"] = nlohmann::json::array({offer.backend.toStdString()});
     configuration["regions"] = nlohmann::json::array({offer.region.toStdString()});
     configuration["instance_types"] = nlohmann::json::array({offer.instanceName.toStdString()});
-    if (!offer.availabilityZones.isEmpty()) {  // the zones this offer was made for, no others
+    if (!offer.availabilityZones.isEmpty()) { // the zones this offer was made for, no others
         nlohmann::json zones = nlohmann::json::array();
         for (const QString &zone : offer.availabilityZones)
             zones.push_back(zone.toStdString());
@@ -444,10 +460,12 @@ nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, 
     if (offer.availability == QLatin1String("idle") || offer.availability == QLatin1String("busy")) {
         for (const auto &fleet : fleets.is_array() ? fleets : nlohmann::json::array()) {
             for (const auto &instance : member(fleet, "instances")) {
-                if (string(instance, "status") == offer.availability && string(instance, "backend") == offer.backend
-                    && string(instance, "region") == offer.region && string(member(instance, "instance_type"), "name") == offer.instanceName
-                    && !string(instance, "name").isEmpty()) {
-                    configuration["instances"] = nlohmann::json::array({{{"name", string(instance, "name").toStdString()}}});
+                if (string(instance, "status") == offer.availability && string(instance, "backend") == offer.backend &&
+                    string(instance, "region") == offer.region &&
+                    string(member(instance, "instance_type"), "name") == offer.instanceName &&
+                    !string(instance, "name").isEmpty()) {
+                    configuration["instances"] =
+                        nlohmann::json::array({{{"name", string(instance, "name").toStdString()}}});
                     return configuration;
                 }
             }
@@ -459,10 +477,12 @@ nlohmann::json dstackPinOffer(nlohmann::json configuration, const Offer &offer, 
 QString dstackPinDescription(const Offer &offer)
 {
     const QString where = offer.availabilityZones.isEmpty() ? offer.region
-                                                             : offer.region + QStringLiteral(", zones ") + offer.availabilityZones.join(QStringLiteral(", "));
+                                                            : offer.region + QStringLiteral(", zones ") +
+                                                                  offer.availabilityZones.join(QStringLiteral(", "));
     return QStringLiteral("pinned to %1 (%2) %3, %4, max price %5")
-        .arg(offer.backend == QLatin1String("remote") ? QStringLiteral("ssh") : offer.backend, where, offer.instanceName,
-             offer.resources.spot ? QStringLiteral("spot") : QStringLiteral("on-demand"), Offer::formatPrice(offer.price));
+        .arg(offer.backend == QLatin1String("remote") ? QStringLiteral("ssh") : offer.backend, where,
+             offer.instanceName, offer.resources.spot ? QStringLiteral("spot") : QStringLiteral("on-demand"),
+             Offer::formatPrice(offer.price));
 }
 
 } // namespace gantry

@@ -27,15 +27,17 @@ json resolvedEnv(const Configuration &configuration, const json &written, QStrin
             return qEnvironmentVariable(name.constData()).toStdString();
         }
         if (error && error->isEmpty())
-            *error = QStringLiteral("Environment variable %1 is not set (the configuration takes it from your environment: set it, "
-                                    "or give it a value in `env`).")
-                         .arg(QString::fromStdString(key));
+            *error =
+                QStringLiteral(
+                    "Environment variable %1 is not set (the configuration takes it from your environment: set it, "
+                    "or give it a value in `env`).")
+                    .arg(QString::fromStdString(key));
         return nullptr;
     };
     if (written.is_object()) {
         for (auto item = written.begin(); item != written.end(); ++item)
             env[item.key()] = item->is_string() ? *item : fromEnvironment(item.key());
-    } else if (written.is_array()) {  // "K=V" / "K" list form
+    } else if (written.is_array()) { // "K=V" / "K" list form
         for (const auto &entry : written) {
             if (!entry.is_string())
                 continue;
@@ -98,12 +100,15 @@ QString dstackVersionProblem(const Configuration &configuration, const QString &
     if (parts.size() < 3)
         return {};
     bool ok[3] = {false, false, false};
-    const int major = parts[0].toInt(&ok[0]), minor = parts[1].toInt(&ok[1]), patch = parts[2].section(QLatin1Char('-'), 0, 0).toInt(&ok[2]);
+    const int major = parts[0].toInt(&ok[0]), minor = parts[1].toInt(&ok[1]),
+              patch = parts[2].section(QLatin1Char('-'), 0, 0).toInt(&ok[2]);
     if (!ok[0] || !ok[1] || !ok[2])
         return {};
     const auto older = [&](int a, int b, int c) { return std::tie(major, minor, patch) < std::tie(a, b, c); };
-    if (configuration.type == RunType::Task && configuration.writtenKeys.contains(QStringLiteral("groups")) && older(0, 21, 2))
-        return QStringLiteral("This task uses `groups:` (node groups), which dstack servers understand from 0.21.2 on; this server "
+    if (configuration.type == RunType::Task && configuration.writtenKeys.contains(QStringLiteral("groups")) &&
+        older(0, 21, 2))
+        return QStringLiteral("This task uses `groups:` (node groups), which dstack servers understand from 0.21.2 on; "
+                              "this server "
                               "is %1. Upgrade the server, or describe the nodes with `nodes:` instead.")
             .arg(serverVersion);
     return {};
@@ -174,7 +179,8 @@ json dstackApplyBody(const json &runSpec, const json &currentResource)
                     conf.erase(key);
         }
     }
-    return {{"plan", {{"run_spec", spec}, {"current_resource", dstackCurrentResource(currentResource)}}}, {"force", false}};
+    return {{"plan", {{"run_spec", spec}, {"current_resource", dstackCurrentResource(currentResource)}}},
+            {"force", false}};
 }
 
 json dstackStopBody(const QString &runName, bool abort)
@@ -190,7 +196,10 @@ json dstackGetRunBody(const QString &runName)
 json dstackListRunsBody(const QString &project)
 {
     // job_submissions_limit: the most the server allows (10), to show a run's retries.
-    return {{"project_name", project.toStdString()}, {"include_jobs", true}, {"job_submissions_limit", 10}, {"limit", 100}};
+    return {{"project_name", project.toStdString()},
+            {"include_jobs", true},
+            {"job_submissions_limit", 10},
+            {"limit", 100}};
 }
 
 json dstackListFleetsBody()
@@ -198,8 +207,8 @@ json dstackListFleetsBody()
     return {{"include_imported", true}};
 }
 
-json dstackPollLogsBody(const QString &runName, const QString &submissionId, const QString &startTime, const QString &nextToken,
-                        bool diagnose)
+json dstackPollLogsBody(const QString &runName, const QString &submissionId, const QString &startTime,
+                        const QString &nextToken, bool diagnose)
 {
     json body = {{"run_name", runName.toStdString()},
                  {"job_submission_id", submissionId.toStdString()},

@@ -32,12 +32,13 @@ void runToolAsync(QObject *context, const QString &program, const QStringList &a
         if (error == QProcess::FailedToStart)
             finish();
     });
-    QObject::connect(process, &QProcess::finished, process, [process, result, finish](int code, QProcess::ExitStatus status) {
-        result->exitCode = status == QProcess::NormalExit ? code : -1;
-        result->standardOutput = process->readAllStandardOutput();
-        result->standardError = process->readAllStandardError();
-        finish();
-    });
+    QObject::connect(process, &QProcess::finished, process,
+                     [process, result, finish](int code, QProcess::ExitStatus status) {
+                         result->exitCode = status == QProcess::NormalExit ? code : -1;
+                         result->standardOutput = process->readAllStandardOutput();
+                         result->standardError = process->readAllStandardError();
+                         finish();
+                     });
     QObject::connect(process, &QProcess::started, process, [result]() { result->started = true; });
     process->setStandardInputFile(QProcess::nullDevice());
     if (program.isEmpty()) {

@@ -13,7 +13,7 @@
 namespace gantry {
 
 struct ToolResult {
-    bool started = false;   // false: the program is missing or not executable
+    bool started = false; // false: the program is missing or not executable
     bool timedOut = false;
     int exitCode = -1;
     QByteArray standardOutput;

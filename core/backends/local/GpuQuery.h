@@ -11,12 +11,12 @@
 namespace gantry {
 
 struct HostGpu {
-    int index = 0;          // the device index CUDA_VISIBLE_DEVICES / HIP_VISIBLE_DEVICES use
-    QString name;           // short name as dstack shows it: "A100", "RTX4090", "T4"
-    QString fullName;       // as the tool printed it: "NVIDIA A100-SXM4-80GB"
+    int index = 0; // the device index CUDA_VISIBLE_DEVICES / HIP_VISIBLE_DEVICES use
+    QString name; // short name as dstack shows it: "A100", "RTX4090", "T4"
+    QString fullName; // as the tool printed it: "NVIDIA A100-SXM4-80GB"
     int memoryMib = 0;
-    QString vendor;         // "nvidia", "amd"
-    QString heldByRun;      // a local run currently using it, else empty
+    QString vendor; // "nvidia", "amd"
+    QString heldByRun; // a local run currently using it, else empty
 };
 
 // `nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits`.

@@ -30,7 +30,8 @@ qint64 memTotalMib()
     QFile meminfo(QStringLiteral("/proc/meminfo"));
     if (!meminfo.open(QIODevice::ReadOnly))
         return 0;
-    static const QRegularExpression total(QStringLiteral("^MemTotal:\\s+(\\d+)\\s*kB"), QRegularExpression::MultilineOption);
+    static const QRegularExpression total(QStringLiteral("^MemTotal:\\s+(\\d+)\\s*kB"),
+                                          QRegularExpression::MultilineOption);
     const QRegularExpressionMatch m = total.match(QString::fromLatin1(meminfo.readAll()));
     return m.hasMatch() ? m.captured(1).toLongLong() / 1024 : 0;
 }
@@ -49,8 +50,7 @@ HostFacts HostProbe::staticFacts(const QString &projectDir)
     if (storage.isValid()) {
         facts.diskTotalMib = storage.bytesTotal() / (1024 * 1024);
         facts.diskFreeMib = storage.bytesAvailable() / (1024 * 1024);
-    }
-    else
+    } else
         facts.problems << QStringLiteral("cannot read free disk space at %1").arg(facts.diskPath);
     return facts;
 }
@@ -70,17 +70,18 @@ void HostProbe::probeNvidia()
         probeRocm();
         return;
     }
-    runToolAsync(this, program,
-                 {QStringLiteral("--query-gpu=index,name,memory.total"), QStringLiteral("--format=csv,noheader,nounits")},
-                 kToolTimeoutMs, [this, program](const ToolResult &r) {
-                     if (r.succeeded())
-                         m_facts.gpus = parseNvidiaSmiCsv(r.standardOutput, &m_facts.problems);
-                     else if (r.started)
-                         m_facts.problems << QStringLiteral("%1 failed%2: %3")
-                                                 .arg(program, r.timedOut ? QStringLiteral(" (timed out)") : QString(),
-                                                      QString::fromUtf8(r.standardError.trimmed().left(200)));
-                     probeRocm();
-                 });
+    runToolAsync(
+        this, program,
+        {QStringLiteral("--query-gpu=index,name,memory.total"), QStringLiteral("--format=csv,noheader,nounits")},
+        kToolTimeoutMs, [this, program](const ToolResult &r) {
+            if (r.succeeded())
+                m_facts.gpus = parseNvidiaSmiCsv(r.standardOutput, &m_facts.problems);
+            else if (r.started)
+                m_facts.problems << QStringLiteral("%1 failed%2: %3")
+                                        .arg(program, r.timedOut ? QStringLiteral(" (timed out)") : QString(),
+                                             QString::fromUtf8(r.standardError.trimmed().left(200)));
+            probeRocm();
+        });
 }
 
 void HostProbe::probeRocm()
@@ -92,7 +93,8 @@ void HostProbe::probeRocm()
         return;
     }
     runToolAsync(this, program,
-                 {QStringLiteral("--showproductname"), QStringLiteral("--showmeminfo"), QStringLiteral("vram"), QStringLiteral("--json")},
+                 {QStringLiteral("--showproductname"), QStringLiteral("--showmeminfo"), QStringLiteral("vram"),
+                  QStringLiteral("--json")},
                  kToolTimeoutMs, [this](const ToolResult &r) {
                      if (r.succeeded())
                          m_facts.gpus += parseRocmSmiJson(r.standardOutput, &m_facts.problems);
@@ -123,9 +125,10 @@ void HostProbe::probeContainerEngine(const QStringList &engines)
             return;
         }
         const QString detail = QString::fromUtf8(r.standardError.trimmed()).section(QLatin1Char('\n'), 0, 0).left(200);
-        m_facts.containerEngineProblem = QStringLiteral("`%1 info` %2%3")
-                                             .arg(engine, r.timedOut ? QStringLiteral("timed out") : QStringLiteral("failed"),
-                                                  detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        m_facts.containerEngineProblem =
+            QStringLiteral("`%1 info` %2%3")
+                .arg(engine, r.timedOut ? QStringLiteral("timed out") : QStringLiteral("failed"),
+                     detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
         probeContainerEngine(rest);
     });
 }

@@ -15,18 +15,18 @@ namespace gantry {
 struct HostFacts {
     QString hostName;
     int cpus = 0;
-    QString cpuArch;              // dstack's words: "x86", "arm"
+    QString cpuArch; // dstack's words: "x86", "arm"
     qint64 memoryMib = 0;
-    qint64 diskTotalMib = 0;      // size of the filesystem that holds the project (what offers match)
-    qint64 diskFreeMib = 0;       // free space on it (shown beside, warned about; never a refusal)
+    qint64 diskTotalMib = 0; // size of the filesystem that holds the project (what offers match)
+    qint64 diskFreeMib = 0; // free space on it (shown beside, warned about; never a refusal)
     QString diskPath;
     QList<HostGpu> gpus;
-    QStringList problems;         // tools that failed or printed something unreadable
+    QStringList problems; // tools that failed or printed something unreadable
 
     // Only filled when asked for (HostProbeRequest).
-    QString containerEngine;      // "docker" or "podman" when its `info` answered
-    QString containerEngineProblem;  // why none answered
-    QString python3Version;       // "3.11.2", empty when python3 is missing
+    QString containerEngine; // "docker" or "podman" when its `info` answered
+    QString containerEngineProblem; // why none answered
+    QString python3Version; // "3.11.2", empty when python3 is missing
 };
 
 struct HostProbeRequest {

@@ -6,7 +6,6 @@
 #include "core/runs/LogStore.h"
 #include "core/runs/RunNames.h"
 
-#include <utility>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -19,6 +18,7 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <QUuid>
+#include <utility>
 
 #include <csignal>
 #include <deque>
@@ -31,7 +31,7 @@ constexpr int kRefreshMs = 1000;
 constexpr int kLogRefreshMs = 250;
 constexpr int kMetricsMs = 2000;
 constexpr int kMaxMetricSamples = 300;
-constexpr int kSupervisorStartGraceSec = 30;  // a run with no supervisor pid after this is lost
+constexpr int kSupervisorStartGraceSec = 30; // a run with no supervisor pid after this is lost
 
 QString uuid()
 {
@@ -172,7 +172,8 @@ QString LocalBackend::portProblem(int port)
     for (const QHostAddress &address : {QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::LocalHost)}) {
         QTcpServer probe;
         if (!probe.listen(address, quint16(port))) {
-            return QStringLiteral("port %1 is already in use on this machine (%2); stop what listens there or change `port:` in the configuration")
+            return QStringLiteral("port %1 is already in use on this machine (%2); stop what listens there or change "
+                                  "`port:` in the configuration")
                 .arg(port)
                 .arg(probe.errorString());
         }
@@ -201,15 +202,16 @@ void LocalBackend::planWithProbe(const Configuration &configuration, bool forApp
     request.projectDir = projectDirOf(configuration);
     request.checkContainerEngine = configuration.image.has_value();
     request.checkPython = configuration.python.has_value();
-    connect(probe, &HostProbe::finished, this, [this, probe, configuration, done = std::move(done)](const HostFacts &probed) {
-        probe->deleteLater();
-        refresh();
-        HostFacts facts = probed;
-        const QMap<int, QString> held = heldGpus();
-        for (HostGpu &g : facts.gpus)
-            g.heldByRun = held.value(g.index);
-        done(makeLocalPlan(configuration, facts), facts);
-    });
+    connect(probe, &HostProbe::finished, this,
+            [this, probe, configuration, done = std::move(done)](const HostFacts &probed) {
+                probe->deleteLater();
+                refresh();
+                HostFacts facts = probed;
+                const QMap<int, QString> held = heldGpus();
+                for (HostGpu &g : facts.gpus)
+                    g.heldByRun = held.value(g.index);
+                done(makeLocalPlan(configuration, facts), facts);
+            });
     probe->start(request);
 }
 
@@ -243,25 +245,28 @@ int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
             return requestId;
         }
     }
-    planWithProbe(configuration, true, [this, requestId, configuration](const LocalPlan &local, const HostFacts &facts) {
-        if (!local.plan.error.isEmpty()) {
-            Q_EMIT applyFinished(requestId, {}, local.plan.error);
-            return;
-        }
-        if (local.plan.offers.isEmpty()) {
-            Q_EMIT applyFinished(requestId, {}, QStringLiteral("no offer on this machine: %1").arg(local.plan.noOffersReason));
-            return;
-        }
-        if (!local.heldBy.isEmpty()) {
-            Q_EMIT applyFinished(requestId, {},
-                                 QStringLiteral("the GPUs this run needs are held by run %1; stop it first").arg(local.heldBy.join(QStringLiteral(", "))));
-            return;
-        }
-        QString runName;
-        const QString error = startRun(configuration, local, facts, &runName);
-        refresh();
-        Q_EMIT applyFinished(requestId, error.isEmpty() ? runName : QString(), error);
-    });
+    planWithProbe(
+        configuration, true, [this, requestId, configuration](const LocalPlan &local, const HostFacts &facts) {
+            if (!local.plan.error.isEmpty()) {
+                Q_EMIT applyFinished(requestId, {}, local.plan.error);
+                return;
+            }
+            if (local.plan.offers.isEmpty()) {
+                Q_EMIT applyFinished(requestId, {},
+                                     QStringLiteral("no offer on this machine: %1").arg(local.plan.noOffersReason));
+                return;
+            }
+            if (!local.heldBy.isEmpty()) {
+                Q_EMIT applyFinished(requestId, {},
+                                     QStringLiteral("the GPUs this run needs are held by run %1; stop it first")
+                                         .arg(local.heldBy.join(QStringLiteral(", "))));
+                return;
+            }
+            QString runName;
+            const QString error = startRun(configuration, local, facts, &runName);
+            refresh();
+            Q_EMIT applyFinished(requestId, error.isEmpty() ? runName : QString(), error);
+        });
     return requestId;
 }
 
@@ -272,9 +277,11 @@ QString LocalBackend::claimRunName(const Configuration &configuration, QString *
     refresh();
     if (configuration.name) {
         const QString name = *configuration.name;
-        const auto existing = std::find_if(m_runs.cbegin(), m_runs.cend(), [&](const RunInfo &r) { return r.name == name; });
+        const auto existing =
+            std::find_if(m_runs.cbegin(), m_runs.cend(), [&](const RunInfo &r) { return r.name == name; });
         if (existing != m_runs.cend() && !isFinal(existing->status)) {
-            *error = QStringLiteral("run %1 is already %2; stop it first or choose another `name:`").arg(name, toString(existing->status));
+            *error = QStringLiteral("run %1 is already %2; stop it first or choose another `name:`")
+                         .arg(name, toString(existing->status));
             return {};
         }
         QDir(runfiles::directory(name)).removeRecursively();
@@ -290,7 +297,8 @@ QString LocalBackend::claimRunName(const Configuration &configuration, QString *
 }
 
 // What the supervisor needs to run the configuration on the planned offer (spec.json).
-LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts)
+LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan,
+                                   const HostFacts &facts)
 {
     LocalRunSpec spec;
     spec.runName = name;
@@ -299,7 +307,8 @@ LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &con
     spec.typeName = configuration.typeName.isEmpty() ? QStringLiteral("service") : configuration.typeName;
     spec.configurationPath = configuration.filePath;
     spec.workingDir = projectDirOf(configuration);
-    spec.shell = configuration.shell.value_or(configuration.image ? QStringLiteral("/bin/sh") : QStringLiteral("/bin/bash"));
+    spec.shell =
+        configuration.shell.value_or(configuration.image ? QStringLiteral("/bin/sh") : QStringLiteral("/bin/bash"));
     spec.commands = configuration.commands;
     spec.env = specEnv(configuration);
     if (configuration.type == RunType::Service) {
@@ -312,7 +321,8 @@ LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &con
         spec.image = *configuration.image;
         spec.containerEngine = QStandardPaths::findExecutable(facts.containerEngine);
     }
-    if (auto stop = configuration.canonical.find("stop_duration"); configuration.canonical.is_object() && stop != configuration.canonical.end()) {
+    if (auto stop = configuration.canonical.find("stop_duration");
+        configuration.canonical.is_object() && stop != configuration.canonical.end()) {
         if (stop->is_number_integer())
             spec.stopGraceSec = std::max(0, stop->get<int>());
         else if (stop->is_string() && stop->get<std::string>() == "off")
@@ -331,7 +341,8 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
 {
     const QString supervisor = supervisorProgram();
     if (supervisor.isEmpty())
-        return QStringLiteral("cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
+        return QStringLiteral(
+            "cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
     const QString dir = runfiles::directory(spec.runName);
     if (!QFileInfo(makePrivateDir(dir)).isDir())
         return QStringLiteral("cannot create the run directory %1").arg(dir);
@@ -351,8 +362,9 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
     state.port = spec.port;
     if (const QString e = writeRunStatus(dir, info, state); !e.isEmpty())
         return e;
-    LogStore(runfiles::log(dir)).appendLine(QStringLiteral("Run %1 submitted (%2)").arg(spec.runName, spec.offer.resourcesText()),
-                                            QStringLiteral("gantry"));
+    LogStore(runfiles::log(dir))
+        .appendLine(QStringLiteral("Run %1 submitted (%2)").arg(spec.runName, spec.offer.resourcesText()),
+                    QStringLiteral("gantry"));
 
     QProcess process;
     process.setProgram(supervisor);
@@ -372,7 +384,8 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
     return {};
 }
 
-QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName)
+QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts,
+                               QString *runName)
 {
     QString error;
     const QString name = claimRunName(configuration, &error);
@@ -411,7 +424,7 @@ bool LocalBackend::refreshRun(const QString &runDir)
         }
         return true;
     }
-    return false;  // not known yet: the full refresh finds it
+    return false; // not known yet: the full refresh finds it
 }
 
 void LocalBackend::scheduleRefresh()
@@ -451,7 +464,7 @@ void LocalBackend::refresh()
         LocalRunState state;
         auto info = readRunStatus(dir, &state);
         if (!info)
-            continue;  // being created, or not a run
+            continue; // being created, or not a run
         if (!isFinal(info->status)) {
             if (!watched.contains(dir))
                 m_watcher->addPath(dir);
@@ -463,15 +476,18 @@ void LocalBackend::refresh()
                     // The supervisor may have finished between our two reads: read again first.
                     info = readRunStatus(dir, &state);
                     if (info && !isFinal(info->status))
-                        markVanished(dir, *info, state,
-                                     QStringLiteral("The supervisor of run %1 (pid %2) is gone, so the run was marked failed "
-                                                    "and what was left of its service was stopped")
-                                         .arg(name)
-                                         .arg(pid));
+                        markVanished(
+                            dir, *info, state,
+                            QStringLiteral("The supervisor of run %1 (pid %2) is gone, so the run was marked failed "
+                                           "and what was left of its service was stopped")
+                                .arg(name)
+                                .arg(pid));
                 }
-            } else if (info->submittedAt.isValid() && info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
+            } else if (info->submittedAt.isValid() &&
+                       info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
                 markVanished(dir, *info, state,
-                             QStringLiteral("The supervisor of run %1 never started (see %2)").arg(name, runfiles::supervisorOutput(dir)));
+                             QStringLiteral("The supervisor of run %1 never started (see %2)")
+                                 .arg(name, runfiles::supervisorOutput(dir)));
             }
             if (!info)
                 continue;
@@ -481,7 +497,8 @@ void LocalBackend::refresh()
         states.insert(info->name, state);
         runs.append(*info);
     }
-    std::stable_sort(runs.begin(), runs.end(), [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
+    std::stable_sort(runs.begin(), runs.end(),
+                     [](const RunInfo &a, const RunInfo &b) { return a.submittedAt > b.submittedAt; });
     bool changed = runs.size() != m_runs.size();
     for (qsizetype i = 0; !changed && i < runs.size(); ++i)
         changed = runs.at(i).toJson() != m_runs.at(i).toJson();
@@ -505,8 +522,8 @@ void LocalBackend::stop(const QString &runName, bool abort)
         // sent only to the process proven to be this run's supervisor.
         if (const ProcessIdentity supervisor = provenSupervisor(dir, state); supervisor.isValid())
             signalProcess(supervisor, SIGTERM);
-    } else if (pid > 0 || !info->submittedAt.isValid()
-               || info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
+    } else if (pid > 0 || !info->submittedAt.isValid() ||
+               info->submittedAt.secsTo(QDateTime::currentDateTimeUtc()) > kSupervisorStartGraceSec) {
         // No supervisor to ask: do its job here, on what is proven to be the run's.
         killRunLeftovers(dir);
         info->terminationReason = abort ? QStringLiteral("aborted_by_user") : QStringLiteral("stopped_by_user");
@@ -577,9 +594,11 @@ void LocalBackend::sampleMetrics()
         return;
     }
     runToolAsync(this, smi,
-                 {QStringLiteral("--query-gpu=index,utilization.gpu,memory.used,memory.total"), QStringLiteral("--format=csv,noheader,nounits")},
+                 {QStringLiteral("--query-gpu=index,utilization.gpu,memory.used,memory.total"),
+                  QStringLiteral("--format=csv,noheader,nounits")},
                  5000, [this, sampled](const ToolResult &result) {
-                     const QList<GpuUsage> usage = result.succeeded() ? parseNvidiaSmiUsageCsv(result.standardOutput) : QList<GpuUsage>();
+                     const QList<GpuUsage> usage =
+                         result.succeeded() ? parseNvidiaSmiUsageCsv(result.standardOutput) : QList<GpuUsage>();
                      for (const QString &name : sampled) {
                          auto it = m_metrics.find(name);
                          if (it == m_metrics.end() || it->second->samples.empty())

@@ -53,9 +53,11 @@ private:
     struct Metrics;
     void planWithProbe(const Configuration &configuration, bool forApply,
                        std::function<void(const LocalPlan &, const HostFacts &)> done);
-    QString startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts, QString *runName);
+    QString startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts,
+                     QString *runName);
     QString claimRunName(const Configuration &configuration, QString *error);
-    static LocalRunSpec runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts);
+    static LocalRunSpec runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan,
+                                const HostFacts &facts);
     QString launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts);
     void markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why);
     void sampleMetrics();
@@ -73,8 +75,8 @@ private:
     std::map<QString, std::unique_ptr<Metrics>> m_metrics;
     QFileSystemWatcher *m_watcher = nullptr;
     QTimer *m_refreshTimer = nullptr;
-    QTimer *m_coalesce = nullptr;    // quiet period after a refresh caused by a file change
-    bool m_refreshPending = false;   // a change arrived during that period
+    QTimer *m_coalesce = nullptr; // quiet period after a refresh caused by a file change
+    bool m_refreshPending = false; // a change arrived during that period
     QTimer *m_metricsTimer = nullptr;
     QTimer *m_logTimer = nullptr;
 };

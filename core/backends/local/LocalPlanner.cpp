@@ -57,7 +57,8 @@ QString pythonWarning(const Configuration &configuration, const HostFacts &facts
         return {};
     const QString wanted = *configuration.python;
     if (facts.python3Version.isEmpty())
-        return QStringLiteral("`python: %1` asked for, but this machine has no python3; commands run as they are").arg(wanted);
+        return QStringLiteral("`python: %1` asked for, but this machine has no python3; commands run as they are")
+            .arg(wanted);
     if (facts.python3Version == wanted || facts.python3Version.startsWith(wanted + QLatin1Char('.')))
         return {};
     return QStringLiteral("`python: %1` asked for, but this machine's python3 is %2; commands run with it as it is")
@@ -105,11 +106,13 @@ QList<std::pair<QString, QString>> localPlanHeader(const Configuration &configur
     header.append({QStringLiteral("Type"), type});
     header.append({QStringLiteral("Resources"), resourcesSpecText(configuration.resources)});
     header.append({QStringLiteral("Spot policy"), configuration.spotPolicy.value_or(QStringLiteral("on-demand"))});
-    header.append({QStringLiteral("Max price"), configuration.maxPrice ? Offer::formatPrice(*configuration.maxPrice) : QStringLiteral("off")});
-    const auto retry = configuration.canonical.is_object() ? configuration.canonical.find("retry") : configuration.canonical.end();
+    header.append({QStringLiteral("Max price"),
+                   configuration.maxPrice ? Offer::formatPrice(*configuration.maxPrice) : QStringLiteral("off")});
+    const auto retry =
+        configuration.canonical.is_object() ? configuration.canonical.find("retry") : configuration.canonical.end();
     header.append({QStringLiteral("Retry policy"),
-                   configuration.canonical.is_object() && retry != configuration.canonical.end() && !retry->is_null()
-                           && !(retry->is_boolean() && !retry->get<bool>())
+                   configuration.canonical.is_object() && retry != configuration.canonical.end() && !retry->is_null() &&
+                           !(retry->is_boolean() && !retry->get<bool>())
                        ? QStringLiteral("on (the local backend does not retry)")
                        : QStringLiteral("off")});
     header.append({QStringLiteral("Idle duration"), QStringLiteral("-")});
@@ -134,15 +137,18 @@ QString placementExclusion(const Configuration &configuration, const HostFacts &
         return true;
     };
     if (excludedBy(configuration.backends, {QStringLiteral("local")}))
-        return QStringLiteral("`backends: [%1]` excludes the local backend").arg(configuration.backends.join(QStringLiteral(", ")));
+        return QStringLiteral("`backends: [%1]` excludes the local backend")
+            .arg(configuration.backends.join(QStringLiteral(", ")));
     if (excludedBy(configuration.regions, {host}) || excludedBy(configuration.instanceTypes, {host}))
         return QStringLiteral("`regions`/`instance_types` exclude this machine (%1)").arg(host);
     if (configuration.spotPolicy && *configuration.spotPolicy == QLatin1String("spot"))
-        return QStringLiteral("`spot_policy: spot` asks for spot instances; this machine is not one (use on-demand or auto)");
+        return QStringLiteral(
+            "`spot_policy: spot` asks for spot instances; this machine is not one (use on-demand or auto)");
     if (configuration.image && facts.containerEngine.isEmpty())
         return QStringLiteral("`image: %1` needs a container engine on this machine, and none answered (%2); "
                               "start Docker or Podman, or remove `image:` to run the commands directly")
-            .arg(*configuration.image, facts.containerEngineProblem.isEmpty() ? QStringLiteral("no docker or podman") : facts.containerEngineProblem);
+            .arg(*configuration.image, facts.containerEngineProblem.isEmpty() ? QStringLiteral("no docker or podman")
+                                                                              : facts.containerEngineProblem);
     return {};
 }
 
@@ -161,7 +167,9 @@ LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &fac
             plan.header.append({QStringLiteral("Warning"), warning});
     for (const EnvVar &e : configuration.env) {
         if (!e.value && !qEnvironmentVariableIsSet(e.key.toUtf8().constData())) {
-            plan.error = QStringLiteral("Environment variable %1 is not set (the configuration's `env` lists it without a value)").arg(e.key);
+            plan.error = QStringLiteral(
+                             "Environment variable %1 is not set (the configuration's `env` lists it without a value)")
+                             .arg(e.key);
             return result;
         }
     }

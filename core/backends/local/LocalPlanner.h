@@ -12,14 +12,15 @@ namespace gantry {
 
 struct LocalPlan {
     Plan plan;
-    QList<int> gpuIndexes;     // the devices the offer gives (host indexes)
-    QStringList heldBy;        // runs holding GPUs the run would need (offer is "busy")
+    QList<int> gpuIndexes; // the devices the offer gives (host indexes)
+    QStringList heldBy; // runs holding GPUs the run would need (offer is "busy")
 };
 
 // facts.gpus[i].heldByRun marks GPUs another local run holds.
 LocalPlan makeLocalPlan(const Configuration &configuration, const HostFacts &facts);
 
-// dstack's plan header rows (docs/reference/dstack-configuration.md#plan-header), plus "Warning" rows for local caveats.
+// dstack's plan header rows (docs/reference/dstack-configuration.md#plan-header), plus "Warning" rows for local
+// caveats.
 QList<std::pair<QString, QString>> localPlanHeader(const Configuration &configuration);
 
 // "2h", "30m", "45s", "off".

@@ -6,8 +6,8 @@
 #include <QThread>
 
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
@@ -150,7 +150,7 @@ bool signalProcess(const ProcessIdentity &process, int signal)
     const int fd = openPidfd(process.pid);
     if (fd < 0) {
         if (errno != ENOSYS)
-            return false;  // gone
+            return false; // gone
         // No pidfd (old kernel): check and signal as close together as we can.
         return process.isAlive() && ::kill(pid_t(process.pid), signal) == 0;
     }
@@ -201,8 +201,9 @@ QList<ProcessIdentity> processesWithEnvironment(const QByteArray &entry)
             continue;
         QFile file(QStringLiteral("/proc/%1/environ").arg(pid));
         if (!file.open(QIODevice::ReadOnly))
-            continue;  // another user's process, or gone: not ours
-        const ProcessIdentity identity = identifyProcess(pid);  // before reading: pid reuse in between fails the match below
+            continue; // another user's process, or gone: not ours
+        const ProcessIdentity identity =
+            identifyProcess(pid); // before reading: pid reuse in between fails the match below
         const QByteArray environ = file.read(8 * 1024 * 1024);
         qsizetype start = 0;
         bool match = false;

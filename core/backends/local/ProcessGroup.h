@@ -69,8 +69,8 @@ bool signalProcessGroup(qint64 pgid, int signal);
 
 // A lock the supervisor holds for its whole life (flock on a file in the run directory):
 // the kernel drops it when the process dies, however it dies.
-int acquireProcessLock(const QString &path, QString *error);  // the fd (kept open), or -1
-bool processLockHeld(const QString &path);                      // someone holds it right now
+int acquireProcessLock(const QString &path, QString *error); // the fd (kept open), or -1
+bool processLockHeld(const QString &path); // someone holds it right now
 
 // CPU time (clock ticks, user+system) and resident memory summed over a group.
 struct GroupUsage {

@@ -12,10 +12,13 @@
 namespace gantry {
 
 ReadinessProbe::ReadinessProbe(int port, std::vector<ProbeSpec> probes, QObject *parent)
-    : QObject(parent), m_port(port), m_probes(std::move(probes)), m_streaks(m_probes.size(), 0)
+    : QObject(parent)
+    , m_port(port)
+    , m_probes(std::move(probes))
+    , m_streaks(m_probes.size(), 0)
 {
     m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);  // 127.0.0.1 never goes through a proxy
+    m_network->setProxy(QNetworkProxy::NoProxy); // 127.0.0.1 never goes through a proxy
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
     m_timer->setTimerType(Qt::PreciseTimer);
@@ -86,8 +89,11 @@ void ReadinessProbe::checkHttp(size_t index)
         reply->deleteLater();
         const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const bool ok = code >= 200 && code < 300;
-        recordResult(index, ok, ok ? QString() : QStringLiteral("%1 %2: %3").arg(m_probes[index].method.toUpper(), m_probes[index].url,
-                                                                                      code ? QString::number(code) : reply->errorString()));
+        recordResult(index, ok,
+                     ok ? QString()
+                        : QStringLiteral("%1 %2: %3")
+                              .arg(m_probes[index].method.toUpper(), m_probes[index].url,
+                                   code ? QString::number(code) : reply->errorString()));
     });
 }
 

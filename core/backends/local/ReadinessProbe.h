@@ -40,7 +40,7 @@ public:
     static constexpr int kLocalCapMs = 2000;
 
 Q_SIGNALS:
-    void portOpened();  // the first accepted TCP connection
+    void portOpened(); // the first accepted TCP connection
     void ready();
 
 private:

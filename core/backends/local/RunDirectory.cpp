@@ -51,14 +51,38 @@ nlohmann::json intList(const QList<int> &values)
 } // namespace
 
 namespace runfiles {
-QString directory(const QString &runName) { return runsDir() + QLatin1Char('/') + runName; }
-QString spec(const QString &runDir) { return runDir + QStringLiteral("/spec.json"); }
-QString status(const QString &runDir) { return runDir + QStringLiteral("/status.json"); }
-QString log(const QString &runDir) { return runDir + QStringLiteral("/log"); }
-QString supervisorPid(const QString &runDir) { return runDir + QStringLiteral("/supervisor.pid"); }
-QString supervisorOutput(const QString &runDir) { return runDir + QStringLiteral("/supervisor.out"); }
-QString stopRequest(const QString &runDir) { return runDir + QStringLiteral("/stop"); }
-QString supervisorLock(const QString &runDir) { return runDir + QStringLiteral("/supervisor.lock"); }
+QString directory(const QString &runName)
+{
+    return runsDir() + QLatin1Char('/') + runName;
+}
+QString spec(const QString &runDir)
+{
+    return runDir + QStringLiteral("/spec.json");
+}
+QString status(const QString &runDir)
+{
+    return runDir + QStringLiteral("/status.json");
+}
+QString log(const QString &runDir)
+{
+    return runDir + QStringLiteral("/log");
+}
+QString supervisorPid(const QString &runDir)
+{
+    return runDir + QStringLiteral("/supervisor.pid");
+}
+QString supervisorOutput(const QString &runDir)
+{
+    return runDir + QStringLiteral("/supervisor.out");
+}
+QString stopRequest(const QString &runDir)
+{
+    return runDir + QStringLiteral("/stop");
+}
+QString supervisorLock(const QString &runDir)
+{
+    return runDir + QStringLiteral("/supervisor.lock");
+}
 } // namespace runfiles
 
 nlohmann::json LocalRunSpec::toJson() const
@@ -88,7 +112,10 @@ nlohmann::json LocalRunSpec::toJson() const
     }
     nlohmann::json modelJson = nullptr;
     if (model)
-        modelJson = {{"type", s(model->type)}, {"name", s(model->name)}, {"format", s(model->format)}, {"prefix", s(model->prefix)}};
+        modelJson = {{"type", s(model->type)},
+                     {"name", s(model->name)},
+                     {"format", s(model->format)},
+                     {"prefix", s(model->prefix)}};
     return {
         {"run_name", s(runName)},
         {"run_id", s(runId)},
@@ -136,7 +163,9 @@ std::optional<LocalRunSpec> LocalRunSpec::fromJson(const nlohmann::json &j, QStr
         for (const auto &e : *it)
             if (e.is_object() && !string(e, "key").isEmpty()) {
                 auto value = e.find("value");
-                spec.env.emplace_back(string(e, "key"), value != e.end() && value->is_string() ? std::optional<QString>(string(e, "value")) : std::nullopt);
+                spec.env.emplace_back(string(e, "key"), value != e.end() && value->is_string()
+                                                            ? std::optional<QString>(string(e, "value"))
+                                                            : std::nullopt);
             }
     }
     if (auto it = j.find("port"); it != j.end() && it->is_number_integer())

@@ -29,27 +29,27 @@ namespace gantry {
 
 struct LocalRunSpec {
     QString runName;
-    QString runId;                 // uuid, DSTACK_RUN_ID
-    QString jobId;                 // uuid, DSTACK_JOB_ID
+    QString runId; // uuid, DSTACK_RUN_ID
+    QString jobId; // uuid, DSTACK_JOB_ID
     QString typeName = QStringLiteral("service");
     QString configurationPath;
-    QString workingDir;            // the project folder; commands run here
+    QString workingDir; // the project folder; commands run here
     QString shell = QStringLiteral("/bin/bash");
     QStringList commands;
     // KEY=VALUE as written in the configuration; a value-less entry (nullopt) is recorded by
     // key only and its value comes from the supervisor's inherited environment, so that a
     // secret such as HF_TOKEN never lands on disk.
     std::vector<std::pair<QString, std::optional<QString>>> env;
-    std::optional<int> port;       // the port the service listens on
-    QList<int> gpuIndexes;         // devices given to the run (CUDA_VISIBLE_DEVICES)
+    std::optional<int> port; // the port the service listens on
+    QList<int> gpuIndexes; // devices given to the run (CUDA_VISIBLE_DEVICES)
     std::vector<ProbeSpec> probes; // empty with a port: TCP connect decides readiness
     std::optional<ModelSpec> model;
-    QString image;                 // set: run in a container through containerEngine
+    QString image; // set: run in a container through containerEngine
     QString containerEngine;
-    int stopGraceSec = 10;         // `stop_duration` when set (seconds; "off" = 0: SIGKILL at once)
-    std::optional<int> maxDurationSec;  // `max_duration`: stop the run after this long running
+    int stopGraceSec = 10; // `stop_duration` when set (seconds; "off" = 0: SIGKILL at once)
+    std::optional<int> maxDurationSec; // `max_duration`: stop the run after this long running
     Offer offer;
-    nlohmann::json configuration;  // canonical JSON, as dstack stores it
+    nlohmann::json configuration; // canonical JSON, as dstack stores it
 
     nlohmann::json toJson() const;
     static std::optional<LocalRunSpec> fromJson(const nlohmann::json &j, QString *error);
@@ -58,16 +58,16 @@ struct LocalRunSpec {
 // What only the local backend needs besides RunInfo, kept in status.json under "local".
 struct LocalRunState {
     qint64 supervisorPid = 0;
-    quint64 supervisorStartTime = 0;   // /proc/<pid>/stat field 22: with the boot id, who the pid was
-    qint64 processGroup = 0;       // the service's process group (= its leader's pid)
+    quint64 supervisorStartTime = 0; // /proc/<pid>/stat field 22: with the boot id, who the pid was
+    qint64 processGroup = 0; // the service's process group (= its leader's pid)
     quint64 processGroupStartTime = 0;
-    QByteArray bootId;             // the boot these pids belong to
+    QByteArray bootId; // the boot these pids belong to
     QList<int> gpuIndexes;
     std::optional<int> port;
 };
 
 namespace runfiles {
-QString directory(const QString &runName);  // runsDir()/<name>
+QString directory(const QString &runName); // runsDir()/<name>
 QString spec(const QString &runDir);
 QString status(const QString &runDir);
 QString log(const QString &runDir);
@@ -79,11 +79,10 @@ QString supervisorLock(const QString &runDir);
 
 // Readers return nullopt (and say why) for missing or unreadable files.
 std::optional<LocalRunSpec> readRunSpec(const QString &runDir, QString *error = nullptr);
-QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec);  // error text or empty
+QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec); // error text or empty
 
 std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state = nullptr, QString *error = nullptr);
 QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state);
-
 
 // Appends a status event and sets the status (and its message) in one step.
 void recordStatus(RunInfo &info, RunStatus status, const QString &message);

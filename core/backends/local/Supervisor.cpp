@@ -36,9 +36,9 @@ QString shellProgram(const QString &shell)
 } // namespace
 
 Supervisor::Supervisor(const QString &runDir, QObject *parent)
-    : QObject(parent), m_runDir(QFileInfo(runDir).absoluteFilePath())
-{
-}
+    : QObject(parent)
+    , m_runDir(QFileInfo(runDir).absoluteFilePath())
+{}
 
 Supervisor::~Supervisor() = default;
 
@@ -74,7 +74,8 @@ bool Supervisor::start(QString *error)
     m_state.port = m_spec.port;
     m_log = std::make_unique<LogStore>(runfiles::log(m_runDir));
 
-    if (const QString e = writeFileAtomically(runfiles::supervisorPid(m_runDir), QByteArray::number(m_state.supervisorPid) + '\n');
+    if (const QString e =
+            writeFileAtomically(runfiles::supervisorPid(m_runDir), QByteArray::number(m_state.supervisorPid) + '\n');
         !e.isEmpty()) {
         if (error)
             *error = e;
@@ -108,8 +109,9 @@ QStringList Supervisor::serviceEnvironmentKeys() const
     for (const auto &[key, value] : m_spec.env)
         keys << key;
     keys << QStringLiteral("DSTACK_RUN_NAME") << QStringLiteral("DSTACK_RUN_ID") << QStringLiteral("DSTACK_JOB_ID")
-         << QStringLiteral("DSTACK_GPUS_NUM") << QStringLiteral("DSTACK_GPUS_PER_NODE") << QStringLiteral("DSTACK_NODES_NUM")
-         << QStringLiteral("DSTACK_NODE_RANK") << QStringLiteral("DSTACK_MASTER_NODE_IP") << QStringLiteral("DSTACK_NODES_IPS")
+         << QStringLiteral("DSTACK_GPUS_NUM") << QStringLiteral("DSTACK_GPUS_PER_NODE")
+         << QStringLiteral("DSTACK_NODES_NUM") << QStringLiteral("DSTACK_NODE_RANK")
+         << QStringLiteral("DSTACK_MASTER_NODE_IP") << QStringLiteral("DSTACK_NODES_IPS")
          << QStringLiteral("DSTACK_WORKING_DIR");
     if (!m_spec.gpuIndexes.isEmpty())
         keys << QStringLiteral("CUDA_VISIBLE_DEVICES");
@@ -135,7 +137,8 @@ QProcessEnvironment Supervisor::serviceEnvironment() const
     env.insert(QStringLiteral("DSTACK_MASTER_NODE_IP"), QStringLiteral("127.0.0.1"));
     env.insert(QStringLiteral("DSTACK_NODES_IPS"), QStringLiteral("127.0.0.1"));
     // In a container the project folder is mounted at /workflow.
-    env.insert(QStringLiteral("DSTACK_WORKING_DIR"), m_spec.image.isEmpty() ? m_spec.workingDir : QStringLiteral("/workflow"));
+    env.insert(QStringLiteral("DSTACK_WORKING_DIR"),
+               m_spec.image.isEmpty() ? m_spec.workingDir : QStringLiteral("/workflow"));
     if (gpus > 0) {
         QStringList indexes;
         for (int i : m_spec.gpuIndexes)
@@ -155,11 +158,17 @@ QStringList Supervisor::serviceCommand(QString *program) const
     // A container: the project folder is mounted as the working dir, host networking keeps
     // the port where the probe looks, and the engine's client forwards our signals.
     *program = m_spec.containerEngine;
-    QStringList args{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--init"),
-                     QStringLiteral("--name"), QStringLiteral("gantry-") + m_spec.runName,
-                     QStringLiteral("--network"), QStringLiteral("host"),
-                     QStringLiteral("-v"), m_spec.workingDir + QStringLiteral(":/workflow"),
-                     QStringLiteral("-w"), QStringLiteral("/workflow")};
+    QStringList args{QStringLiteral("run"),
+                     QStringLiteral("--rm"),
+                     QStringLiteral("--init"),
+                     QStringLiteral("--name"),
+                     QStringLiteral("gantry-") + m_spec.runName,
+                     QStringLiteral("--network"),
+                     QStringLiteral("host"),
+                     QStringLiteral("-v"),
+                     m_spec.workingDir + QStringLiteral(":/workflow"),
+                     QStringLiteral("-w"),
+                     QStringLiteral("/workflow")};
     // `-e KEY` only: the engine takes the value from its own environment (serviceEnvironment()),
     // so no value — HF_TOKEN included — shows on a command line that `ps` prints.
     for (const QString &key : serviceEnvironmentKeys())
@@ -220,7 +229,10 @@ void Supervisor::startService()
                 requestStop(false);
             });
         }
-        log(QStringLiteral("Started %1 (pid %2) in %3").arg(m_process->program()).arg(m_state.processGroup).arg(m_spec.workingDir));
+        log(QStringLiteral("Started %1 (pid %2) in %3")
+                .arg(m_process->program())
+                .arg(m_state.processGroup)
+                .arg(m_spec.workingDir));
         if (m_spec.port) {
             m_probe = new ReadinessProbe(*m_spec.port, m_spec.probes, this);
             connect(m_probe, &ReadinessProbe::portOpened, this, &Supervisor::onPortOpened);
@@ -322,7 +334,7 @@ void Supervisor::requestStop(bool abort)
         persist();
     }
     if (!m_process || m_process->state() == QProcess::NotRunning)
-        return;  // not started yet (startService() sees m_stopping) or already on its way out
+        return; // not started yet (startService() sees m_stopping) or already on its way out
     const qint64 group = m_state.processGroup;
     if (abort) {
         log(QStringLiteral("Aborting: SIGKILL to process group %1 and every process it started").arg(group));
@@ -373,7 +385,8 @@ void Supervisor::waitForGroupThenFinish()
     const bool graceful = m_stopping && !m_aborting;
     signalService(graceful ? SIGTERM : SIGKILL);
     auto killAt = std::make_shared<QDeadlineTimer>(graceful ? std::max(0, m_spec.stopGraceSec) * 1000 : 0);
-    auto giveUpAt = std::make_shared<QDeadlineTimer>((graceful ? std::max(0, m_spec.stopGraceSec) * 1000 : 0) + kGroupGoneTimeoutMs);
+    auto giveUpAt = std::make_shared<QDeadlineTimer>((graceful ? std::max(0, m_spec.stopGraceSec) * 1000 : 0) +
+                                                     kGroupGoneTimeoutMs);
     auto *poll = new QTimer(this);
     poll->setInterval(50);
     connect(poll, &QTimer::timeout, this, [this, poll, group, killAt, giveUpAt]() {

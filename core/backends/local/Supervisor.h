@@ -43,7 +43,7 @@ public:
     bool start(QString *error);
 
 Q_SIGNALS:
-    void finished(int exitCode);  // the supervisor's own exit code: the run reached a final status
+    void finished(int exitCode); // the supervisor's own exit code: the run reached a final status
 
 private:
     void startService();
@@ -58,9 +58,9 @@ private:
     void persist();
     void log(const QString &text);
     QProcessEnvironment serviceEnvironment() const;
-    QStringList serviceEnvironmentKeys() const;  // what we add to the inherited environment
-    int signalService(int signal);               // the service's group and every descendant of ours
-    bool serviceProcessesLeft();                 // reaps orphaned zombies first
+    QStringList serviceEnvironmentKeys() const; // what we add to the inherited environment
+    int signalService(int signal); // the service's group and every descendant of ours
+    bool serviceProcessesLeft(); // reaps orphaned zombies first
     QStringList serviceCommand(QString *program) const;
 
     QString m_runDir;
@@ -70,7 +70,7 @@ private:
     std::unique_ptr<LogStore> m_log;
     QProcess *m_process = nullptr;
     ReadinessProbe *m_probe = nullptr;
-    QElapsedTimer m_started;  // since the service process started
+    QElapsedTimer m_started; // since the service process started
     QTimer *m_stopPoll = nullptr;
     UnixSignalNotifier *m_stopSignals = nullptr;
     QTimer *m_graceTimer = nullptr;
@@ -81,7 +81,7 @@ private:
     int m_exitCode = -1;
     bool m_crashed = false;
     QString m_startError;
-    int m_lockFd = -1;  // runfiles::supervisorLock, flock'ed until we exit
+    int m_lockFd = -1; // runfiles::supervisorLock, flock'ed until we exit
 };
 
 } // namespace gantry

@@ -33,7 +33,7 @@ int unusedPort()
 {
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();  // closed again when probe goes: nothing listens there
+    return probe.serverPort(); // closed again when probe goes: nothing listens there
 }
 
 // A service configuration as the parser reads it (the request body carries what a file sets).
@@ -41,8 +41,8 @@ int unusedPort()
 Configuration serviceConfiguration(const QString &name, const QByteArray &extra = {})
 {
     const QByteArray spot = extra.contains("spot_policy:") ? QByteArray() : QByteArray("spot_policy: auto\n");
-    const QByteArray yaml = "type: service\nname: " + name.toUtf8()
-                            + "\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n" + spot + extra;
+    const QByteArray yaml = "type: service\nname: " + name.toUtf8() +
+                            "\ncommands:\n  - llama-server --port 8000\nport: 8000\nmodel: tiny\n" + spot + extra;
     const ParseResult r = parseConfiguration(yaml, QStringLiteral("serve.dstack.yml"));
     for (const Diagnostic &d : r.diagnostics)
         qWarning().noquote() << d.line << d.column << d.message;
@@ -67,7 +67,8 @@ class DstackTest : public QObject
 private:
     std::unique_ptr<FakeDstackServer> m_server;
 
-    DstackProject project(const QString &token = FakeDstackServer::token(), const QString &name = QStringLiteral("main")) const
+    DstackProject project(const QString &token = FakeDstackServer::token(),
+                          const QString &name = QStringLiteral("main")) const
     {
         return DstackProject{name, m_server->url(), token, true};
     }
@@ -113,12 +114,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<gantry::Plan>("gantry::Plan");
-        GANTRY_REQUIRE_ORACLE(python);  // the fake server is judged by dstack's code: skip without it (fail under CI)
+        GANTRY_REQUIRE_ORACLE(python); // the fake server is judged by dstack's code: skip without it (fail under CI)
         Q_UNUSED(python);
         m_server = std::make_unique<FakeDstackServer>(test::freshDir(QStringLiteral("fake-dstack")));
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
-        m_server->hook(QStringLiteral("timing"), {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
+        m_server->hook(
+            QStringLiteral("timing"),
+            {{"provisioning_after", 0.3}, {"running_after", 0.6}, {"ready_after", 0.9}, {"stop_after", 0.3}});
     }
 
     void configFile()
@@ -135,7 +138,8 @@ private Q_SLOTS:
         QCOMPARE(config.projects.size(), 2);
         QCOMPARE(config.find(QString())->name, QStringLiteral("main"));
         QCOMPARE(config.find(QStringLiteral("other"))->token, QStringLiteral("secret-two"));
-        QCOMPARE(config.find(QStringLiteral("https://sky.dstack.ai"), QStringLiteral("other"))->name, QStringLiteral("other"));
+        QCOMPARE(config.find(QStringLiteral("https://sky.dstack.ai"), QStringLiteral("other"))->name,
+                 QStringLiteral("other"));
         QVERIFY(!config.find(QStringLiteral("nope")));
 
         qputenv("DSTACK_CONFIG_PATH", path.toUtf8());
@@ -154,8 +158,10 @@ private Q_SLOTS:
 
     void errorBodiesInWords()
     {
-        const DstackRequestContext ctx{QStringLiteral("http://s"), QStringLiteral("main"), QStringLiteral("/api/project/main/runs/get")};
-        DstackError e = dstackHttpError(400, R"({"detail": [{"msg": "first", "code": "error"}, {"msg": "second", "code": "error"}]})", ctx);
+        const DstackRequestContext ctx{QStringLiteral("http://s"), QStringLiteral("main"),
+                                       QStringLiteral("/api/project/main/runs/get")};
+        DstackError e = dstackHttpError(
+            400, R"({"detail": [{"msg": "first", "code": "error"}, {"msg": "second", "code": "error"}]})", ctx);
         QCOMPARE(e.message, QStringLiteral("first; second"));
         e = dstackHttpError(400, R"({"detail": [{"msg": "Run x not found", "code": "resource_not_exists"}]})", ctx);
         QVERIFY(e.isResourceNotExists());
@@ -168,9 +174,12 @@ private Q_SLOTS:
         QVERIFY(e.message.contains(QLatin1String("Access denied")));
         e = dstackHttpError(404, R"({"detail": {"msg": "Not found", "code": null}})", ctx);
         QVERIFY(e.message.contains(QLatin1String("Project 'main' does not exist")));
-        e = dstackHttpError(404, R"({"detail": "Not Found"})", DstackRequestContext{QStringLiteral("http://s"), {}, QStringLiteral("/api/x")});
+        e = dstackHttpError(404, R"({"detail": "Not Found"})",
+                            DstackRequestContext{QStringLiteral("http://s"), {}, QStringLiteral("/api/x")});
         QVERIFY(e.message.contains(QLatin1String("has no endpoint /api/x")));
-        e = dstackHttpError(422, R"({"detail": [{"type": "missing", "loc": ["body", "force"], "msg": "Field required", "input": {}}]})", ctx);
+        e = dstackHttpError(
+            422, R"({"detail": [{"type": "missing", "loc": ["body", "force"], "msg": "Field required", "input": {}}]})",
+            ctx);
         QVERIFY2(e.message.contains(QLatin1String("force: Field required")), qPrintable(e.message));
         e = dstackHttpError(502, "Bad Gateway", ctx);
         QVERIFY(e.message.contains(QLatin1String("HTTP 502")) && e.message.contains(QLatin1String("Bad Gateway")));
@@ -193,7 +202,8 @@ private Q_SLOTS:
         QSignalSpy badSpy(&badToken, &DstackBackend::connectionTested);
         badToken.testConnection();
         QVERIFY(badSpy.wait(10000));
-        QVERIFY2(badSpy.first().at(3).toString().contains(QLatin1String("Invalid token")), qPrintable(badSpy.first().at(3).toString()));
+        QVERIFY2(badSpy.first().at(3).toString().contains(QLatin1String("Invalid token")),
+                 qPrintable(badSpy.first().at(3).toString()));
 
         DstackBackend unknownProject(project(FakeDstackServer::token(), QStringLiteral("nosuch")));
         QSignalSpy unknownSpy(&unknownProject, &DstackBackend::connectionTested);
@@ -201,11 +211,14 @@ private Q_SLOTS:
         QVERIFY(unknownSpy.wait(10000));
         QVERIFY(unknownSpy.first().at(3).toString().contains(QLatin1String("Project 'nosuch' does not exist")));
 
-        DstackBackend unreachable(DstackProject{QStringLiteral("main"), QStringLiteral("http://127.0.0.1:%1").arg(unusedPort()), QStringLiteral("t"), true});
+        DstackBackend unreachable(DstackProject{QStringLiteral("main"),
+                                                QStringLiteral("http://127.0.0.1:%1").arg(unusedPort()),
+                                                QStringLiteral("t"), true});
         QSignalSpy gone(&unreachable, &DstackBackend::connectionTested);
         unreachable.testConnection();
         QVERIFY(gone.wait(10000));
-        QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")), qPrintable(gone.first().at(3).toString()));
+        QVERIFY2(gone.first().at(3).toString().contains(QLatin1String("Cannot reach")),
+                 qPrintable(gone.first().at(3).toString()));
 
         // https:// to a plain-HTTP server: a TLS failure, said as one.
         QString tlsUrl = m_server->url();
@@ -214,7 +227,8 @@ private Q_SLOTS:
         QSignalSpy tlsSpy(&tls, &DstackBackend::connectionTested);
         tls.testConnection();
         QVERIFY(tlsSpy.wait(10000));
-        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")), qPrintable(tlsSpy.first().at(3).toString()));
+        QVERIFY2(tlsSpy.first().at(3).toString().contains(QLatin1String("TLS error")),
+                 qPrintable(tlsSpy.first().at(3).toString()));
     }
 
     void planKeepsServerOrder()
@@ -262,8 +276,9 @@ private Q_SLOTS:
     void planFilters()
     {
         auto b = backend();
-        const Plan plan = planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
-                                                           "backends: [aws, gcp]\nspot_policy: spot\nmax_price: 1.0\n"));
+        const Plan plan =
+            planFor(*b, serviceConfiguration(QStringLiteral("plan-svc"),
+                                             "backends: [aws, gcp]\nspot_policy: spot\nmax_price: 1.0\n"));
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
         QVERIFY(!plan.offers.isEmpty());
         for (const Offer &o : plan.offers) {
@@ -284,14 +299,16 @@ private Q_SLOTS:
         QVERIFY(plan.error.isEmpty());
         QVERIFY(plan.offers.isEmpty());
         QCOMPARE(plan.totalOffers, 0);
-        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")), qPrintable(plan.noOffersReason));
+        QVERIFY2(plan.noOffersReason.startsWith(QLatin1String("project has no fleets")),
+                 qPrintable(plan.noOffersReason));
         QVERIFY(plan.noOffersReason.contains(QLatin1String("type: fleet")));
     }
 
     void valuelessEnvComesFromTheEnvironment()
     {
         auto b = backend();
-        const Configuration c = serviceConfiguration(QStringLiteral("env-svc"), "env:\n  - GANTRY_TEST_SECRET\n  - A=b\n");
+        const Configuration c =
+            serviceConfiguration(QStringLiteral("env-svc"), "env:\n  - GANTRY_TEST_SECRET\n  - A=b\n");
         qunsetenv("GANTRY_TEST_SECRET");
         Plan plan = planFor(*b, c);
         QVERIFY(plan.error.contains(QLatin1String("Environment variable GANTRY_TEST_SECRET is not set")));
@@ -299,7 +316,8 @@ private Q_SLOTS:
         plan = planFor(*b, c);
         qunsetenv("GANTRY_TEST_SECRET");
         QVERIFY2(plan.error.isEmpty(), qPrintable(plan.error));
-        const auto env = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"]["env"];
+        const auto env = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"]["env"];
         QVERIFY(env["GANTRY_TEST_SECRET"] == "from-env");
         QVERIFY(env["A"] == "b");
     }
@@ -340,7 +358,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name) && runNamed(*b, name)->ready, 20000);
         const RunInfo run = *runNamed(*b, name);
         QCOMPARE(gantry::toString(run.status), gantry::toString(RunStatus::Running));
-        QCOMPARE(run.offer.instanceName, offer.instanceName);  // the server placed it exactly there
+        QCOMPARE(run.offer.instanceName, offer.instanceName); // the server placed it exactly there
         QCOMPARE(run.offer.region, offer.region);
         QCOMPARE(run.price, offer.price);
         QCOMPARE(run.serviceUrl, m_server->url() + QStringLiteral("/proxy/services/main/pin-svc/"));
@@ -353,7 +371,8 @@ private Q_SLOTS:
         QStringList statuses;
         for (const StatusEvent &e : run.history)
             statuses << e.status;
-        QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")), qPrintable(statuses.join(',')));
+        QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")),
+                 qPrintable(statuses.join(',')));
 
         // Logs: base64 chunks that split lines and UTF-8 sequences, reassembled exactly.
         LogStore *store = b->logStore(name);
@@ -407,7 +426,8 @@ private Q_SLOTS:
         QStringList judged;
         const QStringList refused = m_server->refusedOrUnjudged(&judged);
         QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
-        for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll", "events/list", "runs/stop"})
+        for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll",
+                                     "events/list", "runs/stop"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
     }
 
@@ -415,48 +435,56 @@ private Q_SLOTS:
     void malformedAnswersAreErrorsNotCrashes()
     {
         auto b = backend();
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", nlohmann::json::array({1})}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/list"}, {"status", 200}, {"json", nlohmann::json::array({1})}});
         b->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
         QVERIFY2(b->lastError().contains(QLatin1String("item 0")), qPrintable(b->lastError()));
-        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().isEmpty(), 10000);  // the next list is a real one
+        QTRY_VERIFY_WITH_TIMEOUT(b->lastError().isEmpty(), 10000); // the next list is a real one
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/list"}, {"status", 200}, {"json", {{"runs", "no"}}}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/list"}, {"status", 200}, {"json", {{"runs", "no"}}}});
         b->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(b->lastError().contains(QLatin1String("not what dstack sends")), 10000);
 
         // Wrong types inside otherwise good answers: read as absent, nothing thrown.
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_my_user"}, {"status", 200}, {"json", {{"username", 42}}}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "get_my_user"}, {"status", 200}, {"json", {{"username", 42}}}});
         QSignalSpy tested(b.get(), &DstackBackend::connectionTested);
         b->testConnection();
         QVERIFY(tested.wait(10000));
         QVERIFY(tested.first().at(2).toString().isEmpty());
         QVERIFY(dstackMetricSamples(nlohmann::json{{"metrics", {1, {{"name", 3}, {"values", "x"}}}}}).isEmpty());
-        const RunInfo odd = dstackRunInfo(nlohmann::json{{"run_spec", 1}, {"jobs", {1, 2}}, {"status", {}}}, m_server->url());
+        const RunInfo odd =
+            dstackRunInfo(nlohmann::json{{"run_spec", 1}, {"jobs", {1, 2}}, {"status", {}}}, m_server->url());
         QVERIFY(odd.name.isEmpty());
     }
 
     // The server's version (server/get_info) decides what may be sent: node groups need 0.21.2.
     void olderServerIsToldWhatItLacks()
     {
-        const ParseResult grouped = parseConfiguration("type: task\nname: grouped-task\ngroups:\n  - {commands: [x]}\n  - {nodes: 2, commands: [y]}\n",
-                                                       QStringLiteral("grouped.dstack.yml"));
+        const ParseResult grouped = parseConfiguration(
+            "type: task\nname: grouped-task\ngroups:\n  - {commands: [x]}\n  - {nodes: 2, commands: [y]}\n",
+            QStringLiteral("grouped.dstack.yml"));
         QVERIFY(grouped.valid());
         m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.1"}});
         auto old = backend();
         const Plan refused = planFor(*old, *grouped.configuration);
         m_server->hook(QStringLiteral("server_version"), {{"version", "0.21.2"}});
-        QVERIFY2(refused.error.contains(QLatin1String("0.21.2")) && refused.error.contains(QLatin1String("0.21.1")), qPrintable(refused.error));
+        QVERIFY2(refused.error.contains(QLatin1String("0.21.2")) && refused.error.contains(QLatin1String("0.21.1")),
+                 qPrintable(refused.error));
         QCOMPARE(old->serverVersion(), QStringLiteral("0.21.1"));
         const auto sent = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"];
-        QVERIFY(sent.is_null() || sent["run_spec"]["configuration"].value("name", std::string()) != "grouped-task");  // nothing sent
+        QVERIFY(sent.is_null() ||
+                sent["run_spec"]["configuration"].value("name", std::string()) != "grouped-task"); // nothing sent
 
         auto current = backend();
         const Plan accepted = planFor(*current, *grouped.configuration);
         QVERIFY2(accepted.error.isEmpty(), qPrintable(accepted.error));
-        const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
+        const auto body = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
         QVERIFY(body["groups"].size() == 2);
-        QVERIFY(!body.contains("nodes"));  // never beside groups
+        QVERIFY(!body.contains("nodes")); // never beside groups
         QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
     }
 
@@ -470,13 +498,20 @@ private Q_SLOTS:
         offer.availability = QStringLiteral("idle");
         offer.price = 1.006;
         const nlohmann::json fleets = {{{"name", "gpu-fleet"},
-                                        {"instances", {{{"name", "gpu-fleet-0"}, {"status", "busy"}, {"backend", "aws"}, {"region", "us-east-1"},
-                                                        {"instance_type", {{"name", "g5.xlarge"}}}},
-                                                       {{"name", "gpu-fleet-1"}, {"status", "idle"}, {"backend", "aws"}, {"region", "us-east-1"},
-                                                        {"instance_type", {{"name", "g5.xlarge"}}}}}}}};
+                                        {"instances",
+                                         {{{"name", "gpu-fleet-0"},
+                                           {"status", "busy"},
+                                           {"backend", "aws"},
+                                           {"region", "us-east-1"},
+                                           {"instance_type", {{"name", "g5.xlarge"}}}},
+                                          {{"name", "gpu-fleet-1"},
+                                           {"status", "idle"},
+                                           {"backend", "aws"},
+                                           {"region", "us-east-1"},
+                                           {"instance_type", {{"name", "g5.xlarge"}}}}}}}};
         const nlohmann::json pinned = dstackPinOffer(nlohmann::json{{"type", "task"}}, offer, fleets);
         QVERIFY(pinned["instances"] == nlohmann::json::array({{{"name", "gpu-fleet-1"}}}));
-        offer.availability = QStringLiteral("available");  // a new instance: no instance to name
+        offer.availability = QStringLiteral("available"); // a new instance: no instance to name
         QVERIFY(!dstackPinOffer(nlohmann::json{{"type", "task"}}, offer, fleets).contains("instances"));
     }
 
@@ -484,14 +519,16 @@ private Q_SLOTS:
     void replicasAreShownAndReadyWhenOneIs()
     {
         auto job = [](int replica, const char *status, int streak) {
-            return nlohmann::json{{"job_spec", {{"replica_num", replica}, {"probes", {{{"ready_after", 2}}}}}},
-                                  {"job_submissions", {{{"id", "x"}, {"status", status}, {"probes", {{{"success_streak", streak}}}}}}}};
+            return nlohmann::json{
+                {"job_spec", {{"replica_num", replica}, {"probes", {{{"ready_after", 2}}}}}},
+                {"job_submissions", {{{"id", "x"}, {"status", status}, {"probes", {{{"success_streak", streak}}}}}}}};
         };
-        nlohmann::json run = {{"status", "running"}, {"status_message", "running"},
+        nlohmann::json run = {{"status", "running"},
+                              {"status_message", "running"},
                               {"run_spec", {{"run_name", "multi"}, {"configuration", {{"type", "service"}}}}},
                               {"jobs", {job(0, "provisioning", 0), job(1, "running", 1)}}};
         RunInfo info = dstackRunInfo(run, m_server->url());
-        QVERIFY(!info.ready);  // the running replica's probe has 1 of 2 successes
+        QVERIFY(!info.ready); // the running replica's probe has 1 of 2 successes
         QCOMPARE(info.statusMessage, QStringLiteral("running (2 jobs: 1 provisioning, 1 running)"));
         run["jobs"][1] = job(1, "running", 2);
         info = dstackRunInfo(run, m_server->url());
@@ -514,19 +551,21 @@ private Q_SLOTS:
         QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
         QVERIFY(again.raw["action"] == "update");
         QCOMPARE(again.header.last().first, QStringLiteral("Action"));
-        QVERIFY2(again.header.last().second.startsWith(QLatin1String("update: rolling deployment")), qPrintable(again.header.last().second));
+        QVERIFY2(again.header.last().second.startsWith(QLatin1String("update: rolling deployment")),
+                 qPrintable(again.header.last().second));
         applyOffer(*b, changed, again.offers.first(), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const auto body = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"];
         QVERIFY(body["plan"]["current_resource"].is_object());
         QVERIFY(body["plan"]["run_spec"]["configuration"]["env"]["VERSION"] == "2");
-        QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir"));  // the server's own run_spec
+        QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir")); // the server's own run_spec
         QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
 
         // Without a plan for it (another client's run of the same name): the server's refusal, in words.
         auto other = backend();
         applyOffer(*other, changed, again.offers.first(), &error);
-        QVERIFY2(error.contains(QLatin1String("already active")) && error.contains(QLatin1String("upd-svc")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("already active")) && error.contains(QLatin1String("upd-svc")),
+                 qPrintable(error));
         b->stop(name, true);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
@@ -547,7 +586,8 @@ private Q_SLOTS:
         qunsetenv("GANTRY_DSTACK_TEST_ENV");
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(name, QStringLiteral("cli-chat"));
-        const auto conf = m_server->lastRequest(QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
+        const auto conf = m_server->lastRequest(
+            QStringLiteral("/api/project/main/runs/apply"))["body"]["plan"]["run_spec"]["configuration"];
         QVERIFY(conf["env"]["GANTRY_DSTACK_TEST_ENV"] == "filled");
         QVERIFY(conf["instance_types"] == nlohmann::json::array({plan.offers.at(2).instanceName.toStdString()}));
         b->stop(name, true);
@@ -577,26 +617,40 @@ private Q_SLOTS:
         Offer offer = planFor(*b, c).offers.first();
         QString error;
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 400},
-                                                     {"json", {{"detail", {{{"msg", "Bad thing one"}, {"code", "error"}}, {{"msg", "bad thing two"}, {"code", "error"}}}}}}});
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "runs/apply"},
+             {"status", 400},
+             {"json",
+              {{"detail",
+                {{{"msg", "Bad thing one"}, {"code", "error"}}, {{"msg", "bad thing two"}, {"code", "error"}}}}}}});
         QVERIFY(applyOffer(*b, c, offer, &error).isEmpty());
         QCOMPARE(error, QStringLiteral("Bad thing one; bad thing two"));
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 422},
-                                                     {"json", {{"detail", {{{"type", "missing"}, {"loc", {"body", "force"}}, {"msg", "Field required"}, {"input", nlohmann::json::object()}}}}}}});
+        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"},
+                                                     {"status", 422},
+                                                     {"json",
+                                                      {{"detail",
+                                                        {{{"type", "missing"},
+                                                          {"loc", {"body", "force"}},
+                                                          {"msg", "Field required"},
+                                                          {"input", nlohmann::json::object()}}}}}}});
         applyOffer(*b, c, offer, &error);
         QVERIFY2(error.contains(QLatin1String("force: Field required")), qPrintable(error));
 
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/apply"}, {"status", 500}, {"body", "Internal Server Error"}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/apply"}, {"status", 500}, {"body", "Internal Server Error"}});
         applyOffer(*b, c, offer, &error);
         QVERIFY2(error.contains(QLatin1String("HTTP 500")), qPrintable(error));
 
-        b->setRequestTimeoutMs(60000);  // apply uses its own long timeout; test the short one on runs/get
+        b->setRequestTimeoutMs(60000); // apply uses its own long timeout; test the short one on runs/get
         DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
         client.setTimeoutMs(500);
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "runs/get"}, {"status", 200}, {"delay", 2}, {"json", nullptr}});
+        m_server->hook(QStringLiteral("fail_next"),
+                       {{"path_contains", "runs/get"}, {"status", 200}, {"delay", 2}, {"json", nullptr}});
         std::optional<DstackError> got;
-        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "x"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "x"}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QCOMPARE(got->kind, DstackError::Kind::Timeout);
         QVERIFY(got->message.contains(QLatin1String("did not answer")));
@@ -604,14 +658,16 @@ private Q_SLOTS:
         // The real thing, not a hook: a missing run is 400 resource_not_exists.
         got.reset();
         client.setTimeoutMs(10000);
-        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "no-such-run"}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/get")), {{"run_name", "no-such-run"}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QVERIFY(got->isResourceNotExists());
         QCOMPARE(got->httpStatus, 400);
 
         // A strict server: a missing `abort` is a 422 in words.
         got.reset();
-        client.post(client.projectPath(QStringLiteral("runs/stop")), {{"runs_names", {"x"}}}, this, nullptr, [&](const DstackError &e) { got = e; });
+        client.post(client.projectPath(QStringLiteral("runs/stop")), {{"runs_names", {"x"}}}, this, nullptr,
+                    [&](const DstackError &e) { got = e; });
         QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
         QCOMPARE(got->httpStatus, 422);
         QVERIFY(got->message.contains(QLatin1String("abort: Field required")));
@@ -622,14 +678,21 @@ private Q_SLOTS:
         DstackClient client(m_server->url(), QStringLiteral("main"), FakeDstackServer::token());
         bool called = false;
         auto owner = std::make_unique<QObject>();
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1}, {"json", {{"server_version", "0.21.2"}}}});
-        client.post(QStringLiteral("/api/server/get_info"), nullptr, owner.get(), [&](const nlohmann::json &) { called = true; },
-                    [&](const DstackError &) { called = true; });
-        owner.reset();  // the asker is gone before the answer
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1}, {"json", {{"server_version", "0.21.2"}}}});
+        client.post(
+            QStringLiteral("/api/server/get_info"), nullptr, owner.get(),
+            [&](const nlohmann::json &) { called = true; }, [&](const DstackError &) { called = true; });
+        owner.reset(); // the asker is gone before the answer
         // A second, later answer for a live owner: once it is here, the first one has come and gone.
-        m_server->hook(QStringLiteral("fail_next"), {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1.5}, {"json", {{"server_version", "0.21.2"}}}});
+        m_server->hook(
+            QStringLiteral("fail_next"),
+            {{"path_contains", "get_info"}, {"status", 200}, {"delay", 1.5}, {"json", {{"server_version", "0.21.2"}}}});
         bool secondCalled = false;
-        client.post(QStringLiteral("/api/server/get_info"), nullptr, this, [&](const nlohmann::json &) { secondCalled = true; }, nullptr);
+        client.post(
+            QStringLiteral("/api/server/get_info"), nullptr, this, [&](const nlohmann::json &) { secondCalled = true; },
+            nullptr);
         QTRY_VERIFY_WITH_TIMEOUT(secondCalled, 10000);
         QVERIFY(!called);
     }
@@ -639,7 +702,7 @@ private Q_SLOTS:
         m_server->hook(QStringLiteral("external_run"), {{"name", "cli-started"}});
         auto b = backend();
         QSignalSpy synced(b.get(), &DstackBackend::synchronized);
-        b->synchronize();  // what the CLI does: one round, then every run's logs drained
+        b->synchronize(); // what the CLI does: one round, then every run's logs drained
         QVERIFY(synced.wait(10000));
         const auto run = runNamed(*b, QStringLiteral("cli-started"));
         QVERIFY(run);
@@ -647,7 +710,8 @@ private Q_SLOTS:
         QVERIFY(run->model);
         QCOMPARE(run->project, QStringLiteral("main"));
         const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
-        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")), QString::fromStdString(expected["stdout"].get<std::string>()));
+        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")),
+                 QString::fromStdString(expected["stdout"].get<std::string>()));
     }
 
     void serverGoneKeepsStateAndRecovers()
@@ -664,7 +728,8 @@ private Q_SLOTS:
         QCOMPARE(connection.first().at(0).toBool(), false);
         QVERIFY(connection.first().at(1).toString().contains(QLatin1String("Cannot reach")));
         QVERIFY(!b->isConnected());
-        QCOMPARE(gantry::toString(runNamed(*b, name)->status), gantry::toString(RunStatus::Running));  // last known state kept
+        QCOMPARE(gantry::toString(runNamed(*b, name)->status),
+                 gantry::toString(RunStatus::Running)); // last known state kept
 
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -685,7 +750,8 @@ private Q_SLOTS:
         QVERIFY2(llama.start(&error, {QStringLiteral("--alias"), QStringLiteral("tiny")}), qPrintable(error));
         FakeDstackServer server(test::freshDir(QStringLiteral("fake-dstack-chat")));
         QVERIFY2(server.start(&error, {QStringLiteral("--upstream"), llama.rootUrl()}), qPrintable(error));
-        server.hook(QStringLiteral("timing"), {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
+        server.hook(QStringLiteral("timing"),
+                    {{"provisioning_after", 0.2}, {"running_after", 0.4}, {"ready_after", 0.6}, {"stop_after", 0.2}});
 
         DstackBackend b(DstackProject{QStringLiteral("main"), server.url(), FakeDstackServer::token(), true});
         b.setPollIntervals(100, 400);
@@ -704,10 +770,11 @@ private Q_SLOTS:
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(run.model->baseUrl + QStringLiteral("/chat/completions")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        const QByteArray body = QByteArray::fromStdString(nlohmann::json{{"model", run.model->name.toStdString()},
-                                                                         {"messages", {{{"role", "user"}, {"content", "hello"}}}},
-                                                                         {"max_tokens", 8},
-                                                                         {"stream", true}}.dump());
+        const QByteArray body = QByteArray::fromStdString(nlohmann::json{
+            {"model", run.model->name.toStdString()},
+            {"messages", {{{"role", "user"}, {"content", "hello"}}}},
+            {"max_tokens", 8},
+            {"stream", true}}.dump());
         // Without the dstack token the proxy refuses (docs/reference/dstack-api.md#services-and-their-models).
         QNetworkReply *refused = network.post(request, body);
         QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
@@ -721,9 +788,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 60000);
         const QByteArray stream = reply->readAll();
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader)
+                    .toString()
+                    .startsWith(QLatin1String("text/event-stream")));
         QVERIFY(stream.contains("data: [DONE]"));
-        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData());  // role chunk + one per token + final
+        QVERIFY2(stream.count("data: {") >= 9, stream.left(400).constData()); // role chunk + one per token + final
         QVERIFY(pieces >= 1);
         reply->deleteLater();
 
@@ -734,12 +803,14 @@ private Q_SLOTS:
     void keychainRoundTrip()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private gnome-keyring (KEYRING in tests/dstack/CMakeLists.txt)"));
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
+                                               "gnome-keyring (KEYRING in tests/dstack/CMakeLists.txt)"));
         TokenStore store;
         store.setServiceName(QStringLiteral("gantry-test-dstack"));
         const QString url = m_server->url();
         std::optional<TokenResult> result;
-        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this, [&](const TokenResult &r) { result = r; });
+        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this,
+                    [&](const TokenResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY2(result->ok && result->source == TokenResult::Source::Keychain, qPrintable(result->message));
         result.reset();

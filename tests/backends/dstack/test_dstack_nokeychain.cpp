@@ -21,7 +21,8 @@ private Q_SLOTS:
         const QString config = dir + QStringLiteral("/config.yml");
         QFile f(config);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("projects:\n- name: cli-project\n  url: http://127.0.0.1:3000/\n  token: from-cli-config\n  default: true\n");
+        f.write("projects:\n- name: cli-project\n  url: http://127.0.0.1:3000/\n  token: from-cli-config\n  default: "
+                "true\n");
         f.close();
 
         TokenStore store;
@@ -30,8 +31,8 @@ private Q_SLOTS:
         QSignalSpy unavailable(&store, &TokenStore::keychainUnavailable);
 
         std::optional<TokenResult> result;
-        store.write(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("session-secret"), this,
-                    [&](const TokenResult &r) { result = r; });
+        store.write(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("main"), QStringLiteral("session-secret"),
+                    this, [&](const TokenResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
         QVERIFY(result->ok);
         QCOMPARE(result->source, TokenResult::Source::SessionMemory);
@@ -41,13 +42,15 @@ private Q_SLOTS:
         QVERIFY(unavailable.size() >= 1);
 
         result.reset();
-        store.read(QStringLiteral("http://127.0.0.1:3000/"), QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
+        store.read(QStringLiteral("http://127.0.0.1:3000/"), QStringLiteral("main"), this,
+                   [&](const TokenResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
         QCOMPARE(result->token, QStringLiteral("session-secret"));
         QCOMPARE(result->source, TokenResult::Source::SessionMemory);
 
         result.reset();
-        store.read(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("cli-project"), this, [&](const TokenResult &r) { result = r; });
+        store.read(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("cli-project"), this,
+                   [&](const TokenResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
         QCOMPARE(result->token, QStringLiteral("from-cli-config"));
         QCOMPARE(result->source, TokenResult::Source::DstackConfig);

@@ -25,9 +25,11 @@ const QStringList kRunTypes = {QStringLiteral("service"), QStringLiteral("task")
 QStringList configurationFiles()
 {
     QStringList files;
-    for (const QString &dir : {test::oracleDir() + QStringLiteral("/corpus"), test::dataPath(QStringLiteral("dstack/parity"))}) {
+    for (const QString &dir :
+         {test::oracleDir() + QStringLiteral("/corpus"), test::dataPath(QStringLiteral("dstack/parity"))}) {
         const QDir d(dir);
-        for (const QString &name : d.entryList({QStringLiteral("*.yml"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+        for (const QString &name :
+             d.entryList({QStringLiteral("*.yml"), QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
             files << d.absoluteFilePath(name);
     }
     return files;
@@ -46,7 +48,8 @@ QString firstError(const Diagnostics &diagnostics)
 json planBody(const Configuration &configuration)
 {
     QString error;
-    const json conf = dstackConfigurationBody(configuration, &error, [](const QString &) { return std::optional<QString>(QStringLiteral("x")); });
+    const json conf = dstackConfigurationBody(
+        configuration, &error, [](const QString &) { return std::optional<QString>(QStringLiteral("x")); });
     return dstackGetPlanBody(dstackRunSpec(configuration, conf), 1000);
 }
 
@@ -73,7 +76,8 @@ private Q_SLOTS:
             const ParseResult r = loadConfiguration(file);
             Gantry g{r.valid(), firstError(r.diagnostics), r.configuration.has_value()};
             ours.push_back(g);
-            cases.push_back({{"file", file.toStdString()}, {"body", r.valid() ? planBody(*r.configuration) : json(nullptr)}});
+            cases.push_back(
+                {{"file", file.toStdString()}, {"body", r.valid() ? planBody(*r.configuration) : json(nullptr)}});
         }
         const QString dir = test::freshDir(QStringLiteral("parity"));
         QFile in(dir + QStringLiteral("/in.json"));
@@ -81,8 +85,8 @@ private Q_SLOTS:
         in.write(QByteArray::fromStdString(cases.dump()));
         in.close();
         QProcess oracle;
-        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"), test::oracleDir(), in.fileName(),
-                              dir + QStringLiteral("/out.json")});
+        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"),
+                              test::oracleDir(), in.fileName(), dir + QStringLiteral("/out.json")});
         QVERIFY(oracle.waitForFinished(180000));
         QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
         QFile out(dir + QStringLiteral("/out.json"));
@@ -96,9 +100,10 @@ private Q_SLOTS:
         for (size_t i = 0; i < answers.size(); ++i) {
             const json &a = answers[i];
             const QString file = QFileInfo(files[qsizetype(i)]).fileName();
-            const QString yamlType = a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
+            const QString yamlType =
+                a["yaml_type"].is_string() ? QString::fromStdString(a["yaml_type"].get<std::string>()) : QString();
             if (!kRunTypes.contains(yamlType) && !ours[i].runType) {
-                ++notRuns;  // fleets, gateways, volumes: not run configurations (fleets are issue 13)
+                ++notRuns; // fleets, gateways, volumes: not run configurations (fleets are issue 13)
                 continue;
             }
             ++verdicts;
@@ -107,23 +112,29 @@ private Q_SLOTS:
                 ++agreed;
             } else {
                 problems << QStringLiteral("%1: dstack %2, Gantry %3 (%4)")
-                                .arg(file, dstackAccepts ? QStringLiteral("accepts") : QStringLiteral("refuses: ") + QString::fromStdString(a["errors"].dump()),
-                                     ours[i].valid ? QStringLiteral("accepts") : QStringLiteral("refuses"), ours[i].error);
+                                .arg(file,
+                                     dstackAccepts
+                                         ? QStringLiteral("accepts")
+                                         : QStringLiteral("refuses: ") + QString::fromStdString(a["errors"].dump()),
+                                     ours[i].valid ? QStringLiteral("accepts") : QStringLiteral("refuses"),
+                                     ours[i].error);
             }
             if (a["body_errors"].is_array()) {
                 ++bodies;
                 if (a["body_errors"].empty())
                     ++bodiesPassed;
                 else
-                    problems << QStringLiteral("%1: body refused by runs/get_plan: %2").arg(file, QString::fromStdString(a["body_errors"].dump()));
+                    problems << QStringLiteral("%1: body refused by runs/get_plan: %2")
+                                    .arg(file, QString::fromStdString(a["body_errors"].dump()));
             }
         }
-        const QString summary = QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 fleet/gateway/volume files not compared)")
-                                    .arg(agreed)
-                                    .arg(verdicts)
-                                    .arg(bodiesPassed)
-                                    .arg(bodies)
-                                    .arg(notRuns);
+        const QString summary =
+            QStringLiteral("verdicts %1/%2 agree, bodies %3/%4 pass (%5 fleet/gateway/volume files not compared)")
+                .arg(agreed)
+                .arg(verdicts)
+                .arg(bodiesPassed)
+                .arg(bodies)
+                .arg(notRuns);
         qInfo().noquote() << summary;
         for (const QString &p : problems)
             qWarning().noquote() << p;
@@ -144,7 +155,8 @@ private Q_SLOTS:
             cli.start(test::cliPath(), {QStringLiteral("validate"), QStringLiteral("-f"), file});
             QVERIFY(cli.waitForFinished(30000));
             const bool valid = loadConfiguration(file).valid();
-            QVERIFY2(cli.exitCode() == (valid ? 0 : 1), qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(cli.readAllStandardOutput())));
+            QVERIFY2(cli.exitCode() == (valid ? 0 : 1),
+                     qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(cli.readAllStandardOutput())));
             // The file name says what dstack does with it.
             QCOMPARE(valid, name.startsWith(QLatin1String("accept-")));
         }

@@ -85,7 +85,8 @@ inline bool logContains(Backend &backend, const QString &name, const QString &te
 }
 
 // plan → first offer → apply; returns the run name (empty and *error on failure).
-inline QString planAndApply(Backend &backend, const Configuration &configuration, QString *error, Plan *planOut = nullptr)
+inline QString planAndApply(Backend &backend, const Configuration &configuration, QString *error,
+                            Plan *planOut = nullptr)
 {
     QSignalSpy planned(&backend, &Backend::planFinished);
     backend.plan(configuration);

@@ -1,14 +1,14 @@
 // The local backend end to end through LocalBackend: real supervisors (gantry-cli supervise),
 // real processes, real HTTP on 127.0.0.1.
 
-#include "tests/backends/local/LocalTestSupport.h"
-#include "tests/support/TestEnvironment.h"
 #include "core/backends/local/LocalBackend.h"
 #include "core/common/StatePaths.h"
+#include "tests/backends/local/LocalTestSupport.h"
+#include "tests/support/TestEnvironment.h"
 
-#include <QFileInfo>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -23,7 +23,7 @@ class TestLocalBackend : public QObject
 {
     Q_OBJECT
 
-    QStringList m_started;  // runs to clean up whatever happens
+    QStringList m_started; // runs to clean up whatever happens
 
 private Q_SLOTS:
     void initTestCase()
@@ -32,7 +32,7 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo(cliPath()).isExecutable(), "gantry-cli is not built");
         QDir(runsDir()).removeRecursively();
         qunsetenv("GANTRY_NVIDIA_SMI");
-        qputenv("GANTRY_NVIDIA_SMI", "/bin/true");  // this machine, as tests see it: no GPU
+        qputenv("GANTRY_NVIDIA_SMI", "/bin/true"); // this machine, as tests see it: no GPU
     }
 
     void cleanupTestCase()
@@ -52,7 +52,7 @@ private Q_SLOTS:
         HostProbe probe;
         QSignalSpy finished(&probe, &HostProbe::finished);
         probe.start({sourceDir(), false, true});
-        QCOMPARE(finished.count(), 0);  // never from inside start()
+        QCOMPARE(finished.count(), 0); // never from inside start()
         QVERIFY(finished.wait(30000));
         qputenv("GANTRY_NVIDIA_SMI", injected);
         const HostFacts facts = finished.first().at(0).value<HostFacts>();
@@ -61,15 +61,16 @@ private Q_SLOTS:
         QVERIFY(facts.diskFreeMib > 0);
         QVERIFY(facts.cpuArch == QLatin1String("x86") || facts.cpuArch == QLatin1String("arm"));
         QVERIFY(!facts.hostName.isEmpty());
-        QVERIFY(!facts.python3Version.isEmpty());  // python3 is part of the toolchain here
+        QVERIFY(!facts.python3Version.isEmpty()); // python3 is part of the toolchain here
     }
 
     void failedCommandIsFailedWithExitCodeAndKeepsLogs()
     {
         LocalBackend backend;
         const QString project = freshDir(QStringLiteral("exit3"));
-        Configuration c = commandsConfiguration(project, RunType::Task, {QStringLiteral("echo before-exit"), QStringLiteral("exit 3"),
-                                                                          QStringLiteral("echo never-printed")});
+        Configuration c = commandsConfiguration(
+            project, RunType::Task,
+            {QStringLiteral("echo before-exit"), QStringLiteral("exit 3"), QStringLiteral("echo never-printed")});
         QString error;
         const QString name = planAndApply(backend, c, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -82,10 +83,11 @@ private Q_SLOTS:
         QStringList statuses;
         for (const StatusEvent &e : run.history)
             statuses << e.status;
-        QCOMPARE(statuses, (QStringList{QStringLiteral("submitted"), QStringLiteral("provisioning"), QStringLiteral("running"),
-                                        QStringLiteral("terminating"), QStringLiteral("failed")}));
+        QCOMPARE(statuses,
+                 (QStringList{QStringLiteral("submitted"), QStringLiteral("provisioning"), QStringLiteral("running"),
+                              QStringLiteral("terminating"), QStringLiteral("failed")}));
         QVERIFY(logContains(backend, name, QStringLiteral("before-exit")));
-        QVERIFY(!logContains(backend, name, QStringLiteral("never-printed")));  // bash -e: stops at the first failure
+        QVERIFY(!logContains(backend, name, QStringLiteral("never-printed"))); // bash -e: stops at the first failure
         QVERIFY(QFileInfo::exists(runfiles::log(runfiles::directory(name))));
         QCOMPARE(backend.logStore(name)->line(0).source, QStringLiteral("gantry"));
     }
@@ -94,9 +96,10 @@ private Q_SLOTS:
     {
         LocalBackend backend;
         const QString project = freshDir(QStringLiteral("done"));
-        Configuration c = commandsConfiguration(project, RunType::Task,
-                                                {QStringLiteral("echo \"run=$DSTACK_RUN_NAME nodes=$DSTACK_NODES_NUM rank=$DSTACK_NODE_RANK "
-                                                                "master=$DSTACK_MASTER_NODE_IP gpus=$DSTACK_GPUS_NUM greeting=$GREETING pwd=$(pwd)\"")});
+        Configuration c = commandsConfiguration(
+            project, RunType::Task,
+            {QStringLiteral("echo \"run=$DSTACK_RUN_NAME nodes=$DSTACK_NODES_NUM rank=$DSTACK_NODE_RANK "
+                            "master=$DSTACK_MASTER_NODE_IP gpus=$DSTACK_GPUS_NUM greeting=$GREETING pwd=$(pwd)\"")});
         c.env.push_back({QStringLiteral("GREETING"), QStringLiteral("hello world")});
         c.name = QStringLiteral("env-check");
         QString error;
@@ -108,7 +111,10 @@ private Q_SLOTS:
         const RunInfo run = *findRun(backend, name);
         QCOMPARE(run.statusMessage, QStringLiteral("exited (0)"));
         QCOMPARE(run.terminationReason, QStringLiteral("all_jobs_done"));
-        QVERIFY(logContains(backend, name, QStringLiteral("run=env-check nodes=1 rank=0 master=127.0.0.1 gpus=0 greeting=hello world pwd=") + project));
+        QVERIFY(logContains(
+            backend, name,
+            QStringLiteral("run=env-check nodes=1 rank=0 master=127.0.0.1 gpus=0 greeting=hello world pwd=") +
+                project));
     }
 
     void takenPortIsAClearErrorAndNothingStarts()
@@ -137,10 +143,11 @@ private Q_SLOTS:
         page.write("hello from the project folder\n");
         page.close();
         // A child process in the background too: stop must take the whole group.
-        Configuration c = commandsConfiguration(project, RunType::Service,
-                                                {QStringLiteral("sleep 300 &"),
-                                                 QStringLiteral("exec /usr/bin/python3 -m http.server %1 --bind 127.0.0.1").arg(port)},
-                                                port);
+        Configuration c = commandsConfiguration(
+            project, RunType::Service,
+            {QStringLiteral("sleep 300 &"),
+             QStringLiteral("exec /usr/bin/python3 -m http.server %1 --bind 127.0.0.1").arg(port)},
+            port);
         c.probes = std::vector<ProbeSpec>{ProbeSpec{QStringLiteral("/hello.txt")}};
         QString error;
         const QString name = planAndApply(backend, c, &error);
@@ -161,7 +168,8 @@ private Q_SLOTS:
         QVERIFY(readyEvent != run.history.cend());
         QVERIFY(opened < readyEvent);
         QVERIFY(opened->at <= readyEvent->at);
-        QVERIFY2(opened->message.startsWith(QStringLiteral("Port %1 accepts connections, ").arg(port)), qPrintable(opened->message));
+        QVERIFY2(opened->message.startsWith(QStringLiteral("Port %1 accepts connections, ").arg(port)),
+                 qPrintable(opened->message));
         QVERIFY(logContains(backend, name, QStringLiteral("Service is published at http://127.0.0.1:%1").arg(port)));
 
         // The service really answers, from the project folder.
@@ -174,7 +182,7 @@ private Q_SLOTS:
 
         const qint64 group = processGroupOf(name);
         QVERIFY(group > 1);
-        QVERIFY(processesInGroup(group).size() >= 2);  // python and the background sleep
+        QVERIFY(processesInGroup(group).size() >= 2); // python and the background sleep
         backend.stop(name, false);
         QTRY_COMPARE_WITH_TIMEOUT(toString(statusOf(backend, name)), toString(RunStatus::Terminated), 30000);
         const RunInfo stopped = *findRun(backend, name);
@@ -183,15 +191,16 @@ private Q_SLOTS:
         QVERIFY(!stopped.ready);
         QVERIFY(processesInGroup(group).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(!processAlive(supervisorPidOf(name)), 10000);
-        QVERIFY(LocalBackend::portProblem(port).isEmpty());  // the port is free again
+        QVERIFY(LocalBackend::portProblem(port).isEmpty()); // the port is free again
     }
 
     void abortKillsAtOnceEvenWhenSigtermIsIgnored()
     {
         LocalBackend backend;
         const int port = freeTcpPort();
-        Configuration c = commandsConfiguration(freshDir(QStringLiteral("abort")), RunType::Service,
-                                                {QStringLiteral("trap '' TERM"), QStringLiteral("while true; do sleep 0.2; done")}, port);
+        Configuration c = commandsConfiguration(
+            freshDir(QStringLiteral("abort")), RunType::Service,
+            {QStringLiteral("trap '' TERM"), QStringLiteral("while true; do sleep 0.2; done")}, port);
         QString error;
         const QString name = planAndApply(backend, c, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -200,7 +209,8 @@ private Q_SLOTS:
         const qint64 group = processGroupOf(name);
         QVERIFY(!processesInGroup(group).isEmpty());
         backend.stop(name, true);
-        QTRY_COMPARE_WITH_TIMEOUT(toString(statusOf(backend, name)), toString(RunStatus::Terminated), 5000);  // well under the 10 s grace
+        QTRY_COMPARE_WITH_TIMEOUT(toString(statusOf(backend, name)), toString(RunStatus::Terminated),
+                                  5000); // well under the 10 s grace
         QCOMPARE(findRun(backend, name)->statusMessage, QStringLiteral("aborted"));
         QCOMPARE(findRun(backend, name)->terminationReason, QStringLiteral("aborted_by_user"));
         QVERIFY(processesInGroup(group).isEmpty());
@@ -212,15 +222,17 @@ private Q_SLOTS:
         const int port = freeTcpPort();
         {
             LocalBackend first;
-            Configuration c = commandsConfiguration(freshDir(QStringLiteral("vanish")), RunType::Service,
-                                                    {QStringLiteral("echo serving"), QStringLiteral("exec /usr/bin/python3 -m http.server %1 --bind 127.0.0.1").arg(port)},
-                                                    port);
+            Configuration c = commandsConfiguration(
+                freshDir(QStringLiteral("vanish")), RunType::Service,
+                {QStringLiteral("echo serving"),
+                 QStringLiteral("exec /usr/bin/python3 -m http.server %1 --bind 127.0.0.1").arg(port)},
+                port);
             QString error;
             name = planAndApply(first, c, &error);
             QVERIFY2(error.isEmpty(), qPrintable(error));
             m_started << name;
             QTRY_VERIFY_WITH_TIMEOUT(readyOf(first, name), 30000);
-        }  // the first "GUI" is gone; the run is not
+        } // the first "GUI" is gone; the run is not
         LocalBackend second;
         const auto seen = findRun(second, name);
         QVERIFY(seen);
@@ -242,7 +254,8 @@ private Q_SLOTS:
     void gpuRequirementWithoutGpuHasNoOffer()
     {
         LocalBackend backend;
-        Configuration c = commandsConfiguration(freshDir(QStringLiteral("nogpu")), RunType::Task, {QStringLiteral("true")});
+        Configuration c =
+            commandsConfiguration(freshDir(QStringLiteral("nogpu")), RunType::Task, {QStringLiteral("true")});
         c.resources.gpu.memoryGb = Range<double>{24.0, std::nullopt};
         c.resources.gpu.count = {1, std::nullopt};
         QSignalSpy planned(&backend, &Backend::planFinished);
@@ -251,13 +264,15 @@ private Q_SLOTS:
         const Plan plan = planned.first().at(1).value<Plan>();
         QVERIFY(plan.offers.isEmpty());
         QVERIFY2(plan.noOffersReason.contains(QLatin1String("needs gpu")), qPrintable(plan.noOffersReason));
-        QVERIFY2(plan.noOffersReason.contains(QLatin1String("this machine has no GPU")), qPrintable(plan.noOffersReason));
+        QVERIFY2(plan.noOffersReason.contains(QLatin1String("this machine has no GPU")),
+                 qPrintable(plan.noOffersReason));
     }
 
     void imageWithoutAnsweringEngineHasNoOffer()
     {
         LocalBackend backend;
-        Configuration c = commandsConfiguration(freshDir(QStringLiteral("image")), RunType::Task, {QStringLiteral("true")});
+        Configuration c =
+            commandsConfiguration(freshDir(QStringLiteral("image")), RunType::Task, {QStringLiteral("true")});
         c.image = QStringLiteral("python:3.12");
         const QByteArray path = qgetenv("PATH");
         qputenv("PATH", dataPath(QStringLiteral("local/no-engine")).toUtf8());
@@ -268,17 +283,19 @@ private Q_SLOTS:
         QVERIFY(finished);
         const Plan plan = planned.first().at(1).value<Plan>();
         QVERIFY(plan.offers.isEmpty());
-        QVERIFY2(plan.noOffersReason.contains(QLatin1String("Cannot connect to the Docker daemon")), qPrintable(plan.noOffersReason));
+        QVERIFY2(plan.noOffersReason.contains(QLatin1String("Cannot connect to the Docker daemon")),
+                 qPrintable(plan.noOffersReason));
     }
 
     void fakeNvidiaSmiGivesAGpuOfferAndCudaVisibleDevices()
     {
         qputenv("GANTRY_NVIDIA_SMI", dataPath(QStringLiteral("local/fake-nvidia-smi")).toUtf8());
         LocalBackend backend;
-        Configuration c = commandsConfiguration(freshDir(QStringLiteral("gpu")), RunType::Service,
-                                                {QStringLiteral("echo \"cuda=$CUDA_VISIBLE_DEVICES gpus=$DSTACK_GPUS_NUM\""),
-                                                 QStringLiteral("exec sleep 300")},
-                                                freeTcpPort());
+        Configuration c =
+            commandsConfiguration(freshDir(QStringLiteral("gpu")), RunType::Service,
+                                  {QStringLiteral("echo \"cuda=$CUDA_VISIBLE_DEVICES gpus=$DSTACK_GPUS_NUM\""),
+                                   QStringLiteral("exec sleep 300")},
+                                  freeTcpPort());
         c.resources.gpu.names = {QStringLiteral("a10g")};
         c.resources.gpu.count = {1, 1};
         Plan plan;
@@ -321,7 +338,8 @@ private Q_SLOTS:
     void maxDurationStopsTheRun()
     {
         LocalBackend backend;
-        Configuration c = commandsConfiguration(freshDir(QStringLiteral("maxduration")), RunType::Task, {QStringLiteral("exec sleep 300")});
+        Configuration c = commandsConfiguration(freshDir(QStringLiteral("maxduration")), RunType::Task,
+                                                {QStringLiteral("exec sleep 300")});
         c.maxDurationSec = 1;
         c.canonical["stop_duration"] = 1;
         QString error;

@@ -1,19 +1,19 @@
 // gantry-cli against the local backend, as a user runs it: real gantry-cli processes,
 // real supervisors, real services on 127.0.0.1.
 
+#include "core/backends/local/LocalBackend.h"
+#include "core/common/StatePaths.h"
 #include "tests/backends/local/LocalTestSupport.h"
 #include "tests/support/CliProcess.h"
 #include "tests/support/LlamaServer.h"
 #include "tests/support/TestEnvironment.h"
-#include "core/backends/local/LocalBackend.h"
-#include "core/common/StatePaths.h"
 
-#include <QFileInfo>
 #include <QDir>
 #include <QFile>
-#include <QProcess>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QTcpSocket>
 
 #include <nlohmann/json.hpp>
@@ -92,7 +92,7 @@ private Q_SLOTS:
     {
         QVERIFY2(QFileInfo(cliPath()).isExecutable(), "gantry-cli is not built");
         QDir(runsDir()).removeRecursively();
-        qputenv("GANTRY_NVIDIA_SMI", "/bin/true");  // no GPU, whatever this machine has
+        qputenv("GANTRY_NVIDIA_SMI", "/bin/true"); // no GPU, whatever this machine has
     }
 
     void cleanupTestCase()
@@ -103,8 +103,9 @@ private Q_SLOTS:
 
     void offerWithoutMatchingGpuSaysWhy()
     {
-        const QString project = writeProject(QStringLiteral("cli-nogpu"),
-                                             QStringLiteral("type: task\ncommands: [\"true\"]\nresources:\n  gpu: 24GB\n  disk: 0.1GB..\n"));
+        const QString project = writeProject(
+            QStringLiteral("cli-nogpu"),
+            QStringLiteral("type: task\ncommands: [\"true\"]\nresources:\n  gpu: 24GB\n  disk: 0.1GB..\n"));
         const CliResult text = cli({QStringLiteral("offer"), project});
         QCOMPARE(text.exitCode, 1);
         QVERIFY2(text.out.contains(QLatin1String("No matching offers: needs gpu")), qPrintable(text.out + text.err));
@@ -122,7 +123,9 @@ private Q_SLOTS:
         const QString project = writeProject(QStringLiteral("cli-offer"), serviceYaml(freeTcpPort()));
         const CliResult r = cli({QStringLiteral("offer"), project});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("#\\s+BACKEND\\s+REGION\\s+INSTANCE\\s+RESOURCES\\s+SPOT\\s+PRICE"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(
+                     QStringLiteral("#\\s+BACKEND\\s+REGION\\s+INSTANCE\\s+RESOURCES\\s+SPOT\\s+PRICE"))),
+                 qPrintable(r.out));
         QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("\\n 1\\s+local\\s+"))));
         QVERIFY(r.out.contains(QLatin1String("Shown 1 of 1 offers, $0 max")));
         const CliResult json = cli({QStringLiteral("offer"), QStringLiteral("--json"), project});
@@ -136,9 +139,10 @@ private Q_SLOTS:
 
     void failingCommandExits1WithExitedMessage()
     {
-        const QString project = writeProject(QStringLiteral("cli-exit3"),
-                                             QStringLiteral("type: task\nname: cli-exit-three\ncommands:\n  - echo about-to-fail\n  - exit 3\n"
-                                                            "resources:\n  cpu: 1..\n  memory: 0.5GB..\n  disk: 0.1GB..\n"));
+        const QString project = writeProject(
+            QStringLiteral("cli-exit3"),
+            QStringLiteral("type: task\nname: cli-exit-three\ncommands:\n  - echo about-to-fail\n  - exit 3\n"
+                           "resources:\n  cpu: 1..\n  memory: 0.5GB..\n  disk: 0.1GB..\n"));
         const CliResult r = cli({QStringLiteral("apply"), QStringLiteral("-y"), project});
         m_started << QStringLiteral("cli-exit-three");
         QCOMPARE(r.exitCode, 1);
@@ -172,7 +176,8 @@ private Q_SLOTS:
     void killedCliLeavesTheServiceRunningAndAnotherCliReattaches()
     {
         const int port = freeTcpPort();
-        const QString project = writeProject(QStringLiteral("cli-kill"), serviceYaml(port, QStringLiteral("name: cli-survivor\n")));
+        const QString project =
+            writeProject(QStringLiteral("cli-kill"), serviceYaml(port, QStringLiteral("name: cli-survivor\n")));
         QProcess apply;
         apply.setStandardInputFile(QProcess::nullDevice());
         apply.start(cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), project});
@@ -188,8 +193,10 @@ private Q_SLOTS:
         QVERIFY2(ps.out.contains(QLatin1String("cli-survivor")), qPrintable(ps.out));
         const auto run = runJson(QStringLiteral("cli-survivor"));
         QCOMPARE(jsonText((*run)["status"]), QStringLiteral("running"));
-        QTRY_VERIFY_WITH_TIMEOUT(jsonText((*runJson(QStringLiteral("cli-survivor")))["ready"]) == QLatin1String("true"), 20000);
-        QCOMPARE(jsonText((*runJson(QStringLiteral("cli-survivor")))["service"]["url"]), QStringLiteral("http://127.0.0.1:%1").arg(port));
+        QTRY_VERIFY_WITH_TIMEOUT(jsonText((*runJson(QStringLiteral("cli-survivor")))["ready"]) == QLatin1String("true"),
+                                 20000);
+        QCOMPARE(jsonText((*runJson(QStringLiteral("cli-survivor")))["service"]["url"]),
+                 QStringLiteral("http://127.0.0.1:%1").arg(port));
         const CliResult logs = cli({QStringLiteral("logs"), QStringLiteral("cli-survivor")});
         QVERIFY2(logs.out.contains(QLatin1String("serving-from-cli")), qPrintable(logs.out));
 
@@ -207,7 +214,8 @@ private Q_SLOTS:
     {
         const int port = freeTcpPort();
         const QString project = writeProject(QStringLiteral("cli-detach"), serviceYaml(port));
-        const CliResult r = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), QStringLiteral("--json"), project});
+        const CliResult r = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"),
+                                 QStringLiteral("--json"), project});
         QCOMPARE(r.exitCode, 0);
         const nlohmann::json j = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
         QVERIFY2(j.is_object() && j.contains("name"), qPrintable(r.out));
@@ -227,7 +235,8 @@ private Q_SLOTS:
         QString modelError;
         const QString model = tinyModelPath(&modelError);
         if (server.isEmpty() || model.isEmpty())
-            QFAIL(qPrintable(QStringLiteral("llama-server or the tiny model is missing (run scripts/setup): ") + modelError));
+            QFAIL(qPrintable(QStringLiteral("llama-server or the tiny model is missing (run scripts/setup): ") +
+                             modelError));
         QVERIFY2(LocalBackend::portProblem(8088).isEmpty(), "examples/local-tiny listens on 8088, which is taken");
         // The example takes both paths from the environment (value-less env entries).
         qputenv("LLAMA_SERVER", server.toUtf8());
@@ -236,7 +245,7 @@ private Q_SLOTS:
         QProcess apply;
         apply.setStandardInputFile(QProcess::nullDevice());
         apply.start(cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--json"), example});
-        QVERIFY(apply.waitForFinished(60000));  // ready within 60 s
+        QVERIFY(apply.waitForFinished(60000)); // ready within 60 s
         const QByteArray output = apply.readAllStandardOutput();
         QVERIFY2(apply.exitCode() == 0, qPrintable(output + apply.readAllStandardError()));
         const nlohmann::json run = nlohmann::json::parse(output.toStdString(), nullptr, false);
@@ -260,7 +269,9 @@ private Q_SLOTS:
         QSignalSpy finished(reply, &QNetworkReply::finished);
         QVERIFY(finished.wait(30000));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QLatin1String("text/event-stream")));
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader)
+                    .toString()
+                    .startsWith(QLatin1String("text/event-stream")));
         int contentChunks = 0;
         bool sawDone = false;
         QString finishReason;
@@ -273,10 +284,12 @@ private Q_SLOTS:
                 continue;
             }
             const nlohmann::json chunk = nlohmann::json::parse(payload.toStdString(), nullptr, false);
-            if (!chunk.is_object() || !chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty())
+            if (!chunk.is_object() || !chunk.contains("choices") || !chunk["choices"].is_array() ||
+                chunk["choices"].empty())
                 continue;
             const auto &choice = chunk["choices"][0];
-            if (choice.contains("delta") && choice["delta"].contains("content") && choice["delta"]["content"].is_string())
+            if (choice.contains("delta") && choice["delta"].contains("content") &&
+                choice["delta"]["content"].is_string())
                 ++contentChunks;
             if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
                 finishReason = QString::fromStdString(choice["finish_reason"].get<std::string>());

@@ -3,11 +3,11 @@
 // supervisor, and service processes that left the group and the session (setsid). Real
 // processes throughout; gantry-cli as a user runs it.
 
+#include "core/backends/local/LocalBackend.h"
+#include "core/common/StatePaths.h"
 #include "tests/backends/local/LocalTestSupport.h"
 #include "tests/support/CliProcess.h"
 #include "tests/support/TestEnvironment.h"
-#include "core/backends/local/LocalBackend.h"
-#include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QFile>
@@ -31,7 +31,8 @@ CliResult cli(const QStringList &args, int timeoutMs = 60000)
 }
 
 // A process that has nothing to do with any run, started and owned by the test.
-std::unique_ptr<QProcess> startBystander(const QString &program, const QStringList &args, const QString &workingDir = {},
+std::unique_ptr<QProcess> startBystander(const QString &program, const QStringList &args,
+                                         const QString &workingDir = {},
                                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     auto process = std::make_unique<QProcess>();
@@ -97,7 +98,7 @@ private Q_SLOTS:
     {
         QVERIFY2(!cliPath().isEmpty(), "the path of gantry-cli is not known (CTest passes it)");
         QDir(runsDir()).removeRecursively();
-        qputenv("GANTRY_NVIDIA_SMI", "/bin/true");  // no GPU, whatever this machine has
+        qputenv("GANTRY_NVIDIA_SMI", "/bin/true"); // no GPU, whatever this machine has
     }
 
     void cleanupTestCase()
@@ -122,7 +123,8 @@ private Q_SLOTS:
         auto impostor = startBystander(QStringLiteral("/usr/bin/python3"), {QStringLiteral("supervise"), dir}, work);
         QVERIFY(impostor->state() == QProcess::Running);
         // A process group of another session, with the number recorded as the service's group.
-        auto group = startBystander(QStringLiteral("/usr/bin/setsid"), {QStringLiteral("sleep"), QStringLiteral("300")});
+        auto group =
+            startBystander(QStringLiteral("/usr/bin/setsid"), {QStringLiteral("sleep"), QStringLiteral("300")});
         QVERIFY(group->state() == QProcess::Running);
         const qint64 impostorPid = impostor->processId();
         const qint64 groupPid = group->processId();
@@ -136,13 +138,15 @@ private Q_SLOTS:
         state.processGroupStartTime = processStartTime(groupPid);
         state.bootId = currentBootId();
         writeOrphanedRun(name, QStringLiteral("0f9e8d7c-reused"), state);
-        QCOMPARE(processArgv(impostorPid), (QStringList{QStringLiteral("/usr/bin/python3"), QStringLiteral("supervise"), dir}));
+        QCOMPARE(processArgv(impostorPid),
+                 (QStringList{QStringLiteral("/usr/bin/python3"), QStringLiteral("supervise"), dir}));
 
         // stop first: with no lock holder there is no supervisor to ask, and nothing to kill
         // (gantry-cli's first look already finds the supervisor gone and fails the run).
         const CliResult stop = cli({QStringLiteral("stop"), name});
         QVERIFY2(stop.exitCode == 0, qPrintable(stop.out + stop.err));
-        QVERIFY2(statusOfRun(name) == toString(RunStatus::Failed) || statusOfRun(name) == toString(RunStatus::Terminated),
+        QVERIFY2(statusOfRun(name) == toString(RunStatus::Failed) ||
+                     statusOfRun(name) == toString(RunStatus::Terminated),
                  qPrintable(statusOfRun(name)));
         QVERIFY(impostor->state() == QProcess::Running);
         QVERIFY(group->state() == QProcess::Running);
@@ -176,7 +180,8 @@ private Q_SLOTS:
         ours.insert(QStringLiteral("DSTACK_RUN_ID"), runId);
         QProcessEnvironment theirs = QProcessEnvironment::systemEnvironment();
         theirs.insert(QStringLiteral("DSTACK_RUN_ID"), runId + QStringLiteral("-other"));
-        auto leftover = startBystander(QStringLiteral("/usr/bin/setsid"), {QStringLiteral("sleep"), QStringLiteral("300")}, {}, ours);
+        auto leftover = startBystander(QStringLiteral("/usr/bin/setsid"),
+                                       {QStringLiteral("sleep"), QStringLiteral("300")}, {}, ours);
         auto other = startBystander(QStringLiteral("/usr/bin/sleep"), {QStringLiteral("300")}, {}, theirs);
         QVERIFY(leftover->state() == QProcess::Running && other->state() == QProcess::Running);
         QTRY_VERIFY_WITH_TIMEOUT(processArgv(leftover->processId()).value(0) == QLatin1String("sleep"), 5000);
@@ -197,7 +202,7 @@ private Q_SLOTS:
         QVERIFY2(ps.exitCode == 0, qPrintable(ps.out + ps.err));
         QCOMPARE(statusOfRun(name), toString(RunStatus::Failed));
         QVERIFY(leftover->waitForFinished(10000));
-        QCOMPARE(leftover->exitStatus(), QProcess::CrashExit);  // SIGKILL
+        QCOMPARE(leftover->exitStatus(), QProcess::CrashExit); // SIGKILL
         QVERIFY(!other->waitForFinished(300));
         other->kill();
         other->waitForFinished();
@@ -219,7 +224,8 @@ private Q_SLOTS:
                        .arg(pidFile)
                        .toUtf8());
         yaml.close();
-        const CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
+        const CliResult apply =
+            cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
         m_started << QStringLiteral("setsid-escape");
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.out + apply.err));
         QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 20000);
@@ -228,7 +234,8 @@ private Q_SLOTS:
         const ProcessIdentity escapedIdentity = identifyProcess(escaped);
         QVERIFY(escapedIdentity.isAlive());
         QVERIFY(processesInGroup(processGroupOf(QStringLiteral("setsid-escape"))).size() >= 1);
-        QVERIFY(!processesInGroup(processGroupOf(QStringLiteral("setsid-escape"))).contains(escaped));  // it left the group
+        QVERIFY(
+            !processesInGroup(processGroupOf(QStringLiteral("setsid-escape"))).contains(escaped)); // it left the group
 
         const CliResult stop = cli({QStringLiteral("stop"), QStringLiteral("setsid-escape")});
         QVERIFY2(stop.exitCode == 0, qPrintable(stop.out + stop.err));
@@ -257,7 +264,8 @@ private Q_SLOTS:
         QCOMPARE(statusOfRun(QStringLiteral("setsid-daemon")), toString(RunStatus::Done));
         const qint64 daemon = readPid(pidFile);
         QVERIFY(daemon > 0);
-        QVERIFY2(!processAlive(daemon) || processArgv(daemon).value(0) != QLatin1String("sleep"), "the setsid daemon outlived its run");
+        QVERIFY2(!processAlive(daemon) || processArgv(daemon).value(0) != QLatin1String("sleep"),
+                 "the setsid daemon outlived its run");
     }
 
     // The supervisor holds the run's lock and records who it is; the run directory is private.
@@ -266,9 +274,11 @@ private Q_SLOTS:
         const QString project = freshDir(QStringLiteral("identity"));
         QFile yaml(project + QStringLiteral("/.dstack.yml"));
         QVERIFY(yaml.open(QIODevice::WriteOnly));
-        yaml.write("type: task\nname: identity-run\ncommands:\n  - sleep 300\nresources:\n  cpu: 1..\n  memory: 0.5GB..\n  disk: 0.1GB..\n");
+        yaml.write("type: task\nname: identity-run\ncommands:\n  - sleep 300\nresources:\n  cpu: 1..\n  memory: "
+                   "0.5GB..\n  disk: 0.1GB..\n");
         yaml.close();
-        const CliResult apply = cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
+        const CliResult apply =
+            cli({QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--detach"), project});
         m_started << QStringLiteral("identity-run");
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.out + apply.err));
         const QString dir = runfiles::directory(QStringLiteral("identity-run"));
@@ -280,9 +290,12 @@ private Q_SLOTS:
         QCOMPARE(state.processGroupStartTime, processStartTime(state.processGroup));
         QCOMPARE(processArgv(state.supervisorPid).value(1), QStringLiteral("supervise"));
         QVERIFY(processLockHeld(runfiles::supervisorLock(dir)));
-        QCOMPARE(QFileInfo(dir).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::ExeGroup | QFile::ExeOther), QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(dir).permissions() &
+                     (QFile::ReadGroup | QFile::ReadOther | QFile::ExeGroup | QFile::ExeOther),
+                 QFileDevice::Permissions());
         QCOMPARE(QFileInfo(runsDir()).permissions() & (QFile::ReadOther | QFile::ExeOther), QFileDevice::Permissions());
-        QCOMPARE(QFileInfo(stateDir()).permissions() & (QFile::ReadOther | QFile::ExeOther), QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(stateDir()).permissions() & (QFile::ReadOther | QFile::ExeOther),
+                 QFileDevice::Permissions());
         for (const QString &file : {runfiles::status(dir), runfiles::spec(dir), runfiles::log(dir)})
             QCOMPARE(QFileInfo(file).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
         QCOMPARE(cli({QStringLiteral("stop"), QStringLiteral("identity-run"), QStringLiteral("--abort")}).exitCode, 0);
@@ -355,19 +368,22 @@ private Q_SLOTS:
         process.start(cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), project});
         QVERIFY(process.waitForFinished(60000));
         m_started << QStringLiteral("container-env");
-        QVERIFY2(process.exitCode() == 0, (process.readAllStandardOutput() + process.readAllStandardError()).constData());
+        QVERIFY2(process.exitCode() == 0,
+                 (process.readAllStandardOutput() + process.readAllStandardError()).constData());
         QFile argvFile(bin + QStringLiteral("/argv"));
         QVERIFY(argvFile.open(QIODevice::ReadOnly));
         const QList<QByteArray> argv = argvFile.readAll().split('\n');
         QFile envFile(bin + QStringLiteral("/env"));
         QVERIFY(envFile.open(QIODevice::ReadOnly));
         const QList<QByteArray> engineEnv = envFile.readAll().split('\n');
-        for (const QByteArray &key : {QByteArray("HF_TOKEN"), QByteArray("PLAIN"), QByteArray("DSTACK_WORKING_DIR"), QByteArray("DSTACK_RUN_NAME")}) {
+        for (const QByteArray &key : {QByteArray("HF_TOKEN"), QByteArray("PLAIN"), QByteArray("DSTACK_WORKING_DIR"),
+                                      QByteArray("DSTACK_RUN_NAME")}) {
             const qsizetype at = argv.indexOf(key);
             QVERIFY2(at > 0 && argv.at(at - 1) == "-e", key.constData());
         }
         for (const QByteArray &arg : argv) {
-            QVERIFY2(!arg.contains("hf_container_secret") && !arg.contains("visible-value") && !arg.contains('='), arg.constData());
+            QVERIFY2(!arg.contains("hf_container_secret") && !arg.contains("visible-value") && !arg.contains('='),
+                     arg.constData());
         }
         QVERIFY(engineEnv.contains("HF_TOKEN=hf_container_secret"));
         QVERIFY(engineEnv.contains("PLAIN=visible-value"));

@@ -1,13 +1,13 @@
 // Pure parts of the local backend: run names, GPU tool output parsing, offer matching with
 // dstack's semantics, and the local plan (reasons when nothing matches).
 
-#include "tests/support/TestEnvironment.h"
 #include "core/backends/local/GpuQuery.h"
 #include "core/backends/local/LocalBackend.h"
 #include "core/backends/local/LocalPlanner.h"
 #include "core/backends/local/ReadinessProbe.h"
 #include "core/offers/OfferMatcher.h"
 #include "core/runs/RunNames.h"
+#include "tests/support/TestEnvironment.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -100,7 +100,7 @@ private Q_SLOTS:
 
         qputenv("GANTRY_CLI", "/bin/true");
         QCOMPARE(LocalBackend::supervisorProgram(), QStringLiteral("/bin/true"));
-        qputenv("GANTRY_CLI", "/nonexistent/gantry-cli");  // not a program: ignored
+        qputenv("GANTRY_CLI", "/nonexistent/gantry-cli"); // not a program: ignored
         QCOMPARE(LocalBackend::supervisorProgram(), beside);
         qunsetenv("GANTRY_CLI");
     }
@@ -114,7 +114,7 @@ private Q_SLOTS:
         QCOMPARE(ReadinessProbe::nextDelayMs(5000, 10, 15), 15);
         QCOMPARE(ReadinessProbe::nextDelayMs(6000, 1500, 15), 2000);
         QCOMPARE(ReadinessProbe::nextDelayMs(60000, 2000, 15), 2000);
-        QCOMPARE(ReadinessProbe::nextDelayMs(60000, 800, 1), 1000);  // `interval: 1s` is below the cap
+        QCOMPARE(ReadinessProbe::nextDelayMs(60000, 800, 1), 1000); // `interval: 1s` is below the cap
         int delay = 10;
         int rounds = 0;
         while (delay < 2000 && rounds < 100) {
@@ -122,7 +122,7 @@ private Q_SLOTS:
             ++rounds;
         }
         QCOMPARE(delay, 2000);
-        QVERIFY2(rounds > 5 && rounds < 15, qPrintable(QString::number(rounds)));  // a gradual back-off
+        QVERIFY2(rounds > 5 && rounds < 15, qPrintable(QString::number(rounds))); // a gradual back-off
     }
 
     void namesLookLikeDstacks()
@@ -224,14 +224,15 @@ private Q_SLOTS:
     // --- offer matching --------------------------------------------------------------
     void matchesRangesOfAWholeInstance()
     {
-        ResourcesSpec spec;  // cpu 2.., mem 8GB.., disk 100GB..
+        ResourcesSpec spec; // cpu 2.., mem 8GB.., disk 100GB..
         QVERIFY(matchOffer(offerWith(4, 16), spec).matches());
         spec.cpuCount = {2, 4};
         QVERIFY(matchOffer(offerWith(4, 16), spec).matches());
         const OfferMatch tooBig = matchOffer(offerWith(8, 16), spec, {QStringLiteral("the offer"), false});
         QCOMPARE(tooBig.unmet, QStringList{QStringLiteral("needs cpu 2..4; the offer has 8")});
         spec.memoryGb = {std::nullopt, 8.0};
-        QCOMPARE(matchOffer(offerWith(4, 16), spec).unmet, QStringList{QStringLiteral("needs memory ..8GB; this machine has 16GB")});
+        QCOMPARE(matchOffer(offerWith(4, 16), spec).unmet,
+                 QStringList{QStringLiteral("needs memory ..8GB; this machine has 16GB")});
         spec.cpuArch = QStringLiteral("arm");
         QCOMPARE(matchOffer(offerWith(4, 8), spec).unmet.size(), 1);
     }
@@ -251,13 +252,14 @@ private Q_SLOTS:
 
     void matchesGpuNamesCaseInsensitivelyAndCounts()
     {
-        const QList<GpuInfo> a100x2{{QStringLiteral("A100"), 81920, QStringLiteral("nvidia")}, {QStringLiteral("A100"), 81920, QStringLiteral("nvidia")}};
+        const QList<GpuInfo> a100x2{{QStringLiteral("A100"), 81920, QStringLiteral("nvidia")},
+                                    {QStringLiteral("A100"), 81920, QStringLiteral("nvidia")}};
         ResourcesSpec spec;
         spec.gpu.names = {QStringLiteral("a100"), QStringLiteral("H100")};
         spec.gpu.count = {2, 2};
         QVERIFY(matchOffer(offerWith(8, 64, a100x2), spec).matches());
         spec.gpu.count = {1, 1};
-        QVERIFY(!matchOffer(offerWith(8, 64, a100x2), spec).matches());  // whole instance: exactly 1
+        QVERIFY(!matchOffer(offerWith(8, 64, a100x2), spec).matches()); // whole instance: exactly 1
         MatchOptions divisible;
         divisible.divisible = true;
         const OfferMatch part = matchOffer(offerWith(8, 64, a100x2), spec, divisible);
@@ -266,7 +268,8 @@ private Q_SLOTS:
         spec.gpu.names = {QStringLiteral("H100")};
         spec.gpu.count = {1, std::nullopt};
         const OfferMatch none = matchOffer(offerWith(8, 64, a100x2), spec);
-        QCOMPARE(none.unmet, QStringList{QStringLiteral("needs gpu H100:1..; this machine has 2 GPUs: 2× A100 (80GB)")});
+        QCOMPARE(none.unmet,
+                 QStringList{QStringLiteral("needs gpu H100:1..; this machine has 2 GPUs: 2× A100 (80GB)")});
     }
 
     void matchesGpuMemoryPerGpuAndTotal()
@@ -280,7 +283,7 @@ private Q_SLOTS:
         divisible.divisible = true;
         const OfferMatch big = matchOffer(offerWith(8, 64, mixed), spec, divisible);
         QVERIFY(big.matches());
-        QCOMPARE(big.gpusTaken, QList<int>{1});  // only the 80GB one qualifies
+        QCOMPARE(big.gpusTaken, QList<int>{1}); // only the 80GB one qualifies
         spec.gpu.memoryGb.reset();
         spec.gpu.totalMemoryGb = Range<double>{120.0, std::nullopt};
         const OfferMatch total = matchOffer(offerWith(8, 64, mixed), spec, divisible);
@@ -331,8 +334,9 @@ private Q_SLOTS:
         QStringList keys;
         for (const auto &[key, value] : local.plan.header)
             keys << key;
-        QCOMPARE(keys, (QStringList{QStringLiteral("Project"), QStringLiteral("User"), QStringLiteral("Type"), QStringLiteral("Resources"),
-                                    QStringLiteral("Spot policy"), QStringLiteral("Max price"), QStringLiteral("Retry policy"),
+        QCOMPARE(keys, (QStringList{QStringLiteral("Project"), QStringLiteral("User"), QStringLiteral("Type"),
+                                    QStringLiteral("Resources"), QStringLiteral("Spot policy"),
+                                    QStringLiteral("Max price"), QStringLiteral("Retry policy"),
                                     QStringLiteral("Idle duration"), QStringLiteral("Max duration")}));
     }
 
@@ -348,11 +352,13 @@ private Q_SLOTS:
 
     void diskAndMemoryReasons()
     {
-        ResourcesSpec r;  // default disk 100GB..
+        ResourcesSpec r; // default disk 100GB..
         r.memoryGb = {64.0, std::nullopt};
         const LocalPlan local = makeLocalPlan(service(r), host(8, 32, 80));
         QVERIFY(local.plan.offers.isEmpty());
-        QCOMPARE(local.plan.noOffersReason, QStringLiteral("needs memory 64GB..; this machine has 32GB; needs disk 100GB..; this machine has 80GB"));
+        QCOMPARE(
+            local.plan.noOffersReason,
+            QStringLiteral("needs memory 64GB..; this machine has 32GB; needs disk 100GB..; this machine has 80GB"));
     }
 
     // A service with no `resources:` gets dstack's defaults (disk 100GB..). The local offer is
@@ -370,7 +376,8 @@ private Q_SLOTS:
         for (const auto &[key, value] : local.plan.header)
             if (key == QLatin1String("Warning"))
                 warning = value;
-        QCOMPARE(warning, QStringLiteral("disk: the configuration asks for 100GB or more; 77GB is free at /home/dev/project"));
+        QCOMPARE(warning,
+                 QStringLiteral("disk: the configuration asks for 100GB or more; 77GB is free at /home/dev/project"));
 
         // Enough free space: no warning.
         const LocalPlan roomy = makeLocalPlan(service(ResourcesSpec{}), host(2, 24, 252, {}, 150));
