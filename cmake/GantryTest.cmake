@@ -6,6 +6,7 @@
 # model from compile-time definitions (gantry_test_support), not from variables a user would
 # never set. GUI tests run offscreen, as the developers' guide asks.
 set(GANTRY_TEST_LAUNCHER ${PROJECT_SOURCE_DIR}/tests/support/run-isolated)
+set(GANTRY_SANITIZE_TIMEOUT_FACTOR 3)
 
 function(gantry_add_test)
   cmake_parse_arguments(T "KEYRING" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
@@ -21,6 +22,11 @@ function(gantry_add_test)
            COMMAND ${GANTRY_TEST_LAUNCHER} ${CMAKE_BINARY_DIR}/test-state/${T_NAME} ${keyring} -- $<TARGET_FILE:${T_NAME}>)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
+  endif()
+  if(GANTRY_SANITIZE)
+    # ASan+UBSan make our code (and every gantry-cli a suite starts) several times slower;
+    # the limits above are for the plain build.
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * ${GANTRY_SANITIZE_TIMEOUT_FACTOR}")
   endif()
   set_tests_properties(${T_NAME} PROPERTIES
     TIMEOUT ${T_TIMEOUT}

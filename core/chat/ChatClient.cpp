@@ -144,7 +144,17 @@ void ChatReply::checkHeaders()
 void ChatReply::onReadyRead()
 {
     checkHeaders();
-    handleBytes(m_reply->readAll());
+    readAvailable();
+}
+
+void ChatReply::readAvailable()
+{
+    // In pieces, each handled before the next is read: Qt's HTTP thread may have buffered far
+    // more than the read buffer size (QTBUG-15065), and readAll() would copy all of it, and
+    // turn all of it into events, at once.
+    const QPointer<ChatReply> alive(this); // a slot on delta() or finished() may delete us
+    while (alive && m_reply && m_status == ReplyStatus::Streaming && m_reply->bytesAvailable() > 0)
+        handleBytes(m_reply->read(kReadBufferBytes));
 }
 
 void ChatReply::handleBytes(const QByteArray &bytes)
@@ -247,7 +257,7 @@ void ChatReply::onNetworkFinished()
     m_idleTimer.stop();
     checkHeaders();
     const QPointer<ChatReply> alive(this);
-    handleBytes(m_reply->readAll());
+    readAvailable();
     if (!alive || m_status != ReplyStatus::Streaming)
         return;
     const int status = httpStatusOf(m_reply);

@@ -71,6 +71,7 @@ private:
 
     void post();
     void onReadyRead();
+    void readAvailable();
     void onNetworkFinished();
     void onIdleTimeout();
     void handleEvent(const SseEvent &event);

@@ -7,6 +7,7 @@
 
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QSet>
 #include <QUrl>
 
 #include <nlohmann/json.hpp>
@@ -201,12 +202,17 @@ QStringList modelIdsFromBody(QByteArrayView body, QString *error)
             *error = QStringLiteral("the model list is not in the OpenAI format: \"%1\"").arg(shortText(body));
         return ids;
     }
+    QSet<QString> seen; // a server may list a million names: no quadratic search
     for (const json &item : *list) {
-        QString id = item.is_string() ? QString::fromStdString(item.get<std::string>()) : stringAt(item, "id");
+        QString id = item.is_string()
+                         ? withoutControlCharacters(QString::fromStdString(item.get_ref<const std::string &>()))
+                         : stringAt(item, "id");
         if (id.isEmpty())
             id = stringAt(item, "name");
-        if (!id.isEmpty() && !ids.contains(id))
+        if (!id.isEmpty() && !seen.contains(id)) {
+            seen.insert(id);
             ids << id;
+        }
     }
     return ids;
 }

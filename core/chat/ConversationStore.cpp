@@ -21,9 +21,9 @@ using nlohmann::json;
 constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
 constexpr int kBusyTimeoutMs = 5000; // structural writes (a new message) wait this long for another writer
-constexpr int kQuickBusyMs = 100;
-constexpr int kMaxFlushDelayMs = 2000; // a long reply's text reaches the disk at least this often     // streamed text:
-                                       // retried later rather than blocking the GUI
+constexpr int kQuickBusyMs = 100; // streamed text: retried later rather than blocking the GUI
+constexpr qsizetype kLargeBatchChars = 256 * 1024; // written at once, not at the timer
+constexpr int kMaxFlushDelayMs = 2000; // a long reply's text reaches the disk at least this often
 
 const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS conversations ("
@@ -508,6 +508,14 @@ void ConversationStore::appendText(qint64 messageId, const QString &content, con
     Pending &pending = m_pending[messageId];
     pending.content += content;
     pending.reasoning += reasoning;
+    // A reply that streams without pause may starve the timer (Qt's glib loop runs a timer
+    // again only once the loop is idle), so a large batch is also written from here: the
+    // pending text stays a fraction of the reply, not a second copy of all of it.
+    const qsizetype batch = pending.content.size() + pending.reasoning.size();
+    if (!m_writeDeferred && batch >= kLargeBatchChars && batch * 4 >= m_storedChars.value(messageId)) {
+        writePending(kQuickBusyMs);
+        return;
+    }
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -573,8 +581,10 @@ bool ConversationStore::writePending(int busyTimeoutMs)
         rollbackTransaction(); // all or nothing: what is pending stays pending
     }
     setBusyTimeout(kBusyTimeoutMs);
+    m_writeDeferred = !ok;
     if (!ok) {
-        m_flushTimer.start(); // try again soon; nothing is dropped
+        m_flushTimer.start(); // the timer tries again soon; nothing is dropped
+        Q_EMIT writeDeferred(m_lastError);
         return false;
     }
     QList<qint64> finished = m_pendingFinish.keys();

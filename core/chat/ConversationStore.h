@@ -76,7 +76,8 @@ public:
     // Adds a message under parentId (0: a new root) and makes it the shown branch. -1 on error.
     qint64 addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString &content,
                       ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {});
-    // Appends streamed text; written within flushIntervalMs, or at finishMessage/flush.
+    // Appends streamed text; written within flushIntervalMs, at once when a large batch is
+    // pending (a fraction of what is stored: the total work stays linear), or at finishMessage/flush.
     // Text stays pending until a write succeeds: a busy database (another process writing)
     // delays it and the timer retries; it is never dropped. The GUI thread waits at most
     // kQuickBusyMs per attempt.
@@ -97,6 +98,9 @@ public:
 
 Q_SIGNALS:
     void conversationsChanged();
+    // Pending text (or a reply's end) could not be written, e.g. another process holds the
+    // database's write lock; it stays pending and is tried again shortly.
+    void writeDeferred(const QString &error);
 
 private:
     bool exec(const QString &sql, const QVariantList &bind = {}) const;
@@ -128,6 +132,7 @@ private:
     QHash<qint64, qint64> m_storedChars; // streamed text written so far, per message
     QElapsedTimer m_sinceWrite;
     QTimer m_flushTimer;
+    bool m_writeDeferred = false; // the last write failed: the timer retries
     int m_transactionDepth = 0;
     bool m_transactionFailed = false;
 };

@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 
+#include <array>
 #include <cmath>
 
 namespace gantry {
@@ -44,11 +45,22 @@ const KnownModel kKnownModels[] = {
     {R"(gemma-2-27b)", 27.2, 46, 16, 128, 8192, 0, nullptr},
 };
 
+// Each pattern compiled once: the editor estimates at every keystroke.
+template <typename Table, size_t N>
+std::array<QRegularExpression, N> compiledPatterns(const Table (&table)[N])
+{
+    std::array<QRegularExpression, N> compiled;
+    for (size_t i = 0; i < N; ++i)
+        compiled[i] = QRegularExpression(QString::fromLatin1(table[i].pattern));
+    return compiled;
+}
+
 const KnownModel *knownModel(const QString &lowerId)
 {
-    for (const KnownModel &m : kKnownModels) {
-        if (QRegularExpression(QString::fromLatin1(m.pattern)).match(lowerId).hasMatch())
-            return &m;
+    static const auto patterns = compiledPatterns(kKnownModels);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+        if (patterns[i].match(lowerId).hasMatch())
+            return &kKnownModels[i];
     }
     return nullptr;
 }
@@ -121,9 +133,10 @@ std::optional<Precision> precisionOf(const QString &lowerId, const QStringList &
         {R"(q6_k)", "gguf 6-bit", 0.8125},
         {R"(q8_0)", "gguf 8-bit", 1.0625},
     };
-    for (const NameRule &r : rules) {
-        if (QRegularExpression(QString::fromLatin1(r.pattern)).match(lowerId).hasMatch())
-            return Precision{QString::fromLatin1(r.name), r.bytes};
+    static const auto patterns = compiledPatterns(rules);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+        if (patterns[i].match(lowerId).hasMatch())
+            return Precision{QString::fromLatin1(rules[i].name), rules[i].bytes};
     }
     return std::nullopt;
 }
@@ -153,6 +166,12 @@ QString gbText(double gb)
     if (gb >= 10)
         return QString::number(std::round(gb * 10) / 10, 'f', gb >= 100 ? 0 : 1);
     return QString::number(std::round(gb * 10) / 10, 'g', 2);
+}
+
+const QRegularExpression &expertsPattern()
+{
+    static const QRegularExpression experts(QStringLiteral(R"(\dx\d)"));
+    return experts;
 }
 
 // Shell-ish words of the commands, quotes dropped, $VAR/${VAR} replaced from env.
@@ -210,9 +229,8 @@ std::optional<ModelEstimate> estimateModel(const QString &modelId, const QString
     else
         e.assumptions << QStringLiteral("%1B parameters, read from the name%2")
                              .arg(*named)
-                             .arg(lower.contains(QRegularExpression(QStringLiteral(R"(\dx\d)")))
-                                      ? QStringLiteral(" (every expert counted)")
-                                      : QString());
+                             .arg(lower.contains(expertsPattern()) ? QStringLiteral(" (every expert counted)")
+                                                                   : QString());
 
     if (const auto p = precisionOf(lower, words)) {
         e.precision = p->name;

@@ -26,7 +26,7 @@ void MessageListModel::setSession(ChatSession *session)
     if (m_session) {
         connect(m_session, &ChatSession::conversationChanged, this, &MessageListModel::reload);
         connect(m_session, &ChatSession::messageAdded, this, &MessageListModel::reload);
-        connect(m_session, &ChatSession::messageDelta, this, &MessageListModel::onDelta);
+        connect(m_session, &ChatSession::messageDelta, this, [this](qint64 messageId) { onDelta(messageId); });
         connect(m_session, &ChatSession::replyFinished, this, &MessageListModel::reload);
     }
     reload();
@@ -37,13 +37,12 @@ void MessageListModel::reload()
     m_frame.stop();
     m_pendingRow = -1; // reload() announces every row anyway
     QList<StoredMessage> rows = m_session ? m_session->activePath() : QList<StoredMessage>();
-    // Text still in flight from the live reply may not be flushed to the store yet.
-    if (m_session && m_session->currentReply()) {
-        for (StoredMessage &m : rows) {
-            if (m.id == m_session->streamingMessageId()) {
-                m.content = m_session->currentReply()->content();
-                m.reasoning = m_session->currentReply()->reasoning();
-            }
+    // The streaming answer's text is the live reply's (data() reads it there): the part the
+    // store has so far is dropped instead of kept as a second copy.
+    for (StoredMessage &m : rows) {
+        if (liveReply(m)) {
+            m.content = QString();
+            m.reasoning = QString();
         }
     }
     // Same ids in the same order: update in place so views keep scroll and selection.
@@ -69,14 +68,19 @@ void MessageListModel::reload()
     }
 }
 
-void MessageListModel::onDelta(qint64 messageId, const QString &content, const QString &reasoning)
+const ChatReply *MessageListModel::liveReply(const StoredMessage &message) const
+{
+    if (!m_session || !m_session->currentReply() || m_session->streamingMessageId() != message.id)
+        return nullptr;
+    return m_session->currentReply();
+}
+
+void MessageListModel::onDelta(qint64 messageId)
 {
     const int row = rowOf(messageId);
     if (row < 0)
         return;
-    m_rows[row].content += content;
-    m_rows[row].reasoning += reasoning;
-    // The text is current at once (data() returns it); views hear of it at most once a frame.
+    // The text is current at once (data() reads the reply); views hear of it at most once a frame.
     // The first token after a quiet frame is announced at once, later ones at the frame's end:
     // no token waits more than a frame, and a 3,500 tok/s stream costs 60 layouts a second,
     // not 3,500.
@@ -129,7 +133,14 @@ int MessageListModel::rowOf(qint64 messageId) const
 
 StoredMessage MessageListModel::messageAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? m_rows[row] : StoredMessage();
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    StoredMessage message = m_rows[row];
+    if (const ChatReply *reply = liveReply(message)) {
+        message.content = reply->content();
+        message.reasoning = reply->reasoning();
+    }
+    return message;
 }
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
@@ -142,16 +153,17 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const StoredMessage &m = m_rows[index.row()];
+    const ChatReply *live = liveReply(m);
     switch (role) {
     case Qt::DisplayRole:
     case ContentRole:
-        return m.content;
+        return live ? live->content() : m.content;
     case IdRole:
         return m.id;
     case MessageRoleRole:
         return messageRoleName(m.role);
     case ReasoningRole:
-        return m.reasoning;
+        return live ? live->reasoning() : m.reasoning;
     case StatusRole:
         return int(m.status);
     case StatusTextRole:

@@ -3,7 +3,8 @@
 // The shown thread of one conversation (root → leaf), one row per message, for the chat
 // panel. It follows a ChatSession: a streaming answer grows in place (dataChanged on that
 // row only, at most once a frame), so a view re-lays out one bubble per frame, not the whole
-// list and not once per token. QtCore only.
+// list and not once per token. The streaming answer's text is read from the live ChatReply,
+// not copied: a long reply is held once, not once there and once here. QtCore only.
 
 #include "core/chat/ChatSession.h"
 
@@ -53,7 +54,9 @@ public:
     static int frameIntervalMs();
 
 private:
-    void onDelta(qint64 messageId, const QString &content, const QString &reasoning);
+    void onDelta(qint64 messageId);
+    // The reply still streaming into this message, if any: its text is the message's text.
+    const ChatReply *liveReply(const StoredMessage &message) const;
     void emitPendingChange();
 
     static constexpr int kFrameMs = 16; // one frame at 60 Hz

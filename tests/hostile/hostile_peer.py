@@ -11,6 +11,7 @@ Paths (any method; the first segment is the mode, the rest is ignored):
   /slow-line/...        200 text/event-stream: "data: a…", one byte every 20 ms, no newline
   /trickle/...          200 text/event-stream: a ping comment every 50 ms, forever
   /huge-reply/...       200 text/event-stream: valid chat chunks, without end
+  /large-reply/...      200 text/event-stream: a valid, complete reply: 12 MB of events, 11.8 M characters of text
   /deep-sse-error/...   200 text/event-stream: data: {"error": [[[[…]]]]} (100k levels)
   /deep-error/...       500 application/json: {"error": {"detail": [[[[…]]]]}}, also {"detail": …}
   /huge-body/...        200 application/json: an endless JSON array
@@ -30,6 +31,7 @@ LIMIT = 512 * 1024 * 1024
 SEEN = []
 SEEN_LOCK = threading.Lock()
 DEPTH = 100000
+LARGE_REPLY_BYTES = 12 * 1024 * 1024
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -93,6 +95,18 @@ class Handler(BaseHTTPRequestHandler):
             self._start(200, "text/event-stream")
             chunk = {"choices": [{"index": 0, "delta": {"content": "word " * 200}}]}
             self._stream(b"", (b"data: " + json.dumps(chunk).encode() + b"\n\n") * 64)
+        elif mode == "large-reply":
+            self._start(200, "text/event-stream")
+            chunk = {"choices": [{"index": 0, "delta": {"content": "word " * 200}}]}
+            event = b"data: " + json.dumps(chunk).encode() + b"\n\n"
+            end = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            try:
+                for _ in range(LARGE_REPLY_BYTES // (len(event) * 64)):
+                    self.wfile.write(event * 64)
+                self.wfile.write(b"data: " + json.dumps(end).encode() + b"\n\ndata: [DONE]\n\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
         elif mode == "deep-sse-error":
             self._start(200, "text/event-stream")
             body = b'data: {"error": ' + b"[" * DEPTH + b"]" * DEPTH + b"}\n\n"

@@ -7,6 +7,7 @@
 #include "core/backends/dstack/DstackError.h"
 #include "core/chat/ChatClient.h"
 #include "core/chat/ChatProtocol.h"
+#include "core/chat/ChatSession.h"
 #include "core/chat/ConversationStore.h"
 #include "core/common/StatePaths.h"
 #include "core/common/UntrustedText.h"
@@ -235,6 +236,67 @@ private Q_SLOTS:
                  qPrintable(reply->errorString()));
     }
 
+    // A valid 12 MB reply that arrives without a pause: its text reaches the store while it
+    // streams (the flush timer alone starved: everything waited in memory for the end), and
+    // the whole of it is stored once it is complete.
+    void aFastLargeReplyIsStoredWhileItStreams()
+    {
+        const QString path = freshDir(QStringLiteral("large-reply")) + QStringLiteral("/chat.sqlite");
+        ConversationStore store;
+        QVERIFY(store.open(path).isEmpty());
+        ChatClient client;
+        client.setEndpoint(
+            ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
+        ChatSession session(&store, &client);
+        QSqlDatabase reader =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("large-reply-reader"));
+        reader.setDatabaseName(path);
+        QVERIFY(reader.open());
+        qint64 storedMidway = -1;
+        connect(&session, &ChatSession::messageDelta, this, [&](qint64 id) {
+            if (storedMidway >= 0 || session.currentReply()->content().size() < 8'000'000)
+                return;
+            QSqlQuery query(reader);
+            query.prepare(QStringLiteral("SELECT length(content) FROM messages WHERE id=?"));
+            query.addBindValue(id);
+            storedMidway = query.exec() && query.next() ? query.value(0).toLongLong() : 0;
+        });
+        QSignalSpy finished(&session, &ChatSession::replyFinished);
+        const qint64 answer = session.send(QStringLiteral("hello"));
+        QVERIFY(answer > 0);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
+        QVERIFY2(storedMidway >= 4'000'000, qPrintable(QString::number(storedMidway)));
+        const auto stored = store.message(answer);
+        QVERIFY(stored);
+        QCOMPARE(stored->content.size(), 11'840'000);
+        QVERIFY(stored->content.startsWith(QLatin1String("word word ")));
+        reader.close();
+        reader = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("large-reply-reader"));
+    }
+
+    // A model list near the size the client reads (8 MB: 800,000 names), each name twice:
+    // every name once, in order (duplicates were found by a linear search per name, so this
+    // list took hours of the GUI thread).
+    void aLongModelListIsReadInOnePass()
+    {
+        QByteArray body = "[";
+        for (int round = 0; round < 2; ++round) {
+            for (int i = 0; i < 400000; ++i)
+                body += '"' + QByteArray::number(i) + "\",";
+        }
+        body += "\"\\u001b[31mred\"]"; // an escape sequence, as JSON writes it
+        QVERIFY(body.size() < 8 * 1024 * 1024);
+        QString error;
+        const QStringList ids = modelIdsFromBody(body, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(ids.size(), 400001);
+        QCOMPARE(ids.first(), QStringLiteral("0"));
+        QCOMPARE(ids[399999], QStringLiteral("399999"));
+        QCOMPARE(ids.last(), QStringLiteral("\uFFFD[31mred")); // no escape sequence reaches a terminal
+    }
+
     // {"error": [[[[…100k…]]]]} in the stream and in an HTTP error body: no stack overflow.
     void chatDeepErrorJsonIsShownBounded()
     {
@@ -430,8 +492,10 @@ private Q_SLOTS:
             }
             QVERIFY(!store.flush());
             QVERIFY(store.hasPendingWrites());
+            QSignalSpy deferred(&store, &ConversationStore::writeDeferred);
             QVERIFY(!store.finishMessage(answer, ReplyStatus::Complete, {}));
-            QTest::qWait(200); // the retry timer fires and fails again: still nothing lost
+            QCOMPARE(deferred.size(), 1);
+            QVERIFY(deferred.wait(10000)); // the retry timer fires and fails again: still nothing lost
             QVERIFY(store.hasPendingWrites());
             QVERIFY(lock.exec(QStringLiteral("COMMIT")));
             lock = QSqlQuery();

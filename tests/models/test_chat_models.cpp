@@ -98,6 +98,11 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusTextRole).toString(), QStringLiteral("streaming"));
         QTRY_COMPARE_WITH_TIMEOUT(model.data(model.index(1)).toString(), QStringLiteral("Hel"), 10000);
         QVERIFY(!changed.isEmpty());
+        // One copy of a streaming reply's text: the model hands out the live reply's own.
+        QVERIFY(session.currentReply());
+        QVERIFY(model.data(model.index(1), MessageListModel::ContentRole).toString().constData() ==
+                session.currentReply()->content().constData());
+        QCOMPARE(model.messageAt(1).content, QStringLiteral("Hel"));
         QVERIFY(finished.wait(10000));
         QCOMPARE(model.data(model.index(1), MessageListModel::ContentRole).toString(), QStringLiteral("Hello"));
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusRole).toInt(), int(ReplyStatus::Complete));
