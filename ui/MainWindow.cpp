@@ -434,12 +434,7 @@ void MainWindow::addBackend(Backend *backend)
     if (!backend || m_backends.contains(backend))
         return;
     m_backends << backend;
-    if (OffersPanel *offers = m_offersPage->builtPanelAs<OffersPanel>())
-        offers->setBackends(m_backends);
-    m_budget->setBackends(m_backends);
-    m_runs->setBackends(m_backends);
-    if (FleetsPanel *fleets = m_fleetsPage->builtPanelAs<FleetsPanel>())
-        fleets->setBackends(m_backends);
+    giveBackendsToPanels();
     watchConnection(backend);
     backend->refresh();
     updateStatusBar();
@@ -449,13 +444,19 @@ void MainWindow::removeBackend(Backend *backend)
 {
     if (!m_backends.removeOne(backend))
         return;
+    giveBackendsToPanels();
+    updateStatusBar();
+}
+
+// Every panel that exists works on all the backends (lazy ones get them when built).
+void MainWindow::giveBackendsToPanels()
+{
     if (OffersPanel *offers = m_offersPage->builtPanelAs<OffersPanel>())
         offers->setBackends(m_backends);
     m_budget->setBackends(m_backends);
     m_runs->setBackends(m_backends);
     if (FleetsPanel *fleets = m_fleetsPage->builtPanelAs<FleetsPanel>())
         fleets->setBackends(m_backends);
-    updateStatusBar();
 }
 
 void MainWindow::setRegistry(BackendRegistry *registry)

@@ -80,6 +80,7 @@ private:
     void buildStatusBar();
     void connectPanels();
     void restoreWindowState(QSplitter *split);
+    void giveBackendsToPanels();
     void buildMenus();
     void updateRecentMenu();
     void updateStatusBar();

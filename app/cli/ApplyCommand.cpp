@@ -25,15 +25,6 @@ const QCommandLineOption kOffer(QStringLiteral("offer"),
                                 QStringLiteral("the plan's offer to submit (default: 1, the cheapest)"),
                                 QStringLiteral("N"));
 
-bool confirm(const QString &question)
-{
-    err() << question << " [y/n]: ";
-    err().flush();
-    QTextStream in(stdin);
-    const QString answer = in.readLine().trimmed().toLower();
-    return answer == QLatin1String("y") || answer == QLatin1String("yes");
-}
-
 // Follows one run until it is ready (services) or final; returns the exit code.
 int follow(Backend &backend, const QString &runName, bool json)
 {

@@ -219,4 +219,13 @@ QString capitalised(const QString &text)
     return text.isEmpty() ? text : text.left(1).toUpper() + text.mid(1);
 }
 
+bool confirm(const QString &question)
+{
+    err() << question << " [y/n]: ";
+    err().flush();
+    QTextStream in(stdin);
+    const QString answer = in.readLine().trimmed().toLower();
+    return answer == QLatin1String("y") || answer == QLatin1String("yes");
+}
+
 } // namespace gantry::cli

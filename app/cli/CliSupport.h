@@ -22,6 +22,9 @@ namespace gantry::cli {
 QTextStream &out();
 QTextStream &err();
 
+// Asks on the terminal; true for y or yes.
+bool confirm(const QString &question);
+
 // `-f FILE` and the DIR positional: which configuration a verb reads. Declared once here.
 struct ConfigurationChoice {
     QString file; // empty: look in dir

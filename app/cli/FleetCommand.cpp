@@ -25,15 +25,6 @@ const QCommandLineOption kInstance(
     QStringLiteral("INSTANCE_NUM"));
 const QCommandLineOption kYes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("delete without asking"));
 
-bool confirm(const QString &question)
-{
-    err() << question << " [y/n]: ";
-    err().flush();
-    QTextStream in(stdin);
-    const QString answer = in.readLine().trimmed().toLower();
-    return answer == QLatin1String("y") || answer == QLatin1String("yes");
-}
-
 DstackFleets *fleetsOf(Backend &backend)
 {
     auto *dstack = qobject_cast<DstackBackend *>(&backend);
