@@ -94,6 +94,8 @@ void FleetsPanel::setBackends(const QList<Backend *> &backends)
         if (!dstack || m_backends.contains(dstack))
             continue;
         m_backends << dstack;
+        // What the project's fleets already are (the tab may be built after they were listed).
+        m_model->setFleets(dstack->projectName(), dstack->fleets()->fleets());
         connect(dstack->fleets(), &DstackFleets::fleetsChanged, this, [this, dstack] {
             m_model->setFleets(dstack->projectName(), dstack->fleets()->fleets());
             m_tree->expandAll();
