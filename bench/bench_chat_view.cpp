@@ -311,7 +311,7 @@ void BM_ChatViewOpenAndScroll(benchmark::State &state)
     qint64 parent = 0;
     for (int m = 0; m < 2000; ++m)
         parent = seed.addMessage(
-            id, parent, m % 2 ? QStringLiteral("assistant") : QStringLiteral("user"),
+            id, parent, m % 2 ? MessageRole::Assistant : MessageRole::User,
             m % 2 ? QStringLiteral("Use **std::sort**:\n\n```cpp\nstd::sort(a, b);\n```\n\nDone (%1).").arg(m)
                   : QStringLiteral("Question %1?").arg(m));
     seed.flush();

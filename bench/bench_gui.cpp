@@ -46,7 +46,7 @@ QString seededHome()
                                           "rows.end());\n```\n\nThat is all (%1).")
                                .arg(m);
                 parent =
-                    store.addMessage(id, parent, user ? QStringLiteral("user") : QStringLiteral("assistant"), text);
+                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text);
             }
         }
         store.flush();
