@@ -35,7 +35,7 @@ struct Fixture {
         for (next = 0; next < 1000000; ++next)
             store->appendLine(
                 QStringLiteral("srv  log_server_r: request: POST /v1/chat/completions 127.0.0.1 200 line %1").arg(next),
-                QStringLiteral("stdout"), t0);
+                LogSource::Stdout, t0);
         view = std::make_unique<ui::LogView>();
         view->resize(1000, 600);
         view->show();
@@ -71,7 +71,7 @@ void BM_LogFollowFrame(benchmark::State &state)
         // The writer's side (another process in real use) is not part of the GUI's frame.
         state.PauseTiming();
         for (int i = 0; i < 100; ++i)
-            f.store->appendLine(QStringLiteral("follow line %1").arg(f.next++), QStringLiteral("stdout"));
+            f.store->appendLine(QStringLiteral("follow line %1").arg(f.next++), LogSource::Stdout);
         state.ResumeTiming();
         QApplication::processEvents(); // insert rows, scroll to the bottom
         f.view->view()->viewport()->repaint();

@@ -63,7 +63,7 @@ long ingest(const QString &path)
     LogStore store(path);
     const QByteArray &t = text();
     for (qsizetype at = 0; at < t.size(); at += kChunk)
-        store.appendChunk(t.mid(at, kChunk), QStringLiteral("stdout"));
+        store.appendChunk(t.mid(at, kChunk), LogSource::Stdout);
     store.flushPartial();
     return rssKb() - before;
 }

@@ -67,7 +67,7 @@ std::optional<RunJob> chosenJob(const QCommandLineParser &arguments, QString *er
 
 // Prints the log's lines (of one source, when given), then with follow keeps printing new ones
 // until the run ends.
-int printLog(Backend &backend, const QString &runName, LogStore &log, const QString &onlySource, bool follow)
+int printLog(Backend &backend, const QString &runName, LogStore &log, std::optional<LogSource> onlySource, bool follow)
 {
     qint64 printed = 0;
     auto printNew = [&]() {
@@ -77,7 +77,7 @@ int printLog(Backend &backend, const QString &runName, LogStore &log, const QStr
         while (printed < log.lineCount()) {
             const QList<LogLine> lines = log.lines(printed, kBatch);
             for (const LogLine &line : lines)
-                if (onlySource.isEmpty() || line.source == onlySource)
+                if (!onlySource || line.source == *onlySource)
                     out() << line.text << '\n';
             printed += lines.size();
             if (lines.isEmpty())
@@ -147,13 +147,13 @@ int runLogs(const QCommandLineParser &arguments)
             return 1;
         }
     }
-    QString onlySource; // a local run's provisioning lines are the supervisor's own
+    std::optional<LogSource> onlySource; // a local run's provisioning lines are the supervisor's own
     if (log && diagnose) {
         fetchRunDetailsAndWait(*backend, runName);
         if (LogStore *provisioning = backend->provisioningLogStore(runName))
             log = provisioning;
         else
-            onlySource = QStringLiteral("gantry");
+            onlySource = LogSource::Gantry;
     }
     if (!log) {
         err() << "gantry-cli logs: no run named " << runName << " (gantry-cli ps -a lists them)\n";

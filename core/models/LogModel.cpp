@@ -152,7 +152,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case TextRole:
         return line->text;
     case SourceRole:
-        return line->source;
+        return logSourceName(line->source);
     case TimestampRole:
         return line->timestamp;
     case HighlightRole:

@@ -18,11 +18,11 @@ qsizetype textStart(QByteArrayView line)
 
 } // namespace
 
-QByteArray logLinePrefix(const QDateTime &at, const QString &source)
+QByteArray logLinePrefix(const QDateTime &at, LogSource source)
 {
     QByteArray prefix = at.toUTC().toString(Qt::ISODateWithMs).toLatin1();
     prefix += ' ';
-    prefix += source.toUtf8();
+    prefix += logSourceName(source).toUtf8();
     prefix += ' ';
     return prefix;
 }
@@ -66,7 +66,7 @@ LogLine parseLogLine(QByteArrayView line)
         result.timestamp = QDateTime::fromString(QString::fromLatin1(line.first(space)), Qt::ISODateWithMs);
         if (result.timestamp.isValid()) {
             result.timestamp = result.timestamp.toUTC();
-            result.source = QString::fromUtf8(line.sliced(space + 1, start - space - 2));
+            result.source = logSourceFromName(QString::fromUtf8(line.sliced(space + 1, start - space - 2)));
             result.text = QString::fromUtf8(line.sliced(start));
             return result;
         }

@@ -14,7 +14,7 @@
 namespace gantry {
 
 // "2026-11-27T06:00:00.123Z stdout " — computed once per chunk, not once per line.
-QByteArray logLinePrefix(const QDateTime &at, const QString &source);
+QByteArray logLinePrefix(const QDateTime &at, LogSource source);
 
 // The longest text one log line carries: longer output (a service printing without
 // newlines) continues on the next line, so memory stays bounded for writers and readers.

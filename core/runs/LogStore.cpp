@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QMap>
 
 #include <algorithm>
 #include <cstring>
@@ -24,7 +25,7 @@ struct LogStore::Private {
     mutable QFile reader; // opened lazily, read-only
     std::vector<qint64> offsets; // start offset of every indexed line
     qint64 indexedEnd = 0; // bytes up to (and including) the last indexed '\n'
-    QHash<QString, QByteArray> partial; // unterminated bytes per source (may end mid UTF-8 sequence)
+    QMap<LogSource, QByteArray> partial; // unterminated bytes per source (may end mid UTF-8 sequence)
 
     bool openWriter()
     {
@@ -111,7 +112,7 @@ QString LogStore::path() const
     return d->path;
 }
 
-void LogStore::appendChunk(const QByteArray &bytes, const QString &source, const QDateTime &at)
+void LogStore::appendChunk(const QByteArray &bytes, LogSource source, const QDateTime &at)
 {
     if (bytes.isEmpty())
         return;
@@ -152,7 +153,7 @@ void LogStore::appendChunk(const QByteArray &bytes, const QString &source, const
     d->writeFormatted(out, this);
 }
 
-void LogStore::appendLine(const QString &text, const QString &source, const QDateTime &at)
+void LogStore::appendLine(const QString &text, LogSource source, const QDateTime &at)
 {
     QByteArray out;
     const QByteArray prefix = logLinePrefix(at, source);

@@ -7,7 +7,9 @@
 //
 // On-disk format, one line per log line:  <ISO-8601 UTC timestamp with ms> <source> <text>\n
 // e.g. "2026-11-27T06:00:00.123Z stdout listening on http://127.0.0.1:8000"
-// source is "stdout", "stderr" or "gantry" (lines the supervisor itself writes).
+// source is "stdout", "stderr" or "gantry" (lines the supervisor itself writes): LogSource.
+
+#include "core/runs/LogSource.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -19,7 +21,7 @@ namespace gantry {
 
 struct LogLine {
     QDateTime timestamp; // UTC
-    QString source;
+    LogSource source = LogSource::Stdout;
     QString text;
 };
 
@@ -34,9 +36,9 @@ public:
 
     // Writing. Chunks need not be whole lines: a partial last line (and a partial UTF-8
     // sequence) is kept per source until its newline arrives.
-    void appendChunk(const QByteArray &bytes, const QString &source,
+    void appendChunk(const QByteArray &bytes, LogSource source,
                      const QDateTime &at = QDateTime::currentDateTimeUtc());
-    void appendLine(const QString &text, const QString &source, const QDateTime &at = QDateTime::currentDateTimeUtc());
+    void appendLine(const QString &text, LogSource source, const QDateTime &at = QDateTime::currentDateTimeUtc());
     void flushPartial(); // write out unterminated lines (end of stream)
 
     // Reading.

@@ -517,9 +517,9 @@ private Q_SLOTS:
         LogStore store(dir + QStringLiteral("/log"));
         const QByteArray chunk(1024 * 1024, 'a');
         for (int i = 0; i < 10; ++i)
-            store.appendChunk(chunk, QStringLiteral("stdout"));
-        store.appendChunk("\xC3", QStringLiteral("stdout"));
-        store.appendChunk("\xA9 end\n", QStringLiteral("stdout"));
+            store.appendChunk(chunk, LogSource::Stdout);
+        store.appendChunk("\xC3", LogSource::Stdout);
+        store.appendChunk("\xA9 end\n", LogSource::Stdout);
         QCOMPARE(store.lineCount(), qint64(10 * 1024 * 1024 / kMaxLogLineText + 1));
         for (const LogLine &line : store.lines(0, store.lineCount()))
             QVERIFY(line.text.size() <= kMaxLogLineText);

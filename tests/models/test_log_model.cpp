@@ -23,8 +23,8 @@ private Q_SLOTS:
         LogStore store(dir + QStringLiteral("/run.log"));
         const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-27T06:00:00.000Z"), Qt::ISODateWithMs);
         for (int i = 0; i < 1000; ++i)
-            store.appendLine(QStringLiteral("line %1").arg(i),
-                             i % 10 == 0 ? QStringLiteral("stderr") : QStringLiteral("stdout"), t0.addSecs(i));
+            store.appendLine(QStringLiteral("line %1").arg(i), i % 10 == 0 ? LogSource::Stderr : LogSource::Stdout,
+                             t0.addSecs(i));
         LogModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
@@ -35,7 +35,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0).data(LogModel::TimestampRole).toDateTime(), t0);
 
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-        store.appendLine(QStringLiteral("late line"), QStringLiteral("gantry"));
+        store.appendLine(QStringLiteral("late line"), LogSource::Gantry);
         QTRY_COMPARE(model.rowCount(), 1001);
         QVERIFY(!inserted.isEmpty());
         // The last block was cached before the append; the new line must still be read.
@@ -44,7 +44,7 @@ private Q_SLOTS:
         // Another writer (a supervisor process) appends to the same file; refresh() indexes it.
         {
             LogStore writer(dir + QStringLiteral("/run.log"));
-            writer.appendLine(QStringLiteral("from another writer"), QStringLiteral("stdout"));
+            writer.appendLine(QStringLiteral("from another writer"), LogSource::Stdout);
         }
         store.refresh();
         QTRY_COMPARE(model.rowCount(), 1002);
@@ -58,7 +58,7 @@ private Q_SLOTS:
         for (int i = 0; i < 3000; ++i)
             store.appendLine(i % 700 == 5 ? QStringLiteral("ERROR disk full %1").arg(i)
                                           : QStringLiteral("ok %1").arg(i),
-                             QStringLiteral("stdout"));
+                             LogSource::Stdout);
         LogModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
@@ -145,8 +145,8 @@ private Q_SLOTS:
         // The model hands it to the view, for either stream.
         const QString dir = test::freshDir(QStringLiteral("log-model-level"));
         LogStore store(dir + QStringLiteral("/run.log"));
-        store.appendLine(line, QStringLiteral("stderr"));
-        store.appendLine(line, QStringLiteral("stdout"));
+        store.appendLine(line, LogSource::Stderr);
+        store.appendLine(line, LogSource::Stdout);
         LogModel model;
         model.setStore(&store);
         QCOMPARE(model.rowCount(), 2);

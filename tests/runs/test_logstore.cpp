@@ -28,8 +28,8 @@ private Q_SLOTS:
         const QString path = freshLog(QStringLiteral("format"));
         LogStore store(path);
         const QDateTime at = QDateTime::fromString(QStringLiteral("2026-11-27T06:00:00.123Z"), Qt::ISODateWithMs);
-        store.appendChunk("listening on http://127.0.0.1:8000\r\nsecond\n", QStringLiteral("stdout"), at);
-        store.appendLine(QStringLiteral("Run started"), QStringLiteral("gantry"), at);
+        store.appendChunk("listening on http://127.0.0.1:8000\r\nsecond\n", LogSource::Stdout, at);
+        store.appendLine(QStringLiteral("Run started"), LogSource::Gantry, at);
         QCOMPARE(fileBytes(path), QByteArray("2026-11-27T06:00:00.123Z stdout listening on http://127.0.0.1:8000\n"
                                              "2026-11-27T06:00:00.123Z stdout second\n"
                                              "2026-11-27T06:00:00.123Z gantry Run started\n"));
@@ -37,9 +37,9 @@ private Q_SLOTS:
         const LogLine first = store.line(0);
         QCOMPARE(first.timestamp, at);
         QCOMPARE(first.timestamp.timeSpec(), Qt::UTC);
-        QCOMPARE(first.source, QStringLiteral("stdout"));
+        QCOMPARE(first.source, LogSource::Stdout);
         QCOMPARE(first.text, QStringLiteral("listening on http://127.0.0.1:8000"));
-        QCOMPARE(store.line(2).source, QStringLiteral("gantry"));
+        QCOMPARE(store.line(2).source, LogSource::Gantry);
         QCOMPARE(store.line(3).text, QString()); // out of range: empty, no crash
         QCOMPARE(store.line(-1).text, QString());
     }
@@ -48,16 +48,16 @@ private Q_SLOTS:
     {
         LogStore store(freshLog(QStringLiteral("partial")));
         QSignalSpy appended(&store, &LogStore::linesAppended);
-        store.appendChunk("hel", QStringLiteral("stdout"));
-        store.appendChunk("warn", QStringLiteral("stderr"));
+        store.appendChunk("hel", LogSource::Stdout);
+        store.appendChunk("warn", LogSource::Stderr);
         QCOMPARE(store.lineCount(), 0);
         QCOMPARE(appended.count(), 0);
-        store.appendChunk("lo\nwor", QStringLiteral("stdout"));
+        store.appendChunk("lo\nwor", LogSource::Stdout);
         QCOMPARE(store.lineCount(), 1);
         QCOMPARE(store.line(0).text, QStringLiteral("hello"));
-        store.appendChunk("ing\n", QStringLiteral("stderr"));
+        store.appendChunk("ing\n", LogSource::Stderr);
         QCOMPARE(store.line(1).text, QStringLiteral("warning"));
-        QCOMPARE(store.line(1).source, QStringLiteral("stderr"));
+        QCOMPARE(store.line(1).source, LogSource::Stderr);
         store.flushPartial();
         QCOMPARE(store.lineCount(), 3);
         QCOMPARE(store.line(2).text, QStringLiteral("wor"));
@@ -72,8 +72,8 @@ private Q_SLOTS:
         const QByteArray text = QStringLiteral("température 25 °C — ok ✓").toUtf8();
         // Split inside every multi-byte sequence in turn.
         for (qsizetype cut = 1; cut < text.size(); ++cut) {
-            store.appendChunk(text.left(cut), QStringLiteral("stdout"));
-            store.appendChunk(text.mid(cut) + '\n', QStringLiteral("stdout"));
+            store.appendChunk(text.left(cut), LogSource::Stdout);
+            store.appendChunk(text.mid(cut) + '\n', LogSource::Stdout);
         }
         QCOMPARE(store.lineCount(), text.size() - 1);
         for (qint64 i = 0; i < store.lineCount(); ++i)
@@ -84,7 +84,7 @@ private Q_SLOTS:
     {
         const QString path = freshLog(QStringLiteral("invalid"));
         LogStore store(path);
-        store.appendChunk(QByteArray("bad \xff\xfe bytes\n"), QStringLiteral("stdout"));
+        store.appendChunk(QByteArray("bad \xff\xfe bytes\n"), LogSource::Stdout);
         QVERIFY(fileBytes(path).isValidUtf8());
         QCOMPARE(store.line(0).text, QStringLiteral("bad \uFFFD\uFFFD bytes"));
     }
@@ -93,11 +93,11 @@ private Q_SLOTS:
     {
         const QString path = freshLog(QStringLiteral("refresh"));
         LogStore writer(path);
-        writer.appendLine(QStringLiteral("one"), QStringLiteral("stdout"));
+        writer.appendLine(QStringLiteral("one"), LogSource::Stdout);
         LogStore reader(path);
         QCOMPARE(reader.lineCount(), 1);
         QSignalSpy appended(&reader, &LogStore::linesAppended);
-        writer.appendChunk("two\nthree\n", QStringLiteral("stdout"));
+        writer.appendChunk("two\nthree\n", LogSource::Stdout);
         QCOMPARE(reader.lineCount(), 1); // not until it looks
         reader.refresh();
         QCOMPARE(reader.lineCount(), 3);
@@ -128,7 +128,7 @@ private Q_SLOTS:
         QByteArray chunk;
         for (int i = 0; i < 1000; ++i)
             chunk += "line " + QByteArray::number(i) + '\n';
-        store.appendChunk(chunk, QStringLiteral("stdout"));
+        store.appendChunk(chunk, LogSource::Stdout);
         QCOMPARE(store.lineCount(), 1000);
         const QList<LogLine> range = store.lines(10, 3);
         QCOMPARE(range.size(), 3);
@@ -146,7 +146,7 @@ private Q_SLOTS:
     {
         LogStore store(freshLog(QStringLiteral("find")));
         store.appendChunk("starting\nloading model\nERROR: out of memory\nretrying\nerror again\nÉtat: prêt\n",
-                          QStringLiteral("stdout"));
+                          LogSource::Stdout);
         QCOMPARE(store.find(QStringLiteral("error"), 0), 2);
         QCOMPARE(store.find(QStringLiteral("error"), 3), 4);
         QCOMPARE(store.find(QStringLiteral("error"), 5), -1);
@@ -169,7 +169,7 @@ private Q_SLOTS:
         for (int i = 0; i < 12000; ++i)
             chunk += filler + '\n';
         chunk += "needle here\n";
-        store.appendChunk(chunk, QStringLiteral("stdout"));
+        store.appendChunk(chunk, LogSource::Stdout);
         QCOMPARE(store.find(QStringLiteral("NEEDLE"), 0), 12000);
         QCOMPARE(store.find(QStringLiteral("needle"), 12000, false), 12000);
         QCOMPARE(store.find(QStringLiteral("needle"), 11999, false), -1);
@@ -180,7 +180,7 @@ private Q_SLOTS:
         const QString path = freshLog(QStringLiteral("reopen"));
         {
             LogStore store(path);
-            store.appendChunk("a\nb\nunterminated", QStringLiteral("stdout"));
+            store.appendChunk("a\nb\nunterminated", LogSource::Stdout);
         } // the destructor writes the partial line out
         LogStore again(path);
         QCOMPARE(again.lineCount(), 3);

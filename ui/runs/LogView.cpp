@@ -39,7 +39,7 @@ public:
         const bool dark = isDark(option->palette);
         if (index.data(LogModel::HighlightRole).toBool())
             option->backgroundBrush = dark ? QColor(0x6b, 0x5b, 0x00) : QColor(0xff, 0xec, 0x8b);
-        if (index.data(LogModel::SourceRole).toString() == QLatin1String("gantry")) {
+        if (logSourceFromName(index.data(LogModel::SourceRole).toString()) == LogSource::Gantry) {
             option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
             return;
         }

@@ -62,7 +62,7 @@ void DstackLogFollower::request(const QString &nextToken)
             if (auto logs = response.find("logs"); logs != response.end() && logs->is_array()) {
                 for (const auto &event : *logs) {
                     const QByteArray bytes = QByteArray::fromBase64(dstackjson::string(event, "message").toLatin1());
-                    const QString source = dstackjson::string(event, "log_source", QStringLiteral("stdout"));
+                    const LogSource source = logSourceFromName(dstackjson::string(event, "log_source"));
                     const QString stamp = dstackjson::string(event, "timestamp");
                     const QDateTime at = dstackDateTime(dstackjson::member(event, "timestamp"));
                     m_store->appendChunk(bytes, source, at.isValid() ? at : QDateTime::currentDateTimeUtc());

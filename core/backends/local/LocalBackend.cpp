@@ -377,7 +377,7 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
         return e;
     LogStore(runfiles::log(dir))
         .appendLine(QStringLiteral("Run %1 submitted (%2)").arg(spec.runName, spec.offer.resourcesText()),
-                    QStringLiteral("gantry"));
+                    LogSource::Gantry);
 
     QProcess process;
     process.setProgram(supervisor);
@@ -462,7 +462,7 @@ void LocalBackend::markVanished(const QString &runDir, RunInfo &info, const Loca
     info.terminationReason = QStringLiteral("server_error");
     recordStatus(info, RunStatus::Failed, QStringLiteral("error"));
     writeRunStatus(runDir, info, state);
-    LogStore(runfiles::log(runDir)).appendLine(why, QStringLiteral("gantry"));
+    LogStore(runfiles::log(runDir)).appendLine(why, LogSource::Gantry);
 }
 
 void LocalBackend::refresh()

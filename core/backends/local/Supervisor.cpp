@@ -206,9 +206,9 @@ void Supervisor::startService()
         ::signal(SIGHUP, SIG_DFL);
     });
     connect(m_process, &QProcess::readyReadStandardOutput, this,
-            [this]() { m_log->appendChunk(m_process->readAllStandardOutput(), QStringLiteral("stdout")); });
+            [this]() { m_log->appendChunk(m_process->readAllStandardOutput(), LogSource::Stdout); });
     connect(m_process, &QProcess::readyReadStandardError, this,
-            [this]() { m_log->appendChunk(m_process->readAllStandardError(), QStringLiteral("stderr")); });
+            [this]() { m_log->appendChunk(m_process->readAllStandardError(), LogSource::Stderr); });
     connect(m_process, &QProcess::finished, this, &Supervisor::onServiceFinished);
     connect(m_process, &QProcess::errorOccurred, this, &Supervisor::onServiceError);
     connect(m_process, &QProcess::started, this, [this]() {
@@ -292,8 +292,8 @@ void Supervisor::onServiceError(QProcess::ProcessError error)
 
 void Supervisor::onServiceFinished(int exitCode, QProcess::ExitStatus status)
 {
-    m_log->appendChunk(m_process->readAllStandardOutput(), QStringLiteral("stdout"));
-    m_log->appendChunk(m_process->readAllStandardError(), QStringLiteral("stderr"));
+    m_log->appendChunk(m_process->readAllStandardOutput(), LogSource::Stdout);
+    m_log->appendChunk(m_process->readAllStandardError(), LogSource::Stderr);
     m_log->flushPartial();
     m_crashed = status == QProcess::CrashExit;
     // Like a shell: a service killed by signal N "exited (128+N)".
@@ -449,7 +449,7 @@ void Supervisor::persist()
 void Supervisor::log(const QString &text)
 {
     if (m_log)
-        m_log->appendLine(text, QStringLiteral("gantry"));
+        m_log->appendLine(text, LogSource::Gantry);
 }
 
 } // namespace gantry

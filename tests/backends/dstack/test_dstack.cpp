@@ -53,7 +53,7 @@ Configuration serviceConfiguration(const QString &name, const QByteArray &extra 
     return r.configuration.value_or(Configuration{});
 }
 
-QString allText(LogStore *store, const QString &source)
+QString allText(LogStore *store, LogSource source)
 {
     QString out;
     for (const LogLine &line : store->lines(0, store->lineCount()))
@@ -396,8 +396,8 @@ private Q_SLOTS:
         const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
         const QString stdoutText = QString::fromStdString(expected["stdout"].get<std::string>());
         const QString stderrText = QString::fromStdString(expected["stderr"].get<std::string>());
-        QTRY_COMPARE_WITH_TIMEOUT(allText(store, QStringLiteral("stdout")), stdoutText, 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(allText(store, QStringLiteral("stderr")), stderrText, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(allText(store, LogSource::Stdout), stdoutText, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(allText(store, LogSource::Stderr), stderrText, 20000);
         QVERIFY(stdoutText.contains(QStringLiteral("日本語")));
 
         // Provisioning: the runner's diagnostic log beside the service log, and the run's and
@@ -406,7 +406,7 @@ private Q_SLOTS:
         QVERIFY(provisioning);
         QVERIFY(provisioning != store);
         const QString runnerText = QString::fromStdString(expected["runner"].get<std::string>());
-        QTRY_COMPARE_WITH_TIMEOUT(allText(provisioning, QStringLiteral("stdout")), runnerText, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(allText(provisioning, LogSource::Stdout), runnerText, 20000);
         auto hasEvent = [&](const QString &text) {
             const QList<StatusEvent> history = runNamed(*b, name)->history;
             for (const StatusEvent &e : history)
@@ -575,11 +575,11 @@ private Q_SLOTS:
         QVERIFY(caughtUp.wait(20000));
         LogStore *first = b->jobLogStore(name, RunJob{0, 0, {}});
         QCOMPARE(first, b->logStore(name));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            allText(first, QStringLiteral("stdout")).contains(QLatin1String("llama-server starting")), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            allText(second, QStringLiteral("stdout")).contains(QLatin1String("replica 1 job 0: line 4")), 20000);
-        QVERIFY(!allText(second, QStringLiteral("stdout")).contains(QLatin1String("llama-server")));
+        QTRY_VERIFY_WITH_TIMEOUT(allText(first, LogSource::Stdout).contains(QLatin1String("llama-server starting")),
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(allText(second, LogSource::Stdout).contains(QLatin1String("replica 1 job 0: line 4")),
+                                 20000);
+        QVERIFY(!allText(second, LogSource::Stdout).contains(QLatin1String("llama-server")));
 
         QTRY_VERIFY_WITH_TIMEOUT(!b->jobMetrics(name, RunJob{1, 0, {}}).isEmpty() && !b->metrics(name).isEmpty(),
                                  20000);
@@ -778,7 +778,7 @@ private Q_SLOTS:
         QVERIFY(run->model);
         QCOMPARE(run->project, QStringLiteral("main"));
         const auto expected = m_server->get(QStringLiteral("/__test__/expected_logs"));
-        QCOMPARE(allText(b->logStore(run->name), QStringLiteral("stdout")),
+        QCOMPARE(allText(b->logStore(run->name), LogSource::Stdout),
                  QString::fromStdString(expected["stdout"].get<std::string>()));
     }
 

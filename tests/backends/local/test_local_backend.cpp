@@ -89,7 +89,7 @@ private Q_SLOTS:
         QVERIFY(logContains(backend, name, QStringLiteral("before-exit")));
         QVERIFY(!logContains(backend, name, QStringLiteral("never-printed"))); // bash -e: stops at the first failure
         QVERIFY(QFileInfo::exists(runfiles::log(runfiles::directory(name))));
-        QCOMPARE(backend.logStore(name)->line(0).source, QStringLiteral("gantry"));
+        QCOMPARE(backend.logStore(name)->line(0).source, LogSource::Gantry);
     }
 
     void successfulTaskIsDoneAndSeesDstackVariables()
