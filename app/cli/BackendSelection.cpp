@@ -36,16 +36,18 @@ BackendChoice BackendChoice::from(const QCommandLineParser &arguments)
 
 std::unique_ptr<gantry::Backend> openBackend(const BackendChoice &choice, QString *error)
 {
-    if (choice.projectGiven && choice.backendGiven && choice.backend == QLatin1String("local")) {
+    const std::optional<BackendKind> kind = backendKindFromName(choice.backend);
+    if (!kind) {
+        *error = QStringLiteral("unknown backend `%1` (known: local, dstack)").arg(choice.backend);
+        return nullptr;
+    }
+    if (choice.projectGiven && choice.backendGiven && *kind == BackendKind::Local) {
         *error = QStringLiteral("--project selects a dstack project; it does not go with --backend local");
         return nullptr;
     }
-    if (choice.projectGiven || choice.backend == QLatin1String("dstack"))
+    if (choice.projectGiven || *kind == BackendKind::Dstack)
         return connectDstackProject(choice.project, error);
-    if (choice.backend == QLatin1String("local"))
-        return gantry::createLocalBackend();
-    *error = QStringLiteral("unknown backend `%1` (known: local, dstack)").arg(choice.backend);
-    return nullptr;
+    return gantry::createLocalBackend();
 }
 
 } // namespace gantry::cli

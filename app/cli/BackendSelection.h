@@ -14,7 +14,7 @@
 namespace gantry::cli {
 
 struct BackendChoice {
-    QString backend = QStringLiteral("local");
+    QString backend = QStringLiteral("local"); // as typed: checked by openBackend
     bool backendGiven = false;
     QString project; // empty: the dstack config's default project
     bool projectGiven = false;

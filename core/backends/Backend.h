@@ -13,9 +13,17 @@
 #include <QObject>
 #include <QString>
 
+#include <optional>
+
 namespace gantry {
 
 class LogStore;
+
+// Which provisioning engine a backend is; backendKindName() is what the CLI's --backend and
+// the GUI show ("local", "dstack").
+enum class BackendKind { Local, Dstack };
+QString backendKindName(BackendKind kind);
+std::optional<BackendKind> backendKindFromName(const QString &name);
 
 // One sample of a run's resource use, for the run monitor's charts.
 struct MetricSample {
@@ -35,7 +43,7 @@ public:
     using QObject::QObject;
     ~Backend() override = default;
 
-    virtual QString id() const = 0; // "local", "dstack"
+    virtual BackendKind kind() const = 0;
     virtual QString displayName() const = 0; // "This machine", "dstack: main @ http://…"
 
     // Plan: emits planFinished(requestId, plan) once; plan.error is set on failure.

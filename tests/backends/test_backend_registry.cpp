@@ -87,8 +87,8 @@ private Q_SLOTS:
         QCOMPARE(added.size(), 3);
         const QList<Backend *> backends = registry.backends();
         QCOMPARE(backends.size(), 3);
-        QCOMPARE(backends.first()->id(), QStringLiteral("local"));
-        QCOMPARE(backends.at(1)->id(), QStringLiteral("dstack"));
+        QCOMPARE(backends.first()->kind(), BackendKind::Local);
+        QCOMPARE(backends.at(1)->kind(), BackendKind::Dstack);
         // The same URL + project again (e.g. saved in the dialog too): the same backend.
         Backend *again = registry.addDstackProject(
             {QStringLiteral("main"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("t"), false});

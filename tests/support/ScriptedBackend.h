@@ -19,7 +19,8 @@ public:
         , m_offers(std::move(offers))
     {}
 
-    QString id() const override { return m_id; }
+    // A stand-in for a remote (dstack) backend; m_id names it and its offers.
+    BackendKind kind() const override { return BackendKind::Dstack; }
     QString displayName() const override { return QStringLiteral("scripted %1").arg(m_id); }
     int plan(const Configuration &) override
     {

@@ -227,7 +227,7 @@ private Q_SLOTS:
         QCOMPARE(aws.applied.size(), 1);
         QCOMPARE(aws.applied.first().instanceName, QStringLiteral("g5.xlarge"));
         QCOMPARE(other.applied.size(), 0);
-        QCOMPARE(deployed.first().at(1).toString(), QStringLiteral("aws"));
+        QCOMPARE(deployed.first().at(1).toString(), QStringLiteral("dstack")); // a stand-in for a remote backend
     }
 
     // Runs inside scripts/test's D-Bus session with an unlocked gnome-keyring (a real Secret Service).

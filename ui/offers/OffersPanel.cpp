@@ -211,7 +211,7 @@ void OffersPanel::setBackends(const QList<Backend *> &backends)
         auto *bar = new QProgressBar(m_busyBox);
         bar->setRange(0, 0); // indeterminate while this backend plans
         bar->setMaximumWidth(180);
-        bar->setFormat(backend->id());
+        bar->setFormat(backendKindName(backend->kind()));
         bar->setTextVisible(true);
         bar->setToolTip(tr("%1 is planning…").arg(backend->displayName()));
         bar->hide();
@@ -412,7 +412,7 @@ void OffersPanel::onApplyFinished(Backend *backend, int requestId, const QString
     }
     m_message->setText(tr("Submitted run <b>%1</b>. Follow it in the Runs tab.").arg(htmlEscape(runName)));
     m_message->show();
-    Q_EMIT deployed(runName, backend->id());
+    Q_EMIT deployed(runName, backendKindName(backend->kind()));
 }
 
 void OffersPanel::applyFilter()

@@ -74,7 +74,7 @@ public:
 
 Q_SIGNALS:
     void planFinished();
-    void deployed(const QString &runName, const QString &backendId);
+    void deployed(const QString &runName, const QString &backendKind); // backendKindName()
     void deployFailed(const QString &message);
     void openFileRequested(const QString &path); // "Create a fleet" wrote a file to edit
     void fleetApplied(const QString &fleetName);

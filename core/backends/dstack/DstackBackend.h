@@ -39,7 +39,7 @@ public:
     explicit DstackBackend(const DstackProject &project, QObject *parent = nullptr);
     ~DstackBackend() override;
 
-    QString id() const override { return QStringLiteral("dstack"); }
+    BackendKind kind() const override { return BackendKind::Dstack; }
     QString displayName() const override;
     QString projectName() const { return m_project.name; }
     QString serverUrl() const { return m_project.url; }

@@ -141,11 +141,6 @@ LocalBackend::LocalBackend(QObject *parent)
 
 LocalBackend::~LocalBackend() = default;
 
-QString LocalBackend::id() const
-{
-    return QStringLiteral("local");
-}
-
 QString LocalBackend::displayName() const
 {
     return QStringLiteral("This machine (%1)").arg(QSysInfo::machineHostName());

@@ -28,7 +28,7 @@ public:
     explicit LocalBackend(QObject *parent = nullptr);
     ~LocalBackend() override;
 
-    QString id() const override;
+    BackendKind kind() const override { return BackendKind::Local; }
     QString displayName() const override;
     int plan(const Configuration &configuration) override;
     int apply(const Configuration &configuration, const Offer &offer) override;
