@@ -110,11 +110,7 @@ std::optional<ChatOptions> ChatOptions::from(const QCommandLineParser &arguments
     if (!shared)
         return std::nullopt;
     ChatOptions o;
-    o.model = shared->model;
-    o.params = shared->params;
-    o.idleTimeoutMs = shared->idleTimeoutMs;
-    o.json = shared->json;
-    o.backend = shared->backend;
+    static_cast<SharedChatOptions &>(o) = *shared;
     o.url = arguments.value(kUrl);
     if (arguments.isSet(kFormat)) {
         o.format = arguments.value(kFormat);

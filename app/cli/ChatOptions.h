@@ -13,19 +13,6 @@
 
 namespace gantry::cli {
 
-struct ChatOptions {
-    QString run, url, model, format = QStringLiteral("openai"), token, message;
-    bool tokenOnCommandLine = false;
-    ChatParameters params;
-    qint64 conversationId = 0;
-    int idleTimeoutMs = 120000;
-    bool json = false;
-    BackendChoice backend;
-
-    // Reads the token file and a MESSAGE of '-' (stdin) too; nullopt with *error set on misuse.
-    static std::optional<ChatOptions> from(const QCommandLineParser &arguments, QString *error);
-};
-
 // What --compare shares with chat: the model, system prompt, parameters, timeout and --json.
 struct SharedChatOptions {
     QString model;
@@ -35,6 +22,16 @@ struct SharedChatOptions {
     BackendChoice backend;
 
     static std::optional<SharedChatOptions> from(const QCommandLineParser &arguments, QString *error);
+};
+
+// One endpoint's chat: the shared options plus where to send and what.
+struct ChatOptions : SharedChatOptions {
+    QString run, url, format = QStringLiteral("openai"), token, message;
+    bool tokenOnCommandLine = false;
+    qint64 conversationId = 0;
+
+    // Reads the token file and a MESSAGE of '-' (stdin) too; nullopt with *error set on misuse.
+    static std::optional<ChatOptions> from(const QCommandLineParser &arguments, QString *error);
 };
 
 QList<QCommandLineOption> chatOptionDeclarations();

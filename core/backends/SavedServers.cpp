@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <memory>
+
 namespace gantry::savedservers {
 
 namespace {
@@ -11,11 +13,18 @@ const QString kUrl = QStringLiteral("url");
 const QString kProject = QStringLiteral("project");
 
 // The GUI's settings file whatever program reads it (gantry, gantry-cli, a test): the GUI's
-// organisation and application names, not this process's.
+// organisation and application names, not this process's. (QSettings can be neither copied
+// nor moved, hence the pointer.)
+std::unique_ptr<QSettings> guiSettings()
+{
+    return std::make_unique<QSettings>(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
+                                       QStringLiteral("gantry"));
+}
+
 void store(const QList<SavedServer> &servers)
 {
-    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
-                       QStringLiteral("gantry"));
+    const auto file = guiSettings();
+    QSettings &settings = *file;
     settings.remove(kArray);
     settings.beginWriteArray(kArray, int(servers.size()));
     for (int i = 0; i < servers.size(); ++i) {
@@ -30,8 +39,8 @@ void store(const QList<SavedServer> &servers)
 
 QList<SavedServer> load()
 {
-    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("gantry"),
-                       QStringLiteral("gantry"));
+    const auto file = guiSettings();
+    QSettings &settings = *file;
     QList<SavedServer> servers;
     // Gantry 0.1 kept a list of "url#project" strings under the same key: read it once, and
     // write it back as the array.
