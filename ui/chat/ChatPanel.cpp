@@ -177,9 +177,9 @@ QLayout *ChatPanel::buildParameterRow()
     connect(addEndpoint, &QToolButton::clicked, this, &ChatPanel::addEndpointDialog);
     connect(m_endpoints, &QComboBox::currentIndexChanged, this, &ChatPanel::applyEndpoint);
     connect(m_temperature, &QDoubleSpinBox::valueChanged, this,
-            [this](double v) { Settings::instance().setValue(Settings::Key::ChatTemperature, v); });
+            [](double v) { Settings::instance().setValue(Settings::Key::ChatTemperature, v); });
     connect(m_maxTokens, &QSpinBox::valueChanged, this,
-            [this](int v) { Settings::instance().setValue(Settings::Key::ChatMaxTokens, v); });
+            [](int v) { Settings::instance().setValue(Settings::Key::ChatMaxTokens, v); });
     connect(m_systemPrompt, &QPlainTextEdit::textChanged, this,
             [this] { Settings::instance().setValue(Settings::Key::ChatSystemPrompt, m_systemPrompt->toPlainText()); });
     return top;
