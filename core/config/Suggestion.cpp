@@ -1,6 +1,7 @@
 #include "core/config/Suggestion.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 namespace gantry {
@@ -32,18 +33,24 @@ int editDistance(const QString &a, const QString &b)
 
 QString closestMatch(const QString &word, const QStringList &candidates)
 {
+    // Nobody mistypes a 65-character key: longer words get no suggestion, so a hostile file full
+    // of huge keys costs a scan, not an edit distance per key and candidate (O(n·m) each).
+    constexpr qsizetype kLongestTypo = 64;
+    if (word.size() > kLongestTypo)
+        return {};
     QString best;
     int bestScore = 1 << 30;
     for (const QString &c : candidates) {
-        int score = editDistance(word, c);
         const qsizetype longer = std::max(word.size(), c.size());
         const int limit = std::max(1, int(longer / 3));
         const bool related = word.size() >= 3 && c.size() >= 3 &&
                              (c.contains(word, Qt::CaseInsensitive) || word.contains(c, Qt::CaseInsensitive));
+        // The edit distance is at least the difference in length: skip what cannot be close.
+        if (!related && std::abs(word.size() - c.size()) > limit)
+            continue;
+        const int score = related ? (word.compare(c, Qt::CaseInsensitive) == 0 ? 0 : 1) : editDistance(word, c);
         if (score > limit && !related)
             continue;
-        if (related)
-            score = std::min(score, 1);
         if (score < bestScore) {
             bestScore = score;
             best = c;

@@ -14,6 +14,7 @@ int editDistance(const QString &a, const QString &b);
 // The candidate closest to `word`, or an empty string when none is plausibly what was meant
 // (distance above a third of the longer word, at least 1). A candidate that starts with, or
 // is contained in, `word` (or the other way round) counts as close: `$MODEL` → `MODEL_ID`.
+// Words longer than 64 characters get none (no one mistypes a key that long).
 QString closestMatch(const QString &word, const QStringList &candidates);
 
 // "; did you mean 'port'?" or "" — ready to append to a message.
