@@ -13,7 +13,6 @@
 #include "core/backends/dstack/DstackModels.h"
 #include "core/config/ConfigParser.h"
 #include "core/runs/LogStore.h"
-#include "core/secrets/TokenStore.h"
 
 #include <QDir>
 #include <QFile>
@@ -1049,35 +1048,6 @@ private Q_SLOTS:
 
         b.stop(name, false);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name)->status == RunStatus::Terminated, 20000);
-    }
-
-    void keychainRoundTrip()
-    {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
-                                               "gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
-        TokenStore store;
-        store.setServiceName(QStringLiteral("gantry-test-dstack"));
-        const QString url = m_server->url();
-        std::optional<TokenResult> result;
-        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this,
-                    [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY2(result->ok && result->source == TokenResult::Source::Keychain, qPrintable(result->message));
-        result.reset();
-        store.read(url + QLatin1Char('/'), QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QCOMPARE(result->token, QStringLiteral("kc-secret"));
-        QCOMPARE(result->source, TokenResult::Source::Keychain);
-        result.reset();
-        store.remove(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY(result->ok);
-        result.reset();
-        store.read(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY(result->token.isEmpty());
-        QCOMPARE(result->source, TokenResult::Source::None);
     }
 };
 
