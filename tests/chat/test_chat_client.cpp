@@ -13,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 using namespace gantry::test;
 
@@ -426,7 +428,7 @@ private Q_SLOTS:
         QSignalSpy listed(client.get(), &ChatClient::modelsListed);
         client->listModels();
         QVERIFY(listed.wait(10000));
-        QCOMPARE(listed[0][0].toStringList(), QStringList({"a", "b"}));
+        QCOMPARE(listed[0][0].toStringList(), QStringList({u"a"_s, u"b"_s}));
         QVERIFY(listed[0][1].toString().isEmpty());
 
         server->expect("/v1/models", ScriptedResponse::json(401, R"({"error":{"message":"Invalid API Key"}})"));

@@ -8,6 +8,8 @@
 
 #include <set>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 
 namespace {
@@ -251,10 +253,10 @@ private Q_SLOTS:
     {
         QString error;
         QCOMPARE(modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error),
-                 QStringList({"a", "b"}));
+                 QStringList({u"a"_s, u"b"_s}));
         QCOMPARE(modelIdsFromBody(
                      R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error),
-                 QStringList({"tiny.gguf"}));
+                 QStringList({u"tiny.gguf"_s}));
         QVERIFY(error.isEmpty());
         QVERIFY(modelIdsFromBody("nope", &error).isEmpty());
         QVERIFY(error.contains(QLatin1String("not in the OpenAI format")));
@@ -276,7 +278,7 @@ private Q_SLOTS:
         QVERIFY(p.set(QStringLiteral("stop=###")).isEmpty());
         QCOMPARE(p.temperature.value_or(-1), 0.2);
         QCOMPARE(p.maxTokens.value_or(-1), 32);
-        QCOMPARE(p.stop, QStringList({"###"}));
+        QCOMPARE(p.stop, QStringList({u"###"_s}));
         QVERIFY(p.set(QStringLiteral("temperature=hot")).contains(QLatin1String("number")));
         QVERIFY(p.set(QStringLiteral("max_tokens=0")).contains(QLatin1String("> 0")));
         QVERIFY(p.set(QStringLiteral("colour=red")).contains(QLatin1String("unknown parameter")));

@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 using namespace gantry::test;
 
@@ -73,12 +75,12 @@ private Q_SLOTS:
         const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1"));
         const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2"));
         const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2"));
-        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1", "A1", "Q2", "A2"}));
+        QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1"_s, u"A1"_s, u"Q2"_s, u"A2"_s}));
 
         // Regenerate A1: a sibling, shown; the old thread below A1 is hidden, not lost.
         const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b"));
         QList<StoredMessage> path = store.activePath(c);
-        QCOMPARE(contents(path), QStringList({"Q1", "A1b"}));
+        QCOMPARE(contents(path), QStringList({u"Q1"_s, u"A1b"_s}));
         QCOMPARE(path[1].branchIndex, 1);
         QCOMPARE(path[1].branchCount, 2);
         QCOMPARE(store.siblings(a1b), QList<qint64>({a1, a1b}));
@@ -86,17 +88,17 @@ private Q_SLOTS:
         // Back to the first answer: its own thread comes back with it.
         QVERIFY(store.selectBranch(a1));
         path = store.activePath(c);
-        QCOMPARE(contents(path), QStringList({"Q1", "A1", "Q2", "A2"}));
+        QCOMPARE(contents(path), QStringList({u"Q1"_s, u"A1"_s, u"Q2"_s, u"A2"_s}));
         QCOMPARE(path[1].branchIndex, 0);
         QCOMPARE(path[3].id, a2);
 
         // Edit the first question: a new root.
         const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited"));
-        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1 edited"}));
+        QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1 edited"_s}));
         QCOMPARE(store.siblings(u1), QList<qint64>({u1, u1b}));
         QVERIFY(store.selectBranch(u1));
-        QCOMPARE(contents(store.activePath(c)), QStringList({"Q1", "A1", "Q2", "A2"}));
-        QCOMPARE(contents(store.pathTo(a1b)), QStringList({"Q1", "A1b"}));
+        QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1"_s, u"A1"_s, u"Q2"_s, u"A2"_s}));
+        QCOMPARE(contents(store.pathTo(a1b)), QStringList({u"Q1"_s, u"A1b"_s}));
         QVERIFY(!store.selectBranch(999999));
     }
 
@@ -190,7 +192,7 @@ private Q_SLOTS:
         const QList<StoredMessage> original = store.activePath(c);
         const QList<StoredMessage> imported = store.activePath(copy);
         QCOMPARE(contents(imported), contents(original));
-        QCOMPARE(contents(imported), QStringList({"Be brief.", "Hi \u00e9 \U0001F600", "first"}));
+        QCOMPARE(contents(imported), QStringList({u"Be brief."_s, u"Hi \u00e9 \U0001F600"_s, u"first"_s}));
         for (qsizetype i = 0; i < original.size(); ++i) {
             QCOMPARE(imported[i].role, original[i].role);
             QCOMPARE(imported[i].reasoning, original[i].reasoning);

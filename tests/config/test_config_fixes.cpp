@@ -11,6 +11,8 @@
 #include <QFile>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 using namespace gantry::test;
 
@@ -127,50 +129,50 @@ private Q_SLOTS:
         t = kVllm;
         QTest::newRow("did-you-mean") << kVllm << "undefined-variable" << 0 << "Use $MODEL_ID"
                                       << t.replace("--model $MODEL ", "--model $MODEL_ID ")
-                                      << QStringList{"served-model-argument"} << QStringList{"commands"};
+                                      << QStringList{u"served-model-argument"_s} << QStringList{u"commands"_s};
         t = kVllm;
         QTest::newRow("add to env") << kVllm << "undefined-variable" << 1
                                     << "Add MODEL to env (its value then comes from your environment at deploy)"
                                     << t.replace("Instruct-v0.2\n", "Instruct-v0.2\n    - MODEL\n")
-                                    << QStringList{"served-model-argument"} << QStringList{"env"};
+                                    << QStringList{u"served-model-argument"_s} << QStringList{u"env"_s};
         t = kVllm;
         QTest::newRow("served name") << kVllm << "served-model-argument" << 0 << "Add --served-model-name mistral-7b-it"
                                      << t.replace("$MODEL ", "$MODEL --served-model-name mistral-7b-it ")
-                                     << QStringList{"undefined-variable"} << QStringList{"commands"};
+                                     << QStringList{u"undefined-variable"_s} << QStringList{u"commands"_s};
         const QByteArray literal = "type: service\nimage: vllm/vllm-openai\nport: 8000\ncommands:\n"
                                    "  - vllm serve Qwen/Qwen2.5-0.5B --port 8000  # small\nmodel: qwen\n";
         t = literal;
         QTest::newRow("rename model") << literal << "served-model-argument" << 1
                                       << "Set model.name to Qwen/Qwen2.5-0.5B"
                                       << t.replace("model: qwen", "model: Qwen/Qwen2.5-0.5B") << QStringList{}
-                                      << QStringList{"model"};
+                                      << QStringList{u"model"_s};
         const QByteArray alias =
             "type: service\nport: 8000\ncommands:\n  - \"llama-server -m m.gguf --alias=tiny --port 8000\"\n"
             "model:\n  format: openai\n  name: 'tinyllama'\n";
         t = alias;
         QTest::newRow("alias") << alias << "served-model-flag" << 0 << "Serve it as tinyllama"
-                               << t.replace("=tiny ", "=tinyllama ") << QStringList{} << QStringList{"commands"};
+                               << t.replace("=tiny ", "=tinyllama ") << QStringList{} << QStringList{u"commands"_s};
         t = alias;
         QTest::newRow("alias: rename") << alias << "served-model-flag" << 1 << "Set model.name to tiny"
-                                       << t.replace("'tinyllama'", "tiny") << QStringList{} << QStringList{"model"};
+                                       << t.replace("'tinyllama'", "tiny") << QStringList{} << QStringList{u"model"_s};
         const QByteArray port = "type: service\nport: 8000\nimage: x\ncommands:\n  - serve --port=80\n";
         t = port;
         QTest::newRow("port=") << port << "port-mismatch" << 0 << "Listen on port 8000, as `port` says"
-                               << t.replace("=80\n", "=8000\n") << QStringList{} << QStringList{"commands"};
+                               << t.replace("=80\n", "=8000\n") << QStringList{} << QStringList{u"commands"_s};
         const QByteArray noEnv = "type: task\n# run it\ncommands:\n  - echo ${GREETING}\n";
         t = noEnv;
         QTest::newRow("new env") << noEnv << "undefined-variable" << 0
                                  << "Add GREETING to env (its value then comes from your environment at deploy)"
                                  << t.replace("commands:", "env:\n  - GREETING\ncommands:") << QStringList{}
-                                 << QStringList{"env"};
+                                 << QStringList{u"env"_s};
         const QByteArray both =
             "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
         t = both;
         QTest::newRow("drop python") << both << "error" << 0 << "Remove python (the image brings its own)"
-                                     << t.replace("python: \"3.11\"\n", "") << QStringList{} << QStringList{"python"};
+                                     << t.replace("python: \"3.11\"\n", "") << QStringList{} << QStringList{u"python"_s};
         t = both;
         QTest::newRow("drop image") << both << "error" << 1 << "Remove image (run on dstack's image with this Python)"
-                                    << t.replace("image: ghcr.io/x/y:1\n", "") << QStringList{} << QStringList{"image"};
+                                    << t.replace("image: ghcr.io/x/y:1\n", "") << QStringList{} << QStringList{u"image"_s};
     }
     void eachFix()
     {

@@ -6,6 +6,8 @@
 #include <QAbstractItemModelTester>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 
 Q_DECLARE_METATYPE(gantry::OfferFilter)
@@ -34,12 +36,12 @@ Offer offer(const QString &backend, const QString &region, const QString &instan
 QList<Offer> sample()
 {
     return {
-        offer("aws", "us-east-1", "g5.xlarge", 1.006, false, "A10G", 24576, 1),
-        offer("gcp", "europe-west4", "a2-highgpu-1g", 3.67, false, "A100", 40960, 1),
-        offer("aws", "us-east-1", "g5.xlarge", 0.4, true, "A10G", 24576, 1),
-        offer("runpod", "CA-MTL-1", "NVIDIA A100 80GB", 1.19, false, "A100", 81920, 1, "not_available"),
-        offer("gcp", "asia-east1", "a2-highgpu-2g", 7.34, true, "A100", 40960, 2),
-        offer("remote", "home", "box", 0.0, false),
+        offer(u"aws"_s, u"us-east-1"_s, u"g5.xlarge"_s, 1.006, false, u"A10G"_s, 24576, 1),
+        offer(u"gcp"_s, u"europe-west4"_s, u"a2-highgpu-1g"_s, 3.67, false, u"A100"_s, 40960, 1),
+        offer(u"aws"_s, u"us-east-1"_s, u"g5.xlarge"_s, 0.4, true, u"A10G"_s, 24576, 1),
+        offer(u"runpod"_s, u"CA-MTL-1"_s, u"NVIDIA A100 80GB"_s, 1.19, false, u"A100"_s, 81920, 1, u"not_available"_s),
+        offer(u"gcp"_s, u"asia-east1"_s, u"a2-highgpu-2g"_s, 7.34, true, u"A100"_s, 40960, 2),
+        offer(u"remote"_s, u"home"_s, u"box"_s, 0.0, false),
     };
 }
 
@@ -84,12 +86,12 @@ private Q_SLOTS:
         m.setOffers(sample());
         m.sort(OffersModel::Price, Qt::AscendingOrder);
         // As strings "$7.34" < "$1.19" would be wrong; numerically 0 < 0.4 < 1.006 < 1.19 < 3.67 < 7.34.
-        QCOMPARE(column(m, OffersModel::Price), QStringList({"$0", "$0.4", "$1.006", "$1.19", "$3.67", "$7.34"}));
+        QCOMPARE(column(m, OffersModel::Price), QStringList({u"$0"_s, u"$0.4"_s, u"$1.006"_s, u"$1.19"_s, u"$3.67"_s, u"$7.34"_s}));
         m.sort(OffersModel::Price, Qt::DescendingOrder);
         QCOMPARE(column(m, OffersModel::Price).constFirst(), QStringLiteral("$7.34"));
         QCOMPARE(column(m, OffersModel::Price).constLast(), QStringLiteral("$0"));
         m.sort(OffersModel::Number, Qt::AscendingOrder);
-        QCOMPARE(column(m, OffersModel::Number), QStringList({"1", "2", "3", "4", "5", "6"}));
+        QCOMPARE(column(m, OffersModel::Number), QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
     }
 
     void sortsRegionAlphabeticallyAndSpot()
@@ -98,11 +100,11 @@ private Q_SLOTS:
         m.setOffers(sample());
         m.sort(OffersModel::Region, Qt::AscendingOrder);
         QCOMPARE(column(m, OffersModel::Region),
-                 QStringList({"asia-east1", "CA-MTL-1", "europe-west4", "home", "us-east-1", "us-east-1"}));
+                 QStringList({u"asia-east1"_s, u"CA-MTL-1"_s, u"europe-west4"_s, u"home"_s, u"us-east-1"_s, u"us-east-1"_s}));
         // Equal regions: cheapest first.
         QCOMPARE(m.index(4, OffersModel::Price).data().toString(), QStringLiteral("$0.4"));
         m.sort(OffersModel::Spot, Qt::DescendingOrder);
-        QCOMPARE(column(m, OffersModel::Spot).mid(0, 2), QStringList({"spot", "spot"}));
+        QCOMPARE(column(m, OffersModel::Spot).mid(0, 2), QStringList({u"spot"_s, u"spot"_s}));
     }
 
     void selectionFollowsTheOfferAcrossSorts()
@@ -121,40 +123,40 @@ private Q_SLOTS:
         QTest::addColumn<OfferFilter>("filter");
         QTest::addColumn<QStringList>("numbers");
         OfferFilter f;
-        QTest::newRow("none") << f << QStringList({"1", "2", "3", "4", "5", "6"});
+        QTest::newRow("none") << f << QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s});
         f = {};
-        f.gpuName = "a100";
-        QTest::newRow("gpu name") << f << QStringList({"2", "4", "5"});
+        f.gpuName = u"a100"_s;
+        QTest::newRow("gpu name") << f << QStringList({u"2"_s, u"4"_s, u"5"_s});
         f = {};
         f.minGpuMemoryGb = 64;
-        QTest::newRow("gpu memory") << f << QStringList({"4"});
+        QTest::newRow("gpu memory") << f << QStringList({u"4"_s});
         f = {};
         f.minGpuCount = 2;
-        QTest::newRow("gpu count") << f << QStringList({"5"});
+        QTest::newRow("gpu count") << f << QStringList({u"5"_s});
         f = {};
-        f.backend = "AWS";
-        QTest::newRow("backend") << f << QStringList({"1", "3"});
+        f.backend = u"AWS"_s;
+        QTest::newRow("backend") << f << QStringList({u"1"_s, u"3"_s});
         f = {};
-        f.backend = "remote";
-        QTest::newRow("remote is ssh") << f << QStringList({"6"});
+        f.backend = u"remote"_s;
+        QTest::newRow("remote is ssh") << f << QStringList({u"6"_s});
         f = {};
-        f.region = "east";
-        QTest::newRow("region") << f << QStringList({"1", "3", "5"});
+        f.region = u"east"_s;
+        QTest::newRow("region") << f << QStringList({u"1"_s, u"3"_s, u"5"_s});
         f = {};
         f.spot = SpotFilter::SpotOnly;
-        QTest::newRow("spot") << f << QStringList({"3", "5"});
+        QTest::newRow("spot") << f << QStringList({u"3"_s, u"5"_s});
         f = {};
         f.spot = SpotFilter::OnDemandOnly;
-        QTest::newRow("on-demand") << f << QStringList({"1", "2", "4", "6"});
+        QTest::newRow("on-demand") << f << QStringList({u"1"_s, u"2"_s, u"4"_s, u"6"_s});
         f = {};
         f.maxPrice = 1.19;
-        QTest::newRow("max price inclusive") << f << QStringList({"1", "3", "4", "6"});
+        QTest::newRow("max price inclusive") << f << QStringList({u"1"_s, u"3"_s, u"4"_s, u"6"_s});
         f = {};
-        f.gpuName = "a10";
+        f.gpuName = u"a10"_s;
         f.maxPrice = 1.0;
-        QTest::newRow("combined") << f << QStringList({"3"});
+        QTest::newRow("combined") << f << QStringList({u"3"_s});
         f = {};
-        f.gpuName = "h100";
+        f.gpuName = u"h100"_s;
         QTest::newRow("nothing") << f << QStringList();
     }
     void filtersEveryField()
@@ -176,9 +178,9 @@ private Q_SLOTS:
         m.setOffers(sample());
         m.sort(OffersModel::Price, Qt::DescendingOrder);
         OfferFilter f;
-        f.gpuName = "A100";
+        f.gpuName = u"A100"_s;
         m.setFilter(f);
-        QCOMPARE(column(m, OffersModel::Price), QStringList({"$7.34", "$3.67", "$1.19"}));
+        QCOMPARE(column(m, OffersModel::Price), QStringList({u"$7.34"_s, u"$3.67"_s, u"$1.19"_s}));
         QCOMPARE(m.footerText(), QStringLiteral("Shown 3 of 6 offers, $7.34 max"));
         QCOMPARE(m.offerAt(0).instanceName, QStringLiteral("a2-highgpu-2g"));
     }
@@ -193,7 +195,7 @@ private Q_SLOTS:
         m.appendOffers(all.mid(3));
         QCOMPARE(m.totalCount(), 6);
         QCOMPARE(m.index(0, OffersModel::Price).data().toString(), QStringLiteral("$0"));
-        QCOMPARE(m.backends(), QStringList({"aws", "gcp", "runpod", "ssh"}));
+        QCOMPARE(m.backends(), QStringList({u"aws"_s, u"gcp"_s, u"runpod"_s, u"ssh"_s}));
         m.clear();
         QCOMPARE(m.rowCount(), 0);
         QCOMPARE(m.footerText(), QStringLiteral("Shown 0 of 0 offers, $0 max"));

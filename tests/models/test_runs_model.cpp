@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 
 namespace {
@@ -47,8 +49,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-27T07:00:00Z"), Qt::ISODate);
         m.setNow(now);
-        m.setRuns({run("a", RunStatus::Running, 0.5, now.addSecs(-125)),
-                   run("b", RunStatus::Terminated, 2.0, now.addDays(-2))});
+        m.setRuns({run(u"a"_s, RunStatus::Running, 0.5, now.addSecs(-125)),
+                   run(u"b"_s, RunStatus::Terminated, 2.0, now.addDays(-2))});
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.index(0, RunsModel::Configuration).data().toString(), QStringLiteral("serve.dstack.yml"));
         QCOMPARE(m.index(0, RunsModel::Status).data().toString(), QStringLiteral("running"));
@@ -66,14 +68,14 @@ private Q_SLOTS:
         RunsModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        m.setRuns({run("a", RunStatus::Provisioning, 1, now), run("b", RunStatus::Running, 1, now),
-                   run("c", RunStatus::Running, 1, now)});
+        m.setRuns({run(u"a"_s, RunStatus::Provisioning, 1, now), run(u"b"_s, RunStatus::Running, 1, now),
+                   run(u"c"_s, RunStatus::Running, 1, now)});
         QPersistentModelIndex c = m.index(2, 0);
         QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
         QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
-        RunInfo ready = run("c", RunStatus::Running, 1, now);
+        RunInfo ready = run(u"c"_s, RunStatus::Running, 1, now);
         ready.ready = true;
-        m.setRuns({run("a", RunStatus::Running, 1, now), ready, run("d", RunStatus::Submitted, 1, now)});
+        m.setRuns({run(u"a"_s, RunStatus::Running, 1, now), ready, run(u"d"_s, RunStatus::Submitted, 1, now)});
         QCOMPARE(removed.size(), 1);
         QVERIFY(changed.size() >= 2);
         QCOMPARE(m.rowCount(), 3);
@@ -108,22 +110,22 @@ private Q_SLOTS:
     void projectModelListsConfigurations()
     {
         const QString dir = test::freshDir(QStringLiteral("project-model"));
-        touch(dir + "/serve.dstack.yml");
-        touch(dir + "/.dstack.yml");
-        touch(dir + "/notes.yml");
-        QDir(dir).mkpath("sub");
-        touch(dir + "/sub/task.dstack.yaml");
+        touch(dir + u"/serve.dstack.yml"_s);
+        touch(dir + u"/.dstack.yml"_s);
+        touch(dir + u"/notes.yml"_s);
+        QDir(dir).mkpath(u"sub"_s);
+        touch(dir + u"/sub/task.dstack.yaml"_s);
         ProjectModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         m.setRoot(dir);
         QStringList names;
         for (int r = 0; r < m.rowCount(); ++r)
             names << m.index(r).data().toString();
-        QCOMPARE(names, QStringList({".dstack.yml", "serve.dstack.yml", "sub/task.dstack.yaml"}));
-        QCOMPARE(m.index(1).data(ProjectModel::PathRole).toString(), dir + "/serve.dstack.yml");
+        QCOMPARE(names, QStringList({u".dstack.yml"_s, u"serve.dstack.yml"_s, u"sub/task.dstack.yaml"_s}));
+        QCOMPARE(m.index(1).data(ProjectModel::PathRole).toString(), dir + u"/serve.dstack.yml"_s);
 
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        touch(dir + "/train.dstack.yml");
+        touch(dir + u"/train.dstack.yml"_s);
         QVERIFY(reset.wait(5000));
         QCOMPARE(m.rowCount(), 4);
 

@@ -39,6 +39,8 @@
 #include <QTableView>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace gantry;
 using namespace gantry::ui;
 
@@ -104,16 +106,16 @@ private Q_SLOTS:
                                  << "po";
         QTest::newRow("top value") << "type: |" << QStringList() << true << "type"
                                    << "";
-        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({"resources", "gpu"}) << false << ""
+        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({u"resources"_s, u"gpu"_s}) << false << ""
                                     << "na";
-        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({"resources", "gpu"})
+        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({u"resources"_s, u"gpu"_s})
                                       << true << "vendor"
                                       << "nv";
         QTest::newRow("back out") << "resources:\n  gpu: 24GB\nmo|" << QStringList() << false << ""
                                   << "mo";
-        QTest::newRow("list item") << "probes:\n  - type: http\n    ur|" << QStringList({"probes"}) << false << ""
+        QTest::newRow("list item") << "probes:\n  - type: http\n    ur|" << QStringList({u"probes"_s}) << false << ""
                                    << "ur";
-        QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({"model"}) << false << ""
+        QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({u"model"_s}) << false << ""
                                         << "fo";
     }
     void yamlContext()
@@ -181,9 +183,9 @@ private Q_SLOTS:
     void offersPanelPlansSortsAndDeploys()
     {
         test::ScriptedBackend aws(QStringLiteral("aws"),
-                                  {offer("g5.xlarge", 1.006, "us-east-1"), offer("p3.2xlarge", 3.06, "eu-west-1"),
-                                   offer("g4dn.xlarge", 0.526, "ap-south-1")});
-        test::ScriptedBackend other(QStringLiteral("gcp"), {offer("n1", 0.2, "us-central1")});
+                                  {offer(u"g5.xlarge"_s, 1.006, u"us-east-1"_s), offer(u"p3.2xlarge"_s, 3.06, u"eu-west-1"_s),
+                                   offer(u"g4dn.xlarge"_s, 0.526, u"ap-south-1"_s)});
+        test::ScriptedBackend other(QStringLiteral("gcp"), {offer(u"n1"_s, 0.2, u"us-central1"_s)});
         OffersPanel panel;
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1000, 600);
@@ -209,7 +211,7 @@ private Q_SLOTS:
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, priceHeader);
         const QString flipped = panel.model()->index(0, OffersModel::Price).data().toString();
         QVERIFY(first != flipped);
-        QVERIFY((first == "$0.2" && flipped == "$3.06") || (first == "$3.06" && flipped == "$0.2"));
+        QVERIFY((first == u"$0.2"_s && flipped == u"$3.06"_s) || (first == u"$3.06"_s && flipped == u"$0.2"_s));
 
         // Select the g5.xlarge row and Deploy: exactly that offer is applied on its backend.
         const int row = [&] {
@@ -368,7 +370,7 @@ private Q_SLOTS:
             LogModel *model = panel.logView()->model();
             for (int row = 0; row < model->rowCount(); ++row)
                 lines << model->index(row, 0).data(LogModel::TextRole).toString();
-            return lines.join('\n');
+            return lines.join(u'\n');
         };
         QTRY_VERIFY_WITH_TIMEOUT(shownText().contains(QLatin1String("llama-server starting")), 20000);
         panel.jobPicker()->setCurrentIndex(1);

@@ -13,7 +13,6 @@
 #include "core/backends/dstack/DstackModels.h"
 #include "core/config/ConfigParser.h"
 #include "core/runs/LogStore.h"
-#include "core/secrets/TokenStore.h"
 
 #include <QDir>
 #include <QFile>
@@ -27,6 +26,8 @@
 #include <memory>
 
 #include <unistd.h>
+
+using namespace Qt::StringLiterals;
 
 using namespace gantry;
 using gantry::test::FakeDstackServer;
@@ -274,7 +275,7 @@ private Q_SLOTS:
         QVERIFY(!conf.contains("groups"));
         for (auto it = conf.begin(); it != conf.end(); ++it)
             QVERIFY2(!it->is_null(), it.key().c_str());
-        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join(u'\n')));
     }
 
     void planFilters()
@@ -388,7 +389,7 @@ private Q_SLOTS:
         for (const StatusEvent &e : run.history)
             statuses << e.status;
         QVERIFY2(statuses.contains(QLatin1String("running")) && statuses.contains(QLatin1String("ready")),
-                 qPrintable(statuses.join(',')));
+                 qPrintable(statuses.join(u',')));
 
         // Logs: base64 chunks that split lines and UTF-8 sequences, reassembled exactly.
         LogStore *store = b->logStore(name);
@@ -441,7 +442,7 @@ private Q_SLOTS:
         // Every request of plan → apply → monitor → logs → stop passed dstack 0.21.2's own schemas.
         QStringList judged;
         const QStringList refused = m_server->refusedOrUnjudged(&judged);
-        QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join(u'\n')));
         for (const char *endpoint : {"runs/get_plan", "fleets/list", "runs/apply", "runs/get", "runs/list", "logs/poll",
                                      "events/list", "runs/stop"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
@@ -501,7 +502,7 @@ private Q_SLOTS:
             QStringLiteral("/api/project/main/runs/get_plan"))["body"]["run_spec"]["configuration"];
         QVERIFY(body["groups"].size() == 2);
         QVERIFY(!body.contains("nodes")); // never beside groups
-        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join(u'\n')));
     }
 
     // An offer of an idle fleet instance is pinned to that very instance.
@@ -595,10 +596,10 @@ private Q_SLOTS:
         }
         QCOMPARE(submissions.size(), 2); // one per replica
         QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=1&job_num=0&limit=60")),
-                 qPrintable(metricQueries.values().join(' ')));
+                 qPrintable(metricQueries.values().join(u' ')));
         QVERIFY2(metricQueries.contains(QStringLiteral("replica_num=0&job_num=0&limit=60")),
-                 qPrintable(metricQueries.values().join(' ')));
-        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+                 qPrintable(metricQueries.values().join(u' ')));
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join(u'\n')));
         b->stop(name, true);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(*b, name)->status == RunStatus::Terminated, 20000);
     }
@@ -627,7 +628,7 @@ private Q_SLOTS:
         QVERIFY(body["plan"]["current_resource"].is_object());
         QVERIFY(body["plan"]["run_spec"]["configuration"]["env"]["VERSION"] == "2");
         QVERIFY(body["plan"]["run_spec"]["configuration"].contains("home_dir")); // the server's own run_spec
-        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join('\n')));
+        QVERIFY2(m_server->refusedOrUnjudged().isEmpty(), qPrintable(m_server->refusedOrUnjudged().join(u'\n')));
 
         // Without a plan for it (another client's run of the same name): the server's refusal, in words.
         auto other = backend();
@@ -907,7 +908,7 @@ private Q_SLOTS:
         QVERIFY(m_server->lastRequest(QStringLiteral("/api/files/get_archive_by_hash"))["body"]["hash"].is_string());
         QStringList judged;
         const QStringList problems = m_server->refusedOrUnjudged(&judged);
-        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
         QVERIFY(judged.contains(QStringLiteral("files/upload_archive")));
         QVERIFY(judged.contains(QStringLiteral("files/get_archive_by_hash")));
         b->stop(name, true);
@@ -1047,35 +1048,6 @@ private Q_SLOTS:
 
         b.stop(name, false);
         QTRY_VERIFY_WITH_TIMEOUT(runNamed(b, name)->status == RunStatus::Terminated, 20000);
-    }
-
-    void keychainRoundTrip()
-    {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
-                                               "gnome-keyring (KEYRING in tests/backends/dstack/CMakeLists.txt)"));
-        TokenStore store;
-        store.setServiceName(QStringLiteral("gantry-test-dstack"));
-        const QString url = m_server->url();
-        std::optional<TokenResult> result;
-        store.write(url, QStringLiteral("main"), QStringLiteral("kc-secret"), this,
-                    [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY2(result->ok && result->source == TokenResult::Source::Keychain, qPrintable(result->message));
-        result.reset();
-        store.read(url + QLatin1Char('/'), QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QCOMPARE(result->token, QStringLiteral("kc-secret"));
-        QCOMPARE(result->source, TokenResult::Source::Keychain);
-        result.reset();
-        store.remove(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY(result->ok);
-        result.reset();
-        store.read(url, QStringLiteral("main"), this, [&](const TokenResult &r) { result = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY(result->token.isEmpty());
-        QCOMPARE(result->source, TokenResult::Source::None);
     }
 };
 

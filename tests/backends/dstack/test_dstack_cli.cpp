@@ -15,6 +15,8 @@
 #include <QProcess>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using gantry::test::FakeDstackServer;
 
 using gantry::test::CliResult;
@@ -116,7 +118,7 @@ private Q_SLOTS:
         for (const auto &e : eventList)
             messages << QString::fromStdString(e["message"].get<std::string>());
         QVERIFY2(messages.filter(QStringLiteral("Job status changed PROVISIONING -> PULLING")).size() == 1,
-                 qPrintable(messages.join('\n')));
+                 qPrintable(messages.join(u'\n')));
         QVERIFY(messages.filter(QStringLiteral("Run status changed PROVISIONING -> RUNNING")).size() == 1);
 
         // Chat through the run's model URL with the dstack token, streamed.
@@ -166,7 +168,7 @@ private Q_SLOTS:
         // Every request the CLI sent in the whole flow passed dstack 0.21.2's own schemas.
         QStringList judged;
         const QStringList refused = m_server->refusedOrUnjudged(&judged);
-        QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join(u'\n')));
         for (const char *endpoint :
              {"runs/get_plan", "runs/apply", "runs/get", "runs/list", "logs/poll", "events/list", "runs/stop"})
             QVERIFY2(judged.contains(QLatin1String(endpoint)), endpoint);
@@ -212,7 +214,7 @@ private Q_SLOTS:
                          .exitCode == 0,
                  "stop");
         const QStringList refused = m_server->refusedOrUnjudged();
-        QVERIFY2(refused.isEmpty(), qPrintable(refused.join('\n')));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join(u'\n')));
     }
 };
 

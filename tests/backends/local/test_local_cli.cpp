@@ -247,7 +247,7 @@ private Q_SLOTS:
         apply.start(cliPath(), {QStringLiteral("apply"), QStringLiteral("-y"), QStringLiteral("--json"), example});
         QVERIFY(apply.waitForFinished(60000)); // ready within 60 s
         const QByteArray output = apply.readAllStandardOutput();
-        QVERIFY2(apply.exitCode() == 0, qPrintable(output + apply.readAllStandardError()));
+        QVERIFY2(apply.exitCode() == 0, qPrintable(QString::fromUtf8(output + apply.readAllStandardError())));
         const nlohmann::json run = nlohmann::json::parse(output.toStdString(), nullptr, false);
         QVERIFY2(run.is_object(), output.constData());
         const QString name = QString::fromStdString(run["name"].get<std::string>());

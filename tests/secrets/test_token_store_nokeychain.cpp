@@ -11,7 +11,7 @@
 
 using namespace gantry;
 
-class DstackNoKeychainTest : public QObject
+class TokenStoreNoKeychainTest : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -58,5 +58,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(DstackNoKeychainTest)
-#include "test_dstack_nokeychain.moc"
+QTEST_GUILESS_MAIN(TokenStoreNoKeychainTest)
+#include "test_token_store_nokeychain.moc"
