@@ -25,7 +25,7 @@ struct Fixture {
     {
         path = dir.path() + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        store.open(path);
+        store.open(path, nullptr);
         conversation = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
                                                 QStringLiteral("Long"));
         ChatParameters params;
@@ -62,7 +62,7 @@ void BM_OpenConversation2000(benchmark::State &state)
     Fixture &f = fixture();
     for (auto _ : state) {
         ConversationStore store;
-        store.open(f.path);
+        store.open(f.path, nullptr);
         const QList<StoredMessage> path = store.activePath(f.conversation);
         if (path.size() != 2000)
             state.SkipWithError("wrong message count");
@@ -75,7 +75,7 @@ void BM_ActivePath2000(benchmark::State &state)
 {
     Fixture &f = fixture();
     ConversationStore store;
-    store.open(f.path);
+    store.open(f.path, nullptr);
     for (auto _ : state)
         benchmark::DoNotOptimize(store.activePath(f.conversation));
 }
@@ -84,7 +84,7 @@ void BM_StreamReply500Tokens(benchmark::State &state)
 {
     Fixture &f = fixture();
     ConversationStore store;
-    store.open(f.path);
+    store.open(f.path, nullptr);
     for (auto _ : state) {
         const qint64 id =
             store.addMessage(f.conversation, 0, MessageRole::Assistant, QString(), ReplyStatus::Streaming);

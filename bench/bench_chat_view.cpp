@@ -305,7 +305,7 @@ void BM_ChatViewStreaming(benchmark::State &state)
 void BM_ChatViewOpenAndScroll(benchmark::State &state)
 {
     ConversationStore seed;
-    seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"));
+    seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
     const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
                                               QStringLiteral("Long"));
     qint64 parent = 0;

@@ -32,7 +32,7 @@ QString seededHome()
     static bool seeded = false;
     if (!seeded) {
         ConversationStore store;
-        store.open(home.filePath(QStringLiteral("chat.sqlite")));
+        store.open(home.filePath(QStringLiteral("chat.sqlite")), nullptr);
         for (int c = 0; c < 20; ++c) {
             const qint64 id =
                 store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),

@@ -156,7 +156,7 @@ int runChat(const QCommandLineParser &arguments)
     ChatOptions &o = *parsed;
 
     ConversationStore store;
-    if (const QString problem = store.open(chatDatabasePath()); !problem.isEmpty()) {
+    if (QString problem; !store.open(chatDatabasePath(), &problem)) {
         err() << "gantry-cli chat: " << problem << '\n';
         return 1;
     }

@@ -137,11 +137,10 @@ int compareReplies(const QCommandLineParser &arguments)
     }
     ConversationStore conversations;
     ComparisonStore comparisons;
-    for (const QString &problem : {conversations.open(chatDatabasePath()), comparisons.open(chatDatabasePath())}) {
-        if (!problem.isEmpty()) {
-            err() << "gantry-cli chat --compare: " << problem << '\n';
-            return 1;
-        }
+    if (QString problem;
+        !conversations.open(chatDatabasePath(), &problem) || !comparisons.open(chatDatabasePath(), &problem)) {
+        err() << "gantry-cli chat --compare: " << problem << '\n';
+        return 1;
     }
     ComparisonRun comparison(&conversations, &comparisons, targets, options->params);
     QEventLoop loop;

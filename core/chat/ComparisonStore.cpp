@@ -26,19 +26,22 @@ ComparisonStore::~ComparisonStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-QString ComparisonStore::open(const QString &path)
+bool ComparisonStore::open(const QString &path, QString *error)
 {
-    if (isOpen())
-        return QStringLiteral("the comparison store is already open");
+    if (isOpen()) {
+        if (error)
+            *error = QStringLiteral("the comparison store is already open");
+        return false;
+    }
     QDir().mkpath(QFileInfo(path).absolutePath());
     const QString name = QStringLiteral("gantry-compare-") + QUuid::createUuid().toString(QUuid::Id128);
-    QString error;
+    QString problem;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open()) {
-            error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
+            problem = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
         } else {
             QSqlQuery q(db);
             for (const char *sql :
@@ -49,19 +52,21 @@ QString ComparisonStore::open(const QString &path)
                   "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
                   "PRIMARY KEY (comparison_id, position))"}) {
                 if (!q.exec(QString::fromLatin1(sql))) {
-                    error =
+                    problem =
                         QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
                     break;
                 }
             }
         }
     }
-    if (!error.isEmpty()) {
+    if (!problem.isEmpty()) {
         QSqlDatabase::removeDatabase(name);
-        return error;
+        if (error)
+            *error = problem;
+        return false;
     }
     m_connection = name;
-    return {};
+    return true;
 }
 
 qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns)

@@ -119,10 +119,15 @@ ConversationStore::~ConversationStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-QString ConversationStore::open(const QString &path)
+bool ConversationStore::open(const QString &path, QString *error)
 {
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
     if (isOpen())
-        return QStringLiteral("the conversation store is already open");
+        return fail(QStringLiteral("the conversation store is already open"));
     makePrivateDir(QFileInfo(path).absolutePath());
     const QString name = QStringLiteral("gantry-chat-") + QUuid::createUuid().toString(QUuid::Id128);
     {
@@ -130,11 +135,11 @@ QString ConversationStore::open(const QString &path)
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
         if (!db.open()) {
-            const QString error =
+            const QString message =
                 QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
-            return error;
+            return fail(message);
         }
     }
     m_connection = name;
@@ -144,12 +149,12 @@ QString ConversationStore::open(const QString &path)
     QSqlQuery query(QSqlDatabase::database(m_connection));
     if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
         query.value(0).toString().toLower() != QLatin1String("wal")) {
-        const QString error =
+        const QString message =
             QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
         query = QSqlQuery();
         QSqlDatabase::database(m_connection).close();
         QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-        return error;
+        return fail(message);
     }
     for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")})
         if (QFileInfo::exists(file))
@@ -158,16 +163,16 @@ QString ConversationStore::open(const QString &path)
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
     for (const char *statement : kSchema) {
         if (!exec(QString::fromLatin1(statement))) {
-            const QString error =
+            const QString message =
                 QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
             query = QSqlQuery();
             QSqlDatabase::database(m_connection).close();
             QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-            return error;
+            return fail(message);
         }
     }
     exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
-    return {};
+    return true;
 }
 
 bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const

@@ -52,8 +52,8 @@ public:
     explicit ConversationStore(QObject *parent = nullptr);
     ~ConversationStore() override; // flushes pending text
 
-    // Opens (creating if needed) the database. Returns an error message, or empty.
-    QString open(const QString &path);
+    // Opens (creating if needed) the database; false with *error saying why when it cannot.
+    bool open(const QString &path, QString *error);
     bool isOpen() const { return !m_connection.isEmpty(); }
     QString lastError() const { return m_lastError; }
 

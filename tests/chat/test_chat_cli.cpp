@@ -129,7 +129,8 @@ private Q_SLOTS:
         QVERIFY(body["messages"][0]["content"] == "Be brief.");
 
         ConversationStore store;
-        QCOMPARE(store.open(chatDatabasePath()), QString());
+        QString storeError;
+        QVERIFY2(store.open(chatDatabasePath(), &storeError), qPrintable(storeError));
         const QList<ConversationSummary> conversations = store.conversations();
         QVERIFY(!conversations.isEmpty());
         const QList<StoredMessage> path = store.activePath(conversations.front().id);
@@ -193,7 +194,8 @@ private Q_SLOTS:
 
         // The batch timer writes what was shown while the reply is still streaming ...
         ConversationStore reader;
-        QCOMPARE(reader.open(chatDatabasePath()), QString());
+        QString readerError;
+        QVERIFY2(reader.open(chatDatabasePath(), &readerError), qPrintable(readerError));
         auto streamedText = [&] {
             const QList<ConversationSummary> all = reader.conversations();
             return all.isEmpty() ? QString() : reader.activePath(all.front().id).value(1).content;
@@ -206,7 +208,8 @@ private Q_SLOTS:
         QCOMPARE(cli.exitStatus(), QProcess::CrashExit);
 
         ConversationStore reopened;
-        QCOMPARE(reopened.open(chatDatabasePath()), QString());
+        QString reopenedError;
+        QVERIFY2(reopened.open(chatDatabasePath(), &reopenedError), qPrintable(reopenedError));
         const QList<StoredMessage> path = reopened.activePath(reopened.conversations().front().id);
         QCOMPARE(path.size(), 2);
         QCOMPARE(path[0].content, QStringLiteral("Tell me"));

@@ -441,7 +441,8 @@ private Q_SLOTS:
     void sessionEditAndResendMakesASiblingQuestion()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
         ChatSession session(&store, client.get());
         for (const char *word : {"one", "two", "three"})
             server->expect(kPath.toByteArray(),
@@ -479,7 +480,8 @@ private Q_SLOTS:
     void sessionStoresThePartialReplyOfAFault()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
         ChatSession session(&store, client.get());
         server->expect(kPath.toByteArray(), helloStream().cut());
         QSignalSpy finished(&session, &ChatSession::replyFinished);

@@ -80,7 +80,8 @@ private Q_SLOTS:
     void stopMidStreamKeepsThePartialText()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(3000));
         int deltas = 0;
@@ -106,7 +107,8 @@ private Q_SLOTS:
     void regenerateMakesASibling()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(8));
         QSignalSpy finished(&session, &ChatSession::replyFinished);

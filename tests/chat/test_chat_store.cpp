@@ -40,7 +40,8 @@ private Q_SLOTS:
     {
         const QString path = freshDatabase(QStringLiteral("wal"));
         ConversationStore store;
-        QCOMPARE(store.open(path), QString());
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         QVERIFY(store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")) > 0);
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
@@ -60,7 +61,8 @@ private Q_SLOTS:
         ConversationStore store;
         // A directory where the database file should be.
         QDir().mkpath(dir + QStringLiteral("/chat.sqlite"));
-        const QString error = store.open(dir + QStringLiteral("/chat.sqlite"));
+        QString error;
+        QVERIFY(!store.open(dir + QStringLiteral("/chat.sqlite"), &error));
         QVERIFY2(error.contains(QLatin1String("chat database")), qPrintable(error));
         QVERIFY(!store.isOpen());
     }
@@ -68,7 +70,8 @@ private Q_SLOTS:
     void regenerateAndEditMakeBranches()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("branches"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("branches")), &storeError), qPrintable(storeError));
         const qint64 c =
             store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
         const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1"));
@@ -106,7 +109,8 @@ private Q_SLOTS:
     {
         const QString path = freshDatabase(QStringLiteral("batched"));
         ConversationStore writer;
-        QCOMPARE(writer.open(path), QString());
+        QString writerError;
+        QVERIFY2(writer.open(path, &writerError), qPrintable(writerError));
         writer.setFlushInterval(50);
         const qint64 c =
             writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
@@ -118,7 +122,8 @@ private Q_SLOTS:
 
         // Another connection (as another process would) sees the text without a finish.
         ConversationStore reader;
-        QCOMPARE(reader.open(path), QString());
+        QString readerError;
+        QVERIFY2(reader.open(path, &readerError), qPrintable(readerError));
         QTRY_COMPARE_WITH_TIMEOUT(reader.message(a).value_or(StoredMessage()).content, QStringLiteral("Hello world"),
                                   5000);
         QCOMPARE(reader.message(a)->reasoning, QStringLiteral("hmm"));
@@ -142,7 +147,8 @@ private Q_SLOTS:
     void listsFiltersRenamesAndRemovesConversations()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("list"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("list")), &storeError), qPrintable(storeError));
         const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
                                                   QStringLiteral("About cats"));
         const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
@@ -165,7 +171,8 @@ private Q_SLOTS:
     void exportImportRoundTripKeepsTheTree()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("export"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("export")), &storeError), qPrintable(storeError));
         const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
                                                   QStringLiteral("Round trip"));
         const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief."));
@@ -234,7 +241,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, document);
         QFETCH(QString, message);
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("import-bad"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("import-bad")), &storeError), qPrintable(storeError));
         QString error;
         QCOMPARE(store.importJson(document, &error), qint64(-1));
         QVERIFY2(error.contains(message), qPrintable(error));

@@ -243,7 +243,8 @@ private Q_SLOTS:
     {
         const QString path = freshDir(QStringLiteral("large-reply")) + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        QVERIFY(store.open(path).isEmpty());
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         ChatClient client;
         client.setEndpoint(
             ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
@@ -465,7 +466,8 @@ private Q_SLOTS:
     {
         const QString path = freshDir(QStringLiteral("busy-store")) + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        QVERIFY(store.open(path).isEmpty());
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         store.setFlushInterval(20);
         const qint64 conversation =
             store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));

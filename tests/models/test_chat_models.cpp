@@ -27,13 +27,13 @@ struct StreamingChat {
     MessageListModel model;
     QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::QtTest};
 
-    // The store's open error, empty when it opened.
-    QString start(const QString &caseName, const ScriptedHttpServer &server)
+    // False with the store's open error when it cannot open.
+    bool start(const QString &caseName, const ScriptedHttpServer &server, QString *error)
     {
-        const QString error = store.open(freshDir(caseName) + QStringLiteral("/chat.sqlite"));
+        const bool opened = store.open(freshDir(caseName) + QStringLiteral("/chat.sqlite"), error);
         client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
         model.setSession(&session);
-        return error;
+        return opened;
     }
 };
 
@@ -46,7 +46,8 @@ private Q_SLOTS:
     void conversationListFollowsTheStore()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
         ConversationListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
@@ -86,7 +87,8 @@ private Q_SLOTS:
         server.expect(path, ScriptedResponse::eventStream().sse(contentChunk("Again")).sse("[DONE]").end());
 
         StreamingChat chat;
-        QCOMPARE(chat.start(QStringLiteral("message-model"), server), QString());
+        QString startError;
+        QVERIFY2(chat.start(QStringLiteral("message-model"), server, &startError), qPrintable(startError));
         ChatSession &session = chat.session;
         MessageListModel &model = chat.model;
 
@@ -150,7 +152,8 @@ private Q_SLOTS:
                                                   .sse("[DONE]")
                                                   .end());
         StreamingChat chat;
-        QCOMPARE(chat.start(QStringLiteral("message-model-burst"), server), QString());
+        QString startError;
+        QVERIFY2(chat.start(QStringLiteral("message-model-burst"), server, &startError), qPrintable(startError));
         ChatSession &session = chat.session;
         MessageListModel &model = chat.model;
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);

@@ -29,7 +29,7 @@ CompareDialog::CompareDialog(ConversationStore *conversations, const QList<Compa
 {
     setWindowTitle(tr("Compare models"));
     resize(1100, 700);
-    if (const QString error = m_comparisons.open(chatDatabasePath()); !error.isEmpty())
+    if (QString error; !m_comparisons.open(chatDatabasePath(), &error))
         m_error->setText(error);
     for (const CompareTarget &t : choices) {
         auto *item = new QListWidgetItem(
