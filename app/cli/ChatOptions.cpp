@@ -87,7 +87,7 @@ std::optional<SharedChatOptions> SharedChatOptions::from(const QCommandLineParse
     if (arguments.isSet(kSystem))
         o.params.systemPrompt = arguments.value(kSystem);
     for (const QString &value : arguments.values(kParam)) {
-        if (const QString problem = o.params.set(value); !problem.isEmpty()) {
+        if (QString problem; !o.params.set(value, &problem)) {
             *error = QStringLiteral("--param: %1").arg(problem);
             return std::nullopt;
         }

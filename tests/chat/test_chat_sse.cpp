@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <set>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -273,16 +274,24 @@ private Q_SLOTS:
     void parametersFromText()
     {
         ChatParameters p;
-        QVERIFY(p.set(QStringLiteral("temperature=0.2")).isEmpty());
-        QVERIFY(p.set(QStringLiteral("max-tokens=32")).isEmpty());
-        QVERIFY(p.set(QStringLiteral("stop=###")).isEmpty());
+        QString error;
+        QVERIFY2(p.set(QStringLiteral("temperature=0.2"), &error), qPrintable(error));
+        QVERIFY2(p.set(QStringLiteral("max-tokens=32"), &error), qPrintable(error));
+        QVERIFY2(p.set(QStringLiteral("stop=###"), &error), qPrintable(error));
         QCOMPARE(p.temperature.value_or(-1), 0.2);
         QCOMPARE(p.maxTokens.value_or(-1), 32);
         QCOMPARE(p.stop, QStringList({u"###"_s}));
-        QVERIFY(p.set(QStringLiteral("temperature=hot")).contains(QLatin1String("number")));
-        QVERIFY(p.set(QStringLiteral("max_tokens=0")).contains(QLatin1String("> 0")));
-        QVERIFY(p.set(QStringLiteral("colour=red")).contains(QLatin1String("unknown parameter")));
-        QVERIFY(p.set(QStringLiteral("temperature")).contains(QLatin1String("name=value")));
+        const ChatParameters before = p;
+        // Each refusal says why and leaves what was set as it was.
+        for (const auto &[text, why] : {std::pair{u"temperature=hot"_s, u"number"_s},
+                                        std::pair{u"max_tokens=0"_s, u"> 0"_s},
+                                        std::pair{u"colour=red"_s, u"unknown parameter"_s},
+                                        std::pair{u"temperature"_s, u"name=value"_s}}) {
+            error.clear();
+            QVERIFY2(!p.set(text, &error), qPrintable(text));
+            QVERIFY2(error.contains(why), qPrintable(error));
+            QCOMPARE(p, before);
+        }
         QCOMPARE(ChatParameters::fromJson(p.toJson()), p);
     }
 };
