@@ -60,15 +60,17 @@ QString chatDatabasePath()
     return stateDir() + QStringLiteral("/chat.sqlite");
 }
 
-QString writeFileAtomically(const QString &path, const QByteArray &data)
+bool writeFileAtomically(const QString &path, const QByteArray &data, QString *error)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
-    if (file.write(data) != data.size() || !file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return {};
+    bool written = file.open(QIODevice::WriteOnly);
+    if (written) {
+        file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
+        written = file.write(data) == data.size() && file.commit();
+    }
+    if (!written && error)
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return written;
 }
 
 } // namespace gantry

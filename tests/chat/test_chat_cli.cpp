@@ -84,7 +84,8 @@ private Q_SLOTS:
         info.model = ModelEndpoint{server->baseUrl(), QStringLiteral("run-model"), QStringLiteral("openai"), false};
         const QString dir = runfiles::directory(info.name);
         QDir().mkpath(dir);
-        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+        QString error;
+        QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
 
         server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk("ok")).sse("[DONE]").end());
         const Run run =
@@ -94,7 +95,7 @@ private Q_SLOTS:
         QVERIFY(nlohmann::json::parse(server->requests.value(0).body.toStdString())["model"] == "run-model");
 
         info.status = RunStatus::Failed;
-        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+        QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
         const Run failed = runCli({info.name, QStringLiteral("hi")});
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.err.contains("is failed; there is no model to talk to"), failed.err.constData());

@@ -61,7 +61,8 @@ void writeRun(const QString &name, const QString &baseUrl, double price)
     info.model = ModelEndpoint{baseUrl, QStringLiteral("tiny"), QStringLiteral("openai"), false};
     const QString dir = runfiles::directory(info.name);
     QDir().mkpath(dir);
-    QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+    QString error;
+    QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
 }
 
 } // namespace

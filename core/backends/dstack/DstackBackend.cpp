@@ -528,7 +528,8 @@ void DstackBackend::sendApply(int id, const Configuration &configuration, const 
             writeFileAtomically(
                 runDir(info.name) + QStringLiteral("/pinned.json"),
                 QByteArray::fromStdString(
-                    nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()));
+                    nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()),
+                nullptr);
             absorb(run);
             if (!m_order.contains(info.name))
                 m_order.prepend(info.name);

@@ -87,7 +87,8 @@ void DstackLogFollower::request(const QString &nextToken)
 
 void DstackLogFollower::saveCursor() const
 {
-    writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8());
+    // Best effort: without the cursor the next follower starts from the beginning again.
+    writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8(), nullptr);
 }
 
 } // namespace gantry
