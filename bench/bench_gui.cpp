@@ -36,7 +36,7 @@ QString seededHome()
         for (int c = 0; c < 20; ++c) {
             const qint64 id =
                 store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                         QStringLiteral("Conversation %1").arg(c));
+                                         QStringLiteral("Conversation %1").arg(c)).value_or(-1);
             qint64 parent = 0;
             for (int m = 0; m < 20; ++m) {
                 const bool user = m % 2 == 0;
@@ -46,7 +46,7 @@ QString seededHome()
                                           "rows.end());\n```\n\nThat is all (%1).")
                                .arg(m);
                 parent =
-                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text);
+                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text).value_or(-1);
             }
         }
         store.flush();

@@ -205,11 +205,12 @@ int runChat(const QCommandLineParser &arguments)
         status = s;
         loop.quit();
     });
-    const qint64 answerId = session.send(o.message);
-    if (answerId < 0) {
+    const std::optional<qint64> sent = session.send(o.message);
+    if (!sent) {
         err() << "gantry-cli chat: could not send the message: " << store.lastError() << '\n';
         return 1;
     }
+    const qint64 answerId = *sent;
     loop.exec();
 
     const StoredMessage answer = store.message(answerId).value_or(StoredMessage());

@@ -69,20 +69,26 @@ bool ComparisonStore::open(const QString &path, QString *error)
     return true;
 }
 
-qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns)
+std::optional<qint64> ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns,
+                                           QString *error)
 {
+    auto fail = [error]() -> std::optional<qint64> {
+        if (error)
+            *error = QStringLiteral("the comparison could not be stored in the chat database");
+        return std::nullopt;
+    };
     if (!isOpen())
-        return -1;
+        return fail();
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (!db.transaction())
-        return -1;
+        return fail();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO comparisons (prompt, created) VALUES (?, ?)"));
     q.addBindValue(prompt);
     q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     if (!q.exec()) {
         db.rollback();
-        return -1;
+        return fail();
     }
     const qint64 id = q.lastInsertId().toLongLong();
     for (qsizetype i = 0; i < columns.size(); ++i) {
@@ -96,10 +102,12 @@ qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn>
             insert.addBindValue(v);
         if (!insert.exec()) {
             db.rollback();
-            return -1;
+            return fail();
         }
     }
-    return db.commit() ? id : -1;
+    if (!db.commit())
+        return fail();
+    return id;
 }
 
 std::optional<Comparison> ComparisonStore::comparison(qint64 id) const

@@ -45,7 +45,8 @@ public:
     bool open(const QString &path, QString *error);
     bool isOpen() const { return !m_connection.isEmpty(); }
 
-    qint64 add(const QString &prompt, const QList<ComparisonColumn> &columns); // -1 on error
+    // The new comparison's id; nullopt with *error when it cannot be stored.
+    std::optional<qint64> add(const QString &prompt, const QList<ComparisonColumn> &columns, QString *error);
     std::optional<Comparison> comparison(qint64 id) const;
     QList<Comparison> comparisons() const; // newest first
 

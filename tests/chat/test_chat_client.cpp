@@ -450,7 +450,7 @@ private Q_SLOTS:
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy errors(&session, &ChatSession::error);
         session.send(QStringLiteral("First question"));
-        QCOMPARE(session.send(QStringLiteral("Too early")), qint64(-1)); // one reply at a time
+        QVERIFY(!session.send(QStringLiteral("Too early"))); // one reply at a time
         QCOMPARE(errors.size(), 1);
         QVERIFY(finished.wait(10000));
         session.send(QStringLiteral("Second question"));
@@ -458,7 +458,7 @@ private Q_SLOTS:
         const QList<StoredMessage> before = store.activePath(session.conversationId());
         QCOMPARE(before.size(), 4);
 
-        const qint64 answer = session.editAndResend(before[2].id, QStringLiteral("Second, edited"));
+        const qint64 answer = session.editAndResend(before[2].id, QStringLiteral("Second, edited")).value_or(-1);
         QVERIFY(answer > 0);
         QVERIFY(finished.wait(10000));
         const QList<StoredMessage> after = store.activePath(session.conversationId());
@@ -486,7 +486,7 @@ private Q_SLOTS:
         server->expect(kPath.toByteArray(), helloStream().cut());
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy errors(&session, &ChatSession::error);
-        const qint64 answer = session.send(QStringLiteral("Say hello"));
+        const qint64 answer = session.send(QStringLiteral("Say hello")).value_or(-1);
         QVERIFY2(answer > 0, qPrintable(errors.value(0).value(0).toString()));
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished[0][1].value<ReplyStatus>(), ReplyStatus::Failed);

@@ -92,7 +92,7 @@ private Q_SLOTS:
                 session.stop();
         });
         QSignalSpy finished(&session, &ChatSession::replyFinished);
-        const qint64 answer = session.send(QStringLiteral("Tell me a long story"));
+        const qint64 answer = session.send(QStringLiteral("Tell me a long story")).value_or(-1);
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished[0][1].value<ReplyStatus>(), ReplyStatus::Stopped);
         QCOMPARE(deltas, 3);
@@ -112,12 +112,12 @@ private Q_SLOTS:
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(8));
         QSignalSpy finished(&session, &ChatSession::replyFinished);
-        const qint64 first = session.send(QStringLiteral("Hi"));
+        const qint64 first = session.send(QStringLiteral("Hi")).value_or(-1);
         QVERIFY(finished.wait(30000));
         ChatParameters other = maxTokens(8);
         other.seed = 8;
         session.setParameters(other);
-        const qint64 second = session.regenerate(first);
+        const qint64 second = session.regenerate(first).value_or(-1);
         QVERIFY(second > 0 && second != first);
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished[1][1].value<ReplyStatus>(), ReplyStatus::Complete);

@@ -42,7 +42,11 @@ private Q_SLOTS:
         ConversationStore store;
         QString storeError;
         QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
-        QVERIFY(store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")) > 0);
+        QString error;
+        const std::optional<qint64> created =
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"), &error);
+        QVERIFY2(created, qPrintable(error));
+        QVERIFY(*created > 0);
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
             db.setDatabaseName(path);
@@ -73,15 +77,15 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("branches")), &storeError), qPrintable(storeError));
         const qint64 c =
-            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1"));
-        const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1"));
-        const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2"));
-        const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2"));
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
+        const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1")).value_or(-1);
+        const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1")).value_or(-1);
+        const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2")).value_or(-1);
+        const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2")).value_or(-1);
         QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1"_s, u"A1"_s, u"Q2"_s, u"A2"_s}));
 
         // Regenerate A1: a sibling, shown; the old thread below A1 is hidden, not lost.
-        const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b"));
+        const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b")).value_or(-1);
         QList<StoredMessage> path = store.activePath(c);
         QCOMPARE(contents(path), QStringList({u"Q1"_s, u"A1b"_s}));
         QCOMPARE(path[1].branchIndex, 1);
@@ -96,7 +100,7 @@ private Q_SLOTS:
         QCOMPARE(path[3].id, a2);
 
         // Edit the first question: a new root.
-        const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited"));
+        const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited")).value_or(-1);
         QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1 edited"_s}));
         QCOMPARE(store.siblings(u1), QList<qint64>({u1, u1b}));
         QVERIFY(store.selectBranch(u1));
@@ -113,9 +117,9 @@ private Q_SLOTS:
         QVERIFY2(writer.open(path, &writerError), qPrintable(writerError));
         writer.setFlushInterval(50);
         const qint64 c =
-            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q"));
-        const qint64 a = writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
+            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
+        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
+        const qint64 a = writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
             writer.appendText(a, QString::fromLatin1(piece), QString());
         writer.appendText(a, QString(), QStringLiteral("hmm"));
@@ -150,9 +154,9 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("list")), &storeError), qPrintable(storeError));
         const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
-                                                  QStringLiteral("About cats"));
+                                                  QStringLiteral("About cats")).value_or(-1);
         const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
-                                                  QStringLiteral("100% dogs"));
+                                                  QStringLiteral("100% dogs")).value_or(-1);
         store.addMessage(a, 0, MessageRole::User, QStringLiteral("meow"));
         QList<ConversationSummary> all = store.conversations();
         QCOMPARE(all.size(), 2);
@@ -174,26 +178,27 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("export")), &storeError), qPrintable(storeError));
         const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
-                                                  QStringLiteral("Round trip"));
-        const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief."));
-        const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600"));
+                                                  QStringLiteral("Round trip")).value_or(-1);
+        const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief.")).value_or(-1);
+        const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600")).value_or(-1);
         ChatParameters params;
         params.temperature = 0.3;
         params.maxTokens = 9;
         const qint64 a1 =
-            store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming, params);
+            store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming, params).value_or(-1);
         store.appendText(a1, QStringLiteral("first"), QStringLiteral("thought"));
         ReplyMetrics m;
         m.completionTokens = 1;
         store.finishMessage(a1, ReplyStatus::Failed, m, QStringLiteral("cut"));
-        const qint64 a2 = store.addMessage(c, u, MessageRole::Assistant, QStringLiteral("second"));
+        const qint64 a2 = store.addMessage(c, u, MessageRole::Assistant, QStringLiteral("second")).value_or(-1);
         store.finishMessage(a2, ReplyStatus::Complete, m);
         QVERIFY(store.selectBranch(a1));
 
         const QByteArray exported = store.exportJson(c);
         QString error;
-        const qint64 copy = store.importJson(exported, &error);
-        QVERIFY2(copy > 0, qPrintable(error));
+        const std::optional<qint64> copyId = store.importJson(exported, &error);
+        QVERIFY2(copyId, qPrintable(error));
+        const qint64 copy = *copyId;
         QCOMPARE(store.conversation(copy)->title, QStringLiteral("Round trip"));
         QCOMPARE(store.conversation(copy)->model, QStringLiteral("tiny"));
         const QList<StoredMessage> original = store.activePath(c);
@@ -244,7 +249,7 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("import-bad")), &storeError), qPrintable(storeError));
         QString error;
-        QCOMPARE(store.importJson(document, &error), qint64(-1));
+        QVERIFY(!store.importJson(document, &error));
         QVERIFY2(error.contains(message), qPrintable(error));
         QVERIFY(store.conversations().isEmpty()); // nothing half-imported
     }

@@ -53,8 +53,8 @@ private Q_SLOTS:
         model.setStore(&store);
         QCOMPARE(model.rowCount(), 0);
         const qint64 a =
-            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"));
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString());
+            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats")).value_or(-1);
+        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString()).value_or(-1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.conversationId(0), b);
         QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("Untitled"));
@@ -94,7 +94,7 @@ private Q_SLOTS:
 
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        const qint64 first = session.send(QStringLiteral("Hi"));
+        const qint64 first = session.send(QStringLiteral("Hi")).value_or(-1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.data(model.index(0), MessageListModel::MessageRoleRole).toString(), QStringLiteral("user"));
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusTextRole).toString(), QStringLiteral("streaming"));
@@ -112,7 +112,7 @@ private Q_SLOTS:
                     .toString()
                     .contains(QStringLiteral("4 → 2 tokens")));
 
-        const qint64 second = session.regenerate(first);
+        const qint64 second = session.regenerate(first).value_or(-1);
         QVERIFY(second > 0);
         QVERIFY(finished.wait(10000));
         QCOMPARE(model.rowCount(), 2);

@@ -522,10 +522,11 @@ void ChatPanel::sendInput()
     }
     applyParameters();
     m_error->hide();
-    const qint64 id = m_editingMessage > 0 ? m_session->editAndResend(m_editingMessage, text) : m_session->send(text);
+    const std::optional<qint64> id =
+        m_editingMessage > 0 ? m_session->editAndResend(m_editingMessage, text) : m_session->send(text);
     m_editingMessage = -1;
     m_editing->hide();
-    if (id >= 0)
+    if (id)
         m_input->clear();
     updateButtons();
 }
