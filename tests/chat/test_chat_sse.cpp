@@ -253,13 +253,19 @@ private Q_SLOTS:
     void modelListsInEveryShape()
     {
         QString error;
-        QCOMPARE(modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error),
-                 QStringList({u"a"_s, u"b"_s}));
-        QCOMPARE(modelIdsFromBody(
-                     R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error),
-                 QStringList({u"tiny.gguf"_s}));
+        const std::optional<QStringList> openai =
+            modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error);
+        QVERIFY2(openai, qPrintable(error));
+        QCOMPARE(*openai, QStringList({u"a"_s, u"b"_s}));
+        const std::optional<QStringList> llama = modelIdsFromBody(
+            R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error);
+        QVERIFY2(llama, qPrintable(error));
+        QCOMPARE(*llama, QStringList({u"tiny.gguf"_s}));
+        const std::optional<QStringList> none = modelIdsFromBody("[]", &error);
+        QVERIFY2(none, qPrintable(error)); // an empty list is a list, not an error
+        QVERIFY(none->isEmpty());
         QVERIFY(error.isEmpty());
-        QVERIFY(modelIdsFromBody("nope", &error).isEmpty());
+        QVERIFY(!modelIdsFromBody("nope", &error));
         QVERIFY(error.contains(QLatin1String("not in the OpenAI format")));
     }
 
