@@ -26,8 +26,10 @@ struct Fixture {
         path = dir.path() + QStringLiteral("/chat.sqlite");
         ConversationStore store;
         store.open(path, nullptr);
-        conversation = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                                QStringLiteral("Long")).value_or(-1);
+        conversation = store
+                           .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
+                                               QStringLiteral("Long"))
+                           .value_or(-1);
         ChatParameters params;
         params.maxTokens = 512;
         params.temperature = 0.7;
@@ -44,8 +46,9 @@ struct Fixture {
         qint64 parent = 0;
         for (int i = 0; i < 1000; ++i) {
             parent = store.addMessage(conversation, parent, MessageRole::User, question).value_or(-1);
-            parent = store.addMessage(conversation, parent, MessageRole::Assistant, answer, ReplyStatus::Complete,
-                                      params).value_or(-1);
+            parent =
+                store.addMessage(conversation, parent, MessageRole::Assistant, answer, ReplyStatus::Complete, params)
+                    .value_or(-1);
             store.finishMessage(parent, ReplyStatus::Complete, metrics);
         }
     }

@@ -34,9 +34,10 @@ QString seededHome()
         ConversationStore store;
         store.open(home.filePath(QStringLiteral("chat.sqlite")), nullptr);
         for (int c = 0; c < 20; ++c) {
-            const qint64 id =
-                store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                         QStringLiteral("Conversation %1").arg(c)).value_or(-1);
+            const qint64 id = store
+                                  .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"),
+                                                      QStringLiteral("tiny"), QStringLiteral("Conversation %1").arg(c))
+                                  .value_or(-1);
             qint64 parent = 0;
             for (int m = 0; m < 20; ++m) {
                 const bool user = m % 2 == 0;

@@ -40,14 +40,15 @@ std::optional<RunModel> resolveRun(const BackendChoice &where, const QString &na
         if (run.name != name)
             continue;
         if (isFinal(run.status)) {
-            *error = QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
-                         .arg(name, toString(run.status));
+            *error =
+                QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
+                    .arg(name, toString(run.status));
             return std::nullopt;
         }
         if (!run.model) {
-            *error = QStringLiteral(
-                         "run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
-                         .arg(name);
+            *error =
+                QStringLiteral("run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
+                    .arg(name);
             return std::nullopt;
         }
         if (!run.ready)

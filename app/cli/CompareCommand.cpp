@@ -51,8 +51,8 @@ std::optional<QList<CompareTarget>> resolveTargets(const QStringList &endpoints,
         }
         const auto run = std::find_if(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; });
         if (run == runs.end()) {
-            *error = QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)")
-                         .arg(p);
+            *error =
+                QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)").arg(p);
             return std::nullopt;
         }
         if (isFinal(run->status) || !run->model) {

@@ -43,8 +43,9 @@ bool ChatParameters::set(const QString &assignment, QString *error)
     } else if (name == QLatin1String("max_tokens") || name == QLatin1String("seed")) {
         const int number = value.toInt(&ok);
         if (!ok || (name == QLatin1String("max_tokens") && number <= 0))
-            return fail(QStringLiteral("%1 must be a whole number%2, not '%3'")
-                .arg(name, name == QLatin1String("max_tokens") ? QStringLiteral(" > 0") : QString(), value));
+            return fail(
+                QStringLiteral("%1 must be a whole number%2, not '%3'")
+                    .arg(name, name == QLatin1String("max_tokens") ? QStringLiteral(" > 0") : QString(), value));
         (name == QLatin1String("max_tokens") ? maxTokens : seed) = number;
     } else if (name == QLatin1String("stop")) {
         stop.append(value);
@@ -52,7 +53,7 @@ bool ChatParameters::set(const QString &assignment, QString *error)
         systemPrompt = value;
     } else {
         return fail(QStringLiteral("unknown parameter '%1' (known: temperature, top_p, max_tokens, seed, stop, system)")
-            .arg(name));
+                        .arg(name));
     }
     return true;
 }

@@ -234,7 +234,7 @@ void ConversationStore::touch(qint64 conversationId)
 }
 
 std::optional<qint64> ConversationStore::createConversation(const QString &endpointUrl, const QString &model,
-                                                             const QString &title, QString *error)
+                                                            const QString &title, QString *error)
 {
     if (!isOpen()) {
         if (error)

@@ -442,7 +442,8 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QString storeError;
-        QVERIFY2(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, client.get());
         for (const char *word : {"one", "two", "three"})
             server->expect(kPath.toByteArray(),
@@ -481,7 +482,8 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QString storeError;
-        QVERIFY2(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, client.get());
         server->expect(kPath.toByteArray(), helloStream().cut());
         QSignalSpy finished(&session, &ChatSession::replyFinished);

@@ -81,7 +81,8 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QString storeError;
-        QVERIFY2(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(3000));
         int deltas = 0;
@@ -108,7 +109,8 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QString storeError;
-        QVERIFY2(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(8));
         QSignalSpy finished(&session, &ChatSession::replyFinished);

@@ -289,10 +289,9 @@ private Q_SLOTS:
         QCOMPARE(p.stop, QStringList({u"###"_s}));
         const ChatParameters before = p;
         // Each refusal says why and leaves what was set as it was.
-        for (const auto &[text, why] : {std::pair{u"temperature=hot"_s, u"number"_s},
-                                        std::pair{u"max_tokens=0"_s, u"> 0"_s},
-                                        std::pair{u"colour=red"_s, u"unknown parameter"_s},
-                                        std::pair{u"temperature"_s, u"name=value"_s}}) {
+        for (const auto &[text, why] :
+             {std::pair{u"temperature=hot"_s, u"number"_s}, std::pair{u"max_tokens=0"_s, u"> 0"_s},
+              std::pair{u"colour=red"_s, u"unknown parameter"_s}, std::pair{u"temperature"_s, u"name=value"_s}}) {
             error.clear();
             QVERIFY2(!p.set(text, &error), qPrintable(text));
             QVERIFY2(error.contains(why), qPrintable(error));

@@ -77,7 +77,8 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("branches")), &storeError), qPrintable(storeError));
         const qint64 c =
-            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
         const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1")).value_or(-1);
         const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1")).value_or(-1);
         const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2")).value_or(-1);
@@ -117,9 +118,11 @@ private Q_SLOTS:
         QVERIFY2(writer.open(path, &writerError), qPrintable(writerError));
         writer.setFlushInterval(50);
         const qint64 c =
-            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
+            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
         const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
-        const qint64 a = writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
+        const qint64 a =
+            writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
             writer.appendText(a, QString::fromLatin1(piece), QString());
         writer.appendText(a, QString(), QStringLiteral("hmm"));
@@ -153,10 +156,13 @@ private Q_SLOTS:
         ConversationStore store;
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("list")), &storeError), qPrintable(storeError));
-        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
-                                                  QStringLiteral("About cats")).value_or(-1);
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
-                                                  QStringLiteral("100% dogs")).value_or(-1);
+        const qint64 a = store
+                             .createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
+                                                 QStringLiteral("About cats"))
+                             .value_or(-1);
+        const qint64 b =
+            store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QStringLiteral("100% dogs"))
+                .value_or(-1);
         store.addMessage(a, 0, MessageRole::User, QStringLiteral("meow"));
         QList<ConversationSummary> all = store.conversations();
         QCOMPARE(all.size(), 2);
@@ -177,8 +183,10 @@ private Q_SLOTS:
         ConversationStore store;
         QString storeError;
         QVERIFY2(store.open(freshDatabase(QStringLiteral("export")), &storeError), qPrintable(storeError));
-        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
-                                                  QStringLiteral("Round trip")).value_or(-1);
+        const qint64 c =
+            store
+                .createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"), QStringLiteral("Round trip"))
+                .value_or(-1);
         const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief.")).value_or(-1);
         const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600")).value_or(-1);
         ChatParameters params;

@@ -470,10 +470,13 @@ private Q_SLOTS:
         QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         store.setFlushInterval(20);
         const qint64 conversation =
-            store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
-        const qint64 question = store.addMessage(conversation, 0, MessageRole::User, QStringLiteral("count")).value_or(-1);
+            store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
+        const qint64 question =
+            store.addMessage(conversation, 0, MessageRole::User, QStringLiteral("count")).value_or(-1);
         const qint64 answer =
-            store.addMessage(conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
+            store.addMessage(conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming)
+                .value_or(-1);
         QVERIFY(answer > 0);
         QString expected;
         for (int i = 0; i < 20; ++i) {

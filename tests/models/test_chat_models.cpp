@@ -47,14 +47,17 @@ private Q_SLOTS:
     {
         ConversationStore store;
         QString storeError;
-        QVERIFY2(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite"), &storeError), qPrintable(storeError));
+        QVERIFY2(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ConversationListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
         QCOMPARE(model.rowCount(), 0);
         const qint64 a =
-            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats")).value_or(-1);
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString()).value_or(-1);
+            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"))
+                .value_or(-1);
+        const qint64 b =
+            store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString()).value_or(-1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.conversationId(0), b);
         QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("Untitled"));

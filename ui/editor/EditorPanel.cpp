@@ -260,7 +260,8 @@ void EditorPanel::writeBackup()
     if (m_path.isEmpty() || !isModified())
         return;
     makePrivateDir(stateDir() + QStringLiteral("/backups"));
-    writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8(), nullptr); // best effort: the next edit writes it again
+    writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8(),
+                        nullptr); // best effort: the next edit writes it again
 }
 
 void EditorPanel::reparseNow()

@@ -76,8 +76,7 @@ void eraseIfDefault(json &object, const char *key, const json &defaultValue)
 
 } // namespace
 
-std::optional<json> dstackConfigurationBody(const Configuration &configuration, QString *error,
-                                            const EnvLookup &lookup)
+std::optional<json> dstackConfigurationBody(const Configuration &configuration, QString *error, const EnvLookup &lookup)
 {
     const json &canonical = configuration.canonical;
     json body = json::object();
