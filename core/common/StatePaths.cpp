@@ -63,14 +63,17 @@ QString chatDatabasePath()
 bool writeFileAtomically(const QString &path, const QByteArray &data, QString *error)
 {
     QSaveFile file(path);
-    bool written = file.open(QIODevice::WriteOnly);
-    if (written) {
-        file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
-        written = file.write(data) == data.size() && file.commit();
-    }
-    if (!written && error)
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return written;
+    auto fail = [&]() {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    };
+    if (!file.open(QIODevice::WriteOnly))
+        return fail();
+    file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
+    if (file.write(data) != data.size() || !file.commit())
+        return fail();
+    return true;
 }
 
 } // namespace gantry
