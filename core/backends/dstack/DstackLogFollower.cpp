@@ -87,7 +87,7 @@ void DstackLogFollower::request(const QString &nextToken)
 
 void DstackLogFollower::saveCursor() const
 {
-    // Best effort: without the cursor the next follower starts from the beginning again.
+    // Best effort: a cursor that is not saved only means a later process appends some events again.
     writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8(), nullptr);
 }
 
