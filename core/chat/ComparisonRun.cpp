@@ -112,10 +112,12 @@ void ComparisonRun::onColumnFinished(int column, ReplyStatus status)
     QList<ComparisonColumn> columns;
     for (int i = 0; i < columnCount(); ++i)
         columns.push_back({m_targets[i].label, conversationId(i), answerId(i), m_targets[i].pricePerHour});
-    const std::optional<qint64> stored = m_comparisons ? m_comparisons->add(m_prompt, columns, &m_error) : std::nullopt;
-    if (!m_comparisons)
+    std::optional<qint64> stored;
+    if (m_comparisons)
+        stored = m_comparisons->add(m_prompt, columns, &m_error);
+    else
         m_error = QStringLiteral("the comparison could not be stored in the chat database");
-    m_comparisonId = stored.value_or(-1);
+    m_comparisonId = stored.value_or(-1); // finished(-1): not stored, errorString() says why
     Q_EMIT finished(m_comparisonId);
 }
 
