@@ -25,9 +25,11 @@ struct Fixture {
     {
         path = dir.path() + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        store.open(path);
-        conversation = store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                                QStringLiteral("Long"));
+        store.open(path, nullptr);
+        conversation = store
+                           .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
+                                               QStringLiteral("Long"))
+                           .value_or(-1);
         ChatParameters params;
         params.maxTokens = 512;
         params.temperature = 0.7;
@@ -43,9 +45,10 @@ struct Fixture {
             QStringLiteral("You would set resources.gpu to 2 and spot_policy to auto; then ").repeated(12);
         qint64 parent = 0;
         for (int i = 0; i < 1000; ++i) {
-            parent = store.addMessage(conversation, parent, MessageRole::User, question);
-            parent = store.addMessage(conversation, parent, MessageRole::Assistant, answer, ReplyStatus::Complete,
-                                      params);
+            parent = store.addMessage(conversation, parent, MessageRole::User, question).value_or(-1);
+            parent =
+                store.addMessage(conversation, parent, MessageRole::Assistant, answer, ReplyStatus::Complete, params)
+                    .value_or(-1);
             store.finishMessage(parent, ReplyStatus::Complete, metrics);
         }
     }
@@ -62,7 +65,7 @@ void BM_OpenConversation2000(benchmark::State &state)
     Fixture &f = fixture();
     for (auto _ : state) {
         ConversationStore store;
-        store.open(f.path);
+        store.open(f.path, nullptr);
         const QList<StoredMessage> path = store.activePath(f.conversation);
         if (path.size() != 2000)
             state.SkipWithError("wrong message count");
@@ -75,7 +78,7 @@ void BM_ActivePath2000(benchmark::State &state)
 {
     Fixture &f = fixture();
     ConversationStore store;
-    store.open(f.path);
+    store.open(f.path, nullptr);
     for (auto _ : state)
         benchmark::DoNotOptimize(store.activePath(f.conversation));
 }
@@ -84,10 +87,10 @@ void BM_StreamReply500Tokens(benchmark::State &state)
 {
     Fixture &f = fixture();
     ConversationStore store;
-    store.open(f.path);
+    store.open(f.path, nullptr);
     for (auto _ : state) {
         const qint64 id =
-            store.addMessage(f.conversation, 0, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
+            store.addMessage(f.conversation, 0, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
         for (int i = 0; i < 500; ++i) {
             store.appendText(id, QStringLiteral(" token"));
             if (i % 50 == 49)

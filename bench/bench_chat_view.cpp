@@ -305,15 +305,18 @@ void BM_ChatViewStreaming(benchmark::State &state)
 void BM_ChatViewOpenAndScroll(benchmark::State &state)
 {
     ConversationStore seed;
-    seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"));
+    seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
     const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
-                                              QStringLiteral("Long"));
+                                              QStringLiteral("Long"))
+                          .value_or(-1);
     qint64 parent = 0;
     for (int m = 0; m < 2000; ++m)
-        parent = seed.addMessage(
-            id, parent, m % 2 ? MessageRole::Assistant : MessageRole::User,
-            m % 2 ? QStringLiteral("Use **std::sort**:\n\n```cpp\nstd::sort(a, b);\n```\n\nDone (%1).").arg(m)
-                  : QStringLiteral("Question %1?").arg(m));
+        parent =
+            seed.addMessage(
+                    id, parent, m % 2 ? MessageRole::Assistant : MessageRole::User,
+                    m % 2 ? QStringLiteral("Use **std::sort**:\n\n```cpp\nstd::sort(a, b);\n```\n\nDone (%1).").arg(m)
+                          : QStringLiteral("Question %1?").arg(m))
+                .value_or(-1);
     seed.flush();
     std::vector<double> open, scroll;
     for (auto _ : state) {

@@ -32,11 +32,12 @@ QString seededHome()
     static bool seeded = false;
     if (!seeded) {
         ConversationStore store;
-        store.open(home.filePath(QStringLiteral("chat.sqlite")));
+        store.open(home.filePath(QStringLiteral("chat.sqlite")), nullptr);
         for (int c = 0; c < 20; ++c) {
-            const qint64 id =
-                store.createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
-                                         QStringLiteral("Conversation %1").arg(c));
+            const qint64 id = store
+                                  .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"),
+                                                      QStringLiteral("tiny"), QStringLiteral("Conversation %1").arg(c))
+                                  .value_or(-1);
             qint64 parent = 0;
             for (int m = 0; m < 20; ++m) {
                 const bool user = m % 2 == 0;
@@ -46,7 +47,7 @@ QString seededHome()
                                           "rows.end());\n```\n\nThat is all (%1).")
                                .arg(m);
                 parent =
-                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text);
+                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text).value_or(-1);
             }
         }
         store.flush();

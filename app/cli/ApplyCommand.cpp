@@ -94,19 +94,23 @@ int follow(Backend &backend, const QString &runName, bool json)
     return exitCode;
 }
 
-// Applies the picked offer and waits for the backend's answer: the run's name, or an error.
-QString submitAndWait(Backend &backend, const Configuration &configuration, const Offer &offer, QString *runName)
+// Applies the picked offer and waits for the backend's answer: the run's name, or nullopt
+// with *error saying why it did not start.
+std::optional<QString> submitAndWait(Backend &backend, const Configuration &configuration, const Offer &offer,
+                                     QString *error)
 {
-    QString error;
+    std::optional<QString> runName;
     QEventLoop loop;
     QObject::connect(&backend, &Backend::applyFinished, &loop, [&](int, const QString &run, const QString &problem) {
-        *runName = run;
-        error = problem;
+        if (problem.isEmpty())
+            runName = run;
+        else
+            *error = problem;
         loop.quit();
     });
     backend.apply(configuration, offer);
     loop.exec();
-    return error;
+    return runName;
 }
 
 int runApply(const QCommandLineParser &arguments)
@@ -162,14 +166,15 @@ int runApply(const QCommandLineParser &arguments)
         return 1;
     }
 
-    QString runName;
-    error = submitAndWait(*backend, *configuration, plan.offers.at(offerNumber - 1), &runName);
-    if (!error.isEmpty()) {
+    const std::optional<QString> submitted =
+        submitAndWait(*backend, *configuration, plan.offers.at(offerNumber - 1), &error);
+    if (!submitted) {
         err() << "gantry-cli apply: " << error << '\n';
         if (json)
             printJson({{"error", error.toStdString()}});
         return 1;
     }
+    const QString runName = *submitted;
     if (detach) {
         backend->refresh();
         if (json) {

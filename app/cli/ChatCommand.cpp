@@ -23,60 +23,70 @@ namespace gantry::cli {
 
 namespace {
 
-// RUN's model endpoint and bearer token, from the backend that runs it.
-QString resolveRun(const BackendChoice &where, const QString &name, ModelEndpoint *endpoint, QString *token)
+// What a run publishes to talk to: its model endpoint and bearer token.
+struct RunModel {
+    ModelEndpoint endpoint;
+    QString token;
+};
+
+// RUN's model, from the backend that runs it; nullopt with *error when there is none.
+std::optional<RunModel> resolveRun(const BackendChoice &where, const QString &name, QString *error)
 {
-    QString error;
-    const std::unique_ptr<Backend> backend = openBackend(where, &error);
+    const std::unique_ptr<Backend> backend = openBackend(where, error);
     if (!backend)
-        return error;
+        return std::nullopt;
     const QList<RunInfo> runs = backend->runs();
     for (const RunInfo &run : runs) {
         if (run.name != name)
             continue;
-        if (isFinal(run.status))
-            return QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
-                .arg(name, toString(run.status));
-        if (!run.model)
-            return QStringLiteral(
-                       "run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
-                .arg(name);
+        if (isFinal(run.status)) {
+            *error =
+                QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
+                    .arg(name, toString(run.status));
+            return std::nullopt;
+        }
+        if (!run.model) {
+            *error =
+                QStringLiteral("run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
+                    .arg(name);
+            return std::nullopt;
+        }
         if (!run.ready)
             err() << "gantry-cli chat: run '" << name << "' is " << toString(run.status)
                   << " but not ready yet; trying anyway\n";
-        *endpoint = *run.model;
-        *token = backend->modelToken(name);
-        return {};
+        return RunModel{*run.model, backend->modelToken(name)};
     }
-    return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them)").arg(name);
+    *error = QStringLiteral("there is no run named '%1' (gantry-cli ps lists them)").arg(name);
+    return std::nullopt;
 }
 
 // Fills in what the options leave open: the stored conversation's endpoint and model, then
-// the run's endpoint, model name and token. Returns an error, or empty.
-QString resolveEndpoint(ChatOptions &o, ConversationStore &store)
+// the run's endpoint, model name and token. False with *error when one of them is not there.
+bool resolveEndpoint(ChatOptions &o, ConversationStore &store, QString *error)
 {
     if (o.conversationId > 0) {
         const std::optional<ConversationSummary> conversation = store.conversation(o.conversationId);
-        if (!conversation)
-            return QStringLiteral("there is no conversation %1 (see the chat panel's list)").arg(o.conversationId);
+        if (!conversation) {
+            *error = QStringLiteral("there is no conversation %1 (see the chat panel's list)").arg(o.conversationId);
+            return false;
+        }
         if (o.url.isEmpty() && o.run.isEmpty())
             o.url = conversation->endpointUrl;
         if (o.model.isEmpty())
             o.model = conversation->model;
     }
     if (o.run.isEmpty())
-        return {};
-    ModelEndpoint endpoint;
-    QString runToken;
-    if (const QString error = resolveRun(o.backend, o.run, &endpoint, &runToken); !error.isEmpty())
-        return error;
-    o.url = endpoint.baseUrl;
+        return true;
+    const std::optional<RunModel> run = resolveRun(o.backend, o.run, error);
+    if (!run)
+        return false;
+    o.url = run->endpoint.baseUrl;
     if (o.model.isEmpty())
-        o.model = endpoint.name; // --model overrides the run's name
-    o.format = endpoint.format;
+        o.model = run->endpoint.name; // --model overrides the run's name
+    o.format = run->endpoint.format;
     if (o.token.isEmpty())
-        o.token = runToken;
-    return {};
+        o.token = run->token;
+    return true;
 }
 
 void warnAboutToken(const ChatOptions &o)
@@ -156,11 +166,11 @@ int runChat(const QCommandLineParser &arguments)
     ChatOptions &o = *parsed;
 
     ConversationStore store;
-    if (const QString problem = store.open(chatDatabasePath()); !problem.isEmpty()) {
+    if (QString problem; !store.open(chatDatabasePath(), &problem)) {
         err() << "gantry-cli chat: " << problem << '\n';
         return 1;
     }
-    if (const QString problem = resolveEndpoint(o, store); !problem.isEmpty()) {
+    if (QString problem; !resolveEndpoint(o, store, &problem)) {
         err() << "gantry-cli chat: " << problem << '\n';
         return 1;
     }
@@ -205,11 +215,12 @@ int runChat(const QCommandLineParser &arguments)
         status = s;
         loop.quit();
     });
-    const qint64 answerId = session.send(o.message);
-    if (answerId < 0) {
+    const std::optional<qint64> sent = session.send(o.message);
+    if (!sent) {
         err() << "gantry-cli chat: could not send the message: " << store.lastError() << '\n';
         return 1;
     }
+    const qint64 answerId = *sent;
     loop.exec();
 
     const StoredMessage answer = store.message(answerId).value_or(StoredMessage());

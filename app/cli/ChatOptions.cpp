@@ -42,19 +42,22 @@ const QCommandLineOption kCompare(
     QStringLiteral("send one MESSAGE to 2-4 runs or URLs at once and print each reply with its\n"
                    "metrics and cost (kept in the chat database like the chat panel's)"));
 
-QString readToken(const QString &tokenFile, QString *error)
+// The token on the file's first line; nullopt with *error when it cannot be read or is empty.
+std::optional<QString> readToken(const QString &tokenFile, QString *error)
 {
     QFile file;
     const bool opened = tokenFile == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
                                                         : (file.setFileName(tokenFile), file.open(QIODevice::ReadOnly));
     if (!opened) {
         *error = QStringLiteral("cannot read the token file %1: %2").arg(tokenFile, file.errorString());
-        return {};
+        return std::nullopt;
     }
     const QString token = QString::fromUtf8(file.readLine(64 * 1024)).trimmed();
-    if (token.isEmpty())
+    if (token.isEmpty()) {
         *error = QStringLiteral("the token file %1 is empty")
                      .arg(tokenFile == QLatin1String("-") ? QStringLiteral("(stdin)") : tokenFile);
+        return std::nullopt;
+    }
     return token;
 }
 
@@ -87,7 +90,7 @@ std::optional<SharedChatOptions> SharedChatOptions::from(const QCommandLineParse
     if (arguments.isSet(kSystem))
         o.params.systemPrompt = arguments.value(kSystem);
     for (const QString &value : arguments.values(kParam)) {
-        if (const QString problem = o.params.set(value); !problem.isEmpty()) {
+        if (QString problem; !o.params.set(value, &problem)) {
             *error = QStringLiteral("--param: %1").arg(problem);
             return std::nullopt;
         }
@@ -154,9 +157,10 @@ std::optional<ChatOptions> ChatOptions::from(const QCommandLineParser &arguments
         return std::nullopt;
     }
     if (!tokenFile.isEmpty()) {
-        o.token = readToken(tokenFile, error);
-        if (!error->isEmpty())
+        const std::optional<QString> token = readToken(tokenFile, error);
+        if (!token)
             return std::nullopt;
+        o.token = *token;
     }
     if (o.token.isEmpty())
         o.token = qEnvironmentVariable("GANTRY_TOKEN");

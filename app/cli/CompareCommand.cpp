@@ -31,32 +31,37 @@ bool isUrl(const QString &s)
 }
 
 // Each RUN_OR_URL as an endpoint to send to: URLs as they are, runs through their backend
-// (endpoint, model name, token, price). Returns a problem, or empty.
-QString resolveTargets(const QStringList &endpoints, const SharedChatOptions &options, QList<CompareTarget> *targets)
+// (endpoint, model name, token, price). nullopt with *error when one is not there.
+std::optional<QList<CompareTarget>> resolveTargets(const QStringList &endpoints, const SharedChatOptions &options,
+                                                   QString *error)
 {
+    QList<CompareTarget> targets;
     std::unique_ptr<Backend> backend;
     QList<RunInfo> runs;
     for (const QString &p : endpoints) {
         if (isUrl(p)) {
-            targets->push_back({p, ModelEndpoint{p, options.model, QStringLiteral("openai"), false}, {}, 0});
+            targets.push_back({p, ModelEndpoint{p, options.model, QStringLiteral("openai"), false}, {}, 0});
             continue;
         }
         if (!backend) {
-            QString error;
-            backend = openBackend(options.backend, &error);
+            backend = openBackend(options.backend, error);
             if (!backend)
-                return error;
+                return std::nullopt;
             runs = backend->runs();
         }
         const auto run = std::find_if(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; });
-        if (run == runs.end())
-            return QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)")
-                .arg(p);
-        if (isFinal(run->status) || !run->model)
-            return QStringLiteral("run '%1' has no model to talk to (%2)").arg(p, toString(run->status));
-        targets->push_back({p, *run->model, backend->modelToken(p), run->price});
+        if (run == runs.end()) {
+            *error =
+                QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)").arg(p);
+            return std::nullopt;
+        }
+        if (isFinal(run->status) || !run->model) {
+            *error = QStringLiteral("run '%1' has no model to talk to (%2)").arg(p, toString(run->status));
+            return std::nullopt;
+        }
+        targets.push_back({p, *run->model, backend->modelToken(p), run->price});
     }
-    return {};
+    return targets;
 }
 
 // Each reply with its metrics and cost (or all of them as JSON); true when all completed.
@@ -130,20 +135,19 @@ int compareReplies(const QCommandLineParser &arguments)
     if (message == QLatin1String("-"))
         message = QTextStream(stdin).readAll();
 
-    QList<CompareTarget> targets;
-    if (const QString problem = resolveTargets(positional, *options, &targets); !problem.isEmpty()) {
+    QString problem;
+    const std::optional<QList<CompareTarget>> targets = resolveTargets(positional, *options, &problem);
+    if (!targets) {
         err() << "gantry-cli chat --compare: " << problem << '\n';
         return 1;
     }
     ConversationStore conversations;
     ComparisonStore comparisons;
-    for (const QString &problem : {conversations.open(chatDatabasePath()), comparisons.open(chatDatabasePath())}) {
-        if (!problem.isEmpty()) {
-            err() << "gantry-cli chat --compare: " << problem << '\n';
-            return 1;
-        }
+    if (!conversations.open(chatDatabasePath(), &problem) || !comparisons.open(chatDatabasePath(), &problem)) {
+        err() << "gantry-cli chat --compare: " << problem << '\n';
+        return 1;
     }
-    ComparisonRun comparison(&conversations, &comparisons, targets, options->params);
+    ComparisonRun comparison(&conversations, &comparisons, *targets, options->params);
     QEventLoop loop;
     QObject::connect(&comparison, &ComparisonRun::finished, &loop, &QEventLoop::quit);
     comparison.setIdleTimeout(options->idleTimeoutMs);

@@ -36,19 +36,24 @@ QString priceText(double price)
     return price < 0 ? QStringLiteral("-") : Offer::formatPrice(price);
 }
 
-// fleets/list, waited for (a one-shot CLI needs the answer in hand).
-QString listAndWait(DstackFleets &fleets)
+// fleets/list, waited for (a one-shot CLI needs the answer in hand); false with *error when
+// the server refused or did not answer.
+bool listAndWait(DstackFleets &fleets, QString *error)
 {
     QEventLoop loop;
-    QString error = QStringLiteral("the dstack server did not answer fleets/list");
+    QString outcome = QStringLiteral("the dstack server did not answer fleets/list");
     QObject::connect(&fleets, &DstackFleets::listed, &loop, [&](const QString &problem) {
-        error = problem;
+        outcome = problem;
         loop.quit();
     });
     QTimer::singleShot(60000, &loop, &QEventLoop::quit);
     fleets.refresh();
     loop.exec();
-    return error;
+    if (outcome.isEmpty())
+        return true;
+    if (error)
+        *error = outcome;
+    return false;
 }
 
 nlohmann::json fleetJson(const FleetInfo &f)
@@ -113,8 +118,7 @@ void printFleets(const QList<FleetInfo> &fleets, const QString &project)
 int listFleets(Backend &backend, bool json)
 {
     DstackFleets *fleets = fleetsOf(backend);
-    const QString error = listAndWait(*fleets);
-    if (!error.isEmpty()) {
+    if (QString error; !listAndWait(*fleets, &error)) {
         err() << "gantry-cli fleet: " << error << '\n';
         return 1;
     }
@@ -141,7 +145,7 @@ int deleteFleet(Backend &backend, const QString &name, const QStringList &instan
         nums << num;
     }
     DstackFleets *fleets = fleetsOf(backend);
-    if (const QString problem = listAndWait(*fleets); !problem.isEmpty()) {
+    if (QString problem; !listAndWait(*fleets, &problem)) {
         err() << "gantry-cli fleet delete: " << problem << '\n';
         return 1;
     }
@@ -279,7 +283,7 @@ int applyFleet(Backend &backend, const Configuration &fleet, bool yes, bool json
             printJson({{"error", error.toStdString()}});
         return 1;
     }
-    listAndWait(*fleets);
+    listAndWait(*fleets, nullptr); // best effort: without the list the fleet is shown by name only
     const QList<FleetInfo> all = fleets->fleets();
     const auto it = std::find_if(all.cbegin(), all.cend(), [&](const FleetInfo &f) { return f.name == appliedName; });
     if (json) {

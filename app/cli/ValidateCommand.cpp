@@ -82,8 +82,7 @@ int runValidate(const QCommandLineParser &arguments)
         }
         diff = unifiedDiff(before, text, QDir::fromNativeSeparators(file));
         if (!diff.isEmpty() && !dryRun) {
-            const QString error = writeFileAtomically(file, text);
-            if (!error.isEmpty()) {
+            if (QString error; !writeFileAtomically(file, text, &error)) {
                 QTextStream(stderr) << "gantry-cli validate: cannot write the fixed file: " << error << '\n';
                 return 1;
             }

@@ -81,8 +81,8 @@ void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const
             return;
         }
         QString error;
-        const QStringList ids = modelIdsFromBody(body, &error);
-        done(ids, error);
+        const std::optional<QStringList> ids = modelIdsFromBody(body, &error);
+        done(ids.value_or(QStringList()), error);
     });
     // If the context dies first, the reply still finishes and is freed with the manager.
 }

@@ -184,9 +184,8 @@ QString errorMessageFromBody(QByteArrayView body)
     return text;
 }
 
-QStringList modelIdsFromBody(QByteArrayView body, QString *error)
+std::optional<QStringList> modelIdsFromBody(QByteArrayView body, QString *error)
 {
-    QStringList ids;
     const std::optional<json> parsed = parseJson(body);
     const json *list = nullptr;
     if (parsed && parsed->is_object()) {
@@ -200,8 +199,9 @@ QStringList modelIdsFromBody(QByteArrayView body, QString *error)
     if (!list) {
         if (error)
             *error = QStringLiteral("the model list is not in the OpenAI format: \"%1\"").arg(shortText(body));
-        return ids;
+        return std::nullopt;
     }
+    QStringList ids;
     QSet<QString> seen; // a server may list a million names: no quadratic search
     for (const json &item : *list) {
         QString id = item.is_string()

@@ -48,8 +48,8 @@ ChatChunk parseChatChunk(QByteArrayView data);
 QString errorMessageFromBody(QByteArrayView body);
 
 // The model ids of a GET {base}/models answer ({"data": [{"id"}]}, or llama.cpp's
-// {"models": [{"name"}]}). Returns an error message in *error when the body is not a list.
-QStringList modelIdsFromBody(QByteArrayView body, QString *error);
+// {"models": [{"name"}]}), each once; nullopt with *error when the body is not a list.
+std::optional<QStringList> modelIdsFromBody(QByteArrayView body, QString *error);
 
 // base URL + "/" + path, with exactly one slash between them.
 QString endpointUrl(const QString &baseUrl, const QString &path);

@@ -71,72 +71,80 @@ bool ChatSession::ensureConversation(const QString &firstText)
     if (m_conversationId > 0)
         return true;
     const ModelEndpoint endpoint = m_client->endpoint();
-    const qint64 id = m_store->createConversation(endpoint.baseUrl, endpoint.name, titleFrom(firstText));
-    if (id < 0) {
-        Q_EMIT error(QStringLiteral("Could not save the conversation: %1").arg(m_store->lastError()));
+    QString problem;
+    const std::optional<qint64> id =
+        m_store->createConversation(endpoint.baseUrl, endpoint.name, titleFrom(firstText), &problem);
+    if (!id) {
+        Q_EMIT error(QStringLiteral("Could not save the conversation: %1").arg(problem));
         return false;
     }
-    m_conversationId = id;
-    Q_EMIT conversationChanged(id);
+    m_conversationId = *id;
+    Q_EMIT conversationChanged(*id);
     return true;
 }
 
-qint64 ChatSession::send(const QString &text)
+std::optional<qint64> ChatSession::send(const QString &text)
 {
     if (refuseWhileBusy() || !ensureConversation(text))
-        return -1;
+        return std::nullopt;
     const QList<StoredMessage> path = m_store->activePath(m_conversationId);
     const qint64 parent = path.isEmpty() ? 0 : path.last().id;
-    const qint64 userId = m_store->addMessage(m_conversationId, parent, MessageRole::User, text);
-    if (userId < 0) {
-        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
-        return -1;
+    QString problem;
+    const std::optional<qint64> userId =
+        m_store->addMessage(m_conversationId, parent, MessageRole::User, text, ReplyStatus::Complete, {}, &problem);
+    if (!userId) {
+        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(problem));
+        return std::nullopt;
     }
-    Q_EMIT messageAdded(userId);
-    return startReply(userId);
+    Q_EMIT messageAdded(*userId);
+    return startReply(*userId);
 }
 
-qint64 ChatSession::regenerate(qint64 assistantMessageId)
+std::optional<qint64> ChatSession::regenerate(qint64 assistantMessageId)
 {
     if (refuseWhileBusy())
-        return -1;
+        return std::nullopt;
     const std::optional<StoredMessage> answer = m_store->message(assistantMessageId);
     if (!answer || answer->role != MessageRole::Assistant || answer->parentId <= 0) {
         Q_EMIT error(QStringLiteral("Only an answer to a question can be regenerated."));
-        return -1;
+        return std::nullopt;
     }
     m_conversationId = answer->conversationId;
     return startReply(answer->parentId);
 }
 
-qint64 ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
+std::optional<qint64> ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
 {
     if (refuseWhileBusy())
-        return -1;
+        return std::nullopt;
     const std::optional<StoredMessage> question = m_store->message(userMessageId);
     if (!question || question->role != MessageRole::User) {
         Q_EMIT error(QStringLiteral("Only a question can be edited."));
-        return -1;
+        return std::nullopt;
     }
     m_conversationId = question->conversationId;
-    const qint64 userId = m_store->addMessage(m_conversationId, question->parentId, MessageRole::User, newText);
-    if (userId < 0) {
-        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(m_store->lastError()));
-        return -1;
+    QString problem;
+    const std::optional<qint64> userId = m_store->addMessage(m_conversationId, question->parentId, MessageRole::User,
+                                                             newText, ReplyStatus::Complete, {}, &problem);
+    if (!userId) {
+        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(problem));
+        return std::nullopt;
     }
-    Q_EMIT messageAdded(userId);
-    return startReply(userId);
+    Q_EMIT messageAdded(*userId);
+    return startReply(*userId);
 }
 
-qint64 ChatSession::startReply(qint64 userMessageId)
+std::optional<qint64> ChatSession::startReply(qint64 userMessageId)
 {
     const QList<ChatMessage> history = historyOf(m_store->pathTo(userMessageId));
-    const qint64 answerId = m_store->addMessage(m_conversationId, userMessageId, MessageRole::Assistant, QString(),
-                                                ReplyStatus::Streaming, m_params);
-    if (answerId < 0) {
-        Q_EMIT error(QStringLiteral("Could not save the reply: %1").arg(m_store->lastError()));
-        return -1;
+    QString problem;
+    const std::optional<qint64> added = m_store->addMessage(m_conversationId, userMessageId, MessageRole::Assistant,
+                                                            QString(), ReplyStatus::Streaming, m_params, &problem);
+    if (!added) {
+        Q_EMIT error(QStringLiteral("Could not save the reply: %1").arg(problem));
+        return std::nullopt;
     }
+    const qint64 answerId = *added;
     m_streamingId = answerId;
     Q_EMIT messageAdded(answerId);
     m_reply = m_client->send(history, m_params);

@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <optional>
+
 namespace gantry {
 
 class ChatSession : public QObject
@@ -28,11 +30,13 @@ public:
     void setParameters(const ChatParameters &params) { m_params = params; }
     ChatParameters parameters() const { return m_params; }
 
-    // Each returns the id of the assistant message being streamed, or -1 (busy, unknown id;
-    // error() says why). The user's message is stored before anything goes on the wire.
-    qint64 send(const QString &text);
-    qint64 regenerate(qint64 assistantMessageId); // a sibling answer
-    qint64 editAndResend(qint64 userMessageId, const QString &newText); // a sibling question + answer
+    // Each returns the id of the assistant message being streamed, or nullopt (busy, unknown
+    // id, the store refused) and error() says why: that signal carries every failure of the
+    // session, the reply's own included, to whoever shows them. The user's message is stored
+    // before anything goes on the wire.
+    std::optional<qint64> send(const QString &text);
+    std::optional<qint64> regenerate(qint64 assistantMessageId); // a sibling answer
+    std::optional<qint64> editAndResend(qint64 userMessageId, const QString &newText); // a sibling question + answer
     void stop();
 
     bool isBusy() const { return m_reply != nullptr; }
@@ -50,7 +54,7 @@ Q_SIGNALS:
     void error(const QString &message);
 
 private:
-    qint64 startReply(qint64 userMessageId);
+    std::optional<qint64> startReply(qint64 userMessageId);
     void onReplyFinished();
     bool ensureConversation(const QString &firstText);
     bool refuseWhileBusy();

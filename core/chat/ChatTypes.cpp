@@ -22,34 +22,40 @@ std::optional<T> optionalNumber(const nlohmann::json &json, const char *key)
 
 } // namespace
 
-QString ChatParameters::set(const QString &assignment)
+bool ChatParameters::set(const QString &assignment, QString *error)
 {
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
     const qsizetype eq = assignment.indexOf(QLatin1Char('='));
     if (eq <= 0)
-        return QStringLiteral("'%1' is not name=value (e.g. temperature=0.2)").arg(assignment);
+        return fail(QStringLiteral("'%1' is not name=value (e.g. temperature=0.2)").arg(assignment));
     const QString name = assignment.left(eq).trimmed().replace(QLatin1Char('-'), QLatin1Char('_'));
     const QString value = assignment.mid(eq + 1);
     bool ok = false;
     if (name == QLatin1String("temperature") || name == QLatin1String("top_p")) {
         const double number = value.toDouble(&ok);
         if (!ok || !std::isfinite(number) || number < 0)
-            return QStringLiteral("%1 must be a number ≥ 0, not '%2'").arg(name, value);
+            return fail(QStringLiteral("%1 must be a number ≥ 0, not '%2'").arg(name, value));
         (name == QLatin1String("temperature") ? temperature : topP) = number;
     } else if (name == QLatin1String("max_tokens") || name == QLatin1String("seed")) {
         const int number = value.toInt(&ok);
         if (!ok || (name == QLatin1String("max_tokens") && number <= 0))
-            return QStringLiteral("%1 must be a whole number%2, not '%3'")
-                .arg(name, name == QLatin1String("max_tokens") ? QStringLiteral(" > 0") : QString(), value);
+            return fail(
+                QStringLiteral("%1 must be a whole number%2, not '%3'")
+                    .arg(name, name == QLatin1String("max_tokens") ? QStringLiteral(" > 0") : QString(), value));
         (name == QLatin1String("max_tokens") ? maxTokens : seed) = number;
     } else if (name == QLatin1String("stop")) {
         stop.append(value);
     } else if (name == QLatin1String("system")) {
         systemPrompt = value;
     } else {
-        return QStringLiteral("unknown parameter '%1' (known: temperature, top_p, max_tokens, seed, stop, system)")
-            .arg(name);
+        return fail(QStringLiteral("unknown parameter '%1' (known: temperature, top_p, max_tokens, seed, stop, system)")
+                        .arg(name));
     }
-    return {};
+    return true;
 }
 
 nlohmann::json ChatParameters::toJson() const

@@ -34,8 +34,9 @@ struct ChatParameters {
     QStringList stop;
 
     // Sets one parameter from "name=value" text (the CLI's --param). Names: temperature,
-    // top_p, max_tokens, seed, stop (repeatable), system. Returns an error message, or empty.
-    QString set(const QString &assignment);
+    // top_p, max_tokens, seed, stop (repeatable), system. False with *error saying why when
+    // the text is not one of those with a valid value (nothing is set then).
+    bool set(const QString &assignment, QString *error);
 
     nlohmann::json toJson() const; // only the keys that are set
     static ChatParameters fromJson(const nlohmann::json &json);

@@ -82,9 +82,12 @@ bool ComparisonRun::start(const QString &prompt)
 void ComparisonRun::send(int column)
 {
     Column &c = *m_columns[size_t(column)];
-    c.answerId = c.session->send(m_prompt);
-    if (c.answerId < 0)
+    const std::optional<qint64> answer = c.session->send(m_prompt);
+    if (!answer) {
         onColumnFinished(column, ReplyStatus::Failed);
+        return;
+    }
+    c.answerId = *answer;
 }
 
 void ComparisonRun::stop()
@@ -109,9 +112,12 @@ void ComparisonRun::onColumnFinished(int column, ReplyStatus status)
     QList<ComparisonColumn> columns;
     for (int i = 0; i < columnCount(); ++i)
         columns.push_back({m_targets[i].label, conversationId(i), answerId(i), m_targets[i].pricePerHour});
-    m_comparisonId = m_comparisons ? m_comparisons->add(m_prompt, columns) : -1;
-    if (m_comparisonId < 0)
+    std::optional<qint64> stored;
+    if (m_comparisons)
+        stored = m_comparisons->add(m_prompt, columns, &m_error);
+    else
         m_error = QStringLiteral("the comparison could not be stored in the chat database");
+    m_comparisonId = stored.value_or(-1); // finished(-1): not stored, errorString() says why
     Q_EMIT finished(m_comparisonId);
 }
 

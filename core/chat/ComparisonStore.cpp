@@ -26,19 +26,22 @@ ComparisonStore::~ComparisonStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-QString ComparisonStore::open(const QString &path)
+bool ComparisonStore::open(const QString &path, QString *error)
 {
-    if (isOpen())
-        return QStringLiteral("the comparison store is already open");
+    if (isOpen()) {
+        if (error)
+            *error = QStringLiteral("the comparison store is already open");
+        return false;
+    }
     QDir().mkpath(QFileInfo(path).absolutePath());
     const QString name = QStringLiteral("gantry-compare-") + QUuid::createUuid().toString(QUuid::Id128);
-    QString error;
+    QString problem;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open()) {
-            error = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
+            problem = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
         } else {
             QSqlQuery q(db);
             for (const char *sql :
@@ -49,35 +52,43 @@ QString ComparisonStore::open(const QString &path)
                   "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
                   "PRIMARY KEY (comparison_id, position))"}) {
                 if (!q.exec(QString::fromLatin1(sql))) {
-                    error =
+                    problem =
                         QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
                     break;
                 }
             }
         }
     }
-    if (!error.isEmpty()) {
+    if (!problem.isEmpty()) {
         QSqlDatabase::removeDatabase(name);
-        return error;
+        if (error)
+            *error = problem;
+        return false;
     }
     m_connection = name;
-    return {};
+    return true;
 }
 
-qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns)
+std::optional<qint64> ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn> &columns,
+                                           QString *error)
 {
+    auto fail = [error]() -> std::optional<qint64> {
+        if (error)
+            *error = QStringLiteral("the comparison could not be stored in the chat database");
+        return std::nullopt;
+    };
     if (!isOpen())
-        return -1;
+        return fail();
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (!db.transaction())
-        return -1;
+        return fail();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO comparisons (prompt, created) VALUES (?, ?)"));
     q.addBindValue(prompt);
     q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     if (!q.exec()) {
         db.rollback();
-        return -1;
+        return fail();
     }
     const qint64 id = q.lastInsertId().toLongLong();
     for (qsizetype i = 0; i < columns.size(); ++i) {
@@ -91,10 +102,12 @@ qint64 ComparisonStore::add(const QString &prompt, const QList<ComparisonColumn>
             insert.addBindValue(v);
         if (!insert.exec()) {
             db.rollback();
-            return -1;
+            return fail();
         }
     }
-    return db.commit() ? id : -1;
+    if (!db.commit())
+        return fail();
+    return id;
 }
 
 std::optional<Comparison> ComparisonStore::comparison(qint64 id) const

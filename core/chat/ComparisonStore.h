@@ -40,11 +40,13 @@ public:
     ComparisonStore(const ComparisonStore &) = delete;
     ComparisonStore &operator=(const ComparisonStore &) = delete;
 
-    // Opens (creating the tables in) the chat database at `path`; an error message, or empty.
-    QString open(const QString &path);
+    // Opens (creating the tables in) the chat database at `path`; false with *error saying why
+    // when it cannot.
+    bool open(const QString &path, QString *error);
     bool isOpen() const { return !m_connection.isEmpty(); }
 
-    qint64 add(const QString &prompt, const QList<ComparisonColumn> &columns); // -1 on error
+    // The new comparison's id; nullopt with *error when it cannot be stored.
+    std::optional<qint64> add(const QString &prompt, const QList<ComparisonColumn> &columns, QString *error);
     std::optional<Comparison> comparison(qint64 id) const;
     QList<Comparison> comparisons() const; // newest first
 

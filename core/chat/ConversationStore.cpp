@@ -119,10 +119,15 @@ ConversationStore::~ConversationStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-QString ConversationStore::open(const QString &path)
+bool ConversationStore::open(const QString &path, QString *error)
 {
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
     if (isOpen())
-        return QStringLiteral("the conversation store is already open");
+        return fail(QStringLiteral("the conversation store is already open"));
     makePrivateDir(QFileInfo(path).absolutePath());
     const QString name = QStringLiteral("gantry-chat-") + QUuid::createUuid().toString(QUuid::Id128);
     {
@@ -130,11 +135,11 @@ QString ConversationStore::open(const QString &path)
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
         if (!db.open()) {
-            const QString error =
+            const QString message =
                 QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
-            return error;
+            return fail(message);
         }
     }
     m_connection = name;
@@ -144,12 +149,12 @@ QString ConversationStore::open(const QString &path)
     QSqlQuery query(QSqlDatabase::database(m_connection));
     if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
         query.value(0).toString().toLower() != QLatin1String("wal")) {
-        const QString error =
+        const QString message =
             QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
         query = QSqlQuery();
         QSqlDatabase::database(m_connection).close();
         QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-        return error;
+        return fail(message);
     }
     for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")})
         if (QFileInfo::exists(file))
@@ -158,16 +163,16 @@ QString ConversationStore::open(const QString &path)
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
     for (const char *statement : kSchema) {
         if (!exec(QString::fromLatin1(statement))) {
-            const QString error =
+            const QString message =
                 QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
             query = QSqlQuery();
             QSqlDatabase::database(m_connection).close();
             QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-            return error;
+            return fail(message);
         }
     }
     exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
-    return {};
+    return true;
 }
 
 bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const
@@ -228,10 +233,14 @@ void ConversationStore::touch(qint64 conversationId)
          {nowMs(), conversationId});
 }
 
-qint64 ConversationStore::createConversation(const QString &endpointUrl, const QString &model, const QString &title)
+std::optional<qint64> ConversationStore::createConversation(const QString &endpointUrl, const QString &model,
+                                                            const QString &title, QString *error)
 {
-    if (!isOpen())
-        return -1;
+    if (!isOpen()) {
+        if (error)
+            *error = QStringLiteral("the conversation store is not open");
+        return std::nullopt;
+    }
     const qint64 now = nowMs();
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) "
@@ -243,7 +252,9 @@ qint64 ConversationStore::createConversation(const QString &endpointUrl, const Q
     query.addBindValue(now);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
-        return -1;
+        if (error)
+            *error = m_lastError;
+        return std::nullopt;
     }
     const qint64 id = query.lastInsertId().toLongLong();
     Q_EMIT conversationsChanged();
@@ -463,11 +474,20 @@ bool ConversationStore::selectBranch(qint64 messageId)
     return ok;
 }
 
-qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, MessageRole role,
-                                     const QString &content, ReplyStatus status, const ChatParameters &params)
+std::optional<qint64> ConversationStore::addMessage(qint64 conversationId, qint64 parentId, MessageRole role,
+                                                    const QString &content, ReplyStatus status,
+                                                    const ChatParameters &params, QString *error)
 {
-    if (!isOpen())
-        return -1;
+    if (!isOpen()) {
+        if (error)
+            *error = QStringLiteral("the conversation store is not open");
+        return std::nullopt;
+    }
+    auto fail = [this, error]() -> std::optional<qint64> {
+        if (error)
+            *error = m_lastError;
+        return std::nullopt;
+    };
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
     QSqlQuery query(db);
@@ -483,7 +503,7 @@ qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, Mes
     if (!query.exec()) {
         m_lastError = query.lastError().text();
         rollbackTransaction();
-        return -1;
+        return fail();
     }
     const qint64 id = query.lastInsertId().toLongLong();
     const bool selected =
@@ -493,10 +513,10 @@ qint64 ConversationStore::addMessage(qint64 conversationId, qint64 parentId, Mes
     touch(conversationId);
     if (!selected) {
         rollbackTransaction();
-        return -1;
+        return fail();
     }
     if (!commitTransaction())
-        return -1;
+        return fail();
     Q_EMIT conversationsChanged();
     return id;
 }
@@ -678,12 +698,12 @@ QString ConversationStore::exportMarkdown(qint64 conversationId)
     return md;
 }
 
-qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
+std::optional<qint64> ConversationStore::importJson(const QByteArray &bytes, QString *error)
 {
-    auto failWith = [error](const QString &message) {
+    auto failWith = [error](const QString &message) -> std::optional<qint64> {
         if (error)
             *error = message;
-        return qint64(-1);
+        return std::nullopt;
     };
     if (!isOpen())
         return failWith(QStringLiteral("the conversation store is not open"));
@@ -698,13 +718,14 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
 
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     beginTransaction();
-    const qint64 conversationId =
+    const std::optional<qint64> created =
         createConversation(jsonfields::string(document, "endpoint"), jsonfields::string(document, "model"),
-                           jsonfields::string(document, "title"));
-    if (conversationId < 0) {
+                           jsonfields::string(document, "title"), error);
+    if (!created) {
         rollbackTransaction();
-        return failWith(m_lastError);
+        return std::nullopt;
     }
+    const qint64 conversationId = *created;
     QHash<qint64, qint64> newIdOf; // exported id → new id
     for (const json &item : *messages) {
         if (!item.is_object()) {
@@ -726,14 +747,15 @@ qint64 ConversationStore::importJson(const QByteArray &bytes, QString *error)
                 QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(roleName));
         }
         const auto params = item.find("params");
-        const qint64 id =
+        const std::optional<qint64> added =
             addMessage(conversationId, newIdOf.value(oldParent, 0), *role, jsonfields::string(item, "content"),
                        replyStatusFromString(jsonfields::string(item, "status")),
-                       params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters());
-        if (id < 0) {
+                       params != item.end() ? ChatParameters::fromJson(*params) : ChatParameters(), error);
+        if (!added) {
             rollbackTransaction();
-            return failWith(m_lastError);
+            return std::nullopt;
         }
+        const qint64 id = *added;
         newIdOf.insert(oldId, id);
         const auto metrics = item.find("metrics");
         exec(QStringLiteral("UPDATE messages SET reasoning=COALESCE(?,''), error=COALESCE(?,''), "

@@ -16,6 +16,8 @@
 #include <QString>
 #include <QTimer>
 
+#include <optional>
+
 namespace gantry {
 
 struct ConversationSummary {
@@ -52,12 +54,14 @@ public:
     explicit ConversationStore(QObject *parent = nullptr);
     ~ConversationStore() override; // flushes pending text
 
-    // Opens (creating if needed) the database. Returns an error message, or empty.
-    QString open(const QString &path);
+    // Opens (creating if needed) the database; false with *error saying why when it cannot.
+    bool open(const QString &path, QString *error);
     bool isOpen() const { return !m_connection.isEmpty(); }
     QString lastError() const { return m_lastError; }
 
-    qint64 createConversation(const QString &endpointUrl, const QString &model, const QString &title); // -1 on error
+    // The new conversation's id; nullopt with *error (the database's words) when it cannot be stored.
+    std::optional<qint64> createConversation(const QString &endpointUrl, const QString &model, const QString &title,
+                                             QString *error = nullptr);
     QList<ConversationSummary> conversations(
         const QString &filter = {}) const; // newest first; filter matches title/model/endpoint
     std::optional<ConversationSummary> conversation(qint64 id) const;
@@ -73,9 +77,11 @@ public:
     QList<qint64> siblings(qint64 messageId) const; // ids sharing its parent, oldest first, itself included
     bool selectBranch(qint64 messageId); // show this sibling (and its own chosen descendants)
 
-    // Adds a message under parentId (0: a new root) and makes it the shown branch. -1 on error.
-    qint64 addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString &content,
-                      ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {});
+    // Adds a message under parentId (0: a new root) and makes it the shown branch: its id, or
+    // nullopt with *error when it cannot be stored.
+    std::optional<qint64> addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString &content,
+                                     ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {},
+                                     QString *error = nullptr);
     // Appends streamed text; written within flushIntervalMs, at once when a large batch is
     // pending (a fraction of what is stored: the total work stays linear), or at finishMessage/flush.
     // Text stays pending until a write succeeds: a busy database (another process writing)
@@ -94,7 +100,8 @@ public:
     // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
     QByteArray exportJson(qint64 conversationId);
     QString exportMarkdown(qint64 conversationId);
-    qint64 importJson(const QByteArray &json, QString *error = nullptr); // -1 on error
+    // The imported conversation's id; nullopt with *error saying what is wrong with the document.
+    std::optional<qint64> importJson(const QByteArray &json, QString *error);
 
 Q_SIGNALS:
     void conversationsChanged();

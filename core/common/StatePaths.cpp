@@ -60,15 +60,20 @@ QString chatDatabasePath()
     return stateDir() + QStringLiteral("/chat.sqlite");
 }
 
-QString writeFileAtomically(const QString &path, const QByteArray &data)
+bool writeFileAtomically(const QString &path, const QByteArray &data, QString *error)
 {
     QSaveFile file(path);
+    auto fail = [&]() {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    };
     if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return fail();
     file.setPermissions(kOwnerOnly); // the temporary file, renamed over path below
     if (file.write(data) != data.size() || !file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return {};
+        return fail();
+    return true;
 }
 
 } // namespace gantry

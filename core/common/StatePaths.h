@@ -23,7 +23,7 @@ QString makePrivateDir(const QString &path);
 void makePrivateFile(const QString &path);
 
 // Writes data to path atomically (mode 0600; temporary file + rename), so readers never see a
-// half-written file. Returns an empty string on success, else a message a user can act on.
-QString writeFileAtomically(const QString &path, const QByteArray &data);
+// half-written file. False with *error (a message a user can act on) when it cannot.
+bool writeFileAtomically(const QString &path, const QByteArray &data, QString *error);
 
 } // namespace gantry

@@ -118,11 +118,16 @@ QString LogModel::text(int first, int last) const
     return out;
 }
 
-QString LogModel::saveTo(const QString &path) const
+bool LogModel::saveTo(const QString &path, QString *error) const
 {
     QSaveFile file(path);
+    auto fail = [&]() {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    };
     if (!file.open(QIODevice::WriteOnly))
-        return tr("Cannot write %1: %2").arg(path, file.errorString());
+        return fail();
     for (qint64 first = 0; m_store && first < m_rows; first += 4096) {
         QByteArray chunk;
         for (const LogLine &l : m_store->lines(first, std::min<qint64>(4096, m_rows - first)))
@@ -130,8 +135,8 @@ QString LogModel::saveTo(const QString &path) const
         file.write(chunk);
     }
     if (!file.commit())
-        return tr("Cannot write %1: %2").arg(path, file.errorString());
-    return {};
+        return fail();
+    return true;
 }
 
 int LogModel::rowCount(const QModelIndex &parent) const

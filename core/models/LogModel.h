@@ -40,8 +40,8 @@ public:
 
     // Lines [first, last] as text (copy, save), in display format.
     QString text(int first, int last) const;
-    // Write every line to path; empty string on success, else a message.
-    QString saveTo(const QString &path) const;
+    // Write every line to path; false with *error saying why when it cannot.
+    bool saveTo(const QString &path, QString *error) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -84,7 +84,8 @@ private Q_SLOTS:
         info.model = ModelEndpoint{server->baseUrl(), QStringLiteral("run-model"), QStringLiteral("openai"), false};
         const QString dir = runfiles::directory(info.name);
         QDir().mkpath(dir);
-        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+        QString error;
+        QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
 
         server->expect(kPath, ScriptedResponse::eventStream().sse(contentChunk("ok")).sse("[DONE]").end());
         const Run run =
@@ -94,7 +95,7 @@ private Q_SLOTS:
         QVERIFY(nlohmann::json::parse(server->requests.value(0).body.toStdString())["model"] == "run-model");
 
         info.status = RunStatus::Failed;
-        QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+        QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
         const Run failed = runCli({info.name, QStringLiteral("hi")});
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.err.contains("is failed; there is no model to talk to"), failed.err.constData());
@@ -129,7 +130,8 @@ private Q_SLOTS:
         QVERIFY(body["messages"][0]["content"] == "Be brief.");
 
         ConversationStore store;
-        QCOMPARE(store.open(chatDatabasePath()), QString());
+        QString storeError;
+        QVERIFY2(store.open(chatDatabasePath(), &storeError), qPrintable(storeError));
         const QList<ConversationSummary> conversations = store.conversations();
         QVERIFY(!conversations.isEmpty());
         const QList<StoredMessage> path = store.activePath(conversations.front().id);
@@ -193,7 +195,8 @@ private Q_SLOTS:
 
         // The batch timer writes what was shown while the reply is still streaming ...
         ConversationStore reader;
-        QCOMPARE(reader.open(chatDatabasePath()), QString());
+        QString readerError;
+        QVERIFY2(reader.open(chatDatabasePath(), &readerError), qPrintable(readerError));
         auto streamedText = [&] {
             const QList<ConversationSummary> all = reader.conversations();
             return all.isEmpty() ? QString() : reader.activePath(all.front().id).value(1).content;
@@ -206,7 +209,8 @@ private Q_SLOTS:
         QCOMPARE(cli.exitStatus(), QProcess::CrashExit);
 
         ConversationStore reopened;
-        QCOMPARE(reopened.open(chatDatabasePath()), QString());
+        QString reopenedError;
+        QVERIFY2(reopened.open(chatDatabasePath(), &reopenedError), qPrintable(reopenedError));
         const QList<StoredMessage> path = reopened.activePath(reopened.conversations().front().id);
         QCOMPARE(path.size(), 2);
         QCOMPARE(path[0].content, QStringLiteral("Tell me"));

@@ -441,7 +441,9 @@ private Q_SLOTS:
     void sessionEditAndResendMakesASiblingQuestion()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-edit")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, client.get());
         for (const char *word : {"one", "two", "three"})
             server->expect(kPath.toByteArray(),
@@ -449,7 +451,7 @@ private Q_SLOTS:
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy errors(&session, &ChatSession::error);
         session.send(QStringLiteral("First question"));
-        QCOMPARE(session.send(QStringLiteral("Too early")), qint64(-1)); // one reply at a time
+        QVERIFY(!session.send(QStringLiteral("Too early"))); // one reply at a time
         QCOMPARE(errors.size(), 1);
         QVERIFY(finished.wait(10000));
         session.send(QStringLiteral("Second question"));
@@ -457,7 +459,7 @@ private Q_SLOTS:
         const QList<StoredMessage> before = store.activePath(session.conversationId());
         QCOMPARE(before.size(), 4);
 
-        const qint64 answer = session.editAndResend(before[2].id, QStringLiteral("Second, edited"));
+        const qint64 answer = session.editAndResend(before[2].id, QStringLiteral("Second, edited")).value_or(-1);
         QVERIFY(answer > 0);
         QVERIFY(finished.wait(10000));
         const QList<StoredMessage> after = store.activePath(session.conversationId());
@@ -479,12 +481,14 @@ private Q_SLOTS:
     void sessionStoresThePartialReplyOfAFault()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("session-fault")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, client.get());
         server->expect(kPath.toByteArray(), helloStream().cut());
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy errors(&session, &ChatSession::error);
-        const qint64 answer = session.send(QStringLiteral("Say hello"));
+        const qint64 answer = session.send(QStringLiteral("Say hello")).value_or(-1);
         QVERIFY2(answer > 0, qPrintable(errors.value(0).value(0).toString()));
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished[0][1].value<ReplyStatus>(), ReplyStatus::Failed);

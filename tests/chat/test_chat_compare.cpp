@@ -61,7 +61,8 @@ void writeRun(const QString &name, const QString &baseUrl, double price)
     info.model = ModelEndpoint{baseUrl, QStringLiteral("tiny"), QStringLiteral("openai"), false};
     const QString dir = runfiles::directory(info.name);
     QDir().mkpath(dir);
-    QCOMPARE(writeRunStatus(dir, info, LocalRunState()), QString());
+    QString error;
+    QVERIFY2(writeRunStatus(dir, info, LocalRunState(), &error), qPrintable(error));
 }
 
 } // namespace
@@ -88,8 +89,10 @@ private Q_SLOTS:
         slow.expect(kPath, slowReply());
         ConversationStore conversations;
         ComparisonStore comparisons;
-        QCOMPARE(conversations.open(chatDatabasePath()), QString());
-        QCOMPARE(comparisons.open(chatDatabasePath()), QString());
+        QString conversationsError;
+        QVERIFY2(conversations.open(chatDatabasePath(), &conversationsError), qPrintable(conversationsError));
+        QString comparisonsError;
+        QVERIFY2(comparisons.open(chatDatabasePath(), &comparisonsError), qPrintable(comparisonsError));
         const QList<CompareTarget> targets{
             {QStringLiteral("tiny-a"),
              ModelEndpoint{first.baseUrl(), QStringLiteral("tiny"), QStringLiteral("openai"), false},
@@ -160,7 +163,8 @@ private Q_SLOTS:
     void tooFewOrTooManyEndpointsIsAnError()
     {
         ConversationStore conversations;
-        QCOMPARE(conversations.open(chatDatabasePath()), QString());
+        QString conversationsError;
+        QVERIFY2(conversations.open(chatDatabasePath(), &conversationsError), qPrintable(conversationsError));
         ComparisonRun one(&conversations, nullptr, {{QStringLiteral("a"), {}, {}, 0}}, {});
         QVERIFY(!one.start(QStringLiteral("hi")));
         QCOMPARE(one.errorString(), QStringLiteral("compare needs 2 to 4 endpoints, not 1"));
@@ -197,7 +201,8 @@ private Q_SLOTS:
             QCOMPARE(r["status"].get<std::string>(), std::string("complete"));
 
         ComparisonStore comparisons;
-        QCOMPARE(comparisons.open(chatDatabasePath()), QString());
+        QString comparisonsError;
+        QVERIFY2(comparisons.open(chatDatabasePath(), &comparisonsError), qPrintable(comparisonsError));
         const std::optional<Comparison> stored = comparisons.comparison(doc["comparison_id"].get<qint64>());
         QVERIFY(stored);
         QCOMPARE(stored->columns.size(), 3);

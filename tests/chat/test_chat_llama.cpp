@@ -80,7 +80,9 @@ private Q_SLOTS:
     void stopMidStreamKeepsThePartialText()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-stop")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(3000));
         int deltas = 0;
@@ -91,7 +93,7 @@ private Q_SLOTS:
                 session.stop();
         });
         QSignalSpy finished(&session, &ChatSession::replyFinished);
-        const qint64 answer = session.send(QStringLiteral("Tell me a long story"));
+        const qint64 answer = session.send(QStringLiteral("Tell me a long story")).value_or(-1);
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished[0][1].value<ReplyStatus>(), ReplyStatus::Stopped);
         QCOMPARE(deltas, 3);
@@ -106,16 +108,18 @@ private Q_SLOTS:
     void regenerateMakesASibling()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("llama-regenerate")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ChatSession session(&store, &client);
         session.setParameters(maxTokens(8));
         QSignalSpy finished(&session, &ChatSession::replyFinished);
-        const qint64 first = session.send(QStringLiteral("Hi"));
+        const qint64 first = session.send(QStringLiteral("Hi")).value_or(-1);
         QVERIFY(finished.wait(30000));
         ChatParameters other = maxTokens(8);
         other.seed = 8;
         session.setParameters(other);
-        const qint64 second = session.regenerate(first);
+        const qint64 second = session.regenerate(first).value_or(-1);
         QVERIFY(second > 0 && second != first);
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished[1][1].value<ReplyStatus>(), ReplyStatus::Complete);

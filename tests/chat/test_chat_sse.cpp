@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <set>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -252,13 +253,19 @@ private Q_SLOTS:
     void modelListsInEveryShape()
     {
         QString error;
-        QCOMPARE(modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error),
-                 QStringList({u"a"_s, u"b"_s}));
-        QCOMPARE(modelIdsFromBody(
-                     R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error),
-                 QStringList({u"tiny.gguf"_s}));
+        const std::optional<QStringList> openai =
+            modelIdsFromBody(R"({"object":"list","data":[{"id":"a"},{"id":"b"}]})", &error);
+        QVERIFY2(openai, qPrintable(error));
+        QCOMPARE(*openai, QStringList({u"a"_s, u"b"_s}));
+        const std::optional<QStringList> llama = modelIdsFromBody(
+            R"({"models":[{"name":"tiny.gguf","model":"tiny.gguf"}],"data":[{"id":"tiny.gguf"}]})", &error);
+        QVERIFY2(llama, qPrintable(error));
+        QCOMPARE(*llama, QStringList({u"tiny.gguf"_s}));
+        const std::optional<QStringList> none = modelIdsFromBody("[]", &error);
+        QVERIFY2(none, qPrintable(error)); // an empty list is a list, not an error
+        QVERIFY(none->isEmpty());
         QVERIFY(error.isEmpty());
-        QVERIFY(modelIdsFromBody("nope", &error).isEmpty());
+        QVERIFY(!modelIdsFromBody("nope", &error));
         QVERIFY(error.contains(QLatin1String("not in the OpenAI format")));
     }
 
@@ -273,16 +280,23 @@ private Q_SLOTS:
     void parametersFromText()
     {
         ChatParameters p;
-        QVERIFY(p.set(QStringLiteral("temperature=0.2")).isEmpty());
-        QVERIFY(p.set(QStringLiteral("max-tokens=32")).isEmpty());
-        QVERIFY(p.set(QStringLiteral("stop=###")).isEmpty());
+        QString error;
+        QVERIFY2(p.set(QStringLiteral("temperature=0.2"), &error), qPrintable(error));
+        QVERIFY2(p.set(QStringLiteral("max-tokens=32"), &error), qPrintable(error));
+        QVERIFY2(p.set(QStringLiteral("stop=###"), &error), qPrintable(error));
         QCOMPARE(p.temperature.value_or(-1), 0.2);
         QCOMPARE(p.maxTokens.value_or(-1), 32);
         QCOMPARE(p.stop, QStringList({u"###"_s}));
-        QVERIFY(p.set(QStringLiteral("temperature=hot")).contains(QLatin1String("number")));
-        QVERIFY(p.set(QStringLiteral("max_tokens=0")).contains(QLatin1String("> 0")));
-        QVERIFY(p.set(QStringLiteral("colour=red")).contains(QLatin1String("unknown parameter")));
-        QVERIFY(p.set(QStringLiteral("temperature")).contains(QLatin1String("name=value")));
+        const ChatParameters before = p;
+        // Each refusal says why and leaves what was set as it was.
+        for (const auto &[text, why] :
+             {std::pair{u"temperature=hot"_s, u"number"_s}, std::pair{u"max_tokens=0"_s, u"> 0"_s},
+              std::pair{u"colour=red"_s, u"unknown parameter"_s}, std::pair{u"temperature"_s, u"name=value"_s}}) {
+            error.clear();
+            QVERIFY2(!p.set(text, &error), qPrintable(text));
+            QVERIFY2(error.contains(why), qPrintable(error));
+            QCOMPARE(p, before);
+        }
         QCOMPARE(ChatParameters::fromJson(p.toJson()), p);
     }
 };

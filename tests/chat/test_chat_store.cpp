@@ -40,8 +40,13 @@ private Q_SLOTS:
     {
         const QString path = freshDatabase(QStringLiteral("wal"));
         ConversationStore store;
-        QCOMPARE(store.open(path), QString());
-        QVERIFY(store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")) > 0);
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
+        QString error;
+        const std::optional<qint64> created =
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"), &error);
+        QVERIFY2(created, qPrintable(error));
+        QVERIFY(*created > 0);
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
             db.setDatabaseName(path);
@@ -60,7 +65,8 @@ private Q_SLOTS:
         ConversationStore store;
         // A directory where the database file should be.
         QDir().mkpath(dir + QStringLiteral("/chat.sqlite"));
-        const QString error = store.open(dir + QStringLiteral("/chat.sqlite"));
+        QString error;
+        QVERIFY(!store.open(dir + QStringLiteral("/chat.sqlite"), &error));
         QVERIFY2(error.contains(QLatin1String("chat database")), qPrintable(error));
         QVERIFY(!store.isOpen());
     }
@@ -68,17 +74,19 @@ private Q_SLOTS:
     void regenerateAndEditMakeBranches()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("branches"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("branches")), &storeError), qPrintable(storeError));
         const qint64 c =
-            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1"));
-        const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1"));
-        const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2"));
-        const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2"));
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
+        const qint64 u1 = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1")).value_or(-1);
+        const qint64 a1 = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1")).value_or(-1);
+        const qint64 u2 = store.addMessage(c, a1, MessageRole::User, QStringLiteral("Q2")).value_or(-1);
+        const qint64 a2 = store.addMessage(c, u2, MessageRole::Assistant, QStringLiteral("A2")).value_or(-1);
         QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1"_s, u"A1"_s, u"Q2"_s, u"A2"_s}));
 
         // Regenerate A1: a sibling, shown; the old thread below A1 is hidden, not lost.
-        const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b"));
+        const qint64 a1b = store.addMessage(c, u1, MessageRole::Assistant, QStringLiteral("A1b")).value_or(-1);
         QList<StoredMessage> path = store.activePath(c);
         QCOMPARE(contents(path), QStringList({u"Q1"_s, u"A1b"_s}));
         QCOMPARE(path[1].branchIndex, 1);
@@ -93,7 +101,7 @@ private Q_SLOTS:
         QCOMPARE(path[3].id, a2);
 
         // Edit the first question: a new root.
-        const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited"));
+        const qint64 u1b = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q1 edited")).value_or(-1);
         QCOMPARE(contents(store.activePath(c)), QStringList({u"Q1 edited"_s}));
         QCOMPARE(store.siblings(u1), QList<qint64>({u1, u1b}));
         QVERIFY(store.selectBranch(u1));
@@ -106,19 +114,23 @@ private Q_SLOTS:
     {
         const QString path = freshDatabase(QStringLiteral("batched"));
         ConversationStore writer;
-        QCOMPARE(writer.open(path), QString());
+        QString writerError;
+        QVERIFY2(writer.open(path, &writerError), qPrintable(writerError));
         writer.setFlushInterval(50);
         const qint64 c =
-            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q"));
-        const qint64 a = writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
+            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
+        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
+        const qint64 a =
+            writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
             writer.appendText(a, QString::fromLatin1(piece), QString());
         writer.appendText(a, QString(), QStringLiteral("hmm"));
 
         // Another connection (as another process would) sees the text without a finish.
         ConversationStore reader;
-        QCOMPARE(reader.open(path), QString());
+        QString readerError;
+        QVERIFY2(reader.open(path, &readerError), qPrintable(readerError));
         QTRY_COMPARE_WITH_TIMEOUT(reader.message(a).value_or(StoredMessage()).content, QStringLiteral("Hello world"),
                                   5000);
         QCOMPARE(reader.message(a)->reasoning, QStringLiteral("hmm"));
@@ -142,11 +154,15 @@ private Q_SLOTS:
     void listsFiltersRenamesAndRemovesConversations()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("list"))), QString());
-        const qint64 a = store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
-                                                  QStringLiteral("About cats"));
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"),
-                                                  QStringLiteral("100% dogs"));
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("list")), &storeError), qPrintable(storeError));
+        const qint64 a = store
+                             .createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"),
+                                                 QStringLiteral("About cats"))
+                             .value_or(-1);
+        const qint64 b =
+            store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QStringLiteral("100% dogs"))
+                .value_or(-1);
         store.addMessage(a, 0, MessageRole::User, QStringLiteral("meow"));
         QList<ConversationSummary> all = store.conversations();
         QCOMPARE(all.size(), 2);
@@ -165,28 +181,32 @@ private Q_SLOTS:
     void exportImportRoundTripKeepsTheTree()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("export"))), QString());
-        const qint64 c = store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"),
-                                                  QStringLiteral("Round trip"));
-        const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief."));
-        const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600"));
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("export")), &storeError), qPrintable(storeError));
+        const qint64 c =
+            store
+                .createConversation(QStringLiteral("http://h/v1"), QStringLiteral("tiny"), QStringLiteral("Round trip"))
+                .value_or(-1);
+        const qint64 s = store.addMessage(c, 0, MessageRole::System, QStringLiteral("Be brief.")).value_or(-1);
+        const qint64 u = store.addMessage(c, s, MessageRole::User, QStringLiteral("Hi \u00e9 \U0001F600")).value_or(-1);
         ChatParameters params;
         params.temperature = 0.3;
         params.maxTokens = 9;
         const qint64 a1 =
-            store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming, params);
+            store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming, params).value_or(-1);
         store.appendText(a1, QStringLiteral("first"), QStringLiteral("thought"));
         ReplyMetrics m;
         m.completionTokens = 1;
         store.finishMessage(a1, ReplyStatus::Failed, m, QStringLiteral("cut"));
-        const qint64 a2 = store.addMessage(c, u, MessageRole::Assistant, QStringLiteral("second"));
+        const qint64 a2 = store.addMessage(c, u, MessageRole::Assistant, QStringLiteral("second")).value_or(-1);
         store.finishMessage(a2, ReplyStatus::Complete, m);
         QVERIFY(store.selectBranch(a1));
 
         const QByteArray exported = store.exportJson(c);
         QString error;
-        const qint64 copy = store.importJson(exported, &error);
-        QVERIFY2(copy > 0, qPrintable(error));
+        const std::optional<qint64> copyId = store.importJson(exported, &error);
+        QVERIFY2(copyId, qPrintable(error));
+        const qint64 copy = *copyId;
         QCOMPARE(store.conversation(copy)->title, QStringLiteral("Round trip"));
         QCOMPARE(store.conversation(copy)->model, QStringLiteral("tiny"));
         const QList<StoredMessage> original = store.activePath(c);
@@ -234,9 +254,10 @@ private Q_SLOTS:
         QFETCH(QByteArray, document);
         QFETCH(QString, message);
         ConversationStore store;
-        QCOMPARE(store.open(freshDatabase(QStringLiteral("import-bad"))), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDatabase(QStringLiteral("import-bad")), &storeError), qPrintable(storeError));
         QString error;
-        QCOMPARE(store.importJson(document, &error), qint64(-1));
+        QVERIFY(!store.importJson(document, &error));
         QVERIFY2(error.contains(message), qPrintable(error));
         QVERIFY(store.conversations().isEmpty()); // nothing half-imported
     }

@@ -168,8 +168,9 @@ private Q_SLOTS:
                 SshKeyPair{QStringLiteral("PUB ") + file, QStringLiteral("PRIVATE ") + file});
         };
         QString error;
-        const json spec = dstackFleetSpec(*r.configuration, &error, reader);
-        QVERIFY(error.isEmpty());
+        const std::optional<json> built = dstackFleetSpec(*r.configuration, &error, reader);
+        QVERIFY2(built, qPrintable(error));
+        const json &spec = *built;
         QCOMPARE(asked, (QStringList{QStringLiteral("id"), QStringLiteral("other")}));
         QCOMPARE_JSON(spec["configuration"]["ssh_config"]["ssh_key"]["private"], "PRIVATE id");
         QCOMPARE_JSON(spec["configuration"]["ssh_config"]["hosts"][1]["ssh_key"]["public"], "PUB other");

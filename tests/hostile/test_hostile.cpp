@@ -243,7 +243,8 @@ private Q_SLOTS:
     {
         const QString path = freshDir(QStringLiteral("large-reply")) + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        QVERIFY(store.open(path).isEmpty());
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         ChatClient client;
         client.setEndpoint(
             ModelEndpoint{m_peer->url(QStringLiteral("large-reply")) + QStringLiteral("/v1"), QStringLiteral("m")});
@@ -262,7 +263,7 @@ private Q_SLOTS:
             storedMidway = query.exec() && query.next() ? query.value(0).toLongLong() : 0;
         });
         QSignalSpy finished(&session, &ChatSession::replyFinished);
-        const qint64 answer = session.send(QStringLiteral("hello"));
+        const qint64 answer = session.send(QStringLiteral("hello")).value_or(-1);
         QVERIFY(answer > 0);
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().at(1).value<ReplyStatus>(), ReplyStatus::Complete);
@@ -289,7 +290,7 @@ private Q_SLOTS:
         body += "\"\\u001b[31mred\"]"; // an escape sequence, as JSON writes it
         QVERIFY(body.size() < 8 * 1024 * 1024);
         QString error;
-        const QStringList ids = modelIdsFromBody(body, &error);
+        const QStringList ids = modelIdsFromBody(body, &error).value_or(QStringList());
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(ids.size(), 400001);
         QCOMPARE(ids.first(), QStringLiteral("0"));
@@ -465,13 +466,17 @@ private Q_SLOTS:
     {
         const QString path = freshDir(QStringLiteral("busy-store")) + QStringLiteral("/chat.sqlite");
         ConversationStore store;
-        QVERIFY(store.open(path).isEmpty());
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         store.setFlushInterval(20);
         const qint64 conversation =
-            store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"));
-        const qint64 question = store.addMessage(conversation, 0, MessageRole::User, QStringLiteral("count"));
+            store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
+        const qint64 question =
+            store.addMessage(conversation, 0, MessageRole::User, QStringLiteral("count")).value_or(-1);
         const qint64 answer =
-            store.addMessage(conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming);
+            store.addMessage(conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming)
+                .value_or(-1);
         QVERIFY(answer > 0);
         QString expected;
         for (int i = 0; i < 20; ++i) {

@@ -27,13 +27,13 @@ struct StreamingChat {
     MessageListModel model;
     QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::QtTest};
 
-    // The store's open error, empty when it opened.
-    QString start(const QString &caseName, const ScriptedHttpServer &server)
+    // False with the store's open error when it cannot open.
+    bool start(const QString &caseName, const ScriptedHttpServer &server, QString *error)
     {
-        const QString error = store.open(freshDir(caseName) + QStringLiteral("/chat.sqlite"));
+        const bool opened = store.open(freshDir(caseName) + QStringLiteral("/chat.sqlite"), error);
         client.setEndpoint(ModelEndpoint{server.baseUrl(), QStringLiteral("m")});
         model.setSession(&session);
-        return error;
+        return opened;
     }
 };
 
@@ -46,14 +46,18 @@ private Q_SLOTS:
     void conversationListFollowsTheStore()
     {
         ConversationStore store;
-        QCOMPARE(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite")), QString());
+        QString storeError;
+        QVERIFY2(store.open(freshDir(QStringLiteral("list-model")) + QStringLiteral("/chat.sqlite"), &storeError),
+                 qPrintable(storeError));
         ConversationListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store);
         QCOMPARE(model.rowCount(), 0);
         const qint64 a =
-            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"));
-        const qint64 b = store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString());
+            store.createConversation(QStringLiteral("http://a/v1"), QStringLiteral("llama"), QStringLiteral("Cats"))
+                .value_or(-1);
+        const qint64 b =
+            store.createConversation(QStringLiteral("http://b/v1"), QStringLiteral("qwen"), QString()).value_or(-1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.conversationId(0), b);
         QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("Untitled"));
@@ -86,13 +90,14 @@ private Q_SLOTS:
         server.expect(path, ScriptedResponse::eventStream().sse(contentChunk("Again")).sse("[DONE]").end());
 
         StreamingChat chat;
-        QCOMPARE(chat.start(QStringLiteral("message-model"), server), QString());
+        QString startError;
+        QVERIFY2(chat.start(QStringLiteral("message-model"), server, &startError), qPrintable(startError));
         ChatSession &session = chat.session;
         MessageListModel &model = chat.model;
 
         QSignalSpy finished(&session, &ChatSession::replyFinished);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        const qint64 first = session.send(QStringLiteral("Hi"));
+        const qint64 first = session.send(QStringLiteral("Hi")).value_or(-1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.data(model.index(0), MessageListModel::MessageRoleRole).toString(), QStringLiteral("user"));
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusTextRole).toString(), QStringLiteral("streaming"));
@@ -110,7 +115,7 @@ private Q_SLOTS:
                     .toString()
                     .contains(QStringLiteral("4 → 2 tokens")));
 
-        const qint64 second = session.regenerate(first);
+        const qint64 second = session.regenerate(first).value_or(-1);
         QVERIFY(second > 0);
         QVERIFY(finished.wait(10000));
         QCOMPARE(model.rowCount(), 2);
@@ -150,7 +155,8 @@ private Q_SLOTS:
                                                   .sse("[DONE]")
                                                   .end());
         StreamingChat chat;
-        QCOMPARE(chat.start(QStringLiteral("message-model-burst"), server), QString());
+        QString startError;
+        QVERIFY2(chat.start(QStringLiteral("message-model-burst"), server, &startError), qPrintable(startError));
         ChatSession &session = chat.session;
         MessageListModel &model = chat.model;
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);

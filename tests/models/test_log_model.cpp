@@ -78,13 +78,15 @@ private Q_SLOTS:
         QCOMPARE(model.text(6, 7), QStringLiteral("ok 6\nok 7\n"));
 
         const QString out = dir + QStringLiteral("/saved.log");
-        QCOMPARE(model.saveTo(out), QString());
+        QString error;
+        QVERIFY2(model.saveTo(out, &error), qPrintable(error));
         QFile saved(out);
         QVERIFY(saved.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = saved.readAll().split('\n');
         QCOMPARE(lines.size(), 3001); // 3000 lines and the final newline
         QCOMPARE(lines[5], QByteArray("ERROR disk full 5"));
-        QVERIFY(!model.saveTo(dir + QStringLiteral("/no/such/dir/x.log")).isEmpty());
+        QVERIFY(!model.saveTo(dir + QStringLiteral("/no/such/dir/x.log"), &error));
+        QVERIFY2(error.contains(QLatin1String("x.log")), qPrintable(error));
     }
 
     // The level a line states, whatever stream it came on: real lines from the servers Gantry runs.

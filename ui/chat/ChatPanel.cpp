@@ -58,7 +58,8 @@ ChatPanel::ChatPanel(QWidget *parent)
     , m_error(new QLabel(this))
     , m_editing(new QLabel(this))
 {
-    const QString openError = m_store->open(chatDatabasePath());
+    QString openError;
+    const bool opened = m_store->open(chatDatabasePath(), &openError);
     m_conversations->setStore(m_store);
     m_messages->setSession(m_session);
 
@@ -77,7 +78,7 @@ ChatPanel::ChatPanel(QWidget *parent)
     m_editing->setForegroundRole(QPalette::PlaceholderText);
     m_editing->hide();
 
-    m_error->setVisible(!openError.isEmpty());
+    m_error->setVisible(!opened);
     m_error->setText(openError);
     rightLayout->addWidget(m_error);
     rightLayout->addWidget(m_editing);
@@ -521,10 +522,11 @@ void ChatPanel::sendInput()
     }
     applyParameters();
     m_error->hide();
-    const qint64 id = m_editingMessage > 0 ? m_session->editAndResend(m_editingMessage, text) : m_session->send(text);
+    const std::optional<qint64> id =
+        m_editingMessage > 0 ? m_session->editAndResend(m_editingMessage, text) : m_session->send(text);
     m_editingMessage = -1;
     m_editing->hide();
-    if (id >= 0)
+    if (id)
         m_input->clear();
     updateButtons();
 }

@@ -29,7 +29,7 @@ CompareDialog::CompareDialog(ConversationStore *conversations, const QList<Compa
 {
     setWindowTitle(tr("Compare models"));
     resize(1100, 700);
-    if (const QString error = m_comparisons.open(chatDatabasePath()); !error.isEmpty())
+    if (QString error; !m_comparisons.open(chatDatabasePath(), &error))
         m_error->setText(error);
     for (const CompareTarget &t : choices) {
         auto *item = new QListWidgetItem(
@@ -175,8 +175,8 @@ void CompareDialog::exportMarkdown()
     dialog->setDefaultSuffix(QStringLiteral("md"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QFileDialog::fileSelected, this, [this, md](const QString &path) {
-        const QString error = writeFileAtomically(path, md.toUtf8());
-        m_error->setText(error.isEmpty() ? tr("Exported to %1").arg(path) : error);
+        QString error;
+        m_error->setText(writeFileAtomically(path, md.toUtf8(), &error) ? tr("Exported to %1").arg(path) : error);
     });
     dialog->open();
 }

@@ -237,8 +237,7 @@ bool EditorPanel::save(QString *error)
 {
     if (m_path.isEmpty())
         return false;
-    const QString problem = writeFileAtomically(m_path, m_editor->text().toUtf8());
-    if (!problem.isEmpty()) {
+    if (QString problem; !writeFileAtomically(m_path, m_editor->text().toUtf8(), &problem)) {
         if (error)
             *error = problem;
         m_summary->setText(problem);
@@ -261,7 +260,8 @@ void EditorPanel::writeBackup()
     if (m_path.isEmpty() || !isModified())
         return;
     makePrivateDir(stateDir() + QStringLiteral("/backups"));
-    writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8());
+    writeFileAtomically(backupPathFor(m_path), m_editor->text().toUtf8(),
+                        nullptr); // best effort: the next edit writes it again
 }
 
 void EditorPanel::reparseNow()

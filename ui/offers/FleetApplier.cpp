@@ -39,8 +39,7 @@ QString FleetApplier::createFor(DstackBackend *backend, const Configuration &run
     }
     const QString path = QFileInfo(run.filePath).absoluteDir().filePath(QStringLiteral("fleet.dstack.yml"));
     if (!QFileInfo::exists(path)) {
-        const QString error = writeFileAtomically(path, fleetYamlFor(run));
-        if (!error.isEmpty()) {
+        if (QString error; !writeFileAtomically(path, fleetYamlFor(run), &error)) {
             finish({}, tr("Cannot write %1: %2").arg(path, error));
             return {};
         }

@@ -212,8 +212,8 @@ void LogView::saveAs(const QString &path)
         path.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save log"), QStringLiteral("run.log")) : path;
     if (target.isEmpty())
         return;
-    const QString error = m_model->saveTo(target);
-    m_status->setText(error.isEmpty() ? tr("saved") : error);
+    QString error;
+    m_status->setText(m_model->saveTo(target, &error) ? tr("saved") : error);
 }
 
 void LogView::showEvent(QShowEvent *event)

@@ -140,20 +140,16 @@ QString DstackBackend::runDir(const QString &runName) const
            safeFileName(runName);
 }
 
-nlohmann::json DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
+std::optional<nlohmann::json> DstackBackend::resolvedConfiguration(const Configuration &configuration, QString *error)
 {
-    nlohmann::json body = dstackConfigurationBody(configuration, error);
-    if (configuration.files.empty() || (error && !error->isEmpty()))
+    std::optional<nlohmann::json> body = dstackConfigurationBody(configuration, error);
+    if (!body || configuration.files.empty())
         return body;
     // As dstack's client: local paths made absolute (and checked) before anything is sent.
-    QString filesError;
-    const std::vector<DstackFileMapping> mappings = dstackFileMappings(configuration, &filesError);
-    if (!filesError.isEmpty()) {
-        if (error)
-            *error = filesError;
-        return nlohmann::json::object();
-    }
-    body["files"] = dstackFilesBody(mappings);
+    const std::optional<std::vector<DstackFileMapping>> mappings = dstackFileMappings(configuration, error);
+    if (!mappings)
+        return std::nullopt;
+    (*body)["files"] = dstackFilesBody(*mappings);
     return body;
 }
 
@@ -176,11 +172,12 @@ void DstackBackend::uploadFiles(const Configuration &configuration,
                                 std::function<void(const nlohmann::json &, const QString &)> done)
 {
     auto upload = std::make_shared<FileUpload>();
-    QString error;
-    upload->mappings = dstackFileMappings(configuration, &error);
     upload->done = std::move(done);
-    if (!error.isEmpty())
+    QString error;
+    std::optional<std::vector<DstackFileMapping>> mappings = dstackFileMappings(configuration, &error);
+    if (!mappings)
         return upload->done(nlohmann::json(), error);
+    upload->mappings = std::move(*mappings);
     uploadNextFile(upload);
 }
 
@@ -336,15 +333,16 @@ int DstackBackend::plan(const Configuration &configuration)
                                             "fleets/apply), not planned as a run")
                                  .arg(configuration.filePath)
                            : QString();
-    const nlohmann::json conf = envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : nlohmann::json();
-    if (!envError.isEmpty()) {
+    const std::optional<nlohmann::json> resolved =
+        envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : std::nullopt;
+    if (!resolved) {
         Plan failed;
         failed.backend = QStringLiteral("dstack");
         failed.error = envError;
         QTimer::singleShot(0, this, [this, id, failed] { Q_EMIT planFinished(id, failed); });
         return id;
     }
-    withServerVersion([this, id, configuration, conf] {
+    withServerVersion([this, id, configuration, conf = *resolved] {
         auto failWith = [this, id](const QString &error) {
             Plan failed;
             failed.backend = QStringLiteral("dstack");
@@ -459,12 +457,13 @@ int DstackBackend::apply(const Configuration &configuration, const Offer &offer)
     const int id = m_nextRequestId++;
     QString envError =
         configuration.isFleet() ? QStringLiteral("%1 is a fleet, not a run").arg(configuration.filePath) : QString();
-    const nlohmann::json conf = envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : nlohmann::json();
-    if (!envError.isEmpty()) {
+    const std::optional<nlohmann::json> resolved =
+        envError.isEmpty() ? resolvedConfiguration(configuration, &envError) : std::nullopt;
+    if (!resolved) {
         QTimer::singleShot(0, this, [this, id, envError] { Q_EMIT applyFinished(id, QString(), envError); });
         return id;
     }
-    withServerVersion([this, id, configuration, offer, conf] {
+    withServerVersion([this, id, configuration, offer, conf = *resolved] {
         auto failWith = [this, id](const QString &error) {
             QTimer::singleShot(0, this, [this, id, error] { Q_EMIT applyFinished(id, QString(), error); });
         };
@@ -528,7 +527,8 @@ void DstackBackend::sendApply(int id, const Configuration &configuration, const 
             writeFileAtomically(
                 runDir(info.name) + QStringLiteral("/pinned.json"),
                 QByteArray::fromStdString(
-                    nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()));
+                    nlohmann::json{{"description", pinned.toStdString()}, {"offer", offer.toJson()}}.dump()),
+                nullptr);
             absorb(run);
             if (!m_order.contains(info.name))
                 m_order.prepend(info.name);

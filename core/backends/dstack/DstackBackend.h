@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace gantry {
 
@@ -88,8 +89,9 @@ public:
     void setFileArchiveLimit(qint64 bytes);
 
     // The run's configuration, with value-less env entries filled from this process's
-    // environment (docs/reference/dstack-configuration.md#env): the server cannot resolve them. Empty error = fine.
-    static nlohmann::json resolvedConfiguration(const Configuration &configuration, QString *error);
+    // environment (docs/reference/dstack-configuration.md#env): the server cannot resolve them.
+    // nullopt with *error on a missing variable or a `files:` path that does not exist.
+    static std::optional<nlohmann::json> resolvedConfiguration(const Configuration &configuration, QString *error);
 
 Q_SIGNALS:
     void connectionTested(int requestId, const QString &serverVersion, const QString &userName, const QString &error);

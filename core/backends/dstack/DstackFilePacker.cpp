@@ -259,7 +259,7 @@ bool Packer::writeContent(archive *a, const QString &path)
 
 } // namespace
 
-std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configuration, QString *error)
+std::optional<std::vector<DstackFileMapping>> dstackFileMappings(const Configuration &configuration, QString *error)
 {
     std::vector<DstackFileMapping> out;
     // The configuration's folder, resolved (as dstack's Path.resolve().parent); the file itself
@@ -281,7 +281,7 @@ std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configura
                                          "Path '%1' in `files` is relative, and this configuration has no file to be "
                                          "relative to: save it first, or give an absolute path.")
                                          .arg(local);
-                return {};
+                return std::nullopt;
             }
             local = base + QLatin1Char('/') + local;
         }
@@ -289,7 +289,7 @@ std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configura
         if (!QFileInfo::exists(local) && !QFileInfo(local).isSymLink()) {
             if (error)
                 *error = where + QStringLiteral("Path '%1' specified in `files` does not exist").arg(local);
-            return {};
+            return std::nullopt;
         }
         out.push_back({local, mapping.path});
     }

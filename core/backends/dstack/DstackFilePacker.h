@@ -16,6 +16,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace gantry {
@@ -27,8 +28,8 @@ struct DstackFileMapping {
 
 // Resolves a configuration's `files:` as dstack's client does before planning: `~` expanded, a
 // relative local path taken from the configuration file's folder. Every path must exist, else
-// *error is "FILE:LINE:COL: Path '…' specified in `files` does not exist" and the result is empty.
-std::vector<DstackFileMapping> dstackFileMappings(const Configuration &configuration, QString *error);
+// nullopt and *error is "FILE:LINE:COL: Path '…' specified in `files` does not exist".
+std::optional<std::vector<DstackFileMapping>> dstackFileMappings(const Configuration &configuration, QString *error);
 
 struct DstackPackedFiles {
     QString hash; // SHA-256 of the tar's bytes, hex: the archive's name on the server

@@ -110,16 +110,14 @@ QStringList fleetIdentityFiles(const Configuration &configuration)
     return files;
 }
 
-json dstackFleetSpec(const Configuration &configuration, QString *error, const SshKeyReader &readKey,
-                     const EnvLookup &lookup)
+std::optional<json> dstackFleetSpec(const Configuration &configuration, QString *error, const SshKeyReader &readKey,
+                                    const EnvLookup &lookup)
 {
+    std::optional<json> resolved = dstackConfigurationBody(configuration, error, lookup);
+    if (!resolved)
+        return std::nullopt;
+    json &conf = *resolved;
     QString why;
-    json conf = dstackConfigurationBody(configuration, &why, lookup);
-    if (!why.isEmpty()) {
-        if (error)
-            *error = why;
-        return nullptr;
-    }
     if (auto ssh = conf.find("ssh_config"); ssh != conf.end()) {
         forEachKeyHolder(*ssh, [&](json &holder) {
             const json &file = holder.value("identity_file", json());
@@ -138,7 +136,7 @@ json dstackFleetSpec(const Configuration &configuration, QString *error, const S
         if (!why.isEmpty()) {
             if (error)
                 *error = why;
-            return nullptr;
+            return std::nullopt;
         }
     }
     json spec = json::object();

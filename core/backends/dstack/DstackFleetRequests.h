@@ -44,9 +44,9 @@ SshKeyReader localSshKeyReader(const QString &baseDir);
 QStringList fleetIdentityFiles(const Configuration &configuration);
 
 // spec for fleets/get_plan and fleets/apply. Env placeholders are resolved like a run's; on a
-// missing variable or an unreadable key, *error says which and the result is null.
-nlohmann::json dstackFleetSpec(const Configuration &configuration, QString *error, const SshKeyReader &readKey,
-                               const EnvLookup &lookup = {});
+// missing variable or an unreadable key, nullopt and *error says which.
+std::optional<nlohmann::json> dstackFleetSpec(const Configuration &configuration, QString *error,
+                                              const SshKeyReader &readKey, const EnvLookup &lookup = {});
 
 // POST fleets/get_plan.
 nlohmann::json dstackFleetGetPlanBody(const nlohmann::json &spec);

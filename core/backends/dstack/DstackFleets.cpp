@@ -73,7 +73,7 @@ void DstackFleets::buildSpec(const Configuration &fleet, std::function<void(json
     });
     watcher->setFuture(QtConcurrent::run([fleet, baseDir] {
         QString error;
-        json spec = dstackFleetSpec(fleet, &error, localSshKeyReader(baseDir));
+        json spec = dstackFleetSpec(fleet, &error, localSshKeyReader(baseDir)).value_or(json());
         return std::make_pair(std::move(spec), error);
     }));
 }

@@ -87,7 +87,8 @@ void DstackLogFollower::request(const QString &nextToken)
 
 void DstackLogFollower::saveCursor() const
 {
-    writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8());
+    // Best effort: a cursor that is not saved only means a later process appends some events again.
+    writeFileAtomically(m_cursorPath, (m_submissionId + QLatin1Char('\n') + m_lastTimestamp).toUtf8(), nullptr);
 }
 
 } // namespace gantry

@@ -14,11 +14,14 @@ json optionalString(const QString &s)
 }
 
 // Value-less env entries ({"key": K} placeholders, or "K" in the list form) take their value
-// from this process's environment, as dstack's client does before it sends the spec.
-json resolvedEnv(const Configuration &configuration, const json &written, QString *error, const EnvLookup &lookup)
+// from this process's environment, as dstack's client does before it sends the spec. nullopt
+// with *error naming the first variable that is not set.
+std::optional<json> resolvedEnv(const Configuration &configuration, const json &written, QString *error,
+                                const EnvLookup &lookup)
 {
     json env = json::object();
-    auto fromEnvironment = [error, &lookup](const std::string &key) -> json {
+    QString missing;
+    auto fromEnvironment = [&missing, &lookup](const std::string &key) -> json {
         const QByteArray name = QByteArray::fromStdString(key);
         if (lookup) {
             if (const auto value = lookup(QString::fromStdString(key)))
@@ -26,8 +29,8 @@ json resolvedEnv(const Configuration &configuration, const json &written, QStrin
         } else if (qEnvironmentVariableIsSet(name.constData())) {
             return qEnvironmentVariable(name.constData()).toStdString();
         }
-        if (error && error->isEmpty())
-            *error =
+        if (missing.isEmpty())
+            missing =
                 QStringLiteral(
                     "Environment variable %1 is not set (the configuration takes it from your environment: set it, "
                     "or give it a value in `env`).")
@@ -54,6 +57,11 @@ json resolvedEnv(const Configuration &configuration, const json &written, QStrin
         if (!var.value && (!env.contains(key) || !env[key].is_string()))
             env[key] = fromEnvironment(key);
     }
+    if (!missing.isEmpty()) {
+        if (error)
+            *error = missing;
+        return std::nullopt;
+    }
     return env;
 }
 
@@ -68,7 +76,7 @@ void eraseIfDefault(json &object, const char *key, const json &defaultValue)
 
 } // namespace
 
-json dstackConfigurationBody(const Configuration &configuration, QString *error, const EnvLookup &lookup)
+std::optional<json> dstackConfigurationBody(const Configuration &configuration, QString *error, const EnvLookup &lookup)
 {
     const json &canonical = configuration.canonical;
     json body = json::object();
@@ -83,13 +91,10 @@ json dstackConfigurationBody(const Configuration &configuration, QString *error,
         body[k] = *it;
     }
     if (body.contains("env")) {
-        QString envError;
-        body["env"] = resolvedEnv(configuration, body["env"], &envError, lookup);
-        if (!envError.isEmpty()) {
-            if (error)
-                *error = envError;
-            return json::object();
-        }
+        std::optional<json> env = resolvedEnv(configuration, body["env"], error, lookup);
+        if (!env)
+            return std::nullopt;
+        body["env"] = std::move(*env);
     }
     return body;
 }

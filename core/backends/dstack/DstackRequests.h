@@ -28,10 +28,10 @@ namespace gantry {
 using EnvLookup = std::function<std::optional<QString>(const QString &name)>;
 
 // run_spec.configuration for this configuration, with value-less env entries filled from
-// this process's environment (the server cannot resolve them). On a missing variable,
-// *error says which and the result is empty.
-nlohmann::json dstackConfigurationBody(const Configuration &configuration, QString *error,
-                                       const EnvLookup &lookup = {});
+// this process's environment (the server cannot resolve them). nullopt on a missing variable,
+// and *error says which.
+std::optional<nlohmann::json> dstackConfigurationBody(const Configuration &configuration, QString *error,
+                                                      const EnvLookup &lookup = {});
 
 // What in this configuration a dstack server of `serverVersion` (server/get_info) does not
 // know yet, in words; empty when nothing is, or the version is unknown (a development build).

@@ -270,17 +270,17 @@ int LocalBackend::apply(const Configuration &configuration, const Offer &offer)
                                          .arg(local.heldBy.join(QStringLiteral(", "))));
                 return;
             }
-            QString runName;
-            const QString error = startRun(configuration, local, facts, &runName);
+            QString error;
+            const std::optional<QString> runName = startRun(configuration, local, facts, &error);
             refresh();
-            Q_EMIT applyFinished(requestId, error.isEmpty() ? runName : QString(), error);
+            Q_EMIT applyFinished(requestId, runName.value_or(QString()), error);
         });
     return requestId;
 }
 
 // The run's name: the configuration's (an ended run of that name is replaced, as dstack
-// does; an active one is an error), else a fresh dstack-style one. Empty *error = fine.
-QString LocalBackend::claimRunName(const Configuration &configuration, QString *error)
+// does; an active one is an error: nullopt, *error says so), else a fresh dstack-style one.
+std::optional<QString> LocalBackend::claimRunName(const Configuration &configuration, QString *error)
 {
     refresh();
     if (configuration.name) {
@@ -290,7 +290,7 @@ QString LocalBackend::claimRunName(const Configuration &configuration, QString *
         if (existing != m_runs.cend() && !isFinal(existing->status)) {
             *error = QStringLiteral("run %1 is already %2; stop it first or choose another `name:`")
                          .arg(name, toString(existing->status));
-            return {};
+            return std::nullopt;
         }
         QDir(runfiles::directory(name)).removeRecursively();
         m_logs.erase(name);
@@ -344,18 +344,23 @@ LocalRunSpec LocalBackend::runSpec(const QString &name, const Configuration &con
 }
 
 // Writes the run directory (spec, submitted status, first log line) and starts the detached
-// supervisor on it. Returns an error, or empty.
-QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts)
+// supervisor on it. False with *error saying why when it cannot.
+bool LocalBackend::launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts,
+                          QString *error)
 {
     const QString supervisor = supervisorProgram();
-    if (supervisor.isEmpty())
-        return QStringLiteral(
+    if (supervisor.isEmpty()) {
+        *error = QStringLiteral(
             "cannot find gantry-cli, which supervises local runs; install it next to gantry or set GANTRY_CLI");
+        return false;
+    }
     const QString dir = runfiles::directory(spec.runName);
-    if (!QFileInfo(makePrivateDir(dir)).isDir())
-        return QStringLiteral("cannot create the run directory %1").arg(dir);
-    if (const QString e = writeRunSpec(dir, spec); !e.isEmpty())
-        return e;
+    if (!QFileInfo(makePrivateDir(dir)).isDir()) {
+        *error = QStringLiteral("cannot create the run directory %1").arg(dir);
+        return false;
+    }
+    if (!writeRunSpec(dir, spec, error))
+        return false;
 
     RunInfo info;
     info.name = spec.runName;
@@ -368,8 +373,8 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
     LocalRunState state;
     state.gpuIndexes = spec.gpuIndexes;
     state.port = spec.port;
-    if (const QString e = writeRunStatus(dir, info, state); !e.isEmpty())
-        return e;
+    if (!writeRunStatus(dir, info, state, error))
+        return false;
     LogStore(runfiles::log(dir))
         .appendLine(QStringLiteral("Run %1 submitted (%2)").arg(spec.runName, spec.offer.resourcesText()),
                     LogSource::Gantry);
@@ -386,23 +391,21 @@ QString LocalBackend::launch(const LocalRunSpec &spec, const Configuration &conf
         info.error = QStringLiteral("cannot start the supervisor %1: %2").arg(supervisor, process.errorString());
         info.terminationReason = QStringLiteral("server_error");
         recordStatus(info, RunStatus::Failed, QStringLiteral("error"));
-        writeRunStatus(dir, info, state);
-        return info.error;
+        writeRunStatus(dir, info, state, nullptr); // the error below is what matters
+        *error = info.error;
+        return false;
     }
-    return {};
+    return true;
 }
 
-QString LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts,
-                               QString *runName)
+// The started run's name; nullopt with *error saying why nothing started.
+std::optional<QString> LocalBackend::startRun(const Configuration &configuration, const LocalPlan &plan,
+                                              const HostFacts &facts, QString *error)
 {
-    QString error;
-    const QString name = claimRunName(configuration, &error);
-    if (!error.isEmpty())
-        return error;
-    error = launch(runSpec(name, configuration, plan, facts), configuration, facts);
-    if (error.isEmpty())
-        *runName = name;
-    return error;
+    const std::optional<QString> name = claimRunName(configuration, error);
+    if (!name || !launch(runSpec(*name, configuration, plan, facts), configuration, facts, error))
+        return std::nullopt;
+    return name;
 }
 
 QList<RunInfo> LocalBackend::runs() const
@@ -456,7 +459,7 @@ void LocalBackend::markVanished(const QString &runDir, RunInfo &info, const Loca
     info.error = why;
     info.terminationReason = QStringLiteral("server_error");
     recordStatus(info, RunStatus::Failed, QStringLiteral("error"));
-    writeRunStatus(runDir, info, state);
+    writeRunStatus(runDir, info, state, nullptr);
     LogStore(runfiles::log(runDir)).appendLine(why, LogSource::Gantry);
 }
 
@@ -523,7 +526,8 @@ void LocalBackend::stop(const QString &runName, bool abort)
     auto info = readRunStatus(dir, &state);
     if (!info || isFinal(info->status))
         return;
-    writeFileAtomically(runfiles::stopRequest(dir), abort ? QByteArrayLiteral("abort\n") : QByteArrayLiteral("stop\n"));
+    writeFileAtomically(runfiles::stopRequest(dir), abort ? QByteArrayLiteral("abort\n") : QByteArrayLiteral("stop\n"),
+                        nullptr);
     const qint64 pid = readPidFile(runfiles::supervisorPid(dir));
     if (supervisorAlive(dir)) {
         // The supervisor polls the request file; a SIGTERM only makes it look at once, and is
@@ -536,7 +540,7 @@ void LocalBackend::stop(const QString &runName, bool abort)
         killRunLeftovers(dir);
         info->terminationReason = abort ? QStringLiteral("aborted_by_user") : QStringLiteral("stopped_by_user");
         recordStatus(*info, RunStatus::Terminated, abort ? QStringLiteral("aborted") : QStringLiteral("stopped"));
-        writeRunStatus(dir, *info, state);
+        writeRunStatus(dir, *info, state, nullptr);
     }
     // else: the supervisor is starting; it finds the request file when it does.
     scheduleRefresh();

@@ -15,6 +15,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 class QFileSystemWatcher;
 class QTimer;
@@ -53,12 +54,12 @@ private:
     struct Metrics;
     void planWithProbe(const Configuration &configuration, bool forApply,
                        std::function<void(const LocalPlan &, const HostFacts &)> done);
-    QString startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts,
-                     QString *runName);
-    QString claimRunName(const Configuration &configuration, QString *error);
+    std::optional<QString> startRun(const Configuration &configuration, const LocalPlan &plan, const HostFacts &facts,
+                                    QString *error);
+    std::optional<QString> claimRunName(const Configuration &configuration, QString *error);
     static LocalRunSpec runSpec(const QString &name, const Configuration &configuration, const LocalPlan &plan,
                                 const HostFacts &facts);
-    QString launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts);
+    bool launch(const LocalRunSpec &spec, const Configuration &configuration, const HostFacts &facts, QString *error);
     void markVanished(const QString &runDir, RunInfo &info, const LocalRunState &state, const QString &why);
     void sampleMetrics();
     void scheduleRefresh();

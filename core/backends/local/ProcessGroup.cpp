@@ -257,14 +257,14 @@ bool signalProcessGroup(qint64 pgid, int signal)
     return ::kill(-pid_t(pgid), signal) == 0;
 }
 
-int acquireProcessLock(const QString &path, QString *error)
+std::optional<int> acquireProcessLock(const QString &path, QString *error)
 {
     const QByteArray native = QFile::encodeName(path);
     const int fd = ::open(native.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         if (error)
             *error = QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
-        return -1;
+        return std::nullopt;
     }
     // Readers probe with a shared lock for an instant; retry for a while before concluding
     // that another supervisor owns this run.
@@ -278,7 +278,7 @@ int acquireProcessLock(const QString &path, QString *error)
     if (error)
         *error = QStringLiteral("%1 is held by another process: another supervisor owns this run").arg(path);
     ::close(fd);
-    return -1;
+    return std::nullopt;
 }
 
 bool processLockHeld(const QString &path)

@@ -14,6 +14,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace gantry {
 
 // Whether pid names a live (not zombie) process.
@@ -69,7 +71,8 @@ bool signalProcessGroup(qint64 pgid, int signal);
 
 // A lock the supervisor holds for its whole life (flock on a file in the run directory):
 // the kernel drops it when the process dies, however it dies.
-int acquireProcessLock(const QString &path, QString *error); // the fd (kept open), or -1
+// The fd, kept open; nullopt with *error when it cannot be opened or another process holds it.
+std::optional<int> acquireProcessLock(const QString &path, QString *error);
 bool processLockHeld(const QString &path); // someone holds it right now
 
 // CPU time (clock ticks, user+system) and resident memory summed over a group.

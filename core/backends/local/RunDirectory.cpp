@@ -35,9 +35,9 @@ std::optional<nlohmann::json> readJsonFile(const QString &path, QString *error)
     return j;
 }
 
-QString writeJsonFile(const QString &path, const nlohmann::json &j)
+bool writeJsonFile(const QString &path, const nlohmann::json &j, QString *error)
 {
-    return writeFileAtomically(path, QByteArray::fromStdString(j.dump(2)) + '\n');
+    return writeFileAtomically(path, QByteArray::fromStdString(j.dump(2)) + '\n', error);
 }
 
 nlohmann::json intList(const QList<int> &values)
@@ -219,9 +219,9 @@ std::optional<LocalRunSpec> readRunSpec(const QString &runDir, QString *error)
     return LocalRunSpec::fromJson(*j, error);
 }
 
-QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec)
+bool writeRunSpec(const QString &runDir, const LocalRunSpec &spec, QString *error)
 {
-    return writeJsonFile(runfiles::spec(runDir), spec.toJson());
+    return writeJsonFile(runfiles::spec(runDir), spec.toJson(), error);
 }
 
 std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state, QString *error)
@@ -245,7 +245,7 @@ std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state
     return RunInfo::fromJson(*j);
 }
 
-QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state)
+bool writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state, QString *error)
 {
     nlohmann::json j = info.toJson();
     j["local"] = {{"supervisor_pid", state.supervisorPid},
@@ -255,7 +255,7 @@ QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRu
                   {"boot_id", state.bootId.toStdString()},
                   {"gpus", intList(state.gpuIndexes)},
                   {"port", state.port ? nlohmann::json(*state.port) : nlohmann::json()}};
-    return writeJsonFile(runfiles::status(runDir), j);
+    return writeJsonFile(runfiles::status(runDir), j, error);
 }
 
 void recordStatus(RunInfo &info, RunStatus status, const QString &message)

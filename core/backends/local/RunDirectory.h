@@ -77,12 +77,13 @@ QString stopRequest(const QString &runDir);
 QString supervisorLock(const QString &runDir);
 } // namespace runfiles
 
-// Readers return nullopt (and say why) for missing or unreadable files.
+// Readers return nullopt (and say why) for missing or unreadable files; writers replace the
+// file atomically and return false (and say why) when they cannot.
 std::optional<LocalRunSpec> readRunSpec(const QString &runDir, QString *error = nullptr);
-QString writeRunSpec(const QString &runDir, const LocalRunSpec &spec); // error text or empty
+bool writeRunSpec(const QString &runDir, const LocalRunSpec &spec, QString *error);
 
 std::optional<RunInfo> readRunStatus(const QString &runDir, LocalRunState *state = nullptr, QString *error = nullptr);
-QString writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state);
+bool writeRunStatus(const QString &runDir, const RunInfo &info, const LocalRunState &state, QString *error);
 
 // Appends a status event and sets the status (and its message) in one step.
 void recordStatus(RunInfo &info, RunStatus status, const QString &message);

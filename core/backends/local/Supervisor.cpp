@@ -55,12 +55,13 @@ bool Supervisor::start(QString *error)
 
     QString problem;
     // The lock first: while it is held, every other process knows this run has a supervisor.
-    m_lockFd = acquireProcessLock(runfiles::supervisorLock(m_runDir), &problem);
-    if (m_lockFd < 0) {
+    const std::optional<int> lockFd = acquireProcessLock(runfiles::supervisorLock(m_runDir), &problem);
+    if (!lockFd) {
         if (error)
             *error = problem;
         return false;
     }
+    m_lockFd = *lockFd;
     const auto spec = readRunSpec(m_runDir, &problem);
     const auto info = readRunStatus(m_runDir, nullptr, &problem);
     if (!spec || !info) {
@@ -74,13 +75,9 @@ bool Supervisor::start(QString *error)
     m_state.port = m_spec.port;
     m_log = std::make_unique<LogStore>(runfiles::log(m_runDir));
 
-    if (const QString e =
-            writeFileAtomically(runfiles::supervisorPid(m_runDir), QByteArray::number(m_state.supervisorPid) + '\n');
-        !e.isEmpty()) {
-        if (error)
-            *error = e;
+    if (!writeFileAtomically(runfiles::supervisorPid(m_runDir), QByteArray::number(m_state.supervisorPid) + '\n',
+                             error))
         return false;
-    }
     // SIGTERM/SIGINT stop the service; the terminal that started us may go away (SIGHUP).
     signal(SIGHUP, SIG_IGN);
     m_stopSignals = new UnixSignalNotifier({SIGTERM, SIGINT}, this);
@@ -442,7 +439,7 @@ void Supervisor::finish()
 
 void Supervisor::persist()
 {
-    if (const QString e = writeRunStatus(m_runDir, m_info, m_state); !e.isEmpty())
+    if (QString e; !writeRunStatus(m_runDir, m_info, m_state, &e))
         log(QStringLiteral("cannot record the run status: %1").arg(e));
 }
 

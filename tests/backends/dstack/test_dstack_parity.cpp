@@ -58,9 +58,9 @@ json planBody(const Configuration &configuration)
             return std::optional<SshKeyPair>(
                 SshKeyPair{QStringLiteral("ssh-ed25519 AAAAstandin test"), QStringLiteral("stand-in")});
         };
-        return dstackFleetGetPlanBody(dstackFleetSpec(configuration, &error, keys, env));
+        return dstackFleetGetPlanBody(dstackFleetSpec(configuration, &error, keys, env).value_or(json()));
     }
-    const json conf = dstackConfigurationBody(configuration, &error, env);
+    const json conf = dstackConfigurationBody(configuration, &error, env).value_or(json::object());
     return dstackGetPlanBody(dstackRunSpec(configuration, conf), 1000);
 }
 

@@ -60,7 +60,7 @@ QString writeOrphanedRun(const QString &name, const QString &runId, const LocalR
     spec.jobId = runId + QStringLiteral("-job");
     spec.commands = {QStringLiteral("sleep 300")};
     spec.workingDir = dir;
-    writeRunSpec(dir, spec);
+    writeRunSpec(dir, spec, nullptr);
     RunInfo info;
     info.name = name;
     info.backend = QStringLiteral("local");
@@ -68,8 +68,8 @@ QString writeOrphanedRun(const QString &name, const QString &runId, const LocalR
     recordStatus(info, RunStatus::Submitted, {});
     recordStatus(info, RunStatus::Provisioning, {});
     recordStatus(info, RunStatus::Running, {});
-    writeRunStatus(dir, info, state);
-    writeFileAtomically(runfiles::supervisorPid(dir), QByteArray::number(state.supervisorPid) + '\n');
+    writeRunStatus(dir, info, state, nullptr);
+    writeFileAtomically(runfiles::supervisorPid(dir), QByteArray::number(state.supervisorPid) + '\n', nullptr);
     return dir;
 }
 
