@@ -8,6 +8,7 @@
 #include "app/cli/BackendSelection.h"
 #include "app/cli/ChatOptions.h"
 #include "app/cli/CliSupport.h"
+#include "app/cli/RunModel.h"
 
 #include "core/chat/ChatSession.h"
 #include "core/common/StatePaths.h"
@@ -23,41 +24,17 @@ namespace gantry::cli {
 
 namespace {
 
-// What a run publishes to talk to: its model endpoint and bearer token.
-struct RunModel {
-    ModelEndpoint endpoint;
-    QString token;
-};
-
 // RUN's model, from the backend that runs it; nullopt with *error when there is none.
 std::optional<RunModel> resolveRun(const BackendChoice &where, const QString &name, QString *error)
 {
     const std::unique_ptr<Backend> backend = openBackend(where, error);
     if (!backend)
         return std::nullopt;
-    const QList<RunInfo> runs = backend->runs();
-    for (const RunInfo &run : runs) {
-        if (run.name != name)
-            continue;
-        if (isFinal(run.status)) {
-            *error =
-                QStringLiteral("run '%1' is %2; there is no model to talk to (start it again with gantry-cli apply)")
-                    .arg(name, toString(run.status));
-            return std::nullopt;
-        }
-        if (!run.model) {
-            *error =
-                QStringLiteral("run '%1' publishes no model (its configuration has no `model:`); give --url BASE_URL")
-                    .arg(name);
-            return std::nullopt;
-        }
-        if (!run.ready)
-            err() << "gantry-cli chat: run '" << name << "' is " << toString(run.status)
-                  << " but not ready yet; trying anyway\n";
-        return RunModel{*run.model, backend->modelToken(name)};
-    }
-    *error = QStringLiteral("there is no run named '%1' (gantry-cli ps lists them)").arg(name);
-    return std::nullopt;
+    std::optional<RunModel> run = findRunModel(*backend, backend->runs(), name, error);
+    if (run && !run->ready)
+        err() << "gantry-cli chat: run '" << name << "' is " << toString(run->status)
+              << " but not ready yet; trying anyway\n";
+    return run;
 }
 
 // Fills in what the options leave open: the stored conversation's endpoint and model, then

@@ -7,6 +7,7 @@
 
 #include "app/cli/ChatOptions.h"
 #include "app/cli/CliSupport.h"
+#include "app/cli/RunModel.h"
 
 #include "core/chat/ComparisonRun.h"
 #include "core/common/StatePaths.h"
@@ -49,17 +50,13 @@ std::optional<QList<CompareTarget>> resolveTargets(const QStringList &endpoints,
                 return std::nullopt;
             runs = backend->runs();
         }
-        const auto run = std::find_if(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; });
-        if (run == runs.end()) {
-            *error =
-                QStringLiteral("there is no run named '%1' (gantry-cli ps lists them; URLs start with http://)").arg(p);
+        const std::optional<RunModel> run = findRunModel(*backend, runs, p, error);
+        if (!run) {
+            if (std::none_of(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == p; }))
+                *error += QStringLiteral("; URLs start with http://"); // RUN_OR_URL: maybe a URL was meant
             return std::nullopt;
         }
-        if (isFinal(run->status) || !run->model) {
-            *error = QStringLiteral("run '%1' has no model to talk to (%2)").arg(p, toString(run->status));
-            return std::nullopt;
-        }
-        targets.push_back({p, *run->model, backend->modelToken(p), run->price});
+        targets.push_back({p, run->endpoint, run->token, run->pricePerHour});
     }
     return targets;
 }
