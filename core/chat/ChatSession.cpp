@@ -89,15 +89,7 @@ std::optional<qint64> ChatSession::send(const QString &text)
         return std::nullopt;
     const QList<StoredMessage> path = m_store->activePath(m_conversationId);
     const qint64 parent = path.isEmpty() ? 0 : path.last().id;
-    QString problem;
-    const std::optional<qint64> userId =
-        m_store->addMessage(m_conversationId, parent, MessageRole::User, text, ReplyStatus::Complete, {}, &problem);
-    if (!userId) {
-        Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(problem));
-        return std::nullopt;
-    }
-    Q_EMIT messageAdded(*userId);
-    return startReply(*userId);
+    return askUnder(parent, text);
 }
 
 std::optional<qint64> ChatSession::regenerate(qint64 assistantMessageId)
@@ -123,9 +115,14 @@ std::optional<qint64> ChatSession::editAndResend(qint64 userMessageId, const QSt
         return std::nullopt;
     }
     m_conversationId = question->conversationId;
+    return askUnder(question->parentId, newText);
+}
+
+std::optional<qint64> ChatSession::askUnder(qint64 parentId, const QString &text)
+{
     QString problem;
-    const std::optional<qint64> userId = m_store->addMessage(m_conversationId, question->parentId, MessageRole::User,
-                                                             newText, ReplyStatus::Complete, {}, &problem);
+    const std::optional<qint64> userId =
+        m_store->addMessage(m_conversationId, parentId, MessageRole::User, text, ReplyStatus::Complete, {}, &problem);
     if (!userId) {
         Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(problem));
         return std::nullopt;

@@ -54,6 +54,8 @@ Q_SIGNALS:
     void error(const QString &message);
 
 private:
+    // Stores the question under `parentId` (0: the first) and starts its reply.
+    std::optional<qint64> askUnder(qint64 parentId, const QString &text);
     std::optional<qint64> startReply(qint64 userMessageId);
     void onReplyFinished();
     bool ensureConversation(const QString &firstText);
