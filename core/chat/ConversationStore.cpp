@@ -743,8 +743,9 @@ std::optional<qint64> ConversationStore::importJson(const QByteArray &bytes, QSt
         const std::optional<MessageRole> role = messageRoleFromName(roleName);
         if (!role) {
             rollbackTransaction();
-            return failWith(
-                QStringLiteral("message %1 has role '%2' (expected system, user or assistant)").arg(oldId).arg(roleName));
+            return failWith(QStringLiteral("message %1 has role '%2' (expected system, user or assistant)")
+                                .arg(oldId)
+                                .arg(roleName));
         }
         const auto params = item.find("params");
         const std::optional<qint64> added =

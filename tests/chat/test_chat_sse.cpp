@@ -152,10 +152,9 @@ private Q_SLOTS:
         params.maxTokens = 16;
         params.seed = 42;
         params.stop = {QStringLiteral("END")};
-        const auto body =
-            nlohmann::json::parse(chatRequestBody({{MessageRole::User, QStringLiteral("Hi")}}, params,
-                                                  {QStringLiteral("m"), QStringLiteral("openai"), true})
-                                      .toStdString());
+        const auto body = nlohmann::json::parse(chatRequestBody({{MessageRole::User, QStringLiteral("Hi")}}, params,
+                                                                {QStringLiteral("m"), QStringLiteral("openai"), true})
+                                                    .toStdString());
         QVERIFY(body["model"] == "m");
         QVERIFY(body["stream"] == true);
         QVERIFY(body["stream_options"]["include_usage"] == true);

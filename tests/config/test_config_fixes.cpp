@@ -169,10 +169,12 @@ private Q_SLOTS:
             "type: service\npython: \"3.11\"\nimage: ghcr.io/x/y:1\nport: 8000\ncommands:\n  - serve\n";
         t = both;
         QTest::newRow("drop python") << both << "error" << 0 << "Remove python (the image brings its own)"
-                                     << t.replace("python: \"3.11\"\n", "") << QStringList{} << QStringList{u"python"_s};
+                                     << t.replace("python: \"3.11\"\n", "") << QStringList{}
+                                     << QStringList{u"python"_s};
         t = both;
         QTest::newRow("drop image") << both << "error" << 1 << "Remove image (run on dstack's image with this Python)"
-                                    << t.replace("image: ghcr.io/x/y:1\n", "") << QStringList{} << QStringList{u"image"_s};
+                                    << t.replace("image: ghcr.io/x/y:1\n", "") << QStringList{}
+                                    << QStringList{u"image"_s};
     }
     void eachFix()
     {

@@ -289,10 +289,11 @@ private Q_SLOTS:
         const QByteArray typo64 = QByteArray(56, 'z') + "commands";
         QTest::newRow("64 characters") << service(typo64 + ": [y]\n") << 5 << 1
                                        << QString::fromLatin1("unknown key '" + typo64 +
-                                                             "' in a service configuration; did you mean 'commands'?");
+                                                              "' in a service configuration; did you mean 'commands'?");
         const QByteArray typo65 = QByteArray(57, 'z') + "commands";
         QTest::newRow("65 characters") << service(typo65 + ": [y]\n") << 5 << 1
-                                       << QString::fromLatin1("unknown key '" + typo65 + "' in a service configuration");
+                                       << QString::fromLatin1("unknown key '" + typo65 +
+                                                              "' in a service configuration");
         QTest::newRow("resources") << service("resources:\n  memroy: 8GB\n") << 6 << 3
                                    << "unknown key 'memroy' in resources; did you mean 'memory'?";
         QTest::newRow("probe") << service("probes:\n  - type: http\n    ulr: /health\n") << 7 << 5

@@ -86,7 +86,8 @@ private Q_SLOTS:
         m.setOffers(sample());
         m.sort(OffersModel::Price, Qt::AscendingOrder);
         // As strings "$7.34" < "$1.19" would be wrong; numerically 0 < 0.4 < 1.006 < 1.19 < 3.67 < 7.34.
-        QCOMPARE(column(m, OffersModel::Price), QStringList({u"$0"_s, u"$0.4"_s, u"$1.006"_s, u"$1.19"_s, u"$3.67"_s, u"$7.34"_s}));
+        QCOMPARE(column(m, OffersModel::Price),
+                 QStringList({u"$0"_s, u"$0.4"_s, u"$1.006"_s, u"$1.19"_s, u"$3.67"_s, u"$7.34"_s}));
         m.sort(OffersModel::Price, Qt::DescendingOrder);
         QCOMPARE(column(m, OffersModel::Price).constFirst(), QStringLiteral("$7.34"));
         QCOMPARE(column(m, OffersModel::Price).constLast(), QStringLiteral("$0"));
@@ -99,8 +100,8 @@ private Q_SLOTS:
         OffersModel m;
         m.setOffers(sample());
         m.sort(OffersModel::Region, Qt::AscendingOrder);
-        QCOMPARE(column(m, OffersModel::Region),
-                 QStringList({u"asia-east1"_s, u"CA-MTL-1"_s, u"europe-west4"_s, u"home"_s, u"us-east-1"_s, u"us-east-1"_s}));
+        QCOMPARE(column(m, OffersModel::Region), QStringList({u"asia-east1"_s, u"CA-MTL-1"_s, u"europe-west4"_s,
+                                                              u"home"_s, u"us-east-1"_s, u"us-east-1"_s}));
         // Equal regions: cheapest first.
         QCOMPARE(m.index(4, OffersModel::Price).data().toString(), QStringLiteral("$0.4"));
         m.sort(OffersModel::Spot, Qt::DescendingOrder);

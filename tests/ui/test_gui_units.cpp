@@ -106,10 +106,11 @@ private Q_SLOTS:
                                  << "po";
         QTest::newRow("top value") << "type: |" << QStringList() << true << "type"
                                    << "";
-        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({u"resources"_s, u"gpu"_s}) << false << ""
+        QTest::newRow("nested key") << "resources:\n  gpu:\n    na|" << QStringList({u"resources"_s, u"gpu"_s}) << false
+                                    << ""
                                     << "na";
-        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|" << QStringList({u"resources"_s, u"gpu"_s})
-                                      << true << "vendor"
+        QTest::newRow("nested value") << "resources:\n  gpu:\n    vendor: nv|"
+                                      << QStringList({u"resources"_s, u"gpu"_s}) << true << "vendor"
                                       << "nv";
         QTest::newRow("back out") << "resources:\n  gpu: 24GB\nmo|" << QStringList() << false << ""
                                   << "mo";
@@ -182,9 +183,9 @@ private Q_SLOTS:
 
     void offersPanelPlansSortsAndDeploys()
     {
-        test::ScriptedBackend aws(QStringLiteral("aws"),
-                                  {offer(u"g5.xlarge"_s, 1.006, u"us-east-1"_s), offer(u"p3.2xlarge"_s, 3.06, u"eu-west-1"_s),
-                                   offer(u"g4dn.xlarge"_s, 0.526, u"ap-south-1"_s)});
+        test::ScriptedBackend aws(QStringLiteral("aws"), {offer(u"g5.xlarge"_s, 1.006, u"us-east-1"_s),
+                                                          offer(u"p3.2xlarge"_s, 3.06, u"eu-west-1"_s),
+                                                          offer(u"g4dn.xlarge"_s, 0.526, u"ap-south-1"_s)});
         test::ScriptedBackend other(QStringLiteral("gcp"), {offer(u"n1"_s, 0.2, u"us-central1"_s)});
         OffersPanel panel;
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
