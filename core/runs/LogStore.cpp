@@ -1,11 +1,13 @@
 #include "core/runs/LogStore.h"
 
+#include "core/common/StatePaths.h"
 #include "core/runs/LogLineFormat.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QMap>
+#include <QSignalBlocker>
 
 #include <algorithm>
 #include <cstring>
@@ -26,6 +28,7 @@ struct LogStore::Private {
     std::vector<qint64> offsets; // start offset of every indexed line
     qint64 indexedEnd = 0; // bytes up to (and including) the last indexed '\n'
     QMap<LogSource, QByteArray> partial; // unterminated bytes per source (may end mid UTF-8 sequence)
+    PartialLines partialLines = PartialLines::FlushOnClose;
 
     bool openWriter()
     {
@@ -91,12 +94,15 @@ struct LogStore::Private {
     }
 };
 
-LogStore::LogStore(const QString &path, QObject *parent)
+LogStore::LogStore(const QString &path, PartialLines partialLines, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
     d->path = path;
+    d->partialLines = partialLines;
     d->offsets.reserve(1024);
+    if (partialLines == PartialLines::KeepForNextOpen)
+        takeKeptPartialLines();
     // Index what is already there, silently: nobody is connected yet.
     const QSignalBlocker blocker(this);
     refresh();
@@ -104,7 +110,53 @@ LogStore::LogStore(const QString &path, QObject *parent)
 
 LogStore::~LogStore()
 {
-    flushPartial();
+    if (d->partialLines == PartialLines::KeepForNextOpen)
+        keepPartialLines();
+    else
+        flushPartial();
+}
+
+// "<path>.partial": one line per source with unterminated bytes, "<source> <base64>".
+static QString keptPartialPath(const QString &logPath)
+{
+    return logPath + QStringLiteral(".partial");
+}
+
+void LogStore::removeKeptPartialLines(const QString &path)
+{
+    QFile::remove(keptPartialPath(path));
+}
+
+void LogStore::keepPartialLines()
+{
+    QByteArray kept;
+    for (auto it = d->partial.cbegin(); it != d->partial.cend(); ++it) {
+        if (!it.value().isEmpty())
+            kept += logSourceName(it.key()).toUtf8() + ' ' + it.value().toBase64() + '\n';
+    }
+    if (kept.isEmpty()) {
+        removeKeptPartialLines(d->path);
+        return;
+    }
+    // Best effort: if it cannot be written, the next process starts that line anew, as before.
+    writeFileAtomically(keptPartialPath(d->path), kept, nullptr);
+}
+
+void LogStore::takeKeptPartialLines()
+{
+    QFile file(keptPartialPath(d->path));
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    // Each kept piece is below kMaxLogLineText; anything larger is not ours.
+    const QByteArray kept = file.read(8 * (kMaxLogLineText + 64));
+    file.remove();
+    for (const QByteArray &line : kept.split('\n')) {
+        const qsizetype space = line.indexOf(' ');
+        if (space <= 0)
+            continue;
+        const LogSource source = logSourceFromName(QString::fromUtf8(line.left(space)));
+        d->partial[source] = QByteArray::fromBase64(line.mid(space + 1)).left(kMaxLogLineText);
+    }
 }
 
 QString LogStore::path() const

@@ -29,15 +29,23 @@ class LogStore : public QObject
 {
     Q_OBJECT
 public:
-    explicit LogStore(const QString &path, QObject *parent = nullptr);
+    // What closing the store does with unterminated lines. The stream's own writer ends them
+    // (FlushOnClose: the supervisor). A cache of a stream that goes on elsewhere (a dstack
+    // job's log, polled again by the next gantry process from its cursor) keeps them in
+    // "<path>.partial" for its next opening, so a line is never cut where one process stopped.
+    enum class PartialLines { FlushOnClose, KeepForNextOpen };
+
+    explicit LogStore(const QString &path, PartialLines partialLines = PartialLines::FlushOnClose,
+                      QObject *parent = nullptr);
     ~LogStore() override;
+    // Forgets what a KeepForNextOpen store at `path` kept (its stream was replaced).
+    static void removeKeptPartialLines(const QString &path);
 
     QString path() const;
 
     // Writing. Chunks need not be whole lines: a partial last line (and a partial UTF-8
     // sequence) is kept per source until its newline arrives.
-    void appendChunk(const QByteArray &bytes, LogSource source,
-                     const QDateTime &at = QDateTime::currentDateTimeUtc());
+    void appendChunk(const QByteArray &bytes, LogSource source, const QDateTime &at = QDateTime::currentDateTimeUtc());
     void appendLine(const QString &text, LogSource source, const QDateTime &at = QDateTime::currentDateTimeUtc());
     void flushPartial(); // write out unterminated lines (end of stream)
 
@@ -56,6 +64,9 @@ Q_SIGNALS:
     void linesAppended(qint64 first, qint64 count);
 
 private:
+    void keepPartialLines();
+    void takeKeptPartialLines();
+
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -5,6 +5,7 @@
 #include "tests/support/TestEnvironment.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -173,6 +174,47 @@ private Q_SLOTS:
         QCOMPARE(store.find(QStringLiteral("NEEDLE"), 0), 12000);
         QCOMPARE(store.find(QStringLiteral("needle"), 12000, false), 12000);
         QCOMPARE(store.find(QStringLiteral("needle"), 11999, false), -1);
+    }
+
+    // A dstack job's log is a cache that the next gantry process resumes from its cursor: a
+    // line still open when one process ends must not be cut in two (stdout and stderr arrive
+    // interleaved, each in pieces, as dstack's runner records them).
+    void keptPartialLinesContinueInTheNextStore()
+    {
+        const QString path = freshLog(QStringLiteral("kept"));
+        const QString kept = path + QStringLiteral(".partial");
+        {
+            LogStore store(path, LogStore::PartialLines::KeepForNextOpen);
+            store.appendChunk("first\nllama-s", LogSource::Stdout);
+            store.appendChunk("warni", LogSource::Stderr);
+            store.appendChunk("erver startin", LogSource::Stdout);
+            QCOMPARE(store.lineCount(), 1);
+        } // this process ends; the stream goes on
+        QVERIFY(QFile::exists(kept));
+        QCOMPARE(QFileInfo(kept).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
+        {
+            LogStore next(path, LogStore::PartialLines::KeepForNextOpen);
+            QCOMPARE(next.lineCount(), 1);
+            next.appendChunk("g\n", LogSource::Stdout);
+            next.appendChunk("ng: no GPU\n", LogSource::Stderr);
+            QCOMPARE(next.lineCount(), 3);
+            QCOMPARE(next.line(1).text, QStringLiteral("llama-server starting"));
+            QCOMPARE(next.line(1).source, LogSource::Stdout);
+            QCOMPARE(next.line(2).text, QStringLiteral("warning: no GPU"));
+            QCOMPARE(next.line(2).source, LogSource::Stderr);
+        }
+        QVERIFY(!QFile::exists(kept)); // nothing open any more
+
+        // A replaced stream forgets what was kept for the old one.
+        {
+            LogStore store(path, LogStore::PartialLines::KeepForNextOpen);
+            store.appendChunk("half", LogSource::Stdout);
+        }
+        LogStore::removeKeptPartialLines(path);
+        LogStore fresh(path, LogStore::PartialLines::KeepForNextOpen);
+        fresh.appendChunk("new\n", LogSource::Stdout);
+        QCOMPARE(fresh.line(fresh.lineCount() - 1).text, QStringLiteral("new"));
     }
 
     void reopeningIndexesTheWholeFile()

@@ -71,6 +71,24 @@ struct DstackBackend::Tracked {
 
 namespace {
 
+// A job's log as cached on disk, resumed where the last gantry process stopped: from its cursor,
+// with the line that was still unterminated then. A run name can be reused by a new run: a
+// cache kept for another submission is not this one's.
+std::unique_ptr<LogStore> openLogCache(const QString &logPath, const QString &cursorPath, const QString &submissionId)
+{
+    if (!submissionId.isEmpty()) {
+        QFile cursor(cursorPath);
+        const QString saved =
+            cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
+        if (saved != submissionId) {
+            QFile::remove(logPath);
+            QFile::remove(cursorPath);
+            LogStore::removeKeptPartialLines(logPath);
+        }
+    }
+    return std::make_unique<LogStore>(logPath, LogStore::PartialLines::KeepForNextOpen);
+}
+
 QString signatureOf(const RunInfo &r)
 {
     return QStringList{toString(r.status),
@@ -854,14 +872,7 @@ LogStore *DstackBackend::jobLogStore(const QString &runName, const RunJob &job)
         QDir().mkpath(dir);
         const QString path = dir + QStringLiteral("/log.replica-%1.job-%2").arg(job.replica).arg(job.job);
         view->submissionId = submission->second;
-        QFile cursor(path + QStringLiteral(".cursor")); // kept for another submission: not this one's
-        const QString saved =
-            cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
-        if (saved != view->submissionId) {
-            QFile::remove(path);
-            QFile::remove(path + QStringLiteral(".cursor"));
-        }
-        view->store = std::make_unique<LogStore>(path);
+        view->store = openLogCache(path, path + QStringLiteral(".cursor"), view->submissionId);
         view->follower =
             new DstackLogFollower(m_client, runName, view->store.get(), path + QStringLiteral(".cursor"), this);
         connect(view->follower, &DstackLogFollower::caughtUp, this, [this, runName, key] {
@@ -929,17 +940,7 @@ LogStore *DstackBackend::logStore(const QString &runName)
     if (!t.store) {
         const QString dir = runDir(runName);
         QDir().mkpath(dir);
-        // A run name can be reused by a new run: a log kept for another submission is not this one's.
-        if (!t.submissionId.isEmpty()) {
-            QFile cursor(dir + QStringLiteral("/log.cursor"));
-            const QString saved =
-                cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
-            if (saved != t.submissionId) {
-                QFile::remove(dir + QStringLiteral("/log"));
-                QFile::remove(dir + QStringLiteral("/log.cursor"));
-            }
-        }
-        t.store = std::make_unique<LogStore>(dir + QStringLiteral("/log"));
+        t.store = openLogCache(dir + QStringLiteral("/log"), dir + QStringLiteral("/log.cursor"), t.submissionId);
         t.follower = new DstackLogFollower(m_client, runName, t.store.get(), dir + QStringLiteral("/log.cursor"), this);
         connect(t.follower, &DstackLogFollower::caughtUp, this, [this, runName] {
             auto found = m_runs.find(runName);
@@ -963,16 +964,8 @@ LogStore *DstackBackend::provisioningLogStore(const QString &runName)
     if (!t.diagStore) {
         const QString dir = runDir(runName);
         QDir().mkpath(dir);
-        if (!t.submissionId.isEmpty()) { // a log kept for another submission of the same name is not this one's
-            QFile cursor(dir + QStringLiteral("/provisioning.cursor"));
-            const QString saved =
-                cursor.open(QIODevice::ReadOnly) ? QString::fromUtf8(cursor.readLine()).trimmed() : QString();
-            if (saved != t.submissionId) {
-                QFile::remove(dir + QStringLiteral("/provisioning.log"));
-                QFile::remove(dir + QStringLiteral("/provisioning.cursor"));
-            }
-        }
-        t.diagStore = std::make_unique<LogStore>(dir + QStringLiteral("/provisioning.log"));
+        t.diagStore = openLogCache(dir + QStringLiteral("/provisioning.log"),
+                                   dir + QStringLiteral("/provisioning.cursor"), t.submissionId);
         t.diagFollower = new DstackLogFollower(m_client, runName, t.diagStore.get(),
                                                dir + QStringLiteral("/provisioning.cursor"), this);
         t.diagFollower->setDiagnose(true);
