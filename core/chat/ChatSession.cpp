@@ -16,7 +16,9 @@ QString titleFrom(const QString &text)
 
 // What the model sees of the stored thread: every system/user message, and every answer
 // that has text (a stopped answer counts as said; a failed empty one does not).
-QList<ChatMessage> historyOf(const QList<StoredMessage> &path)
+// What the server is sent: the stored path (answers that never got text left out), then the
+// new question, if there is one.
+QList<ChatMessage> historyWith(const QList<StoredMessage> &path, const QString &question)
 {
     QList<ChatMessage> history;
     for (const StoredMessage &m : path) {
@@ -24,7 +26,16 @@ QList<ChatMessage> historyOf(const QList<StoredMessage> &path)
             continue;
         history.append(ChatMessage{m.role, m.content});
     }
+    if (!question.isNull())
+        history.append(ChatMessage{MessageRole::User, question});
     return history;
+}
+
+// A request sent ahead whose exchange could not be stored: it is not shown, so it goes.
+void discard(ChatReply *reply)
+{
+    reply->stop();
+    reply->deleteLater();
 }
 
 } // namespace
@@ -85,11 +96,17 @@ bool ChatSession::ensureConversation(const QString &firstText)
 
 std::optional<qint64> ChatSession::send(const QString &text)
 {
-    if (refuseWhileBusy() || !ensureConversation(text))
+    if (refuseWhileBusy())
         return std::nullopt;
-    const QList<StoredMessage> path = m_store->activePath(m_conversationId);
-    const qint64 parent = path.isEmpty() ? 0 : path.last().id;
-    return askUnder(parent, text);
+    const QList<StoredMessage> path = activePath(); // empty for a new conversation
+    // The request goes out before anything is stored or shown: Qt's HTTP thread sends it while
+    // this thread writes the rows and the views lay them out, none of which the first token needs.
+    ChatReply *reply = m_client->send(historyWith(path, text), m_params);
+    if (!ensureConversation(text)) {
+        discard(reply);
+        return std::nullopt;
+    }
+    return storeQuestion(reply, path.isEmpty() ? 0 : path.last().id, text);
 }
 
 std::optional<qint64> ChatSession::regenerate(qint64 assistantMessageId)
@@ -102,7 +119,8 @@ std::optional<qint64> ChatSession::regenerate(qint64 assistantMessageId)
         return std::nullopt;
     }
     m_conversationId = answer->conversationId;
-    return startReply(answer->parentId);
+    ChatReply *reply = m_client->send(historyWith(m_store->pathTo(answer->parentId), QString()), m_params);
+    return attachReply(reply, answer->parentId);
 }
 
 std::optional<qint64> ChatSession::editAndResend(qint64 userMessageId, const QString &newText)
@@ -115,42 +133,48 @@ std::optional<qint64> ChatSession::editAndResend(qint64 userMessageId, const QSt
         return std::nullopt;
     }
     m_conversationId = question->conversationId;
-    return askUnder(question->parentId, newText);
+    const QList<StoredMessage> path =
+        question->parentId > 0 ? m_store->pathTo(question->parentId) : QList<StoredMessage>();
+    ChatReply *reply = m_client->send(historyWith(path, newText), m_params);
+    return storeQuestion(reply, question->parentId, newText);
 }
 
-std::optional<qint64> ChatSession::askUnder(qint64 parentId, const QString &text)
+std::optional<qint64> ChatSession::storeQuestion(ChatReply *reply, qint64 parentId, const QString &text)
 {
     QString problem;
     const std::optional<qint64> userId =
         m_store->addMessage(m_conversationId, parentId, MessageRole::User, text, ReplyStatus::Complete, {}, &problem);
     if (!userId) {
+        discard(reply);
         Q_EMIT error(QStringLiteral("Could not save the message: %1").arg(problem));
         return std::nullopt;
     }
     Q_EMIT messageAdded(*userId);
-    return startReply(*userId);
+    return attachReply(reply, *userId);
 }
 
-std::optional<qint64> ChatSession::startReply(qint64 userMessageId)
+std::optional<qint64> ChatSession::attachReply(ChatReply *reply, qint64 userMessageId)
 {
-    const QList<ChatMessage> history = historyOf(m_store->pathTo(userMessageId));
     QString problem;
     const std::optional<qint64> added = m_store->addMessage(m_conversationId, userMessageId, MessageRole::Assistant,
                                                             QString(), ReplyStatus::Streaming, m_params, &problem);
     if (!added) {
+        discard(reply);
         Q_EMIT error(QStringLiteral("Could not save the reply: %1").arg(problem));
         return std::nullopt;
     }
     const qint64 answerId = *added;
     m_streamingId = answerId;
-    Q_EMIT messageAdded(answerId);
-    m_reply = m_client->send(history, m_params);
+    m_reply = reply;
+    // Connected before control returns to the event loop, which is where the reply's first
+    // bytes are delivered: nothing that arrived meanwhile is missed.
     connect(m_reply, &ChatReply::delta, this, [this, answerId](const QString &content, const QString &reasoning) {
         m_store->appendText(answerId, content, reasoning);
         Q_EMIT messageDelta(answerId, content, reasoning);
         Q_EMIT messageUpdated(answerId);
     });
     connect(m_reply, &ChatReply::finished, this, &ChatSession::onReplyFinished);
+    Q_EMIT messageAdded(answerId);
     return answerId;
 }
 

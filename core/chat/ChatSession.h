@@ -54,9 +54,10 @@ Q_SIGNALS:
     void error(const QString &message);
 
 private:
-    // Stores the question under `parentId` (0: the first) and starts its reply.
-    std::optional<qint64> askUnder(qint64 parentId, const QString &text);
-    std::optional<qint64> startReply(qint64 userMessageId);
+    // Stores the question under `parentId` (0: the first), then its reply's row (attachReply);
+    // `reply` was sent before either, so neither delays the first token.
+    std::optional<qint64> storeQuestion(ChatReply *reply, qint64 parentId, const QString &text);
+    std::optional<qint64> attachReply(ChatReply *reply, qint64 userMessageId);
     void onReplyFinished();
     bool ensureConversation(const QString &firstText);
     bool refuseWhileBusy();
