@@ -5,6 +5,7 @@
 
 #include "core/backends/dstack/DstackClient.h"
 #include "core/backends/dstack/DstackError.h"
+#include "core/backends/dstack/DstackModels.h"
 #include "core/chat/ChatClient.h"
 #include "core/chat/ChatProtocol.h"
 #include "core/chat/ChatSession.h"
@@ -30,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <memory>
 #include <sys/resource.h>
 
@@ -364,6 +366,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(failure || succeeded, 60000);
         QVERIFY(!succeeded);
         QVERIFY2(failure->message.contains(QLatin1String("MB")), qPrintable(failure->message));
+    }
+
+    // fuzz_dstack: a metrics answer with an absurd GPU count (1.7e10) was an undefined
+    // double → int conversion and a loop as long as the number; now there are no GPU figures.
+    void dstackAbsurdGpuCountIsIgnored()
+    {
+        for (const double count : {1.718e10, -3.0, std::nan(""), 1e300}) {
+            const nlohmann::json metrics = {
+                {"metrics",
+                 {{{"name", "gpus_detected_num"}, {"timestamps", {"2026-11-29T10:00:00Z"}}, {"values", {count}}},
+                  {{"name", "cpu_usage_percent"}, {"timestamps", {"2026-11-29T10:00:00Z"}}, {"values", {50}}}}}};
+            const QList<MetricSample> samples = dstackMetricSamples(metrics);
+            QCOMPARE(samples.size(), 1);
+            QVERIFY(samples[0].gpuUtilPercent.isEmpty() && samples[0].gpuMemoryBytes.isEmpty());
+        }
     }
 
     void dstackDeepErrorIsWordedSafely()

@@ -449,6 +449,7 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
             return std::nullopt;
         return it->second[i];
     };
+    constexpr double kMaxGpusPerJob = 64;
     QList<MetricSample> samples;
     for (size_t k = stamps.size(); k-- > 0;) { // oldest first
         MetricSample s;
@@ -457,7 +458,10 @@ QList<MetricSample> dstackMetricSamples(const nlohmann::json &response)
         s.cpuPercent = at("cpu_usage_percent", k).value_or(0.0) / (cpus > 0 ? cpus : 1.0);
         s.memoryBytes = at("memory_working_set_bytes", k).value_or(at("memory_usage_bytes", k).value_or(0.0));
         s.memoryTotalBytes = at("memory_total_bytes", k).value_or(0.0);
-        const int gpus = int(at("gpus_detected_num", k).value_or(0.0));
+        // A count from the server: NaN, negative or absurd (fuzz_dstack sent 1.7e10, which as an
+        // int is undefined and as a loop bound a hang) means no GPU figures, not a crash.
+        const double gpusSent = at("gpus_detected_num", k).value_or(0.0);
+        const int gpus = gpusSent >= 1 && gpusSent <= kMaxGpusPerJob ? int(gpusSent) : 0;
         const double gpuTotal = at("gpu_memory_total_bytes", k).value_or(0.0);
         for (int g = 0; g < gpus; ++g) {
             const std::string n = std::to_string(g);
