@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 namespace gantry::jsonfields {
 
 // j[key] when j is an object that has it, else a null.
@@ -40,6 +42,23 @@ inline double number(const nlohmann::json &j, const char *key, double fallback =
 {
     const nlohmann::json &v = member(j, key);
     return v.is_number() ? v.get<double>() : fallback;
+}
+
+// A number that fits an int (counts, indexes): a fraction is truncated; anything outside int's
+// range, or not a number, reads as the fallback (a server's 1e97 must not become UB).
+inline int intNumber(const nlohmann::json &j, const char *key, int fallback = 0)
+{
+    const double v = number(j, key, double(fallback));
+    return v >= double(std::numeric_limits<int>::min()) && v <= double(std::numeric_limits<int>::max()) ? int(v)
+                                                                                                          : fallback;
+}
+
+// The same for 64-bit quantities (MiB of memory or disk).
+inline qint64 int64Number(const nlohmann::json &j, const char *key, qint64 fallback = 0)
+{
+    const double v = number(j, key, double(fallback));
+    // 2^63 is exactly representable and the first double past qint64's range.
+    return v >= -9223372036854775808.0 && v < 9223372036854775808.0 ? qint64(v) : fallback;
 }
 
 inline bool boolean(const nlohmann::json &j, const char *key, bool fallback = false)

@@ -95,8 +95,8 @@ Offer Offer::fromJson(const nlohmann::json &j)
     o.availability = jsonfields::string(j, "availability");
     if (o.availability.isEmpty())
         o.availability = QStringLiteral("unknown");
-    o.blocks = int(jsonfields::number(j, "blocks", 1));
-    o.totalBlocks = int(jsonfields::number(j, "total_blocks", 1));
+    o.blocks = jsonfields::intNumber(j, "blocks", 1);
+    o.totalBlocks = jsonfields::intNumber(j, "total_blocks", 1);
     if (auto z = j.find("availability_zones"); z != j.end() && z->is_array()) {
         for (const auto &zone : *z)
             if (zone.is_string())
@@ -110,18 +110,18 @@ Offer Offer::fromJson(const nlohmann::json &j)
     if (res == inst->end() || !res->is_object())
         return o;
     InstanceResources &r = o.resources;
-    r.cpus = int(jsonfields::number(*res, "cpus"));
-    r.memoryMib = qint64(jsonfields::number(*res, "memory_mib"));
-    r.spot = res->value("spot", false);
+    r.cpus = jsonfields::intNumber(*res, "cpus");
+    r.memoryMib = jsonfields::int64Number(*res, "memory_mib");
+    r.spot = jsonfields::boolean(*res, "spot");
     r.cpuArch = jsonfields::string(*res, "cpu_arch");
     r.description = jsonfields::string(*res, "description");
     if (auto d = res->find("disk"); d != res->end() && d->is_object())
-        r.diskMib = qint64(jsonfields::number(*d, "size_mib"));
+        r.diskMib = jsonfields::int64Number(*d, "size_mib");
     if (auto g = res->find("gpus"); g != res->end() && g->is_array()) {
         for (const auto &gpu : *g) {
             if (!gpu.is_object())
                 continue;
-            r.gpus.append({jsonfields::string(gpu, "name"), int(jsonfields::number(gpu, "memory_mib")),
+            r.gpus.append({jsonfields::string(gpu, "name"), jsonfields::intNumber(gpu, "memory_mib"),
                            jsonfields::string(gpu, "vendor")});
         }
     }

@@ -34,7 +34,7 @@ QStringList strings(const json &list)
 FleetInstanceInfo instanceInfo(const json &instance)
 {
     FleetInstanceInfo i;
-    i.num = int(number(instance, "instance_num"));
+    i.num = intNumber(instance, "instance_num");
     i.name = string(instance, "name");
     i.status = string(instance, "status");
     i.backend = string(instance, "backend");
@@ -130,7 +130,7 @@ FleetPlanInfo dstackFleetPlan(const json &plan)
     }
     for (const json &offer : member(plan, "offers"))
         p.offers.append(Offer::fromJson(offer));
-    p.totalOffers = int(number(plan, "total_offers", p.offers.size()));
+    p.totalOffers = intNumber(plan, "total_offers", int(p.offers.size()));
     p.maxPrice = number(plan, "max_offer_price");
 
     p.header.append({QStringLiteral("Project"), p.project});

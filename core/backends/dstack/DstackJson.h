@@ -17,6 +17,8 @@ namespace gantry::dstackjson {
 // The shared accessors (common/JsonFields.h), under the name the dstack code reads them by.
 using jsonfields::boolean;
 using jsonfields::dateTime;
+using jsonfields::int64Number;
+using jsonfields::intNumber;
 using jsonfields::integer;
 using jsonfields::member;
 using jsonfields::number;

@@ -14,6 +14,7 @@ namespace gantry {
 namespace {
 
 using dstackjson::member;
+using dstackjson::intNumber;
 using dstackjson::number;
 using dstackjson::string;
 
@@ -107,7 +108,7 @@ QString dstackJobSubmissionId(const nlohmann::json &run, const RunJob &wanted)
 {
     for (const auto &job : member(run, "jobs")) {
         const nlohmann::json &spec = member(job, "job_spec");
-        if (int(number(spec, "replica_num")) != wanted.replica || int(number(spec, "job_num")) != wanted.job)
+        if (intNumber(spec, "replica_num") != wanted.replica || intNumber(spec, "job_num") != wanted.job)
             continue;
         const nlohmann::json &submissions = member(job, "job_submissions");
         return submissions.is_array() && !submissions.empty() ? string(submissions.back(), "id") : QString();
@@ -187,7 +188,7 @@ void readJobs(const nlohmann::json &jobs, const nlohmann::json &jobSpec, const n
                 anyReady = true;
             ++byStatus[string(last, "status")];
             const nlohmann::json &spec = member(job, "job_spec");
-            info.jobs.append({int(number(spec, "replica_num")), int(number(spec, "job_num")),
+            info.jobs.append({intNumber(spec, "replica_num"), intNumber(spec, "job_num"),
                               string(last, "status").isEmpty() ? QStringLiteral("pending") : string(last, "status")});
         }
         if (jobs.size() > 1) {
@@ -344,7 +345,7 @@ Plan dstackPlan(const nlohmann::json &runPlan, int fleetCount)
 
     for (const auto &offer : member(jobPlan, "offers"))
         plan.offers.append(Offer::fromJson(offer));
-    plan.totalOffers = int(number(jobPlan, "total_offers", plan.offers.size()));
+    plan.totalOffers = intNumber(jobPlan, "total_offers", int(plan.offers.size()));
     plan.maxPrice = number(jobPlan, "max_price");
 
     // docs/reference/dstack-configuration.md#plan-header header rows, in the CLI's order.
