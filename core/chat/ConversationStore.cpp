@@ -8,9 +8,12 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUuid>
 
 #include <nlohmann/json.hpp>
+
+#include <mutex>
 
 namespace gantry {
 
@@ -21,7 +24,8 @@ using nlohmann::json;
 constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
 constexpr int kBusyTimeoutMs = 5000; // structural writes (a new message) wait this long for another writer
-constexpr int kQuickBusyMs = 100; // streamed text: retried later rather than blocking the GUI
+constexpr int kQuickBusyMs = 100; // flush(): the caller waits; retried later rather than blocking it
+constexpr int kWriterBusyMs = 1000; // the writer thread waits longer: nobody waits for it
 constexpr qsizetype kLargeBatchChars = 256 * 1024; // written at once, not at the timer
 constexpr int kMaxFlushDelayMs = 2000; // a long reply's text reaches the disk at least this often
 
@@ -101,12 +105,13 @@ ConversationStore::~ConversationStore()
     if (!isOpen())
         return;
     // Last chance, so wait as long as a structural write would, a few times.
-    for (int attempt = 0; attempt < 3 && !writePending(kBusyTimeoutMs); ++attempt) {}
-    if (!m_pending.isEmpty()) {
+    for (int attempt = 0; attempt < 3 && !writeNow(kBusyTimeoutMs); ++attempt) {}
+    stopWriter();
+    if (!m_pending.text.isEmpty()) {
         // The text could not be written: say so on each reply, if even that can be written.
         const QString note = QStringLiteral("Part of this reply could not be stored (%1).").arg(m_lastError);
-        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
-            PendingFinish finish = m_pendingFinish.value(it.key(), PendingFinish{ReplyStatus::Failed, {}, {}, {}});
+        for (auto it = m_pending.text.cbegin(); it != m_pending.text.cend(); ++it) {
+            StoreBatch::End finish = m_pending.ends.value(it.key(), StoreBatch::End{ReplyStatus::Failed, {}, {}, {}});
             exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=? WHERE id=?"),
                  {replyStatusToString(ReplyStatus::Failed), QString::fromStdString(finish.metrics.toJson().dump()),
                   finish.error.isEmpty() ? note : finish.error + QLatin1Char(' ') + note, it.key()});
@@ -143,6 +148,7 @@ bool ConversationStore::open(const QString &path, QString *error)
         }
     }
     m_connection = name;
+    m_path = path;
     // WAL: readers (the GUI, a CLI in another process) never block the writer, and a
     // killed process loses nothing that was committed. NORMAL sync is durable across a
     // process crash (only a power cut may drop the last commits).
@@ -333,6 +339,12 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
     Tree tree;
     if (!isOpen())
         return tree;
+    // Read while no batch commits, so that it is known whether what is read holds the batch in
+    // flight; text not yet written is then shown as if it were (see the end of the loop).
+    std::unique_lock<QMutex> commitLock;
+    if (m_writer)
+        commitLock = std::unique_lock<QMutex>(m_writer->commitMutex());
+    const bool inFlightUnwritten = m_inFlight && !m_inFlight->committed;
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, parent, role, content, reasoning, params, metrics, status, error, "
@@ -363,10 +375,17 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         m.created = QDateTime::fromMSecsSinceEpoch(query.value(10).toLongLong(), Qt::UTC);
         if (const qint64 selected = query.value(11).toLongLong(); selected > 0)
             tree.selectedChild.insert(m.id, selected);
+        const StoreBatch *inFlight = inFlightUnwritten ? &m_inFlight->batch : nullptr;
+        for (const StoreBatch *unwritten : {inFlight, &m_pending}) {
+            if (unwritten)
+                unwritten->applyTo(m.id, &m.content, &m.reasoning, &m.status, &m.metrics, &m.error, &m.finishReason);
+        }
         tree.children[m.parentId].append(m.id);
         tree.indexOf.insert(m.id, tree.messages.size());
         tree.messages.append(std::move(m));
     }
+    if (commitLock.owns_lock())
+        commitLock.unlock();
     QSqlQuery root(QSqlDatabase::database(m_connection));
     root.prepare(QStringLiteral("SELECT selected_root FROM conversations WHERE id=?"));
     root.addBindValue(conversationId);
@@ -385,7 +404,6 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
 
 QList<StoredMessage> ConversationStore::activePath(qint64 conversationId)
 {
-    flush();
     const Tree tree = loadTree(conversationId);
     QList<StoredMessage> path;
     qint64 parent = 0;
@@ -416,7 +434,6 @@ qint64 ConversationStore::conversationOf(qint64 messageId) const
 
 std::optional<StoredMessage> ConversationStore::message(qint64 messageId)
 {
-    flush();
     const Tree tree = loadTree(conversationOf(messageId));
     const auto it = tree.indexOf.constFind(messageId);
     if (it == tree.indexOf.cend())
@@ -426,7 +443,6 @@ std::optional<StoredMessage> ConversationStore::message(qint64 messageId)
 
 QList<StoredMessage> ConversationStore::pathTo(qint64 messageId)
 {
-    flush();
     const Tree tree = loadTree(conversationOf(messageId));
     QList<StoredMessage> path;
     for (qint64 id = messageId; id > 0 && path.size() <= tree.messages.size();) {
@@ -525,108 +541,164 @@ void ConversationStore::appendText(qint64 messageId, const QString &content, con
 {
     if (content.isEmpty() && reasoning.isEmpty())
         return;
-    Pending &pending = m_pending[messageId];
+    StoreBatch::Text &pending = m_pending.text[messageId];
     pending.content += content;
     pending.reasoning += reasoning;
+    if (m_inFlight && m_inFlight->done.load(std::memory_order_acquire))
+        jobDone(m_inFlight); // its report may be queued behind this stream's own events
     // A reply that streams without pause may starve the timer (Qt's glib loop runs a timer
-    // again only once the loop is idle), so a large batch is also written from here: the
+    // again only once the loop is idle), so a large batch is also handed over from here: the
     // pending text stays a fraction of the reply, not a second copy of all of it.
-    const qsizetype batch = pending.content.size() + pending.reasoning.size();
-    if (!m_writeDeferred && batch >= kLargeBatchChars && batch * 4 >= m_storedChars.value(messageId)) {
-        writePending(kQuickBusyMs);
+    if (!m_writeDeferred && largeBatchPending(messageId)) {
+        startWrite(); // or, with a batch in flight, when it is done
         return;
     }
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
 
+bool ConversationStore::largeBatchPending(qint64 messageId) const
+{
+    const auto it = m_pending.text.constFind(messageId);
+    if (it == m_pending.text.cend())
+        return false;
+    const qsizetype batch = it->content.size() + it->reasoning.size();
+    return batch >= kLargeBatchChars && batch * 4 >= m_storedChars.value(messageId);
+}
+
 bool ConversationStore::flush()
 {
-    return writePending(kQuickBusyMs);
+    return writeNow(kQuickBusyMs);
 }
 
 void ConversationStore::onFlushTimer()
 {
+    if (m_inFlight)
+        return; // jobDone() starts the timer again
     // SQLite appends by rewriting the whole value (content || ?): for a long reply, writing
     // every 150 ms is quadratic. Write when the pending text is a fair share of what is stored
     // (so the total work stays linear), and at least every kMaxFlushDelayMs.
-    bool due = !m_sinceWrite.isValid() || m_sinceWrite.hasExpired(kMaxFlushDelayMs) || !m_pendingFinish.isEmpty();
-    for (auto it = m_pending.cbegin(); !due && it != m_pending.cend(); ++it)
+    bool due = !m_sinceWrite.isValid() || m_sinceWrite.hasExpired(kMaxFlushDelayMs) || !m_pending.ends.isEmpty();
+    for (auto it = m_pending.text.cbegin(); !due && it != m_pending.text.cend(); ++it)
         due = (it->content.size() + it->reasoning.size()) * 4 >= m_storedChars.value(it.key());
     if (!due) {
         m_flushTimer.start();
         return;
     }
-    writePending(kQuickBusyMs);
+    startWrite();
 }
 
-void ConversationStore::setBusyTimeout(int ms)
+std::shared_ptr<StoreWriteJob> ConversationStore::makeJob(int busyTimeoutMs)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(ms));
+    auto job = std::make_shared<StoreWriteJob>();
+    job->batch = std::exchange(m_pending, StoreBatch());
+    job->busyTimeoutMs = busyTimeoutMs;
+    if (!m_writer) {
+        m_writerThread = new QThread(this);
+        m_writerThread->setObjectName(QStringLiteral("chat store writer"));
+        m_writer = new StoreWriter(m_path);
+        m_writer->moveToThread(m_writerThread);
+        m_writerThread->start();
+    }
+    return job;
 }
 
-bool ConversationStore::writePending(int busyTimeoutMs)
+void ConversationStore::runOnWriter(const std::shared_ptr<StoreWriteJob> &job, bool wait)
+{
+    m_inFlight = job;
+    StoreWriter *writer = m_writer;
+    if (wait) {
+        QMetaObject::invokeMethod(
+            writer, [writer, job] { writer->write(*job); }, Qt::BlockingQueuedConnection);
+        jobDone(job);
+        return;
+    }
+    // The report comes back as an event to this object; the destructor waits for the writer
+    // first, and the events of a destroyed object are dropped with it.
+    QMetaObject::invokeMethod(
+        writer,
+        [writer, job, store = this] {
+            writer->write(*job);
+            QMetaObject::invokeMethod(
+                store, [store, job] { store->jobDone(job); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void ConversationStore::waitForWriter()
+{
+    if (m_inFlight) {
+        QMetaObject::invokeMethod(
+            m_writer, [] {}, Qt::BlockingQueuedConnection); // behind the job in flight
+        jobDone(m_inFlight);
+    }
+}
+
+void ConversationStore::startWrite()
 {
     m_flushTimer.stop();
-    if (!hasPendingWrites() || !isOpen())
-        return true;
-    setBusyTimeout(busyTimeoutMs);
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    beginTransaction();
-    bool ok = true;
-    {
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning "
-                                     "|| COALESCE(?,'') WHERE id=?"));
-        for (auto it = m_pending.cbegin(); ok && it != m_pending.cend(); ++it) {
-            query.addBindValue(it->content);
-            query.addBindValue(it->reasoning);
-            query.addBindValue(it.key());
-            if (!query.exec()) {
-                m_lastError = query.lastError().text();
-                ok = false;
-            }
-        }
-        for (auto it = m_pendingFinish.cbegin(); ok && it != m_pendingFinish.cend(); ++it) {
-            ok = exec(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), "
-                                     "finish_reason=COALESCE(?,'') WHERE id=?"),
-                      {replyStatusToString(it->status), QString::fromStdString(it->metrics.toJson().dump()), it->error,
-                       it->finishReason, it.key()});
-        }
-    }
-    if (ok) {
-        ok = commitTransaction();
-    } else {
-        rollbackTransaction(); // all or nothing: what is pending stays pending
-    }
-    setBusyTimeout(kBusyTimeoutMs);
-    m_writeDeferred = !ok;
-    if (!ok) {
-        m_flushTimer.start(); // the timer tries again soon; nothing is dropped
-        Q_EMIT writeDeferred(m_lastError);
-        return false;
-    }
-    QList<qint64> finished = m_pendingFinish.keys();
-    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
-        m_storedChars[it.key()] += it->content.size() + it->reasoning.size();
-    for (qint64 messageId : finished)
-        m_storedChars.remove(messageId);
-    m_sinceWrite.start();
-    m_pending.clear();
-    m_pendingFinish.clear();
-    for (qint64 messageId : finished) {
-        if (const qint64 conversationId = conversationOf(messageId); conversationId > 0)
-            touch(conversationId);
-    }
-    return true;
+    if (m_inFlight || m_pending.isEmpty() || !isOpen())
+        return;
+    runOnWriter(makeJob(kWriterBusyMs), false);
 }
 
-bool ConversationStore::finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
+bool ConversationStore::writeNow(int busyTimeoutMs)
+{
+    m_flushTimer.stop();
+    waitForWriter();
+    if (m_pending.isEmpty() || !isOpen())
+        return m_pending.isEmpty();
+    const std::shared_ptr<StoreWriteJob> job = makeJob(busyTimeoutMs);
+    runOnWriter(job, true);
+    return job->ok;
+}
+
+void ConversationStore::jobDone(std::shared_ptr<StoreWriteJob> job)
+{
+    if (m_inFlight != job)
+        return; // already handled: a wait for the writer took its report first
+    m_inFlight.reset();
+    m_writeDeferred = !job->ok;
+    if (!job->ok) {
+        m_lastError = job->error;
+        m_pending.prepend(std::move(job->batch)); // nothing is dropped; the timer tries again
+        m_flushTimer.start();
+        Q_EMIT writeDeferred(m_lastError);
+        return;
+    }
+    for (auto it = job->batch.text.cbegin(); it != job->batch.text.cend(); ++it)
+        m_storedChars[it.key()] += it->content.size() + it->reasoning.size();
+    for (auto it = job->batch.ends.cbegin(); it != job->batch.ends.cend(); ++it)
+        m_storedChars.remove(it.key());
+    m_sinceWrite.start();
+    for (auto it = m_pending.text.cbegin(); it != m_pending.text.cend(); ++it) {
+        if (largeBatchPending(it.key())) {
+            startWrite(); // text that came in meanwhile, in a stream that may starve the timer
+            return;
+        }
+    }
+    if (!m_pending.isEmpty() && !m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ConversationStore::stopWriter()
+{
+    if (!m_writer)
+        return;
+    StoreWriter *writer = m_writer;
+    QMetaObject::invokeMethod(
+        writer, [writer] { writer->close(); }, Qt::BlockingQueuedConnection);
+    m_writerThread->quit();
+    m_writerThread->wait();
+    delete std::exchange(m_writer, nullptr);
+    delete std::exchange(m_writerThread, nullptr);
+}
+
+void ConversationStore::finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics,
                                       const QString &error, const QString &finishReason)
 {
-    m_pendingFinish.insert(messageId, PendingFinish{status, metrics, error, finishReason});
-    return writePending(kQuickBusyMs);
+    m_pending.ends.insert(messageId, StoreBatch::End{status, metrics, error, finishReason});
+    startWrite();
 }
 
 QByteArray ConversationStore::exportJson(qint64 conversationId)

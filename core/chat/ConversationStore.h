@@ -4,9 +4,12 @@
 // chatDatabasePath(). Messages form a tree: editing a question or regenerating an answer
 // adds a sibling instead of overwriting, and each parent remembers which child is shown.
 // Streaming text is appended in small batches (flushed on a short timer and when the reply
-// finishes), so a crash mid-reply keeps what was on screen.
+// finishes), so a crash mid-reply keeps what was on screen. Those batches are written by a
+// StoreWriter on its own thread: a database another process keeps busy never holds the GUI
+// thread while a reply streams, and reads show text that is not yet written as if it were.
 
 #include "core/chat/ChatTypes.h"
+#include "core/chat/StoreWriter.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -16,7 +19,10 @@
 #include <QString>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
+
+class QThread;
 
 namespace gantry {
 
@@ -82,19 +88,20 @@ public:
     std::optional<qint64> addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString &content,
                                      ReplyStatus status = ReplyStatus::Complete, const ChatParameters &params = {},
                                      QString *error = nullptr);
-    // Appends streamed text; written within flushIntervalMs, at once when a large batch is
-    // pending (a fraction of what is stored: the total work stays linear), or at finishMessage/flush.
-    // Text stays pending until a write succeeds: a busy database (another process writing)
-    // delays it and the timer retries; it is never dropped. The GUI thread waits at most
-    // kQuickBusyMs per attempt.
+    // Appends streamed text; written (by the writer thread) within flushIntervalMs, at once when
+    // a large batch is pending (a fraction of what is stored: the total work stays linear), or
+    // at finishMessage/flush. Text stays pending until a write succeeds: a busy database
+    // (another process writing) delays it and the timer retries; it is never dropped.
     void appendText(qint64 messageId, const QString &content, const QString &reasoning = {});
-    // Records the end of a reply. False when it could not be written yet: it is kept and
-    // retried with the pending text; a reply whose text could not all be stored by the time
-    // the store closes is recorded as failed, saying so.
-    bool finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics, const QString &error = {},
+    // Records the end of a reply, after its text, on the writer thread; kept and retried like
+    // the text. A reply whose text could not all be stored by the time the store closes is
+    // recorded as failed, saying so.
+    void finishMessage(qint64 messageId, ReplyStatus status, const ReplyMetrics &metrics, const QString &error = {},
                        const QString &finishReason = {});
+    // Writes everything pending now and waits for it (another writer's lock: a short wait):
+    // false when some of it could not be written yet.
     bool flush();
-    bool hasPendingWrites() const { return !m_pending.isEmpty() || !m_pendingFinish.isEmpty(); }
+    bool hasPendingWrites() const { return m_inFlight || !m_pending.isEmpty(); }
     void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
 
     // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
@@ -119,23 +126,25 @@ private:
     Tree loadTree(qint64 conversationId) const;
     qint64 conversationOf(qint64 messageId) const;
 
-    struct Pending {
-        QString content;
-        QString reasoning;
-    };
-    struct PendingFinish {
-        ReplyStatus status;
-        ReplyMetrics metrics;
-        QString error;
-        QString finishReason;
-    };
-    bool writePending(int busyTimeoutMs);
+    // Hands what is pending to the writer thread, unless a batch is already there.
+    void startWrite();
+    bool largeBatchPending(qint64 messageId) const; // written without waiting for the timer
+    // Writes what is pending and waits for it, after the batch in flight: true when all is written.
+    bool writeNow(int busyTimeoutMs);
+    std::shared_ptr<StoreWriteJob> makeJob(int busyTimeoutMs);
+    void runOnWriter(const std::shared_ptr<StoreWriteJob> &job, bool wait);
+    void waitForWriter();
+    // A job is done: its text is counted as stored, or it goes back in front of what is pending.
+    void jobDone(std::shared_ptr<StoreWriteJob> job); // by value: it may be m_inFlight itself
+    void stopWriter();
     void onFlushTimer();
-    void setBusyTimeout(int ms);
     QString m_connection;
+    QString m_path;
     mutable QString m_lastError;
-    QHash<qint64, Pending> m_pending;
-    QHash<qint64, PendingFinish> m_pendingFinish; // finishes waiting for their text to be written
+    StoreBatch m_pending; // not yet handed to the writer
+    std::shared_ptr<StoreWriteJob> m_inFlight; // handed to the writer, not yet reported back
+    QThread *m_writerThread = nullptr; // started at the first write
+    StoreWriter *m_writer = nullptr;
     QHash<qint64, qint64> m_storedChars; // streamed text written so far, per message
     QElapsedTimer m_sinceWrite;
     QTimer m_flushTimer;

@@ -50,7 +50,7 @@ inline int intNumber(const nlohmann::json &j, const char *key, int fallback = 0)
 {
     const double v = number(j, key, double(fallback));
     return v >= double(std::numeric_limits<int>::min()) && v <= double(std::numeric_limits<int>::max()) ? int(v)
-                                                                                                          : fallback;
+                                                                                                        : fallback;
 }
 
 // The same for 64-bit quantities (MiB of memory or disk).

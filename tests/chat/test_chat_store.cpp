@@ -143,7 +143,11 @@ private Q_SLOTS:
         metrics.usageFromServer = true;
         metrics.tokensPerSecond = 250.5;
         writer.appendText(a, QStringLiteral("!"));
-        QVERIFY(writer.finishMessage(a, ReplyStatus::Stopped, metrics, QString(), QStringLiteral("length")));
+        writer.finishMessage(a, ReplyStatus::Stopped, metrics, QString(), QStringLiteral("length"));
+        // The writer's own view has the end at once; another connection once it is written.
+        QCOMPARE(writer.message(a)->status, ReplyStatus::Stopped);
+        QCOMPARE(writer.message(a)->content, QStringLiteral("Hello world!"));
+        QVERIFY(writer.flush());
         const StoredMessage stored = reader.message(a).value();
         QCOMPARE(stored.content, QStringLiteral("Hello world!"));
         QCOMPARE(stored.status, ReplyStatus::Stopped);

@@ -13,8 +13,8 @@ namespace gantry {
 
 namespace {
 
-using dstackjson::member;
 using dstackjson::intNumber;
+using dstackjson::member;
 using dstackjson::number;
 using dstackjson::string;
 

@@ -1,0 +1,139 @@
+#include "core/chat/StoreWriter.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <nlohmann/json.hpp>
+
+namespace gantry {
+
+void StoreBatch::prepend(StoreBatch &&earlier)
+{
+    for (auto it = text.cbegin(); it != text.cend(); ++it) {
+        Text &t = earlier.text[it.key()];
+        t.content += it->content;
+        t.reasoning += it->reasoning;
+    }
+    for (auto it = ends.cbegin(); it != ends.cend(); ++it)
+        earlier.ends.insert(it.key(), it.value()); // the later end of a message is the one that holds
+    *this = std::move(earlier);
+}
+
+void StoreBatch::applyTo(qint64 messageId, QString *content, QString *reasoning, ReplyStatus *status,
+                         ReplyMetrics *metrics, QString *error, QString *finishReason) const
+{
+    if (const auto t = text.constFind(messageId); t != text.cend()) {
+        *content += t->content;
+        *reasoning += t->reasoning;
+    }
+    if (const auto e = ends.constFind(messageId); e != ends.cend()) {
+        *status = e->status;
+        *metrics = e->metrics;
+        *error = e->error;
+        *finishReason = e->finishReason;
+    }
+}
+
+StoreWriter::StoreWriter(const QString &databasePath)
+    : m_path(databasePath)
+{}
+
+StoreWriter::~StoreWriter() = default;
+
+bool StoreWriter::ensureOpen(QString *error)
+{
+    if (!m_connection.isEmpty())
+        return true;
+    const QString name = QStringLiteral("gantry-chat-writer-") + QUuid::createUuid().toString(QUuid::Id128);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_path);
+        if (!db.open()) {
+            *error = db.lastError().text();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return false;
+        }
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // as the store's own connection
+    }
+    m_connection = name;
+    return true;
+}
+
+void StoreWriter::close()
+{
+    if (m_connection.isEmpty())
+        return;
+    QSqlDatabase::database(m_connection, false).close();
+    QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
+}
+
+void StoreWriter::write(StoreWriteJob &job)
+{
+    job.ok = false;
+    if (!ensureOpen(&job.error)) {
+        job.done.store(true, std::memory_order_release);
+        return;
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery query(db);
+    auto failed = [&job](const QSqlQuery &q) {
+        job.error = q.lastError().text();
+        return false;
+    };
+    query.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(job.busyTimeoutMs));
+    // IMMEDIATE: the write lock is taken (or waited for) here, not half-way through.
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        failed(query);
+        job.done.store(true, std::memory_order_release);
+        return;
+    }
+    bool ok = true;
+    {
+        QSqlQuery append(db);
+        append.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning "
+                                      "|| COALESCE(?,'') WHERE id=?"));
+        for (auto it = job.batch.text.cbegin(); ok && it != job.batch.text.cend(); ++it) {
+            append.addBindValue(it->content);
+            append.addBindValue(it->reasoning);
+            append.addBindValue(it.key());
+            ok = append.exec() || failed(append);
+        }
+        QSqlQuery end(db);
+        end.prepare(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), "
+                                   "finish_reason=COALESCE(?,'') WHERE id=?"));
+        // The conversation moves to the top of "most recent first", strictly after every other.
+        QSqlQuery touch(db);
+        touch.prepare(QStringLiteral(
+            "UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
+            " WHERE id=(SELECT conversation FROM messages WHERE id=?)"));
+        for (auto it = job.batch.ends.cbegin(); ok && it != job.batch.ends.cend(); ++it) {
+            end.addBindValue(replyStatusToString(it->status));
+            end.addBindValue(QString::fromStdString(it->metrics.toJson().dump()));
+            end.addBindValue(it->error);
+            end.addBindValue(it->finishReason);
+            end.addBindValue(it.key());
+            ok = end.exec() || failed(end);
+            if (ok) {
+                touch.addBindValue(QDateTime::currentMSecsSinceEpoch());
+                touch.addBindValue(it.key());
+                ok = touch.exec() || failed(touch);
+            }
+        }
+    }
+    if (ok) {
+        QMutexLocker lock(&m_commitMutex);
+        ok = query.exec(QStringLiteral("COMMIT")) || failed(query);
+        if (ok)
+            job.committed = true;
+    }
+    if (!ok)
+        query.exec(QStringLiteral("ROLLBACK")); // all or nothing: the store keeps the batch
+    job.ok = ok;
+    job.done.store(true, std::memory_order_release);
+}
+
+} // namespace gantry
