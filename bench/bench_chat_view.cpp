@@ -4,7 +4,12 @@
 //   worst_busy_ms / p99_busy_ms — the longest stretches the GUI thread could not start a new
 //       frame (a 2 ms heartbeat timer's lateness): the limit is 16 ms, one frame at 60 Hz;
 //   p99_to_screen_ms / max_to_screen_ms — from the server writing a token to the end of the
-//       first paint of the message view that shows it: the limit is one frame.
+//       first paint of the message view that shows it: the limit is one frame;
+//   worst_frame_cpu_ms — the most CPU the GUI thread used between two heartbeats: the longest
+//       stretch of our own work, which a busy machine's scheduler can only lengthen;
+//   worst_busy_cpu_ms / worst_busy_at_pct — the GUI thread's CPU inside the worst stall (far
+//       below worst_busy_ms: the thread was waiting for a core, not working) and where in the
+//       stream it fell (0: first token, 100: last).
 // Then a 2,000-message conversation: open → first paint of the view, and one frame of scrolling.
 
 #include "core/chat/ChatSession.h"
@@ -36,6 +41,7 @@
 #include <random>
 #include <sys/socket.h>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -43,6 +49,14 @@ using namespace gantry;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// CPU time of the calling thread.
+double threadCpuMs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
 
 double msSince(Clock::time_point from, Clock::time_point to)
 {
@@ -213,6 +227,9 @@ private:
 
 struct StreamResult {
     double worstBusyMs = 0, p99BusyMs = 0, p99ToScreenMs = 0, maxToScreenMs = 0;
+    double worstBusyAtPct = 0; // where in the stream the worst stall ended: 0 first token, 100 last
+    double worstBusyCpuMs = 0; // the GUI thread's CPU time in it: near worstBusyMs means our work, not preemption
+    double worstBeatCpuMs = 0; // the most CPU the GUI thread used between two beats: the longest frame of our work
     bool ok = false;
 };
 
@@ -230,13 +247,24 @@ StreamResult streamOnce(double rate)
 
     // The heartbeat: how late a 2 ms timer fires is how long the GUI thread was busy.
     std::vector<double> busy;
+    double worstBeat = -1, worstBeatCpu = 0, maxBeatCpu = 0, lastCpu = threadCpuMs();
+    Clock::time_point worstBeatAt;
     QElapsedTimer beat;
     QTimer heart;
     heart.setTimerType(Qt::PreciseTimer);
     heart.setInterval(2);
     QObject::connect(&heart, &QTimer::timeout, [&] {
-        if (beat.isValid())
+        const double cpu = threadCpuMs();
+        if (beat.isValid()) {
+            maxBeatCpu = std::max(maxBeatCpu, cpu - lastCpu);
             busy.push_back(std::max(0.0, double(beat.nsecsElapsed()) / 1e6 - 2.0));
+            if (busy.back() > worstBeat) {
+                worstBeat = busy.back();
+                worstBeatAt = Clock::now();
+                worstBeatCpu = cpu - lastCpu;
+            }
+        }
+        lastCpu = cpu;
         beat.restart();
     });
     bool finished = false;
@@ -274,6 +302,10 @@ StreamResult streamOnce(double rate)
     r.p99BusyMs = busy[busy.size() * 99 / 100];
     r.p99ToScreenMs = toScreen[toScreen.size() * 99 / 100];
     r.maxToScreenMs = toScreen.back();
+    r.worstBusyCpuMs = worstBeatCpu;
+    r.worstBeatCpuMs = maxBeatCpu;
+    r.worstBusyAtPct =
+        100.0 * msSince(sent.front().at, worstBeatAt) / std::max(1.0, msSince(sent.front().at, sent.back().at));
     r.ok = true;
     return r;
 }
@@ -289,12 +321,20 @@ void BM_ChatViewStreaming(benchmark::State &state)
             return;
         }
         state.SetIterationTime(r.worstBusyMs / 1000.0);
+        if (r.worstBusyMs >= worst.worstBusyMs) {
+            worst.worstBusyAtPct = r.worstBusyAtPct;
+            worst.worstBusyCpuMs = r.worstBusyCpuMs;
+        }
         worst.worstBusyMs = std::max(worst.worstBusyMs, r.worstBusyMs);
+        worst.worstBeatCpuMs = std::max(worst.worstBeatCpuMs, r.worstBeatCpuMs);
         worst.p99BusyMs = std::max(worst.p99BusyMs, r.p99BusyMs);
         worst.p99ToScreenMs = std::max(worst.p99ToScreenMs, r.p99ToScreenMs);
         worst.maxToScreenMs = std::max(worst.maxToScreenMs, r.maxToScreenMs);
     }
     state.counters["worst_busy_ms"] = worst.worstBusyMs;
+    state.counters["worst_busy_at_pct"] = worst.worstBusyAtPct;
+    state.counters["worst_busy_cpu_ms"] = worst.worstBusyCpuMs;
+    state.counters["worst_frame_cpu_ms"] = worst.worstBeatCpuMs;
     state.counters["p99_busy_ms"] = worst.p99BusyMs;
     state.counters["p99_to_screen_ms"] = worst.p99ToScreenMs;
     state.counters["max_to_screen_ms"] = worst.maxToScreenMs;
