@@ -198,11 +198,13 @@ bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const
 }
 
 // Transactions nest: only the outermost begins and commits; a failure anywhere rolls all back.
+// IMMEDIATE: the write lock is taken (or waited for) at the start. A deferred transaction that
+// read first could not write once the writer thread had committed meanwhile (its snapshot is
+// stale: SQLITE_BUSY at once, without the busy wait).
 void ConversationStore::beginTransaction()
 {
     if (m_transactionDepth++ == 0) {
-        m_transactionFailed = false;
-        QSqlDatabase::database(m_connection).transaction();
+        m_transactionFailed = !exec(QStringLiteral("BEGIN IMMEDIATE"));
     }
 }
 
@@ -210,14 +212,12 @@ bool ConversationStore::commitTransaction()
 {
     if (--m_transactionDepth > 0)
         return !m_transactionFailed;
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (m_transactionFailed) {
-        db.rollback();
+        exec(QStringLiteral("ROLLBACK"));
         return false;
     }
-    if (!db.commit()) {
-        m_lastError = db.lastError().text();
-        db.rollback();
+    if (!exec(QStringLiteral("COMMIT"))) {
+        exec(QStringLiteral("ROLLBACK"));
         return false;
     }
     return true;
@@ -227,7 +227,7 @@ void ConversationStore::rollbackTransaction()
 {
     m_transactionFailed = true;
     if (--m_transactionDepth == 0)
-        QSqlDatabase::database(m_connection).rollback();
+        exec(QStringLiteral("ROLLBACK"));
 }
 
 void ConversationStore::touch(qint64 conversationId)
@@ -483,6 +483,7 @@ bool ConversationStore::selectBranch(qint64 messageId)
     }
     const qint64 conversationId = query.value(0).toLongLong();
     const qint64 parent = query.value(1).toLongLong();
+    query.finish(); // ends the read before the write (see beginTransaction)
     const bool ok =
         parent > 0
             ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {messageId, parent})
