@@ -1,4 +1,5 @@
 #include "core/chat/ChatClient.h"
+#include "core/common/BoundedRead.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -70,7 +71,7 @@ void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const
             done({}, QStringLiteral("the model list is larger than %1 MB").arg(kMaxModelListBytes / (1024 * 1024)));
             return;
         }
-        const QByteArray body = reply->read(kMaxModelListBytes);
+        const QByteArray body = readAtMost(*reply, kMaxModelListBytes);
         const int status = httpStatusOf(reply);
         if (status >= 400) {
             done({}, httpSummary(status, reply, errorMessageFromBody(body)));

@@ -1,5 +1,6 @@
 #include "core/config/ConfigParser.h"
 
+#include "core/common/BoundedRead.h"
 #include "core/config/ConfigFixes.h"
 #include "core/config/ConfigLints.h"
 #include "core/config/ConfigReader.h"
@@ -59,7 +60,7 @@ ParseResult loadConfiguration(const QString &path)
         result.diagnostics.push_back(tooLarge(path, file.size()));
         return result;
     }
-    return parseConfiguration(file.read(kMaxConfigurationBytes + 1), path);
+    return parseConfiguration(readAtMost(file, kMaxConfigurationBytes + 1), path);
 }
 
 QString findConfiguration(const QString &directory)

@@ -1,5 +1,6 @@
 #include "ui/editor/EditorPanel.h"
 
+#include "core/common/BoundedRead.h"
 #include "core/common/StatePaths.h"
 #include "ui/editor/YamlEditor.h"
 
@@ -185,7 +186,7 @@ bool EditorPanel::openFile(const QString &path, QString *error)
     }
     m_loading = true;
     m_path = QFileInfo(path).absoluteFilePath();
-    m_editor->setText(QString::fromUtf8(file.read(kMaxConfigurationBytes)));
+    m_editor->setText(QString::fromUtf8(readAtMost(file, kMaxConfigurationBytes)));
     m_editor->setModified(false);
     m_editor->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
     m_loading = false;

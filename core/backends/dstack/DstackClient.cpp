@@ -1,14 +1,15 @@
 #include "core/backends/dstack/DstackClient.h"
 
 #include "core/backends/dstack/DstackJson.h"
+#include "core/common/BoundedRead.h"
 
 #include <QFile>
 #include <QHttpMultiPart>
 #include <QNetworkRequest>
 #include <QTimer>
 
-#include <optional>
 #include <QUrlQuery>
+#include <optional>
 
 #include <memory>
 
@@ -182,7 +183,7 @@ void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObj
     connect(reply, &QNetworkReply::readyRead, reply, [reply, received, tooLarge] {
         if (*tooLarge)
             return;
-        received->append(reply->read(kMaxBodyBytes + 1 - received->size()));
+        received->append(readAtMost(*reply, kMaxBodyBytes + 1 - received->size()));
         if (received->size() > kMaxBodyBytes) {
             *tooLarge = true;
             received->clear();
@@ -205,7 +206,7 @@ void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObj
                     return;
                 const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                 if (status > 0 && !*timedOut && !*tooLarge)
-                    received->append(reply->read(kMaxBodyBytes + 1 - received->size()));
+                    received->append(readAtMost(*reply, kMaxBodyBytes + 1 - received->size()));
                 nlohmann::json json;
                 if (const auto problem =
                         answerProblem(*reply, status, *timedOut, *tooLarge, *received, timeout, context, &json)) {

@@ -1,4 +1,5 @@
 #include "core/backends/dstack/DstackFleetRequests.h"
+#include "core/common/BoundedRead.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,7 +26,7 @@ std::optional<QString> readSmallFile(const QString &path, QString *error)
             *error = QStringLiteral("it is %1 KB; a key file is a few KB").arg(file.size() / 1024);
         return std::nullopt;
     }
-    return QString::fromUtf8(file.read(kMaxKeyBytes + 1));
+    return QString::fromUtf8(readAtMost(file, kMaxKeyBytes + 1));
 }
 
 // Calls f on every object of an ssh_config that may carry identity_file/ssh_key, in file order.
