@@ -155,6 +155,47 @@ private Q_SLOTS:
         QCOMPARE(stored.finishReason, QStringLiteral("length"));
     }
 
+    // The writer thread commits batches while text keeps arriving and the store is read: every
+    // read shows exactly the text so far (a batch being committed is neither missed nor shown
+    // twice), and what is stored in the end is every piece, in order.
+    void readsWhileTheWriterCommitsShowEachPieceOnce()
+    {
+        const QString path = freshDatabase(QStringLiteral("overlay"));
+        ConversationStore store;
+        QString storeError;
+        QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
+        store.setFlushInterval(1);
+        const qint64 c =
+            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
+                .value_or(-1);
+        const qint64 u = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
+        const qint64 a = store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
+        QVERIFY(a > 0);
+        QString expected;
+        int readsWithWriteInFlight = 0;
+        for (int i = 0; i < 3000; ++i) {
+            const QString piece = QStringLiteral("%1 ").arg(i);
+            store.appendText(a, piece);
+            expected += piece;
+            if (i % 7 == 0)
+                QCoreApplication::processEvents(); // the flush timer hands batches to the writer
+            if (i % 5 == 0) {
+                readsWithWriteInFlight += store.hasPendingWrites() ? 1 : 0;
+                QCOMPARE(store.message(a)->content, expected);
+            }
+        }
+        QVERIFY(readsWithWriteInFlight > 0);
+        store.finishMessage(a, ReplyStatus::Complete, {});
+        QCOMPARE(store.activePath(c).last().content, expected);
+        QVERIFY(store.flush());
+        QVERIFY(!store.hasPendingWrites());
+        // Another connection, as another process, reads what was committed.
+        ConversationStore reader;
+        QVERIFY2(reader.open(path, &storeError), qPrintable(storeError));
+        QCOMPARE(reader.message(a)->content, expected);
+        QCOMPARE(reader.message(a)->status, ReplyStatus::Complete);
+    }
+
     void listsFiltersRenamesAndRemovesConversations()
     {
         ConversationStore store;
