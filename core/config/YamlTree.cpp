@@ -89,6 +89,30 @@ int utf8SequenceLength(const uchar *s, qsizetype left)
     return n;
 }
 
+// yaml-cpp decodes the escapes "\N" and "\_" (U+0085, U+00A0) to the single bytes 0x85 and
+// 0xA0, which are not UTF-8: a scalar holding one could not be written as JSON (fuzz_config).
+// The input was checked to be UTF-8 (checkEncoding), so any byte outside a valid sequence is
+// such an escape; it is re-encoded as the code point it stands for.
+std::string repairedEscapes(const std::string &value)
+{
+    const auto *s = reinterpret_cast<const uchar *>(value.data());
+    const qsizetype size = qsizetype(value.size());
+    std::string out;
+    bool repaired = false;
+    for (qsizetype i = 0; i < size;) {
+        if (const int n = utf8SequenceLength(s + i, size - i); n > 0) {
+            out.append(value, size_t(i), size_t(n));
+            i += n;
+            continue;
+        }
+        out += char(0xC0 | (s[i] >> 6)); // a byte ≥ 0x80 read as Latin-1: two bytes of UTF-8
+        out += char(0x80 | (s[i] & 0x3F));
+        repaired = true;
+        ++i;
+    }
+    return repaired ? out : value;
+}
+
 // Bytes no YAML file contains: NUL, other control characters, invalid UTF-8.
 bool checkEncoding(const QByteArray &data, Document &out)
 {
@@ -213,7 +237,7 @@ public:
     {
         Node *n = make(Kind::Scalar, mark);
         n->plain = tag == "?";
-        n->text = value;
+        n->text = repairedEscapes(value);
         add(n, anchor);
     }
     void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,

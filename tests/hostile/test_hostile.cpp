@@ -504,6 +504,20 @@ private Q_SLOTS:
                             [](const Diagnostic &d) { return d.message.contains(QLatin1String("unknown-key")); }));
     }
 
+    // YAML's escapes "\N" and "\_" (U+0085, U+00A0): yaml-cpp decodes them to single bytes that
+    // are not UTF-8, and the canonical JSON's dump() threw on them (fuzz_config). They read as
+    // the characters they stand for.
+    void yamlNextLineAndNbspEscapesAreUtf8()
+    {
+        const ParseResult r = parseConfiguration("type: task\ncommands: [\"echo a\\_b\\Nc \\x41 \\u00e9\"]\n",
+                                                 QStringLiteral("x.dstack.yml"));
+        QVERIFY(r.configuration);
+        const std::string dumped = r.configuration->canonical.dump(); // threw type_error 316
+        const QString expected = QStringLiteral("echo a\u00a0b\u0085c A \u00e9");
+        QVERIFY2(QString::fromStdString(dumped).contains(expected), dumped.c_str());
+        QCOMPARE(r.configuration->commands.value(0), expected);
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
