@@ -30,6 +30,23 @@ QStringList contents(const QList<StoredMessage> &path)
     return result;
 }
 
+// A conversation holding a question and an empty answer that is streaming.
+struct StreamingAnswer {
+    qint64 conversation = -1;
+    qint64 answer = -1;
+};
+
+StreamingAnswer streamingAnswer(ConversationStore &store)
+{
+    StreamingAnswer s;
+    s.conversation =
+        store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t")).value_or(-1);
+    const qint64 question = store.addMessage(s.conversation, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
+    s.answer = store.addMessage(s.conversation, question, MessageRole::Assistant, QString(), ReplyStatus::Streaming)
+                   .value_or(-1);
+    return s;
+}
+
 } // namespace
 
 class TestChatStore : public QObject
@@ -117,12 +134,8 @@ private Q_SLOTS:
         QString writerError;
         QVERIFY2(writer.open(path, &writerError), qPrintable(writerError));
         writer.setFlushInterval(50);
-        const qint64 c =
-            writer.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
-                .value_or(-1);
-        const qint64 u = writer.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
-        const qint64 a =
-            writer.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
+        const qint64 a = streamingAnswer(writer).answer;
+        QVERIFY(a > 0);
         for (const char *piece : {"Hel", "lo", " wor", "ld"})
             writer.appendText(a, QString::fromLatin1(piece), QString());
         writer.appendText(a, QString(), QStringLiteral("hmm"));
@@ -165,11 +178,7 @@ private Q_SLOTS:
         QString storeError;
         QVERIFY2(store.open(path, &storeError), qPrintable(storeError));
         store.setFlushInterval(1);
-        const qint64 c =
-            store.createConversation(QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("t"))
-                .value_or(-1);
-        const qint64 u = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Q")).value_or(-1);
-        const qint64 a = store.addMessage(c, u, MessageRole::Assistant, QString(), ReplyStatus::Streaming).value_or(-1);
+        const auto [c, a] = streamingAnswer(store);
         QVERIFY(a > 0);
         QString expected;
         int readsWithWriteInFlight = 0;
