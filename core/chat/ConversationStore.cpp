@@ -25,7 +25,7 @@ constexpr int kSchemaVersion = 1;
 constexpr int kDefaultFlushMs = 150;
 constexpr int kBusyTimeoutMs = 5000; // structural writes (a new message) wait this long for another writer
 constexpr int kQuickBusyMs = 100; // flush(): the caller waits; retried later rather than blocking it
-constexpr int kWriterBusyMs = 1000; // the writer thread waits longer: nobody waits for it
+constexpr int kWriterBusyMs = 250; // the writer thread's wait (flush() may wait behind it); then the timer retries
 constexpr qsizetype kLargeBatchChars = 256 * 1024; // written at once, not at the timer
 constexpr int kMaxFlushDelayMs = 2000; // a long reply's text reaches the disk at least this often
 
@@ -201,11 +201,18 @@ bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const
 // IMMEDIATE: the write lock is taken (or waited for) at the start. A deferred transaction that
 // read first could not write once the writer thread had committed meanwhile (its snapshot is
 // stale: SQLITE_BUSY at once, without the busy wait).
-void ConversationStore::beginTransaction()
+bool ConversationStore::beginTransaction()
 {
-    if (m_transactionDepth++ == 0) {
-        m_transactionFailed = !exec(QStringLiteral("BEGIN IMMEDIATE"));
+    if (m_transactionDepth > 0) {
+        ++m_transactionDepth;
+        return !m_transactionFailed;
     }
+    // Not begun (the lock stayed taken): nothing may run in autocommit instead; m_lastError says why.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return false;
+    m_transactionDepth = 1;
+    m_transactionFailed = false;
+    return true;
 }
 
 bool ConversationStore::commitTransaction()
@@ -351,7 +358,11 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
                                  "finish_reason, created, selected_child"
                                  " FROM messages WHERE conversation=? ORDER BY id"));
     query.addBindValue(conversationId);
-    if (!query.exec()) {
+    const bool read = query.exec();
+    // The first row is fetched: the snapshot is fixed, and the writer may commit again.
+    if (commitLock.owns_lock())
+        commitLock.unlock();
+    if (!read) {
         m_lastError = query.lastError().text();
         return tree;
     }
@@ -384,8 +395,6 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         tree.indexOf.insert(m.id, tree.messages.size());
         tree.messages.append(std::move(m));
     }
-    if (commitLock.owns_lock())
-        commitLock.unlock();
     QSqlQuery root(QSqlDatabase::database(m_connection));
     root.prepare(QStringLiteral("SELECT selected_root FROM conversations WHERE id=?"));
     root.addBindValue(conversationId);
@@ -506,7 +515,8 @@ std::optional<qint64> ConversationStore::addMessage(qint64 conversationId, qint6
         return std::nullopt;
     };
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    beginTransaction();
+    if (!beginTransaction())
+        return fail();
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO messages(conversation, parent, role, content, params, status, created) "
                                  "VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
@@ -790,7 +800,8 @@ std::optional<qint64> ConversationStore::importJson(const QByteArray &bytes, QSt
         return failWith(QStringLiteral("\"messages\" is missing or not a list"));
 
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    beginTransaction();
+    if (!beginTransaction())
+        return failWith(m_lastError);
     const std::optional<qint64> created =
         createConversation(jsonfields::string(document, "endpoint"), jsonfields::string(document, "model"),
                            jsonfields::string(document, "title"), error);

@@ -102,6 +102,7 @@ public:
     // false when some of it could not be written yet.
     bool flush();
     bool hasPendingWrites() const { return m_inFlight || !m_pending.isEmpty(); }
+    bool hasWriteInFlight() const { return bool(m_inFlight); } // a batch is with the writer thread
     void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
 
     // The whole tree as JSON (import restores branches), or the shown thread as Markdown.
@@ -119,7 +120,7 @@ Q_SIGNALS:
 private:
     bool exec(const QString &sql, const QVariantList &bind = {}) const;
     void touch(qint64 conversationId);
-    void beginTransaction();
+    bool beginTransaction(); // false: not begun, with m_lastError
     bool commitTransaction();
     void rollbackTransaction();
     struct Tree;

@@ -10,6 +10,11 @@
 
 namespace gantry {
 
+namespace {
+constexpr int kCommitsPerCheckpoint = 16;
+constexpr qsizetype kLargeBatchChars = 64 * 1024;
+} // namespace
+
 void StoreBatch::prepend(StoreBatch &&earlier)
 {
     for (auto it = text.cbegin(); it != text.cend(); ++it) {
@@ -58,6 +63,9 @@ bool StoreWriter::ensureOpen(QString *error)
             return false;
         }
         QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // as the store's own connection
+        // No checkpoint inside COMMIT, which runs under commitMutex (a GUI read waits for it):
+        // write() checkpoints after it, outside the mutex.
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     }
     m_connection = name;
     return true;
@@ -133,6 +141,15 @@ void StoreWriter::write(StoreWriteJob &job)
     if (!ok)
         query.exec(QStringLiteral("ROLLBACK")); // all or nothing: the store keeps the batch
     job.ok = ok;
+    // Now and then, and after a large batch (each rewrites the messages' whole text), the WAL's
+    // pages go back into the database, as SQLite's auto-checkpoint would have done every 1000.
+    qsizetype chars = 0;
+    for (const StoreBatch::Text &t : std::as_const(job.batch.text))
+        chars += t.content.size() + t.reasoning.size();
+    if (ok && (++m_commitsSinceCheckpoint >= kCommitsPerCheckpoint || chars >= kLargeBatchChars)) {
+        m_commitsSinceCheckpoint = 0;
+        query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    }
     job.done.store(true, std::memory_order_release);
 }
 

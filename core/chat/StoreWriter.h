@@ -75,6 +75,7 @@ private:
     QString m_path;
     QString m_connection; // opened on the writer's thread at the first write
     QMutex m_commitMutex;
+    int m_commitsSinceCheckpoint = 0;
 };
 
 } // namespace gantry

@@ -189,7 +189,7 @@ private Q_SLOTS:
             if (i % 7 == 0)
                 QCoreApplication::processEvents(); // the flush timer hands batches to the writer
             if (i % 5 == 0) {
-                readsWithWriteInFlight += store.hasPendingWrites() ? 1 : 0;
+                readsWithWriteInFlight += store.hasWriteInFlight() ? 1 : 0;
                 QCOMPARE(store.message(a)->content, expected);
             }
         }

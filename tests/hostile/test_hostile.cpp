@@ -573,6 +573,12 @@ private Q_SLOTS:
             QVERIFY(deferred.wait(10000)); // the writer thread gave up on the lock: kept, not lost
             QVERIFY(deferred.wait(10000)); // the retry timer fires and fails again: still nothing lost
             QVERIFY(store.hasPendingWrites());
+            // A new message cannot take the lock either: refused whole, none of it written
+            // piecemeal (its transaction did not begin), and the error is SQLite's own.
+            QString addError;
+            QVERIFY(!store.addMessage(conversation, answer, MessageRole::User, QStringLiteral("next"),
+                                      ReplyStatus::Complete, {}, &addError));
+            QVERIFY2(addError.contains(QLatin1String("locked")), qPrintable(addError));
             QVERIFY(lock.exec(QStringLiteral("COMMIT")));
             lock = QSqlQuery();
             other.close();
@@ -583,6 +589,7 @@ private Q_SLOTS:
         QVERIFY(stored);
         QCOMPARE(stored->content, expected);
         QCOMPARE(stored->status, ReplyStatus::Complete);
+        QCOMPARE(store.activePath(conversation).size(), 2); // the question and this answer only
     }
 
     // Output without newlines is stored in 64 KB lines, and read back in bounded pieces even
