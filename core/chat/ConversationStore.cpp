@@ -351,7 +351,7 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
     std::unique_lock<QMutex> commitLock;
     if (m_writer)
         commitLock = std::unique_lock<QMutex>(m_writer->commitMutex());
-    const bool inFlightUnwritten = m_inFlight && !m_inFlight->committed;
+    const StoreBatch *inFlight = m_inFlight && !m_inFlight->committed ? &m_inFlight->batch : nullptr;
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, parent, role, content, reasoning, params, metrics, status, error, "
@@ -386,7 +386,6 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         m.created = QDateTime::fromMSecsSinceEpoch(query.value(10).toLongLong(), Qt::UTC);
         if (const qint64 selected = query.value(11).toLongLong(); selected > 0)
             tree.selectedChild.insert(m.id, selected);
-        const StoreBatch *inFlight = inFlightUnwritten ? &m_inFlight->batch : nullptr;
         for (const StoreBatch *unwritten : {inFlight, &m_pending}) {
             if (unwritten)
                 unwritten->applyTo(m.id, &m.content, &m.reasoning, &m.status, &m.metrics, &m.error, &m.finishReason);

@@ -6,6 +6,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <charconv>
 #include <istream>
 #include <streambuf>
@@ -95,6 +96,9 @@ int utf8SequenceLength(const uchar *s, qsizetype left)
 // such an escape; it is re-encoded as the code point it stands for.
 std::string repairedEscapes(const std::string &value)
 {
+    // Almost every scalar is ASCII: nothing to look at, and no copy.
+    if (std::none_of(value.begin(), value.end(), [](char c) { return uchar(c) >= 0x80; }))
+        return value;
     const auto *s = reinterpret_cast<const uchar *>(value.data());
     const qsizetype size = qsizetype(value.size());
     std::string out;
