@@ -113,6 +113,7 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     // The icon (an SVG: Qt's SVG icon engine and QtSvg load for it) and the tray (a D-Bus
     // question on most desktops) are not part of the first frame.
     afterFirstPaint(this, [this] {
+        m_painted = true;
         setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
         if (QSystemTrayIcon::isSystemTrayAvailable()) {
             m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -374,9 +375,16 @@ bool MainWindow::openProject(const QString &path)
     if (!file.isEmpty())
         openConfiguration(file);
     // Only now, with the configuration read and parsed: a project that took the process down
-    // while opening must not be reopened at every later start.
-    Settings::instance().addRecentProject(m_projectPath);
-    updateRecentMenu();
+    // while opening must not be reopened at every later start. At start, after the first frame:
+    // QSettings writes its file and syncs it to disk (milliseconds on the GUI thread).
+    const auto remember = [this, path = m_projectPath] {
+        Settings::instance().addRecentProject(path);
+        updateRecentMenu();
+    };
+    if (m_painted)
+        remember();
+    else
+        afterFirstPaint(this, remember);
     return true;
 }
 

@@ -112,6 +112,7 @@ private:
     QLabel *m_activeLabel;
     QMenu *m_recentMenu = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    bool m_painted = false; // the first frame is on screen (see afterFirstPaint)
     BudgetGuard *m_budget = nullptr; // spend today, 80%/100% notices, stop at the budget
     QLabel *m_spendLabel = nullptr;
 };
