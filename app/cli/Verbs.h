@@ -22,6 +22,7 @@ Verb logsVerb();
 Verb eventVerb();
 Verb stopVerb();
 Verb fleetVerb();
+Verb keychainVerb();
 Verb superviseVerb();
 
 // apply -f fleet.dstack.yml: a `type: fleet` file goes to the fleet verbs (FleetCommand.cpp):

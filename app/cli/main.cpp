@@ -12,7 +12,7 @@ namespace {
 QList<Verb> verbs()
 {
     return {chatVerb(), validateVerb(), versionVerb(), offerVerb(), applyVerb(),    psVerb(),
-            logsVerb(), eventVerb(),    stopVerb(),    fleetVerb(), superviseVerb()};
+            logsVerb(), eventVerb(),    stopVerb(),    fleetVerb(), keychainVerb(), superviseVerb()};
 }
 
 void usage(QTextStream &out, const QList<Verb> &all)

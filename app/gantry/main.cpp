@@ -3,6 +3,7 @@
 #include "app/common/StartupProbe.h"
 #include "app/gantry/ScreenshotTour.h"
 #include "core/backends/BackendRegistry.h"
+#include "core/secrets/KeychainCheck.h"
 #include "core/secrets/TokenStore.h"
 #include "ui/AfterFirstPaint.h"
 #include "ui/MainWindow.h"
@@ -56,19 +57,17 @@ int main(int argc, char *argv[])
         qWarning("%s", qPrintable(backends.configError()));
     gantry::ui::MainWindow window;
     window.setRegistry(&backends);
-    // The keychain (libsecret, D-Bus) is asked once the first frame is on screen: whether there
-    // is one, and the tokens of the dstack servers saved in Gantry.
+    // The keychain is asked once the first frame is on screen: whether there is one (in a child
+    // process, so that this one loads no keychain library unless a token is needed), and the
+    // tokens of the dstack servers saved in Gantry.
     gantry::ui::afterFirstPaint(&window, [&window, &backends] {
-        auto *tokens = new gantry::TokenStore(&window);
         // Say at start, not only in the token dialogs, when there is no keychain: tokens typed in
         // this session then live in memory only.
-        QObject::connect(
-            tokens, &gantry::TokenStore::keychainUnavailable, &window,
-            [&window](const QString &message) { window.notify(QObject::tr("No keychain"), message, true); },
-            Qt::SingleShotConnection);
-        tokens->read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), &window,
-                     [](const gantry::TokenResult &) {});
-        backends.loadSavedServers(tokens);
+        gantry::checkKeychain(&window, [&window](const QString &unavailable) {
+            if (!unavailable.isEmpty())
+                window.notify(QObject::tr("No keychain"), unavailable, true);
+        });
+        backends.loadSavedServers(new gantry::TokenStore(&window));
     });
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())

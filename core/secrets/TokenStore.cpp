@@ -4,8 +4,6 @@
 
 #include <QPointer>
 
-#include <qt6keychain/keychain.h>
-
 namespace gantry {
 
 namespace {
@@ -16,13 +14,6 @@ QString normalisedUrl(QString url)
     while (url.endsWith(QLatin1Char('/')))
         url.chop(1);
     return url;
-}
-
-// "No keychain here" rather than "the keychain said no".
-bool isUnavailable(QKeychain::Error error)
-{
-    return error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented ||
-           error == QKeychain::OtherError;
 }
 
 } // namespace
@@ -67,18 +58,12 @@ TokenResult TokenStore::fallbackRead(const QString &serverUrl, const QString &pr
 void TokenStore::write(const QString &serverUrl, const QString &project, const QString &token, QObject *context,
                        Callback done)
 {
-    auto *job = new QKeychain::WritePasswordJob(m_service, this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false); // never a plain-text file of our own
-    job->setKey(keyFor(serverUrl, project));
-    job->setTextData(token);
-    QPointer<QObject> guard(context);
     const QString key = keyFor(serverUrl, project);
-    connect(
-        job, &QKeychain::Job::finished, this,
-        [this, guard, hasContext = context != nullptr, key, token, done](QKeychain::Job *j) {
+    QPointer<QObject> guard(context);
+    run(KeychainAccess::Operation::Write, key, token,
+        [this, guard, hasContext = context != nullptr, key, token, done](const KeychainAccess::Answer &a) {
             TokenResult r;
-            if (j->error() == QKeychain::NoError) {
+            if (a.outcome == KeychainAccess::Outcome::Done) {
                 m_available = true;
                 m_sessionTokens.remove(key);
                 r.ok = true;
@@ -87,80 +72,93 @@ void TokenStore::write(const QString &serverUrl, const QString &project, const Q
                 // Keep it for this session whatever happened: never drop a token silently.
                 m_sessionTokens.insert(key, token);
                 r.source = TokenResult::Source::SessionMemory;
-                if (isUnavailable(j->error())) {
+                if (a.outcome == KeychainAccess::Outcome::Unavailable) {
                     m_available = false;
                     r.ok = true;
-                    r.message = unavailableMessage(j->errorString());
+                    r.message = unavailableMessage(a.error);
                     Q_EMIT keychainUnavailable(r.message);
                 } else {
                     r.message =
                         QStringLiteral(
                             "The keychain refused to store the token (%1); it is kept in memory for this session only.")
-                            .arg(j->errorString());
+                            .arg(a.error);
                 }
             }
             if ((!hasContext || guard) && done)
                 done(r);
         });
-    job->start();
 }
 
 void TokenStore::read(const QString &serverUrl, const QString &project, QObject *context, Callback done)
 {
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(keyFor(serverUrl, project));
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this,
-            [this, guard, hasContext = context != nullptr, serverUrl, project, done](QKeychain::Job *j) {
-                TokenResult r;
-                if (j->error() == QKeychain::NoError) {
-                    m_available = true;
-                    r.ok = true;
-                    r.token = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
-                    r.source = TokenResult::Source::Keychain;
-                } else if (j->error() == QKeychain::EntryNotFound) {
-                    r = fallbackRead(serverUrl, project, QString());
-                } else if (isUnavailable(j->error())) {
-                    m_available = false;
-                    r = fallbackRead(serverUrl, project, j->errorString());
-                    Q_EMIT keychainUnavailable(r.message);
-                } else {
-                    r = fallbackRead(serverUrl, project, QString());
-                    r.ok = false;
-                    r.message = QStringLiteral("The keychain refused to give the token (%1).").arg(j->errorString());
-                }
-                if ((!hasContext || guard) && done)
-                    done(r);
-            });
-    job->start();
+    run(KeychainAccess::Operation::Read, keyFor(serverUrl, project), QString(),
+        [this, guard, hasContext = context != nullptr, serverUrl, project, done](const KeychainAccess::Answer &a) {
+            TokenResult r;
+            switch (a.outcome) {
+            case KeychainAccess::Outcome::Done:
+                m_available = true;
+                r.ok = true;
+                r.token = a.text;
+                r.source = TokenResult::Source::Keychain;
+                break;
+            case KeychainAccess::Outcome::NotFound:
+                r = fallbackRead(serverUrl, project, QString());
+                break;
+            case KeychainAccess::Outcome::Unavailable:
+                m_available = false;
+                r = fallbackRead(serverUrl, project, a.error);
+                Q_EMIT keychainUnavailable(r.message);
+                break;
+            case KeychainAccess::Outcome::Refused:
+                r = fallbackRead(serverUrl, project, QString());
+                r.ok = false;
+                r.message = QStringLiteral("The keychain refused to give the token (%1).").arg(a.error);
+                break;
+            }
+            if ((!hasContext || guard) && done)
+                done(r);
+        });
 }
 
 void TokenStore::remove(const QString &serverUrl, const QString &project, QObject *context, Callback done)
 {
     const QString key = keyFor(serverUrl, project);
     m_sessionTokens.remove(key);
-    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(key);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this,
-            [this, guard, hasContext = context != nullptr, done](QKeychain::Job *j) {
-                TokenResult r;
-                r.ok = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound ||
-                       isUnavailable(j->error());
-                if (isUnavailable(j->error())) {
-                    m_available = false;
-                    r.message = unavailableMessage(j->errorString());
-                } else if (!r.ok) {
-                    r.message = QStringLiteral("The keychain could not delete the token (%1).").arg(j->errorString());
-                }
-                if ((!hasContext || guard) && done)
-                    done(r);
-            });
-    job->start();
+    run(KeychainAccess::Operation::Remove, key, QString(),
+        [this, guard, hasContext = context != nullptr, done](const KeychainAccess::Answer &a) {
+            TokenResult r;
+            r.ok = a.outcome != KeychainAccess::Outcome::Refused;
+            if (a.outcome == KeychainAccess::Outcome::Unavailable) {
+                m_available = false;
+                r.message = unavailableMessage(a.error);
+            } else if (!r.ok) {
+                r.message = QStringLiteral("The keychain could not delete the token (%1).").arg(a.error);
+            }
+            if ((!hasContext || guard) && done)
+                done(r);
+        });
+}
+
+void TokenStore::run(KeychainAccess::Operation operation, const QString &key, const QString &data,
+                     KeychainAccess::Callback done)
+{
+    QString problem;
+    if (KeychainAccess *access = keychainAccess(&problem)) {
+        access->start(operation, m_service, key, data, this, std::move(done));
+        return;
+    }
+    // No module, no keychain: answered on the event loop like a job, with the reason.
+    QMetaObject::invokeMethod(
+        this,
+        [done = std::move(done), problem] {
+            KeychainAccess::Answer a;
+            a.outcome = KeychainAccess::Outcome::Unavailable;
+            a.error = problem;
+            done(a);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace gantry

@@ -1,13 +1,16 @@
 #pragma once
 
 // dstack tokens in the OS keychain (Secret Service on Linux) through qtkeychain, keyed by
-// server URL + project. Never in QSettings, never in logs.
+// server URL + project. Never in QSettings, never in logs. The keychain is a module loaded at
+// the first read, write or removal (KeychainAccess.h), not at start.
 //
 // Without a keychain (no D-Bus session, no Secret Service: qtkeychain's NoBackendAvailable)
 // the documented fallback is: a written token is kept in memory for this session only, and
 // reads fall back to that, then to ~/.dstack/config.yml (where the dstack CLI already keeps
 // the token in plain text). Every fallback is reported in TokenResult::message and through
 // keychainUnavailable(); nothing crashes and no token is dropped silently.
+
+#include "core/secrets/KeychainAccess.h"
 
 #include <QHash>
 #include <QObject>
@@ -53,6 +56,9 @@ Q_SIGNALS:
 private:
     QString unavailableMessage(const QString &why) const;
     TokenResult fallbackRead(const QString &serverUrl, const QString &project, const QString &why) const;
+    // One keychain job through the module; without the module, answered Unavailable.
+    void run(KeychainAccess::Operation operation, const QString &key, const QString &data,
+             KeychainAccess::Callback done);
 
     QString m_service = QStringLiteral("gantry");
     QString m_configPath;

@@ -4,6 +4,7 @@
 
 #include "tests/support/TestEnvironment.h"
 
+#include "core/secrets/KeychainCheck.h"
 #include "core/secrets/TokenStore.h"
 
 #include <QTest>
@@ -16,6 +17,18 @@ class TokenStoreTest : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The GUI's start check, through `gantry-cli keychain`: a keychain is there, nothing to say.
+    void startCheckFindsTheKeychain()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            GANTRY_SKIP_OR_FAIL(QStringLiteral("needs a Secret Service: CTest runs this suite with a private "
+                                               "gnome-keyring (KEYRING in tests/secrets/CMakeLists.txt)"));
+        std::optional<QString> unavailable;
+        checkKeychain(this, [&](const QString &why) { unavailable = why; });
+        QTRY_VERIFY_WITH_TIMEOUT(unavailable.has_value(), 30000);
+        QVERIFY2(unavailable->isEmpty(), qPrintable(*unavailable));
+    }
+
     void keychainRoundTrip()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))

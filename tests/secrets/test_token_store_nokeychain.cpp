@@ -3,11 +3,14 @@
 
 #include "tests/support/TestEnvironment.h"
 
+#include "core/secrets/KeychainCheck.h"
 #include "core/secrets/TokenStore.h"
 
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <optional>
 
 using namespace gantry;
 
@@ -15,6 +18,31 @@ class TokenStoreNoKeychainTest : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // First: nothing before it may have used the keychain in this process. The start check
+    // (the GUI's) asks `gantry-cli keychain` beside the program and says why there is none,
+    // without loading a keychain library here.
+    void startCheckSaysWhyThereIsNoneFromAChildProcess()
+    {
+        const auto mapped = [] {
+            QFile maps(QStringLiteral("/proc/self/maps"));
+            const QByteArray text = maps.open(QIODevice::ReadOnly) ? maps.readAll() : QByteArray();
+            return text.contains("libqt6keychain") || text.contains("libsecret") || text.contains("libgantry_keychain");
+        };
+        std::optional<QString> unavailable;
+        checkKeychain(this, [&](const QString &why) { unavailable = why; });
+        QTRY_VERIFY_WITH_TIMEOUT(unavailable.has_value(), 30000);
+        QVERIFY2(unavailable->startsWith(QLatin1String("No OS keychain is available (")), qPrintable(*unavailable));
+        QVERIFY(!mapped());
+        // Asked in this process, the same answer (and now the module is loaded).
+        TokenStore store;
+        std::optional<TokenResult> result;
+        store.read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), this,
+                   [&](const TokenResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
+        QCOMPARE(result->message, *unavailable);
+        QVERIFY(mapped());
+    }
+
     void fallsBackWithoutDroppingTheToken()
     {
         const QString dir = test::freshDir(QStringLiteral("nokeychain"));

@@ -107,9 +107,11 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("gantry-test"));
     }
 
+    void startLoadsNoModuleItDoesNotShow(); // first: no test before it may have loaded one
     void editorShowsDiagnosticsAsYouType();
     void userJourney();
     void readyRunFromAnEarlierSessionIsInThePicker();
+    void projectIsRememberedOnceItsFirstFrameIsOnScreen();
 
     void cleanup()
     {
@@ -122,6 +124,29 @@ private:
     std::unique_ptr<Backend> m_local;
     QString m_run;
 };
+
+// A start on a local project, first frame and the work after it included, loads none of the
+// libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and
+// libsecret (a token), libarchive (a dstack `files:` archive).
+void TestMainWindow::startLoadsNoModuleItDoesNotShow()
+{
+    const QString project = copyExample();
+    QVERIFY(!project.isEmpty());
+    MainWindow window;
+    window.resize(1280, 820);
+    QVERIFY(window.openProject(project));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!Settings::instance().recentProjects().isEmpty()); // the after-first-paint work ran
+    window.showTab(MainWindow::ChatTab);
+    QTest::qWait(50);
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    QVERIFY(maps.open(QIODevice::ReadOnly));
+    const QByteArray mapped = maps.readAll();
+    QVERIFY(mapped.contains("libQt6Widgets")); // the check reads the right file
+    for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_"})
+        QVERIFY2(!mapped.contains(library), library);
+}
 
 void TestMainWindow::editorShowsDiagnosticsAsYouType()
 {
@@ -344,4 +369,27 @@ void TestMainWindow::readyRunFromAnEarlierSessionIsInThePicker()
 }
 
 QTEST_MAIN(TestMainWindow)
+// At start the project is remembered only after the first frame (writing the settings file
+// syncs it to disk, on the GUI thread) and after it opened, never for a project that took the
+// process down; a project opened later is remembered at once.
+void TestMainWindow::projectIsRememberedOnceItsFirstFrameIsOnScreen()
+{
+    Settings &settings = Settings::instance();
+    settings.setValue(Settings::Key::RecentProjects, QStringList());
+    const QString project = copyExample();
+    QVERIFY(!project.isEmpty());
+    MainWindow window;
+    window.resize(1280, 820);
+    QVERIFY(window.openProject(project)); // as main() does: before the window is shown
+    QVERIFY(settings.recentProjects().isEmpty());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_COMPARE(settings.recentProjects().value(0), QDir::cleanPath(project));
+
+    const QString other = test::freshDir(QStringLiteral("second-project"));
+    QVERIFY(QFile::copy(project + QStringLiteral("/serve.dstack.yml"), other + QStringLiteral("/serve.dstack.yml")));
+    QVERIFY(window.openProject(other));
+    QCOMPARE(settings.recentProjects(), QStringList({QDir::cleanPath(other), QDir::cleanPath(project)}));
+}
+
 #include "test_main_window.moc"

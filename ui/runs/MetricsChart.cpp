@@ -1,23 +1,12 @@
 #include "ui/runs/MetricsChart.h"
 #include "ui/runs/MetricsPlot.h"
 
-#include <QCoreApplication>
+#include "core/common/GantryModule.h"
+
 #include <QLabel>
-#include <QLibrary>
 #include <QStackedLayout>
 
 namespace gantry::ui {
-
-namespace {
-
-// Beside the program as installed (bin/../lib/gantry), which is also the build tree's layout
-// for gantry, the tests (build/bin) and the benchmarks (build/bench).
-QString plotModulePath()
-{
-    return QCoreApplication::applicationDirPath() + QStringLiteral("/../lib/gantry/libgantry_charts.so");
-}
-
-} // namespace
 
 MetricsChart::MetricsChart(QWidget *parent)
     : QWidget(parent)
@@ -50,14 +39,13 @@ void MetricsChart::loadPlot()
     if (m_triedLoading)
         return;
     m_triedLoading = true;
-    QLibrary module(plotModulePath());
-    const auto make = reinterpret_cast<GantryMakeMetricsPlot>(module.resolve(GANTRY_MAKE_METRICS_PLOT));
+    QString problem;
+    const auto make = reinterpret_cast<GantryMakeMetricsPlot>(
+        gantryModuleSymbol(QStringLiteral("libgantry_charts.so"), GANTRY_MAKE_METRICS_PLOT, &problem));
     if (!make) {
-        m_empty->setText(
-            tr("The metrics chart cannot be shown: %1. Reinstalling Gantry puts it back.").arg(module.errorString()));
+        m_empty->setText(tr("The metrics chart cannot be shown. %1.").arg(problem));
         return;
     }
-    // The module stays loaded for the process's life (QLibrary does not unload on destruction).
     m_plot = make(this);
     static_cast<QStackedLayout *>(layout())->addWidget(m_plot->widget());
     showSamples();

@@ -1,14 +1,12 @@
 #include "core/backends/dstack/DstackFilePacker.h"
 
+#include "core/backends/dstack/TarWriter.h"
 #include "core/common/IgnoreRules.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <sys/stat.h>
 
@@ -43,13 +41,6 @@ struct Item {
     };
 };
 
-struct ArchiveDeleter {
-    void operator()(archive *a) const { archive_write_free(a); }
-};
-struct EntryDeleter {
-    void operator()(archive_entry *e) const { archive_entry_free(e); }
-};
-
 class Packer
 {
 public:
@@ -64,8 +55,8 @@ public:
 private:
     bool collect();
     bool walk(const QString &folder, const QStringList &parts);
-    bool write(archive *a, const Item &item);
-    bool writeContent(archive *a, const QString &path);
+    bool write(TarWriter &tar, const Item &item);
+    bool writeContent(TarWriter &tar, const QString &path);
     // Keeps the first reason; false, so that `return fail(…);` ends a step.
     bool fail(const QString &why)
     {
@@ -135,43 +126,43 @@ DstackPackedFiles Packer::pack(const QString &tarPath)
         result.error = m_error;
         return result;
     }
-    std::unique_ptr<archive, ArchiveDeleter> a(archive_write_new());
-    // POSIX tar, with pax records only where ustar cannot say it (long names): what Python's
-    // tarfile (dstack's client) and the runner's extractor read.
-    archive_write_set_format_pax_restricted(a.get());
-    archive_write_add_filter_none(a.get());
-    if (archive_write_open_filename(a.get(), QFile::encodeName(tarPath).constData()) != ARCHIVE_OK) {
-        fail(QString::fromUtf8(archive_error_string(a.get())));
+    std::unique_ptr<TarWriter> tar = makeTarWriter(&m_error);
+    if (!tar) {
+        result.error = m_error;
+        return result;
+    }
+    if (!tar->open(tarPath)) {
+        fail(tar->error());
         result.error = m_error;
         return result;
     }
     for (const Item &item : m_items) {
-        if (!write(a.get(), item)) {
+        if (!write(*tar, item)) {
             result.error = m_error;
             return result;
         }
     }
-    if (archive_write_close(a.get()) != ARCHIVE_OK) {
-        fail(QString::fromUtf8(archive_error_string(a.get())));
+    if (!tar->close()) {
+        fail(tar->error());
         result.error = m_error;
         return result;
     }
-    a.reset();
-    QFile tar(tarPath);
-    if (!tar.open(QIODevice::ReadOnly)) {
-        fail(tar.errorString());
+    tar.reset();
+    QFile written(tarPath);
+    if (!written.open(QIODevice::ReadOnly)) {
+        fail(written.errorString());
         result.error = m_error;
         return result;
     }
     QCryptographicHash sha(QCryptographicHash::Sha256);
-    sha.addData(&tar);
+    sha.addData(&written);
     result.hash = QString::fromLatin1(sha.result().toHex());
-    result.bytes = tar.size();
+    result.bytes = written.size();
     result.members = m_members;
     return result;
 }
 
-bool Packer::write(archive *a, const Item &item)
+bool Packer::write(TarWriter &tar, const Item &item)
 {
     const QString name = QFileInfo(m_root).fileName() +
                          (item.parts.isEmpty() ? QString() : QLatin1Char('/') + item.parts.join(QLatin1Char('/')));
@@ -202,28 +193,26 @@ bool Packer::write(archive *a, const Item &item)
     if (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
         return true; // sockets, pipes, devices: nothing to carry to a container
 
-    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-    archive_entry_copy_stat(entry.get(), &st);
     const QString member = S_ISDIR(st.st_mode) && symlink.isEmpty() ? name + QLatin1Char('/') : name;
-    archive_entry_set_pathname_utf8(entry.get(), member.toUtf8().constData());
+    TarWriter::Kind kind = TarWriter::Kind::File;
+    QString link;
     bool withContent = false;
     if (!symlink.isEmpty()) {
-        archive_entry_set_filetype(entry.get(), AE_IFLNK);
-        archive_entry_set_symlink_utf8(entry.get(), symlink.toUtf8().constData());
-        archive_entry_set_size(entry.get(), 0);
+        kind = TarWriter::Kind::Symlink;
+        link = symlink;
     } else if (S_ISDIR(st.st_mode)) {
-        archive_entry_set_size(entry.get(), 0);
+        kind = TarWriter::Kind::Directory;
     } else {
         const auto inode = std::make_pair(st.st_dev, st.st_ino);
         const auto seen = m_linked.find(inode);
         if (st.st_nlink > 1 && seen != m_linked.end()) { // a second name of the same file: a hard link, as tar keeps it
-            archive_entry_set_hardlink_utf8(entry.get(), seen->second.toUtf8().constData());
-            archive_entry_set_size(entry.get(), 0);
+            kind = TarWriter::Kind::HardLink;
+            link = seen->second;
         } else {
             if (st.st_nlink > 1)
                 m_linked.emplace(inode, name);
             withContent = true;
-            const qint64 after = archive_filter_bytes(a, -1) + 1024 + qint64(st.st_size);
+            const qint64 after = tar.bytesWritten() + 1024 + qint64(st.st_size);
             if (after > m_maxBytes)
                 return fail(
                     QStringLiteral("the archive would be larger than %1 (at '%2'), more than Gantry uploads in one "
@@ -232,15 +221,15 @@ bool Packer::write(archive *a, const Item &item)
                         .arg(sizeText(m_maxBytes), item.absolute));
         }
     }
-    if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
-        return fail(QString::fromUtf8(archive_error_string(a)));
-    if (withContent && !writeContent(a, content))
+    if (!tar.header(st, member, kind, link))
+        return fail(tar.error());
+    if (withContent && !writeContent(tar, content))
         return false;
     m_members << member;
     return true;
 }
 
-bool Packer::writeContent(archive *a, const QString &path)
+bool Packer::writeContent(TarWriter &tar, const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -252,8 +241,8 @@ bool Packer::writeContent(archive *a, const QString &path)
             return fail(QStringLiteral("'%1' cannot be read: %2").arg(path, file.errorString()));
         if (n == 0)
             return true;
-        if (archive_write_data(a, buffer.constData(), size_t(n)) < 0)
-            return fail(QString::fromUtf8(archive_error_string(a)));
+        if (!tar.data(buffer.constData(), n))
+            return fail(tar.error());
     }
 }
 

@@ -1,0 +1,53 @@
+// gantry-cli keychain: whether the OS keychain can hold tokens (the GUI asks this at start, in
+// a child process: core/secrets/KeychainCheck). Reads one entry of its own; prints no secret.
+
+#include "app/cli/Verbs.h"
+#include "core/secrets/TokenStore.h"
+
+#include <QEventLoop>
+#include <QTextStream>
+#include <QTimer>
+
+namespace gantry::cli {
+
+namespace {
+
+constexpr int kAnswerWithinMs = 20000;
+
+int runKeychain(const QCommandLineParser &)
+{
+    TokenStore tokens;
+    QEventLoop loop;
+    QString unavailable = QStringLiteral("the keychain did not answer within %1 s").arg(kAnswerWithinMs / 1000);
+    bool answered = false;
+    tokens.read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), nullptr, [&](const TokenResult &r) {
+        answered = true;
+        unavailable = tokens.keychainAvailable() ? QString() : r.message;
+        loop.quit();
+    });
+    QTimer::singleShot(kAnswerWithinMs, &loop, &QEventLoop::quit);
+    if (!answered)
+        loop.exec();
+    QTextStream out(stdout);
+    if (unavailable.isEmpty()) {
+        out << "keychain: available\n";
+        return 0;
+    }
+    out << unavailable << '\n';
+    return 1;
+}
+
+} // namespace
+
+Verb keychainVerb()
+{
+    return {{QStringLiteral("keychain"),
+             QStringLiteral("say whether an OS keychain can hold tokens"),
+             {},
+             {},
+             QStringLiteral("Exit status: 0 when a keychain is available; 1 when none is, with the reason and what "
+                            "Gantry does instead.")},
+            runKeychain};
+}
+
+} // namespace gantry::cli

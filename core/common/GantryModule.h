@@ -1,0 +1,17 @@
+#pragma once
+
+// Gantry's own modules (lib/gantry/libgantry_*.so): parts whose libraries a start does not
+// need (QtCharts, qtkeychain and libsecret, libarchive), loaded the first time they are used
+// (issue 14). They sit beside the program as installed (bin/../lib/gantry), which is also the
+// build tree's layout for gantry, gantry-cli, the tests (build/bin) and the benchmarks
+// (build/bench). A module stays loaded for the process's life.
+
+#include <QString>
+
+namespace gantry {
+
+// The module's exported symbol; nullptr and *error in words ("… cannot be loaded: why;
+// reinstalling Gantry puts it back") when the module or the symbol is missing.
+QFunctionPointer gantryModuleSymbol(const QString &fileName, const char *symbol, QString *error);
+
+} // namespace gantry
