@@ -14,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -168,9 +169,15 @@ private Q_SLOTS:
         runsPanel.selectRun(QStringLiteral("pricey-run-1"));
         runsPanel.addTimelineNote(QStringLiteral("pricey-run-1"),
                                   {now, QStringLiteral("budget"), stopped[0][1].toString()});
+        // Never shown: no widgets yet; the selection and the note wait for them.
+        QVERIFY(!runsPanel.isBuilt());
+        QCOMPARE(runsPanel.selectedRun(), QStringLiteral("pricey-run-1"));
         QVERIFY2(runsPanel.timelineText().contains(
                      QStringLiteral("budget: pricey-run-1 has cost $12, its budget of $10: stopped at the budget")),
                  qPrintable(runsPanel.timelineText().join(QLatin1Char('\n'))));
+        QVERIFY(runsPanel.isBuilt());
+        QCOMPARE(runsPanel.table()->selectionModel()->selectedRows().value(0).data(RunsModel::RunNameRole).toString(),
+                 QStringLiteral("pricey-run-1"));
 
         // With the option off, the same run is only told about.
         BudgetGuard telling;

@@ -138,6 +138,7 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY(!Settings::instance().recentProjects().isEmpty()); // the after-first-paint work ran
+    QVERIFY(!window.runs()->isBuilt()); // the Runs tab's widgets wait until it is shown
     window.showTab(MainWindow::ChatTab);
     QTest::qWait(50);
     QFile maps(QStringLiteral("/proc/self/maps"));

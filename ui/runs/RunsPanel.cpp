@@ -72,22 +72,90 @@ public:
 RunsPanel::RunsPanel(QWidget *parent)
     : QWidget(parent)
     , m_model(new RunsModel(this))
-    , m_table(new QTableView(this))
-    , m_title(new QLabel(this))
-    , m_details(new QLabel(this))
-    , m_url(new QLineEdit(this))
-    , m_copyUrl(new QPushButton(tr("Copy"), this))
-    , m_stop(new QPushButton(tr("Stop"), this))
-    , m_abort(new QPushButton(tr("Abort"), this))
-    , m_chat(new QPushButton(tr("Chat with this model"), this))
-    , m_timeline(new QTreeWidget(this))
-    , m_log(new LogView(this))
-    , m_provisioning(new LogView(this))
-    , m_metrics(new MetricsChart(this))
-    , m_jobPicker(new QComboBox(this))
-    , m_jobRow(new QWidget(this))
     , m_refresh(new QTimer(this))
 {
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    // The backends refresh themselves and say so (runsChanged); this only moves the clock the
+    // durations and "running for" columns are counted against.
+    m_refresh->setInterval(2000);
+    connect(m_refresh, &QTimer::timeout, this, [this] { m_model->setNow(QDateTime::currentDateTimeUtc()); });
+    m_refresh->start();
+}
+
+void RunsPanel::showEvent(QShowEvent *event)
+{
+    build();
+    QWidget::showEvent(event);
+}
+
+QTableView *RunsPanel::table()
+{
+    build();
+    return m_table;
+}
+
+LogView *RunsPanel::logView()
+{
+    build();
+    return m_log;
+}
+
+LogView *RunsPanel::provisioningView()
+{
+    build();
+    return m_provisioning;
+}
+
+QPushButton *RunsPanel::chatButton()
+{
+    build();
+    return m_chat;
+}
+
+QPushButton *RunsPanel::stopButton()
+{
+    build();
+    return m_stop;
+}
+
+QLineEdit *RunsPanel::endpointField()
+{
+    build();
+    return m_url;
+}
+
+QComboBox *RunsPanel::jobPicker()
+{
+    build();
+    return m_jobPicker;
+}
+
+MetricsChart *RunsPanel::metricsChart()
+{
+    build();
+    return m_metrics;
+}
+
+void RunsPanel::build()
+{
+    if (m_table)
+        return;
+    m_table = new QTableView(this);
+    m_title = new QLabel(this);
+    m_details = new QLabel(this);
+    m_url = new QLineEdit(this);
+    m_copyUrl = new QPushButton(tr("Copy"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_abort = new QPushButton(tr("Abort"), this);
+    m_chat = new QPushButton(tr("Chat with this model"), this);
+    m_timeline = new QTreeWidget(this);
+    m_log = new LogView(this);
+    m_provisioning = new LogView(this);
+    m_metrics = new MetricsChart(this);
+    m_jobPicker = new QComboBox(this);
+    m_jobRow = new QWidget(this);
+
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(RunsModel::Status, new StatusDelegate(m_table));
     setUpDataTable(m_table);
@@ -174,9 +242,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
     split->setSizes({160, 520});
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(split);
+    layout()->addWidget(split);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::showSelected);
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
@@ -195,11 +261,11 @@ RunsPanel::RunsPanel(QWidget *parent)
         Backend *backend = backendOf(run.name);
         Q_EMIT chatRequested(*run.model, backend ? backend->modelToken(run.name) : QString(), run.name);
     });
-    // The backends refresh themselves and say so (runsChanged); this only moves the clock the
-    // durations and "running for" columns are counted against.
-    m_refresh->setInterval(2000);
-    connect(m_refresh, &QTimer::timeout, this, [this] { m_model->setNow(QDateTime::currentDateTimeUtc()); });
-    m_refresh->start();
+    // Shown now, within this show: a layout shows a new child only one event later.
+    if (isVisible())
+        split->show();
+    if (const int row = m_model->rowOfRun(m_selected); row >= 0)
+        m_table->selectRow(row);
     showSelected();
 }
 
@@ -213,7 +279,7 @@ void RunsPanel::setBackends(const QList<Backend *> &backends)
         m_backends << backend;
         connect(backend, &Backend::runsChanged, this, &RunsPanel::collectRuns);
         connect(backend, &Backend::metricsUpdated, this, [this, backend](const QString &run) {
-            if (run == m_shownRun)
+            if (run == m_shownRun && m_metrics)
                 m_metrics->setSamples(backend->jobMetrics(run, pickedJob()));
         });
     }
@@ -274,7 +340,7 @@ void RunsPanel::collectRuns()
     if (!keep.isEmpty() && selectedRun() != keep)
         selectRun(keep);
     else if (keep.isEmpty() && m_model->rowCount() > 0)
-        m_table->selectRow(0);
+        selectRun(m_model->runAt(0).name);
     showSelected();
     Q_EMIT runsUpdated();
 }
@@ -282,12 +348,17 @@ void RunsPanel::collectRuns()
 void RunsPanel::selectRun(const QString &name)
 {
     const int row = m_model->rowOfRun(name);
-    if (row >= 0)
+    if (row < 0)
+        return;
+    m_selected = name;
+    if (m_table)
         m_table->selectRow(row);
 }
 
 QString RunsPanel::selectedRun() const
 {
+    if (!m_table)
+        return m_model->rowOfRun(m_selected) >= 0 ? m_selected : QString();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     return rows.isEmpty() ? QString() : rows.first().data(RunsModel::RunNameRole).toString();
 }
@@ -301,6 +372,8 @@ void RunsPanel::stopSelected(bool abort)
 
 void RunsPanel::showSelected()
 {
+    if (!m_table)
+        return; // built with the selection shown when first needed
     const QString name = selectedRun();
     const int row = m_model->rowOfRun(name);
     const bool has = row >= 0;
@@ -408,7 +481,7 @@ void RunsPanel::updateJobPicker(const RunInfo &run, bool newRun)
 
 RunJob RunsPanel::pickedJob() const
 {
-    const QPoint picked = m_jobPicker->currentData().toPoint();
+    const QPoint picked = m_jobPicker ? m_jobPicker->currentData().toPoint() : QPoint();
     return RunJob{picked.x(), picked.y(), QString()};
 }
 
@@ -422,14 +495,15 @@ void RunsPanel::showPickedJob()
 void RunsPanel::addTimelineNote(const QString &runName, const StatusEvent &event)
 {
     m_notes[runName] << event;
-    if (m_shownRun == runName) {
+    if (m_shownRun == runName && m_timeline) {
         new QTreeWidgetItem(m_timeline, {event.at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                                          event.status, event.message});
     }
 }
 
-QStringList RunsPanel::timelineText() const
+QStringList RunsPanel::timelineText()
 {
+    build();
     QStringList rows;
     for (int i = 0; i < m_timeline->topLevelItemCount(); ++i)
         rows << m_timeline->topLevelItem(i)->text(1) + QStringLiteral(": ") + m_timeline->topLevelItem(i)->text(2);

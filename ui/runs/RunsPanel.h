@@ -1,7 +1,10 @@
 #pragma once
 
 // The Runs tab: every backend's runs in one table; for the selected run its status
-// timeline, endpoint, log, metrics, and the Stop / Abort / Chat actions.
+// timeline, endpoint, log, metrics, and the Stop / Abort / Chat actions. The runs (model(),
+// the signals, the selection) exist from the start: the sidebar and the status bar show them.
+// The widgets are built when the tab is first shown or one of them is asked for, not for a
+// first frame that shows another tab (issue 14).
 
 #include "core/runs/RunInfo.h"
 
@@ -37,16 +40,18 @@ public:
 
     void setBackends(const QList<Backend *> &backends);
     RunsModel *model() const { return m_model; }
-    QTableView *table() const { return m_table; }
-    LogView *logView() const { return m_log; }
-    LogView *provisioningView() const { return m_provisioning; }
-    QPushButton *chatButton() const { return m_chat; }
-    QPushButton *stopButton() const { return m_stop; }
-    QLineEdit *endpointField() const { return m_url; }
+    // Each builds the widgets if they are not yet.
+    QTableView *table();
+    LogView *logView();
+    LogView *provisioningView();
+    QPushButton *chatButton();
+    QPushButton *stopButton();
+    QLineEdit *endpointField();
     // Which job's log and metrics are shown (a service's replicas, a multi-node task's
     // nodes); shown only for runs of more than one job.
-    QComboBox *jobPicker() const { return m_jobPicker; }
-    MetricsChart *metricsChart() const { return m_metrics; }
+    QComboBox *jobPicker();
+    MetricsChart *metricsChart();
+    bool isBuilt() const { return m_table != nullptr; }
 
     void selectRun(const QString &name);
     QString selectedRun() const;
@@ -54,7 +59,7 @@ public:
     // An event Gantry itself caused (the cost guard stopping a run at its budget), shown in
     // the run's timeline among the backend's own events.
     void addTimelineNote(const QString &runName, const StatusEvent &event);
-    QStringList timelineText() const; // the shown run's timeline rows, "status: message"
+    QStringList timelineText(); // the shown run's timeline rows, "status: message"
     void refreshNow();
     // The bearer token for this run's model (the dstack token; empty for local runs).
     QString modelToken(const QString &runName) const;
@@ -66,7 +71,11 @@ Q_SIGNALS:
     void runFailed(const QString &runName, const QString &message);
     void runsUpdated();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void build();
     void collectRuns();
     void showSelected();
     Backend *backendOf(const QString &runName) const;
@@ -78,26 +87,27 @@ private:
     QHash<QString, Backend *> m_runBackend;
     QHash<QString, QString> m_lastState; // run → "status/ready", to notice transitions
     RunsModel *m_model;
-    QTableView *m_table;
-    QLabel *m_title;
-    QLabel *m_details;
-    QLineEdit *m_url;
-    QPushButton *m_copyUrl;
-    QPushButton *m_stop;
-    QPushButton *m_abort;
-    QPushButton *m_chat;
-    QTreeWidget *m_timeline;
+    QTableView *m_table = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_details = nullptr;
+    QLineEdit *m_url = nullptr;
+    QPushButton *m_copyUrl = nullptr;
+    QPushButton *m_stop = nullptr;
+    QPushButton *m_abort = nullptr;
+    QPushButton *m_chat = nullptr;
+    QTreeWidget *m_timeline = nullptr;
     QHash<QString, QList<StatusEvent>> m_notes;
     int m_sortColumn = -1; // a header the user clicked (Cost: dearest first); -1 = newest first
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder; // run name → Gantry's own timeline events
-    LogView *m_log;
-    LogView *m_provisioning;
+    LogView *m_log = nullptr;
+    LogView *m_provisioning = nullptr;
     QTabWidget *m_tabs = nullptr;
-    MetricsChart *m_metrics;
-    QComboBox *m_jobPicker;
-    QWidget *m_jobRow;
+    MetricsChart *m_metrics = nullptr;
+    QComboBox *m_jobPicker = nullptr;
+    QWidget *m_jobRow = nullptr;
     QTimer *m_refresh;
     QString m_shownRun;
+    QString m_selected; // the selected run while the table is not built
 };
 
 } // namespace gantry::ui
