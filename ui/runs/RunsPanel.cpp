@@ -89,54 +89,6 @@ void RunsPanel::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
 }
 
-QTableView *RunsPanel::table()
-{
-    build();
-    return m_table;
-}
-
-LogView *RunsPanel::logView()
-{
-    build();
-    return m_log;
-}
-
-LogView *RunsPanel::provisioningView()
-{
-    build();
-    return m_provisioning;
-}
-
-QPushButton *RunsPanel::chatButton()
-{
-    build();
-    return m_chat;
-}
-
-QPushButton *RunsPanel::stopButton()
-{
-    build();
-    return m_stop;
-}
-
-QLineEdit *RunsPanel::endpointField()
-{
-    build();
-    return m_url;
-}
-
-QComboBox *RunsPanel::jobPicker()
-{
-    build();
-    return m_jobPicker;
-}
-
-MetricsChart *RunsPanel::metricsChart()
-{
-    build();
-    return m_metrics;
-}
-
 void RunsPanel::build()
 {
     if (m_table)

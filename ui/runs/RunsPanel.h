@@ -41,16 +41,16 @@ public:
     void setBackends(const QList<Backend *> &backends);
     RunsModel *model() const { return m_model; }
     // Each builds the widgets if they are not yet.
-    QTableView *table();
-    LogView *logView();
-    LogView *provisioningView();
-    QPushButton *chatButton();
-    QPushButton *stopButton();
-    QLineEdit *endpointField();
+    QTableView *table() { return built(m_table); }
+    LogView *logView() { return built(m_log); }
+    LogView *provisioningView() { return built(m_provisioning); }
+    QPushButton *chatButton() { return built(m_chat); }
+    QPushButton *stopButton() { return built(m_stop); }
+    QLineEdit *endpointField() { return built(m_url); }
     // Which job's log and metrics are shown (a service's replicas, a multi-node task's
     // nodes); shown only for runs of more than one job.
-    QComboBox *jobPicker();
-    MetricsChart *metricsChart();
+    QComboBox *jobPicker() { return built(m_jobPicker); }
+    MetricsChart *metricsChart() { return built(m_metrics); }
     bool isBuilt() const { return m_table != nullptr; }
 
     void selectRun(const QString &name);
@@ -76,6 +76,12 @@ protected:
 
 private:
     void build();
+    template <typename Widget>
+    Widget *built(Widget *const &member)
+    {
+        build();
+        return member; // read after build() set it
+    }
     void collectRuns();
     void showSelected();
     Backend *backendOf(const QString &runName) const;
