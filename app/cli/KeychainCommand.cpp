@@ -18,7 +18,7 @@ int runKeychain(const QCommandLineParser &)
 {
     TokenStore tokens;
     QEventLoop loop;
-    QString unavailable = QStringLiteral("the keychain did not answer within %1 s").arg(kAnswerWithinMs / 1000);
+    QString unavailable;
     bool answered = false;
     tokens.read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), nullptr, [&](const TokenResult &r) {
         answered = true;
@@ -29,6 +29,12 @@ int runKeychain(const QCommandLineParser &)
     if (!answered)
         loop.exec();
     QTextStream out(stdout);
+    if (!answered) {
+        // Not "no keychain": a locked one may be waiting for its password.
+        out << "The keychain did not answer within " << kAnswerWithinMs / 1000
+            << " s (a locked keychain may be waiting for its password).\n";
+        return 3;
+    }
     if (unavailable.isEmpty()) {
         out << "keychain: available\n";
         return 0;
@@ -46,7 +52,7 @@ Verb keychainVerb()
              {},
              {},
              QStringLiteral("Exit status: 0 when a keychain is available; 1 when none is, with the reason and what "
-                            "Gantry does instead.")},
+                            "Gantry does instead; 3 when it did not answer within 20 s.")},
             runKeychain};
 }
 

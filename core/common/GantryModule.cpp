@@ -5,9 +5,15 @@
 
 namespace gantry {
 
+QString gantryModuleDirectory()
+{
+    static const QString directory = QCoreApplication::applicationDirPath() + QStringLiteral("/../lib/gantry/");
+    return directory;
+}
+
 QFunctionPointer gantryModuleSymbol(const QString &fileName, const char *symbol, QString *error)
 {
-    QLibrary module(QCoreApplication::applicationDirPath() + QStringLiteral("/../lib/gantry/") + fileName);
+    QLibrary module(gantryModuleDirectory() + fileName);
     // QLibrary does not unload on destruction: what resolve() loaded stays.
     const QFunctionPointer found = module.resolve(symbol);
     if (!found && error)

@@ -10,6 +10,11 @@
 
 namespace gantry {
 
+// Where the modules are: <the program's directory>/../lib/gantry/. Computed once; call it on
+// the GUI thread before a worker thread loads a module (QCoreApplication caches the program's
+// path without a lock).
+QString gantryModuleDirectory();
+
 // The module's exported symbol; nullptr and *error in words ("… cannot be loaded: why;
 // reinstalling Gantry puts it back") when the module or the symbol is missing.
 QFunctionPointer gantryModuleSymbol(const QString &fileName, const char *symbol, QString *error);

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QPointer>
 #include <QProcess>
 
 namespace gantry {
@@ -33,28 +34,39 @@ void checkKeychain(QObject *context, std::function<void(const QString &)> done)
         checkInProcess(context, done);
         return;
     }
-    auto *process = new QProcess(context);
+    // Not a child of context: context may go (the window closes) while the check runs, and the
+    // answer is then dropped. The application owns the process; at quit it is killed, unheard.
+    auto *process = new QProcess(QCoreApplication::instance());
+    QPointer<QObject> guard(context);
     process->setProgram(cli);
     process->setArguments({QStringLiteral("keychain")});
     process->setStandardInputFile(QProcess::nullDevice());
     process->setStandardErrorFile(QProcess::nullDevice());
-    QObject::connect(process, &QProcess::finished, context,
-                     [process, context, done](int code, QProcess::ExitStatus status) {
+    QObject::connect(process, &QProcess::finished, process,
+                     [process, guard, done](int code, QProcess::ExitStatus status) {
                          process->deleteLater();
-                         // 0: available; 1: not, and why on stdout; anything else (a crash, an older gantry-cli
-                         // without the verb): ask here instead.
+                         if (!guard)
+                             return;
+                         // 0: available; 1: not, and why on stdout; anything else (no answer in time, a crash,
+                         // an older gantry-cli without the verb): ask here, and wait as long as the keychain takes.
                          if (status == QProcess::NormalExit && code == 0)
                              done(QString());
                          else if (status == QProcess::NormalExit && code == 1)
                              done(QString::fromUtf8(readAtMost(*process, kMaxAnswerBytes)).trimmed());
                          else
-                             checkInProcess(context, done);
+                             checkInProcess(guard, done);
                      });
-    QObject::connect(process, &QProcess::errorOccurred, context, [process, context, done](QProcess::ProcessError e) {
+    QObject::connect(process, &QProcess::errorOccurred, process, [process, guard, done](QProcess::ProcessError e) {
         if (e != QProcess::FailedToStart)
             return; // finished() follows
         process->deleteLater();
-        checkInProcess(context, done);
+        if (guard)
+            checkInProcess(guard, done);
+    });
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, process, [process] {
+        process->disconnect();
+        process->kill();
+        process->waitForFinished(1000);
     });
     process->start();
 }

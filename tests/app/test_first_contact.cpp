@@ -151,6 +151,18 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(gui).isExecutable());
         QVERIFY(QFileInfo(cli).isExecutable());
         QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
+        // The modules, where the installed programs look for them (bin/../lib/gantry).
+        for (const char *module : {"charts", "keychain", "archive"})
+            QVERIFY2(
+                QFileInfo::exists(prefix + QStringLiteral("/lib/gantry/libgantry_%1.so").arg(QLatin1String(module))),
+                module);
+        // The installed gantry-cli answers the GUI's keychain check (0: a keychain, 1: none, and why).
+        const Result keychain = run(cli, {QStringLiteral("keychain")}, QProcessEnvironment::systemEnvironment(), 60000);
+        QVERIFY2(keychain.exitCode == 0 || keychain.exitCode == 1, qPrintable(keychain.out + keychain.err));
+        QVERIFY2(keychain.out.startsWith(QLatin1String("keychain: available")) ||
+                     keychain.out.startsWith(QLatin1String("No OS keychain is available (")),
+                 qPrintable(keychain.out + keychain.err));
+        QVERIFY2(!keychain.out.contains(QLatin1String("cannot be loaded")), qPrintable(keychain.out));
         // Stripped, as packages ship them: no symbol table and no debug info left (readelf comes
         // with binutils, which `--strip` itself needs).
         for (const QString &binary : {gui, cli}) {

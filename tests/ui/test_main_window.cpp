@@ -130,6 +130,7 @@ private:
 // libsecret (a token), libarchive (a dstack `files:` archive).
 void TestMainWindow::startLoadsNoModuleItDoesNotShow()
 {
+    Settings::instance().setValue(Settings::Key::RecentProjects, QStringList());
     const QString project = copyExample();
     QVERIFY(!project.isEmpty());
     MainWindow window;

@@ -8,6 +8,7 @@
 #include "core/backends/dstack/DstackLogFollower.h"
 #include "core/backends/dstack/DstackModels.h"
 #include "core/backends/dstack/DstackRequests.h"
+#include "core/common/GantryModule.h"
 #include "core/common/StatePaths.h"
 #include "core/runs/LogStore.h"
 
@@ -249,6 +250,7 @@ void DstackBackend::uploadNextFile(std::shared_ptr<FileUpload> upload)
                        });
     });
     // The worker holds the temporary file too: it is removed only after the packer is done with it.
+    gantryModuleDirectory(); // found here, on this thread: the packer loads its tar module there
     watcher->setFuture(QtConcurrent::run(
         [mapping, tar, tarPath, limit] { return packDstackFiles(mapping.localPath, tarPath, limit); }));
 }
