@@ -50,7 +50,11 @@ void lintGpuFit(const QByteArray &source, ParseResult &result)
     const double needed = estimate->totalGb();
     const QString suggestion = suggestedGpu(needed);
     Diagnostic d{config.filePath, gpuKey->line, gpuKey->column, Severity::Warning, {}, {}, {}};
-    if (needed > *largest) {
+    if (needed > *largest && suggestion.isEmpty()) {
+        d.code = QStringLiteral("gpu-too-small");
+        d.message = QStringLiteral("%1 is too small for %2 in %3: %4; no usual GPU request holds that")
+                        .arg(written, estimate->displayName, estimate->precision, estimate->breakdown());
+    } else if (needed > *largest) {
         d.code = QStringLiteral("gpu-too-small");
         d.message = QStringLiteral("%1 is too small for %2 in %3: %4; use %5%6")
                         .arg(written, estimate->displayName, estimate->precision, estimate->breakdown(), suggestion,
@@ -64,7 +68,7 @@ void lintGpuFit(const QByteArray &source, ParseResult &result)
     } else {
         return;
     }
-    if (scalar) {
+    if (scalar && !suggestion.isEmpty()) {
         const int column = gpuValue->column;
         d.fixes.push_back(
             {QStringLiteral("Ask for gpu: %1").arg(suggestion),

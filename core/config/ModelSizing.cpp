@@ -69,15 +69,23 @@ const KnownModel *knownModel(const QString &lowerId)
 // "0.5b" → 0.5, "135m" → 0.135.
 std::optional<double> parametersFromName(const QString &lowerId)
 {
+    // No model has 100 trillion parameters: a larger number in a name is not a size.
+    constexpr double kMostParametersB = 100000.0;
+    const auto plausible = [](double b) { return b > 0 && b <= kMostParametersB; };
     static const QRegularExpression moe(QStringLiteral(R"((?:^|[^a-z0-9.])(\d+)x(\d+(?:\.\d+)?)b(?![a-z0-9]))"));
-    if (const auto m = moe.match(lowerId); m.hasMatch())
-        return m.captured(1).toDouble() * m.captured(2).toDouble();
+    if (const auto m = moe.match(lowerId); m.hasMatch()) {
+        const double b = m.captured(1).toDouble() * m.captured(2).toDouble();
+        if (plausible(b))
+            return b;
+    }
     static const QRegularExpression size(QStringLiteral(R"((?:^|[^a-z0-9.])(\d+(?:\.\d+)?)([bm])(?![a-z0-9]))"));
     auto it = size.globalMatch(lowerId);
     std::optional<double> last;
     while (it.hasNext()) {
         const auto m = it.next();
-        last = m.captured(1).toDouble() / (m.captured(2) == QLatin1String("m") ? 1000.0 : 1.0);
+        const double b = m.captured(1).toDouble() / (m.captured(2) == QLatin1String("m") ? 1000.0 : 1.0);
+        if (plausible(b))
+            last = b;
     }
     return last;
 }
@@ -381,7 +389,12 @@ QString suggestedGpu(double neededGb)
     for (const double size : {16.0, 24.0, 40.0, 48.0, 80.0})
         if (neededGb <= size)
             return QStringLiteral("%1GB..").arg(size);
-    return QStringLiteral("80GB:%1").arg(int(std::ceil(neededGb / 80.0)));
+    // A count is only advice up to a large fleet; beyond it (or not a number) there is none.
+    constexpr double kMostGpus = 1024;
+    const double count = std::ceil(neededGb / 80.0);
+    if (!(count <= kMostGpus))
+        return {};
+    return QStringLiteral("80GB:%1").arg(int(count));
 }
 
 } // namespace gantry

@@ -62,7 +62,8 @@ std::optional<double> largestGpuMemoryGb(const GpuSpec &gpu);
 std::optional<double> gpuMemoryGbForName(const QString &name);
 
 // The smallest usual GPU size that holds `neededGb` ("24GB.."), or a count of 80 GB GPUs
-// ("80GB:2") when no single GPU does.
+// ("80GB:2") when no single GPU does; empty past 1,024 of them (or for a value that is not
+// a number).
 QString suggestedGpu(double neededGb);
 
 } // namespace gantry

@@ -10,6 +10,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 #include <cmath>
 
 using namespace gantry;
@@ -112,6 +114,12 @@ private Q_SLOTS:
         QVERIFY(!guaranteedGpuMemoryGb(named));
         QCOMPARE(suggestedGpu(19.8), QStringLiteral("24GB.."));
         QCOMPARE(suggestedGpu(150), QStringLiteral("80GB:2"));
+        QCOMPARE(suggestedGpu(80.0 * 1024), QStringLiteral("80GB:1024"));
+        // Past a large fleet, or not a number: no advice (7.5e79 was cast to int: fuzz_config).
+        QVERIFY(suggestedGpu(80.0 * 1024 + 1).isEmpty());
+        QVERIFY(suggestedGpu(7.5e79).isEmpty());
+        QVERIFY(suggestedGpu(std::numeric_limits<double>::quiet_NaN()).isEmpty());
+        QVERIFY(suggestedGpu(std::numeric_limits<double>::infinity()).isEmpty());
     }
 
     // The issue's own example: Mistral-7B on 16GB. The warning says why and by how much, and

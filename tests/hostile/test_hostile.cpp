@@ -518,6 +518,26 @@ private Q_SLOTS:
         QCOMPARE(r.configuration->commands.value(0), expected);
     }
 
+    // A model name with an 80-digit "size" (fuzz_config): the GPU-fit lint cast 7.5e79 GB to
+    // int for its advice. A number past 100 trillion parameters is not a size, and advice
+    // stops at 1,024 GPUs. The input is the fuzzer's, kept as a seed.
+    void absurdModelSizeInANameIsNotASize()
+    {
+        QFile seed(sourceDir() + QStringLiteral("/fuzz/corpus/fuzz_config/model-size-out-of-int"));
+        QVERIFY(seed.open(QIODevice::ReadOnly));
+        const ParseResult r = parseConfiguration(seed.readAll(), QStringLiteral("seed.dstack.yml"));
+        for (const Diagnostic &d : r.diagnostics)
+            QVERIFY2(!d.code.startsWith(QLatin1String("gpu-")), qPrintable(d.message));
+        const ParseResult named =
+            parseConfiguration("type: service\nport: 8000\nresources:\n  gpu: 24GB\ncommands:\n  - vllm serve "
+                               "org/m-" +
+                                   QByteArray(80, '9') + "b --max-model-len 4096\n",
+                               QStringLiteral("named.dstack.yml"));
+        QVERIFY(named.configuration);
+        for (const Diagnostic &d : named.diagnostics)
+            QVERIFY2(!d.code.startsWith(QLatin1String("gpu-")), qPrintable(d.message));
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";

@@ -102,9 +102,9 @@ private:
     QPushButton *m_abort = nullptr;
     QPushButton *m_chat = nullptr;
     QTreeWidget *m_timeline = nullptr;
-    QHash<QString, QList<StatusEvent>> m_notes;
+    QHash<QString, QList<StatusEvent>> m_notes; // run name → Gantry's own timeline events
     int m_sortColumn = -1; // a header the user clicked (Cost: dearest first); -1 = newest first
-    Qt::SortOrder m_sortOrder = Qt::DescendingOrder; // run name → Gantry's own timeline events
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     LogView *m_log = nullptr;
     LogView *m_provisioning = nullptr;
     QTabWidget *m_tabs = nullptr;
