@@ -6,7 +6,9 @@
 #include "core/secrets/KeychainCheck.h"
 #include "core/secrets/TokenStore.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -42,7 +44,8 @@ private Q_SLOTS:
         std::optional<QString> again;
         checkKeychain(this, [&](const QString &why) { again = why; });
         QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 30000);
-        QTest::qWait(200);
+        // Both processes have finished (each deletes itself once its answer was handled or dropped).
+        QTRY_VERIFY_WITH_TIMEOUT(QCoreApplication::instance()->findChildren<QProcess *>().isEmpty(), 30000);
         QVERIFY(!lateAnswer);
         QCOMPARE(*again, *unavailable);
         QVERIFY(!mapped());

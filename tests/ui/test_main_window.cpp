@@ -141,7 +141,7 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     QTRY_VERIFY(!Settings::instance().recentProjects().isEmpty()); // the after-first-paint work ran
     QVERIFY(!window.runs()->isBuilt()); // the Runs tab's widgets wait until it is shown
     window.showTab(MainWindow::ChatTab);
-    QTest::qWait(50);
+    QTRY_VERIFY(window.chat()->isVisible());
     QFile maps(QStringLiteral("/proc/self/maps"));
     QVERIFY(maps.open(QIODevice::ReadOnly));
     const QByteArray mapped = maps.readAll();
