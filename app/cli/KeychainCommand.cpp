@@ -2,7 +2,7 @@
 // a child process: core/secrets/KeychainCheck). Reads one entry of its own; prints no secret.
 
 #include "app/cli/Verbs.h"
-#include "core/secrets/TokenStore.h"
+#include "core/secrets/KeychainCheck.h"
 
 #include <QEventLoop>
 #include <QTextStream>
@@ -16,13 +16,13 @@ constexpr int kAnswerWithinMs = 20000;
 
 int runKeychain(const QCommandLineParser &)
 {
-    TokenStore tokens;
     QEventLoop loop;
     QString unavailable;
     bool answered = false;
-    tokens.read(QStringLiteral("gantry:keychain-check"), QStringLiteral("-"), nullptr, [&](const TokenResult &r) {
+    // gantry-cli itself: the check runs in this process (the GUI's runs this command).
+    checkKeychain(&loop, [&](const QString &why) {
         answered = true;
-        unavailable = tokens.keychainAvailable() ? QString() : r.message;
+        unavailable = why;
         loop.quit();
     });
     QTimer::singleShot(kAnswerWithinMs, &loop, &QEventLoop::quit);
