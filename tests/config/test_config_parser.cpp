@@ -6,11 +6,14 @@
 #include "tests/support/TestEnvironment.h"
 
 #include "core/config/ConfigSchema.h"
+#include "core/config/Suggestion.h"
 #include "core/config/YamlTree.h"
 
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTest>
+
+using namespace Qt::StringLiterals;
 
 using namespace gantry;
 using namespace gantry::test;
@@ -325,6 +328,48 @@ private Q_SLOTS:
         const ParseResult r = parseText(yaml);
         QCOMPARE(located(r.diagnostics),
                  QStringList{QStringLiteral("%1:%2: error: %3").arg(line).arg(column).arg(message)});
+    }
+
+    // closestMatch stops an edit distance once it cannot come back under the limit: on random
+    // words over three letters (many near misses, swaps and ties) it must pick what the full
+    // distance picks.
+    void closestMatchAgreesWithTheFullDistance()
+    {
+        QCOMPARE(editDistance(u"ulr"_s, u"URL"_s), 1);
+        QCOMPARE(editDistance(u"abcdef"_s, u"badcfe"_s), 3);
+        QCOMPARE(editDistance(u""_s, u"abc"_s), 3);
+        QRandomGenerator random(14);
+        const auto word = [&random] {
+            QString w;
+            for (int i = 0, n = random.bounded(0, 13); i < n; ++i)
+                w += QChar(u"abcABC"[random.bounded(6)]);
+            return w;
+        };
+        int suggested = 0;
+        for (int round = 0; round < 3000; ++round) {
+            const QString typed = word();
+            QStringList candidates;
+            for (int i = 0; i < 6; ++i)
+                candidates << word();
+            QString expected;
+            int bestScore = 1 << 30;
+            for (const QString &c : candidates) {
+                const int limit = std::max(1, int(std::max(typed.size(), c.size()) / 3));
+                const bool related = typed.size() >= 3 && c.size() >= 3 &&
+                                     (c.contains(typed, Qt::CaseInsensitive) || typed.contains(c, Qt::CaseInsensitive));
+                const int score =
+                    related ? (typed.compare(c, Qt::CaseInsensitive) == 0 ? 0 : 1) : editDistance(typed, c);
+                if (!related && score > limit)
+                    continue;
+                if (score < bestScore) {
+                    bestScore = score;
+                    expected = c;
+                }
+            }
+            suggested += expected.isEmpty() ? 0 : 1;
+            QCOMPARE(closestMatch(typed, candidates), expected);
+        }
+        QVERIFY2(suggested > 300, qPrintable(QString::number(suggested))); // the rounds did suggest
     }
 
     void fieldErrors_data()
