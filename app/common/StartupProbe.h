@@ -17,6 +17,7 @@
 #include <functional>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace gantry::app {
 
@@ -64,6 +65,8 @@ protected:
         QTimer::singleShot(0, this, [this] {
             const double cpu = cpuMilliseconds();
             QTextStream(stdout) << "painted" << Qt::endl << "painted-cpu-ms " << cpu << Qt::endl;
+            if (qEnvironmentVariableIsSet("PROBE_EXIT_AT_PAINT"))
+                _exit(0);
             if (m_afterPaint)
                 m_afterPaint();
             QTimer::singleShot(1000, this, [] {

@@ -6,6 +6,7 @@
 #include "core/secrets/KeychainCheck.h"
 #include "core/secrets/TokenStore.h"
 #include "ui/AfterFirstPaint.h"
+#include "ui/DeferredIconStyle.h"
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
@@ -26,6 +27,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Gantry"));
     QApplication::setApplicationVersion(QStringLiteral(GANTRY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.gantry.Gantry"));
+    gantry::ui::useDeferredIconStyle();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Deploy an LLM as a service and chat with it."));

@@ -13,6 +13,7 @@
 #include "tests/support/LlamaServer.h"
 #include "tests/support/ScriptedBackend.h"
 #include "tests/support/TestEnvironment.h"
+#include "ui/DeferredIconStyle.h"
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatInput.h"
@@ -29,13 +30,16 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QToolButton>
 
 using namespace gantry;
 using namespace gantry::ui;
@@ -105,9 +109,11 @@ private Q_SLOTS:
     {
         QCoreApplication::setOrganizationName(QStringLiteral("gantry"));
         QCoreApplication::setApplicationName(QStringLiteral("gantry-test"));
+        useDeferredIconStyle(); // as main() does
     }
 
     void startLoadsNoModuleItDoesNotShow(); // first: no test before it may have loaded one
+    void menuBarThatDoesNotFitStillShowsItsOverflowIcon();
     void editorShowsDiagnosticsAsYouType();
     void userJourney();
     void readyRunFromAnEarlierSessionIsInThePicker();
@@ -127,10 +133,12 @@ private:
 
 // A start on a local project, first frame and the work after it included, loads none of the
 // libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and
-// libsecret (a token), libarchive (a dstack `files:` archive).
+// libsecret (a token), libarchive (a dstack `files:` archive). Nor, until the Chat tab, any
+// image-format plugin (the menu bar's overflow icon is decoded when drawn: DeferredIconStyle).
 void TestMainWindow::startLoadsNoModuleItDoesNotShow()
 {
     Settings::instance().setValue(Settings::Key::RecentProjects, QStringList());
+    Settings::instance().setValue(Settings::Key::CurrentTab, int(MainWindow::EditorTab)); // a first start's
     const QString project = copyExample();
     QVERIFY(!project.isEmpty());
     MainWindow window;
@@ -140,6 +148,11 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY(!Settings::instance().recentProjects().isEmpty()); // the after-first-paint work ran
     QVERIFY(!window.runs()->isBuilt()); // the Runs tab's widgets wait until it is shown
+    QFile firstMaps(QStringLiteral("/proc/self/maps"));
+    QVERIFY(firstMaps.open(QIODevice::ReadOnly));
+    const QByteArray firstMapped = firstMaps.readAll();
+    QVERIFY(firstMapped.contains("/platforms/libq")); // plugins are seen: the offscreen platform's
+    QVERIFY2(!firstMapped.contains("/imageformats/"), "an image-format plugin was loaded for the first frame");
     window.showTab(MainWindow::ChatTab);
     QTRY_VERIFY(window.chat()->isVisible());
     QFile maps(QStringLiteral("/proc/self/maps"));
@@ -148,6 +161,29 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     QVERIFY(mapped.contains("libQt6Widgets")); // the check reads the right file
     for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_"})
         QVERIFY2(!mapped.contains(library), library);
+}
+
+// The overflow button appears when the menus do not fit, with its icon's pixels.
+void TestMainWindow::menuBarThatDoesNotFitStillShowsItsOverflowIcon()
+{
+    MainWindow window;
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *overflow = window.menuBar()->findChild<QToolButton *>(QStringLiteral("qt_menubar_ext_button"));
+    QVERIFY(overflow);
+    QVERIFY(!overflow->isVisible()); // everything fits
+    window.menuBar()->setFixedWidth(60);
+    QTRY_VERIFY(overflow->isVisible());
+    const QImage icon = overflow->icon().pixmap(16, 16).toImage();
+    QVERIFY(!icon.isNull());
+    bool drawn = false; // some pixel is not transparent
+    for (int y = 0; y < icon.height() && !drawn; ++y)
+        for (int x = 0; x < icon.width() && !drawn; ++x)
+            drawn = qAlpha(icon.pixel(x, y)) > 0;
+    QVERIFY(drawn);
+    QCOMPARE(overflow->icon().availableSizes(),
+             window.style()->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes());
 }
 
 void TestMainWindow::editorShowsDiagnosticsAsYouType()
