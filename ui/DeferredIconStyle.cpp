@@ -4,6 +4,10 @@
 #include <QIconEngine>
 #include <QPainter>
 #include <QPointer>
+#include <QStyleOption>
+#include <QWidget>
+
+#include <optional>
 
 namespace gantry::ui {
 
@@ -13,10 +17,19 @@ namespace {
 class DeferredIconEngine : public QIconEngine
 {
 public:
-    DeferredIconEngine(QStyle *style, QStyle::StandardPixmap which)
+    DeferredIconEngine(QStyle *style, QStyle::StandardPixmap which, const QStyleOption *option, const QWidget *widget)
         : m_style(style)
         , m_which(which)
-    {}
+        , m_widget(const_cast<QWidget *>(widget))
+    {
+        // What every option has (direction, palette, state), kept as a plain QStyleOption: the
+        // caller's subclass is gone by then, and a style casts by the type it is told.
+        if (option) {
+            m_option.emplace(*option);
+            m_option->type = QStyleOption::SO_Default;
+            m_option->version = QStyleOption::Version;
+        }
+    }
 
     void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
     {
@@ -26,9 +39,10 @@ public:
     {
         return real().pixmap(size, mode, state);
     }
+    // `size` is in device pixels here; QIcon::pixmap takes it in logical ones.
     QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state, qreal scale) override
     {
-        return real().pixmap(size, scale, mode, state);
+        return real().pixmap((QSizeF(size) / scale).toSize(), scale, mode, state);
     }
     QSize actualSize(const QSize &size, QIcon::Mode mode, QIcon::State state) override
     {
@@ -43,7 +57,7 @@ public:
     QString key() const override { return QStringLiteral("gantry-deferred"); }
     QIconEngine *clone() const override
     {
-        auto *copy = new DeferredIconEngine(m_style, m_which);
+        auto *copy = new DeferredIconEngine(m_style.data(), m_which, m_option ? &*m_option : nullptr, m_widget.data());
         copy->m_icon = m_icon;
         copy->m_resolved = m_resolved;
         return copy;
@@ -53,7 +67,7 @@ private:
     QIcon real()
     {
         if (!m_resolved && m_style) {
-            m_icon = m_style->standardIcon(m_which);
+            m_icon = m_style->standardIcon(m_which, m_option ? &*m_option : nullptr, m_widget);
             m_resolved = true;
         }
         return m_icon;
@@ -61,6 +75,8 @@ private:
 
     QPointer<QStyle> m_style;
     QStyle::StandardPixmap m_which;
+    std::optional<QStyleOption> m_option;
+    QPointer<QWidget> m_widget; // the widget that asked, while it lives (a style may look at it)
     QIcon m_icon;
     bool m_resolved = false;
 };
@@ -73,9 +89,7 @@ DeferredIconStyle::DeferredIconStyle(const QString &key)
 
 QIcon DeferredIconStyle::standardIcon(StandardPixmap icon, const QStyleOption *option, const QWidget *widget) const
 {
-    if (option == nullptr && (icon == SP_ToolBarHorizontalExtensionButton || icon == SP_ToolBarVerticalExtensionButton))
-        return QIcon(new DeferredIconEngine(baseStyle(), icon));
-    return QProxyStyle::standardIcon(icon, option, widget);
+    return QIcon(new DeferredIconEngine(baseStyle(), icon, option, widget));
 }
 
 void useDeferredIconStyle()

@@ -1,12 +1,13 @@
 #pragma once
 
-// The application's style, with the menu bar's and tool bars' overflow ("extension") icons
-// decoded only when one is first drawn.
+// The application's style, with its standard icons (the menu bar's overflow button, a line
+// edit's clear button, the problem list's severities…) decoded only when one is first drawn.
 //
-// Why: QMenuBar's constructor asks the style for its extension button's icon, and reading the
+// Why: QMenuBar's constructor asks the style for its overflow button's icon, and reading the
 // size of that PNG makes QImageReader load every image-format plugin (SVG with QtSvg, JPEG, GIF,
-// ICO) before the first frame, for a button that is only shown when the menus do not fit. Every
-// other call is the wrapped style's own.
+// ICO) before the first frame, for a button that is only shown when the menus do not fit; a
+// search field's clear button did the same for a button shown only once something is typed.
+// Every other call is the wrapped style's own.
 
 #include <QProxyStyle>
 

@@ -24,6 +24,7 @@
 #include "ui/runs/LogView.h"
 #include "ui/runs/RunsPanel.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -32,10 +33,12 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QProcess>
+#include <QProxyStyle>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyle>
+#include <QStyleOptionFrame>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -113,7 +116,7 @@ private Q_SLOTS:
     }
 
     void startLoadsNoModuleItDoesNotShow(); // first: no test before it may have loaded one
-    void menuBarThatDoesNotFitStillShowsItsOverflowIcon();
+    void deferredStandardIconsStillHaveTheirPixels();
     void editorShowsDiagnosticsAsYouType();
     void userJourney();
     void readyRunFromAnEarlierSessionIsInThePicker();
@@ -163,8 +166,25 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
         QVERIFY2(!mapped.contains(library), library);
 }
 
-// The overflow button appears when the menus do not fit, with its icon's pixels.
-void TestMainWindow::menuBarThatDoesNotFitStillShowsItsOverflowIcon()
+namespace {
+
+// Some pixel of the icon at 16×16 is not transparent.
+bool hasPixels(const QIcon &icon)
+{
+    const QImage image = icon.pixmap(16, 16).toImage();
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if (qAlpha(image.pixel(x, y)) > 0)
+                return true;
+    return false;
+}
+
+} // namespace
+
+// Standard icons are decoded when first drawn (DeferredIconStyle), and then are the style's own:
+// the menu bar's overflow button once the menus do not fit, a search field's clear button once
+// something is typed.
+void TestMainWindow::deferredStandardIconsStillHaveTheirPixels()
 {
     MainWindow window;
     window.resize(1280, 820);
@@ -175,15 +195,22 @@ void TestMainWindow::menuBarThatDoesNotFitStillShowsItsOverflowIcon()
     QVERIFY(!overflow->isVisible()); // everything fits
     window.menuBar()->setFixedWidth(60);
     QTRY_VERIFY(overflow->isVisible());
-    const QImage icon = overflow->icon().pixmap(16, 16).toImage();
-    QVERIFY(!icon.isNull());
-    bool drawn = false; // some pixel is not transparent
-    for (int y = 0; y < icon.height() && !drawn; ++y)
-        for (int x = 0; x < icon.width() && !drawn; ++x)
-            drawn = qAlpha(icon.pixel(x, y)) > 0;
-    QVERIFY(drawn);
+    QVERIFY(hasPixels(overflow->icon()));
+    QStyle *base = qobject_cast<QProxyStyle *>(QApplication::style())->baseStyle();
     QCOMPARE(overflow->icon().availableSizes(),
-             window.style()->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes());
+             base->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes());
+
+    QLineEdit search;
+    search.setClearButtonEnabled(true);
+    search.show();
+    QTest::keyClicks(&search, QStringLiteral("abc"));
+    auto *clear = search.findChild<QAction *>(QStringLiteral("_q_qlineeditclearaction"));
+    QVERIFY(clear);
+    QVERIFY(hasPixels(clear->icon()));
+    QStyleOptionFrame option;
+    option.initFrom(&search);
+    QCOMPARE(clear->icon().pixmap(16, 16).toImage(),
+             base->standardIcon(QStyle::SP_LineEditClearButton, &option, &search).pixmap(16, 16).toImage());
 }
 
 void TestMainWindow::editorShowsDiagnosticsAsYouType()
