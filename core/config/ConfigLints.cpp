@@ -2,6 +2,7 @@
 
 #include "core/config/Suggestion.h"
 
+#include <QHash>
 #include <QSet>
 
 namespace gantry {
@@ -144,6 +145,18 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
         defined << name;
     static const QSet<QString> runtime(runtimeVariables().begin(), runtimeVariables().end());
     const QSet<QString> known(defined.begin(), defined.end());
+    // A name undefined in many commands is reported in each, but looked up once.
+    QHash<QString, QString> suggestions;
+    const auto suggestionFor = [&](const QString &name) {
+        const auto found = suggestions.constFind(name);
+        if (found != suggestions.cend())
+            return *found;
+        QString suggestion = closestMatch(name, defined);
+        if (suggestion.isEmpty())
+            suggestion = closestMatch(name, runtimeVariables());
+        suggestions.insert(name, suggestion);
+        return suggestion;
+    };
     for (const CommandText &command : commands) {
         QSet<QString> reported;
         for (const VariableUse &use : variableUses(command.text)) {
@@ -152,9 +165,7 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
             reported.insert(use.name);
             QString message =
                 QStringLiteral("%1 is not defined: it is not in env and dstack does not set it").arg(use.written);
-            QString suggestion = closestMatch(use.name, defined);
-            if (suggestion.isEmpty())
-                suggestion = closestMatch(use.name, runtimeVariables());
+            const QString suggestion = suggestionFor(use.name);
             if (!suggestion.isEmpty())
                 message += QStringLiteral("; did you mean $%1?").arg(suggestion);
             else

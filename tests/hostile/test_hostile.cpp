@@ -538,6 +538,28 @@ private Q_SLOTS:
             QVERIFY2(!d.code.startsWith(QLatin1String("gpu-")), qPrintable(d.message));
     }
 
+    // A configuration commented in Cyrillic, near the 4 MB limit, then one byte that is not
+    // UTF-8. The encoding check counted lines up to every non-ASCII character: 263 KB took 15 s,
+    // this file would take hours (its speed is in bench/: BM_ValidateNonAsciiConfiguration).
+    // The one problem is still placed exactly.
+    void nonAsciiTextIsCheckedInOnePass()
+    {
+        QByteArray yaml = "type: task\ncommands: [\"true\"]\n";
+        const QByteArray comment = QStringLiteral("# комментарий — прекрасный\n").toUtf8();
+        int lines = 2;
+        while (yaml.size() + comment.size() < kMaxConfigurationBytes - 64) {
+            yaml += comment;
+            ++lines;
+        }
+        yaml += "# конец \xff\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("big.dstack.yml"));
+        QCOMPARE(r.diagnostics.size(), size_t(1));
+        const Diagnostic &d = r.diagnostics.front();
+        QCOMPARE(d.message, QStringLiteral("invalid UTF-8 (byte 0xff): save the file as UTF-8"));
+        QCOMPARE(d.line, lines + 1);
+        QCOMPARE(d.column, 9); // after the 8 characters of "# конец "
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
