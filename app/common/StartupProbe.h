@@ -5,7 +5,9 @@
 // event has been handled, with "painted-cpu-ms" (the CPU the process had used by then: on a
 // loaded machine a steadier figure than wall time), then "idle-rss-kb" after a second of
 // idling, then the program quits. The benchmark times exec → "painted" from outside, so
-// loading and linking count too.
+// loading and linking count too. With GANTRY_STARTUP_PROBE_QUIT_AT_PAINT set the program ends
+// right after "painted" (no idle second): a profiler then sees exactly the start
+// (bench/scripts/start-instructions counts its instructions under callgrind).
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -65,8 +67,8 @@ protected:
         QTimer::singleShot(0, this, [this] {
             const double cpu = cpuMilliseconds();
             QTextStream(stdout) << "painted" << Qt::endl << "painted-cpu-ms " << cpu << Qt::endl;
-            if (qEnvironmentVariableIsSet("PROBE_EXIT_AT_PAINT"))
-                _exit(0);
+            if (qEnvironmentVariableIsSet("GANTRY_STARTUP_PROBE_QUIT_AT_PAINT"))
+                _exit(0); // the start only: no destructors, no idle second
             if (m_afterPaint)
                 m_afterPaint();
             QTimer::singleShot(1000, this, [] {
