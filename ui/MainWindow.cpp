@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 #include "ui/AfterFirstPaint.h"
+#include "ui/GantryIcon.h"
 #include "ui/Look.h"
 
 #include "core/backends/Backend.h"
@@ -39,12 +40,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-// The icons are compiled into the static gantry_ui library: register them explicitly.
-static void initResources()
-{
-    Q_INIT_RESOURCE(gantry);
-}
-
 namespace gantry::ui {
 
 namespace {
@@ -76,7 +71,6 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     , m_connectionLabel(new QLabel(this))
     , m_activeLabel(new QLabel(this))
 {
-    initResources();
     setWindowTitle(QStringLiteral("Gantry"));
     // Offers and Chat are built when first shown or asked for (the chat store, its keychain
     // and the offers table are not part of the first frame); the builders wire them up.
@@ -110,11 +104,10 @@ MainWindow::MainWindow(const QList<Backend *> &backends, QWidget *parent)
     connectPanels();
     buildMenus();
     updateStatusBar();
-    // The icon (an SVG: Qt's SVG icon engine and QtSvg load for it) and the tray (a D-Bus
-    // question on most desktops) are not part of the first frame.
+    // The icon and the tray (a D-Bus question on most desktops) are not part of the first frame.
     afterFirstPaint(this, [this] {
         m_painted = true;
-        setWindowIcon(QIcon(QStringLiteral(":/gantry/icons/gantry.svg")));
+        setWindowIcon(gantryIcon());
         if (QSystemTrayIcon::isSystemTrayAvailable()) {
             m_tray = new QSystemTrayIcon(windowIcon(), this);
             m_tray->setToolTip(QStringLiteral("Gantry"));

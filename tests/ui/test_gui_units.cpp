@@ -9,6 +9,8 @@
 #include "core/secrets/TokenStore.h"
 #include "tests/support/FakeDstackServer.h"
 #include "tests/support/ScriptedBackend.h"
+#include "tests/support/TestEnvironment.h"
+#include "ui/GantryIcon.h"
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
@@ -34,8 +36,10 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QMetaEnum>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSvgRenderer>
 #include <QTableView>
 #include <QTest>
 
@@ -119,6 +123,46 @@ private Q_SLOTS:
         QTest::newRow("skips comments") << "model:\n# note\n  \n  fo|" << QStringList({u"model"_s}) << false << ""
                                         << "fo";
     }
+    // The window's icon is drawn in code (no QtSvg at run time): it must look like the SVG the
+    // desktop file installs, at the sizes a window manager and a tray ask for.
+    void gantryIconLooksLikeItsSvg_data()
+    {
+        QTest::addColumn<int>("side");
+        for (const int side : {16, 32, 48, 128, 256})
+            QTest::addRow("%d", side) << side;
+    }
+    void gantryIconLooksLikeItsSvg()
+    {
+        QFETCH(int, side);
+        QSvgRenderer svg(gantry::test::sourceDir() + QStringLiteral("/resources/icons/gantry.svg"));
+        QVERIFY(svg.isValid());
+        QImage expected(side, side, QImage::Format_ARGB32_Premultiplied);
+        expected.fill(Qt::transparent);
+        {
+            QPainter painter(&expected);
+            svg.render(&painter, QRectF(0, 0, side, side));
+        }
+        const QImage drawn =
+            gantryIcon().pixmap(side, side).toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QCOMPARE(drawn.size(), expected.size());
+        // Antialiased edges may differ by a few levels (measured: mean 0.006–0.04, none past 16);
+        // a shape out of place or a colour off differs by far more.
+        qint64 total = 0;
+        int far = 0;
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x) {
+                const QRgb a = drawn.pixel(x, y), b = expected.pixel(x, y);
+                const int d = std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                                        std::abs(qBlue(a) - qBlue(b)), std::abs(qAlpha(a) - qAlpha(b))});
+                total += d;
+                far += d > 16 ? 1 : 0;
+            }
+        const double mean = double(total) / (side * side);
+        QVERIFY2(mean < 0.5, qPrintable(QString::number(mean)));
+        QVERIFY2(far <= side / 8, qPrintable(QString::number(far))); // an edge pixel here and there
+        QCOMPARE(gantryIcon().availableSizes().size(), 7);
+    }
+
     void yamlContext()
     {
         QFETCH(QString, doc);

@@ -136,8 +136,9 @@ private:
 
 // A start on a local project, first frame and the work after it included, loads none of the
 // libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and
-// libsecret (a token), libarchive (a dstack `files:` archive). Nor, until the Chat tab, any
-// image-format plugin (the menu bar's overflow icon is decoded when drawn: DeferredIconStyle).
+// libsecret (a token), libarchive (a dstack `files:` archive). Nor QtSvg (the window icon is
+// drawn in code: GantryIcon), nor, until the Chat tab, any image-format plugin (standard icons
+// are decoded when drawn: DeferredIconStyle).
 void TestMainWindow::startLoadsNoModuleItDoesNotShow()
 {
     Settings::instance().setValue(Settings::Key::RecentProjects, QStringList());
@@ -162,7 +163,7 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     QVERIFY(maps.open(QIODevice::ReadOnly));
     const QByteArray mapped = maps.readAll();
     QVERIFY(mapped.contains("libQt6Widgets")); // the check reads the right file
-    for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_"})
+    for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_", "libQt6Svg"})
         QVERIFY2(!mapped.contains(library), library);
 }
 
