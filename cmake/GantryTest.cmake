@@ -1,15 +1,18 @@
-# gantry_add_test(NAME <name> SOURCES <files…> [LIBS <targets…>] [LABELS <labels…>] [TIMEOUT <s>] [KEYRING])
+# gantry_add_test(NAME <name> SOURCES <files…> [LIBS <targets…>] [LABELS <labels…>] [TIMEOUT <s>] [KEYRING]
+#                 [LOCKS <resources…>])
 # One Qt Test executable per area, registered with CTest. Plain `ctest` is enough: every run
 # goes through tests/support/run-isolated, which gives the test a fresh HOME of its own under
 # build/test-state/<name> (wiped at each start) and, with KEYRING, a private D-Bus session with
 # an unlocked gnome-keyring. Tests know the source tree, gantry-cli, llama-server and the tiny
 # model from compile-time definitions (gantry_test_support), not from variables a user would
-# never set. GUI tests run offscreen, as the developers' guide asks.
+# never set. GUI tests run offscreen, as the developers' guide asks. LOCKS names what a test
+# holds that another cannot share (e.g. port-8088, the port examples/local-tiny listens on), so
+# that `ctest -j N` never runs two of them at once.
 set(GANTRY_TEST_LAUNCHER ${PROJECT_SOURCE_DIR}/tests/support/run-isolated)
 set(GANTRY_SANITIZE_TIMEOUT_FACTOR 3)
 
 function(gantry_add_test)
-  cmake_parse_arguments(T "KEYRING" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "KEYRING" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;LOCKS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE gantry_core gantry_test_support Qt6::Test gantry_flags ${T_LIBS})
   # Tests that run gantry-cli, or deploy in-process (the supervisor is gantry-cli beside them).
@@ -32,4 +35,7 @@ function(gantry_add_test)
     TIMEOUT ${T_TIMEOUT}
     LABELS "${T_LABELS}"
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  if(T_LOCKS)
+    set_tests_properties(${T_NAME} PROPERTIES RESOURCE_LOCK "${T_LOCKS}")
+  endif()
 endfunction()
