@@ -70,6 +70,46 @@ void BM_ValidateNonAsciiConfiguration(benchmark::State &state)
 }
 BENCHMARK(BM_ValidateNonAsciiConfiguration)->Unit(benchmark::kMicrosecond);
 
+// Hostile shapes that were quadratic, each near the 4 MB limit (fix search per diagnostic,
+// suggestion per undefined name, the line read again per use):
+//   0: 95,000 env entries and 95,000 commands, each using an undefined name (3.0 MB);
+//   1: one command using 400,000 undefined names on one 3.6 MB line;
+//   2: 100,000 unknown top-level keys (2.9 MB).
+QByteArray hostileShape(int shape)
+{
+    QByteArray y;
+    if (shape == 0) {
+        y = "type: task\nenv:\n";
+        for (int i = 0; i < 95000; ++i)
+            y += "  - V" + QByteArray::number(i).rightJustified(6, '0') + "=1\n";
+        y += "commands:\n";
+        for (int i = 0; i < 95000; ++i)
+            y += "  - echo $U" + QByteArray::number(i).rightJustified(6, '0') + "\n";
+    } else if (shape == 1) {
+        y = "type: task\ncommands:\n  - echo";
+        for (int i = 0; i < 400000; ++i)
+            y += " $U" + QByteArray::number(i).rightJustified(6, '0');
+        y += "\n";
+    } else {
+        y = "type: task\ncommands: [x]\n";
+        for (int i = 0; i < 100000; ++i)
+            y += "unknown_key_number_" + QByteArray::number(i).rightJustified(6, '0') + ": 1\n";
+    }
+    return y;
+}
+
+void BM_ValidateHostileShape(benchmark::State &state)
+{
+    const QByteArray yaml = hostileShape(int(state.range(0)));
+    const QString path = QStringLiteral("hostile.dstack.yml");
+    for (auto _ : state) {
+        gantry::ParseResult r = gantry::parseConfiguration(yaml, path);
+        benchmark::DoNotOptimize(r);
+    }
+    state.counters["bytes"] = double(yaml.size());
+}
+BENCHMARK(BM_ValidateHostileShape)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 // The YAML layer alone (yaml-cpp events into the located tree), to see where time goes.
 void BM_YamlTreeOnly(benchmark::State &state)
 {

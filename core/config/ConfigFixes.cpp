@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
 
 namespace gantry {
 
@@ -28,18 +30,18 @@ public:
         }
     }
     int count() const { return int(m_starts.size()); }
-    // Line text without its line end; empty when out of range.
-    QByteArray line(int n) const
+    // Line text without its line end, a view into the source (no copy: a hostile file's one
+    // line may hold thousands of diagnostics); empty when out of range.
+    QByteArrayView line(int n) const
     {
         if (n < 1 || n > count())
             return {};
         const qsizetype start = m_starts[n - 1];
-        qsizetype end = m_source.indexOf('\n', start);
-        if (end < 0)
-            end = m_source.size();
+        // The next line's start is past this line's '\n' (no search along a long line).
+        qsizetype end = n < count() ? m_starts[size_t(n)] - 1 : m_source.size();
         if (end > start && m_source[end - 1] == '\r')
             --end;
-        return m_source.mid(start, end - start);
+        return QByteArrayView(m_source).sliced(start, end - start);
     }
     // Column just past the last character of line n (where an appended text goes).
     int endColumn(int n) const { return int(line(n).size()) + 1; }
@@ -51,13 +53,21 @@ private:
     QString m_eol;
 };
 
+// QByteArray::mid's clamping for a view (Qt 6.4's QByteArrayView has only the unchecked sliced()).
+QByteArrayView midOf(QByteArrayView v, qsizetype pos, qsizetype n = -1)
+{
+    pos = qBound<qsizetype>(0, pos, v.size());
+    n = n < 0 ? v.size() - pos : qMin(n, v.size() - pos);
+    return v.sliced(pos, qMax<qsizetype>(0, n));
+}
+
 bool isWordEnd(char c)
 {
     return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ';' || c == '|' || c == '&';
 }
 
 // The shell word starting at a 0-based index of `line`: its end index (exclusive).
-int wordEnd(const QByteArray &line, int start)
+int wordEnd(QByteArrayView line, int start)
 {
     int i = start;
     while (i < line.size() && !isWordEnd(line[i]))
@@ -90,6 +100,8 @@ public:
     {
         yaml::parse(source, m_doc);
         m_root = m_doc.root && m_doc.root->isMap() ? m_doc.root : nullptr;
+        if (m_root)
+            indexRoot();
     }
 
     QList<Fix> fixesFor(const Diagnostic &d) const
@@ -110,35 +122,71 @@ public:
     }
 
 private:
+    // What the fixes look up, found once: per diagnostic, a file of 100,000 keys or commands
+    // made this quadratic (70 s for 2.9 MB of unknown keys).
+    void indexRoot()
+    {
+        for (size_t i = 0; i < m_root->mapSize(); ++i) {
+            const yaml::Node &key = m_root->key(i);
+            const yaml::Node &value = m_root->value(i);
+            if (key.text == "env") { // the last one, as yaml-cpp keeps it
+                m_envKey = &key;
+                m_env = &value;
+            } else if (key.text == "commands") {
+                m_commandsKey = &key;
+                if (!m_commands)
+                    m_commands = &value;
+            } else if (key.text == "model" && !m_model) {
+                m_model = &value;
+            }
+            if (key.text == "python" && value.line == key.line)
+                m_pythonKey = &key;
+            else if (key.text == "image" && value.line == key.line)
+                m_imageKey = &key;
+        }
+        if (m_commands && m_commands->isSequence()) {
+            for (const yaml::Node *item : m_commands->children) {
+                if (item->isScalar() && item->text.find('\n') == std::string::npos)
+                    m_commandOnLine.try_emplace(item->line, OneLineCommand{item, columnsAreExact(item)});
+            }
+        }
+    }
+
     // True when the diagnostic sits in a command written on one line, where columns are exact
     // (the same rule the checks use to point inside a command).
     bool inOneLineCommand(const Diagnostic &d) const
     {
-        const yaml::Node *commands = m_root->find("commands");
-        if (!commands || !commands->isSequence())
+        const auto found = m_commandOnLine.find(d.line);
+        return found != m_commandOnLine.end() && found->second.exact && d.column > found->second.item->column;
+    }
+
+    // Whether columns inside this one-line command are exact: plain or simply quoted, without
+    // escapes (decided once per command; a command may be megabytes long).
+    bool columnsAreExact(const yaml::Node *item) const
+    {
+        const QByteArrayView line = m_lines.line(item->line);
+        const int at = item->column - 1;
+        if (at < 0 || at >= line.size())
             return false;
-        for (const yaml::Node *item : commands->children) {
-            if (!item->isScalar() || item->line != d.line || item->text.find('\n') != std::string::npos)
-                continue;
-            const QByteArray line = m_lines.line(item->line);
-            const int at = item->column - 1;
-            if (at < 0 || at >= line.size())
-                return false;
-            const char c = line[at];
-            const QString text = item->string();
-            return (item->plain || c == '"' || c == '\'') && !text.contains(QLatin1Char('\\')) &&
-                   !text.contains(QLatin1String("''")) && d.column > item->column;
-        }
-        return false;
+        const char c = line[at];
+        const QString text = item->string();
+        return (item->plain || c == '"' || c == '\'') && !text.contains(QLatin1Char('\\')) &&
+               !text.contains(QLatin1String("''"));
     }
 
     QList<Fix> undefinedVariable(const Diagnostic &d) const
     {
         QList<Fix> fixes;
         static const QRegularExpression use(QStringLiteral(R"(^\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(\})?)"));
-        const QString rest = QString::fromUtf8(m_lines.line(d.line).mid(d.column - 1));
-        const QRegularExpressionMatch m = use.match(rest);
-        if (!m.hasMatch() || !inOneLineCommand(d))
+        // The use's own text only, not the rest of a line that may be megabytes long. A name that
+        // reaches the window's end may be longer than it: no fix for it.
+        constexpr qsizetype kWindow = 256;
+        const QByteArrayView line = m_lines.line(d.line);
+        if (d.column < 1 || d.column > line.size())
+            return fixes;
+        const QByteArrayView window = line.sliced(d.column - 1).first(qMin(kWindow, line.size() - (d.column - 1)));
+        const QRegularExpressionMatch m = use.match(QString::fromUtf8(window));
+        if (!m.hasMatch() || (window.size() == kWindow && m.capturedLength() >= kWindow - 1) || !inOneLineCommand(d))
             return fixes;
         const bool braces = !m.captured(1).isEmpty();
         const QString name = m.captured(2);
@@ -162,20 +210,10 @@ private:
     std::optional<TextEdit> addToEnv(const QString &name) const
     {
         const QString eol = m_lines.eol();
-        const yaml::Node *env = nullptr;
-        const yaml::Node *envKey = nullptr;
-        for (size_t i = 0; i < m_root->mapSize(); ++i) {
-            if (m_root->key(i).text == "env") {
-                envKey = &m_root->key(i);
-                env = &m_root->value(i);
-            }
-        }
+        const yaml::Node *env = m_env;
+        const yaml::Node *envKey = m_envKey;
         if (!env) {
-            const yaml::Node *commandsKey = nullptr;
-            for (size_t i = 0; i < m_root->mapSize(); ++i) {
-                if (m_root->key(i).text == "commands")
-                    commandsKey = &m_root->key(i);
-            }
+            const yaml::Node *commandsKey = m_commandsKey;
             if (!commandsKey || commandsKey->column != 1)
                 return std::nullopt;
             return insert(commandsKey->line, 1, QStringLiteral("env:") + eol + QStringLiteral("  - ") + name + eol);
@@ -188,7 +226,7 @@ private:
             return std::nullopt;
         if (env->isMap() && env->children.back()->line != last->line)
             return std::nullopt;
-        const QString prefix = QString::fromUtf8(m_lines.line(last->line).left(last->column - 1));
+        const QString prefix = QString::fromUtf8(midOf(m_lines.line(last->line), 0, last->column - 1));
         const QString entry = env->isSequence() ? name : name + QStringLiteral(": \"\"");
         return insert(last->line, m_lines.endColumn(last->line), eol + prefix + entry);
     }
@@ -197,7 +235,7 @@ private:
     {
         if (!m_result.configuration || !m_result.configuration->containerPort || !inOneLineCommand(d))
             return {};
-        const QByteArray line = m_lines.line(d.line);
+        const QByteArrayView line = m_lines.line(d.line);
         int end = d.column - 1;
         while (end < line.size() && line[end] >= '0' && line[end] <= '9')
             ++end;
@@ -214,11 +252,11 @@ private:
     };
     std::optional<Span> modelNameSpan() const
     {
-        const yaml::Node *model = m_root->find("model");
+        const yaml::Node *model = m_model;
         const yaml::Node *name = model && model->isMap() ? model->find("name") : model;
         if (!name || !name->isScalar() || name->text.find('\n') != std::string::npos)
             return std::nullopt;
-        const QByteArray line = m_lines.line(name->line);
+        const QByteArrayView line = m_lines.line(name->line);
         const int at = name->column - 1;
         if (at < 0 || at >= line.size())
             return std::nullopt;
@@ -227,7 +265,7 @@ private:
         const char quote = line[at];
         const qsizetype close = line.indexOf(quote, at + 1);
         if ((quote != '"' && quote != '\'') || close < 0 ||
-            line.mid(at + 1, close - at - 1) != QByteArray::fromStdString(name->text))
+            midOf(line, at + 1, close - at - 1) != QByteArray::fromStdString(name->text))
             return std::nullopt;
         return Span{name->line, name->column, int(close) + 2};
     }
@@ -268,9 +306,9 @@ private:
         const QString wanted = wantedName();
         if (wanted.isEmpty() || !isBareWord(wanted) || !inOneLineCommand(d))
             return {};
-        const QByteArray line = m_lines.line(d.line);
+        const QByteArrayView line = m_lines.line(d.line);
         const int flagEnd = wordEnd(line, d.column - 1);
-        const QByteArray flag = line.mid(d.column - 1, flagEnd - d.column + 1);
+        const QByteArrayView flag = midOf(line, d.column - 1, flagEnd - d.column + 1);
         int start = 0;
         if (const qsizetype eq = flag.indexOf('='); eq >= 0) {
             start = d.column - 1 + int(eq) + 1;
@@ -283,7 +321,7 @@ private:
         if (end == start)
             return {};
         QList<Fix> fixes{{QStringLiteral("Serve it as %1").arg(wanted), {replace(d.line, start + 1, end + 1, wanted)}}};
-        if (auto rename = renameModel(QString::fromUtf8(line.mid(start, end - start))))
+        if (auto rename = renameModel(QString::fromUtf8(midOf(line, start, end - start))))
             fixes.push_back(*rename);
         return fixes;
     }
@@ -291,14 +329,7 @@ private:
     // dstack refuses `python` next to `image`; the error sits on the `python` key.
     QList<Fix> pythonWithImage(const Diagnostic &d) const
     {
-        const yaml::Node *pythonKey = nullptr, *imageKey = nullptr;
-        for (size_t i = 0; i < m_root->mapSize(); ++i) {
-            const yaml::Node &key = m_root->key(i);
-            if (key.text == "python" && m_root->value(i).line == key.line)
-                pythonKey = &key;
-            else if (key.text == "image" && m_root->value(i).line == key.line)
-                imageKey = &key;
-        }
+        const yaml::Node *pythonKey = m_pythonKey, *imageKey = m_imageKey;
         if (!pythonKey || !imageKey || d.line != pythonKey->line || d.column != pythonKey->column ||
             !d.message.contains(QLatin1String("`image`")))
             return {};
@@ -315,6 +346,13 @@ private:
     const ParseResult &m_result;
     yaml::Document m_doc;
     const yaml::Node *m_root = nullptr;
+    const yaml::Node *m_env = nullptr, *m_envKey = nullptr, *m_commands = nullptr, *m_commandsKey = nullptr;
+    const yaml::Node *m_model = nullptr, *m_pythonKey = nullptr, *m_imageKey = nullptr;
+    struct OneLineCommand {
+        const yaml::Node *item;
+        bool exact;
+    };
+    std::unordered_map<int, OneLineCommand> m_commandOnLine; // the first one-line command on a line
 };
 
 bool overlaps(const TextEdit &a, const TextEdit &b)

@@ -560,6 +560,73 @@ private Q_SLOTS:
         QCOMPARE(d.column, 9); // after the 8 characters of "# конец "
     }
 
+    // 20,000 env entries and 20,000 commands each using a misspelt one. Each undefined name
+    // looked through every defined one for a suggestion, and each fix searched every command:
+    // more than two minutes (its speed is in bench/: BM_ValidateHostileShape). Every use is
+    // still reported and fixable; only the first 64 names get a "did you mean".
+    void manyUndefinedVariablesAreCheckedInOnePass()
+    {
+        const auto name = [](int i) { return "VAR_" + QByteArray::number(i).rightJustified(6, '0'); };
+        QByteArray yaml = "type: task\nenv:\n";
+        for (int i = 0; i < 20000; ++i)
+            yaml += "  - " + name(i) + "=1\n";
+        yaml += "commands:\n";
+        for (int i = 0; i < 20000; ++i)
+            yaml += "  - echo $" + name(i) + "Z\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("many.dstack.yml"));
+        std::vector<const Diagnostic *> undefined;
+        for (const Diagnostic &d : r.diagnostics)
+            if (d.code == QLatin1String("undefined-variable"))
+                undefined.push_back(&d);
+        QCOMPARE(undefined.size(), size_t(20000));
+        const Diagnostic &first = *undefined.front();
+        QVERIFY2(first.message.endsWith(QLatin1String("did you mean $VAR_000000?")), qPrintable(first.message));
+        QCOMPARE(first.fixes.size(), 2); // "Use $VAR_000000", "Add VAR_000000Z to env"
+        QCOMPARE(first.line, 20004);
+        const Diagnostic &last = *undefined.back();
+        QVERIFY2(last.message.endsWith(QLatin1String("add VAR_019999Z to env")), qPrintable(last.message));
+        QCOMPARE(last.fixes.size(), 1);
+        QCOMPARE(last.fixes.front().edits.front().newText, QStringLiteral("\n  - VAR_019999Z"));
+    }
+
+    // One command using 60,000 undefined names on one 450 KB line: each fix read the line
+    // again from its start and converted the rest of it (speed: BM_ValidateHostileShape). Each
+    // use is still found at its column, with its fix.
+    void manyUsesOnOneLongLineAreCheckedInOnePass()
+    {
+        QByteArray line = "  - echo";
+        for (int i = 0; i < 60000; ++i)
+            line += " $U" + QByteArray::number(i);
+        const ParseResult r = parseConfiguration("type: task\nenv:\n  - A=1\ncommands:\n" + line + "\n",
+                                                 QStringLiteral("line.dstack.yml"));
+        int uses = 0;
+        const Diagnostic *last = nullptr;
+        for (const Diagnostic &d : r.diagnostics)
+            if (d.code == QLatin1String("undefined-variable")) {
+                ++uses;
+                last = &d;
+            }
+        QCOMPARE(uses, 60000);
+        QCOMPARE(last->line, 5);
+        QCOMPARE(last->column, int(line.lastIndexOf('$')) + 1);
+        QCOMPARE(last->fixes.size(), 1);
+        QCOMPARE(last->fixes.front().edits.front().newText, QStringLiteral("\n  - U59999"));
+    }
+
+    // 60,000 unknown top-level keys: each error's fix looked through every key for `python`
+    // and `image` (70 s for 100,000; speed: BM_ValidateHostileShape). Each is still reported.
+    void manyUnknownKeysAreCheckedInOnePass()
+    {
+        QByteArray yaml = "type: task\ncommands: [x]\n";
+        for (int i = 0; i < 60000; ++i)
+            yaml += "unknown_key_" + QByteArray::number(i) + ": 1\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("keys.dstack.yml"));
+        int unknown = 0;
+        for (const Diagnostic &d : r.diagnostics)
+            unknown += d.message.startsWith(QLatin1String("unknown key 'unknown_key_")) ? 1 : 0;
+        QCOMPARE(unknown, 60000);
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
