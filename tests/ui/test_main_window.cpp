@@ -118,6 +118,7 @@ private Q_SLOTS:
     void startLoadsNoModuleItDoesNotShow(); // first: no test before it may have loaded one
     void deferredStandardIconsStillHaveTheirPixels();
     void editorShowsDiagnosticsAsYouType();
+    void hostileConfigurationOpensAndListsItsFirstProblems();
     void userJourney();
     void readyRunFromAnEarlierSessionIsInThePicker();
     void projectIsRememberedOnceItsFirstFrameIsOnScreen();
@@ -212,6 +213,33 @@ void TestMainWindow::deferredStandardIconsStillHaveTheirPixels()
     option.initFrom(&search);
     QCOMPARE(clear->icon().pixmap(16, 16).toImage(),
              base->standardIcon(QStyle::SP_LineEditClearButton, &option, &search).pixmap(16, 16).toImage());
+}
+
+// One command using 100,000 undefined names on one 800 KB line. The editor read that line
+// again for each of its problems and listed all of them, on the GUI thread: the window froze for
+// minutes. It is now parsed off the GUI thread, the first 1,000 problems are listed and marked,
+// and the last row says how many more there are.
+void TestMainWindow::hostileConfigurationOpensAndListsItsFirstProblems()
+{
+    const QString dir = test::freshDir(QStringLiteral("hostile-editor"));
+    QByteArray line = "  - echo";
+    for (int i = 0; i < 100000; ++i)
+        line += " $U" + QByteArray::number(i);
+    QFile out(dir + QStringLiteral("/serve.dstack.yml"));
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("type: task\ncommands:\n" + line + "\n");
+    out.close();
+    MainWindow window;
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openProject(dir));
+    EditorPanel *editor = window.editor();
+    QTRY_VERIFY_WITH_TIMEOUT(editor->parseResult().diagnostics.size() == 100000, 60000);
+    QCOMPARE(editor->problems()->count(), 1001);
+    QCOMPARE(editor->problems()->item(1000)->text(), QStringLiteral("… and 99000 more: fix these first"));
+    QVERIFY(editor->problems()->item(999)->text().startsWith(QStringLiteral("3:")));
+    QVERIFY(editor->editor()->markersAtLine(2) != 0); // the long line is marked
 }
 
 void TestMainWindow::editorShowsDiagnosticsAsYouType()

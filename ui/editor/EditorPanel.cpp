@@ -27,6 +27,8 @@ namespace {
 constexpr int kLineRole = Qt::UserRole;
 constexpr int kColumnRole = Qt::UserRole + 1;
 constexpr int kIndexRole = Qt::UserRole + 2; // into parseResult().diagnostics
+constexpr qsizetype kMaxListedProblems = 1000;
+constexpr int kParseHereBytes = 256 * 1024;
 } // namespace
 
 EditorPanel::EditorPanel(QWidget *parent)
@@ -206,7 +208,12 @@ bool EditorPanel::openFile(const QString &path, QString *error)
         QFile::remove(backup);
     }
     updateTitle();
-    reparseNow();
+    // A small file's problems are in the first frame; a large one (hostile, or generated) is
+    // parsed off the GUI thread: a 3.6 MB file with 400,000 problems takes seconds.
+    if (m_editor->length() <= kParseHereBytes)
+        reparseNow();
+    else
+        reparseInBackground();
     Q_EMIT fileOpened(m_path);
     return true;
 }
@@ -303,16 +310,28 @@ void EditorPanel::showProblems()
 {
     m_problems->clear();
     int errors = 0, warnings = 0;
-    for (const Diagnostic &d : m_result.diagnostics) {
+    for (const Diagnostic &d : m_result.diagnostics)
         (d.severity == Severity::Error ? errors : warnings)++;
+    const QIcon errorIcon = style()->standardIcon(QStyle::SP_MessageBoxCritical);
+    const QIcon warningIcon = style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    // The first problems, in file order; nobody reads a list of 400,000, and building it froze
+    // the window. The summary counts them all.
+    const qsizetype shown = std::min<qsizetype>(m_result.diagnostics.size(), kMaxListedProblems);
+    for (qsizetype i = 0; i < shown; ++i) {
+        const Diagnostic &d = m_result.diagnostics[i];
         auto *item =
-            new QListWidgetItem(style()->standardIcon(d.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
-                                                                                    : QStyle::SP_MessageBoxWarning),
+            new QListWidgetItem(d.severity == Severity::Error ? errorIcon : warningIcon,
                                 QStringLiteral("%1:%2  %3").arg(d.line).arg(d.column).arg(d.message), m_problems);
         item->setData(kLineRole, d.line);
         item->setData(kColumnRole, d.column);
         item->setData(kIndexRole, qlonglong(&d - m_result.diagnostics.constData()));
         item->setToolTip(d.toString());
+    }
+    if (shown < m_result.diagnostics.size()) {
+        auto *more = new QListWidgetItem(
+            tr("… and %n more: fix these first", nullptr, int(m_result.diagnostics.size() - shown)), m_problems);
+        more->setData(kIndexRole, qlonglong(-1));
+        more->setFlags(Qt::ItemIsEnabled);
     }
     if (errors == 0 && warnings == 0)
         m_summary->setText(m_result.configuration ? tr("✓ valid %1").arg(m_result.configuration->typeName) : QString());

@@ -132,11 +132,20 @@ void YamlEditor::setDiagnostics(const Diagnostics &diagnostics)
     markerDeleteAll(kErrorMarker);
     markerDeleteAll(kWarningMarker);
     markerDeleteAll(kFixMarker);
-    for (const Diagnostic &d : diagnostics) {
+    // Marked in the text: the first 1,000 (the problem list shows as many). A line's text is
+    // read once for all its problems: one line of a hostile file may carry 400,000 of them.
+    constexpr qsizetype kMaxMarked = 1000;
+    int textLine = -1;
+    QString lineText;
+    for (qsizetype i = 0; i < std::min<qsizetype>(diagnostics.size(), kMaxMarked); ++i) {
+        const Diagnostic &d = diagnostics[i];
         if (d.line <= 0)
             continue;
         const int line = std::min(d.line - 1, lastLine);
-        const QString lineText = text(line);
+        if (line != textLine) {
+            lineText = text(line);
+            textLine = line;
+        }
         // Underline from the column to the end of the token there (at least one character).
         int from = 0;
         if (d.column > 0)
