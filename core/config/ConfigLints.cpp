@@ -165,11 +165,20 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
         suggestions.insert(name, suggestion);
         return suggestion;
     };
+    // The first 1,000 uses are reported, then one line says how many more: 400,000 warnings for
+    // a hostile 3.6 MB line cost 370 MB and seconds, and nobody reads past the first.
+    constexpr int kMaxReported = 1000;
+    int reportedUses = 0, unreported = 0;
     for (const CommandText &command : commands) {
         QSet<QString> reported;
         for (const VariableUse &use : variableUses(command.text)) {
             if (known.contains(use.name) || runtime.contains(use.name) || reported.contains(use.name))
                 continue;
+            if (reportedUses == kMaxReported) {
+                ++unreported;
+                continue;
+            }
+            ++reportedUses;
             reported.insert(use.name);
             QString message =
                 QStringLiteral("%1 is not defined: it is not in env and dstack does not set it").arg(use.written);
@@ -182,6 +191,14 @@ void lintVariables(const Configuration &config, const std::vector<CommandText> &
             out.push_back(
                 {config.filePath, line, column, Severity::Warning, message, QStringLiteral("undefined-variable")});
         }
+    }
+    if (unreported > 0) {
+        const auto [line, column] = commands.front().at(0);
+        out.push_back({config.filePath, line, column, Severity::Warning,
+                       QStringLiteral("%1 more uses of variables that are not defined (the first %2 are listed)")
+                           .arg(unreported)
+                           .arg(kMaxReported),
+                       QStringLiteral("undefined-variables-unlisted")});
     }
 }
 
