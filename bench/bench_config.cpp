@@ -74,7 +74,8 @@ BENCHMARK(BM_ValidateNonAsciiConfiguration)->Unit(benchmark::kMicrosecond);
 // suggestion per undefined name, the line read again per use):
 //   0: 95,000 env entries and 95,000 commands, each using an undefined name (3.0 MB);
 //   1: one command using 400,000 undefined names on one 3.6 MB line;
-//   2: 100,000 unknown top-level keys (2.9 MB).
+//   2: 100,000 unknown top-level keys (2.9 MB);
+//   3: 40,000 probes (1.2 MB; each was compared with every earlier one).
 QByteArray hostileShape(int shape)
 {
     QByteArray y;
@@ -90,6 +91,10 @@ QByteArray hostileShape(int shape)
         for (int i = 0; i < 400000; ++i)
             y += " $U" + QByteArray::number(i).rightJustified(6, '0');
         y += "\n";
+    } else if (shape == 3) {
+        y = "type: service\nport: 80\ncommands: [x]\nprobes:\n";
+        for (int i = 0; i < 40000; ++i)
+            y += "  - type: http\n    url: /h" + QByteArray::number(i) + "\n";
     } else {
         y = "type: task\ncommands: [x]\n";
         for (int i = 0; i < 100000; ++i)
@@ -108,7 +113,7 @@ void BM_ValidateHostileShape(benchmark::State &state)
     }
     state.counters["bytes"] = double(yaml.size());
 }
-BENCHMARK(BM_ValidateHostileShape)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ValidateHostileShape)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The YAML layer alone (yaml-cpp events into the located tree), to see where time goes.
 void BM_YamlTreeOnly(benchmark::State &state)

@@ -634,6 +634,23 @@ private Q_SLOTS:
         QCOMPARE(unknown, 60000);
     }
 
+    // 40,000 probes (dstack allows 10), the 20,001st repeating the first: each probe was compared
+    // with every earlier one (181 s). One error for the count, one for the repeat, at its line.
+    void manyProbesAreCheckedInOnePass()
+    {
+        QByteArray yaml = "type: service\nport: 80\ncommands: [x]\nprobes:\n";
+        for (int i = 0; i < 40000; ++i)
+            yaml += "  - type: http\n    url: /h" + QByteArray::number(i == 20000 ? 0 : i) + "\n";
+        const ParseResult r = parseConfiguration(yaml, QStringLiteral("probes.dstack.yml"));
+        QStringList errors;
+        for (const Diagnostic &d : r.diagnostics)
+            if (d.severity == Severity::Error)
+                errors << QStringLiteral("%1: %2").arg(d.line).arg(d.message);
+        QCOMPARE(errors,
+                 QStringList({QStringLiteral("25: at most 10 probes are allowed"),
+                              QStringLiteral("40005: this probe repeats an earlier one; probes must be unique")}));
+    }
+
     void oversizedConfigurationIsRefused()
     {
         const QByteArray big = "type: task\n# " + QByteArray(kMaxConfigurationBytes, 'x') + "\n";
