@@ -2,6 +2,7 @@
 // (the most Gantry asks for) → Plan, and one Run → RunInfo (done for every run on every poll).
 
 #include "core/backends/dstack/DstackModels.h"
+#include "core/models/RunsModel.h"
 
 #include <benchmark/benchmark.h>
 
@@ -98,5 +99,22 @@ void BM_RunInfoFromJson(benchmark::State &state)
 BENCHMARK(BM_RunInfoFromJson);
 
 } // namespace
+
+// The runs list refreshed with the same N runs (what every poll of a project does): the model
+// matched each run by a linear search, N²/2 name comparisons on the GUI thread.
+void BM_RunsModelRefresh(benchmark::State &state)
+{
+    QList<gantry::RunInfo> runs;
+    for (int i = 0; i < state.range(0); ++i) {
+        gantry::RunInfo r;
+        r.name = QStringLiteral("run-%1").arg(i);
+        runs << r;
+    }
+    gantry::RunsModel model;
+    model.setRuns(runs);
+    for (auto _ : state)
+        model.setRuns(runs);
+}
+BENCHMARK(BM_RunsModelRefresh)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -3,6 +3,8 @@
 #include "core/cost/CostGuard.h"
 
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
 
 namespace gantry {
 
@@ -20,20 +22,37 @@ int RunsModel::rowOfRun(const QString &name) const
 
 void RunsModel::setRuns(const QList<RunInfo> &runs)
 {
-    // Remove the runs that are gone (from the end, so rows stay valid)…
-    for (int row = int(m_runs.size()) - 1; row >= 0; --row) {
-        const QString &name = m_runs[row].name;
-        const bool kept = std::any_of(runs.begin(), runs.end(), [&](const RunInfo &r) { return r.name == name; });
-        if (!kept) {
-            beginRemoveRows({}, row, row);
-            m_runs.removeAt(row);
-            endRemoveRows();
+    // Linear in the runs on both sides: a dstack project keeps every run it ever had, and the
+    // list is refreshed every few seconds on the GUI thread.
+    QSet<QString> incoming;
+    incoming.reserve(runs.size());
+    for (const RunInfo &r : runs)
+        incoming.insert(r.name);
+    // Remove the runs that are gone, a block of neighbours at a time, from the end (so the rows
+    // before stay valid)…
+    for (int row = int(m_runs.size()) - 1; row >= 0;) {
+        if (incoming.contains(m_runs[row].name)) {
+            --row;
+            continue;
         }
+        int first = row;
+        while (first > 0 && !incoming.contains(m_runs[first - 1].name))
+            --first;
+        beginRemoveRows({}, first, row);
+        m_runs.remove(first, row - first + 1);
+        endRemoveRows();
+        row = first - 1;
     }
     // …update the ones still here, and append the new ones.
+    QHash<QString, int> rows;
+    rows.reserve(m_runs.size());
+    for (int i = 0; i < int(m_runs.size()); ++i)
+        if (!rows.contains(m_runs[i].name))
+            rows.insert(m_runs[i].name, i); // the first row of a name, as rowOfRun finds it
     for (const RunInfo &run : runs) {
-        const int row = rowOfRun(run.name);
-        if (row >= 0) {
+        const auto found = rows.constFind(run.name);
+        if (found != rows.cend()) {
+            const int row = *found;
             m_runs[row] = run;
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         } else {
@@ -41,6 +60,7 @@ void RunsModel::setRuns(const QList<RunInfo> &runs)
             beginInsertRows({}, at, at);
             m_runs.append(run);
             endInsertRows();
+            rows.insert(run.name, at);
         }
     }
 }

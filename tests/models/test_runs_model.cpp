@@ -88,6 +88,40 @@ private Q_SLOTS:
         QCOMPARE(m.rowCount(), 0);
     }
 
+    // A project that kept 3,000 runs: a refresh where every third is gone and 1,000 are new.
+    // Each gone block of neighbours leaves in one removal; the rest keep their rows in order.
+    void refreshOfManyRunsRemovesBlocksAndKeepsOrder()
+    {
+        RunsModel m;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QList<RunInfo> before;
+        for (int i = 0; i < 3000; ++i)
+            before << run(QStringLiteral("r%1").arg(i), RunStatus::Running, 1, now);
+        m.setRuns(before);
+        QList<RunInfo> after;
+        for (int i = 0; i < 3000; ++i)
+            if (i % 3 != 0 && !(i >= 1000 && i < 1100))
+                after << run(QStringLiteral("r%1").arg(i), RunStatus::Running, 1, now);
+        for (int i = 3000; i < 4000; ++i)
+            after << run(QStringLiteral("r%1").arg(i), RunStatus::Submitted, 1, now);
+        QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
+        m.setRuns(after);
+        QCOMPARE(m.rowCount(), int(after.size()));
+        for (int row = 0; row < m.rowCount(); row += 97)
+            QCOMPARE(m.index(row, RunsModel::Name).data().toString(), after[row].name);
+        QCOMPARE(m.rowOfRun(QStringLiteral("r3999")), m.rowCount() - 1);
+        QCOMPARE(m.rowOfRun(QStringLiteral("r1050")), -1);
+        // One removal per block of neighbours that left: every third run alone, and r1000–r1099
+        // (with the thirds next to it) as one.
+        int blocks = 0;
+        for (int i = 0; i < 3000; ++i) {
+            const bool gone = i % 3 == 0 || (i >= 1000 && i < 1100);
+            const bool previousGone = i > 0 && ((i - 1) % 3 == 0 || (i - 1 >= 1000 && i - 1 < 1100));
+            blocks += gone && !previousGone ? 1 : 0;
+        }
+        QCOMPARE(removed.size(), blocks);
+    }
+
     void ageText_data()
     {
         QTest::addColumn<int>("seconds");
