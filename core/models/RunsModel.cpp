@@ -98,9 +98,13 @@ void RunsModel::sort(int column, Qt::SortOrder order)
     for (const QModelIndex &i : before)
         names << m_runs[i.row()].name;
     std::stable_sort(m_runs.begin(), m_runs.end(), less);
+    QHash<QString, int> rows; // the first row of a name, as rowOfRun finds it
+    rows.reserve(m_runs.size());
+    for (int i = int(m_runs.size()) - 1; i >= 0; --i)
+        rows.insert(m_runs[i].name, i);
     QModelIndexList after;
     for (qsizetype i = 0; i < before.size(); ++i)
-        after << index(rowOfRun(names[i]), before[i].column());
+        after << index(rows.value(names[i], -1), before[i].column());
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }

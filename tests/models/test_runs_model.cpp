@@ -122,6 +122,26 @@ private Q_SLOTS:
         QCOMPARE(removed.size(), blocks);
     }
 
+    // Sorting moves rows; an index a view holds (a selection) follows its run.
+    void sortKeepsPersistentIndexesOnTheirRuns()
+    {
+        RunsModel m;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        m.setRuns({run(u"b"_s, RunStatus::Running, 1, now), run(u"c"_s, RunStatus::Running, 1, now),
+                   run(u"a"_s, RunStatus::Running, 1, now)});
+        const QPersistentModelIndex c(m.index(1, RunsModel::Name));
+        const QPersistentModelIndex a(m.index(2, RunsModel::Status));
+        m.sort(RunsModel::Name, Qt::AscendingOrder);
+        QCOMPARE(m.index(0, RunsModel::Name).data().toString(), QStringLiteral("a"));
+        QCOMPARE(c.row(), 2);
+        QCOMPARE(c.data().toString(), QStringLiteral("c"));
+        QCOMPARE(a.row(), 0);
+        QCOMPARE(a.column(), int(RunsModel::Status));
+        m.sort(RunsModel::Name, Qt::DescendingOrder);
+        QCOMPARE(c.row(), 0);
+        QCOMPARE(a.row(), 2);
+    }
+
     void ageText_data()
     {
         QTest::addColumn<int>("seconds");
