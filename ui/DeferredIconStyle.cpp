@@ -28,6 +28,7 @@ public:
             m_option.emplace(*option);
             m_option->type = QStyleOption::SO_Default;
             m_option->version = QStyleOption::Version;
+            m_option->styleObject = nullptr; // a plain pointer that may not live that long
         }
     }
 
