@@ -63,6 +63,14 @@ Offer cloudOffer(const QString &instance, double price)
 }
 
 // examples/local-tiny copied into a fresh folder, on a free port (8088 may be taken).
+// The window at the size the tests use, on screen.
+bool showOnScreen(MainWindow &window)
+{
+    window.resize(1280, 820);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window);
+}
+
 QString copyExample()
 {
     const QString dir = test::freshDir(QStringLiteral("local-tiny"));
@@ -189,9 +197,7 @@ bool hasPixels(const QIcon &icon)
 void TestMainWindow::deferredStandardIconsStillHaveTheirPixels()
 {
     MainWindow window;
-    window.resize(1280, 820);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showOnScreen(window));
     auto *overflow = window.menuBar()->findChild<QToolButton *>(QStringLiteral("qt_menubar_ext_button"));
     QVERIFY(overflow);
     QVERIFY(!overflow->isVisible()); // everything fits
@@ -233,9 +239,7 @@ void TestMainWindow::hostileConfigurationOpensAndListsItsFirstProblems()
     out.write(yaml + "\n");
     out.close();
     MainWindow window;
-    window.resize(1280, 820);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showOnScreen(window));
     QVERIFY(window.openProject(dir));
     EditorPanel *editor = window.editor();
     // 60,000 unknown keys, the first 1,000 undefined uses and one line for the other 99,000.
@@ -252,9 +256,7 @@ void TestMainWindow::editorShowsDiagnosticsAsYouType()
     const QString project = copyExample();
     QVERIFY(!project.isEmpty());
     MainWindow window;
-    window.resize(1280, 820);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showOnScreen(window));
     QVERIFY(window.openProject(project));
     EditorPanel *editor = window.editor();
     QCOMPARE(editor->filePath(), project + QStringLiteral("/serve.dstack.yml"));
@@ -337,9 +339,7 @@ void TestMainWindow::userJourney()
     test::ScriptedBackend cloud(QStringLiteral("aws"), {cloudOffer(QStringLiteral("g5.xlarge"), 1.006),
                                                         cloudOffer(QStringLiteral("g5.12xlarge"), 5.672)});
     MainWindow window({m_local.get(), &cloud});
-    window.resize(1280, 820);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showOnScreen(window));
     QVERIFY(window.openProject(project));
     QTRY_VERIFY(window.editor()->parseResult().valid());
 
