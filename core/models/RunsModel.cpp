@@ -3,7 +3,6 @@
 #include "core/cost/CostGuard.h"
 
 #include <QFileInfo>
-#include <QHash>
 #include <QSet>
 
 namespace gantry {
@@ -18,6 +17,15 @@ int RunsModel::rowOfRun(const QString &name) const
         if (m_runs[i].name == name)
             return i;
     return -1;
+}
+
+QHash<QString, int> RunsModel::rowsByName() const
+{
+    QHash<QString, int> rows;
+    rows.reserve(m_runs.size());
+    for (int i = int(m_runs.size()) - 1; i >= 0; --i) // from the end: the first row wins
+        rows.insert(m_runs[i].name, i);
+    return rows;
 }
 
 void RunsModel::setRuns(const QList<RunInfo> &runs)
@@ -44,11 +52,7 @@ void RunsModel::setRuns(const QList<RunInfo> &runs)
         row = first - 1;
     }
     // …update the ones still here, and append the new ones.
-    QHash<QString, int> rows;
-    rows.reserve(m_runs.size());
-    for (int i = 0; i < int(m_runs.size()); ++i)
-        if (!rows.contains(m_runs[i].name))
-            rows.insert(m_runs[i].name, i); // the first row of a name, as rowOfRun finds it
+    QHash<QString, int> rows = rowsByName();
     for (const RunInfo &run : runs) {
         const auto found = rows.constFind(run.name);
         if (found != rows.cend()) {
@@ -98,10 +102,7 @@ void RunsModel::sort(int column, Qt::SortOrder order)
     for (const QModelIndex &i : before)
         names << m_runs[i.row()].name;
     std::stable_sort(m_runs.begin(), m_runs.end(), less);
-    QHash<QString, int> rows; // the first row of a name, as rowOfRun finds it
-    rows.reserve(m_runs.size());
-    for (int i = int(m_runs.size()) - 1; i >= 0; --i)
-        rows.insert(m_runs[i].name, i);
+    const QHash<QString, int> rows = rowsByName();
     QModelIndexList after;
     for (qsizetype i = 0; i < before.size(); ++i)
         after << index(rows.value(names[i], -1), before[i].column());

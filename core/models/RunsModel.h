@@ -7,6 +7,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
 namespace gantry {
@@ -49,6 +50,8 @@ public:
 
 private:
     QString statusText(const RunInfo &run) const;
+    // Each name's first row, as rowOfRun finds it: one pass instead of a search per run.
+    QHash<QString, int> rowsByName() const;
 
     QList<RunInfo> m_runs;
     QDateTime m_now = QDateTime::currentDateTimeUtc();

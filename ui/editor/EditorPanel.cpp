@@ -27,7 +27,6 @@ namespace {
 constexpr int kLineRole = Qt::UserRole;
 constexpr int kColumnRole = Qt::UserRole + 1;
 constexpr int kIndexRole = Qt::UserRole + 2; // into parseResult().diagnostics
-constexpr qsizetype kMaxListedProblems = 1000;
 constexpr int kParseHereBytes = 256 * 1024;
 } // namespace
 
@@ -314,9 +313,9 @@ void EditorPanel::showProblems()
         (d.severity == Severity::Error ? errors : warnings)++;
     const QIcon errorIcon = style()->standardIcon(QStyle::SP_MessageBoxCritical);
     const QIcon warningIcon = style()->standardIcon(QStyle::SP_MessageBoxWarning);
-    // The first problems, in file order; nobody reads a list of 400,000, and building it froze
-    // the window. The summary counts them all.
-    const qsizetype shown = std::min<qsizetype>(m_result.diagnostics.size(), kMaxListedProblems);
+    // The problems the text marks, in file order; nobody reads a list of 400,000, and building
+    // it froze the window. The summary counts them all.
+    const qsizetype shown = std::min<qsizetype>(m_result.diagnostics.size(), YamlEditor::kMaxMarkedDiagnostics);
     for (qsizetype i = 0; i < shown; ++i) {
         const Diagnostic &d = m_result.diagnostics[i];
         auto *item =

@@ -132,12 +132,11 @@ void YamlEditor::setDiagnostics(const Diagnostics &diagnostics)
     markerDeleteAll(kErrorMarker);
     markerDeleteAll(kWarningMarker);
     markerDeleteAll(kFixMarker);
-    // Marked in the text: the first 1,000 (the problem list shows as many). A line's text is
-    // read once for all its problems: one line of a hostile file may carry 400,000 of them.
-    constexpr qsizetype kMaxMarked = 1000;
+    // A line's text is read once for all its problems: one line of a hostile file may carry
+    // 400,000 of them.
     int textLine = -1;
     QString lineText;
-    for (qsizetype i = 0; i < std::min<qsizetype>(diagnostics.size(), kMaxMarked); ++i) {
+    for (qsizetype i = 0; i < std::min<qsizetype>(diagnostics.size(), kMaxMarkedDiagnostics); ++i) {
         const Diagnostic &d = diagnostics[i];
         if (d.line <= 0)
             continue;

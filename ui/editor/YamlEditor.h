@@ -23,6 +23,9 @@ class YamlEditor : public QsciScintilla
 public:
     explicit YamlEditor(QWidget *parent = nullptr);
 
+    // Marks the first kMaxMarkedDiagnostics in the text (squiggle and margin); the problem list
+    // shows as many. A hostile file may carry 400,000.
+    static constexpr qsizetype kMaxMarkedDiagnostics = 1000;
     void setDiagnostics(const Diagnostics &diagnostics);
     const Diagnostics &diagnostics() const { return m_diagnostics; }
     // The message(s) for a 1-based line, joined; empty when the line is clean.
