@@ -1,6 +1,7 @@
 #include "ui/Look.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableView>
 
 namespace gantry::ui {
@@ -8,6 +9,11 @@ namespace gantry::ui {
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightness() < 128;
+}
+
+void setHeadingLook(QLabel *label)
+{
+    label->setForegroundRole(QPalette::PlaceholderText);
 }
 
 void setUpDataTable(QTableView *table)

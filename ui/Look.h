@@ -4,12 +4,18 @@
 
 #include <QPalette>
 
+class QLabel;
 class QTableView;
 
 namespace gantry::ui {
 
 // Is this a dark palette (the system's dark mode)? Colours we choose ourselves follow it.
 bool isDark(const QPalette &palette);
+
+// A section heading of the first frame ("Configurations", "Runs"): the text's own face in the
+// palette's secondary text colour, not bold. A bold face is one more font to match, open and
+// rasterize before the first frame (3.7 M instructions, 0.4 MB: issue 14, bench/RESULTS.md).
+void setHeadingLook(QLabel *label);
 
 // A data table: whole-row single selection, no grid, one line per row at a fixed height.
 void setUpDataTable(QTableView *table);

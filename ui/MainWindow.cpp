@@ -47,9 +47,7 @@ namespace {
 QLabel *sectionLabel(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
+    setHeadingLook(label);
     label->setContentsMargins(4, 6, 4, 2);
     return label;
 }

@@ -143,6 +143,25 @@ private:
     QString m_run;
 };
 
+namespace {
+
+// The font files a process has open (FreeType maps each face it opened), from /proc/self/maps.
+QStringList mappedFontFiles(const QByteArray &maps)
+{
+    QStringList fonts;
+    for (const QByteArray &line : maps.split('\n')) {
+        const QByteArray path = line.mid(line.indexOf('/'));
+        const QByteArray lower = path.toLower();
+        if (line.contains('/') &&
+            (lower.endsWith(".ttf") || lower.endsWith(".otf") || lower.endsWith(".ttc") || lower.endsWith(".pfb")))
+            fonts << QString::fromUtf8(path);
+    }
+    fonts.removeDuplicates();
+    return fonts;
+}
+
+} // namespace
+
 // A start on a local project, first frame and the work after it included, loads none of the
 // libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and
 // libsecret (a token), libarchive (a dstack `files:` archive). Nor QtSvg (the window icon is
@@ -166,6 +185,9 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     const QByteArray firstMapped = firstMaps.readAll();
     QVERIFY(firstMapped.contains("/platforms/libq")); // plugins are seen: the offscreen platform's
     QVERIFY2(!firstMapped.contains("/imageformats/"), "an image-format plugin was loaded for the first frame");
+    // Two faces: the text's and the editor's fixed-pitch one (no bold headings: ui/Look.h).
+    const QStringList fonts = mappedFontFiles(firstMapped);
+    QVERIFY2(!fonts.isEmpty() && fonts.size() <= 2, qPrintable(fonts.join(u", ")));
     window.showTab(MainWindow::ChatTab);
     QTRY_VERIFY(window.chat()->isVisible());
     QFile maps(QStringLiteral("/proc/self/maps"));

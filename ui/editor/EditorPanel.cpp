@@ -52,9 +52,7 @@ EditorPanel::EditorPanel(QWidget *parent)
 void EditorPanel::buildLayout()
 {
     auto *header = new QHBoxLayout;
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    // The file's name in the text's own face: no second font before the first frame (ui/Look.h).
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->addWidget(m_title, 1);
     header->addWidget(m_summary);
