@@ -152,7 +152,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(cli).isExecutable());
         QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
         // The modules, where the installed programs look for them (bin/../lib/gantry).
-        for (const char *module : {"desktop", "charts", "keychain", "archive"})
+        for (const char *module : {"charts", "keychain", "archive"})
             QVERIFY2(
                 QFileInfo::exists(prefix + QStringLiteral("/lib/gantry/libgantry_%1.so").arg(QLatin1String(module))),
                 module);
@@ -165,8 +165,7 @@ private Q_SLOTS:
         QVERIFY2(!keychain.out.contains(QLatin1String("cannot be loaded")), qPrintable(keychain.out));
         // Stripped, as packages ship them: no symbol table and no debug info left (readelf comes
         // with binutils, which `--strip` itself needs).
-        const QString desktop = prefix + QStringLiteral("/lib/gantry/libgantry_desktop.so");
-        for (const QString &binary : {gui, cli, desktop}) {
+        for (const QString &binary : {gui, cli}) {
             const Result sections = run(QStringLiteral("readelf"), {QStringLiteral("-S"), QStringLiteral("-W"), binary},
                                         QProcessEnvironment::systemEnvironment(), 30000);
             QVERIFY2(sections.exitCode == 0 && sections.out.contains(QLatin1String(".text")),
@@ -174,17 +173,6 @@ private Q_SLOTS:
             QVERIFY2(!sections.out.contains(QLatin1String(".symtab")), qPrintable(binary));
             QVERIFY2(!sections.out.contains(QLatin1String(".debug_")), qPrintable(binary));
         }
-
-        // gantry is a launcher of the desktop module: without it, one line says what is missing.
-        const QString lone = test::freshDir(QStringLiteral("lone")) + QStringLiteral("/bin");
-        QVERIFY(QDir().mkpath(lone));
-        QVERIFY(QFile::copy(gui, lone + QStringLiteral("/gantry")));
-        const Result without = run(lone + QStringLiteral("/gantry"), {QStringLiteral("--version")},
-                                   QProcessEnvironment::systemEnvironment(), 30000);
-        QCOMPARE(without.exitCode, 1);
-        QVERIFY2(without.err.contains(
-                     QStringLiteral("cannot load the desktop app: %1/../lib/gantry/libgantry_desktop.so").arg(lone)),
-                 qPrintable(without.err));
 
         const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
         QVERIFY(!QTest::currentTestFailed());

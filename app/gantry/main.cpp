@@ -1,6 +1,4 @@
-// The desktop app's main, in lib/gantry/libgantry_desktop.so, which the gantry program
-// (Launcher.cpp) loads while fontconfig is set up on a second thread. Thin: parse arguments,
-// make the backends, build the main window, run.
+// gantry: the desktop app. Thin: parse arguments, make the backends, build the main window, run.
 
 #include "app/common/StartupProbe.h"
 #include "app/gantry/ScreenshotTour.h"
@@ -21,13 +19,9 @@
 
 #include <memory>
 
-// waitForFontconfig: returns once fontconfig is set up (Launcher.cpp); called before the first
-// font, so that Qt does not set it up a second time.
-extern "C" __attribute__((visibility("default"))) int gantry_desktop_main(int argc, char *argv[],
-                                                                          void (*waitForFontconfig)())
+int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    waitForFontconfig();
     QApplication::setApplicationName(QStringLiteral("gantry"));
     QApplication::setOrganizationName(QStringLiteral("gantry"));
     QApplication::setApplicationDisplayName(QStringLiteral("Gantry"));
