@@ -14,7 +14,8 @@ bool isDark(const QPalette &palette);
 
 // A section heading of the first frame ("Configurations", "Runs"): the text's own face in the
 // palette's secondary text colour, not bold. A bold face is one more font to match, open and
-// rasterize before the first frame (3.7 M instructions, 0.4 MB: issue 14, bench/RESULTS.md).
+// rasterize before the first frame (3.8 M instructions, 1–2 ms of a 36 ms start: issue 14,
+// bench/RESULTS.md, "Start, sixth round").
 void setHeadingLook(QLabel *label);
 
 // A data table: whole-row single selection, no grid, one line per row at a fixed height.

@@ -63,14 +63,6 @@ Offer cloudOffer(const QString &instance, double price)
 }
 
 // examples/local-tiny copied into a fresh folder, on a free port (8088 may be taken).
-// The window at the size the tests use, on screen.
-bool showOnScreen(MainWindow &window)
-{
-    window.resize(1280, 820);
-    window.show();
-    return QTest::qWaitForWindowExposed(&window);
-}
-
 QString copyExample()
 {
     const QString dir = test::freshDir(QStringLiteral("local-tiny"));
@@ -84,6 +76,31 @@ QString copyExample()
         return {};
     out.write(text);
     return dir;
+}
+
+// The window at the size the tests use, on screen.
+bool showOnScreen(MainWindow &window)
+{
+    window.resize(1280, 820);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window);
+}
+
+// The font files a process has open (FreeType maps each face it opened), from /proc/self/maps.
+QStringList mappedFontFiles(const QByteArray &maps)
+{
+    QStringList fonts;
+    for (const QByteArray &line : maps.split('\n')) {
+        const qsizetype slash = line.indexOf('/');
+        if (slash < 0)
+            continue;
+        const QByteArray path = line.mid(slash);
+        const QByteArray lower = path.toLower();
+        if (lower.endsWith(".ttf") || lower.endsWith(".otf") || lower.endsWith(".ttc") || lower.endsWith(".pfb"))
+            fonts << QString::fromUtf8(path);
+    }
+    fonts.removeDuplicates();
+    return fonts;
 }
 
 // What examples/local-tiny needs to deploy: LLAMA_SERVER and TINY_MODEL, set as ./scripts/run
@@ -142,25 +159,6 @@ private:
     std::unique_ptr<Backend> m_local;
     QString m_run;
 };
-
-namespace {
-
-// The font files a process has open (FreeType maps each face it opened), from /proc/self/maps.
-QStringList mappedFontFiles(const QByteArray &maps)
-{
-    QStringList fonts;
-    for (const QByteArray &line : maps.split('\n')) {
-        const QByteArray path = line.mid(line.indexOf('/'));
-        const QByteArray lower = path.toLower();
-        if (line.contains('/') &&
-            (lower.endsWith(".ttf") || lower.endsWith(".otf") || lower.endsWith(".ttc") || lower.endsWith(".pfb")))
-            fonts << QString::fromUtf8(path);
-    }
-    fonts.removeDuplicates();
-    return fonts;
-}
-
-} // namespace
 
 // A start on a local project, first frame and the work after it included, loads none of the
 // libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and

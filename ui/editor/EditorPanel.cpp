@@ -52,7 +52,7 @@ EditorPanel::EditorPanel(QWidget *parent)
 void EditorPanel::buildLayout()
 {
     auto *header = new QHBoxLayout;
-    // The file's name in the text's own face: no second font before the first frame (ui/Look.h).
+    // The file's name in the text's own face: no bold face before the first frame (ui/Look.h).
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->addWidget(m_title, 1);
     header->addWidget(m_summary);
