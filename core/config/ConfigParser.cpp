@@ -71,8 +71,14 @@ QString findConfiguration(const QString &directory)
         if (QFileInfo(candidate).isFile())
             return candidate;
     }
-    const QStringList matches = dir.entryList({QStringLiteral("*.dstack.yml")}, QDir::Files | QDir::Hidden, QDir::Name);
-    return matches.isEmpty() ? QString() : dir.filePath(matches.first());
+    // The first *.dstack.yml by name, in any case as QDir's filter matched it. Matched here
+    // rather than by a QDir name filter, which compiles a regular expression on the way to the
+    // first frame (issue 14).
+    for (const QString &name : dir.entryList(QDir::Files | QDir::Hidden, QDir::Name)) {
+        if (name.endsWith(QLatin1String(".dstack.yml"), Qt::CaseInsensitive))
+            return dir.filePath(name);
+    }
+    return {};
 }
 
 std::vector<ProbeSpec> Configuration::effectiveProbes() const

@@ -9,8 +9,9 @@
 #include "core/config/ResourcesGrammar.h"
 #include "core/config/Suggestion.h"
 
-#include <QRegularExpression>
 #include <QSet>
+
+#include <algorithm>
 
 namespace gantry {
 
@@ -32,6 +33,17 @@ QString kindName(const yaml::Node &n)
 }
 
 namespace {
+
+// dstack's env name, ^[a-zA-Z_][a-zA-Z0-9_]*$ (models/envs.py) as pydantic matches it: ASCII
+// only, and the end is the end (a final newline does not match, as it did with PCRE's `$`).
+// By hand rather than a QRegularExpression, whose library the first frame need not load.
+bool isEnvName(const QString &key)
+{
+    auto letter = [](QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_'; };
+    if (key.isEmpty() || !letter(key.front()))
+        return false;
+    return std::all_of(key.begin() + 1, key.end(), [&](QChar c) { return letter(c) || (c >= u'0' && c <= u'9'); });
+}
 
 // The canonical configuration before any field is read: every key the server echoes for
 // this run type, with the value it echoes when the field is absent.
@@ -456,13 +468,12 @@ void ConfigReader::readPython(const Node &n)
 
 void ConfigReader::readEnv(const Node &n)
 {
-    static const QRegularExpression keyPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     json out = json::object();
     QSet<QString> seen;
     // The list form must match dstack's pattern; a mapping may use any key (dstack passes it on),
     // which a shell cannot expand: a warning, not an error.
     auto add = [&](const Node &at, const QString &key, std::optional<QString> value, bool listForm) {
-        if (!keyPattern.match(key).hasMatch()) {
+        if (!isEnvName(key)) {
             if (listForm || key.isEmpty()) {
                 error(at,
                       QStringLiteral("env name '%1' is invalid: use letters, digits and '_', not starting with a digit")

@@ -378,6 +378,10 @@ private Q_SLOTS:
         QTest::newRow("duplicate in list") << QByteArray("\n  - A=1\n  - A=2") << 7 << 5 << "defined twice";
         QTest::newRow("bad key") << QByteArray("\n  - 1A=x") << 6 << 5 << "env name '1A' is invalid";
         QTest::newRow("dash in key") << QByteArray("\n  - MY-VAR=x") << 6 << 5 << "invalid";
+        // pydantic's `$` is the end: a final newline is not a name's (PCRE's `$` let it through).
+        QTest::newRow("newline ends key") << QByteArray("\n  - \"A\\n=1\"") << 6 << 5 << "invalid";
+        QTest::newRow("newline ends name") << QByteArray("\n  - \"A\\n\"") << 6 << 5 << "invalid";
+        QTest::newRow("non-ASCII letter") << QByteArray("\n  - \u00c9T\u00c9=1") << 6 << 5 << "invalid";
         QTest::newRow("map item in list") << QByteArray("\n  - A: b") << 6 << 5 << "write `- KEY=value`";
         QTest::newRow("null in mapping") << QByteArray("\n  A:") << 6 << 3 << "has no value";
         QTest::newRow("bool in mapping") << QByteArray("\n  A: yes") << 6 << 6 << "is a boolean; quote it";

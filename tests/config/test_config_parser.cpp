@@ -816,6 +816,13 @@ probes:
         touch(".dstack.yml");
         QCOMPARE(findConfiguration(dir), dir + QStringLiteral("/.dstack.yml"));
         QCOMPARE(findConfiguration(dir + QStringLiteral("/missing")), QString());
+
+        // The suffix in any case, as QDir's name filter matched it before.
+        const QString upper = freshDir(QStringLiteral("find-upper"));
+        QFile f(upper + QStringLiteral("/Serve.DSTACK.YML"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        QCOMPARE(findConfiguration(upper), upper + QStringLiteral("/Serve.DSTACK.YML"));
     }
 
     void loadsFiles()

@@ -14,6 +14,8 @@
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
+#include "ui/editor/EditorPanel.h"
+#include "ui/editor/YamlEditor.h"
 #include "ui/editor/YamlPath.h"
 #include "ui/offers/OffersPanel.h"
 #include "ui/runs/LogView.h"
@@ -38,6 +40,7 @@
 #include <QMetaEnum>
 #include <QPainter>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTableView>
@@ -194,6 +197,37 @@ private Q_SLOTS:
     {
         QCOMPARE(yamlContextAt({}, 3, 4).path, QStringList());
         QCOMPARE(yamlContextAt({QStringLiteral("a:")}, 0, 99).prefix, QString());
+    }
+
+    // The editor's horizontal scroll bar is there only while a line is wider than the view, and
+    // the file's name above it becomes selectable once the panel has been painted: not before,
+    // because a selectable label lays its text out as a document (issue 14).
+    void editorScrollBarAndTitle()
+    {
+        const QString path = QDir(gantry::test::freshDir(u"editor-scroll"_s)).filePath(u"serve.dstack.yml"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("type: service\nport: 8000\ncommands:\n  - python3 -m http.server 8000\n");
+        file.close();
+        EditorPanel panel;
+        panel.resize(700, 400);
+        QVERIFY(panel.openFile(path));
+        QLabel *title = nullptr;
+        for (QLabel *label : panel.findChildren<QLabel *>()) {
+            if (label->text() == u"serve.dstack.yml"_s)
+                title = label;
+        }
+        QVERIFY(title);
+        QVERIFY(!title->textInteractionFlags().testFlag(Qt::TextSelectableByMouse));
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY(title->textInteractionFlags().testFlag(Qt::TextSelectableByMouse));
+
+        YamlEditor *editor = panel.editor();
+        QTest::qWait(50); // painted lines have been measured
+        QVERIFY(!editor->horizontalScrollBar()->isVisible());
+        editor->append(u"  - "_s + QString(400, u'x') + u"\n"_s);
+        QTRY_VERIFY(editor->horizontalScrollBar()->isVisible());
     }
 
     void settingsRegistry()

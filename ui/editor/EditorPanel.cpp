@@ -2,6 +2,7 @@
 
 #include "core/common/BoundedRead.h"
 #include "core/common/StatePaths.h"
+#include "ui/AfterFirstPaint.h"
 #include "ui/editor/YamlEditor.h"
 
 #include <QCryptographicHash>
@@ -53,7 +54,9 @@ void EditorPanel::buildLayout()
 {
     auto *header = new QHBoxLayout;
     // The file's name in the text's own face: no bold face before the first frame (ui/Look.h).
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Selectable once the first frame is on screen: a selectable label lays its text out as a
+    // document, which the first frame does not need (issue 14).
+    afterFirstPaint(m_title, [this] { m_title->setTextInteractionFlags(Qt::TextSelectableByMouse); });
     header->addWidget(m_title, 1);
     header->addWidget(m_summary);
     m_saveButton->setToolTip(tr("Save (Ctrl+S)"));

@@ -46,6 +46,10 @@ YamlEditor::YamlEditor(QWidget *parent)
     setCaretLineVisible(true);
     setEolMode(EolUnix);
     setWrapMode(WrapNone);
+    // A horizontal scroll bar only once a line is wider than the view (Scintilla's default is a
+    // fixed 2,000-pixel width, a bar below every short file; its first paint cost ~1 ms: issue 14).
+    SendScintilla(SCI_SETSCROLLWIDTH, 1);
+    SendScintilla(SCI_SETSCROLLWIDTHTRACKING, 1);
 
     // Margin 0: line numbers; margin 1: diagnostic markers; margin 2: folding.
     setMarginType(0, NumberMargin);
