@@ -11,7 +11,14 @@
 //       GUI thread's CPU, and its time waiting for a core behind this machine's other threads
 //       (the rest is time the thread was not runnable, or the VM's vCPU was not running); and
 //       where in the stream it fell (0: first token, 100: last).
+//   With GANTRY_BENCH_STALL_LOG_MS=N, every stall longer than N ms is also printed to stderr
+//   with its end on CLOCK_MONOTONIC, the clock of `perf record -k mono`, so that a profile of the
+//   run can be cut down to the stalls' samples.
 // Then a 2,000-message conversation: open → first paint of the view, and one frame of scrolling.
+// And the cost of one whole repaint of the view showing the end of a long reply (the frame a
+// streaming reply costs when its height changes and the view lays out again), for the 8k-token
+// reply and for one 3,000-line code block: minimum and median of 200, so that this VM's
+// preemptions, which a single worst frame cannot tell from our own work, drop out.
 
 #include "core/chat/ChatSession.h"
 #include "core/chat/ConversationStore.h"
@@ -271,6 +278,7 @@ StreamResult streamOnce(double rate)
     double worstBeatWait = 0, lastWait = threadRunQueueMs();
     Clock::time_point worstBeatAt;
     QElapsedTimer beat;
+    const double stallLogMs = qEnvironmentVariableIntValue("GANTRY_BENCH_STALL_LOG_MS");
     QTimer heart;
     heart.setTimerType(Qt::PreciseTimer);
     heart.setInterval(2);
@@ -280,6 +288,13 @@ StreamResult streamOnce(double rate)
         if (beat.isValid()) {
             maxBeatCpu = std::max(maxBeatCpu, cpu - lastCpu);
             busy.push_back(std::max(0.0, double(beat.nsecsElapsed()) / 1e6 - 2.0));
+            if (stallLogMs > 0 && busy.back() > stallLogMs) {
+                timespec now{};
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                std::fprintf(stderr, "stall: end %.3f s, busy %.1f ms, cpu %.1f ms, wait %.1f ms\n",
+                             double(now.tv_sec) + double(now.tv_nsec) / 1e9, busy.back(), cpu - lastCpu,
+                             wait - lastWait);
+            }
             if (busy.back() > worstBeat) {
                 worstBeat = busy.back();
                 worstBeatAt = Clock::now();
@@ -412,10 +427,61 @@ void BM_ChatViewOpenAndScroll(benchmark::State &state)
     state.SetLabel("2,000 messages; limits 100 ms and 16 ms");
 }
 
+// One whole repaint of the message view at the end of a long reply, stored complete: the 8k-token
+// reply (0), or one 3,000-line code block (1).
+void BM_ChatViewRepaintLongReply(benchmark::State &state)
+{
+    {
+        ConversationStore seed;
+        seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
+        const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
+                                                  QStringLiteral("Long reply"))
+                              .value_or(-1);
+        QString reply;
+        if (state.range(0) == 0) {
+            for (const std::string &token : replyTokens())
+                reply += QString::fromStdString(token);
+        } else {
+            // One code block of 3,000 lines: one document, many screens tall.
+            reply = QStringLiteral("```cpp\n");
+            for (int l = 0; l < 3000; ++l)
+                reply += QStringLiteral("std::sort(rows.begin(), rows.end()); // line %1\n").arg(l);
+            reply += QStringLiteral("```\n\nDone.");
+        }
+        const qint64 question =
+            seed.addMessage(id, 0, MessageRole::User, QStringLiteral("Explain sorting offers.")).value_or(-1);
+        seed.addMessage(id, question, MessageRole::Assistant, reply);
+        seed.flush();
+    }
+    ui::ChatPanel panel;
+    panel.resize(1100, 800);
+    panel.show();
+    QApplication::processEvents();
+    panel.openConversation(0);
+    QElapsedTimer settle;
+    settle.start();
+    while (settle.elapsed() < 300)
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    QWidget *viewport = panel.messageView()->viewport();
+    std::vector<double> frames;
+    for (auto _ : state) {
+        const auto t0 = Clock::now();
+        viewport->repaint();
+        frames.push_back(msSince(t0, Clock::now()));
+        state.SetIterationTime(frames.back() / 1000.0);
+    }
+    std::sort(frames.begin(), frames.end());
+    state.counters["repaint_min_ms"] = frames.front();
+    state.counters["repaint_median_ms"] = frames[frames.size() / 2];
+    state.SetLabel(state.range(0) == 0 ? "end of the 8k-token reply, whole viewport"
+                                       : "end of a 3,000-line code block, whole viewport");
+}
+
 } // namespace
 
 BENCHMARK(BM_ChatViewStreaming)->Arg(200)->Arg(3500)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ChatViewOpenAndScroll)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ChatViewRepaintLongReply)->Arg(0)->Arg(1)->UseManualTime()->Iterations(200)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {

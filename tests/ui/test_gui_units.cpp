@@ -2,8 +2,11 @@
 // settings registry, and the offers panel driven by a backend whose plan arrives later.
 
 #include "core/backends/dstack/DstackBackend.h"
+#include "core/chat/ConversationStore.h"
+#include "core/common/StatePaths.h"
 #include "core/config/ConfigParser.h"
 #include "core/models/LogModel.h"
+#include "core/models/MessageListModel.h"
 #include "core/models/OffersModel.h"
 #include "core/models/RunsModel.h"
 #include "core/secrets/TokenStore.h"
@@ -37,11 +40,13 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QListView>
 #include <QMetaEnum>
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QStyleOptionViewItem>
 #include <QSvgRenderer>
 #include <QTableView>
 #include <QTest>
@@ -228,6 +233,70 @@ private Q_SLOTS:
         QVERIFY(!editor->horizontalScrollBar()->isVisible());
         editor->append(u"  - "_s + QString(400, u'x') + u"\n"_s);
         QTRY_VERIFY(editor->horizontalScrollBar()->isVisible());
+    }
+
+    // A reply many screens tall, scrolled to the middle of its long code block: the view draws
+    // that block's text a screen at a time (issue 14), and what it shows is exactly the message
+    // painted whole.
+    void longReplyInTheViewLooksAsPaintedWhole()
+    {
+        {
+            ConversationStore seed;
+            QVERIFY(seed.open(chatDatabasePath(), nullptr));
+            const qint64 conversation =
+                seed.createConversation(u"http://127.0.0.1:9/v1"_s, u"tiny"_s, u"Long reply"_s).value_or(-1);
+            QVERIFY(conversation >= 0);
+            // Short blocks, then one code block three screens tall (one document), then more.
+            QString reply;
+            for (int i = 0; i < 30; ++i)
+                reply += u"Paragraph %1 with **bold** text.\n\n- item a\n- item b\n\n"_s.arg(i);
+            reply += u"```cpp\n"_s;
+            for (int i = 0; i < 150; ++i)
+                reply += u"int line%1 = %1 * 2; // the middle of a long code block\n"_s.arg(i);
+            reply += u"```\n\n"_s;
+            for (int i = 30; i < 60; ++i)
+                reply += u"Paragraph %1 with **bold** text.\n\n- item a\n- item b\n\n"_s.arg(i);
+            const qint64 question =
+                seed.addMessage(conversation, 0, MessageRole::User, u"Tell me everything."_s).value_or(-1);
+            QVERIFY(question >= 0);
+            QVERIFY(seed.addMessage(conversation, question, MessageRole::Assistant, reply).value_or(-1) >= 0);
+            seed.flush();
+        }
+        ChatPanel panel;
+        panel.resize(1100, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.openConversation(0);
+        QTRY_COMPARE(panel.messages()->rowCount(), 2);
+        QListView *view = panel.messageView();
+        QWidget *viewport = view->viewport();
+        QTRY_VERIFY(view->verticalScrollBar()->maximum() > 4 * viewport->height());
+        view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum() / 2);
+        // Settled: the delegate's measured heights have replaced its estimates.
+        QImage shown;
+        for (int i = 0; i < 20; ++i) {
+            QTest::qWait(20);
+            const QImage again = viewport->grab().toImage().convertToFormat(QImage::Format_RGB32);
+            if (again == shown)
+                break;
+            shown = again;
+        }
+        const QModelIndex answer = panel.messages()->index(1);
+        const QRect item = view->visualRect(answer);
+        QVERIFY2(item.top() < -viewport->height() && item.bottom() > 2 * viewport->height(),
+                 qPrintable(u"%1..%2"_s.arg(item.top()).arg(item.bottom())));
+
+        QImage whole(shown.size(), QImage::Format_RGB32);
+        whole.fill(viewport->palette().color(viewport->backgroundRole()));
+        QStyleOptionViewItem option;
+        option.initFrom(viewport);
+        option.font = view->font();
+        option.rect = item; // no widget: nothing tells the delegate what can be seen
+        {
+            QPainter painter(&whole);
+            view->itemDelegate()->paint(&painter, option, answer);
+        }
+        QCOMPARE(shown, whole);
     }
 
     void settingsRegistry()
