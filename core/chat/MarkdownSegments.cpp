@@ -28,6 +28,40 @@ QChar fenceOf(QStringView line)
 
 } // namespace
 
+QChar markdownFenceOf(QStringView line)
+{
+    return fenceOf(line);
+}
+
+qsizetype markdownOpenCodeStart(QStringView text)
+{
+    QChar open;
+    qsizetype code = -1;
+    qsizetype start = 0;
+    while (start < text.size()) {
+        const qsizetype newline = text.indexOf(QLatin1Char('\n'), start);
+        if (newline < 0)
+            break;
+        const QChar fence = fenceOf(text.mid(start, newline - start));
+        if (open.isNull() && !fence.isNull()) {
+            open = fence;
+            code = newline + 1;
+        } else if (!open.isNull() && fence == open) {
+            open = QChar();
+            code = -1;
+        }
+        start = newline + 1;
+    }
+    return code;
+}
+
+QChar markdownOpenFenceAtEnd(QStringView text)
+{
+    const qsizetype code = markdownOpenCodeStart(text);
+    return code < 0 ? QChar()
+                    : fenceOf(text.left(code - 1).mid(text.left(code - 1).lastIndexOf(QLatin1Char('\n')) + 1));
+}
+
 QList<qsizetype> markdownSegmentEnds(QStringView text)
 {
     QList<qsizetype> ends;
@@ -58,6 +92,10 @@ QList<qsizetype> markdownSegmentEnds(QStringView text)
         }
         start = next;
     }
+    // A line being written at the margin after a blank line starts a new block already: its
+    // first character decides (so a long code block is closed before the next paragraph ends).
+    if (start < text.size() && openFence.isNull() && blankEnd >= 0 && !text[start].isSpace())
+        ends.append(blankEnd);
     return ends;
 }
 

@@ -3,8 +3,9 @@
 // Where a growing markdown reply can be cut into parts that render alone as they render
 // together, so a streaming view parses only the part still being written: after a blank line
 // that is outside a fenced code block and is followed by a line that starts at the margin (an
-// indented line may continue a list item or be indented code). Text after the last cut is the
-// open block. Pure and cheap (one pass over the characters); QtCore only.
+// indented line may continue a list item or be indented code), known as soon as that line's
+// first character is. Text after the last cut is the open block. Pure and cheap (one pass over the characters); QtCore
+// only.
 
 #include <QList>
 #include <QStringView>
@@ -14,5 +15,16 @@ namespace gantry {
 // The ends (exclusive offsets) of the completed segments of text, in order. A segment ends just
 // after the blank line(s) that close it; the text from the last end on is the open block.
 QList<qsizetype> markdownSegmentEnds(QStringView text);
+
+// The fence character ('`' or '~') of a code fence line ("```lang", "~~~", up to three spaces
+// before it), else null.
+QChar markdownFenceOf(QStringView line);
+
+// The fence of the fenced code block that `text` ends inside (its opening line complete), else
+// null. A partial last line decides nothing.
+QChar markdownOpenFenceAtEnd(QStringView text);
+
+// Where the code of that block starts in `text` (just after its opening fence line), else -1.
+qsizetype markdownOpenCodeStart(QStringView text);
 
 } // namespace gantry

@@ -179,14 +179,18 @@ private Q_SLOTS:
     }
 
     // A streaming reply is cut after blank lines outside code fences, before a line at the
-    // margin; the last, unfinished line decides nothing yet.
+    // margin; the last, unfinished line decides as soon as its first character is written.
     void markdownSegmentsCutWhereBlocksEnd_data()
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QList<qsizetype>>("ends");
         QTest::newRow("one paragraph") << QStringLiteral("Hello\nworld\n") << QList<qsizetype>{};
         QTest::newRow("two paragraphs") << QStringLiteral("One.\n\nTwo.\n") << QList<qsizetype>{6};
-        QTest::newRow("open last line") << QStringLiteral("One.\n\nTw") << QList<qsizetype>{};
+        QTest::newRow("open last line") << QStringLiteral("One.\n\nTw") << QList<qsizetype>{6};
+        QTest::newRow("open last line, indented") << QStringLiteral("- One\n\n  Tw") << QList<qsizetype>{};
+        QTest::newRow("open last line, blank so far") << QStringLiteral("One.\n\n  ") << QList<qsizetype>{};
+        QTest::newRow("open line after a fence") << QStringLiteral("```\nA\n```\n\nN") << QList<qsizetype>{11};
+        QTest::newRow("open line inside a fence") << QStringLiteral("```\nA\n\nN") << QList<qsizetype>{};
         QTest::newRow("blank lines collapse") << QStringLiteral("One.\n\n\n# Two\n") << QList<qsizetype>{7};
         QTest::newRow("fence keeps its blank lines")
             << QStringLiteral("Code:\n\n```cpp\nint a;\n\nint b;\n```\n\nAfter.\n") << QList<qsizetype>{7, 34};

@@ -17,6 +17,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
+#include "ui/chat/OpenCodeBlock.h"
 #include "ui/editor/EditorPanel.h"
 #include "ui/editor/YamlEditor.h"
 #include "ui/editor/YamlPath.h"
@@ -50,6 +51,8 @@
 #include <QSvgRenderer>
 #include <QTableView>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -297,6 +300,47 @@ private Q_SLOTS:
             view->itemDelegate()->paint(&painter, option, answer);
         }
         QCOMPARE(shown, whole);
+    }
+
+    // A code block still being written is grown in place, not parsed again (issue 14), and
+    // shows what parsing the text would: from every prefix of a reply, one character at a time
+    // and in one append up to every later point.
+    void openCodeBlockGrowsAsParsed()
+    {
+        const QString text = u"Intro\n```cpp\nint a = 1;\n  indented();\n\nx\n``y\n```\n\n\n~~~\nz\n~~~\nT\n"_s;
+        const auto dialect = QTextDocument::MarkdownDialectGitHub;
+        auto blocks = [](const QTextDocument &doc) {
+            QStringList shown;
+            for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+                const QTextBlockFormat f = b.blockFormat();
+                shown << u"%1|%2|%3"_s.arg(f.hasProperty(QTextFormat::BlockCodeFence) ? u"code"_s : u"text"_s,
+                                           f.stringProperty(QTextFormat::BlockCodeLanguage), b.text());
+            }
+            return shown;
+        };
+        int appended = 0;
+        for (qsizetype from = 0; from <= text.size(); ++from) {
+            QTextDocument stepped;
+            stepped.setMarkdown(text.left(from), dialect);
+            for (qsizetype to = from + 1; to <= text.size(); ++to) {
+                QTextDocument parsed;
+                parsed.setMarkdown(text.left(to), dialect);
+                // One character more.
+                if (appendToOpenCodeBlock(&stepped, QStringView(text).left(to - 1), QStringView(text).mid(to - 1, 1)))
+                    ++appended;
+                else
+                    stepped.setMarkdown(text.left(to), dialect);
+                QCOMPARE(blocks(stepped), blocks(parsed));
+                // Everything from `from` to `to` at once.
+                QTextDocument jumped;
+                jumped.setMarkdown(text.left(from), dialect);
+                if (!appendToOpenCodeBlock(&jumped, QStringView(text).left(from),
+                                           QStringView(text).mid(from, to - from)))
+                    jumped.setMarkdown(text.left(to), dialect);
+                QCOMPARE(blocks(jumped), blocks(parsed));
+            }
+        }
+        QVERIFY2(appended > 100, qPrintable(QString::number(appended)));
     }
 
     void settingsRegistry()

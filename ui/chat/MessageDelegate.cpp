@@ -1,5 +1,6 @@
 #include "ui/chat/MessageDelegate.h"
 #include "ui/Look.h"
+#include "ui/chat/OpenCodeBlock.h"
 
 #include "core/chat/ChatTypes.h"
 #include "core/chat/MarkdownSegments.h"
@@ -26,7 +27,8 @@ constexpr int kSegmentGap = 6; // between markdown segments: a paragraph's spaci
 
 MessageRole roleOf(const QModelIndex &index)
 {
-    return messageRoleFromName(index.data(MessageListModel::MessageRoleRole).toString()).value_or(MessageRole::Assistant);
+    return messageRoleFromName(index.data(MessageListModel::MessageRoleRole).toString())
+        .value_or(MessageRole::Assistant);
 }
 
 QString roleLabel(MessageRole role)
@@ -121,6 +123,22 @@ void MessageDelegate::setSegmentWidth(Segment &segment, int width)
     }
 }
 
+// After appendToOpenCodeBlock: the document's last code block now ends at its last block.
+void MessageDelegate::updateOpenCodeBlock(Segment &segment)
+{
+    if (segment.codeBlocks.isEmpty())
+        return;
+    QTextDocument *doc = segment.doc.get();
+    CodeBlock &cb = segment.codeBlocks.last();
+    cb.lastPosition = doc->lastBlock().position();
+    QStringList text;
+    for (QTextBlock b = doc->findBlock(cb.firstPosition); b.isValid(); b = b.next())
+        text << b.text();
+    cb.text = text.join(QLatin1Char('\n'));
+    const QRectF a = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.firstPosition));
+    cb.rect = a.united(doc->documentLayout()->blockBoundingRect(doc->lastBlock()));
+}
+
 MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, int width) const
 {
     const qint64 id = index.data(MessageListModel::IdRole).toLongLong();
@@ -151,6 +169,16 @@ MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, in
             if (l.width != width)
                 setSegmentWidth(kept, width);
             segments.append(kept);
+        } else if (i < l.segments.size() && l.segments[i].doc && l.width == width &&
+                   text.startsWith(l.segments[i].text) &&
+                   appendToOpenCodeBlock(l.segments[i].doc.get(), l.segments[i].text,
+                                         text.mid(l.segments[i].text.size()))) {
+            // The open block is a code block still being written: its new lines were appended
+            // to its document, not parsed again with everything before them.
+            Segment grown = l.segments[i];
+            grown.text = text.toString();
+            updateOpenCodeBlock(grown);
+            segments.append(grown);
         } else {
             const bool placeholder = content.isEmpty() && status == int(ReplyStatus::Streaming);
             segments.append(parseSegment(placeholder ? QStringLiteral("…") : text.toString(), width));

@@ -8,7 +8,8 @@
 // (rows never shown get a cheap height estimate), and kept per message id. Smooth while a
 // reply streams: its text is cut into segments where markdown blocks end
 // (markdownSegmentEnds), one document each; closed segments are parsed once, and each new
-// token re-parses only the open block at the end.
+// token re-parses only the open block at the end, or, when that block is a code block still
+// being written, appends its new lines to its document (OpenCodeBlock.h).
 
 #include <QHash>
 #include <QStyledItemDelegate>
@@ -68,6 +69,7 @@ private:
     };
 
     Layout &layoutFor(const QModelIndex &index, int width) const;
+    static void updateOpenCodeBlock(Segment &segment);
     void paintBubble(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
                      const Geometry &g) const;
     void paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l, const Geometry &g) const;
