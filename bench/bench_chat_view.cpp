@@ -398,14 +398,20 @@ void BM_ChatViewStreaming(benchmark::State &state)
     state.SetLabel(kind == 0 ? "8k-token markdown reply; limit 16 ms" : "one 4,000-line code block; limit 16 ms");
 }
 
+// Opens the benchmark's chat store (the panel's, under GANTRY_HOME) and starts a conversation in
+// it, the newest: the one a panel's openConversation(0) opens.
+qint64 openWithConversation(ConversationStore &store, const QString &title)
+{
+    store.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
+    return store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"), title)
+        .value_or(-1);
+}
+
 // A 2,000-message conversation: open it (→ first paint of the view), then scroll a page.
 void BM_ChatViewOpenAndScroll(benchmark::State &state)
 {
     ConversationStore seed;
-    seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
-    const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
-                                              QStringLiteral("Long"))
-                          .value_or(-1);
+    const qint64 id = openWithConversation(seed, QStringLiteral("Long"));
     qint64 parent = 0;
     for (int m = 0; m < 2000; ++m)
         parent =
@@ -448,10 +454,7 @@ void BM_ChatViewRepaintLongReply(benchmark::State &state)
 {
     {
         ConversationStore seed;
-        seed.open(QString::fromLocal8Bit(qgetenv("GANTRY_HOME")) + QStringLiteral("/chat.sqlite"), nullptr);
-        const qint64 id = seed.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("bench"),
-                                                  QStringLiteral("Long reply"))
-                              .value_or(-1);
+        const qint64 id = openWithConversation(seed, QStringLiteral("Long reply"));
         QString reply;
         if (state.range(0) == 0) {
             for (const std::string &token : replyTokens())
