@@ -472,8 +472,14 @@ ReplyMetrics ChatReply::metrics() const
 
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent)
-    , m_network(new QNetworkAccessManager(this))
 {}
+
+QNetworkAccessManager *ChatClient::network()
+{
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    return m_network;
+}
 
 ChatClient::~ChatClient() = default;
 
@@ -495,7 +501,7 @@ ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParamet
     request.options.includeUsage = !m_usageOptionRejected;
     request.token = m_token;
     request.baseUrl = m_endpoint.baseUrl;
-    auto *reply = new ChatReply(m_network, std::move(request), m_idleTimeoutMs, m_limits);
+    auto *reply = new ChatReply(network(), std::move(request), m_idleTimeoutMs, m_limits);
     reply->m_onUsageOptionRejected = [self = QPointer<ChatClient>(this)] {
         if (self)
             self->m_usageOptionRejected = true;
@@ -506,7 +512,7 @@ ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParamet
 
 void ChatClient::listModels()
 {
-    fetchModelIds(m_network, m_endpoint.baseUrl, m_token, this,
+    fetchModelIds(network(), m_endpoint.baseUrl, m_token, this,
                   [this](const QStringList &ids, const QString &error) { Q_EMIT modelsListed(ids, error); });
 }
 

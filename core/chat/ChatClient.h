@@ -145,7 +145,11 @@ Q_SIGNALS:
     void modelsListed(const QStringList &ids, const QString &error);
 
 private:
-    QNetworkAccessManager *m_network;
+    // Made by the first request: a chat panel that is open but not used maps none of QtNetwork's
+    // pages (idle memory, issue 14).
+    QNetworkAccessManager *network();
+
+    QNetworkAccessManager *m_network = nullptr;
     ModelEndpoint m_endpoint;
     QString m_token;
     int m_idleTimeoutMs = 120000;
