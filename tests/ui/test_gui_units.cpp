@@ -17,6 +17,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/chat/ChatPanel.h"
+#include "ui/chat/MessageDelegate.h"
 #include "ui/chat/OpenCodeBlock.h"
 #include "ui/editor/EditorPanel.h"
 #include "ui/editor/YamlEditor.h"
@@ -47,6 +48,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QStyleOptionViewItem>
 #include <QSvgRenderer>
 #include <QTableView>
@@ -341,6 +343,39 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(appended > 100, qPrintable(QString::number(appended)));
+    }
+
+    // The delegate, as a reply streams a code block: the picture after the block grew in place is
+    // the picture of the same text parsed afresh (fonts, tint, Copy button and all).
+    void streamedCodeBlockLooksAsParsed()
+    {
+        QStandardItemModel model(1, 1);
+        const QModelIndex index = model.index(0, 0);
+        model.setData(index, 7, MessageListModel::IdRole);
+        model.setData(index, u"assistant"_s, MessageListModel::MessageRoleRole);
+        model.setData(index, int(ReplyStatus::Streaming), MessageListModel::StatusRole);
+        MessageDelegate delegate;
+        QStyleOptionViewItem option;
+        option.font = QApplication::font();
+        option.palette = QApplication::palette();
+        option.rect = QRect(0, 0, 700, 900);
+        auto paint = [&](const QString &content) {
+            model.setData(index, content, MessageListModel::ContentRole);
+            QImage image(option.rect.size(), QImage::Format_RGB32);
+            image.fill(Qt::white);
+            QPainter painter(&image);
+            delegate.paint(&painter, option, index);
+            return image;
+        };
+        const QString start = u"Here:\n\n```cpp\nint a = 1;\nint b"_s;
+        const QString grown = start + u" = 2;\nint c = a + b;\n"_s;
+        paint(start);
+        const QImage stepped = paint(grown); // the same message, its text longer: grown in place
+        delegate.clearCache();
+        const QImage parsed = paint(grown);
+        QCOMPARE(stepped, parsed);
+        // Not a blank picture: the code is there.
+        QVERIFY(stepped != paint(start));
     }
 
     void settingsRegistry()
