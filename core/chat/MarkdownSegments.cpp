@@ -2,18 +2,15 @@
 
 namespace gantry {
 
-namespace {
-
-bool isBlank(QStringView line)
+bool markdownIsBlank(QStringView text)
 {
-    for (QChar c : line)
+    for (QChar c : text)
         if (!c.isSpace())
             return false;
     return true;
 }
 
-// "```lang" / "~~~" with up to three spaces before it: the fence character, else 0.
-QChar fenceOf(QStringView line)
+QChar markdownFenceOf(QStringView line)
 {
     qsizetype i = 0;
     while (i < line.size() && i < 3 && line[i] == QLatin1Char(' '))
@@ -26,40 +23,22 @@ QChar fenceOf(QStringView line)
     return {};
 }
 
-} // namespace
-
-QChar markdownFenceOf(QStringView line)
+MarkdownOpenFence markdownOpenFence(QStringView text)
 {
-    return fenceOf(line);
-}
-
-qsizetype markdownOpenCodeStart(QStringView text)
-{
-    QChar open;
-    qsizetype code = -1;
+    MarkdownOpenFence open;
     qsizetype start = 0;
     while (start < text.size()) {
         const qsizetype newline = text.indexOf(QLatin1Char('\n'), start);
         if (newline < 0)
-            break;
-        const QChar fence = fenceOf(text.mid(start, newline - start));
-        if (open.isNull() && !fence.isNull()) {
-            open = fence;
-            code = newline + 1;
-        } else if (!open.isNull() && fence == open) {
-            open = QChar();
-            code = -1;
-        }
+            break; // a partial last line decides nothing
+        const QChar fence = markdownFenceOf(text.mid(start, newline - start));
+        if (open.fence.isNull() && !fence.isNull())
+            open = {fence, newline + 1};
+        else if (!open.fence.isNull() && fence == open.fence)
+            open = {};
         start = newline + 1;
     }
-    return code;
-}
-
-QChar markdownOpenFenceAtEnd(QStringView text)
-{
-    const qsizetype code = markdownOpenCodeStart(text);
-    return code < 0 ? QChar()
-                    : fenceOf(text.left(code - 1).mid(text.left(code - 1).lastIndexOf(QLatin1Char('\n')) + 1));
+    return open;
 }
 
 QList<qsizetype> markdownSegmentEnds(QStringView text)
@@ -76,9 +55,9 @@ QList<qsizetype> markdownSegmentEnds(QStringView text)
         const QStringView line = text.mid(start, newline - start);
         const qsizetype next = newline + 1;
         if (!openFence.isNull()) {
-            if (fenceOf(line) == openFence)
+            if (markdownFenceOf(line) == openFence)
                 openFence = QChar();
-        } else if (isBlank(line)) {
+        } else if (markdownIsBlank(line)) {
             if (sawContent)
                 blankEnd = next;
         } else {
@@ -88,7 +67,7 @@ QList<qsizetype> markdownSegmentEnds(QStringView text)
             }
             blankEnd = -1;
             sawContent = true;
-            openFence = fenceOf(line);
+            openFence = markdownFenceOf(line);
         }
         start = next;
     }

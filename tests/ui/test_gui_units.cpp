@@ -44,6 +44,7 @@
 #include <QHeaderView>
 #include <QListView>
 #include <QMetaEnum>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
@@ -53,8 +54,10 @@
 #include <QSvgRenderer>
 #include <QTableView>
 #include <QTest>
+
 #include <QTextBlock>
 #include <QTextDocument>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -234,7 +237,8 @@ private Q_SLOTS:
         QTRY_VERIFY(title->textInteractionFlags().testFlag(Qt::TextSelectableByMouse));
 
         YamlEditor *editor = panel.editor();
-        QTest::qWait(50); // painted lines have been measured
+        editor->viewport()->repaint(); // the lines are painted, and so measured
+        QCoreApplication::processEvents();
         QVERIFY(!editor->horizontalScrollBar()->isVisible());
         editor->append(u"  - "_s + QString(400, u'x') + u"\n"_s);
         QTRY_VERIFY(editor->horizontalScrollBar()->isVisible());
@@ -277,15 +281,14 @@ private Q_SLOTS:
         QWidget *viewport = view->viewport();
         QTRY_VERIFY(view->verticalScrollBar()->maximum() > 4 * viewport->height());
         view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum() / 2);
-        // Settled: the delegate's measured heights have replaced its estimates.
+        // Settled: the delegate's measured heights have replaced its estimates, and two pictures
+        // in a row are the same.
         QImage shown;
-        for (int i = 0; i < 20; ++i) {
-            QTest::qWait(20);
+        auto settled = [&] {
             const QImage again = viewport->grab().toImage().convertToFormat(QImage::Format_RGB32);
-            if (again == shown)
-                break;
-            shown = again;
-        }
+            return std::exchange(shown, again) == again;
+        };
+        QTRY_VERIFY(settled());
         const QModelIndex answer = panel.messages()->index(1);
         const QRect item = view->visualRect(answer);
         QVERIFY2(item.top() < -viewport->height() && item.bottom() > 2 * viewport->height(),
@@ -371,6 +374,17 @@ private Q_SLOTS:
         const QString grown = start + u" = 2;\nint c = a + b;\n"_s;
         paint(start);
         const QImage stepped = paint(grown); // the same message, its text longer: grown in place
+        // Its Copy button, at the code block's top right, copies the lines that grew in place too.
+        QSignalSpy copied(&delegate, &MessageDelegate::copyRequested);
+        for (int y = 0; y < option.rect.height() / 2 && copied.isEmpty(); y += 2) {
+            for (int x = option.rect.width() - 1; x > option.rect.width() / 2 && copied.isEmpty(); x -= 2) {
+                QMouseEvent release(QEvent::MouseButtonRelease, QPointF(x, y), QPointF(x, y), Qt::LeftButton,
+                                    Qt::NoButton, Qt::NoModifier);
+                delegate.editorEvent(&release, &model, option, index);
+            }
+        }
+        QCOMPARE(copied.size(), 1);
+        QCOMPARE(copied.first().first().toString(), u"int a = 1;\nint b = 2;\nint c = a + b;"_s);
         delegate.clearCache();
         const QImage parsed = paint(grown);
         QCOMPARE(stepped, parsed);

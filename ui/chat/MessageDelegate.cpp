@@ -88,11 +88,9 @@ MessageDelegate::Segment MessageDelegate::parseSegment(const QString &markdown, 
             block = block.next();
             continue;
         }
-        QStringList text;
         const QTextBlock first = block;
         QTextBlock last = block;
         while (block.isValid() && isCode(block)) {
-            text << block.text();
             last = block;
             QTextCursor c(block);
             c.select(QTextCursor::BlockUnderCursor);
@@ -106,7 +104,7 @@ MessageDelegate::Segment MessageDelegate::parseSegment(const QString &markdown, 
             c.mergeBlockFormat(bf);
             block = block.next();
         }
-        segment.codeBlocks << CodeBlock{first.position(), last.position(), QRectF(), text.join(QLatin1Char('\n'))};
+        segment.codeBlocks << CodeBlock{first.position(), last.position(), QRectF()};
     }
     setSegmentWidth(segment, width);
     return segment;
@@ -116,11 +114,24 @@ void MessageDelegate::setSegmentWidth(Segment &segment, int width)
 {
     QTextDocument *doc = segment.doc.get();
     doc->setTextWidth(width);
-    for (CodeBlock &cb : segment.codeBlocks) {
-        const QRectF a = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.firstPosition));
-        const QRectF b = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.lastPosition));
-        cb.rect = a.united(b);
-    }
+    for (CodeBlock &cb : segment.codeBlocks)
+        placeCodeBlock(doc, cb);
+}
+
+// Where the laid-out document shows the code block, for its Copy button.
+void MessageDelegate::placeCodeBlock(QTextDocument *doc, CodeBlock &cb)
+{
+    const QRectF a = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.firstPosition));
+    cb.rect = a.united(doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.lastPosition)));
+}
+
+// The code a Copy button copies: the text of the block's lines, read when it is pressed.
+QString MessageDelegate::codeText(const QTextDocument *doc, const CodeBlock &cb)
+{
+    QStringList lines;
+    for (QTextBlock b = doc->findBlock(cb.firstPosition); b.isValid() && b.position() <= cb.lastPosition; b = b.next())
+        lines << b.text();
+    return lines.join(QLatin1Char('\n'));
 }
 
 // After appendToOpenCodeBlock: the document's last code block now ends at its last block.
@@ -128,15 +139,9 @@ void MessageDelegate::updateOpenCodeBlock(Segment &segment)
 {
     if (segment.codeBlocks.isEmpty())
         return;
-    QTextDocument *doc = segment.doc.get();
     CodeBlock &cb = segment.codeBlocks.last();
-    cb.lastPosition = doc->lastBlock().position();
-    QStringList text;
-    for (QTextBlock b = doc->findBlock(cb.firstPosition); b.isValid(); b = b.next())
-        text << b.text();
-    cb.text = text.join(QLatin1Char('\n'));
-    const QRectF a = doc->documentLayout()->blockBoundingRect(doc->findBlock(cb.firstPosition));
-    cb.rect = a.united(doc->documentLayout()->blockBoundingRect(doc->lastBlock()));
+    cb.lastPosition = segment.doc->lastBlock().position();
+    placeCodeBlock(segment.doc.get(), cb);
 }
 
 MessageDelegate::Layout &MessageDelegate::layoutFor(const QModelIndex &index, int width) const
@@ -419,7 +424,7 @@ bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, cons
             const QRect r(int(cb.rect.right()) - fm.horizontalAdvance(tr("Copy")) - 12, int(cb.rect.top()) + 2,
                           fm.horizontalAdvance(tr("Copy")) + 10, fm.height() + 2);
             if (r.translated(g.body.topLeft() + QPoint(0, int(segment.top))).contains(pos)) {
-                Q_EMIT copyRequested(cb.text);
+                Q_EMIT copyRequested(codeText(segment.doc.get(), cb));
                 return true;
             }
         }

@@ -46,7 +46,6 @@ private:
         int firstPosition = 0; // document positions of its first and last blocks
         int lastPosition = 0;
         QRectF rect; // in document coordinates, once laid out
-        QString text;
     };
     struct Segment {
         std::shared_ptr<QTextDocument> doc; // shared: QHash values must be copyable
@@ -70,6 +69,8 @@ private:
 
     Layout &layoutFor(const QModelIndex &index, int width) const;
     static void updateOpenCodeBlock(Segment &segment);
+    static void placeCodeBlock(QTextDocument *doc, CodeBlock &cb);
+    static QString codeText(const QTextDocument *doc, const CodeBlock &cb);
     void paintBubble(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index,
                      const Geometry &g) const;
     void paintBody(QPainter *painter, const QStyleOptionViewItem &option, const Layout &l, const Geometry &g) const;

@@ -6,16 +6,9 @@
 #include <QTextCursor>
 #include <QTextDocument>
 
-#include <algorithm>
-
 namespace gantry::ui {
 
 namespace {
-
-bool isBlank(QStringView text)
-{
-    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.isSpace(); });
-}
 
 // Whether `text` ends with a fence line that closed the code block before it, then blank text.
 bool endsWithClosedFence(QStringView text)
@@ -24,9 +17,9 @@ bool endsWithClosedFence(QStringView text)
     while (end > 0) {
         const qsizetype start = text.lastIndexOf(QLatin1Char('\n'), end - 1) + 1;
         const QStringView line = text.mid(start, end - start);
-        if (!isBlank(line)) {
+        if (!markdownIsBlank(line)) {
             const QChar fence = markdownFenceOf(line);
-            return !fence.isNull() && markdownOpenFenceAtEnd(text.left(start)) == fence;
+            return !fence.isNull() && markdownOpenFence(text.left(start)).fence == fence;
         }
         end = start - 1;
     }
@@ -42,10 +35,10 @@ bool appendToOpenCodeBlock(QTextDocument *doc, QStringView before, QStringView a
     const QTextBlock last = doc->lastBlock();
     if (!last.isValid() || !last.blockFormat().hasProperty(QTextFormat::BlockCodeFence))
         return false; // e.g. the fence's first line is not written yet: the importer shows no code block
-    const QChar open = markdownOpenFenceAtEnd(before);
-    if (open.isNull()) // closed already: blank text after it changes nothing the importer shows
-        return isBlank(added) && endsWithClosedFence(before);
-    if (markdownOpenCodeStart(before) == before.size())
+    const MarkdownOpenFence open = markdownOpenFence(before);
+    if (open.fence.isNull()) // closed already: blank text after it changes nothing the importer shows
+        return markdownIsBlank(added) && endsWithClosedFence(before);
+    if (open.codeStart == before.size())
         return false; // no code yet: the document's last block belongs to something before the fence
 
     // The importer shows each line of the code as a block, and no block for the empty text after
@@ -65,10 +58,10 @@ bool appendToOpenCodeBlock(QTextDocument *doc, QStringView before, QStringView a
         const QChar fence = markdownFenceOf(lines[i]);
         if (fence.isNull())
             continue;
-        if (fence != open)
+        if (fence != open.fence)
             return false;
         for (qsizetype j = i + 1; j < lines.size(); ++j)
-            if (!isBlank(lines[j]))
+            if (!markdownIsBlank(lines[j]))
                 return false;
         code = i;
         break;
