@@ -1,11 +1,11 @@
 #include "core/chat/ChatProtocol.h"
 
+#include "core/common/IpAddress.h"
 #include "core/common/JsonFields.h"
 #include "core/common/UntrustedText.h"
 
 #include <cmath>
 
-#include <QHostAddress>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -234,9 +234,8 @@ QString plainHttpTokenWarning(const QString &url)
     if (parsed.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) != 0)
         return {};
     const QString host = parsed.host();
-    const QHostAddress address(host);
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
-        (!address.isNull() && address.isLoopback()))
+    const std::optional<IpAddress> address = parseIpAddress(host);
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 || (address && address->isLoopback()))
         return {};
     return QStringLiteral(
                "the token is sent to %1 over plain http://, unencrypted: anyone on the network path can read it. "

@@ -8,9 +8,8 @@
 
 #include "core/config/ConfigReader.h"
 
+#include "core/common/IpAddress.h"
 #include "core/config/ConfigSchema.h"
-
-#include <QHostAddress>
 
 #include <algorithm>
 
@@ -19,26 +18,6 @@ namespace gantry {
 using json = nlohmann::json;
 
 namespace {
-
-// Python's ipaddress `is_private` (3.11+ tables), for the addresses dstack checks.
-bool isPrivateAddress(const QHostAddress &address)
-{
-    static const std::vector<std::pair<QHostAddress, int>> subnets = [] {
-        std::vector<std::pair<QHostAddress, int>> v;
-        for (const char *cidr :
-             {"0.0.0.0/8",       "10.0.0.0/8",     "127.0.0.0/8",    "169.254.0.0/16",     "172.16.0.0/12",
-              "192.0.0.0/29",    "192.0.0.170/31", "192.0.2.0/24",   "192.168.0.0/16",     "198.18.0.0/15",
-              "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",    "255.255.255.255/32", "::1/128",
-              "::/128",          "::ffff:0:0/96",  "64:ff9b:1::/48", "100::/64",           "2001::/23",
-              "2001:db8::/32",   "2001:10::/28",   "fc00::/7",       "fe80::/10"})
-            v.push_back(QHostAddress::parseSubnet(QString::fromLatin1(cidr)));
-        return v;
-    }();
-    for (const auto &[net, bits] : subnets)
-        if (address.isInSubnet(net, bits))
-            return true;
-    return false;
-}
 
 // A plain YAML scalar that PyYAML types as a number or a boolean: pydantic's `str` refuses it.
 bool typedScalar(const yaml::Node &n)
@@ -254,12 +233,13 @@ json ConfigReader::readSshHost(const Node &n)
             error(v, QStringLiteral("%1 must be text: quote it (\"%2\")").arg(what, v.string()));
         } else if (auto s = string(v, what)) {
             if (k == "internal_ip") {
-                const QHostAddress address(*s);
-                if (address.isNull()) {
+                // dstack: ipaddress.ip_address(value).is_private.
+                const std::optional<IpAddress> address = parseIpAddress(*s);
+                if (!address) {
                     error(v, QStringLiteral("internal_ip '%1' is not an IP address").arg(*s));
                     continue;
                 }
-                if (!isPrivateAddress(address)) {
+                if (!address->isPrivate()) {
                     error(v, QStringLiteral("internal_ip %1 is not a private address (10.x, 172.16–31.x, 192.168.x, …)")
                                  .arg(*s));
                     continue;
@@ -308,14 +288,13 @@ void ConfigReader::fieldSshConfig(const Node &key, const Node &value)
             error(v, QStringLiteral("%1 must be text: quote it (\"%2\")").arg(what, v.string()));
         } else if (auto s = string(v, what)) {
             if (k == "network") {
-                const auto [address, bits] = QHostAddress::parseSubnet(*s);
-                const QHostAddress single(*s);
-                const bool parsed = !address.isNull() || !single.isNull();
-                if (!parsed) {
+                // dstack: ipaddress.ip_network(value, strict=False).is_private.
+                const std::optional<IpNetwork> network = parseIpNetwork(*s);
+                if (!network) {
                     error(v, QStringLiteral("ssh_config.network '%1' is not a network such as 10.0.0.0/24").arg(*s));
                     continue;
                 }
-                if (!isPrivateAddress(address.isNull() ? single : address)) {
+                if (!network->isPrivate()) {
                     error(v, QStringLiteral("ssh_config.network %1 is public; dstack needs the hosts' private network")
                                  .arg(*s));
                     continue;

@@ -337,6 +337,12 @@ private Q_SLOTS:
         QVERIFY(!plainHttpTokenWarning(QStringLiteral("http://10.0.0.5:8000/v1")).isEmpty());
         QVERIFY(plainHttpTokenWarning(QStringLiteral("http://127.0.0.1:8000/v1")).isEmpty());
         QVERIFY(plainHttpTokenWarning(QStringLiteral("http://localhost:8000/v1")).isEmpty());
+        // Every loopback address is this machine, written any way an address can be.
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("http://127.8.9.10:8000/v1")).isEmpty());
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("http://[::1]:8000/v1")).isEmpty());
+        QVERIFY(plainHttpTokenWarning(QStringLiteral("http://[::ffff:127.0.0.1]:8000/v1")).isEmpty());
+        QVERIFY(!plainHttpTokenWarning(QStringLiteral("http://[::2]:8000/v1")).isEmpty());
+        QVERIFY(!plainHttpTokenWarning(QStringLiteral("http://[::ffff:10.0.0.1]:8000/v1")).isEmpty());
         QVERIFY(plainHttpTokenWarning(QStringLiteral("https://example.com/v1")).isEmpty());
     }
 

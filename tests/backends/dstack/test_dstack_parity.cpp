@@ -66,6 +66,26 @@ json planBody(const Configuration &configuration)
 
 } // namespace
 
+// One oracle_parity.py process for all cases ([{file, body, endpoint}]); *answers gets one
+// object per case. Fails the current test when the oracle does not answer.
+void askOracle(const QString &python, const json &cases, json *answers)
+{
+    const QString dir = test::freshDir(QStringLiteral("parity-oracle"));
+    QFile in(dir + QStringLiteral("/in.json"));
+    QVERIFY(in.open(QIODevice::WriteOnly));
+    in.write(QByteArray::fromStdString(cases.dump()));
+    in.close();
+    QProcess oracle;
+    oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"),
+                          test::oracleDir(), in.fileName(), dir + QStringLiteral("/out.json")});
+    QVERIFY(oracle.waitForFinished(180000));
+    QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
+    QFile out(dir + QStringLiteral("/out.json"));
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    const QByteArray data = out.readAll();
+    *answers = json::parse(data.constData(), data.constData() + data.size());
+}
+
 class TestDstackParity : public QObject
 {
     Q_OBJECT
@@ -94,20 +114,10 @@ private Q_SLOTS:
                              {"endpoint", fleet ? "fleets/get_plan" : "runs/get_plan"}});
             fleets += fleet && r.valid() ? 1 : 0;
         }
-        const QString dir = test::freshDir(QStringLiteral("parity"));
-        QFile in(dir + QStringLiteral("/in.json"));
-        QVERIFY(in.open(QIODevice::WriteOnly));
-        in.write(QByteArray::fromStdString(cases.dump()));
-        in.close();
-        QProcess oracle;
-        oracle.start(python, {test::sourceDir() + QStringLiteral("/tests/backends/dstack/oracle_parity.py"),
-                              test::oracleDir(), in.fileName(), dir + QStringLiteral("/out.json")});
-        QVERIFY(oracle.waitForFinished(180000));
-        QVERIFY2(oracle.exitCode() == 0, oracle.readAllStandardError().constData());
-        QFile out(dir + QStringLiteral("/out.json"));
-        QVERIFY(out.open(QIODevice::ReadOnly));
-        const QByteArray data = out.readAll();
-        const json answers = json::parse(data.constData(), data.constData() + data.size());
+        json answers;
+        askOracle(python, cases, &answers);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(answers.size(), size_t(files.size()));
 
         int verdicts = 0, agreed = 0, bodies = 0, bodiesPassed = 0, notRuns = 0;
@@ -157,6 +167,148 @@ private Q_SLOTS:
         QVERIFY2(problems.isEmpty(), qPrintable(summary));
         QVERIFY(bodies > 100);
         QVERIFY2(fleets >= 26, qPrintable(QStringLiteral("only %1 fleet files accepted").arg(fleets)));
+    }
+
+    // A fleet host's internal_ip and ssh_config.network: dstack reads them with Python's
+    // ipaddress (ip_address; ip_network(strict=False); is_private), so Gantry's verdict on each
+    // of these texts must be dstack's: short and zero-padded dotted quads, netmasks, hostmasks,
+    // prefixes, IPv6 with "::", IPv4 tails and scopes, public and private ranges.
+    void addressesAgreeWithDstack()
+    {
+        GANTRY_REQUIRE_ORACLE(python);
+        const char *const networks[] = {"10.0.0.0/24",
+                                        "10.0.0.5/24",
+                                        "10.0.0.0/255.255.255.0",
+                                        "10.0.0.0/0.0.0.255",
+                                        "10.0.0.0/0.255.255.255",
+                                        "10.0.0.0/255.0.255.0",
+                                        "10.0.0.0/255.255.255.1",
+                                        "10.0/16",
+                                        "10.0.0/24",
+                                        "010.0.0.0/24",
+                                        "10.0.0.0",
+                                        "10.0.0.0/",
+                                        "10.0.0.0/32",
+                                        "10.0.0.0/33",
+                                        "10.0.0.0/08",
+                                        "10.0.0.0/0008",
+                                        "10.0.0.0/+8",
+                                        "10.0.0.0/ 8",
+                                        "10.0.0.0/8/8",
+                                        "10.0.0.0/7",
+                                        "11.0.0.0/8",
+                                        "8.8.8.0/24",
+                                        "172.16.0.0/12",
+                                        "172.32.0.0/12",
+                                        "192.168.1.0/255.255.255.255",
+                                        "192.168.1.0/0.0.0.0",
+                                        "0.0.0.0/0",
+                                        "255.255.255.255",
+                                        "10.0.0.256/24",
+                                        "1e.0.0.0/8",
+                                        "100.64.0.0/10",
+                                        "192.0.0.8/29",
+                                        "10.0.0.0/\u0668",
+                                        "fd00::/8",
+                                        "fd00::/7",
+                                        "fc00::/6",
+                                        "FD00::/8",
+                                        "fd00::/129",
+                                        "fd00::/ffff::",
+                                        "fe80::1%eth0",
+                                        "fe80::1%eth0/64",
+                                        "fe80::1%/64",
+                                        "fe80::%a%b",
+                                        "::1",
+                                        "::",
+                                        "::/0",
+                                        "::/128",
+                                        ":::",
+                                        "1:::2",
+                                        "1::2::3",
+                                        "::ffff:8.8.8.0/120",
+                                        "::ffff:10.0.0.1",
+                                        "::ffff:10.0.0.0/104",
+                                        "::ffff:0.0.0.0/96",
+                                        "2001:db8::/32",
+                                        "2001:db8::/31",
+                                        "2001:2::/48",
+                                        "64:ff9b:1::/48",
+                                        "fe80::/10",
+                                        "febf::/16",
+                                        "1:2:3:4:5:6:7:8",
+                                        "1:2:3:4:5:6:7:8:9",
+                                        "::1:2:3:4:5:6:7",
+                                        "1:2:3:4:5:6:7::",
+                                        "1:2:3:4:5:6::7:8",
+                                        ":1:2:3:4:5:6:7:8",
+                                        "1:2:3:4:5:6:7:8:",
+                                        "fd00::1.2.3.4",
+                                        "fd00::1.2.3",
+                                        "fd00::01.2.3.4",
+                                        "fd00::1.2.3.04",
+                                        "fd00:0:0:0:0:0:1.2.3.4",
+                                        "fd00:0:0:0:0:0:0:1.2.3.4",
+                                        "fd00::12345",
+                                        "fd00::g"};
+        const char *const addresses[] = {"10.0.0.1",        "010.0.0.1",      "10.1",          "127.1",
+                                         "10.0.0.1/32",     "1.2.3.4.5",      "10.0.0.1%eth0", " 10.0.0.1",
+                                         "10.0.0.1 ",       "\uff110.0.0.1",  "8.8.8.8",       "0.0.0.0",
+                                         "255.255.255.255", "192.0.0.9",      "::1",           "::",
+                                         "::ffff:10.0.0.1", "::ffff:8.8.8.8", "fe80::1%eth0",  "fe80::1%",
+                                         "fd00::1",         "fc00::",         "fe80::",        "febf:ffff::1",
+                                         "fec0::1",         "2001:db8::1",    "2001:2::1",     "64:ff9b:1::1",
+                                         "100::1",          "100:0:0:1::1"};
+        const QString dir = test::freshDir(QStringLiteral("parity-addresses"));
+        QStringList files, texts;
+        json cases = json::array();
+        std::vector<bool> ours;
+        const auto add = [&](const QString &field, const QString &value, const QString &yaml) {
+            const QString file = dir + QStringLiteral("/%1.dstack.yml").arg(files.size());
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(yaml.toUtf8());
+            f.close();
+            files << file;
+            texts << field + QLatin1Char(' ') + value;
+            ours.push_back(loadConfiguration(file).valid());
+            cases.push_back({{"file", file.toStdString()}, {"body", nullptr}});
+        };
+        for (const char *network : networks) {
+            const QString n = QString::fromUtf8(network);
+            add(QStringLiteral("network"), n,
+                QStringLiteral("type: fleet\nname: f\nssh_config:\n  user: u\n  hosts: [h1]\n  network: \"%1\"\n")
+                    .arg(n));
+        }
+        for (const char *address : addresses) {
+            const QString a = QString::fromUtf8(address);
+            add(QStringLiteral("internal_ip"), a,
+                QStringLiteral("type: fleet\nname: f\nssh_config:\n  user: u\n  hosts:\n    - hostname: h1\n"
+                               "      internal_ip: \"%1\"\n")
+                    .arg(a));
+        }
+        json answers;
+        askOracle(python, cases, &answers);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(answers.size(), size_t(files.size()));
+        QStringList problems;
+        int accepted = 0;
+        for (size_t i = 0; i < answers.size(); ++i) {
+            const bool dstackAccepts = answers[i]["accepted"].get<bool>();
+            accepted += dstackAccepts ? 1 : 0;
+            if (dstackAccepts != ours[i])
+                problems << QStringLiteral("%1: dstack %2, Gantry %3")
+                                .arg(texts[qsizetype(i)],
+                                     dstackAccepts ? QStringLiteral("accepts") : QStringLiteral("refuses"),
+                                     ours[i] ? QStringLiteral("accepts") : QStringLiteral("refuses"));
+        }
+        for (const QString &p : problems)
+            qWarning().noquote() << p;
+        QVERIFY2(problems.isEmpty(),
+                 qPrintable(QStringLiteral("%1 of %2 disagree").arg(problems.size()).arg(files.size())));
+        // Both verdicts are exercised, in numbers.
+        QVERIFY2(accepted >= 30 && files.size() - accepted >= 30, qPrintable(QString::number(accepted)));
     }
 
     // `gantry-cli validate` is the same verdict as the parser (exit 0 = valid, 1 = errors).
