@@ -1,8 +1,5 @@
 #include "core/chat/ChatClient.h"
-#include "core/common/BoundedRead.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QUrl>
 
 namespace gantry {
@@ -13,31 +10,28 @@ constexpr qsizetype kMaxErrorBody = 256 * 1024;
 constexpr qint64 kReadBufferBytes = 1024 * 1024;
 constexpr int kModelListTimeoutMs = 15000;
 
-QNetworkRequest jsonRequest(const QString &url, const QString &token)
+HttpRequest jsonRequest(const QByteArray &method, const QString &url, const QString &token)
 {
-    QNetworkRequest request{QUrl(url)};
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader("Accept", "text/event-stream, application/json");
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    HttpRequest request;
+    request.method = method;
+    request.url = QUrl(url);
+    request.headers.emplaceBack("Content-Type", "application/json");
+    request.headers.emplaceBack("Accept", "text/event-stream, application/json");
+    request.alwaysNetwork = true;
     // A redirect to another scheme, host or port is not followed: the bearer token would go
     // with it to whoever the server names.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    request.setMaximumRedirectsAllowed(5);
+    request.sameOriginRedirectsOnly = true;
+    request.maxRedirects = 5;
     if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        request.headers.emplaceBack("Authorization", "Bearer " + token.toUtf8());
     return request;
 }
 
-int httpStatusOf(const QNetworkReply *reply)
-{
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-}
-
 // The words after "HTTP 404" in messages: the reason phrase and the server's own message.
-QString httpSummary(int status, const QNetworkReply *reply, const QString &serverMessage)
+QString httpSummary(int status, const HttpExchange *reply, const QString &serverMessage)
 {
     QString text = QStringLiteral("HTTP %1").arg(status);
-    const QString reason = reply ? reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString() : QString();
+    const QString reason = reply ? reply->reasonPhrase() : QString();
     if (!reason.isEmpty())
         text += QLatin1Char(' ') + reason;
     if (!serverMessage.isEmpty())
@@ -53,46 +47,52 @@ bool isPing(const QByteArray &comment)
 
 } // namespace
 
-void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token, QObject *context,
+void fetchModelIds(HttpClient &network, const QString &baseUrl, const QString &token, QObject *context,
                    std::function<void(const QStringList &, const QString &)> done)
 {
-    QNetworkRequest request = jsonRequest(endpointUrl(baseUrl, QStringLiteral("models")), token);
-    request.setTransferTimeout(kModelListTimeoutMs);
-    QNetworkReply *reply = network->get(request);
+    HttpRequest request = jsonRequest("GET", endpointUrl(baseUrl, QStringLiteral("models")), token);
+    request.transferTimeoutMs = kModelListTimeoutMs;
     // A model list is small: a body past this is not one, and is not buffered.
     constexpr qint64 kMaxModelListBytes = 8 * 1024 * 1024;
-    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+    // The request lives in a child of context: nothing runs, and it is aborted, once context is gone.
+    auto *holder = new QObject(context);
+    auto exchange = std::make_shared<std::unique_ptr<HttpExchange>>();
+    HttpCallbacks callbacks;
+    callbacks.progress = [exchange](qint64 received) {
         if (received > kMaxModelListBytes)
-            reply->abort();
-    });
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, done = std::move(done)] {
-        reply->deleteLater();
-        if (reply->error() == QNetworkReply::OperationCanceledError) {
+            (*exchange)->abort();
+    };
+    callbacks.finished = [holder, exchange, done = std::move(done)] {
+        holder->deleteLater();
+        HttpExchange &reply = **exchange;
+        if (reply.error() == HttpError::Canceled) {
             done({}, QStringLiteral("the model list is larger than %1 MB").arg(kMaxModelListBytes / (1024 * 1024)));
             return;
         }
-        const QByteArray body = readAtMost(*reply, kMaxModelListBytes);
-        const int status = httpStatusOf(reply);
+        const QByteArray body = reply.read(kMaxModelListBytes);
+        const int status = reply.status();
         if (status >= 400) {
-            done({}, httpSummary(status, reply, errorMessageFromBody(body)));
+            done({}, httpSummary(status, &reply, errorMessageFromBody(body)));
             return;
         }
-        if (reply->error() != QNetworkReply::NoError) {
-            done({}, reply->errorString());
+        if (reply.error() != HttpError::None) {
+            done({}, reply.errorString());
             return;
         }
         QString error;
         const std::optional<QStringList> ids = modelIdsFromBody(body, &error);
         done(ids.value_or(QStringList()), error);
-    });
-    // If the context dies first, the reply still finishes and is freed with the manager.
+    };
+    *exchange = network.send(request, std::move(callbacks));
+    // The exchange goes with its holder.
+    QObject::connect(holder, &QObject::destroyed, [exchange] { exchange->reset(); });
 }
 
 // ---------------------------------------------------------------------------------------
 // ChatReply
 
-ChatReply::ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs, const ChatLimits &limits)
-    : m_network(network)
+ChatReply::ChatReply(std::weak_ptr<HttpClient> network, Request request, int idleTimeoutMs, const ChatLimits &limits)
+    : m_network(std::move(network))
     , m_request(std::move(request))
     , m_idleTimeoutMs(idleTimeoutMs)
     , m_limits(limits)
@@ -116,17 +116,20 @@ ChatReply::~ChatReply()
 
 void ChatReply::post()
 {
-    if (!m_network) {
+    const std::shared_ptr<HttpClient> network = m_network.lock();
+    if (!network) {
         fail(QStringLiteral("The chat client was closed before the request could be sent."));
         return;
     }
-    const QByteArray body = chatRequestBody(m_request.history, m_request.params, m_request.options);
-    m_reply = m_network->post(m_request.http, body);
+    HttpRequest request = m_request.http;
+    request.body = chatRequestBody(m_request.history, m_request.params, m_request.options);
+    HttpCallbacks callbacks;
+    callbacks.readyRead = [this] { onReadyRead(); };
+    callbacks.finished = [this] { onNetworkFinished(); };
+    m_reply = network->send(request, std::move(callbacks));
     // Flow control: Qt stops reading the socket while this much is unread, so a fast server
     // cannot pile up more than that in memory while we are busy with what came before.
     m_reply->setReadBufferSize(kReadBufferBytes);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ChatReply::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &ChatReply::onNetworkFinished);
     m_idleTimer.start(m_idleTimeoutMs);
 }
 
@@ -135,9 +138,9 @@ void ChatReply::checkHeaders()
     if (m_checkedHeaders || !m_reply)
         return;
     m_checkedHeaders = true;
-    const int status = httpStatusOf(m_reply);
+    const int status = m_reply->status();
     m_httpError = status >= 400;
-    const QString type = m_reply->header(QNetworkRequest::ContentTypeHeader).toString();
+    const QString type = QString::fromLatin1(m_reply->header("Content-Type"));
     m_notEventStream =
         !m_httpError && !type.isEmpty() && !type.contains(QLatin1String("event-stream"), Qt::CaseInsensitive);
 }
@@ -261,12 +264,12 @@ void ChatReply::onNetworkFinished()
     readAvailable();
     if (!alive || m_status != ReplyStatus::Streaming)
         return;
-    const int status = httpStatusOf(m_reply);
+    const int status = m_reply->status();
     if (status >= 400) {
         handleHttpError(status, m_wholeBody);
         return;
     }
-    if (m_reply->error() != QNetworkReply::NoError) {
+    if (m_reply->error() != HttpError::None) {
         fail(networkFailureMessage());
         return;
     }
@@ -298,7 +301,7 @@ void ChatReply::onNetworkFinished()
 
 QString ChatReply::hostDescription() const
 {
-    const QUrl url = m_request.http.url();
+    const QUrl url = m_request.http.url;
     return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
 }
 
@@ -306,18 +309,18 @@ QString ChatReply::networkFailureMessage() const
 {
     const QString host = hostDescription();
     switch (m_reply->error()) {
-    case QNetworkReply::ConnectionRefusedError:
+    case HttpError::ConnectionRefused:
         return QStringLiteral("Could not connect to %1: connection refused. Is the run ready? "
                               "Nothing is listening there yet.")
             .arg(host);
-    case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("Host %1 not found. Check the endpoint URL.").arg(m_request.http.url().host());
-    case QNetworkReply::TimeoutError:
+    case HttpError::HostNotFound:
+        return QStringLiteral("Host %1 not found. Check the endpoint URL.").arg(m_request.http.url.host());
+    case HttpError::Timeout:
         return QStringLiteral("Connecting to %1 timed out. Is the run ready, and is the address reachable?").arg(host);
-    case QNetworkReply::SslHandshakeFailedError:
+    case HttpError::Tls:
         return QStringLiteral("The TLS handshake with %1 failed: %2").arg(host, m_reply->errorString());
-    case QNetworkReply::InsecureRedirectError:
-    case QNetworkReply::TooManyRedirectsError:
+    case HttpError::InsecureRedirect:
+    case HttpError::TooManyRedirects:
         return QStringLiteral("%1 redirected the request elsewhere (another scheme, host or port, or too many times). "
                               "Gantry does not follow such redirects, so that the token is not sent to another server; "
                               "use the final address as the endpoint URL.")
@@ -351,7 +354,7 @@ void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
         post();
         return;
     }
-    const QString summary = httpSummary(httpStatus, m_reply, serverMessage);
+    const QString summary = httpSummary(httpStatus, m_reply.get(), serverMessage);
     if (httpStatus == 401 || httpStatus == 403) {
         if (m_request.token.isEmpty())
             fail(QStringLiteral("The server needs a token (%1). Give the token for this endpoint.").arg(summary));
@@ -365,13 +368,14 @@ void ChatReply::handleHttpError(int httpStatus, const QByteArray &body)
         // Usually a wrong model name (dstack's model proxy) or a wrong base URL: ask the
         // server what it serves, so the message can name the choices.
         const QString model = m_request.options.model;
-        const QString url = m_request.http.url().toString();
+        const QString url = m_request.http.url.toString();
         detachNetworkReply();
-        if (!m_network) {
+        const std::shared_ptr<HttpClient> network = m_network.lock();
+        if (!network) {
             fail(QStringLiteral("Not found (%1) at %2.").arg(summary, url));
             return;
         }
-        fetchModelIds(m_network, m_request.baseUrl, m_request.token, this,
+        fetchModelIds(*network, m_request.baseUrl, m_request.token, this,
                       [this, summary, model, url](const QStringList &ids, const QString &error) {
                           QString message = model.isEmpty()
                                                 ? QStringLiteral("Not found (%1) at %2.").arg(summary, url)
@@ -431,20 +435,9 @@ void ChatReply::detachNetworkReply()
 {
     if (!m_reply)
         return;
-    QNetworkReply *reply = std::exchange(m_reply, nullptr);
-    reply->disconnect(this);
-    if (reply->isFinished()) {
-        reply->deleteLater();
-        return;
-    }
-    if (m_sawDone && m_status == ReplyStatus::Complete) {
-        // Only the end of the body is left: let it arrive so the connection can be reused.
-        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
-        QTimer::singleShot(10000, reply, &QNetworkReply::abort);
-        return;
-    }
-    reply->abort();
-    reply->deleteLater();
+    // Only the end of the body is left after [DONE]: let it arrive so the connection can be reused.
+    std::unique_ptr<HttpExchange> reply = std::move(m_reply);
+    reply->close(m_sawDone && m_status == ReplyStatus::Complete);
 }
 
 ReplyMetrics ChatReply::metrics() const
@@ -474,10 +467,10 @@ ChatClient::ChatClient(QObject *parent)
     : QObject(parent)
 {}
 
-QNetworkAccessManager *ChatClient::network()
+std::shared_ptr<HttpClient> ChatClient::network()
 {
     if (!m_network)
-        m_network = new QNetworkAccessManager(this);
+        m_network = makeHttpClient();
     return m_network;
 }
 
@@ -493,7 +486,7 @@ void ChatClient::setEndpoint(const ModelEndpoint &endpoint, const QString &token
 ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParameters &params)
 {
     ChatReply::Request request;
-    request.http = jsonRequest(endpointUrl(m_endpoint.baseUrl, QStringLiteral("chat/completions")), m_token);
+    request.http = jsonRequest("POST", endpointUrl(m_endpoint.baseUrl, QStringLiteral("chat/completions")), m_token);
     request.history = history;
     request.params = params;
     request.options.model = m_endpoint.name;
@@ -512,7 +505,7 @@ ChatReply *ChatClient::send(const QList<ChatMessage> &history, const ChatParamet
 
 void ChatClient::listModels()
 {
-    fetchModelIds(network(), m_endpoint.baseUrl, m_token, this,
+    fetchModelIds(*network(), m_endpoint.baseUrl, m_token, this,
                   [this](const QStringList &ids, const QString &error) { Q_EMIT modelsListed(ids, error); });
 }
 

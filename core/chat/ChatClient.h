@@ -7,18 +7,16 @@
 #include "core/chat/ChatProtocol.h"
 #include "core/chat/ChatTypes.h"
 #include "core/chat/SseParser.h"
+#include "core/net/HttpAccess.h"
 #include "core/runs/RunInfo.h"
 
 #include <QElapsedTimer>
-#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 
 #include <functional>
-
-class QNetworkAccessManager;
-class QNetworkReply;
+#include <memory>
 
 namespace gantry {
 
@@ -60,14 +58,14 @@ Q_SIGNALS:
 private:
     friend class ChatClient;
     struct Request {
-        QNetworkRequest http;
+        HttpRequest http;
         QList<ChatMessage> history;
         ChatParameters params;
         ChatRequestOptions options;
         QString token;
         QString baseUrl;
     };
-    ChatReply(QNetworkAccessManager *network, Request request, int idleTimeoutMs, const ChatLimits &limits);
+    ChatReply(std::weak_ptr<HttpClient> network, Request request, int idleTimeoutMs, const ChatLimits &limits);
 
     void post();
     void onReadyRead();
@@ -85,9 +83,9 @@ private:
     void detachNetworkReply();
     QString hostDescription() const;
 
-    QPointer<QNetworkAccessManager> m_network;
+    std::weak_ptr<HttpClient> m_network; // the client's, gone with it
     Request m_request;
-    QNetworkReply *m_reply = nullptr;
+    std::unique_ptr<HttpExchange> m_reply;
     QTimer m_idleTimer;
     QTimer m_deadlineTimer;
     int m_idleTimeoutMs;
@@ -145,11 +143,11 @@ Q_SIGNALS:
     void modelsListed(const QStringList &ids, const QString &error);
 
 private:
-    // Made by the first request: a chat panel that is open but not used maps none of QtNetwork's
-    // pages (idle memory, issue 14).
-    QNetworkAccessManager *network();
+    // Made by the first request: a chat panel that is open but not used loads no network module
+    // (idle memory, issue 14).
+    std::shared_ptr<HttpClient> network();
 
-    QNetworkAccessManager *m_network = nullptr;
+    std::shared_ptr<HttpClient> m_network;
     ModelEndpoint m_endpoint;
     QString m_token;
     int m_idleTimeoutMs = 120000;
@@ -159,7 +157,7 @@ private:
 
 // GET {endpoint.baseUrl}/models and call done(ids, error) on the event loop; done is dropped
 // if context is destroyed first. Shared by ChatClient::listModels and the 404 explanation.
-void fetchModelIds(QNetworkAccessManager *network, const QString &baseUrl, const QString &token, QObject *context,
+void fetchModelIds(HttpClient &network, const QString &baseUrl, const QString &token, QObject *context,
                    std::function<void(const QStringList &, const QString &)> done);
 
 } // namespace gantry

@@ -136,6 +136,33 @@ private Q_SLOTS:
         QVERIFY2(runLog(run).contains(QFileInfo(test::cliPath()).absoluteFilePath()), qPrintable(runLog(run)));
     }
 
+    // The GUI's start, first frame and idle second with the chat panel open included, loads no
+    // network stack: QtNetwork (with Kerberos, libproxy) is the module libgantry_network.so,
+    // loaded at the first request (issue 14). The real program, its memory map read while idle.
+    void theGuiStartsWithoutItsNetworkStack()
+    {
+        const QString home = test::freshDir(QStringLiteral("start-maps"));
+        QProcessEnvironment env = userEnvironment(m_server, m_model);
+        env.insert(QStringLiteral("HOME"), home);
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        QProcess gui;
+        gui.setProcessEnvironment(env);
+        // --startup-probe: "painted" after the first paint, then a second with the newest chat open.
+        gui.start(test::guiPath(),
+                  {QStringLiteral("--startup-probe"), test::sourceDir() + QStringLiteral("/examples/local-tiny")});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += gui.readAllStandardOutput()).contains("painted-cpu-ms"), 30000);
+        QFile maps(QStringLiteral("/proc/%1/maps").arg(gui.processId()));
+        QVERIFY(maps.open(QIODevice::ReadOnly));
+        const QByteArray mapped = maps.readAll();
+        QVERIFY(gui.waitForFinished(30000));
+        QVERIFY2(gui.readAllStandardOutput().contains("idle-rss-kb"), "the map was read before the idle second ended");
+        QVERIFY(mapped.contains("libQt6Widgets")); // the right process's map
+        for (const char *library : {"libQt6Network", "libgssapi_krb5", "libproxy", "libgantry_network"})
+            QVERIFY2(!mapped.contains(library), library);
+    }
+
     // The installed layout: `cmake --install` into a prefix, then the installed gantry deploys
     // with the installed gantry-cli (stripped, as packages ship them).
     void theInstalledGuiFindsTheInstalledSupervisor()

@@ -1,11 +1,8 @@
 #include "core/backends/dstack/DstackClient.h"
 
 #include "core/backends/dstack/DstackJson.h"
-#include "core/common/BoundedRead.h"
 
 #include <QFile>
-#include <QHttpMultiPart>
-#include <QNetworkRequest>
 #include <QTimer>
 
 #include <QUrlQuery>
@@ -21,6 +18,18 @@ namespace {
 // bytes arrive (after any decompression), so a hostile or broken server cannot fill memory.
 constexpr qint64 kMaxBodyBytes = 64LL * 1024 * 1024;
 
+// One request in flight, a child of its client: it owns the exchange and its timer, and goes
+// (deleteLater) once the request has ended, or with the client.
+class PendingRequest : public QObject
+{
+public:
+    using QObject::QObject;
+    std::unique_ptr<HttpExchange> exchange;
+    QByteArray received;
+    bool timedOut = false;
+    bool tooLarge = false;
+};
+
 } // namespace
 
 DstackClient::DstackClient(const QString &serverUrl, const QString &project, const QString &token, QObject *parent)
@@ -31,6 +40,13 @@ DstackClient::DstackClient(const QString &serverUrl, const QString &project, con
 {
     while (m_serverUrl.endsWith(QLatin1Char('/')))
         m_serverUrl.chop(1);
+}
+
+DstackClient::~DstackClient()
+{
+    // The requests first, while the network client they belong to still exists: none of their
+    // callbacks runs once this destructor has begun.
+    qDeleteAll(findChildren<PendingRequest *>(Qt::FindDirectChildrenOnly));
 }
 
 QString DstackClient::projectPath(const QString &rest) const
@@ -60,39 +76,37 @@ void DstackClient::get(const QString &pathAndQuery, QObject *owner, OnSuccess ok
     request("GET", pathAndQuery, nullptr, owner, std::move(ok), std::move(fail), timeoutMs);
 }
 
-QNetworkRequest DstackClient::makeRequest(const QString &pathAndQuery) const
+HttpRequest DstackClient::makeRequest(const QByteArray &verb, const QString &pathAndQuery) const
 {
-    QNetworkRequest request(QUrl(m_serverUrl + pathAndQuery));
-    request.setRawHeader("X-API-VERSION", kApiVersion);
+    HttpRequest request;
+    request.method = verb;
+    request.url = QUrl(m_serverUrl + pathAndQuery);
+    request.headers.emplaceBack("X-API-VERSION", kApiVersion);
     if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+        request.headers.emplaceBack("Authorization", "Bearer " + m_token.toUtf8());
     // Same origin only: a redirect to another host, port or scheme would carry the project token.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    request.sameOriginRedirectsOnly = true;
     return request;
 }
 
 void DstackClient::request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body,
                            QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
 {
-    QNetworkRequest request = makeRequest(pathAndQuery);
-    QByteArray payload;
+    HttpRequest request = makeRequest(verb, pathAndQuery);
     if (!body.is_null() || verb == "POST") {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        request.headers.emplaceBack("Content-Type", "application/json");
         if (!body.is_null())
-            payload = QByteArray::fromStdString(body.dump());
+            request.body = QByteArray::fromStdString(body.dump());
     }
-    watch(m_network.sendCustomRequest(request, verb, payload), pathAndQuery, owner, std::move(ok), std::move(fail),
-          timeoutMs);
+    send(request, pathAndQuery, owner, std::move(ok), std::move(fail), timeoutMs);
 }
 
 void DstackClient::upload(const QString &path, const QString &fieldName, const QString &fileName,
                           const QString &filePath, QObject *owner, OnSuccess ok, OnError fail, int timeoutMs)
 {
-    auto *file = new QFile(filePath);
-    if (!file->open(QIODevice::ReadOnly)) {
+    if (QFile file(filePath); !file.open(QIODevice::ReadOnly)) {
         DstackError e;
-        e.message = QStringLiteral("Cannot read '%1' to upload it: %2").arg(filePath, file->errorString());
-        delete file;
+        e.message = QStringLiteral("Cannot read '%1' to upload it: %2").arg(filePath, file.errorString());
         QPointer<QObject> guard(owner);
         QTimer::singleShot(0, this, [guard, hasOwner = owner != nullptr, fail = std::move(fail), e] {
             if ((!hasOwner || guard) && fail)
@@ -100,25 +114,17 @@ void DstackClient::upload(const QString &path, const QString &fieldName, const Q
         });
         return;
     }
-    auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
-    QHttpPart part;
-    // The file name goes in quotes; a hash (hex) never needs escaping.
-    part.setHeader(QNetworkRequest::ContentDispositionHeader,
-                   QStringLiteral("form-data; name=\"%1\"; filename=\"%2\"").arg(fieldName, fileName));
-    part.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-tar"));
-    part.setBodyDevice(file); // streamed from disk, not read into memory
-    file->setParent(multipart);
-    multipart->append(part);
-    QNetworkReply *reply = m_network.post(makeRequest(path), multipart);
-    multipart->setParent(reply);
-    watch(reply, path, owner, std::move(ok), std::move(fail), timeoutMs);
+    HttpRequest request = makeRequest("POST", path);
+    // Streamed from disk, not read into memory.
+    request.filePart = HttpFilePart{fieldName, fileName, QStringLiteral("application/x-tar"), filePath};
+    send(request, path, owner, std::move(ok), std::move(fail), timeoutMs);
 }
 
 namespace {
 
 // What is wrong with an answer, if anything: it timed out, was too large, redirected elsewhere,
 // never came, was an HTTP error, or is not JSON. Otherwise *json holds it.
-std::optional<DstackError> answerProblem(const QNetworkReply &reply, int status, bool timedOut, bool tooLarge,
+std::optional<DstackError> answerProblem(const HttpExchange &reply, int status, bool timedOut, bool tooLarge,
                                          const QByteArray &data, int timeoutMs, const DstackRequestContext &context,
                                          nlohmann::json *json)
 {
@@ -134,8 +140,7 @@ std::optional<DstackError> answerProblem(const QNetworkReply &reply, int status,
                         .arg(kMaxBodyBytes / (1024 * 1024));
         return e;
     }
-    if (reply.error() == QNetworkReply::InsecureRedirectError ||
-        reply.error() == QNetworkReply::TooManyRedirectsError) {
+    if (reply.error() == HttpError::InsecureRedirect || reply.error() == HttpError::TooManyRedirects) {
         DstackError e;
         e.kind = DstackError::Kind::Http; // the server answered: not a lost connection
         e.httpStatus = status;
@@ -164,70 +169,71 @@ std::optional<DstackError> answerProblem(const QNetworkReply &reply, int status,
 
 } // namespace
 
-void DstackClient::watch(QNetworkReply *reply, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
-                         int timeoutMs)
+void DstackClient::send(const HttpRequest &request, const QString &pathAndQuery, QObject *owner, OnSuccess ok,
+                        OnError fail, int timeoutMs)
 {
     const int timeout = timeoutMs > 0 ? timeoutMs : m_timeoutMs;
     const QString path = pathAndQuery.section(QLatin1Char('?'), 0, 0);
     DstackRequestContext context{m_serverUrl, path.startsWith(QLatin1String("/api/project/")) ? m_project : QString(),
                                  path};
+    if (!m_network)
+        m_network = makeHttpClient();
 
-    // Owner-bound: the owner's death aborts the reply; callbacks check the owner first.
+    // Owner-bound: the owner's death aborts the request; callbacks check the owner first.
+    auto *pending = new PendingRequest(this);
     QPointer<QObject> guard(owner);
-    if (owner)
-        connect(owner, &QObject::destroyed, reply, &QNetworkReply::abort);
-    reply->setReadBufferSize(1024 * 1024); // flow control: Qt holds at most this much unread
-    auto timedOut = std::make_shared<bool>(false);
-    auto tooLarge = std::make_shared<bool>(false);
-    auto received = std::make_shared<QByteArray>();
-    connect(reply, &QNetworkReply::readyRead, reply, [reply, received, tooLarge] {
-        if (*tooLarge)
+    HttpCallbacks callbacks;
+    callbacks.readyRead = [pending] {
+        if (pending->tooLarge)
             return;
-        received->append(readAtMost(*reply, kMaxBodyBytes + 1 - received->size()));
-        if (received->size() > kMaxBodyBytes) {
-            *tooLarge = true;
-            received->clear();
-            reply->abort();
+        pending->received.append(pending->exchange->read(kMaxBodyBytes + 1 - pending->received.size()));
+        if (pending->received.size() > kMaxBodyBytes) {
+            pending->tooLarge = true;
+            pending->received.clear();
+            pending->exchange->abort();
         }
-    });
-    auto *timer = new QTimer(reply);
+    };
+    callbacks.finished = [pending, guard, hasOwner = owner != nullptr, timeout, context, ok = std::move(ok),
+                          fail = std::move(fail)] {
+        pending->deleteLater();
+        if (hasOwner && !guard)
+            return;
+        HttpExchange &reply = *pending->exchange;
+        const int status = reply.status();
+        if (status > 0 && !pending->timedOut && !pending->tooLarge)
+            pending->received.append(reply.read(kMaxBodyBytes + 1 - pending->received.size()));
+        nlohmann::json json;
+        if (const auto problem = answerProblem(reply, status, pending->timedOut, pending->tooLarge, pending->received,
+                                               timeout, context, &json)) {
+            if (fail)
+                fail(*problem);
+            return;
+        }
+        if (!ok)
+            return;
+        // Reading a malformed answer must never throw out of this callback: whatever a callback
+        // failed to read is reported as an answer that is not dstack's.
+        QString broken;
+        try {
+            ok(json);
+        } catch (const std::exception &e) {
+            broken = QString::fromUtf8(e.what());
+        }
+        if (!broken.isEmpty() && fail && (!hasOwner || guard))
+            fail(dstackShapeError(context.serverUrl, context.path,
+                                  QStringLiteral("JSON it could not read (%1)").arg(broken)));
+    };
+    pending->exchange = m_network->send(request, std::move(callbacks));
+    pending->exchange->setReadBufferSize(1024 * 1024); // flow control: at most this much unread
+    if (owner)
+        connect(owner, &QObject::destroyed, pending, [pending] { pending->exchange->abort(); });
+    auto *timer = new QTimer(pending);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
-        *timedOut = true;
-        reply->abort();
+    connect(timer, &QTimer::timeout, pending, [pending] {
+        pending->timedOut = true;
+        pending->exchange->abort();
     });
     timer->start(timeout);
-
-    connect(reply, &QNetworkReply::finished, this,
-            [reply, guard, hasOwner = owner != nullptr, timedOut, tooLarge, received, timeout, context,
-             ok = std::move(ok), fail = std::move(fail)] {
-                reply->deleteLater();
-                if (hasOwner && !guard)
-                    return;
-                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (status > 0 && !*timedOut && !*tooLarge)
-                    received->append(readAtMost(*reply, kMaxBodyBytes + 1 - received->size()));
-                nlohmann::json json;
-                if (const auto problem =
-                        answerProblem(*reply, status, *timedOut, *tooLarge, *received, timeout, context, &json)) {
-                    if (fail)
-                        fail(*problem);
-                    return;
-                }
-                if (!ok)
-                    return;
-                // Reading a malformed answer must never throw out of this slot: whatever a callback
-                // failed to read is reported as an answer that is not dstack's.
-                QString broken;
-                try {
-                    ok(json);
-                } catch (const std::exception &e) {
-                    broken = QString::fromUtf8(e.what());
-                }
-                if (!broken.isEmpty() && fail && (!hasOwner || guard))
-                    fail(dstackShapeError(context.serverUrl, context.path,
-                                          QStringLiteral("JSON it could not read (%1)").arg(broken)));
-            });
 }
 
 } // namespace gantry

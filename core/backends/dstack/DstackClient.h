@@ -7,10 +7,8 @@
 // and no callback runs, so no reply ever outlives the object that asked for it.
 
 #include "core/backends/dstack/DstackError.h"
+#include "core/net/HttpAccess.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -19,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 
 namespace gantry {
 
@@ -35,6 +34,7 @@ public:
     using OnError = std::function<void(const DstackError &error)>;
 
     DstackClient(const QString &serverUrl, const QString &project, const QString &token, QObject *parent = nullptr);
+    ~DstackClient() override;
 
     QString serverUrl() const { return m_serverUrl; }
     QString project() const { return m_project; }
@@ -62,14 +62,15 @@ public:
     QString resolve(const QString &urlOrPath) const;
 
 private:
-    QNetworkRequest makeRequest(const QString &pathAndQuery) const;
-    // Everything after sending: owner binding, timeout, size cap, errors in words.
-    void watch(QNetworkReply *reply, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
-               int timeoutMs);
+    HttpRequest makeRequest(const QByteArray &verb, const QString &pathAndQuery) const;
+    // Sends it, then everything after: owner binding, timeout, size cap, errors in words.
+    void send(const HttpRequest &request, const QString &pathAndQuery, QObject *owner, OnSuccess ok, OnError fail,
+              int timeoutMs);
     void request(const QByteArray &verb, const QString &pathAndQuery, const nlohmann::json &body, QObject *owner,
                  OnSuccess ok, OnError fail, int timeoutMs);
 
-    QNetworkAccessManager m_network;
+    // Made by the first request: a client that has sent nothing loads no network module.
+    std::unique_ptr<HttpClient> m_network;
     QString m_serverUrl; // without trailing slash
     QString m_project;
     QString m_token; // never logged

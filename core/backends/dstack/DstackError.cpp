@@ -143,15 +143,13 @@ DstackError dstackHttpError(int status, const QByteArray &body, const DstackRequ
     return e;
 }
 
-DstackError dstackNetworkError(QNetworkReply::NetworkError error, const QString &errorString,
-                               const DstackRequestContext &context)
+DstackError dstackNetworkError(HttpError error, const QString &errorString, const DstackRequestContext &context)
 {
     DstackError e;
     switch (error) {
-    case QNetworkReply::SslHandshakeFailedError:
-    case QNetworkReply::UnknownNetworkError:
-        if (error == QNetworkReply::SslHandshakeFailedError ||
-            errorString.contains(QLatin1String("SSL"), Qt::CaseInsensitive) ||
+    case HttpError::Tls:
+    case HttpError::Other:
+        if (error == HttpError::Tls || errorString.contains(QLatin1String("SSL"), Qt::CaseInsensitive) ||
             errorString.contains(QLatin1String("TLS"), Qt::CaseInsensitive)) {
             e.kind = DstackError::Kind::Tls;
             e.message = QStringLiteral("TLS error talking to the dstack server at %1: %2. Check the certificate, or "

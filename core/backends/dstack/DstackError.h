@@ -4,8 +4,9 @@
 // Every failure of the REST client becomes one DstackError: the HTTP status (0 when no
 // answer came), dstack's error code when it sent one, and a message that says what to fix.
 
+#include "core/net/HttpAccess.h"
+
 #include <QByteArray>
-#include <QNetworkReply>
 #include <QString>
 
 namespace gantry {
@@ -33,8 +34,7 @@ struct DstackRequestContext {
 DstackError dstackHttpError(int status, const QByteArray &body, const DstackRequestContext &context);
 
 // No usable answer: refused, DNS, TLS, reset…
-DstackError dstackNetworkError(QNetworkReply::NetworkError error, const QString &errorString,
-                               const DstackRequestContext &context);
+DstackError dstackNetworkError(HttpError error, const QString &errorString, const DstackRequestContext &context);
 
 DstackError dstackTimeoutError(int timeoutMs, const DstackRequestContext &context);
 

@@ -1,4 +1,5 @@
 #include "core/backends/local/LocalBackend.h"
+#include "core/net/HttpAccess.h"
 
 #include "core/backends/local/AsyncTool.h"
 #include "core/backends/local/ProcessGroup.h"
@@ -10,12 +11,10 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
-#include <QHostAddress>
 #include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
 #include <QSysInfo>
-#include <QTcpServer>
 #include <QTimer>
 #include <QUuid>
 #include <utility>
@@ -164,15 +163,15 @@ QString LocalBackend::portProblem(int port)
 {
     if (port <= 0 || port > 65535)
         return QStringLiteral("port %1 is not a valid TCP port").arg(port);
-    for (const QHostAddress &address : {QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::LocalHost)}) {
-        QTcpServer probe;
-        if (!probe.listen(address, quint16(port))) {
-            return QStringLiteral("port %1 is already in use on this machine (%2); stop what listens there or change "
-                                  "`port:` in the configuration")
-                .arg(port)
-                .arg(probe.errorString());
-        }
-    }
+    QString problem;
+    HttpAccess *access = httpAccess(&problem);
+    if (!access)
+        return QStringLiteral("cannot check whether port %1 is free: %2").arg(port).arg(problem);
+    if (const QString why = access->portUnavailable(port); !why.isEmpty())
+        return QStringLiteral("port %1 is already in use on this machine (%2); stop what listens there or change "
+                              "`port:` in the configuration")
+            .arg(port)
+            .arg(why);
     return {};
 }
 

@@ -1,9 +1,5 @@
 #include "core/backends/local/ReadinessProbe.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <algorithm>
@@ -17,12 +13,12 @@ ReadinessProbe::ReadinessProbe(int port, std::vector<ProbeSpec> probes, QObject 
     , m_probes(std::move(probes))
     , m_streaks(m_probes.size(), 0)
 {
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy); // 127.0.0.1 never goes through a proxy
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
     m_timer->setTimerType(Qt::PreciseTimer);
 }
+
+ReadinessProbe::~ReadinessProbe() = default;
 
 int ReadinessProbe::nextDelayMs(qint64 sinceOpenMs, int previousMs, int configuredIntervalSec)
 {
@@ -42,11 +38,20 @@ void ReadinessProbe::knock()
 {
     if (m_ready)
         return;
-    auto *socket = new QTcpSocket(this);
-    socket->setProxy(QNetworkProxy::NoProxy);
-    connect(socket, &QTcpSocket::connected, this, [this, socket]() {
-        socket->abort();
-        socket->deleteLater();
+    QString problem;
+    HttpAccess *access = httpAccess(&problem);
+    if (!access) {
+        m_lastFailure = problem; // a broken installation: say so, do not knock forever
+        return;
+    }
+    access->knock(QStringLiteral("127.0.0.1"), m_port, this, [this](bool accepted, const QString &why) {
+        if (!accepted) {
+            m_lastFailure = QStringLiteral("TCP 127.0.0.1:%1: %2").arg(m_port).arg(why);
+            m_timer->disconnect();
+            connect(m_timer, &QTimer::timeout, this, &ReadinessProbe::knock);
+            m_timer->start(kKnockIntervalMs);
+            return;
+        }
         m_portOpen = true;
         m_sinceOpen.start();
         Q_EMIT portOpened();
@@ -57,20 +62,13 @@ void ReadinessProbe::knock()
         }
         checkAll();
     });
-    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket]() {
-        m_lastFailure = QStringLiteral("TCP 127.0.0.1:%1: %2").arg(m_port).arg(socket->errorString());
-        socket->deleteLater();
-        m_timer->disconnect();
-        connect(m_timer, &QTimer::timeout, this, &ReadinessProbe::knock);
-        m_timer->start(kKnockIntervalMs);
-    });
-    socket->connectToHost(QStringLiteral("127.0.0.1"), quint16(m_port));
 }
 
 void ReadinessProbe::checkAll()
 {
     if (m_ready)
         return;
+    m_inFlight.clear(); // the last round's, all finished
     m_pending = int(m_probes.size());
     for (size_t i = 0; i < m_probes.size(); ++i)
         checkHttp(i);
@@ -79,22 +77,30 @@ void ReadinessProbe::checkAll()
 void ReadinessProbe::checkHttp(size_t index)
 {
     const ProbeSpec &probe = m_probes[index];
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(probe.url)));
-    request.setTransferTimeout(probe.timeoutSec * 1000);
+    HttpRequest request;
+    request.method = probe.method.toUpper().toLatin1();
+    request.url = QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(probe.url));
+    request.transferTimeoutMs = probe.timeoutSec * 1000;
     for (const auto &[name, value] : probe.headers)
-        request.setRawHeader(name.toUtf8(), value.toUtf8());
-    const QByteArray body = probe.body ? probe.body->toUtf8() : QByteArray();
-    QNetworkReply *reply = m_network->sendCustomRequest(request, probe.method.toUpper().toLatin1(), body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, index]() {
-        reply->deleteLater();
-        const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        request.headers.emplaceBack(name.toUtf8(), value.toUtf8());
+    if (probe.body)
+        request.body = probe.body->toUtf8();
+    if (!m_network)
+        m_network = makeHttpClient(true); // 127.0.0.1 never goes through a proxy
+    m_inFlight.push_back(nullptr);
+    const size_t slot = m_inFlight.size() - 1;
+    HttpCallbacks done;
+    done.finished = [this, index, slot] {
+        HttpExchange &reply = *m_inFlight[slot];
+        const int code = reply.status();
         const bool ok = code >= 200 && code < 300;
         recordResult(index, ok,
                      ok ? QString()
                         : QStringLiteral("%1 %2: %3")
                               .arg(m_probes[index].method.toUpper(), m_probes[index].url,
-                                   code ? QString::number(code) : reply->errorString()));
-    });
+                                   code ? QString::number(code) : reply.errorString()));
+    };
+    m_inFlight[slot] = m_network->send(request, std::move(done));
 }
 
 void ReadinessProbe::recordResult(size_t index, bool success, const QString &failure)

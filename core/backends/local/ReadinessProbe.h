@@ -10,13 +10,14 @@
 // once ready.
 
 #include "core/config/Configuration.h"
+#include "core/net/HttpAccess.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
-class QNetworkAccessManager;
 class QTimer;
 
 namespace gantry {
@@ -26,6 +27,7 @@ class ReadinessProbe : public QObject
     Q_OBJECT
 public:
     ReadinessProbe(int port, std::vector<ProbeSpec> probes, QObject *parent = nullptr);
+    ~ReadinessProbe() override;
 
     void start();
     bool isReady() const { return m_ready; }
@@ -59,7 +61,8 @@ private:
     int m_delayMs = kFastIntervalMs;
     QElapsedTimer m_sinceOpen;
     QString m_lastFailure;
-    QNetworkAccessManager *m_network = nullptr;
+    std::unique_ptr<HttpClient> m_network; // made at the first HTTP probe
+    std::vector<std::unique_ptr<HttpExchange>> m_inFlight; // this round's HTTP probes
     QTimer *m_timer = nullptr;
 };
 
