@@ -309,6 +309,8 @@ QString ChatReply::networkFailureMessage() const
 {
     const QString host = hostDescription();
     switch (m_reply->error()) {
+    case HttpError::ModuleMissing:
+        return m_reply->errorString(); // a broken installation: the sentence says what to do
     case HttpError::ConnectionRefused:
         return QStringLiteral("Could not connect to %1: connection refused. Is the run ready? "
                               "Nothing is listening there yet.")

@@ -179,7 +179,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(cli).isExecutable());
         QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
         // The modules, where the installed programs look for them (bin/../lib/gantry).
-        for (const char *module : {"charts", "keychain", "archive"})
+        for (const char *module : {"network", "charts", "keychain", "archive"})
             QVERIFY2(
                 QFileInfo::exists(prefix + QStringLiteral("/lib/gantry/libgantry_%1.so").arg(QLatin1String(module))),
                 module);
@@ -204,6 +204,21 @@ private Q_SLOTS:
         const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
         QVERIFY(!QTest::currentTestFailed());
         QVERIFY2(runLog(run).contains(cli), qPrintable(runLog(run)));
+
+        // A broken installation without the network module: a request fails with a sentence
+        // that names the module and the fix, and nothing crashes.
+        QVERIFY(QFile::rename(prefix + QStringLiteral("/lib/gantry/libgantry_network.so"),
+                              prefix + QStringLiteral("/lib/gantry/moved-away.so")));
+        const Result chat = ::run(cli,
+                                  {QStringLiteral("chat"), QStringLiteral("--url"),
+                                   QStringLiteral("http://127.0.0.1:%1/v1").arg(test::freePort()),
+                                   QStringLiteral("--model"), QStringLiteral("tiny"), QStringLiteral("hello")},
+                                  QProcessEnvironment::systemEnvironment(), 60000);
+        QCOMPARE(chat.exitCode, 1);
+        QVERIFY2(chat.err.contains(QLatin1String("libgantry_network.so cannot be loaded")) &&
+                     chat.err.contains(QLatin1String("reinstalling Gantry puts it back")) &&
+                     !chat.err.contains(QLatin1String("Is the run ready?")),
+                 qPrintable(chat.out + chat.err));
     }
 
     // A service with no `resources:` gets dstack's defaults (cpu 2.., memory 8GB.., disk 100GB..).

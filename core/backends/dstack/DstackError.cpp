@@ -147,6 +147,10 @@ DstackError dstackNetworkError(HttpError error, const QString &errorString, cons
 {
     DstackError e;
     switch (error) {
+    case HttpError::ModuleMissing:
+        e.kind = DstackError::Kind::Network;
+        e.message = errorString; // a broken installation, not the server: the sentence says what to do
+        return e;
     case HttpError::Tls:
     case HttpError::Other:
         if (error == HttpError::Tls || errorString.contains(QLatin1String("SSL"), Qt::CaseInsensitive) ||
