@@ -6,6 +6,7 @@
 // build tree's layout for gantry, gantry-cli, the tests (build/bin) and the benchmarks
 // (build/bench). A module stays loaded for the process's life.
 
+#include <QMutex>
 #include <QString>
 
 namespace gantry {
@@ -18,5 +19,23 @@ QString gantryModuleDirectory();
 // The module's exported symbol; nullptr and *error in words ("… cannot be loaded: why;
 // reinstalling Gantry puts it back") when the module or the symbol is missing.
 QFunctionPointer gantryModuleSymbol(const QString &fileName, const char *symbol, QString *error);
+
+// The object the module's factory (symbol, a T *(*)()) makes, made once per process and kept;
+// nullptr and *error in words when the module cannot be loaded. Safe from any thread.
+template <typename T>
+T *gantryModuleInstance(const QString &fileName, const char *symbol, QString *error)
+{
+    static QMutex mutex;
+    static T *instance = nullptr;
+    static QString problem;
+    const QMutexLocker lock(&mutex);
+    if (!instance && problem.isEmpty()) {
+        if (const auto make = reinterpret_cast<T *(*)()>(gantryModuleSymbol(fileName, symbol, &problem)))
+            instance = make();
+    }
+    if (!instance && error)
+        *error = problem;
+    return instance;
+}
 
 } // namespace gantry

@@ -2,7 +2,6 @@
 
 #include "core/common/GantryModule.h"
 
-#include <QMutex>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -73,18 +72,7 @@ private:
 
 HttpAccess *httpAccess(QString *error)
 {
-    static QMutex mutex;
-    static HttpAccess *access = nullptr;
-    static QString problem;
-    const QMutexLocker lock(&mutex);
-    if (!access && problem.isEmpty()) {
-        if (const auto make = reinterpret_cast<GantryMakeHttpAccess>(
-                gantryModuleSymbol(QStringLiteral("libgantry_network.so"), GANTRY_MAKE_HTTP_ACCESS, &problem)))
-            access = make();
-    }
-    if (!access && error)
-        *error = problem;
-    return access;
+    return gantryModuleInstance<HttpAccess>(QStringLiteral("libgantry_network.so"), GANTRY_MAKE_HTTP_ACCESS, error);
 }
 
 std::unique_ptr<HttpClient> makeHttpClient(bool noProxy)
