@@ -39,6 +39,15 @@ QString httpSummary(int status, const HttpExchange *reply, const QString &server
     return text;
 }
 
+// A model list request, a child of its context: it owns the exchange, so the request is aborted
+// and nothing runs once the context is gone.
+class ModelListRequest : public QObject
+{
+public:
+    using QObject::QObject;
+    std::unique_ptr<HttpExchange> exchange;
+};
+
 bool isPing(const QByteArray &comment)
 {
     const QByteArray c = comment.trimmed().toLower();
@@ -54,17 +63,15 @@ void fetchModelIds(HttpClient &network, const QString &baseUrl, const QString &t
     request.transferTimeoutMs = kModelListTimeoutMs;
     // A model list is small: a body past this is not one, and is not buffered.
     constexpr qint64 kMaxModelListBytes = 8 * 1024 * 1024;
-    // The request lives in a child of context: nothing runs, and it is aborted, once context is gone.
-    auto *holder = new QObject(context);
-    auto exchange = std::make_shared<std::unique_ptr<HttpExchange>>();
+    auto *pending = new ModelListRequest(context);
     HttpCallbacks callbacks;
-    callbacks.progress = [exchange](qint64 received) {
+    callbacks.progress = [pending](qint64 received) {
         if (received > kMaxModelListBytes)
-            (*exchange)->abort();
+            pending->exchange->abort();
     };
-    callbacks.finished = [holder, exchange, done = std::move(done)] {
-        holder->deleteLater();
-        HttpExchange &reply = **exchange;
+    callbacks.finished = [pending, done = std::move(done)] {
+        pending->deleteLater();
+        HttpExchange &reply = *pending->exchange;
         if (reply.error() == HttpError::Canceled) {
             done({}, QStringLiteral("the model list is larger than %1 MB").arg(kMaxModelListBytes / (1024 * 1024)));
             return;
@@ -83,9 +90,7 @@ void fetchModelIds(HttpClient &network, const QString &baseUrl, const QString &t
         const std::optional<QStringList> ids = modelIdsFromBody(body, &error);
         done(ids.value_or(QStringList()), error);
     };
-    *exchange = network.send(request, std::move(callbacks));
-    // The exchange goes with its holder.
-    QObject::connect(holder, &QObject::destroyed, [exchange] { exchange->reset(); });
+    pending->exchange = network.send(request, std::move(callbacks));
 }
 
 // ---------------------------------------------------------------------------------------

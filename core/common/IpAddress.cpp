@@ -302,8 +302,7 @@ bool IpNetwork::isPrivate() const
 
 std::optional<IpAddress> parseIpAddress(QStringView text)
 {
-    if (text.contains(QLatin1Char('/')))
-        return std::nullopt;
+    // A '/' fails both: it is no decimal digit, and parseV6 refuses it.
     if (auto v4 = parseV4(text))
         return v4;
     return parseV6(text);

@@ -3,6 +3,8 @@
 
 #include "core/net/HttpAccess.h"
 
+#include "core/common/BoundedRead.h"
+
 #include <QFile>
 #include <QHostAddress>
 #include <QHttpMultiPart>
@@ -14,8 +16,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
-
-#include <algorithm>
 
 namespace gantry {
 
@@ -88,19 +88,7 @@ public:
     }
     bool isFinished() const override { return !m_reply || m_reply->isFinished(); }
     qint64 bytesAvailable() const override { return m_reply ? m_reply->bytesAvailable() : 0; }
-    // In pieces, so that only what arrived is allocated (QIODevice::read(n) reserves n bytes).
-    QByteArray read(qint64 maxBytes) override
-    {
-        QByteArray data;
-        char chunk[64 * 1024];
-        while (m_reply && data.size() < maxBytes) {
-            const qint64 n = m_reply->read(chunk, std::min<qint64>(qint64(sizeof chunk), maxBytes - data.size()));
-            if (n <= 0)
-                break;
-            data.append(chunk, qsizetype(n));
-        }
-        return data;
-    }
+    QByteArray read(qint64 maxBytes) override { return m_reply ? readAtMost(*m_reply, maxBytes) : QByteArray(); }
     void setReadBufferSize(qint64 bytes) override
     {
         if (m_reply)
