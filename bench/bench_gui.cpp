@@ -25,34 +25,37 @@ using namespace gantry;
 
 namespace {
 
-// A state dir with 20 conversations of 20 messages each, markdown and code included.
+// 20 conversations of 20 messages each, markdown and code included, in DIR/chat.sqlite: the
+// "20 chats" of the idle figure (also written by `bench_gui --seed-home DIR`, for
+// bench/scripts/start-order, which profiles the same start).
+void seedConversations(const QString &dir)
+{
+    ConversationStore store;
+    store.open(QDir(dir).filePath(QStringLiteral("chat.sqlite")), nullptr);
+    for (int c = 0; c < 20; ++c) {
+        const qint64 id = store
+                              .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("tiny"),
+                                                  QStringLiteral("Conversation %1").arg(c))
+                              .value_or(-1);
+        qint64 parent = 0;
+        for (int m = 0; m < 20; ++m) {
+            const bool user = m % 2 == 0;
+            const QString text =
+                user ? QStringLiteral("Question %1: how do I sort offers by price?").arg(m)
+                     : QStringLiteral("Use **std::sort** over an index vector:\n\n```cpp\nstd::sort(rows.begin(), "
+                                      "rows.end());\n```\n\nThat is all (%1).")
+                           .arg(m);
+            parent = store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text).value_or(-1);
+        }
+    }
+    store.flush();
+}
+
 QString seededHome()
 {
     static QTemporaryDir home;
-    static bool seeded = false;
-    if (!seeded) {
-        ConversationStore store;
-        store.open(home.filePath(QStringLiteral("chat.sqlite")), nullptr);
-        for (int c = 0; c < 20; ++c) {
-            const qint64 id = store
-                                  .createConversation(QStringLiteral("http://127.0.0.1:8000/v1"),
-                                                      QStringLiteral("tiny"), QStringLiteral("Conversation %1").arg(c))
-                                  .value_or(-1);
-            qint64 parent = 0;
-            for (int m = 0; m < 20; ++m) {
-                const bool user = m % 2 == 0;
-                const QString text =
-                    user ? QStringLiteral("Question %1: how do I sort offers by price?").arg(m)
-                         : QStringLiteral("Use **std::sort** over an index vector:\n\n```cpp\nstd::sort(rows.begin(), "
-                                          "rows.end());\n```\n\nThat is all (%1).")
-                               .arg(m);
-                parent =
-                    store.addMessage(id, parent, user ? MessageRole::User : MessageRole::Assistant, text).value_or(-1);
-            }
-        }
-        store.flush();
-        seeded = true;
-    }
+    static const bool seeded = (seedConversations(home.path()), true);
+    Q_UNUSED(seeded);
     return home.path();
 }
 
@@ -166,5 +169,11 @@ BENCHMARK(BM_GuiStartAgainstBareWindow)->UseManualTime()->Iterations(10)->Unit(b
 
 int main(int argc, char **argv)
 {
+    // bench_gui --seed-home DIR: only write the conversations into DIR.
+    if (argc == 3 && qstrcmp(argv[1], "--seed-home") == 0) {
+        QCoreApplication app(argc, argv);
+        seedConversations(QString::fromLocal8Bit(argv[2]));
+        return 0;
+    }
     return gantry::bench::runBenchmarks<QCoreApplication>(argc, argv);
 }
