@@ -1,11 +1,9 @@
 #include "core/chat/ComparisonStore.h"
 
+#include "core/chat/SqlAccess.h"
+
 #include <QDir>
 #include <QFileInfo>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QUuid>
 #include <QVariant>
 
 namespace gantry {
@@ -15,57 +13,41 @@ double ComparisonColumn::costOf(double pricePerHour, const ReplyMetrics &metrics
     return metrics.totalMs > 0 ? pricePerHour * double(metrics.totalMs) / 3'600'000.0 : 0.0;
 }
 
-ComparisonStore::~ComparisonStore()
-{
-    if (!isOpen())
-        return;
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connection);
-}
+ComparisonStore::ComparisonStore() = default;
+ComparisonStore::~ComparisonStore() = default;
 
 bool ComparisonStore::open(const QString &path, QString *error)
 {
-    if (isOpen()) {
+    auto fail = [error](const QString &message) {
         if (error)
-            *error = QStringLiteral("the comparison store is already open");
+            *error = message;
         return false;
-    }
+    };
+    if (isOpen())
+        return fail(QStringLiteral("the comparison store is already open"));
     QDir().mkpath(QFileInfo(path).absolutePath());
-    const QString name = QStringLiteral("gantry-compare-") + QUuid::createUuid().toString(QUuid::Id128);
     QString problem;
+    std::unique_ptr<SqlConnection> db = openSqliteDatabase(path, QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"), &problem);
+    if (!db)
+        return fail(QStringLiteral("cannot open the chat database %1: %2").arg(path, problem));
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-        if (!db.open()) {
-            problem = QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
-        } else {
-            QSqlQuery q(db);
-            for (const char *sql :
-                 {"CREATE TABLE IF NOT EXISTS comparisons (id INTEGER PRIMARY KEY, prompt TEXT NOT NULL, "
-                  "created TEXT NOT NULL)",
-                  "CREATE TABLE IF NOT EXISTS comparison_columns (comparison_id INTEGER NOT NULL "
-                  "REFERENCES comparisons(id) ON DELETE CASCADE, position INTEGER NOT NULL, label TEXT NOT NULL, "
-                  "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
-                  "PRIMARY KEY (comparison_id, position))"}) {
-                if (!q.exec(QString::fromLatin1(sql))) {
-                    problem =
-                        QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q.lastError().text());
-                    break;
-                }
+        const std::unique_ptr<SqlStatement> q = db->statement();
+        for (const char *sql :
+             {"CREATE TABLE IF NOT EXISTS comparisons (id INTEGER PRIMARY KEY, prompt TEXT NOT NULL, "
+              "created TEXT NOT NULL)",
+              "CREATE TABLE IF NOT EXISTS comparison_columns (comparison_id INTEGER NOT NULL "
+              "REFERENCES comparisons(id) ON DELETE CASCADE, position INTEGER NOT NULL, label TEXT NOT NULL, "
+              "conversation_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, price_per_hour REAL NOT NULL, "
+              "PRIMARY KEY (comparison_id, position))"}) {
+            if (!q->exec(QString::fromLatin1(sql))) {
+                problem = QStringLiteral("cannot create the comparison tables in %1: %2").arg(path, q->lastError());
+                break;
             }
         }
-    }
-    if (!problem.isEmpty()) {
-        QSqlDatabase::removeDatabase(name);
-        if (error)
-            *error = problem;
-        return false;
-    }
-    m_connection = name;
+    } // the statement ends before its connection does
+    if (!problem.isEmpty())
+        return fail(problem);
+    m_db = std::move(db);
     return true;
 }
 
@@ -79,33 +61,32 @@ std::optional<qint64> ComparisonStore::add(const QString &prompt, const QList<Co
     };
     if (!isOpen())
         return fail();
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    if (!db.transaction())
+    if (!m_db->transaction())
         return fail();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO comparisons (prompt, created) VALUES (?, ?)"));
-    q.addBindValue(prompt);
-    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    if (!q.exec()) {
-        db.rollback();
+    const std::unique_ptr<SqlStatement> q = m_db->statement();
+    q->prepare(QStringLiteral("INSERT INTO comparisons (prompt, created) VALUES (?, ?)"));
+    q->addBindValue(prompt);
+    q->addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    if (!q->exec()) {
+        m_db->rollback();
         return fail();
     }
-    const qint64 id = q.lastInsertId().toLongLong();
+    const qint64 id = q->lastInsertId().toLongLong();
     for (qsizetype i = 0; i < columns.size(); ++i) {
         const ComparisonColumn &c = columns[i];
-        QSqlQuery insert(db);
-        insert.prepare(QStringLiteral(
+        const std::unique_ptr<SqlStatement> insert = m_db->statement();
+        insert->prepare(QStringLiteral(
             "INSERT INTO comparison_columns (comparison_id, position, label, conversation_id, answer_id, "
             "price_per_hour) VALUES (?, ?, ?, ?, ?, ?)"));
         for (const QVariant &v : {QVariant(id), QVariant(qint64(i)), QVariant(c.label), QVariant(c.conversationId),
                                   QVariant(c.answerId), QVariant(c.pricePerHour)})
-            insert.addBindValue(v);
-        if (!insert.exec()) {
-            db.rollback();
+            insert->addBindValue(v);
+        if (!insert->exec()) {
+            m_db->rollback();
             return fail();
         }
     }
-    if (!db.commit())
+    if (!m_db->commit())
         return fail();
     return id;
 }
@@ -114,25 +95,24 @@ std::optional<Comparison> ComparisonStore::comparison(qint64 id) const
 {
     if (!isOpen())
         return std::nullopt;
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT prompt, created FROM comparisons WHERE id = ?"));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    const std::unique_ptr<SqlStatement> q = m_db->statement();
+    q->prepare(QStringLiteral("SELECT prompt, created FROM comparisons WHERE id = ?"));
+    q->addBindValue(id);
+    if (!q->exec() || !q->next())
         return std::nullopt;
     Comparison c;
     c.id = id;
-    c.prompt = q.value(0).toString();
-    c.created = QDateTime::fromString(q.value(1).toString(), Qt::ISODateWithMs);
-    QSqlQuery cols(db);
-    cols.prepare(QStringLiteral("SELECT label, conversation_id, answer_id, price_per_hour FROM comparison_columns "
-                                "WHERE comparison_id = ? ORDER BY position"));
-    cols.addBindValue(id);
-    if (!cols.exec())
+    c.prompt = q->value(0).toString();
+    c.created = QDateTime::fromString(q->value(1).toString(), Qt::ISODateWithMs);
+    const std::unique_ptr<SqlStatement> cols = m_db->statement();
+    cols->prepare(QStringLiteral("SELECT label, conversation_id, answer_id, price_per_hour FROM comparison_columns "
+                                 "WHERE comparison_id = ? ORDER BY position"));
+    cols->addBindValue(id);
+    if (!cols->exec())
         return std::nullopt;
-    while (cols.next())
-        c.columns.push_back({cols.value(0).toString(), cols.value(1).toLongLong(), cols.value(2).toLongLong(),
-                             cols.value(3).toDouble()});
+    while (cols->next())
+        c.columns.push_back({cols->value(0).toString(), cols->value(1).toLongLong(), cols->value(2).toLongLong(),
+                             cols->value(3).toDouble()});
     return c;
 }
 
@@ -141,12 +121,12 @@ QList<Comparison> ComparisonStore::comparisons() const
     QList<Comparison> out;
     if (!isOpen())
         return out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    if (!q.exec(QStringLiteral("SELECT id FROM comparisons ORDER BY id DESC")))
+    const std::unique_ptr<SqlStatement> q = m_db->statement();
+    if (!q->exec(QStringLiteral("SELECT id FROM comparisons ORDER BY id DESC")))
         return out;
     QList<qint64> ids;
-    while (q.next())
-        ids << q.value(0).toLongLong();
+    while (q->next())
+        ids << q->value(0).toLongLong();
     for (const qint64 id : ids) {
         if (auto c = comparison(id))
             out << *c;

@@ -12,6 +12,7 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace gantry {
@@ -35,7 +36,7 @@ struct Comparison {
 class ComparisonStore
 {
 public:
-    ComparisonStore() = default;
+    ComparisonStore();
     ~ComparisonStore();
     ComparisonStore(const ComparisonStore &) = delete;
     ComparisonStore &operator=(const ComparisonStore &) = delete;
@@ -43,7 +44,7 @@ public:
     // Opens (creating the tables in) the chat database at `path`; false with *error saying why
     // when it cannot.
     bool open(const QString &path, QString *error);
-    bool isOpen() const { return !m_connection.isEmpty(); }
+    bool isOpen() const { return m_db != nullptr; }
 
     // The new comparison's id; nullopt with *error when it cannot be stored.
     std::optional<qint64> add(const QString &prompt, const QList<ComparisonColumn> &columns, QString *error);
@@ -55,7 +56,7 @@ public:
     QString exportMarkdown(qint64 id, ConversationStore &conversations) const;
 
 private:
-    QString m_connection;
+    std::unique_ptr<SqlConnection> m_db; // through libgantry_sql.so (SqlAccess.h)
 };
 
 } // namespace gantry

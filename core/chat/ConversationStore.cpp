@@ -1,15 +1,13 @@
 #include "core/chat/ConversationStore.h"
 
+#include "core/chat/SqlAccess.h"
+
 #include "core/common/JsonFields.h"
 #include "core/common/StatePaths.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QThread>
-#include <QUuid>
 
 #include <nlohmann/json.hpp>
 
@@ -117,11 +115,7 @@ ConversationStore::~ConversationStore()
                   finish.error.isEmpty() ? note : finish.error + QLatin1Char(' ') + note, it.key()});
         }
     }
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connection);
+    m_db.reset();
 }
 
 bool ConversationStore::open(const QString &path, QString *error)
@@ -134,33 +128,25 @@ bool ConversationStore::open(const QString &path, QString *error)
     if (isOpen())
         return fail(QStringLiteral("the conversation store is already open"));
     makePrivateDir(QFileInfo(path).absolutePath());
-    const QString name = QStringLiteral("gantry-chat-") + QUuid::createUuid().toString(QUuid::Id128);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-        if (!db.open()) {
-            const QString message =
-                QStringLiteral("cannot open the chat database %1: %2").arg(path, db.lastError().text());
-            db = QSqlDatabase();
-            QSqlDatabase::removeDatabase(name);
-            return fail(message);
-        }
-    }
-    m_connection = name;
+    QString problem;
+    m_db = openSqliteDatabase(path, QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs), &problem);
+    if (!m_db)
+        return fail(QStringLiteral("cannot open the chat database %1: %2").arg(path, problem));
     m_path = path;
     // WAL: readers (the GUI, a CLI in another process) never block the writer, and a
     // killed process loses nothing that was committed. NORMAL sync is durable across a
     // process crash (only a power cut may drop the last commits).
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
-        query.value(0).toString().toLower() != QLatin1String("wal")) {
-        const QString message =
-            QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query.lastError().text());
-        query = QSqlQuery();
-        QSqlDatabase::database(m_connection).close();
-        QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-        return fail(message);
+    QString walProblem;
+    {
+        const std::unique_ptr<SqlStatement> query = m_db->statement(); // open: m_db is set
+        if (!query->exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query->next() ||
+            query->value(0).toString().toLower() != QLatin1String("wal"))
+            walProblem =
+                QStringLiteral("cannot switch the chat database %1 to WAL mode: %2").arg(path, query->lastError());
+    } // the statement ends before its connection does
+    if (!walProblem.isEmpty()) {
+        m_db.reset();
+        return fail(walProblem);
     }
     for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")})
         if (QFileInfo::exists(file))
@@ -169,29 +155,30 @@ bool ConversationStore::open(const QString &path, QString *error)
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
     for (const char *statement : kSchema) {
         if (!exec(QString::fromLatin1(statement))) {
-            const QString message =
-                QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError);
-            query = QSqlQuery();
-            QSqlDatabase::database(m_connection).close();
-            QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
-            return fail(message);
+            m_db.reset();
+            return fail(QStringLiteral("cannot create the chat database schema in %1: %2").arg(path, m_lastError));
         }
     }
     exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
     return true;
 }
 
+std::unique_ptr<SqlStatement> ConversationStore::statement() const
+{
+    return m_db ? m_db->statement() : failingSqlStatement(QStringLiteral("the conversation store is not open"));
+}
+
 bool ConversationStore::exec(const QString &sql, const QVariantList &bind) const
 {
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    if (!query.prepare(sql)) {
-        m_lastError = query.lastError().text();
+    const std::unique_ptr<SqlStatement> query = statement();
+    if (!query->prepare(sql)) {
+        m_lastError = query->lastError();
         return false;
     }
     for (const QVariant &value : bind)
-        query.addBindValue(value);
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+        query->addBindValue(value);
+    if (!query->exec()) {
+        m_lastError = query->lastError();
         return false;
     }
     return true;
@@ -255,21 +242,21 @@ std::optional<qint64> ConversationStore::createConversation(const QString &endpo
         return std::nullopt;
     }
     const qint64 now = nowMs();
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) "
-                                 "VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
-    query.addBindValue(endpointUrl);
-    query.addBindValue(model);
-    query.addBindValue(title);
-    query.addBindValue(now);
-    query.addBindValue(now);
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->prepare(QStringLiteral("INSERT INTO conversations(endpoint, model, title, created, updated) "
+                                  "VALUES(COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),?,?)"));
+    query->addBindValue(endpointUrl);
+    query->addBindValue(model);
+    query->addBindValue(title);
+    query->addBindValue(now);
+    query->addBindValue(now);
+    if (!query->exec()) {
+        m_lastError = query->lastError();
         if (error)
             *error = m_lastError;
         return std::nullopt;
     }
-    const qint64 id = query.lastInsertId().toLongLong();
+    const qint64 id = query->lastInsertId().toLongLong();
     Q_EMIT conversationsChanged();
     return id;
 }
@@ -279,35 +266,35 @@ QList<ConversationSummary> ConversationStore::conversations(const QString &filte
     QList<ConversationSummary> result;
     if (!isOpen())
         return result;
-    QSqlQuery query(QSqlDatabase::database(m_connection));
+    const std::unique_ptr<SqlStatement> query = statement();
     QString sql = QStringLiteral("SELECT c.id, c.endpoint, c.model, c.title, c.created, c.updated,"
                                  " (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c");
     if (!filter.isEmpty())
         sql += QStringLiteral(
             " WHERE c.title LIKE ? ESCAPE '\\' OR c.model LIKE ? ESCAPE '\\' OR c.endpoint LIKE ? ESCAPE '\\'");
     sql += QStringLiteral(" ORDER BY c.updated DESC, c.id DESC");
-    query.prepare(sql);
+    query->prepare(sql);
     if (!filter.isEmpty()) {
         QString pattern = filter;
         pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
             .replace(QLatin1Char('%'), QLatin1String("\\%"))
             .replace(QLatin1Char('_'), QLatin1String("\\_"));
         for (int i = 0; i < 3; ++i)
-            query.addBindValue(QLatin1Char('%') + pattern + QLatin1Char('%'));
+            query->addBindValue(QLatin1Char('%') + pattern + QLatin1Char('%'));
     }
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+    if (!query->exec()) {
+        m_lastError = query->lastError();
         return result;
     }
-    while (query.next()) {
+    while (query->next()) {
         ConversationSummary s;
-        s.id = query.value(0).toLongLong();
-        s.endpointUrl = query.value(1).toString();
-        s.model = query.value(2).toString();
-        s.title = query.value(3).toString();
-        s.created = QDateTime::fromMSecsSinceEpoch(query.value(4).toLongLong(), Qt::UTC);
-        s.updated = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC);
-        s.messageCount = query.value(6).toInt();
+        s.id = query->value(0).toLongLong();
+        s.endpointUrl = query->value(1).toString();
+        s.model = query->value(2).toString();
+        s.title = query->value(3).toString();
+        s.created = QDateTime::fromMSecsSinceEpoch(query->value(4).toLongLong(), Qt::UTC);
+        s.updated = QDateTime::fromMSecsSinceEpoch(query->value(5).toLongLong(), Qt::UTC);
+        s.messageCount = query->value(6).toInt();
         result.append(s);
     }
     return result;
@@ -352,39 +339,39 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
     if (m_writer)
         commitLock = std::unique_lock<QMutex>(m_writer->commitMutex());
     const StoreBatch *inFlight = m_inFlight && !m_inFlight->committed ? &m_inFlight->batch : nullptr;
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id, parent, role, content, reasoning, params, metrics, status, error, "
-                                 "finish_reason, created, selected_child"
-                                 " FROM messages WHERE conversation=? ORDER BY id"));
-    query.addBindValue(conversationId);
-    const bool read = query.exec();
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->setForwardOnly(true);
+    query->prepare(QStringLiteral("SELECT id, parent, role, content, reasoning, params, metrics, status, error, "
+                                  "finish_reason, created, selected_child"
+                                  " FROM messages WHERE conversation=? ORDER BY id"));
+    query->addBindValue(conversationId);
+    const bool read = query->exec();
     // The first row is fetched: the snapshot is fixed, and the writer may commit again.
     if (commitLock.owns_lock())
         commitLock.unlock();
     if (!read) {
-        m_lastError = query.lastError().text();
+        m_lastError = query->lastError();
         return tree;
     }
-    while (query.next()) {
+    while (query->next()) {
         StoredMessage m;
-        m.id = query.value(0).toLongLong();
+        m.id = query->value(0).toLongLong();
         m.conversationId = conversationId;
-        m.parentId = query.value(1).toLongLong();
-        m.role = messageRoleFromName(query.value(2).toString()).value_or(MessageRole::User);
-        m.content = query.value(3).toString();
-        m.reasoning = query.value(4).toString();
-        const QString params = query.value(5).toString();
+        m.parentId = query->value(1).toLongLong();
+        m.role = messageRoleFromName(query->value(2).toString()).value_or(MessageRole::User);
+        m.content = query->value(3).toString();
+        m.reasoning = query->value(4).toString();
+        const QString params = query->value(5).toString();
         if (params.size() > 2)
             m.params = ChatParameters::fromJson(parseOrEmpty(params));
-        const QString metrics = query.value(6).toString();
+        const QString metrics = query->value(6).toString();
         if (metrics.size() > 2)
             m.metrics = ReplyMetrics::fromJson(parseOrEmpty(metrics));
-        m.status = replyStatusFromString(query.value(7).toString());
-        m.error = query.value(8).toString();
-        m.finishReason = query.value(9).toString();
-        m.created = QDateTime::fromMSecsSinceEpoch(query.value(10).toLongLong(), Qt::UTC);
-        if (const qint64 selected = query.value(11).toLongLong(); selected > 0)
+        m.status = replyStatusFromString(query->value(7).toString());
+        m.error = query->value(8).toString();
+        m.finishReason = query->value(9).toString();
+        m.created = QDateTime::fromMSecsSinceEpoch(query->value(10).toLongLong(), Qt::UTC);
+        if (const qint64 selected = query->value(11).toLongLong(); selected > 0)
             tree.selectedChild.insert(m.id, selected);
         for (const StoreBatch *unwritten : {inFlight, &m_pending}) {
             if (unwritten)
@@ -394,11 +381,11 @@ ConversationStore::Tree ConversationStore::loadTree(qint64 conversationId) const
         tree.indexOf.insert(m.id, tree.messages.size());
         tree.messages.append(std::move(m));
     }
-    QSqlQuery root(QSqlDatabase::database(m_connection));
-    root.prepare(QStringLiteral("SELECT selected_root FROM conversations WHERE id=?"));
-    root.addBindValue(conversationId);
-    if (root.exec() && root.next() && root.value(0).toLongLong() > 0)
-        tree.selectedChild.insert(0, root.value(0).toLongLong());
+    const std::unique_ptr<SqlStatement> root = statement();
+    root->prepare(QStringLiteral("SELECT selected_root FROM conversations WHERE id=?"));
+    root->addBindValue(conversationId);
+    if (root->exec() && root->next() && root->value(0).toLongLong() > 0)
+        tree.selectedChild.insert(0, root->value(0).toLongLong());
     // Branch positions for the "‹ 2/3 ›" switcher.
     for (auto it = tree.children.cbegin(); it != tree.children.cend(); ++it) {
         for (qsizetype i = 0; i < it.value().size(); ++i) {
@@ -432,12 +419,12 @@ QList<StoredMessage> ConversationStore::activePath(qint64 conversationId)
 
 qint64 ConversationStore::conversationOf(qint64 messageId) const
 {
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("SELECT conversation FROM messages WHERE id=?"));
-    query.addBindValue(messageId);
-    if (!query.exec() || !query.next())
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->prepare(QStringLiteral("SELECT conversation FROM messages WHERE id=?"));
+    query->addBindValue(messageId);
+    if (!query->exec() || !query->next())
         return -1;
-    return query.value(0).toLongLong();
+    return query->value(0).toLongLong();
 }
 
 std::optional<StoredMessage> ConversationStore::message(qint64 messageId)
@@ -466,32 +453,32 @@ QList<StoredMessage> ConversationStore::pathTo(qint64 messageId)
 QList<qint64> ConversationStore::siblings(qint64 messageId) const
 {
     QList<qint64> ids;
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->prepare(
         QStringLiteral("SELECT s.id FROM messages s JOIN messages m ON m.id=? AND s.conversation=m.conversation"
                        " AND s.parent IS m.parent ORDER BY s.id"));
-    query.addBindValue(messageId);
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+    query->addBindValue(messageId);
+    if (!query->exec()) {
+        m_lastError = query->lastError();
         return ids;
     }
-    while (query.next())
-        ids.append(query.value(0).toLongLong());
+    while (query->next())
+        ids.append(query->value(0).toLongLong());
     return ids;
 }
 
 bool ConversationStore::selectBranch(qint64 messageId)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("SELECT conversation, parent FROM messages WHERE id=?"));
-    query.addBindValue(messageId);
-    if (!query.exec() || !query.next()) {
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->prepare(QStringLiteral("SELECT conversation, parent FROM messages WHERE id=?"));
+    query->addBindValue(messageId);
+    if (!query->exec() || !query->next()) {
         m_lastError = QStringLiteral("no message %1").arg(messageId);
         return false;
     }
-    const qint64 conversationId = query.value(0).toLongLong();
-    const qint64 parent = query.value(1).toLongLong();
-    query.finish(); // ends the read before the write (see beginTransaction)
+    const qint64 conversationId = query->value(0).toLongLong();
+    const qint64 parent = query->value(1).toLongLong();
+    query->finish(); // ends the read before the write (see beginTransaction)
     const bool ok =
         parent > 0
             ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {messageId, parent})
@@ -513,25 +500,24 @@ std::optional<qint64> ConversationStore::addMessage(qint64 conversationId, qint6
             *error = m_lastError;
         return std::nullopt;
     };
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (!beginTransaction())
         return fail();
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("INSERT INTO messages(conversation, parent, role, content, params, status, created) "
-                                 "VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
-    query.addBindValue(conversationId);
-    query.addBindValue(nullableId(parentId));
-    query.addBindValue(messageRoleName(role));
-    query.addBindValue(content);
-    query.addBindValue(QString::fromStdString(params.toJson().dump()));
-    query.addBindValue(replyStatusToString(status));
-    query.addBindValue(nowMs());
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+    const std::unique_ptr<SqlStatement> query = statement();
+    query->prepare(QStringLiteral("INSERT INTO messages(conversation, parent, role, content, params, status, created) "
+                                  "VALUES(?,?,?,COALESCE(?,''),?,?,?)"));
+    query->addBindValue(conversationId);
+    query->addBindValue(nullableId(parentId));
+    query->addBindValue(messageRoleName(role));
+    query->addBindValue(content);
+    query->addBindValue(QString::fromStdString(params.toJson().dump()));
+    query->addBindValue(replyStatusToString(status));
+    query->addBindValue(nowMs());
+    if (!query->exec()) {
+        m_lastError = query->lastError();
         rollbackTransaction();
         return fail();
     }
-    const qint64 id = query.lastInsertId().toLongLong();
+    const qint64 id = query->lastInsertId().toLongLong();
     const bool selected =
         parentId > 0
             ? exec(QStringLiteral("UPDATE messages SET selected_child=? WHERE id=?"), {id, parentId})
@@ -798,7 +784,6 @@ std::optional<qint64> ConversationStore::importJson(const QByteArray &bytes, QSt
     if (messages == document.end() || !messages->is_array())
         return failWith(QStringLiteral("\"messages\" is missing or not a list"));
 
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (!beginTransaction())
         return failWith(m_lastError);
     const std::optional<qint64> created =
@@ -854,10 +839,10 @@ std::optional<qint64> ConversationStore::importJson(const QByteArray &bytes, QSt
     qint64 leaf = newIdOf.value(jsonfields::integer(document, "active_leaf"), 0);
     while (leaf > 0) {
         selectBranch(leaf);
-        QSqlQuery parent(db);
-        parent.prepare(QStringLiteral("SELECT parent FROM messages WHERE id=?"));
-        parent.addBindValue(leaf);
-        leaf = parent.exec() && parent.next() ? parent.value(0).toLongLong() : 0;
+        const std::unique_ptr<SqlStatement> parent = statement();
+        parent->prepare(QStringLiteral("SELECT parent FROM messages WHERE id=?"));
+        parent->addBindValue(leaf);
+        leaf = parent->exec() && parent->next() ? parent->value(0).toLongLong() : 0;
     }
     if (!commitTransaction())
         return failWith(m_lastError);

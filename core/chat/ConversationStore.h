@@ -26,6 +26,9 @@ class QThread;
 
 namespace gantry {
 
+class SqlConnection;
+class SqlStatement;
+
 struct ConversationSummary {
     qint64 id = 0;
     QString endpointUrl;
@@ -62,7 +65,7 @@ public:
 
     // Opens (creating if needed) the database; false with *error saying why when it cannot.
     bool open(const QString &path, QString *error);
-    bool isOpen() const { return !m_connection.isEmpty(); }
+    bool isOpen() const { return m_db != nullptr; }
     QString lastError() const { return m_lastError; }
 
     // The new conversation's id; nullopt with *error (the database's words) when it cannot be stored.
@@ -118,6 +121,8 @@ Q_SIGNALS:
     void writeDeferred(const QString &error);
 
 private:
+    // A statement on the store's connection; one that fails ("not open") when it is closed.
+    std::unique_ptr<SqlStatement> statement() const;
     bool exec(const QString &sql, const QVariantList &bind = {}) const;
     void touch(qint64 conversationId);
     bool beginTransaction(); // false: not begun, with m_lastError
@@ -139,7 +144,7 @@ private:
     void jobDone(std::shared_ptr<StoreWriteJob> job); // by value: it may be m_inFlight itself
     void stopWriter();
     void onFlushTimer();
-    QString m_connection;
+    std::unique_ptr<SqlConnection> m_db; // through libgantry_sql.so (SqlAccess.h)
     QString m_path;
     mutable QString m_lastError;
     StoreBatch m_pending; // not yet handed to the writer

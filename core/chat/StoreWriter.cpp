@@ -1,10 +1,8 @@
 #include "core/chat/StoreWriter.h"
 
+#include "core/chat/SqlAccess.h"
+
 #include <QDateTime>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QUuid>
 
 #include <nlohmann/json.hpp>
 
@@ -50,33 +48,21 @@ StoreWriter::~StoreWriter() = default;
 
 bool StoreWriter::ensureOpen(QString *error)
 {
-    if (!m_connection.isEmpty())
+    if (m_db)
         return true;
-    const QString name = QStringLiteral("gantry-chat-writer-") + QUuid::createUuid().toString(QUuid::Id128);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(m_path);
-        if (!db.open()) {
-            *error = db.lastError().text();
-            db = QSqlDatabase();
-            QSqlDatabase::removeDatabase(name);
-            return false;
-        }
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // as the store's own connection
-        // No checkpoint inside COMMIT, which runs under commitMutex (a GUI read waits for it):
-        // write() checkpoints after it, outside the mutex.
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
-    }
-    m_connection = name;
+    m_db = openSqliteDatabase(m_path, QString(), error);
+    if (!m_db)
+        return false;
+    m_db->statement()->exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // as the store's own connection
+    // No checkpoint inside COMMIT, which runs under commitMutex (a GUI read waits for it):
+    // write() checkpoints after it, outside the mutex.
+    m_db->statement()->exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     return true;
 }
 
 void StoreWriter::close()
 {
-    if (m_connection.isEmpty())
-        return;
-    QSqlDatabase::database(m_connection, false).close();
-    QSqlDatabase::removeDatabase(std::exchange(m_connection, QString()));
+    m_db.reset();
 }
 
 void StoreWriter::write(StoreWriteJob &job)
@@ -86,60 +72,59 @@ void StoreWriter::write(StoreWriteJob &job)
         job.done.store(true, std::memory_order_release);
         return;
     }
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    QSqlQuery query(db);
-    auto failed = [&job](const QSqlQuery &q) {
-        job.error = q.lastError().text();
+    const std::unique_ptr<SqlStatement> query = m_db->statement();
+    auto failed = [&job](const std::unique_ptr<SqlStatement> &q) {
+        job.error = q->lastError();
         return false;
     };
-    query.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(job.busyTimeoutMs));
+    query->exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(job.busyTimeoutMs));
     // IMMEDIATE: the write lock is taken (or waited for) here, not half-way through.
-    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+    if (!query->exec(QStringLiteral("BEGIN IMMEDIATE"))) {
         failed(query);
         job.done.store(true, std::memory_order_release);
         return;
     }
     bool ok = true;
     {
-        QSqlQuery append(db);
-        append.prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning "
-                                      "|| COALESCE(?,'') WHERE id=?"));
+        const std::unique_ptr<SqlStatement> append = m_db->statement();
+        append->prepare(QStringLiteral("UPDATE messages SET content = content || COALESCE(?,''), reasoning = reasoning "
+                                       "|| COALESCE(?,'') WHERE id=?"));
         for (auto it = job.batch.text.cbegin(); ok && it != job.batch.text.cend(); ++it) {
-            append.addBindValue(it->content);
-            append.addBindValue(it->reasoning);
-            append.addBindValue(it.key());
-            ok = append.exec() || failed(append);
+            append->addBindValue(it->content);
+            append->addBindValue(it->reasoning);
+            append->addBindValue(it.key());
+            ok = append->exec() || failed(append);
         }
-        QSqlQuery end(db);
-        end.prepare(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), "
-                                   "finish_reason=COALESCE(?,'') WHERE id=?"));
+        const std::unique_ptr<SqlStatement> end = m_db->statement();
+        end->prepare(QStringLiteral("UPDATE messages SET status=?, metrics=?, error=COALESCE(?,''), "
+                                    "finish_reason=COALESCE(?,'') WHERE id=?"));
         // The conversation moves to the top of "most recent first", strictly after every other.
-        QSqlQuery touch(db);
-        touch.prepare(QStringLiteral(
+        const std::unique_ptr<SqlStatement> touch = m_db->statement();
+        touch->prepare(QStringLiteral(
             "UPDATE conversations SET updated=MAX(?, (SELECT COALESCE(MAX(updated), 0) + 1 FROM conversations))"
             " WHERE id=(SELECT conversation FROM messages WHERE id=?)"));
         for (auto it = job.batch.ends.cbegin(); ok && it != job.batch.ends.cend(); ++it) {
-            end.addBindValue(replyStatusToString(it->status));
-            end.addBindValue(QString::fromStdString(it->metrics.toJson().dump()));
-            end.addBindValue(it->error);
-            end.addBindValue(it->finishReason);
-            end.addBindValue(it.key());
-            ok = end.exec() || failed(end);
+            end->addBindValue(replyStatusToString(it->status));
+            end->addBindValue(QString::fromStdString(it->metrics.toJson().dump()));
+            end->addBindValue(it->error);
+            end->addBindValue(it->finishReason);
+            end->addBindValue(it.key());
+            ok = end->exec() || failed(end);
             if (ok) {
-                touch.addBindValue(QDateTime::currentMSecsSinceEpoch());
-                touch.addBindValue(it.key());
-                ok = touch.exec() || failed(touch);
+                touch->addBindValue(QDateTime::currentMSecsSinceEpoch());
+                touch->addBindValue(it.key());
+                ok = touch->exec() || failed(touch);
             }
         }
     }
     if (ok) {
         QMutexLocker lock(&m_commitMutex);
-        ok = query.exec(QStringLiteral("COMMIT")) || failed(query);
+        ok = query->exec(QStringLiteral("COMMIT")) || failed(query);
         if (ok)
             job.committed = true;
     }
     if (!ok)
-        query.exec(QStringLiteral("ROLLBACK")); // all or nothing: the store keeps the batch
+        query->exec(QStringLiteral("ROLLBACK")); // all or nothing: the store keeps the batch
     job.ok = ok;
     // Now and then, and after a large batch (each rewrites the messages' whole text), the WAL's
     // pages go back into the database, as SQLite's auto-checkpoint would have done every 1000.
@@ -148,7 +133,7 @@ void StoreWriter::write(StoreWriteJob &job)
         chars += t.content.size() + t.reasoning.size();
     if (ok && (++m_commitsSinceCheckpoint >= kCommitsPerCheckpoint || chars >= kLargeBatchChars)) {
         m_commitsSinceCheckpoint = 0;
-        query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        query->exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
     }
     job.done.store(true, std::memory_order_release);
 }

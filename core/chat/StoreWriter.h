@@ -14,8 +14,11 @@
 #include <QString>
 
 #include <atomic>
+#include <memory>
 
 namespace gantry {
+
+class SqlConnection;
 
 // What the store has not yet written: text to append and replies' ends, per message id.
 struct StoreBatch {
@@ -73,7 +76,7 @@ private:
     bool ensureOpen(QString *error);
 
     QString m_path;
-    QString m_connection; // opened on the writer's thread at the first write
+    std::unique_ptr<SqlConnection> m_db; // opened on the writer's thread at the first write
     QMutex m_commitMutex;
     int m_commitsSinceCheckpoint = 0;
 };

@@ -231,7 +231,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(cli).isExecutable());
         QVERIFY(QFileInfo::exists(prefix + QStringLiteral("/share/applications/io.gantry.Gantry.desktop")));
         // The modules, where the installed programs look for them (bin/../lib/gantry).
-        for (const char *module : {"network", "charts", "keychain", "archive"})
+        for (const char *module : {"network", "sql", "charts", "keychain", "archive"})
             QVERIFY2(
                 QFileInfo::exists(prefix + QStringLiteral("/lib/gantry/libgantry_%1.so").arg(QLatin1String(module))),
                 module);
@@ -251,6 +251,15 @@ private Q_SLOTS:
                      qPrintable(sections.out + sections.err));
             QVERIFY2(!sections.out.contains(QLatin1String(".symtab")), qPrintable(binary));
             QVERIFY2(!sections.out.contains(QLatin1String(".debug_")), qPrintable(binary));
+            // QtNetwork and QtSql come with their modules, when first used: neither program
+            // loads them at its start.
+            const Result dynamic = run(QStringLiteral("readelf"), {QStringLiteral("-d"), binary},
+                                       QProcessEnvironment::systemEnvironment(), 30000);
+            QVERIFY2(dynamic.exitCode == 0 && dynamic.out.contains(QLatin1String("libQt6Core")),
+                     qPrintable(dynamic.out + dynamic.err));
+            for (const char *library : {"libQt6Network", "libQt6Sql"})
+                QVERIFY2(!dynamic.out.contains(QLatin1String(library)),
+                         qPrintable(binary + QLatin1Char(' ') + QLatin1String(library)));
         }
 
         const QString run = tour(gui, test::sourceDir() + QStringLiteral("/examples/local-tiny"));
@@ -271,6 +280,20 @@ private Q_SLOTS:
                      chat.err.contains(QLatin1String("reinstalling Gantry puts it back")) &&
                      !chat.err.contains(QLatin1String("Is the run ready?")),
                  qPrintable(chat.out + chat.err));
+
+        // Nor without the chat store's module: the chat cannot open its history, and says why.
+        QVERIFY(QFile::rename(prefix + QStringLiteral("/lib/gantry/libgantry_sql.so"),
+                              prefix + QStringLiteral("/lib/gantry/moved-away-too.so")));
+        const Result stored = ::run(cli,
+                                    {QStringLiteral("chat"), QStringLiteral("--url"),
+                                     QStringLiteral("http://127.0.0.1:%1/v1").arg(test::freePort()),
+                                     QStringLiteral("--model"), QStringLiteral("tiny"), QStringLiteral("hello")},
+                                    QProcessEnvironment::systemEnvironment(), 60000);
+        QCOMPARE(stored.exitCode, 1);
+        QVERIFY2(stored.err.contains(QLatin1String("cannot open the chat database")) &&
+                     stored.err.contains(QLatin1String("libgantry_sql.so cannot be loaded")) &&
+                     stored.err.contains(QLatin1String("reinstalling Gantry puts it back")),
+                 qPrintable(stored.out + stored.err));
     }
 
     // A service with no `resources:` gets dstack's defaults (cpu 2.., memory 8GB.., disk 100GB..).

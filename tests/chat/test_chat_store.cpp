@@ -86,6 +86,18 @@ private Q_SLOTS:
         QVERIFY(!store.open(dir + QStringLiteral("/chat.sqlite"), &error));
         QVERIFY2(error.contains(QLatin1String("chat database")), qPrintable(error));
         QVERIFY(!store.isOpen());
+        // Whatever a view then asks of it fails with words, and nothing is dereferenced.
+        QVERIFY(!store.rename(1, QStringLiteral("renamed")));
+        QVERIFY2(store.lastError().contains(QLatin1String("not open")), qPrintable(store.lastError()));
+        QVERIFY(!store.remove(1));
+        QVERIFY(!store.selectBranch(1));
+        QVERIFY(store.siblings(1).isEmpty());
+        QVERIFY(!store.message(1).has_value());
+        QVERIFY(store.pathTo(1).isEmpty());
+        QVERIFY(store.conversations().isEmpty());
+        QVERIFY(!store.createConversation(QStringLiteral("http://127.0.0.1:1/v1"), QStringLiteral("m"),
+                                          QStringLiteral("t"), &error));
+        QVERIFY2(error.contains(QLatin1String("not open")), qPrintable(error));
     }
 
     void regenerateAndEditMakeBranches()

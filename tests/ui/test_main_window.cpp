@@ -161,10 +161,11 @@ private:
 };
 
 // A start on a local project, first frame and the work after it included, loads none of the
-// libraries kept in Gantry's modules (lib/gantry): QtCharts (the Metrics tab), qtkeychain and
-// libsecret (a token), libarchive (a dstack `files:` archive). Nor QtSvg (the window icon is
-// drawn in code: GantryIcon), nor, until the Chat tab, any image-format plugin (standard icons
-// are decoded when drawn: DeferredIconStyle).
+// libraries kept in Gantry's modules (lib/gantry): QtSql and SQLite (the chat history),
+// QtCharts (the Metrics tab), qtkeychain and libsecret (a token), libarchive (a dstack `files:`
+// archive). Nor QtSvg (the window icon is drawn in code: GantryIcon), nor, until the Chat tab,
+// any image-format plugin (standard icons are decoded when drawn: DeferredIconStyle). The Chat
+// tab then loads the chat store's module, and only that one.
 void TestMainWindow::startLoadsNoModuleItDoesNotShow()
 {
     Settings::instance().setValue(Settings::Key::RecentProjects, QStringList());
@@ -186,13 +187,18 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     // Two faces: the text's and the editor's fixed-pitch one (no bold headings: ui/Look.h).
     const QStringList fonts = mappedFontFiles(firstMapped);
     QVERIFY2(!fonts.isEmpty() && fonts.size() <= 2, qPrintable(fonts.join(u", ")));
+    for (const char *library :
+         {"libQt6Sql", "libsqlite3", "libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_"})
+        QVERIFY2(!firstMapped.contains(library), library);
     window.showTab(MainWindow::ChatTab);
     QTRY_VERIFY(window.chat()->isVisible());
     QFile maps(QStringLiteral("/proc/self/maps"));
     QVERIFY(maps.open(QIODevice::ReadOnly));
     const QByteArray mapped = maps.readAll();
     QVERIFY(mapped.contains("libQt6Widgets")); // the check reads the right file
-    for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_", "libQt6Svg"})
+    QVERIFY(mapped.contains("libgantry_sql.so")); // the chat's history
+    for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_network",
+                                "libgantry_charts", "libgantry_keychain", "libgantry_archive", "libQt6Svg"})
         QVERIFY2(!mapped.contains(library), library);
 }
 
