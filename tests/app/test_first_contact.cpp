@@ -266,29 +266,27 @@ private Q_SLOTS:
         QVERIFY(!QTest::currentTestFailed());
         QVERIFY2(runLog(run).contains(cli), qPrintable(runLog(run)));
 
-        // A broken installation without the network module: a request fails with a sentence
-        // that names the module and the fix, and nothing crashes.
-        QVERIFY(QFile::rename(prefix + QStringLiteral("/lib/gantry/libgantry_network.so"),
-                              prefix + QStringLiteral("/lib/gantry/moved-away.so")));
-        const Result chat = ::run(cli,
-                                  {QStringLiteral("chat"), QStringLiteral("--url"),
-                                   QStringLiteral("http://127.0.0.1:%1/v1").arg(test::freePort()),
-                                   QStringLiteral("--model"), QStringLiteral("tiny"), QStringLiteral("hello")},
-                                  QProcessEnvironment::systemEnvironment(), 60000);
+        // A broken installation without a module: a chat fails with a sentence that names the
+        // module and the fix, and nothing crashes.
+        const auto chatAfterMovingAway = [&](const QString &module) {
+            const QString dir = prefix + QStringLiteral("/lib/gantry/");
+            if (!QFile::rename(dir + module, dir + QStringLiteral("moved-away-") + module))
+                return Result{-1, {}, QStringLiteral("could not move %1 away").arg(module)};
+            return ::run(cli,
+                         {QStringLiteral("chat"), QStringLiteral("--url"),
+                          QStringLiteral("http://127.0.0.1:%1/v1").arg(test::freePort()), QStringLiteral("--model"),
+                          QStringLiteral("tiny"), QStringLiteral("hello")},
+                         QProcessEnvironment::systemEnvironment(), 60000);
+        };
+        // Without the network module, the request cannot be sent.
+        const Result chat = chatAfterMovingAway(QStringLiteral("libgantry_network.so"));
         QCOMPARE(chat.exitCode, 1);
         QVERIFY2(chat.err.contains(QLatin1String("libgantry_network.so cannot be loaded")) &&
                      chat.err.contains(QLatin1String("reinstalling Gantry puts it back")) &&
                      !chat.err.contains(QLatin1String("Is the run ready?")),
                  qPrintable(chat.out + chat.err));
-
-        // Nor without the chat store's module: the chat cannot open its history, and says why.
-        QVERIFY(QFile::rename(prefix + QStringLiteral("/lib/gantry/libgantry_sql.so"),
-                              prefix + QStringLiteral("/lib/gantry/moved-away-too.so")));
-        const Result stored = ::run(cli,
-                                    {QStringLiteral("chat"), QStringLiteral("--url"),
-                                     QStringLiteral("http://127.0.0.1:%1/v1").arg(test::freePort()),
-                                     QStringLiteral("--model"), QStringLiteral("tiny"), QStringLiteral("hello")},
-                                    QProcessEnvironment::systemEnvironment(), 60000);
+        // Without the chat store's module as well, the chat cannot open its history.
+        const Result stored = chatAfterMovingAway(QStringLiteral("libgantry_sql.so"));
         QCOMPARE(stored.exitCode, 1);
         QVERIFY2(stored.err.contains(QLatin1String("cannot open the chat database")) &&
                      stored.err.contains(QLatin1String("libgantry_sql.so cannot be loaded")) &&
