@@ -86,10 +86,12 @@ private Q_SLOTS:
         QVERIFY(!store.open(dir + QStringLiteral("/chat.sqlite"), &error));
         QVERIFY2(error.contains(QLatin1String("chat database")), qPrintable(error));
         QVERIFY(!store.isOpen());
-        // Whatever a view then asks of it fails with words, and nothing is dereferenced.
+        // Whatever a view then asks of it fails or finds nothing, without a connection to use;
+        // an edit says why.
         QVERIFY(!store.rename(1, QStringLiteral("renamed")));
         QVERIFY2(store.lastError().contains(QLatin1String("not open")), qPrintable(store.lastError()));
         QVERIFY(!store.remove(1));
+        QVERIFY2(store.lastError().contains(QLatin1String("not open")), qPrintable(store.lastError()));
         QVERIFY(!store.selectBranch(1));
         QVERIFY(store.siblings(1).isEmpty());
         QVERIFY(!store.message(1).has_value());

@@ -6,6 +6,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUuid>
 
 namespace gantry {
@@ -42,18 +43,44 @@ public:
     {}
     ~QtSqlConnection() override
     {
+        assertOwnThread();
         m_db.close();
         m_db = QSqlDatabase(); // no handle may outlive the connection's removal
         QSqlDatabase::removeDatabase(m_name);
     }
-    std::unique_ptr<SqlStatement> statement() override { return std::make_unique<QtSqlStatement>(m_db); }
-    bool transaction() override { return m_db.transaction(); }
-    bool commit() override { return m_db.commit(); }
-    bool rollback() override { return m_db.rollback(); }
+    std::unique_ptr<SqlStatement> statement() override
+    {
+        assertOwnThread();
+        return std::make_unique<QtSqlStatement>(m_db);
+    }
+    bool transaction() override
+    {
+        assertOwnThread();
+        return m_db.transaction();
+    }
+    bool commit() override
+    {
+        assertOwnThread();
+        return m_db.commit();
+    }
+    bool rollback() override
+    {
+        assertOwnThread();
+        return m_db.rollback();
+    }
 
 private:
+    // QSqlDatabase::database() refuses another thread's connection; a kept handle does not ask,
+    // so the rule is checked here (CI builds keep Q_ASSERT).
+    void assertOwnThread() const
+    {
+        Q_ASSERT_X(QThread::currentThread() == m_thread, "QtSqlConnection",
+                   "a SQLite connection used off the thread that opened it");
+    }
+
     QSqlDatabase m_db;
     QString m_name;
+    QThread *const m_thread = QThread::currentThread();
 };
 
 class QtSqlAccess final : public SqlAccess
