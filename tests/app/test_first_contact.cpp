@@ -153,9 +153,7 @@ private Q_SLOTS:
                   {QStringLiteral("--startup-probe"), test::sourceDir() + QStringLiteral("/examples/local-tiny")});
         QByteArray out;
         QTRY_VERIFY_WITH_TIMEOUT((out += gui.readAllStandardOutput()).contains("painted-cpu-ms"), 30000);
-        QFile maps(QStringLiteral("/proc/%1/maps").arg(gui.processId()));
-        QVERIFY(maps.open(QIODevice::ReadOnly));
-        const QByteArray mapped = maps.readAll();
+        const QByteArray mapped = test::memoryMap(gui.processId());
         QVERIFY(gui.waitForFinished(30000));
         QVERIFY2(gui.readAllStandardOutput().contains("idle-rss-kb"), "the map was read before the idle second ended");
         QVERIFY(mapped.contains("libQt6Widgets")); // the right process's map

@@ -26,8 +26,7 @@ private Q_SLOTS:
     void startCheckSaysWhyThereIsNoneFromAChildProcess()
     {
         const auto mapped = [] {
-            QFile maps(QStringLiteral("/proc/self/maps"));
-            const QByteArray text = maps.open(QIODevice::ReadOnly) ? maps.readAll() : QByteArray();
+            const QByteArray text = test::memoryMap();
             return text.contains("libqt6keychain") || text.contains("libsecret") || text.contains("libgantry_keychain");
         };
         std::optional<QString> unavailable;

@@ -1,6 +1,7 @@
 #include "tests/support/TestEnvironment.h"
 
 #include <QDir>
+#include <QFile>
 
 namespace gantry::test {
 
@@ -27,6 +28,12 @@ QString guiPath()
 QString dataPath(const QString &relative)
 {
     return sourceDir() + QStringLiteral("/tests/data/") + relative;
+}
+
+QByteArray memoryMap(qint64 pid)
+{
+    QFile maps(pid > 0 ? QStringLiteral("/proc/%1/maps").arg(pid) : QStringLiteral("/proc/self/maps"));
+    return maps.open(QIODevice::ReadOnly) ? maps.readAll() : QByteArray();
 }
 
 QString freshDir(const QString &name)

@@ -18,6 +18,10 @@ QString dataPath(const QString &relative); // sourceDir()/tests/data/<relative>
 // A fresh, empty directory under this test's HOME for one test case.
 QString freshDir(const QString &name);
 
+// What a process has mapped (/proc/PID/maps; this process's when pid is 0): libraries, plugins
+// and font files by path. Empty when it cannot be read.
+QByteArray memoryMap(qint64 pid = 0);
+
 // CI=true: a test that cannot run its subject must fail, not skip (CTest counts a skip as a
 // pass, and CI is where everything it needs is installed).
 bool underCi();

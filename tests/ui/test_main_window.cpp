@@ -179,9 +179,7 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY(!Settings::instance().recentProjects().isEmpty()); // the after-first-paint work ran
     QVERIFY(!window.runs()->isBuilt()); // the Runs tab's widgets wait until it is shown
-    QFile firstMaps(QStringLiteral("/proc/self/maps"));
-    QVERIFY(firstMaps.open(QIODevice::ReadOnly));
-    const QByteArray firstMapped = firstMaps.readAll();
+    const QByteArray firstMapped = test::memoryMap();
     QVERIFY(firstMapped.contains("/platforms/libq")); // plugins are seen: the offscreen platform's
     QVERIFY2(!firstMapped.contains("/imageformats/"), "an image-format plugin was loaded for the first frame");
     // Two faces: the text's and the editor's fixed-pitch one (no bold headings: ui/Look.h).
@@ -192,9 +190,7 @@ void TestMainWindow::startLoadsNoModuleItDoesNotShow()
         QVERIFY2(!firstMapped.contains(library), library);
     window.showTab(MainWindow::ChatTab);
     QTRY_VERIFY(window.chat()->isVisible());
-    QFile maps(QStringLiteral("/proc/self/maps"));
-    QVERIFY(maps.open(QIODevice::ReadOnly));
-    const QByteArray mapped = maps.readAll();
+    const QByteArray mapped = test::memoryMap();
     QVERIFY(mapped.contains("libQt6Widgets")); // the check reads the right file
     QVERIFY(mapped.contains("libgantry_sql.so")); // the chat's history
     for (const char *library : {"libQt6Charts", "libqt6keychain", "libsecret", "libarchive", "libgantry_network",

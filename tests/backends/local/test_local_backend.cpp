@@ -244,9 +244,7 @@ private Q_SLOTS:
         const qint64 supervisor = supervisorPidOf(name);
         // The supervisor lives as long as its run, so it maps only what supervising needs: not
         // QtSql and SQLite, which the chat store's module (libgantry_sql.so) brings (issue 14).
-        QFile maps(QStringLiteral("/proc/%1/maps").arg(supervisor));
-        QVERIFY(maps.open(QIODevice::ReadOnly));
-        const QByteArray mapped = maps.readAll();
+        const QByteArray mapped = test::memoryMap(supervisor);
         QVERIFY(mapped.contains("libQt6Core")); // the right process's map
         for (const char *library : {"libQt6Sql", "libsqlite3", "libgantry_sql"})
             QVERIFY2(!mapped.contains(library), library);
