@@ -138,7 +138,7 @@ bool ConversationStore::open(const QString &path, QString *error)
     // process crash (only a power cut may drop the last commits).
     QString walProblem;
     {
-        const std::unique_ptr<SqlStatement> query = m_db->statement(); // open: m_db is set
+        const std::unique_ptr<SqlStatement> query = statement();
         if (!query->exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query->next() ||
             query->value(0).toString().toLower() != QLatin1String("wal"))
             walProblem =

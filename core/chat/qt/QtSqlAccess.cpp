@@ -37,16 +37,16 @@ private:
 class QtSqlConnection final : public SqlConnection
 {
 public:
-    QtSqlConnection(QSqlDatabase db, QString name)
+    explicit QtSqlConnection(QSqlDatabase db)
         : m_db(std::move(db))
-        , m_name(std::move(name))
     {}
     ~QtSqlConnection() override
     {
         assertOwnThread();
+        const QString name = m_db.connectionName();
         m_db.close();
         m_db = QSqlDatabase(); // no handle may outlive the connection's removal
-        QSqlDatabase::removeDatabase(m_name);
+        QSqlDatabase::removeDatabase(name);
     }
     std::unique_ptr<SqlStatement> statement() override
     {
@@ -79,7 +79,6 @@ private:
     }
 
     QSqlDatabase m_db;
-    QString m_name;
     QThread *const m_thread = QThread::currentThread();
 };
 
@@ -96,7 +95,7 @@ public:
             db.setDatabaseName(path);
             db.setConnectOptions(connectOptions);
             if (db.open())
-                return std::make_unique<QtSqlConnection>(std::move(db), name);
+                return std::make_unique<QtSqlConnection>(std::move(db));
             problem = db.lastError().text();
         }
         QSqlDatabase::removeDatabase(name);
