@@ -9,6 +9,7 @@
 // and gantry is what gantry itself adds. Takes gantry's arguments: [--startup-probe] DIR.
 
 #include "app/common/StartupProbe.h"
+#include "bench/common/FirstFrameText.h"
 
 #include <Qsci/qscilexeryaml.h>
 #include <Qsci/qsciscintilla.h>
@@ -16,23 +17,13 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
-#include <QFontDatabase>
-#include <QLabel>
 #include <QMainWindow>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QVBoxLayout>
+
+#include <cstdio>
 
 namespace {
-
-QByteArray firstConfiguration(const QString &dir)
-{
-    const QStringList files = QDir(dir).entryList({QStringLiteral("*.dstack.yml")}, QDir::Files, QDir::Name);
-    QFile file(QDir(dir).filePath(files.value(0)));
-    if (files.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
 
 // The newest conversation's messages, read as the chat view reads them (one query, every row).
 int readNewestConversation()
@@ -58,19 +49,9 @@ int readNewestConversation()
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    const QStringList arguments = QApplication::arguments();
-    const QString project =
-        arguments.size() > 1 && !arguments.last().startsWith(QLatin1Char('-')) ? arguments.last() : QStringLiteral(".");
     QMainWindow window;
-    auto *central = new QWidget(&window);
-    auto *layout = new QVBoxLayout(central);
-    layout->addWidget(new QLabel(QStringLiteral("File Run View Configurations serve.dstack.yml Runs Editor Offers "
-                                                "Runs Chat Fleets\nserve.dstack.yml ✓ valid service Save Fix Backend: "
-                                                "This machine (vm) ● ready 0 active run(s) · $0/h today $0"),
-                                 central));
-    auto *editor = new QsciScintilla(central);
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSize(10);
+    auto *editor = new QsciScintilla;
+    const QFont mono = gantry::bench::editorFont();
     auto *lexer = new QsciLexerYAML(editor);
     lexer->setDefaultFont(mono);
     lexer->setFont(mono);
@@ -85,11 +66,10 @@ int main(int argc, char *argv[])
     editor->setMarginType(1, QsciScintilla::SymbolMargin);
     editor->setMarginWidth(1, 16);
     editor->setFolding(QsciScintilla::BoxedTreeFoldStyle, 2);
-    editor->setText(QString::fromUtf8(firstConfiguration(project)));
-    layout->addWidget(editor, 1);
-    window.setCentralWidget(central);
-    window.resize(1280, 820);
-    new gantry::app::StartupProbe(&window, [] { readNewestConversation(); });
+    editor->setText(QString::fromUtf8(gantry::bench::firstConfiguration(gantry::bench::projectArgument())));
+    gantry::bench::firstFrameLayout(&window)->addWidget(editor, 1);
+    // The rows read, so that a run shows the chat was read (start-wall and bench_gui skip the line).
+    new gantry::app::StartupProbe(&window, [] { std::printf("chat-rows %d\n", readNewestConversation()); });
     window.show();
     return app.exec();
 }

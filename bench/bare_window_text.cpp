@@ -7,27 +7,23 @@
 // (bench/RESULTS.md, "Start, tenth round"). Takes gantry's arguments: [--startup-probe] DIR.
 
 #include "app/common/StartupProbe.h"
+#include "bench/common/FirstFrameText.h"
 
 #include <QApplication>
-#include <QDir>
-#include <QFile>
-#include <QFontDatabase>
 #include <QLabel>
 #include <QMainWindow>
-#include <QVBoxLayout>
 
 namespace {
 
-// DIR's first *.dstack.yml, numbered as the editor numbers it.
+// The project's configuration, numbered as the editor numbers it.
 QString numberedConfiguration(const QString &dir)
 {
-    const QStringList files = QDir(dir).entryList({QStringLiteral("*.dstack.yml")}, QDir::Files, QDir::Name);
-    QFile file(QDir(dir).filePath(files.value(0)));
-    if (files.isEmpty() || !file.open(QIODevice::ReadOnly))
+    const QByteArray configuration = gantry::bench::firstConfiguration(dir);
+    if (configuration.isEmpty())
         return {};
     QString text;
     int line = 0;
-    for (const QByteArray &bytes : file.readAll().split('\n'))
+    for (const QByteArray &bytes : configuration.split('\n'))
         text += QString::number(++line).rightJustified(4) + QStringLiteral("  ") + QString::fromUtf8(bytes) +
                 QLatin1Char('\n');
     return text;
@@ -38,23 +34,10 @@ QString numberedConfiguration(const QString &dir)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    const QStringList arguments = QApplication::arguments();
-    const QString project =
-        arguments.size() > 1 && !arguments.last().startsWith(QLatin1Char('-')) ? arguments.last() : QStringLiteral(".");
     QMainWindow window;
-    auto *central = new QWidget(&window);
-    auto *layout = new QVBoxLayout(central);
-    layout->addWidget(new QLabel(QStringLiteral("File Run View Configurations serve.dstack.yml Runs Editor Offers "
-                                                "Runs Chat Fleets\nserve.dstack.yml ✓ valid service Save Fix Backend: "
-                                                "This machine (vm) ● ready 0 active run(s) · $0/h today $0"),
-                                 central));
-    auto *code = new QLabel(numberedConfiguration(project), central);
-    QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    fixed.setPointSize(10); // the editor's (ui/editor/YamlEditor.cpp)
-    code->setFont(fixed);
-    layout->addWidget(code, 1);
-    window.setCentralWidget(central);
-    window.resize(1280, 820);
+    auto *code = new QLabel(numberedConfiguration(gantry::bench::projectArgument()));
+    code->setFont(gantry::bench::editorFont());
+    gantry::bench::firstFrameLayout(&window)->addWidget(code, 1);
     new gantry::app::StartupProbe(&window);
     window.show();
     return app.exec();
