@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTest>
 
 namespace gantry::test {
 
@@ -33,7 +34,13 @@ QString dataPath(const QString &relative)
 QByteArray memoryMap(qint64 pid)
 {
     QFile maps(pid > 0 ? QStringLiteral("/proc/%1/maps").arg(pid) : QStringLiteral("/proc/self/maps"));
-    return maps.open(QIODevice::ReadOnly) ? maps.readAll() : QByteArray();
+    const QByteArray text = maps.open(QIODevice::ReadOnly) ? maps.readAll() : QByteArray();
+    // An unread map holds no library, so every "is not mapped" check after it would pass: the
+    // test fails here instead.
+    if (text.isEmpty())
+        QTest::qFail(qPrintable(QStringLiteral("cannot read %1: %2").arg(maps.fileName(), maps.errorString())),
+                     __FILE__, __LINE__);
+    return text;
 }
 
 QString freshDir(const QString &name)

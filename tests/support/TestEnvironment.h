@@ -19,7 +19,7 @@ QString dataPath(const QString &relative); // sourceDir()/tests/data/<relative>
 QString freshDir(const QString &name);
 
 // What a process has mapped (/proc/PID/maps; this process's when pid is 0): libraries, plugins
-// and font files by path. Empty when it cannot be read.
+// and font files by path. When it cannot be read, the current test fails and it is empty.
 QByteArray memoryMap(qint64 pid = 0);
 
 // CI=true: a test that cannot run its subject must fail, not skip (CTest counts a skip as a
